@@ -1,0 +1,46 @@
+# CareInspect: `make run` serves the demo county, `make test` runs the whole suite on SQLite and PostgreSQL.
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+FLASK := $(BIN)/flask --app app
+
+.PHONY: run test lint system-deps system-deps-test translations clean
+
+run: system-deps $(VENV)/.installed translations instance/config.py
+	$(FLASK) db upgrade
+	$(FLASK) demo seed --if-empty
+	@echo "CareInspect on http://127.0.0.1:$(PORT)  (demo logins: admin reviewer mz1 mz2 xf1 xf2 sc1 sc2 wj1 wj2 operator; password wuzhai-demo-2026)"
+	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+
+test: system-deps-test $(VENV)/.installed translations lint
+	$(BIN)/pytest -q -ra
+	TEST_DATABASE_URL=$$(scripts/test-postgres.sh) $(BIN)/pytest -q -ra
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+system-deps:
+	scripts/system-deps.sh
+
+system-deps-test:
+	scripts/system-deps.sh --test
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || python3 -m venv $(VENV)
+	$(BIN)/pip install -q -U pip
+	$(BIN)/pip install -q -r requirements-dev.txt
+	touch $@
+
+translations: $(VENV)/.installed
+	$(BIN)/pybabel compile -q -d inspection/translations
+
+# A local (not production) configuration: a random secret, and cookies allowed over plain http://127.0.0.1.
+instance/config.py:
+	mkdir -p instance
+	printf 'SECRET_KEY = "%s"\nSESSION_COOKIE_SECURE = False\nREMEMBER_COOKIE_SECURE = False\n' \
+	  "$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(48))')" > $@
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

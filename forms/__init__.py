@@ -1,0 +1,1 @@
+"""Flask-WTF form classes. Forms are built in views, never in templates."""

@@ -1,0 +1,90 @@
+"""The facility register form."""
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, DecimalField, IntegerField, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+
+from inspection.identifiers import IdentifierError, normalize_phone, normalize_uscc
+from inspection.models import FacilityType, FireAcceptance, Ownership
+from inspection.templating import label
+
+
+def _choices(enum: Any) -> list[tuple[str, str]]:
+    return [(member.value, label(member)) for member in enum]
+
+
+class FacilityForm(FlaskForm):
+    """Create or edit a register entry; the view passes the townships as `townships=[(id, name)]`."""
+
+    name = StringField(_l("机构名称"), validators=[DataRequired(_l("请填写机构名称")), Length(max=100)])
+    type = SelectField(_l("机构类型"), validators=[InputRequired()])
+    ownership = SelectField(_l("运营性质"), validators=[InputRequired()])
+    region_id = SelectField(_l("所在乡镇"), coerce=int, validators=[InputRequired(_l("请选择乡镇"))])
+    address = StringField(_l("地址"), validators=[DataRequired(_l("请填写地址")), Length(max=200)])
+    uscc = StringField(
+        _l("统一社会信用代码"),
+        validators=[Optional()],
+        description=_l("18位，含校验位；尚未取得的可留空"),
+        render_kw={"autocapitalize": "characters", "spellcheck": "false", "maxlength": 18},
+    )
+    legal_representative = StringField(_l("法定代表人"), validators=[Optional(), Length(max=50)])
+    person_in_charge = StringField(_l("负责人"), validators=[DataRequired(_l("请填写负责人")), Length(max=50)])
+    phone = StringField(
+        _l("联系电话"), validators=[DataRequired(_l("请填写联系电话"))], render_kw={"inputmode": "tel", "type": "tel"}
+    )
+    beds = IntegerField(_l("床位数"), validators=[InputRequired(_l("请填写床位数")), NumberRange(min=0, max=10000)])
+    residents = IntegerField(
+        _l("在住老人数"), validators=[InputRequired(_l("请填写在住老人数")), NumberRange(min=0, max=10000)]
+    )
+    residents_disabled = IntegerField(_l("其中失能"), default=0, validators=[Optional(), NumberRange(min=0, max=10000)])
+    residents_semi_disabled = IntegerField(
+        _l("其中半失能"), default=0, validators=[Optional(), NumberRange(min=0, max=10000)]
+    )
+    has_canteen = BooleanField(_l("设有食堂"))
+    has_medical_unit = BooleanField(_l("设有内设医疗机构"))
+    has_special_equipment = BooleanField(_l("有特种设备（电梯、锅炉、氧气管道等）"))
+    fire_acceptance = SelectField(_l("消防验收/备案"))
+    food_licence_no = StringField(_l("食品经营许可证号"), validators=[Optional(), Length(max=50)])
+    food_licence_expiry = DateField(_l("食品经营许可证有效期至"), validators=[Optional()])
+    latitude = DecimalField(_l("纬度"), places=6, validators=[Optional(), NumberRange(min=-90, max=90)])
+    longitude = DecimalField(_l("经度"), places=6, validators=[Optional(), NumberRange(min=-180, max=180)])
+    submit = SubmitField(_l("保存"))
+
+    def __init__(self, *args: Any, townships: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.type.choices = _choices(FacilityType)
+        self.ownership.choices = _choices(Ownership)
+        self.fire_acceptance.choices = _choices(FireAcceptance)
+        self.region_id.choices = [(0, _l("请选择乡镇")), *townships]
+
+    def validate_uscc(self, field: StringField) -> None:
+        try:
+            field.data = normalize_uscc(field.data)
+        except IdentifierError as exc:
+            raise ValidationError(str(exc)) from exc
+
+    def validate_phone(self, field: StringField) -> None:
+        try:
+            field.data = normalize_phone(field.data)
+        except IdentifierError as exc:
+            raise ValidationError(str(exc)) from exc
+
+    def validate_region_id(self, field: SelectField) -> None:
+        if not field.data:
+            raise ValidationError(_l("请选择乡镇"))
+
+    def validate_residents(self, field: IntegerField) -> None:
+        disabled = (self.residents_disabled.data or 0) + (self.residents_semi_disabled.data or 0)
+        if field.data is not None and disabled > field.data:
+            raise ValidationError(_l("失能与半失能人数之和不能超过在住老人数"))
+
+    def register_data(self) -> dict[str, Any]:
+        """Return the values for the register service."""
+        data = {name: field.data for name, field in self._fields.items() if name not in ("submit", "csrf_token")}
+        data["uscc"] = data["uscc"] or None
+        data["residents_disabled"] = data["residents_disabled"] or 0
+        data["residents_semi_disabled"] = data["residents_semi_disabled"] or 0
+        return data

@@ -1,0 +1,95 @@
+"""CareInspect: joint inspection and grading of elderly-care facilities."""
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, session
+from flask_login import current_user
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from inspection.config import load_config
+from inspection.extensions import babel, csrf, db, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: Mapping[str, Any] | None = None, instance_path: str | None = None) -> Flask:
+    """Build the application.
+
+    :param test_config: settings applied last, for tests.
+    :param instance_path: folder of the local config, database and uploads; defaults to ./instance.
+    """
+    app = Flask(
+        "inspection",
+        instance_path=instance_path or str(ROOT / "instance"),
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+    )
+    load_config(app, test_config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    _init_extensions(app)
+    _register_blueprints(app)
+    from inspection.cli import register_cli
+    from inspection.security import init_security
+    from inspection.templating import init_templating
+
+    register_cli(app)
+    init_security(app)
+    init_templating(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
+    csrf.init_app(app)
+    babel.init_app(
+        app, locale_selector=_select_locale, default_translation_directories=str(Path(__file__).parent / "translations")
+    )
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "请先登录。"
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "strong"
+
+    from inspection.models import User
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> User | None:
+        user = db.session.get(User, int(user_id))
+        return user if user is not None and user.active else None
+
+
+def _register_blueprints(app: Flask) -> None:
+    from inspection.blueprints import admin, auth, errors, facilities, main
+
+    app.register_blueprint(main.bp)
+    app.register_blueprint(auth.bp, url_prefix="/auth")
+    app.register_blueprint(facilities.bp, url_prefix="/facilities")
+    app.register_blueprint(admin.bp, url_prefix="/admin")
+    errors.register_error_handlers(app)
+
+
+def _select_locale() -> str:
+    """Pick the UI language: the user's setting, then the session's choice, then Chinese."""
+    if current_user and current_user.is_authenticated:
+        return current_user.locale
+    return session.get("locale") or "zh_CN"
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
+    """Give SQLite real transactions (for SAVEPOINT) and enforced foreign keys."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_begin(connection: Any) -> None:
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN")

@@ -1,0 +1,1 @@
+"""Blueprints: one module per area; name = module = URL prefix = template folder."""

@@ -1,0 +1,75 @@
+"""Login, logout and the language switch."""
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from forms.auth import LoginForm
+from forms.common import ConfirmForm, LocaleForm
+from inspection.extensions import db
+from inspection.orm import utcnow
+from inspection.security import current_actor
+from inspection.services import ServiceError
+from inspection.services.audit import record_event
+from inspection.services.users import authenticate
+
+bp = Blueprint("auth", __name__)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        try:
+            user = authenticate(
+                form.username.data.strip(),
+                form.password.data,
+                request.remote_addr or "",
+                max_failures=current_app.config["LOGIN_MAX_FAILURES"],
+                window_minutes=current_app.config["LOGIN_FAILURE_WINDOW_MINUTES"],
+            )
+        except ServiceError as exc:
+            db.session.commit()  # keep the record of the failed attempt
+            form.password.errors.append(str(exc))
+            return render_template("auth/login.html", form=form), 401
+        db.session.commit()
+        session.clear()
+        login_user(user)
+        now = utcnow().timestamp()
+        session["login_at"] = session["seen_at"] = now
+        return redirect(_safe_next(request.args.get("next")))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    if ConfirmForm().validate_on_submit():
+        record_event(current_actor(), "auth.logout")
+        db.session.commit()
+        logout_user()
+        session.clear()
+        flash(_("您已退出登录。"), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.post("/locale")
+def set_locale():
+    form = LocaleForm()
+    if form.validate_on_submit() and form.locale.data in current_app.config["LANGUAGES"]:
+        session["locale"] = form.locale.data
+        if current_user.is_authenticated:
+            current_user.locale = form.locale.data
+            db.session.commit()
+    return redirect(_safe_next(form.next.data))
+
+
+def _safe_next(target: str | None) -> str:
+    """Return `target` if it is a path on this site, else the home page."""
+    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+        return target
+    return url_for("main.index")

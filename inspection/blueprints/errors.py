@@ -1,0 +1,47 @@
+"""Error pages in Chinese for people, JSON for programs."""
+
+from flask import Flask, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from inspection.extensions import db
+
+MESSAGES = {
+    400: "请求无效，请检查后重试。",
+    401: "请先登录。",
+    403: "您没有权限访问此页面。",
+    404: "页面不存在，或您无权查看。",
+    405: "不支持此操作。",
+    413: "上传的内容太大。",
+    429: "请求过于频繁，请稍后再试。",
+    500: "服务器出错了，已记录。请稍后再试。",
+}
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Render every HTTP error as a page (or JSON for API clients) and roll back on server errors."""
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        return _render(error.code or 500, error.description)
+
+    @app.errorhandler(Exception)
+    def server_error(error: Exception):
+        db.session.rollback()
+        if app.testing:
+            raise error
+        app.logger.exception("unhandled error")
+        return _render(500, "")
+
+
+def _render(status: int, description: str):
+    message = MESSAGES.get(status, description or "出错了")
+    if _wants_json():
+        return jsonify(error={"code": status, "message": message, "fields": {}}), status
+    return render_template("errors/error.html", status=status, message=message), status
+
+
+def _wants_json() -> bool:
+    if request.path.startswith("/api/"):
+        return True
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]

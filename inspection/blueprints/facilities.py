@@ -1,0 +1,118 @@
+"""The facility register: list, detail, create, edit, close and reopen."""
+
+from datetime import date
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from forms.common import ConfirmForm
+from forms.facilities import FacilityForm
+from inspection.extensions import db
+from inspection.models import Facility, FacilityStatus, FacilityType, Ownership, RegionLevel, Role
+from inspection.security import (
+    current_actor,
+    get_facility_or_404,
+    refuse,
+    role_required,
+    visible_facilities,
+    visible_regions,
+)
+from inspection.services import ServiceError
+from inspection.services.facilities import create_facility, set_facility_status, update_facility
+
+bp = Blueprint("facilities", __name__)
+
+
+@bp.route("/")
+@login_required
+def index():
+    if current_user.role == Role.OPERATOR:
+        refuse(403, "operators have no facility list")
+    filters = {key: request.args.get(key, "").strip() for key in ("q", "township", "type", "ownership", "status")}
+    stmt = visible_facilities(current_user).order_by(Facility.name, Facility.id)
+    if filters["q"]:
+        stmt = stmt.where(Facility.name.contains(filters["q"]))
+    if filters["township"].isdigit():
+        stmt = stmt.where(Facility.region_id == int(filters["township"]))
+    if filters["type"] in set(FacilityType):
+        stmt = stmt.where(Facility.type == filters["type"])
+    if filters["ownership"] in set(Ownership):
+        stmt = stmt.where(Facility.ownership == filters["ownership"])
+    status = filters["status"] if filters["status"] in ("all", FacilityStatus.CLOSED) else FacilityStatus.ACTIVE
+    if status != "all":
+        stmt = stmt.where(Facility.status == status)
+    page = db.paginate(stmt, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    return render_template(
+        "facilities/index.html",
+        page=page,
+        filters=filters,
+        townships=visible_regions(current_user, RegionLevel.TOWNSHIP),
+        types=list(FacilityType),
+        ownerships=list(Ownership),
+    )
+
+
+@bp.route("/<int:facility_id>")
+@login_required
+def detail(facility_id: int):
+    facility = get_facility_or_404(facility_id)
+    return render_template("facilities/detail.html", facility=facility, confirm=ConfirmForm())
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def create():
+    form = FacilityForm(townships=_township_choices())
+    if form.validate_on_submit():
+        try:
+            facility = create_facility(form.register_data(), current_actor())
+        except ServiceError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            flash(_("已登记机构：%(name)s", name=facility.name), "success")
+            return redirect(url_for("facilities.detail", facility_id=facility.id))
+    status = 400 if request.method == "POST" else 200
+    return render_template("facilities/form.html", form=form, facility=None), status
+
+
+@bp.route("/<int:facility_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(facility_id: int):
+    facility = get_facility_or_404(facility_id, for_edit=True)
+    form = FacilityForm(obj=facility, townships=_township_choices())
+    if form.validate_on_submit():
+        try:
+            update_facility(facility, form.register_data(), current_actor())
+        except ServiceError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            flash(_("已保存修改。"), "success")
+            return redirect(url_for("facilities.detail", facility_id=facility.id))
+    status = 400 if request.method == "POST" else 200
+    return render_template("facilities/form.html", form=form, facility=facility), status
+
+
+@bp.post("/<int:facility_id>/<any(close, reopen):action>")
+@login_required
+def change_status(facility_id: int, action: str):
+    facility = get_facility_or_404(facility_id, for_edit=True)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    new_status = FacilityStatus.CLOSED if action == "close" else FacilityStatus.ACTIVE
+    try:
+        set_facility_status(facility, new_status, current_actor(), date.today())
+    except ServiceError as exc:
+        flash(str(exc), "error")
+    else:
+        db.session.commit()
+        flash(_("机构已关闭，历史记录保留。") if action == "close" else _("机构已恢复运营。"), "success")
+    return redirect(url_for("facilities.detail", facility_id=facility.id))
+
+
+def _township_choices() -> list[tuple[int, str]]:
+    return [(region.id, region.name) for region in visible_regions(current_user, RegionLevel.TOWNSHIP)]

@@ -1,0 +1,34 @@
+"""Command-line interface: thin click wrappers around the services."""
+
+import sys
+
+import click
+from flask import Flask, current_app
+from flask.cli import with_appcontext
+from sqlalchemy import func, select
+
+from inspection.cli.demo import demo
+from inspection.cli.users import users
+from inspection.deploy_checks import deployment_problems
+from inspection.extensions import db
+from inspection.models import User
+
+
+@click.command("check-deploy")
+@with_appcontext
+def check_deploy() -> None:
+    """Fail, naming each problem, when a production setting is unsafe."""
+    demo_accounts = db.session.scalar(select(func.count()).select_from(User).where(User.is_demo, User.active))
+    problems = deployment_problems(current_app.config, debug=current_app.debug, demo_accounts=demo_accounts or 0)
+    for problem in problems:
+        click.echo(f"UNSAFE: {problem}", err=True)
+    if problems:
+        sys.exit(1)
+    click.echo("OK: production settings look safe")
+
+
+def register_cli(app: Flask) -> None:
+    """Attach the command groups to `flask --app app …`."""
+    app.cli.add_command(check_deploy)
+    app.cli.add_command(users)
+    app.cli.add_command(demo)

@@ -1,0 +1,64 @@
+"""Configuration: defaults → instance/config.py → environment → test mapping."""
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+#: The development secret. The app refuses to start with it outside debug or testing.
+DEV_SECRET_KEY = "dev-only-insecure-secret-change-me"
+
+DEFAULTS: dict[str, Any] = {
+    "SECRET_KEY": DEV_SECRET_KEY,
+    "SQLALCHEMY_DATABASE_URI": "sqlite:///careinspect.sqlite",  # relative: inside instance/
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_SECURE": True,
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SECURE": True,
+    "SESSION_IDLE_MINUTES": 30,
+    "SESSION_ABSOLUTE_HOURS": 12,
+    "LOGIN_MAX_FAILURES": 5,
+    "LOGIN_FAILURE_WINDOW_MINUTES": 15,
+    "BABEL_DEFAULT_LOCALE": "zh_CN",
+    "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
+    "LANGUAGES": ("zh_CN", "en"),
+    "PAGE_SIZE": 20,
+    #: Number of app server processes; check-deploy refuses SQLite with more than one.
+    "WORKERS": 1,
+    "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
+}
+
+#: Environment variables read directly, without a prefix.
+ENV_KEYS = {"SECRET_KEY": "SECRET_KEY", "DATABASE_URL": "SQLALCHEMY_DATABASE_URI", "WEB_CONCURRENCY": "WORKERS"}
+
+
+def load_config(app: Flask, test_config: Mapping[str, Any] | None = None) -> None:
+    """Fill `app.config` in order: defaults, instance/config.py, environment, then the test mapping.
+
+    :raises RuntimeError: outside debug and testing, when the development secret is still in use.
+    """
+    app.config.from_mapping(DEFAULTS)
+    app.config.from_pyfile("config.py", silent=True)
+    for env_name, key in ENV_KEYS.items():
+        if os.environ.get(env_name):
+            app.config[key] = _coerce(os.environ[env_name])
+    app.config.from_prefixed_env("CAREINSPECT")
+    if test_config is not None:
+        app.config.from_mapping(test_config)
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("postgres://"):  # the form some hosts hand out
+        app.config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + uri[len("postgres://") :]
+    elif uri.startswith("postgresql://"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + uri[len("postgresql://") :]
+    if app.config["SECRET_KEY"] == DEV_SECRET_KEY and not (app.debug or app.testing):
+        raise RuntimeError(
+            "SECRET_KEY is the development value: set SECRET_KEY in the environment or instance/config.py"
+        )
+
+
+def _coerce(value: str) -> Any:
+    return int(value) if value.isdigit() else value

@@ -1,0 +1,63 @@
+"""The demo county: 五寨县 (Wuzhai, Shanxi), its townships, departments, facilities and demo accounts.
+
+Townships and facility names follow the county plan (DOMAIN §12) and must be checked against the county's own
+lists before production use. Attributes, codes, phone numbers and people are invented.
+"""
+
+from inspection.models import FacilityType as T
+from inspection.models import Ownership as O
+
+DEMO_PASSWORD = "wuzhai-demo-2026"
+PROVINCE, CITY, COUNTY, COUNTY_SHORT = "山西省", "忻州市", "五寨县", "五"
+TOWNSHIPS = (
+    "砚城镇", "小河头镇", "三岔镇", "前所乡", "李家坪乡", "孙家坪乡",
+    "杏岭子乡", "胡会乡", "韩家楼乡", "东秀庄乡", "梁家坪乡", "新寨乡",
+)  # fmt: skip
+
+#: code, full name, kind, short character for document numbers.
+DEPARTMENTS = (
+    ("mz", "五寨县民政局", "民政", "民"),
+    ("xf", "五寨县消防救援大队", "消防救援", "消"),
+    ("sc", "五寨县市场监督管理局", "市场监管", "市"),
+    ("wj", "五寨县卫生健康和体育局", "卫健", "卫"),
+    ("zj", "五寨县住房和城乡建设管理局", "住建", "住"),
+)
+
+#: name, township, type, ownership, beds, residents, 失能, 半失能, canteen, medical unit, special equipment.
+FACILITIES = (
+    ("清涟敬老院", "砚城镇", T.NURSING_HOME, O.PUBLIC, 80, 52, 9, 14, True, False, False),
+    ("北苑敬老院", "砚城镇", T.NURSING_HOME, O.PUBLIC, 60, 41, 6, 10, True, False, False),
+    ("韩家楼敬老院", "韩家楼乡", T.NURSING_HOME, O.PUBLIC, 40, 23, 3, 6, True, False, False),
+    ("五寨县社会福利中心", "砚城镇", T.WELFARE_CENTRE, O.PUBLIC, 150, 96, 21, 30, True, True, True),
+    ("三岔镇敬老院", "三岔镇", T.NURSING_HOME, O.PUBLIC_PRIVATE, 50, 31, 4, 8, True, False, False),
+    ("康宁老年公寓", "砚城镇", T.PRIVATE_HOME, O.PRIVATE, 120, 67, 15, 20, True, True, True),
+    ("颐和养老院", "砚城镇", T.PRIVATE_HOME, O.PRIVATE, 70, 38, 8, 11, True, False, False),
+    ("砚城镇城北社区日间照料中心", "砚城镇", T.DAY_CARE, O.PUBLIC_PRIVATE, 20, 12, 0, 3, True, False, False),
+    ("砚城镇城南社区日间照料中心", "砚城镇", T.DAY_CARE, O.PUBLIC_PRIVATE, 20, 15, 0, 2, True, False, False),
+    ("砚城镇新华社区日间照料中心", "砚城镇", T.DAY_CARE, O.PUBLIC, 15, 9, 0, 1, False, False, False),
+    ("三岔镇移民集中安置点养老服务站", "三岔镇", T.RESETTLEMENT, O.PUBLIC, 30, 18, 2, 5, True, False, False),
+    ("前所乡移民集中安置点日间照料站", "前所乡", T.RESETTLEMENT, O.PUBLIC, 16, 10, 0, 2, False, False, False),
+    ("胡会乡移民集中安置点互助幸福院", "胡会乡", T.RESETTLEMENT, O.PUBLIC, 20, 13, 1, 3, True, False, False),
+    ("小河头镇中心村互助幸福院", "小河头镇", T.MUTUAL_AID, O.PUBLIC, 12, 8, 0, 1, True, False, False),
+    ("李家坪乡互助幸福院", "李家坪乡", T.MUTUAL_AID, O.PUBLIC, 10, 7, 0, 1, False, False, False),
+    ("孙家坪乡互助幸福院", "孙家坪乡", T.MUTUAL_AID, O.PUBLIC, 10, 6, 0, 0, False, False, False),
+    ("杏岭子乡互助幸福院", "杏岭子乡", T.MUTUAL_AID, O.PUBLIC, 12, 9, 1, 1, True, False, False),
+    ("东秀庄乡互助幸福院", "东秀庄乡", T.MUTUAL_AID, O.PUBLIC, 8, 5, 0, 1, False, False, False),
+    ("梁家坪乡互助幸福院", "梁家坪乡", T.MUTUAL_AID, O.PUBLIC, 10, 6, 0, 1, False, False, False),
+    ("新寨乡互助幸福院", "新寨乡", T.MUTUAL_AID, O.PUBLIC, 10, 7, 1, 0, True, False, False),
+)
+
+#: username, display name, role, department code, facility name.
+ACCOUNTS = (
+    ("admin", "系统管理员（演示）", "admin", None, None),
+    ("reviewer", "民政审核员（演示）", "reviewer", "mz", None),
+    ("mz1", "民政检查员一", "inspector", "mz", None),
+    ("mz2", "民政检查员二", "inspector", "mz", None),
+    ("xf1", "消防检查员一", "inspector", "xf", None),
+    ("xf2", "消防检查员二", "inspector", "xf", None),
+    ("sc1", "市场监管检查员一", "inspector", "sc", None),
+    ("sc2", "市场监管检查员二", "inspector", "sc", None),
+    ("wj1", "卫健检查员一", "inspector", "wj", None),
+    ("wj2", "卫健检查员二", "inspector", "wj", None),
+    ("operator", "清涟敬老院负责人（演示）", "operator", None, "清涟敬老院"),
+)

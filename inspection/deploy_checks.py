@@ -1,0 +1,40 @@
+"""Checks that a configuration is safe for production. Pure: no Flask."""
+
+from collections.abc import Mapping
+from typing import Any
+
+from inspection.config import DEV_SECRET_KEY
+
+MIN_SECRET_LENGTH = 32
+
+
+def deployment_problems(config: Mapping[str, Any], *, debug: bool, demo_accounts: int) -> list[str]:
+    """Return one message per unsafe production setting (empty when the configuration is safe).
+
+    :param config: the application's configuration.
+    :param debug: whether the app runs in debug mode.
+    :param demo_accounts: number of active demo accounts in the database.
+    """
+    problems = []
+    secret = str(config.get("SECRET_KEY") or "")
+    if debug:
+        problems.append("debug mode is on: set FLASK_DEBUG=0")
+    if config.get("TESTING"):
+        problems.append("TESTING is on")
+    if secret == DEV_SECRET_KEY or len(secret) < MIN_SECRET_LENGTH:
+        problems.append(f"SECRET_KEY is the development value or shorter than {MIN_SECRET_LENGTH} characters")
+    for key in ("SESSION_COOKIE_SECURE", "SESSION_COOKIE_HTTPONLY", "REMEMBER_COOKIE_SECURE"):
+        if not config.get(key):
+            problems.append(f"{key} is off: cookies must be HttpOnly and Secure (serve over HTTPS)")
+    if config.get("SESSION_COOKIE_SAMESITE") not in ("Lax", "Strict"):
+        problems.append("SESSION_COOKIE_SAMESITE must be Lax or Strict")
+    if not config.get("WTF_CSRF_ENABLED", True):
+        problems.append("WTF_CSRF_ENABLED is off")
+    if not config.get("MAX_CONTENT_LENGTH"):
+        problems.append("MAX_CONTENT_LENGTH is not set: uploads are unlimited")
+    uri = str(config.get("SQLALCHEMY_DATABASE_URI", ""))
+    if uri.startswith("sqlite") and int(config.get("WORKERS") or 1) > 1:
+        problems.append("SQLite with several workers: use PostgreSQL (DATABASE_URL) or one worker")
+    if demo_accounts:
+        problems.append(f"{demo_accounts} demo account(s) with the published password are active: disable them")
+    return problems

@@ -1,0 +1,98 @@
+"""The facility register (机构档案)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+
+from sqlalchemy import ForeignKey, Numeric, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from inspection.extensions import db
+from inspection.models.regions import Region
+from inspection.orm import utcnow
+
+
+class FacilityType(StrEnum):
+    """Kinds of elderly-care facility named in the county plan."""
+
+    NURSING_HOME = "nursing_home"  # 特困人员供养服务机构/敬老院
+    WELFARE_CENTRE = "welfare_centre"  # 社会福利中心
+    PRIVATE_HOME = "private_home"  # 民办养老机构
+    DAY_CARE = "day_care"  # 社区养老服务机构/日间照料中心
+    MUTUAL_AID = "mutual_aid"  # 农村互助幸福院
+    RESETTLEMENT = "resettlement"  # 移民集中安置点
+
+
+class Ownership(StrEnum):
+    """Who owns and who runs the facility."""
+
+    PUBLIC = "public"  # 公办公营
+    PUBLIC_PRIVATE = "public_private"  # 公建民营
+    PRIVATE = "private"  # 民办
+
+
+class FireAcceptance(StrEnum):
+    """State of the fire-protection acceptance or filing (消防验收/备案)."""
+
+    ACCEPTED = "accepted"  # 已验收
+    FILED = "filed"  # 已备案
+    NONE = "none"  # 未办理
+    NOT_REQUIRED = "not_required"  # 不需办理
+
+
+class FacilityStatus(StrEnum):
+    """A closed facility keeps its history and leaves the active lists."""
+
+    ACTIVE = "active"
+    CLOSED = "closed"
+
+
+class Facility(db.Model):
+    """An elderly-care facility under the county's supervision."""
+
+    __tablename__ = "facilities"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), index=True)
+    type: Mapped[FacilityType] = mapped_column(String(30), index=True)
+    ownership: Mapped[Ownership] = mapped_column(String(30), index=True)
+    #: The township (乡镇) the facility lies in; visibility follows its region path.
+    region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"), index=True)
+    address: Mapped[str] = mapped_column(String(200))
+    #: 统一社会信用代码, 18 characters with a check character; unique where given.
+    uscc: Mapped[str | None] = mapped_column(String(18), unique=True)
+    legal_representative: Mapped[str] = mapped_column(String(50), default="")
+    #: 负责人, the person the notices are addressed to.
+    person_in_charge: Mapped[str] = mapped_column(String(50))
+    phone: Mapped[str] = mapped_column(String(20))
+    beds: Mapped[int] = mapped_column(default=0)
+    residents: Mapped[int] = mapped_column(default=0)
+    #: Residents who are 失能 (fully dependent).
+    residents_disabled: Mapped[int] = mapped_column(default=0)
+    #: Residents who are 半失能 (partly dependent).
+    residents_semi_disabled: Mapped[int] = mapped_column(default=0)
+    has_canteen: Mapped[bool] = mapped_column(default=True)
+    #: 内设医疗机构.
+    has_medical_unit: Mapped[bool] = mapped_column(default=False)
+    #: Lifts, boilers, oxygen piping: makes the special-equipment items applicable.
+    has_special_equipment: Mapped[bool] = mapped_column(default=False)
+    fire_acceptance: Mapped[FireAcceptance] = mapped_column(String(20), default=FireAcceptance.NONE)
+    food_licence_no: Mapped[str] = mapped_column(String(50), default="")
+    food_licence_expiry: Mapped[date | None]
+    latitude: Mapped[Decimal | None] = mapped_column(Numeric(9, 6))
+    longitude: Mapped[Decimal | None] = mapped_column(Numeric(9, 6))
+    status: Mapped[FacilityStatus] = mapped_column(String(20), default=FacilityStatus.ACTIVE, index=True)
+    closed_on: Mapped[date | None]
+    #: Invented demo data, marked as such in the UI.
+    is_demo: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    region: Mapped[Region] = relationship()
+
+    @property
+    def is_active(self) -> bool:
+        """Return True while the facility is open."""
+        return self.status == FacilityStatus.ACTIVE

@@ -1,0 +1,63 @@
+"""Administrative regions (province → city → county → township) and the departments of a region."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from inspection.extensions import db
+
+
+class RegionLevel(StrEnum):
+    """Level of a region in the hierarchy, from the top."""
+
+    PROVINCE = "province"
+    CITY = "city"
+    COUNTY = "county"
+    TOWNSHIP = "township"
+
+
+class Region(db.Model):
+    """A node of the region tree; `path` ("/1/4/9/") makes subtree checks one prefix test."""
+
+    __tablename__ = "regions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Chinese name, e.g. 五寨县.
+    name: Mapped[str] = mapped_column(String(100))
+    #: Short name used as the county prefix of document numbers (五寨县 → 五).
+    short_name: Mapped[str] = mapped_column(String(10), default="")
+    level: Mapped[RegionLevel] = mapped_column(String(20))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"))
+    #: Materialised path of ids from the root, with slashes on both ends.
+    path: Mapped[str] = mapped_column(String(255), index=True, default="/")
+    #: Invented or unverified demo data, shown as such in the UI.
+    is_demo: Mapped[bool] = mapped_column(default=False)
+
+    parent: Mapped[Region | None] = relationship(remote_side=[id])
+
+    def contains(self, other: Region) -> bool:
+        """Return True if `other` is this region or lies below it."""
+        return other.path.startswith(self.path)
+
+
+class Department(db.Model):
+    """A member unit of a region's joint inspections (民政, 消防救援, 市场监管, 卫健, 住建 …)."""
+
+    __tablename__ = "departments"
+    __table_args__ = (UniqueConstraint("region_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"))
+    #: Stable code shared with checklist files: mz, xf, sc, wj, zj.
+    code: Mapped[str] = mapped_column(String(10))
+    #: Full name, e.g. 五寨县民政局.
+    name: Mapped[str] = mapped_column(String(100))
+    #: Kind of department as people say it, e.g. 民政.
+    kind: Mapped[str] = mapped_column(String(20))
+    #: One character used in document numbers, e.g. 民.
+    short_code: Mapped[str] = mapped_column(String(4))
+
+    region: Mapped[Region] = relationship()

@@ -1,0 +1,61 @@
+"""User accounts and their roles."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from flask_login import UserMixin
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from inspection.extensions import db
+from inspection.models.facilities import Facility
+from inspection.models.regions import Department, Region
+from inspection.orm import utcnow
+
+
+class Role(StrEnum):
+    """What a user may do; the object checks in `inspection.security` refine it per object."""
+
+    ADMIN = "admin"
+    REVIEWER = "reviewer"
+    INSPECTOR = "inspector"
+    OPERATOR = "operator"
+
+
+class User(UserMixin, db.Model):
+    """A person who logs in: staff of a department, or a facility's person in charge."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(50), unique=True)
+    #: Name shown in the UI and printed on notices.
+    display_name: Mapped[str] = mapped_column(String(100))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[Role] = mapped_column(String(20))
+    #: Everything the user sees lies within this region.
+    region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"))
+    #: The inspector's (or reviewer's) department.
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
+    #: The operator's own facility.
+    facility_id: Mapped[int | None] = mapped_column(ForeignKey("facilities.id"))
+    #: 执法证号, printed beside the inspector's name on notices.
+    credential_no: Mapped[str] = mapped_column(String(50), default="")
+    phone: Mapped[str] = mapped_column(String(20), default="")
+    #: UI language chosen by the user: zh_CN or en.
+    locale: Mapped[str] = mapped_column(String(10), default="zh_CN")
+    active: Mapped[bool] = mapped_column(default=True)
+    #: A demo account; check-deploy refuses these in production.
+    is_demo: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_login_at: Mapped[datetime | None]
+
+    region: Mapped[Region] = relationship()
+    department: Mapped[Department | None] = relationship()
+    facility: Mapped[Facility | None] = relationship()
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+        return self.active

@@ -1,0 +1,129 @@
+"""Who may see or change what: role decorators, per-object checks, headers and session timeouts."""
+
+from collections.abc import Callable
+from datetime import timedelta
+from functools import wraps
+from typing import Any
+
+from flask import Flask, Response, abort, current_app, flash, redirect, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, logout_user
+from sqlalchemy import Select, select
+
+from inspection.extensions import db
+from inspection.models import Facility, Region, Role, User
+from inspection.orm import utcnow
+from inspection.services import Actor
+from inspection.services.audit import record_event
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def current_actor() -> Actor:
+    """Return the acting user and the client address of this request."""
+    user = current_user if current_user.is_authenticated else None
+    return Actor(user, request.remote_addr or "")
+
+
+def refuse(status: int, detail: str) -> None:
+    """Record a permission refusal in the audit log, then abort with `status` (403 or 404)."""
+    actor = current_actor()
+    record_event(
+        actor, "security.refused", object_type="request", object_id=request.path[:50], detail=f"{status} {detail}"
+    )
+    db.session.commit()
+    abort(status)
+
+
+def role_required(*roles: Role) -> Callable[..., Any]:
+    """Decorate a view so that only logged-in users with one of `roles` reach it (others get 403)."""
+
+    def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
+        @wraps(view)
+        @login_required
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if current_user.role not in roles:
+                refuse(403, f"role {current_user.role} not in {','.join(roles)}")
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def can_view_facility(user: User, facility: Facility) -> bool:
+    """Return True if `user` may see `facility`: staff within their region, an operator only their own."""
+    if user.role == Role.OPERATOR:
+        return facility.id == user.facility_id
+    return user.region.contains(facility.region)
+
+
+def can_edit_facility(user: User, facility: Facility) -> bool:
+    """Return True if `user` may change the register entry of `facility` (admins of its region)."""
+    return user.role == Role.ADMIN and user.region.contains(facility.region)
+
+
+def get_facility_or_404(facility_id: int, *, for_edit: bool = False) -> Facility:
+    """Load a facility the current user may see (404 otherwise, so ids outside their scope reveal nothing).
+
+    :raise 404: the facility does not exist or lies outside the user's scope.
+    :raise 403: `for_edit` and the user may see but not change it.
+    """
+    facility = db.session.get(Facility, facility_id)
+    if facility is None or not can_view_facility(current_user, facility):
+        refuse(404, f"facility {facility_id} not visible")
+    if for_edit and not can_edit_facility(current_user, facility):
+        refuse(403, f"facility {facility_id} not editable")
+    return facility
+
+
+def visible_facilities(user: User) -> Select[tuple[Facility]]:
+    """Return a select of the facilities `user` may see."""
+    stmt = select(Facility).join(Facility.region)
+    if user.role == Role.OPERATOR:
+        return stmt.where(Facility.id == user.facility_id)
+    return stmt.where(Region.path.startswith(user.region.path))
+
+
+def visible_regions(user: User, level: str | None = None) -> list[Region]:
+    """Return the regions within the user's region (optionally of one level), by name."""
+    stmt = select(Region).where(Region.path.startswith(user.region.path)).order_by(Region.path)
+    if level:
+        stmt = stmt.where(Region.level == level)
+    return list(db.session.scalars(stmt))
+
+
+def init_security(app: Flask) -> None:
+    """Install the security headers and the idle/absolute session timeouts."""
+    app.after_request(_security_headers)
+    app.before_request(_enforce_session_timeouts)
+
+
+def _security_headers(response: Response) -> Response:
+    response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "same-origin"
+    response.headers["X-Frame-Options"] = "DENY"
+    response.headers["Permissions-Policy"] = "camera=(self), geolocation=(self), microphone=()"
+    if not current_app.debug and request.is_secure:
+        response.headers["Strict-Transport-Security"] = "max-age=31536000"
+    return response
+
+
+def _enforce_session_timeouts() -> Response | None:
+    if request.endpoint == "static" or not current_user.is_authenticated:
+        return None
+    now = utcnow().timestamp()
+    idle = timedelta(minutes=current_app.config["SESSION_IDLE_MINUTES"]).total_seconds()
+    absolute = timedelta(hours=current_app.config["SESSION_ABSOLUTE_HOURS"]).total_seconds()
+    started, seen = session.get("login_at", now), session.get("seen_at", now)
+    if now - seen > idle or now - started > absolute:
+        logout_user()
+        session.clear()
+        flash(_("登录已超时，请重新登录。"), "warning")
+        return redirect(url_for("auth.login", next=request.full_path if request.method == "GET" else None))
+    session["seen_at"] = now
+    return None

@@ -1,0 +1,75 @@
+"""Regions and departments."""
+
+from typing import Any
+
+from sqlalchemy import func, select
+
+from inspection.extensions import db
+from inspection.models import Department, Region, RegionLevel
+from inspection.services import Actor, ServiceError
+from inspection.services.audit import record_event
+
+_CHILD_LEVEL = {
+    RegionLevel.PROVINCE: RegionLevel.CITY,
+    RegionLevel.CITY: RegionLevel.COUNTY,
+    RegionLevel.COUNTY: RegionLevel.TOWNSHIP,
+}
+
+
+def create_region(parent: Region | None, name: str, short_name: str, actor: Actor, *, is_demo: bool = False) -> Region:
+    """Add a region one level below `parent` (a province when `parent` is None).
+
+    :raises ServiceError: below a township, or when the parent already has a region of that name.
+    """
+    if parent is not None and parent.level not in _CHILD_LEVEL:
+        raise ServiceError("乡镇之下不能再添加区域")
+    level = _CHILD_LEVEL[RegionLevel(parent.level)] if parent else RegionLevel.PROVINCE
+    same_name = (
+        select(func.count())
+        .select_from(Region)
+        .where(Region.name == name, Region.parent_id == (parent.id if parent else None))
+    )
+    if db.session.scalar(same_name):
+        raise ServiceError(f"{name} 已存在")
+    region = Region(name=name, short_name=short_name or name[:1], level=level, parent=parent, is_demo=is_demo)
+    db.session.add(region)
+    db.session.flush()
+    region.path = f"{parent.path if parent else '/'}{region.id}/"
+    db.session.flush()
+    record_event(
+        actor,
+        "region.create",
+        object_type="region",
+        object_id=region.id,
+        region_path=region.path,
+        after={"name": name, "level": level.value},
+    )
+    return region
+
+
+def create_department(region: Region, data: dict[str, Any], actor: Actor) -> Department:
+    """Add a department to `region`.
+
+    :raises ServiceError: when the region already has a department with that code.
+    """
+    taken = (
+        select(func.count())
+        .select_from(Department)
+        .where(Department.region_id == region.id, Department.code == data["code"])
+    )
+    if db.session.scalar(taken):
+        raise ServiceError(f"该区域已有代码为 {data['code']} 的部门")
+    department = Department(
+        region=region, code=data["code"], name=data["name"], kind=data["kind"], short_code=data["short_code"]
+    )
+    db.session.add(department)
+    db.session.flush()
+    record_event(
+        actor,
+        "department.create",
+        object_type="department",
+        object_id=department.id,
+        region_path=region.path,
+        after={k: data[k] for k in ("code", "name", "kind", "short_code")},
+    )
+    return department

@@ -1,0 +1,158 @@
+"""Accounts: creation, changes, passwords and login, each recorded in the audit log."""
+
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import func, or_, select
+
+from inspection.extensions import db
+from inspection.models import AuditEvent, Department, Facility, Region, Role, User
+from inspection.orm import utcnow
+from inspection.passwords import MIN_PASSWORD_LENGTH, hash_password, verify_password
+from inspection.services import Actor, ServiceError
+from inspection.services.audit import changes, record_event
+
+USER_FIELDS = (
+    "username",
+    "display_name",
+    "role",
+    "region_id",
+    "department_id",
+    "facility_id",
+    "credential_no",
+    "phone",
+    "active",
+)
+
+
+class LoginThrottled(ServiceError):
+    """Too many failed logins for this username or address in the window."""
+
+
+def user_snapshot(user: User) -> dict[str, Any]:
+    """Return the account fields of `user` (never the password hash) as JSON-safe values."""
+    return {field: getattr(user, field) for field in USER_FIELDS}
+
+
+def create_user(data: dict[str, Any], password: str, actor: Actor) -> User:
+    """Create an account.
+
+    :raises ServiceError: when the username is taken, the password too short, or the role's links are missing.
+    """
+    if db.session.scalar(select(func.count()).select_from(User).where(User.username == data["username"])):
+        raise ServiceError(f"用户名 {data['username']} 已存在")
+    user = User(password_hash=_checked_hash(password))
+    _apply(user, data)
+    db.session.add(user)
+    db.session.flush()
+    record_event(
+        actor,
+        "user.create",
+        object_type="user",
+        object_id=user.id,
+        region_path=user.region.path,
+        after=user_snapshot(user),
+    )
+    return user
+
+
+def update_user(user: User, data: dict[str, Any], actor: Actor) -> User:
+    """Change account fields, recording what changed."""
+    before = user_snapshot(user)
+    _apply(user, data)
+    db.session.flush()
+    old, new = changes(before, user_snapshot(user))
+    if new:
+        record_event(
+            actor,
+            "user.update",
+            object_type="user",
+            object_id=user.id,
+            region_path=user.region.path,
+            before=old,
+            after=new,
+        )
+    return user
+
+
+def set_password(user: User, password: str, actor: Actor) -> None:
+    """Replace the user's password; the event records that it changed, not the value."""
+    user.password_hash = _checked_hash(password)
+    db.session.flush()
+    record_event(actor, "user.password", object_type="user", object_id=user.id, region_path=user.region.path)
+
+
+def authenticate(username: str, password: str, ip: str, *, max_failures: int, window_minutes: int) -> User:
+    """Return the user whose credentials these are, recording the attempt either way.
+
+    Failed attempts are counted from the audit log, so the limit holds across several app servers.
+
+    :raises LoginThrottled: after `max_failures` failures for this username (or 4× that from one address).
+    :raises ServiceError: when the credentials are wrong or the account is disabled.
+    """
+    since = utcnow() - timedelta(minutes=window_minutes)
+    failures = (
+        select(func.count())
+        .select_from(AuditEvent)
+        .where(AuditEvent.action == "auth.login_failed", AuditEvent.created_at >= since)
+    )
+    by_name = db.session.scalar(failures.where(AuditEvent.actor_name == username))
+    by_ip = db.session.scalar(failures.where(AuditEvent.ip == ip))
+    anonymous = Actor(None, ip)
+    if by_name >= max_failures or by_ip >= 4 * max_failures:
+        record_event(anonymous, "auth.login_throttled", actor_name=username, detail="登录失败次数过多", region_path="/")
+        raise LoginThrottled(f"登录失败次数过多，请 {window_minutes} 分钟后再试")
+    user = db.session.scalar(select(User).where(User.username == username))
+    if user is None or not verify_password(user.password_hash, password) or not user.active:
+        reason = "账户已停用" if user is not None and user.active is False else "用户名或密码错误"
+        region_path = user.region.path if user is not None else "/"
+        record_event(anonymous, "auth.login_failed", actor_name=username, detail=reason, region_path=region_path)
+        raise ServiceError("用户名或密码错误，或账户已停用")
+    user.last_login_at = utcnow()
+    record_event(Actor(user, ip), "auth.login", object_type="user", object_id=user.id)
+    return user
+
+
+def _checked_hash(password: str) -> str:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ServiceError(f"密码至少 {MIN_PASSWORD_LENGTH} 个字符")
+    return hash_password(password)
+
+
+def _apply(user: User, data: dict[str, Any]) -> None:
+    for field in USER_FIELDS:
+        if field in data:
+            setattr(user, field, data[field])
+    user.region = db.session.get(Region, user.region_id)
+    if user.region is None:
+        raise ServiceError("请选择所属区域")
+    role = Role(user.role)
+    department = db.session.get(Department, user.department_id) if user.department_id else None
+    facility = db.session.get(Facility, user.facility_id) if user.facility_id else None
+    if role in (Role.INSPECTOR, Role.REVIEWER) and department is None:
+        raise ServiceError("检查员和审核人员必须属于一个部门")
+    if (
+        department is not None
+        and not department.region.contains(user.region)
+        and not user.region.contains(department.region)
+    ):
+        raise ServiceError("部门不在该用户的区域内")
+    if role == Role.OPERATOR and facility is None:
+        raise ServiceError("机构负责人账户必须关联一个机构")
+    if facility is not None and not user.region.contains(facility.region):
+        raise ServiceError("机构不在该用户的区域内")
+    user.department = department if role in (Role.INSPECTOR, Role.REVIEWER) else None
+    user.facility = facility if role == Role.OPERATOR else None
+    if user.department is None:
+        user.department_id = None
+    if user.facility is None:
+        user.facility_id = None
+
+
+def find_users(region: Region, query: str = "") -> Any:
+    """Return a select of the users within `region`, optionally matching `query` in username or name."""
+    stmt = select(User).join(User.region).where(Region.path.startswith(region.path)).order_by(User.username)
+    if query:
+        like = f"%{query}%"
+        stmt = stmt.where(or_(User.username.ilike(like), User.display_name.ilike(like)))
+    return stmt

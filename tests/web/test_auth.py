@@ -1,0 +1,109 @@
+from sqlalchemy import select
+
+from inspection.extensions import db
+from inspection.models import AuditEvent
+from tests.conftest import user
+
+
+def _events(action):
+    return db.session.scalars(select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id)).all()
+
+
+def test_login_shows_the_role_home_and_is_audited(client, login):
+    login("reviewer")
+    page = client.get("/").get_data(as_text=True)
+    assert "民政审核员（演示）" in page and "辖区机构" in page
+    assert _events("auth.login")[-1].actor_name == "reviewer"
+
+
+def test_an_inspector_home_shows_their_inspections_section(client, login):
+    login("xf1")
+    assert "我的检查" in client.get("/").get_data(as_text=True)
+
+
+def test_an_operator_lands_on_their_own_facility(client, login):
+    login("operator")
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/facilities/{user('operator').facility_id}")
+
+
+def test_a_wrong_password_is_refused_keeps_the_username_and_is_audited(client):
+    response = client.post("/auth/login", data={"username": "reviewer", "password": "wrong-password"})
+    assert response.status_code == 401
+    page = response.get_data(as_text=True)
+    assert "用户名或密码错误" in page and 'value="reviewer"' in page
+    assert _events("auth.login_failed")[-1].actor_name == "reviewer"
+    assert client.get("/").status_code == 302  # still anonymous
+
+
+def test_logins_are_throttled_after_five_failures(client):
+    for _ in range(5):
+        client.post("/auth/login", data={"username": "mz1", "password": "wrong-password"})
+    response = client.post("/auth/login", data={"username": "mz1", "password": "wuzhai-demo-2026"})
+    assert response.status_code == 401
+    assert "登录失败次数过多" in response.get_data(as_text=True)
+    assert _events("auth.login_throttled")
+
+
+def test_a_disabled_account_cannot_log_in(client):
+    user("mz2").active = False
+    db.session.flush()
+    response = client.post("/auth/login", data={"username": "mz2", "password": "wuzhai-demo-2026"})
+    assert response.status_code == 401
+
+
+def test_logout_ends_the_session(client, login):
+    login("admin")
+    assert client.post("/auth/logout").status_code == 302
+    assert client.get("/facilities/").status_code == 302
+
+
+def test_an_idle_session_expires(app, client, login):
+    login("admin")
+    with client.session_transaction() as session:
+        session["seen_at"] -= app.config["SESSION_IDLE_MINUTES"] * 60 + 1
+    response = client.get("/facilities/")
+    assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
+
+
+def test_a_session_expires_after_the_absolute_limit_even_when_active(app, client, login):
+    login("admin")
+    with client.session_transaction() as session:
+        session["login_at"] -= app.config["SESSION_ABSOLUTE_HOURS"] * 3600 + 1
+    assert client.get("/facilities/").status_code == 302
+
+
+def test_login_redirects_only_to_local_paths(client):
+    response = client.post(
+        "/auth/login?next=https://evil.example/", data={"username": "admin", "password": "wuzhai-demo-2026"}
+    )
+    assert response.headers["Location"] == "/"
+    client.post("/auth/logout")
+    response = client.post("/auth/login?next=/facilities/", data={"username": "admin", "password": "wuzhai-demo-2026"})
+    assert response.headers["Location"] == "/facilities/"
+
+
+def test_the_language_can_be_switched_to_english_and_back(client, login):
+    login("admin")
+    client.post("/auth/locale", data={"locale": "en", "next": "/"})
+    assert user("admin").locale == "en"
+    page = client.get("/facilities/").get_data(as_text=True)
+    assert "Facility register" in page and 'lang="en"' in page
+    client.post("/auth/locale", data={"locale": "zh_CN", "next": "/"})
+    assert "机构档案" in client.get("/facilities/").get_data(as_text=True)
+
+
+def test_csrf_is_enforced_on_a_real_form(app, client, monkeypatch):
+    """With CSRF on (as in production), a login without the token is refused; with it, it succeeds."""
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    refused = client.post("/auth/login", data={"username": "admin", "password": "wuzhai-demo-2026"})
+    assert refused.status_code == 400 or "CSRF" in refused.get_data(as_text=True)
+    assert client.get("/").status_code == 302
+    page = client.get("/auth/login").get_data(as_text=True)
+    token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+    accepted = client.post(
+        "/auth/login", data={"username": "admin", "password": "wuzhai-demo-2026", "csrf_token": token}
+    )
+    assert accepted.status_code == 302
+    assert client.get("/").status_code == 200
