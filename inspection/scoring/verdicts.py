@@ -1,0 +1,297 @@
+"""Verdict rules: a registry of small strategies that turn score tallies into a verdict.
+
+Each rule validates its own parameters (``parse``, called by the checklist loader so a
+bad file fails with a precise message), may cross-check them against the checklist's
+sections (``check``), and decides the verdict (``decide``). Every rule vetoes on a failed
+``major`` item (重大事故隐患), whatever the points (DOMAIN §12).
+"""
+
+from __future__ import annotations
+
+import re
+from abc import ABC, abstractmethod
+from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, ClassVar, NamedTuple
+
+from inspection.checklists.schema import (
+    Department,
+    ParamError,
+    Section,
+    check_param_keys,
+    param_int,
+    param_text,
+)
+from inspection.scoring.grades import GradeParams, check_grade_sections, grade_for, parse_grade_params
+
+_CODE_RE = re.compile(r"^[a-z][a-z_]*$")
+NOT_APPLICABLE = ("not_applicable", "不适用")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FacilityFacts:
+    """What is known about the facility: drives auto-N/A items and grade preconditions."""
+
+    has_canteen: bool
+    has_medical_unit: bool
+    has_special_equipment: bool
+    has_campus_roads: bool
+    beds: int = 0
+    residents: int = 0
+    blacklisted: bool = False
+    open_major_hazards: int = 0
+    offers_ten_services: bool = False
+    _true: frozenset[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        names = {"offers_ten_services"} if self.offers_ten_services else set()
+        for name in ("canteen", "medical_unit", "special_equipment", "campus_roads"):
+            names.add(f"has_{name}" if getattr(self, f"has_{name}") else f"no_{name}")
+        object.__setattr__(self, "_true", frozenset(names))
+
+    def true_facts(self) -> frozenset[str]:
+        """Return the names (see ``FACILITY_FACTS``) of the facts that hold."""
+        return self._true
+
+
+class SectionResult(NamedTuple):
+    """Points per section; ``answered`` counts answered or auto-N/A items of ``total``."""
+
+    code: str
+    title: str
+    department: Department
+    points: Decimal
+    max_points: Decimal
+    percent: Decimal | None
+    answered: int
+    total: int
+    na: int
+
+
+class Tally(NamedTuple):
+    """What the engine counted; the input of every rule's ``decide``.
+
+    ``sections`` is only filled for rules that set ``needs_sections`` (it costs time).
+    """
+
+    points: Decimal
+    max_points: Decimal
+    percent: Decimal | None
+    sections: tuple[SectionResult, ...]
+    failed_major: tuple[str, ...]
+    failed_key: int
+    failed_general: int
+    unanswered: int
+    facts: FacilityFacts
+
+
+class Verdict(NamedTuple):
+    """A rule's decision. ``rank`` orders verdicts of one rule (higher is better)."""
+
+    code: str
+    label: str
+    rank: int
+    grade: int | None
+    vetoed_by: tuple[str, ...]
+    decided_by: str
+
+
+class VerdictRule(ABC):
+    """Base of every verdict rule; instances are stateless."""
+
+    key: ClassVar[str]
+    #: Whether ``decide`` reads ``Tally.sections`` (the engine skips building them otherwise).
+    needs_sections: ClassVar[bool] = False
+
+    @abstractmethod
+    def parse(self, raw: Mapping[str, Any]) -> Hashable:
+        """Validate the ``[verdict]`` parameters and return them frozen.
+
+        :raises ParamError: naming the offending parameter.
+        """
+
+    def check(self, params: Any, sections: Sequence[Section]) -> list[tuple[str | None, str, str]]:
+        """Cross-check parameters against the sections: ``(section, field, message)`` list."""
+        return []
+
+    @abstractmethod
+    def decide(self, params: Any, tally: Tally) -> Verdict:
+        """Return the verdict for these tallies."""
+
+
+def veto_text(codes: Sequence[str]) -> str:
+    """Explain a veto by failed major items, e.g. ``一票否决：F5 重大事故隐患``."""
+    return f"一票否决：{'、'.join(codes)} 重大事故隐患"
+
+
+def _provisional(text: str, tally: Tally) -> str:
+    if tally.unanswered:
+        return f"{text}（{tally.unanswered} 项未答，结论为暂定）"
+    return text
+
+
+@dataclass(frozen=True, slots=True)
+class Band:
+    """One percentage band: at least ``min_percent`` → ``label``.
+
+    ``reason`` ends the ``decided_by`` text (``"% ≥ 90% → 优秀"``); it is set when the
+    bands are parsed, so deciding needs no formatting beyond the percentage.
+    """
+
+    min_percent: int
+    code: str
+    label: str
+    reason: str = ""
+
+
+class PercentBands(VerdictRule):
+    """优秀/良好/合格/不合格 by percentage of applicable points (DOMAIN §12).
+
+    Bands compare the displayed percentage (rounded to 0.1, half up), so the band always
+    agrees with the number printed on the notice. A veto gives the lowest band.
+    """
+
+    key = "percent_bands"
+
+    def parse(self, raw: Mapping[str, Any]) -> tuple[Band, ...]:
+        check_param_keys(raw, {"bands"})
+        entries = raw.get("bands")
+        if not isinstance(entries, list) or len(entries) < 2:
+            raise ParamError("bands", "must be an array of at least two tables")
+        bands = tuple(_parse_band(entry, index) for index, entry in enumerate(entries))
+        for index in range(1, len(bands)):
+            if bands[index].min_percent >= bands[index - 1].min_percent:
+                raise ParamError(f"bands[{index}].min_percent", "bands must be in strictly descending order")
+        if bands[-1].min_percent != 0:
+            raise ParamError(f"bands[{len(bands) - 1}].min_percent", "the last band must start at 0")
+        if len({band.code for band in bands}) != len(bands):
+            raise ParamError("bands", "band codes must be unique")
+        reasons = [f"% ≥ {band.min_percent}% → {band.label}" for band in bands[:-1]]
+        reasons.append(f"% < {bands[-2].min_percent}% → {bands[-1].label}")
+        return tuple(Band(b.min_percent, b.code, b.label, reason) for b, reason in zip(bands, reasons, strict=True))
+
+    def decide(self, params: tuple[Band, ...], tally: Tally) -> Verdict:
+        if tally.failed_major:
+            last = params[-1]
+            return Verdict(last.code, last.label, 0, None, tally.failed_major, veto_text(tally.failed_major))
+        percent = tally.percent
+        if percent is None:
+            return Verdict(*NOT_APPLICABLE, len(params) - 1, None, (), "无适用检查项")
+        rank = len(params)
+        for band in params:
+            rank -= 1
+            if percent >= band.min_percent:
+                reason = "得分率 " + str(percent) + band.reason
+                if tally.unanswered:
+                    reason = _provisional(reason, tally)
+                return Verdict(band.code, band.label, rank, None, (), reason)
+        raise AssertionError("the last band starts at 0")  # pragma: no cover
+
+
+def _parse_band(entry: object, index: int) -> Band:
+    prefix = f"bands[{index}]."
+    if not isinstance(entry, dict):
+        raise ParamError(f"bands[{index}]", "must be a table")
+    check_param_keys(entry, {"min_percent", "code", "label"}, prefix)
+    code = param_text(entry, "code", prefix)
+    if not _CODE_RE.match(code):
+        raise ParamError(f"{prefix}code", f"must be lower-case ascii letters and _, got {code!r}")
+    return Band(param_int(entry, "min_percent", 0, 100, prefix), code, param_text(entry, "label", prefix))
+
+
+@dataclass(frozen=True, slots=True)
+class FoodParams:
+    """Thresholds and labels of the 2016 food rule."""
+
+    max_general_failures: int
+    max_key_failures: int
+    compliant: str
+    basically_compliant: str
+    non_compliant: str
+
+
+class Food2016(VerdictRule):
+    """符合 / 基本符合 / 不符合 by counts of failed 一般项 and 重点项 (DOMAIN §5.4).
+
+    符合: no failure. 基本符合: failures, but general ≤ ``max_general_failures`` and key ≤
+    ``max_key_failures``. 不符合: more than either, or any failed major item (veto).
+    """
+
+    key = "food_2016"
+
+    def parse(self, raw: Mapping[str, Any]) -> FoodParams:
+        check_param_keys(raw, {"max_general_failures", "max_key_failures", "labels"})
+        labels = raw.get("labels")
+        if not isinstance(labels, dict):
+            raise ParamError("labels", "must be a table with compliant, basically_compliant, non_compliant")
+        check_param_keys(labels, {"compliant", "basically_compliant", "non_compliant"}, "labels.")
+        return FoodParams(
+            max_general_failures=param_int(raw, "max_general_failures", 0, 1000),
+            max_key_failures=param_int(raw, "max_key_failures", 0, 1000),
+            compliant=param_text(labels, "compliant", "labels."),
+            basically_compliant=param_text(labels, "basically_compliant", "labels."),
+            non_compliant=param_text(labels, "non_compliant", "labels."),
+        )
+
+    def decide(self, params: FoodParams, tally: Tally) -> Verdict:
+        if tally.failed_major:
+            reason = veto_text(tally.failed_major)
+            return Verdict("non_compliant", params.non_compliant, 0, None, tally.failed_major, reason)
+        if tally.max_points == 0:
+            return Verdict(*NOT_APPLICABLE, 2, None, (), "无适用检查项")
+        key, general = tally.failed_key, tally.failed_general
+        counts = (
+            f"重点项不符合 {key} 项（允许 {params.max_key_failures}），"
+            f"一般项不符合 {general} 项（允许 {params.max_general_failures}）"
+        )
+        if key > params.max_key_failures or general > params.max_general_failures:
+            code, label, rank = "non_compliant", params.non_compliant, 0
+        elif key or general:
+            code, label, rank = "basically_compliant", params.basically_compliant, 1
+        else:
+            code, label, rank = "compliant", params.compliant, 2
+        return Verdict(code, label, rank, None, (), _provisional(f"{counts} → {label}", tally))
+
+
+class Gbt37276Grade(VerdictRule):
+    """GB/T 37276 grade (一级…五级) with the 暂缓评定 veto (DOMAIN §12, §14.2).
+
+    Withheld when a major item failed, the facility is on the credit blacklist, or major
+    hazards from earlier inspections are still open. Rank: withheld 0 < below 1 < level+1.
+    """
+
+    key = "gbt37276_grade"
+    needs_sections = True
+
+    def parse(self, raw: Mapping[str, Any]) -> GradeParams:
+        return parse_grade_params(raw)
+
+    def check(self, params: GradeParams, sections: Sequence[Section]) -> list[tuple[str | None, str, str]]:
+        return check_grade_sections(params, sections)
+
+    def decide(self, params: GradeParams, tally: Tally) -> Verdict:
+        facts = tally.facts
+        vetoes, reasons = list(tally.failed_major), []
+        if tally.failed_major:
+            reasons.append(veto_text(tally.failed_major))
+        if facts.blacklisted:
+            vetoes.append("blacklisted")
+            reasons.append("列入养老服务市场失信联合惩戒对象名单")
+        if facts.open_major_hazards > 0:
+            vetoes.append("open_major_hazards")
+            reasons.append(f"尚有 {facts.open_major_hazards} 项重大事故隐患未经复查销号")
+        if vetoes:
+            text = f"{params.withheld_label}：{'；'.join(reasons)}"
+            return Verdict("withheld", params.withheld_label, 0, None, tuple(vetoes), text)
+        sections = ((s.title, s.points, s.max_points) for s in tally.sections)
+        occupancy = (facts.residents, facts.beds)
+        outcome = grade_for(params, tally.points, tally.max_points, sections, occupancy, facts.true_facts())
+        reason = _provisional(outcome.reason, tally)
+        if outcome.level is None:
+            return Verdict("below_grade", outcome.label, 1, None, (), reason)
+        return Verdict("grade", outcome.label, outcome.level + 1, outcome.level, (), reason)
+
+
+#: Every verdict rule by key; a checklist's ``[verdict] rule`` must be one of these.
+VERDICT_RULES: dict[str, VerdictRule] = {rule.key: rule for rule in (PercentBands(), Food2016(), Gbt37276Grade())}

@@ -1,0 +1,227 @@
+"""Worked examples for the scoring engine on the shipped checklists (no app needed)."""
+
+import json
+from dataclasses import replace
+from decimal import Decimal
+
+import pytest
+
+from inspection.checklists import load_shipped
+from inspection.scoring import RULES_VERSION, Answer, AnswerResult, FacilityFacts, ScoringError, score
+
+SHIPPED = load_shipped()
+FIRE = SHIPPED.checklists["fire_safety"]
+FOOD = SHIPPED.checklists["food_safety"]
+SERVICE = SHIPPED.checklists["service_safety"]
+FOOD_GENERAL = [item.code for item in FOOD.items() if item.item_class == "general"]
+
+
+def make_facts(**overrides: object) -> FacilityFacts:
+    values = {
+        "has_canteen": True,
+        "has_medical_unit": True,
+        "has_special_equipment": True,
+        "has_campus_roads": True,
+        "beds": 100,
+        "residents": 80,
+        "offers_ten_services": True,
+    }
+    return FacilityFacts(**(values | overrides))
+
+
+def all_pass(checklist, **answers: Answer) -> dict[str, Answer]:
+    """Every item passes, except the answers given by item code."""
+    return {item.code: Answer(AnswerResult.PASS) for item in checklist.items()} | answers
+
+
+FAIL = Answer(AnswerResult.FAIL)
+NA = Answer(AnswerResult.NA)
+
+
+# --- food: the 2016 rule -------------------------------------------------------------
+
+
+def test_food_without_failures_is_compliant():
+    result = score(FOOD, all_pass(FOOD), make_facts())
+    assert (result.verdict, result.verdict_code) == ("符合", "compliant")
+    assert result.failed_items == () and result.complete
+
+
+def test_food_eight_general_failures_is_basically_compliant():
+    failures = {code: FAIL for code in FOOD_GENERAL[:8]}
+    result = score(FOOD, all_pass(FOOD, **failures), make_facts())
+    assert (result.verdict, result.verdict_code) == ("基本符合", "basically_compliant")
+    assert "一般项不符合 8 项" in result.decided_by
+
+
+def test_food_nine_general_failures_is_non_compliant():
+    failures = {code: FAIL for code in FOOD_GENERAL[:9]}
+    result = score(FOOD, all_pass(FOOD, **failures), make_facts())
+    assert (result.verdict, result.verdict_code) == ("不符合", "non_compliant")
+    assert result.vetoed_by == ()
+
+
+def test_food_one_key_failure_is_non_compliant():
+    result = score(FOOD, all_pass(FOOD, C3=FAIL), make_facts())
+    assert result.verdict == "不符合"
+    assert "重点项不符合 1 项" in result.decided_by
+
+
+def test_food_without_licence_is_vetoed():
+    result = score(FOOD, all_pass(FOOD, C16=Answer(AnswerResult.FAIL, deduction=0)), make_facts())
+    assert result.verdict == "不符合" and result.vetoed_by == ("C16",)
+    assert result.decided_by == "一票否决：C16 重大事故隐患"
+    assert result.failed_items[0].major_hazards == ("MH-5-2",)
+
+
+def test_no_canteen_makes_every_food_item_na_whatever_was_answered():
+    answers = {item.code: FAIL for item in FOOD.items()}
+    result = score(FOOD, answers, make_facts(has_canteen=False))
+    assert result.max_points == 0 and result.percent is None
+    assert result.failed_items == () and result.complete
+    assert (result.verdict, result.verdict_code) == ("不适用", "not_applicable")
+    assert all(section.na == section.total == section.answered for section in result.sections)
+
+
+# --- fire: percent bands and the veto --------------------------------------------------
+
+
+def test_fire_all_pass_is_excellent():
+    result = score(FIRE, all_pass(FIRE), make_facts())
+    assert (result.points, result.max_points, result.percent) == (Decimal(131), Decimal(131), Decimal("100.0"))
+    assert (result.verdict, result.verdict_code, result.grade) == ("优秀", "excellent", None)
+
+
+def test_a_failed_major_item_vetoes_a_95_percent_fire_score():
+    result = score(FIRE, all_pass(FIRE, F1=Answer(AnswerResult.FAIL, deduction=1, note="C级危房")), make_facts())
+    assert result.percent >= 95
+    assert (result.verdict, result.verdict_code) == ("不合格", "fail")
+    assert result.vetoed_by == ("F1",)
+    assert result.decided_by == "一票否决：F1 重大事故隐患"
+
+
+def test_fire_bands_follow_the_displayed_percentage():
+    # 131 - 5 - 5 - 5 - 3 = 113 → 86.3 % → 良好
+    answers = all_pass(FIRE, F4=FAIL, F5=FAIL, F6=FAIL, F7=FAIL)
+    result = score(FIRE, answers, make_facts())
+    assert (result.percent, result.verdict) == (Decimal("86.3"), "良好")
+    assert result.decided_by == "得分率 86.3% ≥ 80% → 良好"
+
+
+def test_failed_items_list_major_then_key_then_general_in_checklist_order():
+    answers = all_pass(FIRE, F15=FAIL, F7=FAIL, F5=FAIL, F4=FAIL, F24=FAIL, F1=FAIL)
+    result = score(FIRE, answers, make_facts())
+    assert [failed.item_code for failed in result.failed_items] == ["F1", "F24", "F4", "F5", "F7", "F15"]
+    assert [failed.item_class for failed in result.failed_items[:3]] == ["major", "major", "key"]
+    assert result.vetoed_by == ("F1", "F24")
+
+
+def test_deduction_loses_only_that_many_points():
+    result = score(FIRE, all_pass(FIRE, F4=Answer(AnswerResult.FAIL, deduction=Decimal("2.5"))), make_facts())
+    assert result.points == Decimal("128.5") and result.failed_items[0].deduction == Decimal("2.5")
+    assert result.percent == Decimal("98.1")
+
+
+def test_sections_break_the_score_down_by_department():
+    result = score(FIRE, all_pass(FIRE, F13=FAIL), make_facts())
+    management = {section.code: section for section in result.sections}["management"]
+    assert (management.department, management.points, management.max_points) == ("mz", Decimal(22), Decimal(25))
+    assert management.percent == Decimal("88.0")
+    assert sum(section.points for section in result.sections) == result.points
+
+
+# --- N/A, unanswered and bad answers ---------------------------------------------------
+
+
+def test_allowed_na_leaves_the_denominator():
+    result = score(FIRE, all_pass(FIRE, F17=NA), make_facts())
+    assert result.max_points == 128 and result.points == 128
+    facilities = {section.code: section for section in result.sections}["facilities"]
+    assert (facilities.na, facilities.answered, facilities.total) == (1, 4, 4)
+
+
+def test_na_on_an_item_that_does_not_allow_it_raises():
+    with pytest.raises(ScoringError, match="F1 does not allow N/A"):
+        score(FIRE, all_pass(FIRE, F1=NA), make_facts())
+
+
+def test_items_na_by_facts_ignore_the_answer():
+    answers = all_pass(SERVICE, Q1=FAIL)
+    result = score(SERVICE, answers, make_facts(has_medical_unit=False))
+    assert result.vetoed_by == () and result.max_points == SERVICE.max_points - 10
+
+
+def test_unanswered_items_stay_in_the_denominator():
+    answers = all_pass(FIRE)
+    del answers["F5"], answers["F7"]
+    result = score(FIRE, answers, make_facts())
+    assert result.unanswered == ("F7", "F5") and not result.complete  # checklist order
+    assert (result.points, result.max_points) == (Decimal(123), Decimal(131))
+    assert "2 项未答" in result.decided_by
+
+
+def test_unanswered_are_listed_in_checklist_order():
+    result = score(FIRE, {}, make_facts())
+    assert result.unanswered == tuple(item.code for item in FIRE.items())
+    assert result.points == 0 and result.verdict == "不合格"
+
+
+@pytest.mark.parametrize(
+    ("answer", "message"),
+    [
+        (lambda: Answer(AnswerResult.FAIL, deduction=6), "exceeds the item's 5 points"),
+        (lambda: Answer(AnswerResult.FAIL, deduction=-1), "must not be negative"),
+        (lambda: Answer(AnswerResult.FAIL, deduction=1.5), "int or a finite Decimal"),
+        (lambda: Answer(AnswerResult.FAIL, deduction=True), "int or a finite Decimal"),
+        (lambda: Answer(AnswerResult.FAIL, deduction=Decimal("NaN")), "int or a finite Decimal"),
+        (lambda: Answer(AnswerResult.PASS, deduction=2), "only allowed on a fail"),
+        (lambda: Answer("maybe"), "pass, fail or na"),
+    ],
+)
+def test_bad_answers_raise(answer, message):
+    with pytest.raises(ScoringError, match=message):
+        score(FIRE, all_pass(FIRE, F4=answer()), make_facts())
+
+
+def test_a_stored_zero_deduction_on_a_pass_is_ignored():
+    assert Answer("pass", deduction=Decimal("0.00")).deduction is None
+
+
+def test_answers_for_unknown_items_raise():
+    with pytest.raises(ScoringError, match="F99"):
+        score(FIRE, all_pass(FIRE, F99=FAIL), make_facts())
+
+
+# --- provenance and serialisation ------------------------------------------------------
+
+
+def test_unverified_when_an_unverified_item_is_scored():
+    assert score(FIRE, all_pass(FIRE), make_facts()).unverified is True  # F17 微型消防站 is [U]
+    assert score(FIRE, all_pass(FIRE, F17=NA), make_facts()).unverified is False
+
+
+def test_rule_version_names_checklist_version_and_engine_rules():
+    versioned = replace(FIRE, version=3)
+    result = score(versioned, all_pass(versioned), make_facts())
+    assert result.rule_version == f"fire_safety@v3/rules-{RULES_VERSION}"
+    assert (result.rule, result.checklist_version) == ("percent_bands", 3)
+
+
+def test_to_dict_is_json_safe_and_deterministic():
+    answers = all_pass(FIRE, F1=Answer(AnswerResult.FAIL, deduction=Decimal("0.5"), note="n", photos=("a.jpg",)))
+    first = score(FIRE, answers, make_facts()).to_dict()
+    second = score(FIRE, dict(reversed(answers.items())), make_facts()).to_dict()
+    assert first == second
+    dumped = json.dumps(first, sort_keys=True, ensure_ascii=False)
+    assert dumped == json.dumps(second, sort_keys=True, ensure_ascii=False)
+    assert first["points"] == "130.5" and first["failed_items"][0]["photos"] == ["a.jpg"]
+    assert first["sections"][0]["department"] == "xf"
+    assert "_outcome" not in first and "_layout" not in first
+
+
+def test_results_compare_equal_and_are_frozen():
+    one = score(FIRE, all_pass(FIRE, F4=FAIL), make_facts())
+    two = score(FIRE, all_pass(FIRE, F4=FAIL), make_facts())
+    assert one == two
+    with pytest.raises(AttributeError):
+        one.points = Decimal(0)  # type: ignore[misc]
