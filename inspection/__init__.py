@@ -28,6 +28,9 @@ def create_app(test_config: Mapping[str, Any] | None = None, instance_path: str 
         template_folder=str(ROOT / "templates"),
     )
     load_config(app, test_config)
+    from inspection.services.checklists import shipped
+
+    shipped()  # refuse to start with an invalid shipped checklist; the error names file, section, item, field
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     _init_extensions(app)
     _register_blueprints(app)
@@ -63,12 +66,16 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from inspection.blueprints import admin, auth, errors, facilities, main
+    from inspection.blueprints import admin, api, auth, checklists, errors, facilities, fieldform, main
 
     app.register_blueprint(main.bp)
     app.register_blueprint(auth.bp, url_prefix="/auth")
     app.register_blueprint(facilities.bp, url_prefix="/facilities")
+    app.register_blueprint(fieldform.bp)
     app.register_blueprint(admin.bp, url_prefix="/admin")
+    app.register_blueprint(checklists.bp, url_prefix="/admin/checklists")
+    csrf.exempt(api.bp)  # bearer tokens, not cookies; the one cookie-based route checks CSRF itself
+    app.register_blueprint(api.bp, url_prefix="/api/v1")
     errors.register_error_handlers(app)
 
 

@@ -29,7 +29,9 @@ DEFAULTS: dict[str, Any] = {
     "PAGE_SIZE": 20,
     #: Number of app server processes; check-deploy refuses SQLite with more than one.
     "WORKERS": 1,
-    "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
+    "WTF_CSRF_TIME_LIMIT": None,
+    #: Lifetime of an API token; the phone client asks for a new one after logging in again.
+    "API_TOKEN_HOURS": 12,  # the token lives as long as the session
 }
 
 #: Environment variables read directly, without a prefix.

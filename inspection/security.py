@@ -11,7 +11,7 @@ from flask_login import current_user, login_required, logout_user
 from sqlalchemy import Select, select
 
 from inspection.extensions import db
-from inspection.models import Facility, Region, Role, User
+from inspection.models import Facility, Inspection, InspectionStatus, Region, Role, User
 from inspection.orm import utcnow
 from inspection.services import Actor
 from inspection.services.audit import record_event
@@ -78,6 +78,19 @@ def get_facility_or_404(facility_id: int, *, for_edit: bool = False) -> Facility
     if for_edit and not can_edit_facility(current_user, facility):
         refuse(403, f"facility {facility_id} not editable")
     return facility
+
+
+def can_view_inspection(user: User, inspection: Inspection) -> bool:
+    """Return True if `user` may see `inspection`.
+
+    Admins and reviewers: every inspection in their region. Inspectors: those they are assigned to.
+    Operators: their own facility's completed inspections.
+    """
+    if user.role in (Role.ADMIN, Role.REVIEWER):
+        return user.region.contains(inspection.facility.region)
+    if user.role == Role.INSPECTOR:
+        return any(a.user_id == user.id for a in inspection.assignments)
+    return inspection.facility_id == user.facility_id and inspection.status == InspectionStatus.COMPLETE
 
 
 def visible_facilities(user: User) -> Select[tuple[Facility]]:

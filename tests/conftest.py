@@ -19,6 +19,7 @@ from inspection.extensions import db
 from inspection.models import Department, Facility, FacilityType, Ownership, Region, Role, User
 from inspection.passwords import use_fast_hashing
 from inspection.services import Actor
+from inspection.services.checklists import import_shipped_checklists
 from inspection.services.facilities import create_facility
 from inspection.services.regions import create_department, create_region
 from inspection.services.users import create_user
@@ -87,6 +88,7 @@ def app() -> Iterator[Flask]:
     app = make_test_app()
     with app.app_context():
         _reset_schema()
+        import_shipped_checklists(SETUP_ACTOR)
         seed_demo_county()
         _seed_neighbour_county()
         db.session.commit()
@@ -161,3 +163,10 @@ def department(code: str, region_name: str = "五寨县") -> Department:
     return db.session.scalar(
         select(Department).join(Department.region).where(Department.code == code, Region.name == region_name)
     )
+
+
+@pytest.fixture
+def app_ctx(app: Flask) -> Iterator[None]:
+    """An application context, for tests that call services directly (as the CLI does)."""
+    with app.app_context():
+        yield

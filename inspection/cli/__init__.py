@@ -7,6 +7,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
+from inspection.cli.checklists import checklists
 from inspection.cli.demo import demo
 from inspection.cli.users import users
 from inspection.deploy_checks import deployment_problems
@@ -32,3 +33,4 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(check_deploy)
     app.cli.add_command(users)
     app.cli.add_command(demo)
+    app.cli.add_command(checklists)

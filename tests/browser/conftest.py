@@ -12,6 +12,8 @@ from werkzeug.serving import make_server
 from inspection.demo.county import DEMO_PASSWORD
 from inspection.demo.seed import seed_demo_county
 from inspection.extensions import db
+from inspection.services import Actor
+from inspection.services.checklists import import_shipped_checklists
 from tests.conftest import make_test_app
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
@@ -24,7 +26,13 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True, "locale": "zh-CN"}
+PHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "device_scale_factor": 2,
+    "is_mobile": True,
+    "has_touch": True,
+    "locale": "zh-CN",
+}
 
 
 @pytest.fixture(scope="session")
@@ -34,6 +42,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     app = make_test_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{database}", WTF_CSRF_ENABLED=True)
     with app.app_context():
         upgrade()
+        import_shipped_checklists(Actor(None, "test"))
         seed_demo_county()
         db.session.commit()
     server = make_server("127.0.0.1", 0, app, threaded=True)

@@ -53,3 +53,13 @@ def test_the_login_page_and_admin_home_on_a_phone(live_server: str, phone: Page)
     log_in(phone, live_server, "admin")
     _assert_readable(phone)
     screenshot(phone, "home-admin-390")
+
+
+def test_the_checklist_preview_looks_like_the_phone_form(live_server: str, phone: Page):
+    log_in(phone, live_server, "admin")
+    phone.goto(f"{live_server}/admin/checklists/fire_safety/v1")
+    assert phone.locator("#item-F1 .question").is_visible()
+    _assert_readable(phone)
+    screenshot(phone, "checklist-preview-390")
+    phone.goto(f"{live_server}/admin/checklists/grading_gbt37276/v1")
+    assert phone.get_by_text("评分标准待核实").first.is_visible()

@@ -1,0 +1,58 @@
+"""Tokens: from a username and password (other systems), or from the logged-in web session (the phone client)."""
+
+from flask import current_app, jsonify, request
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError, validate_csrf
+from wtforms.validators import ValidationError
+
+from inspection.blueprints.api import bp
+from inspection.blueprints.api.common import Fields, api_error, json_body
+from inspection.extensions import db
+from inspection.services import ServiceError
+from inspection.services.tokens import issue_token
+from inspection.services.users import LoginThrottled, authenticate
+
+
+@bp.post("/auth/token")
+def token():
+    fields = Fields(json_body())
+    username, password = fields.text("username", max_length=50), fields.text("password", max_length=200)
+    fields.done()
+    try:
+        user = authenticate(
+            username,
+            password,
+            request.remote_addr or "",
+            max_failures=current_app.config["LOGIN_MAX_FAILURES"],
+            window_minutes=current_app.config["LOGIN_FAILURE_WINDOW_MINUTES"],
+        )
+    except LoginThrottled as error:
+        db.session.commit()
+        api_error(429, "throttled", str(error))
+    except ServiceError as error:
+        db.session.commit()
+        api_error(401, "unauthorized", str(error))
+    return _token_response(user)
+
+
+@bp.post("/auth/session-token")
+def session_token():
+    """Give the logged-in web page a token for its offline queue (CSRF-checked, since it relies on the cookie)."""
+    if not current_user.is_authenticated:
+        api_error(401, "unauthorized", "请先登录")
+    if current_app.config.get("WTF_CSRF_ENABLED", True):
+        try:
+            validate_csrf(request.headers.get("X-CSRFToken", ""))
+        except (ValidationError, CSRFError):
+            api_error(400, "csrf", "页面已过期，请刷新后重试")
+    return _token_response(current_user._get_current_object())
+
+
+def _token_response(user):
+    secret, token = issue_token(user, current_app.config["API_TOKEN_HOURS"])
+    db.session.commit()
+    return jsonify(
+        token=secret,
+        expires_at=token.expires_at.isoformat() + "Z",
+        user={"id": user.id, "name": user.display_name, "role": user.role},
+    )

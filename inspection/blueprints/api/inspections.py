@@ -1,0 +1,341 @@
+"""Inspections over the API: plan or start, answers, photos, signatures, submission, reading back."""
+
+import base64
+import binascii
+from datetime import UTC, datetime, timedelta
+
+from flask import Response, jsonify, request
+from sqlalchemy import select
+
+from inspection.blueprints.api import bp
+from inspection.blueprints.api.common import Fields, api_actor, api_error, api_user, json_body, token_required
+from inspection.blueprints.api.serializers import inspection_json, inspection_results, photo_json, signature_json
+from inspection.extensions import db
+from inspection.media import MediaError, MediaTooLarge
+from inspection.models import (
+    Facility,
+    Inspection,
+    InspectionAssignment,
+    InspectionPurpose,
+    Photo,
+    Role,
+    Signature,
+    SignerRole,
+    User,
+)
+from inspection.orm import utcnow
+from inspection.scoring import AnswerResult
+from inspection.security import can_view_facility, can_view_inspection
+from inspection.services import ServiceError
+from inspection.services.checklists import checklist_of, latest_version
+from inspection.services.evidence import add_photo, add_signature
+from inspection.services.inspections import (
+    AnswerInput,
+    Conflict,
+    RuleViolation,
+    correct_answer,
+    is_assigned,
+    save_answers,
+    start_inspection,
+    submit_department,
+)
+
+MAX_ANSWERS_PER_REQUEST = 1000
+PURPOSES = {p.value for p in InspectionPurpose}
+RESULTS = {r.value for r in AnswerResult}
+
+
+@bp.get("/inspections")
+@token_required()
+def list_inspections():
+    user = api_user()
+    stmt = select(Inspection).order_by(Inspection.inspected_on, Inspection.id)
+    if user.role == Role.INSPECTOR:
+        since = utcnow().date() - timedelta(days=30)
+        stmt = stmt.join(InspectionAssignment).where(
+            InspectionAssignment.user_id == user.id, Inspection.inspected_on >= since
+        )
+    rows = [i for i in db.session.scalars(stmt.limit(500)) if can_view_inspection(user, i)]
+    return jsonify(
+        items=[
+            {
+                "id": i.id,
+                "facility": {"id": i.facility_id, "name": i.facility.name},
+                "date": i.inspected_on.isoformat(),
+                "purpose": i.purpose,
+                "status": i.status,
+                "checklists": [c.checklist_code for c in i.checklists],
+            }
+            for i in rows
+        ]
+    )
+
+
+@bp.post("/inspections")
+@token_required(Role.REVIEWER, Role.INSPECTOR)
+def create_inspection():
+    user = api_user()
+    fields = Fields(json_body())
+    facility_id = fields.integer("facility_id", minimum=1)
+    codes = fields.data.get("checklists")
+    if not isinstance(codes, list) or not codes or not all(isinstance(c, str) and len(c) <= 50 for c in codes):
+        fields.errors["checklists"] = "应为检查表代码的列表"
+        codes = []
+    inspected_on = fields.date("date")
+    purpose = fields.choice("purpose", PURPOSES, required=False, default=InspectionPurpose.ROUTINE.value)
+    client_id = fields.uuid("client_id")
+    inspector_ids = fields.data.get("inspectors", [])
+    if not isinstance(inspector_ids, list) or not all(type(i) is int for i in inspector_ids):
+        fields.errors["inspectors"] = "应为检查员 id 的列表"
+        inspector_ids = []
+    fields.done()
+    facility = db.session.get(Facility, facility_id)
+    if facility is None or not can_view_facility(user, facility):
+        api_error(404, "not_found", "机构不存在或不在您的辖区")
+    if user.role == Role.INSPECTOR:
+        _check_own_department_checklists(user, codes)
+        inspector_ids = [user.id, *inspector_ids]
+    people = list(db.session.scalars(select(User).where(User.id.in_(inspector_ids)))) if inspector_ids else []
+    if len(people) != len(set(inspector_ids)):
+        api_error(400, "bad_request", "检查员不存在", {"inspectors": "含有不存在的用户"})
+    assignments: dict[str, list[User]] = {}
+    for person in people:
+        if person.department is not None:
+            assignments.setdefault(person.department.code, []).append(person)
+    try:
+        before = db.session.scalar(select(Inspection).where(Inspection.client_id == client_id))
+        inspection = start_inspection(
+            facility,
+            codes,
+            inspected_on,
+            InspectionPurpose(purpose),
+            user.department,
+            assignments,
+            api_actor(),
+            client_id=client_id,
+        )
+    except Conflict as error:
+        db.session.rollback()
+        api_error(409, "conflict", str(error))
+    except ServiceError as error:
+        db.session.rollback()
+        api_error(422, "rule_violation", str(error))
+    db.session.commit()
+    return jsonify(inspection_json(inspection)), 200 if before is not None else 201
+
+
+def _check_own_department_checklists(user: User, codes: list[str]) -> None:
+    for code in codes:
+        row = latest_version(code)
+        if row is None:
+            api_error(422, "rule_violation", f"检查表 {code} 尚未导入")
+        departments = {s.department.value for s in checklist_of(row).sections}
+        if departments != {user.department.code}:
+            api_error(403, "forbidden", f"检查表 {code} 含有其他部门的检查部分，请由民政部门安排联合检查")
+
+
+@bp.get("/inspections/<int:inspection_id>")
+@token_required()
+def get_inspection(inspection_id: int):
+    return jsonify(inspection_json(_visible(inspection_id)))
+
+
+@bp.put("/inspections/<int:inspection_id>/answers")
+@token_required(Role.INSPECTOR)
+def put_answers(inspection_id: int):
+    inspection = _editable(inspection_id)
+    raw = json_body().get("answers")
+    if not isinstance(raw, list) or not raw or len(raw) > MAX_ANSWERS_PER_REQUEST:
+        api_error(400, "bad_request", f"answers 应为 1–{MAX_ANSWERS_PER_REQUEST} 条答案的列表", {"answers": "格式错误"})
+    inputs = [_answer_input(entry, index) for index, entry in enumerate(raw)]
+    try:
+        answers = save_answers(inspection, inputs, api_actor())
+    except Conflict as error:
+        db.session.rollback()
+        return _conflict(str(error), error.conflicts)
+    except ServiceError as error:
+        db.session.rollback()
+        api_error(422, "rule_violation", str(error))
+    db.session.commit()
+    return jsonify(
+        revision=inspection.revision, items=[{"item_code": a.item_code, "revision": a.revision} for a in answers]
+    )
+
+
+def _answer_input(entry: object, index: int) -> AnswerInput:
+    if not isinstance(entry, dict):
+        api_error(400, "bad_request", f"第 {index + 1} 条答案格式错误", {f"answers[{index}]": "应为对象"})
+    fields = Fields(entry)
+    item_code = fields.text("item_code", max_length=30)
+    result = fields.choice("result", RESULTS)
+    client_id = fields.uuid("client_id")
+    note = fields.text("note", required=False, max_length=2000)
+    deduction = fields.decimal("deduction")
+    base_revision = fields.integer("base_revision", required=False)
+    if fields.errors:
+        api_error(
+            400,
+            "bad_request",
+            f"第 {index + 1} 条答案有误",
+            {f"answers[{index}].{k}": v for k, v in fields.errors.items()},
+        )
+    return AnswerInput(item_code, AnswerResult(result), client_id, deduction, note, base_revision)
+
+
+def _conflict(message: str, conflicts: list[dict[str, object]]) -> Response:
+    response = jsonify(error={"code": "conflict", "message": message, "fields": {}, "conflicts": conflicts})
+    response.status_code = 409
+    return response
+
+
+@bp.post("/inspections/<int:inspection_id>/photos")
+@token_required(Role.INSPECTOR)
+def post_photo(inspection_id: int):
+    inspection = _editable(inspection_id)
+    fields = Fields(request.form.to_dict())
+    item_code, client_id = fields.text("item_code", max_length=30), fields.uuid("client_id")
+    upload = request.files.get("file")
+    if upload is None:
+        fields.errors["file"] = "必填"
+    fields.done()
+    try:
+        photo, created = add_photo(inspection, item_code, client_id, upload.read(), api_actor())
+    except MediaTooLarge as error:
+        db.session.rollback()
+        api_error(413, "too_large", str(error), {"file": str(error)})
+    except MediaError as error:
+        db.session.rollback()
+        api_error(400, "bad_image", str(error), {"file": str(error)})
+    except Conflict as error:
+        db.session.rollback()
+        return _conflict(str(error), error.conflicts)
+    except ServiceError as error:
+        db.session.rollback()
+        api_error(422, "rule_violation", str(error))
+    db.session.commit()
+    return jsonify(photo_json(photo)), 201 if created else 200
+
+
+@bp.post("/inspections/<int:inspection_id>/signatures")
+@token_required(Role.INSPECTOR)
+def post_signature(inspection_id: int):
+    inspection = _editable(inspection_id)
+    fields = Fields(json_body())
+    client_id = fields.uuid("client_id")
+    signer_name = fields.text("signer_name", max_length=100)
+    role = fields.choice("role", {r.value for r in SignerRole})
+    refused = fields.data.get("refused", False) is True
+    image = fields.text("image", required=not refused, max_length=3_000_000)
+    signed_at = _timestamp(fields, "signed_at")
+    fields.done()
+    data = _png_bytes(image) if image else None
+    try:
+        signature, created = add_signature(
+            inspection, client_id, signer_name, SignerRole(role), data, signed_at, api_actor(), refused=refused
+        )
+    except MediaError as error:
+        db.session.rollback()
+        api_error(400, "bad_image", str(error), {"image": str(error)})
+    except Conflict as error:
+        db.session.rollback()
+        return _conflict(str(error), error.conflicts)
+    except ServiceError as error:
+        db.session.rollback()
+        api_error(422, "rule_violation", str(error))
+    db.session.commit()
+    return jsonify(signature_json(signature)), 201 if created else 200
+
+
+def _timestamp(fields: Fields, name: str) -> datetime:
+    value = fields.text(name, required=False, max_length=40)
+    if not value:
+        return utcnow()
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        fields.errors[name] = "应为 ISO 8601 时间"
+        return utcnow()
+    return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
+
+
+def _png_bytes(image: str) -> bytes:
+    payload = image.split(",", 1)[1] if image.startswith("data:") else image
+    try:
+        return base64.b64decode(payload, validate=True)
+    except (binascii.Error, ValueError):
+        api_error(400, "bad_image", "签名图片编码错误", {"image": "应为 base64 编码的 PNG"})
+
+
+@bp.post("/inspections/<int:inspection_id>/submit")
+@token_required(Role.INSPECTOR)
+def submit(inspection_id: int):
+    inspection = _editable(inspection_id)
+    department = api_user().department.code
+    try:
+        submit_department(inspection, department, api_actor())
+    except RuleViolation as error:
+        db.session.rollback()
+        api_error(422, "rule_violation", str(error))
+    except ServiceError as error:
+        db.session.rollback()
+        api_error(409, "conflict", str(error))
+    db.session.commit()
+    results = inspection_results(inspection)
+    mine = [r for r in results if any(s["department"] == department for s in r["sections"])] or results
+    return jsonify(status=inspection.status, department=department, result=mine[0], results=results)
+
+
+@bp.post("/inspections/<int:inspection_id>/corrections")
+@token_required(Role.INSPECTOR)
+def correct(inspection_id: int):
+    inspection = _editable(inspection_id)
+    body = json_body()
+    change = _answer_input(body, 0)
+    reason = Fields(body).text("reason", max_length=500)
+    try:
+        answer = correct_answer(inspection, change, reason, api_actor())
+    except ServiceError as error:
+        db.session.rollback()
+        api_error(422, "rule_violation", str(error))
+    db.session.commit()
+    return jsonify(item_code=answer.item_code, revision=answer.revision, results=inspection_results(inspection))
+
+
+@bp.get("/photos/<int:photo_id>")
+@token_required()
+def photo_file(photo_id: int):
+    photo = db.session.get(Photo, photo_id)
+    if photo is None:
+        api_error(404, "not_found", "照片不存在")
+    _visible(photo.inspection_id)
+    return _file_response(photo.file.data, photo.file.content_type)
+
+
+@bp.get("/signatures/<int:signature_id>")
+@token_required()
+def signature_file(signature_id: int):
+    signature = db.session.get(Signature, signature_id)
+    if signature is None or signature.file is None:
+        api_error(404, "not_found", "签名不存在")
+    _visible(signature.inspection_id)
+    return _file_response(signature.file.data, signature.file.content_type)
+
+
+def _file_response(data: bytes, content_type: str) -> Response:
+    response = Response(data, mimetype=content_type)
+    response.headers["Cache-Control"] = "private, max-age=86400"
+    return response
+
+
+def _visible(inspection_id: int) -> Inspection:
+    inspection = db.session.get(Inspection, inspection_id)
+    if inspection is None or not can_view_inspection(api_user(), inspection):
+        api_error(404, "not_found", "检查不存在或您无权查看")
+    return inspection
+
+
+def _editable(inspection_id: int) -> Inspection:
+    inspection = _visible(inspection_id)
+    if not is_assigned(api_user(), inspection):
+        api_error(403, "forbidden", "您未被指派参加这次检查")
+    return inspection

@@ -1,0 +1,41 @@
+"""Reference data for clients: facilities with their standings, and checklists with their items."""
+
+from flask import jsonify, request
+
+from inspection.blueprints.api import bp
+from inspection.blueprints.api.common import api_error, api_user, token_required
+from inspection.blueprints.api.serializers import checklist_json, facility_json, standings_of
+from inspection.extensions import db
+from inspection.models import Facility, FacilityStatus
+from inspection.security import visible_facilities
+from inspection.services.checklists import checklist_of, latest_versions
+
+MAX_PER_PAGE = 500
+
+
+@bp.get("/facilities")
+@token_required()
+def facilities():
+    page = request.args.get("page", 1, type=int)
+    per_page = request.args.get("per_page", 100, type=int)
+    if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
+        api_error(400, "bad_request", f"page ≥ 1，per_page 为 1–{MAX_PER_PAGE}", {"page": "", "per_page": ""})
+    stmt = (
+        visible_facilities(api_user())
+        .where(Facility.status == FacilityStatus.ACTIVE)
+        .order_by(Facility.name, Facility.id)
+    )
+    result = db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+    standings = standings_of([f.id for f in result.items])
+    return jsonify(
+        items=[facility_json(f, standings[f.id]) for f in result.items],
+        total=result.total,
+        page=page,
+        per_page=per_page,
+    )
+
+
+@bp.get("/checklists")
+@token_required()
+def checklists():
+    return jsonify(items=[checklist_json(checklist_of(row)) for row in latest_versions()])

@@ -1,0 +1,127 @@
+"""Photos and signatures of an inspection, stored with their file content in one transaction."""
+
+import hashlib
+from datetime import datetime
+
+from sqlalchemy import select
+
+from inspection.extensions import db
+from inspection.media import ProcessedImage, process_photo, process_signature
+from inspection.models import Inspection, Photo, Signature, SignerRole, StoredFile
+from inspection.services import Actor, ServiceError
+from inspection.services.audit import record_event
+from inspection.services.inspections import Conflict, item_index, submitted_departments
+
+
+def store_file(image: ProcessedImage) -> StoredFile:
+    """Keep file content in the database (served by every app server alike)."""
+    stored = StoredFile(
+        sha256=hashlib.sha256(image.data).hexdigest(),
+        content_type=image.content_type,
+        size=len(image.data),
+        data=image.data,
+    )
+    db.session.add(stored)
+    return stored
+
+
+def add_photo(inspection: Inspection, item_code: str, client_id: str, data: bytes, actor: Actor) -> tuple[Photo, bool]:
+    """Check, re-encode and store a finding photo of one item; the same UUID and bytes again store nothing.
+
+    :return: the photo and whether it was created now.
+    :raises Conflict: the UUID was used for different content.
+    :raises ServiceError: unknown item, another department's or a submitted section.
+    :raises MediaError: the bytes are not an acceptable image.
+    """
+    digest = hashlib.sha256(data).hexdigest()
+    existing = db.session.scalar(select(Photo).where(Photo.client_id == client_id))
+    if existing is not None:
+        if (
+            existing.upload_sha256 == digest
+            and existing.inspection_id == inspection.id
+            and existing.item_code == item_code
+        ):
+            return existing, False
+        raise Conflict("该 client_id 已用于另一张照片", [{"client_id": client_id, "reason": "client_id_reused"}])
+    ref = item_index(inspection).get(item_code)
+    if ref is None:
+        raise ServiceError(f"检查中没有条目 {item_code}")
+    department = actor.user.department.code if actor.user and actor.user.department else None
+    if ref.department_code != department:
+        raise ServiceError(f"{item_code} 属于其他部门的检查部分")
+    if ref.department_code in submitted_departments(inspection):
+        raise ServiceError("该检查部分已提交，不能再添加照片")
+    image = process_photo(data)
+    photo = Photo(
+        client_id=client_id,
+        inspection_id=inspection.id,
+        item_code=item_code,
+        file=store_file(image),
+        upload_sha256=digest,
+        width=image.width,
+        height=image.height,
+        taken_at=image.taken_at,
+        latitude=image.latitude,
+        longitude=image.longitude,
+        uploaded_by_id=actor.user.id if actor.user else None,
+    )
+    db.session.add(photo)
+    db.session.flush()
+    return photo, True
+
+
+def add_signature(
+    inspection: Inspection,
+    client_id: str,
+    signer_name: str,
+    role: SignerRole,
+    data: bytes | None,
+    signed_at: datetime,
+    actor: Actor,
+    *,
+    refused: bool = False,
+) -> tuple[Signature, bool]:
+    """Store a signature drawn on the phone (or a facility representative's refusal to sign).
+
+    :raises Conflict: the UUID was used for a different signature.
+    :raises ServiceError: no name, no image without a refusal, or a refusal by anyone but the facility.
+    :raises MediaError: the image is not an acceptable PNG.
+    """
+    digest = hashlib.sha256((data or b"") + f"|{signer_name}|{role}|{refused}".encode()).hexdigest()
+    existing = db.session.scalar(select(Signature).where(Signature.client_id == client_id))
+    if existing is not None:
+        if existing.upload_sha256 == digest and existing.inspection_id == inspection.id:
+            return existing, False
+        raise Conflict("该 client_id 已用于另一个签名", [{"client_id": client_id, "reason": "client_id_reused"}])
+    if not signer_name.strip():
+        raise ServiceError("请填写签名人姓名")
+    if refused and role != SignerRole.FACILITY:
+        raise ServiceError("只有被检查机构的代表可以拒绝签字")
+    if data is None and not refused:
+        raise ServiceError("请在签名框内签名")
+    department = (
+        actor.user.department.code if role == SignerRole.INSPECTOR and actor.user and actor.user.department else ""
+    )
+    signature = Signature(
+        client_id=client_id,
+        inspection_id=inspection.id,
+        signer_name=signer_name.strip()[:100],
+        signer_role=role,
+        department_code=department,
+        refused=refused,
+        file=store_file(process_signature(data)) if data is not None else None,
+        upload_sha256=digest,
+        signed_at=signed_at,
+        recorded_by_id=actor.user.id if actor.user else None,
+    )
+    db.session.add(signature)
+    db.session.flush()
+    record_event(
+        actor,
+        "inspection.sign",
+        object_type="inspection",
+        object_id=inspection.id,
+        region_path=inspection.facility.region.path,
+        after={"signer": signature.signer_name, "role": role.value, "refused": refused},
+    )
+    return signature, True

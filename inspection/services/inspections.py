@@ -1,0 +1,477 @@
+"""Inspections: planning with assignments, answers (idempotent, conflict-checked), department submission,
+scoring at submission, corrections, and the facilities' stored standings."""
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import func, select
+
+from inspection.checklists import DEPARTMENT_NAMES, Checklist, Item
+from inspection.extensions import db
+from inspection.models import (
+    Answer,
+    AnswerChange,
+    AnswerResult,
+    ChecklistStatus,
+    Department,
+    DepartmentSubmission,
+    Facility,
+    FacilityStanding,
+    Inspection,
+    InspectionAssignment,
+    InspectionChecklist,
+    InspectionPurpose,
+    InspectionStatus,
+    Photo,
+    Role,
+    StandingKind,
+    User,
+)
+from inspection.orm import utcnow
+from inspection.scoring import Answer as EngineAnswer
+from inspection.scoring import FacilityFacts, ScoreResult, ScoringError, score
+from inspection.services import Actor, ServiceError
+from inspection.services.audit import record_event
+from inspection.services.checklists import checklist_of, latest_version
+
+#: Which stored standing each checklist decides.
+STANDING_OF_CHECKLIST = {
+    "grading_gbt37276": StandingKind.GRADE,
+    "fire_safety": StandingKind.FIRE,
+    "food_safety": StandingKind.FOOD,
+    "service_safety": StandingKind.SERVICE,
+}
+#: Inspectors per department (the food rules require at least two, 令第49号 第23条).
+MIN_INSPECTORS_PER_DEPARTMENT = 2
+
+
+class RuleViolation(ServiceError):
+    """The request is well-formed but breaks a rule (e.g. a required photo is missing): HTTP 422."""
+
+
+class Conflict(ServiceError):
+    """The change clashes with what the server holds (stale revision, reused UUID): HTTP 409."""
+
+    def __init__(self, message: str, conflicts: list[dict[str, object]]) -> None:
+        super().__init__(message)
+        self.conflicts = conflicts
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerInput:
+    """One answer change sent by a client; `base_revision` is the revision the client last saw (0 = new)."""
+
+    item_code: str
+    result: AnswerResult
+    client_id: str
+    deduction: Decimal | None = None
+    note: str = ""
+    base_revision: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ItemRef:
+    """Where an item of an inspection lives."""
+
+    inspection_checklist: InspectionChecklist
+    checklist: Checklist
+    item: Item
+    department_code: str
+
+
+def item_index(inspection: Inspection) -> dict[str, ItemRef]:
+    """Return every item of the inspection's checklists by item code."""
+    index = {}
+    for ic in inspection.checklists:
+        checklist = checklist_of(ic.version)
+        for section in checklist.sections:
+            for item in section.items:
+                index[item.code] = ItemRef(ic, checklist, item, section.department.value)
+    return index
+
+
+def departments_of(inspection: Inspection) -> list[str]:
+    """Return the codes of the departments owning sections of the inspection, in first-seen order."""
+    codes = [s.department.value for ic in inspection.checklists for s in checklist_of(ic.version).sections]
+    return list(dict.fromkeys(codes))
+
+
+def start_inspection(
+    facility: Facility,
+    checklist_codes: Sequence[str],
+    inspected_on: date,
+    purpose: InspectionPurpose,
+    lead_department: Department,
+    assignments: Mapping[str, Sequence[User]],
+    actor: Actor,
+    *,
+    client_id: str | None = None,
+) -> Inspection:
+    """Plan an inspection with the newest version of each checklist (kept for good) and its inspectors.
+
+    :param assignments: inspectors per department code; every department owning a section needs
+        MIN_INSPECTORS_PER_DEPARTMENT inspectors of that department.
+    :param client_id: a client's UUID; the same UUID again returns the inspection already created.
+    :raises ServiceError: closed facility, unknown checklist, overlapping item codes or missing inspectors.
+    """
+    if client_id:
+        existing = db.session.scalar(select(Inspection).where(Inspection.client_id == client_id))
+        if existing is not None:
+            if existing.facility_id != facility.id:
+                raise Conflict("该 client_id 已用于另一家机构的检查", [{"client_id": client_id}])
+            return existing
+    if not facility.is_active:
+        raise ServiceError("机构已关闭，不能检查")
+    if not checklist_codes:
+        raise ServiceError("请至少选择一张检查表")
+    inspection = Inspection(
+        facility=facility,
+        inspected_on=inspected_on,
+        purpose=purpose,
+        lead_department=lead_department,
+        created_by=actor.user,
+        client_id=client_id,
+    )
+    for code in dict.fromkeys(checklist_codes):
+        version = latest_version(code)
+        if version is None:
+            raise ServiceError(f"检查表 {code} 尚未导入")
+        inspection.checklists.append(InspectionChecklist(version=version, checklist_code=code))
+    _check_item_codes_unique(inspection)
+    _assign(inspection, assignments, facility)
+    db.session.add(inspection)
+    db.session.flush()
+    record_event(
+        actor,
+        "inspection.plan",
+        object_type="inspection",
+        object_id=inspection.id,
+        region_path=facility.region.path,
+        after={
+            "facility_id": facility.id,
+            "date": inspected_on.isoformat(),
+            "checklists": [f"{c.checklist_code}@{c.version.version}" for c in inspection.checklists],
+            "inspectors": sorted(a.user.username for a in inspection.assignments),
+        },
+    )
+    return inspection
+
+
+def _check_item_codes_unique(inspection: Inspection) -> None:
+    seen: dict[str, str] = {}
+    for ic in inspection.checklists:
+        for item in checklist_of(ic.version).items():
+            if item.code in seen:
+                raise ServiceError(f"检查表 {seen[item.code]} 与 {ic.checklist_code} 的条目编号 {item.code} 重复")
+            seen[item.code] = ic.checklist_code
+
+
+def _assign(inspection: Inspection, assignments: Mapping[str, Sequence[User]], facility: Facility) -> None:
+    for code in departments_of(inspection):
+        people = list(dict.fromkeys(assignments.get(code, ())))
+        if len(people) < MIN_INSPECTORS_PER_DEPARTMENT:
+            raise ServiceError(f"{_dept_name(code)}须指派至少 {MIN_INSPECTORS_PER_DEPARTMENT} 名检查员")
+        for user in people:
+            if user.role != Role.INSPECTOR or user.department is None or user.department.code != code:
+                raise ServiceError(f"{user.display_name} 不是{_dept_name(code)}的检查员")
+            if not user.region.contains(facility.region) and not facility.region.contains(user.region):
+                raise ServiceError(f"{user.display_name} 不负责该机构所在区域")
+            inspection.assignments.append(InspectionAssignment(department=user.department, user=user))
+
+
+def _dept_name(code: str) -> str:
+    return DEPARTMENT_NAMES.get(code, code)  # type: ignore[call-overload]
+
+
+def submitted_departments(inspection: Inspection) -> set[str]:
+    """Return the codes of the departments that have submitted their sections."""
+    return {s.department_code for s in inspection.submissions}
+
+
+def save_answers(inspection: Inspection, inputs: Iterable[AnswerInput], actor: Actor) -> list[Answer]:
+    """Apply a batch of answer changes all together, or none of them.
+
+    A change whose UUID was already applied with the same content is skipped (idempotent sync).
+
+    :raises Conflict: a UUID reused with other content, or a stale `base_revision`; nothing is stored.
+    :raises ServiceError: unknown item, a section of another department or already submitted, or a bad answer.
+    """
+    index = item_index(inspection)
+    department = actor.user.department.code if actor.user and actor.user.department else None
+    locked = submitted_departments(inspection)
+    inputs = list(inputs)
+    seen_changes = _existing_changes([i.client_id for i in inputs])
+    answers = {a.item_code: a for ic in inspection.checklists for a in ic.answers}
+    conflicts: list[dict[str, object]] = []
+    pending: list[tuple[AnswerInput, ItemRef]] = []
+    for change in inputs:
+        ref = index.get(change.item_code)
+        if ref is None:
+            raise ServiceError(f"检查中没有条目 {change.item_code}")
+        if ref.department_code != department:
+            raise ServiceError(f"{change.item_code} 属于{_dept_name(ref.department_code)}的检查部分，您只能查看")
+        if ref.department_code in locked:
+            raise ServiceError(f"{_dept_name(ref.department_code)}的检查部分已提交，不能再修改")
+        _validate(change, ref.item)
+        previous = seen_changes.get(change.client_id)
+        if previous is not None:
+            if _same(previous, change):
+                continue
+            conflicts.append(
+                {"item_code": change.item_code, "client_id": change.client_id, "reason": "client_id_reused"}
+            )
+            continue
+        current = answers.get(change.item_code)
+        current_revision = current.revision if current else 0
+        if change.base_revision is not None and change.base_revision != current_revision:
+            conflicts.append(_stale(change, current))
+            continue
+        pending.append((change, ref))
+    if conflicts:
+        raise Conflict("有条目已被他人修改或重复提交了不同内容，未保存任何修改", conflicts)
+    saved = [_apply(change, ref, answers, actor) for change, ref in pending]
+    if saved:
+        inspection.revision += 1
+    db.session.flush()
+    return saved
+
+
+def _existing_changes(client_ids: list[str]) -> dict[str, AnswerChange]:
+    if not client_ids:
+        return {}
+    rows = db.session.scalars(select(AnswerChange).where(AnswerChange.client_id.in_(client_ids)))
+    return {row.client_id: row for row in rows}
+
+
+def _same(previous: AnswerChange, change: AnswerInput) -> bool:
+    return (
+        previous.answer.item_code == change.item_code
+        and previous.result == change.result
+        and _decimal(previous.deduction) == _decimal(change.deduction)
+        and previous.note == change.note
+    )
+
+
+def _decimal(value: Decimal | int | None) -> Decimal | None:
+    return None if value is None else Decimal(value).normalize()
+
+
+def _stale(change: AnswerInput, current: Answer | None) -> dict[str, object]:
+    theirs = None
+    if current is not None:
+        theirs = {
+            "result": current.result,
+            "deduction": None if current.deduction is None else str(current.deduction),
+            "note": current.note,
+            "revision": current.revision,
+        }
+    return {"item_code": change.item_code, "client_id": change.client_id, "reason": "stale_revision", "server": theirs}
+
+
+def _validate(change: AnswerInput, item: Item) -> None:
+    try:
+        EngineAnswer(AnswerResult(change.result), change.deduction, change.note)
+    except (ScoringError, ValueError) as error:
+        raise ServiceError(f"{item.code}: {error}") from None
+    if change.result == AnswerResult.NA and not item.na_allowed:
+        raise ServiceError(f"{item.code} 不允许作为合理缺项")
+    if change.deduction is not None and change.deduction > item.points:
+        raise ServiceError(f"{item.code} 的扣分不能超过 {item.points} 分")
+    if len(change.note) > 2000:
+        raise ServiceError(f"{item.code} 的问题描述过长（上限 2000 字）")
+
+
+def _apply(change: AnswerInput, ref: ItemRef, answers: dict[str, Answer], actor: Actor, reason: str = "") -> Answer:
+    answer = answers.get(change.item_code)
+    if answer is None:
+        answer = Answer(inspection_checklist=ref.inspection_checklist, item_code=change.item_code, revision=0, note="")
+        db.session.add(answer)
+        answers[change.item_code] = answer
+    answer.result, answer.deduction, answer.note = AnswerResult(change.result), change.deduction, change.note
+    answer.answered_by_id = actor.user.id if actor.user else None
+    answer.revision += 1
+    answer.changes.append(
+        AnswerChange(
+            client_id=change.client_id,
+            revision=answer.revision,
+            result=answer.result,
+            deduction=answer.deduction,
+            note=answer.note,
+            reason=reason,
+            user_id=answer.answered_by_id,
+        )
+    )
+    return answer
+
+
+def facility_facts(facility: Facility) -> FacilityFacts:
+    """Return what the scoring engine needs to know about `facility`."""
+    return FacilityFacts(
+        has_canteen=facility.has_canteen,
+        has_medical_unit=facility.has_medical_unit,
+        has_special_equipment=facility.has_special_equipment,
+        has_campus_roads=True,
+        beds=facility.beds,
+        residents=facility.residents,
+    )
+
+
+def score_checklist(inspection_checklist: InspectionChecklist) -> ScoreResult:
+    """Score the current answers against the checklist version the inspection pinned."""
+    answers = {a.item_code: EngineAnswer(a.result, a.deduction, a.note) for a in inspection_checklist.answers}
+    facility = inspection_checklist.inspection.facility
+    return score(checklist_of(inspection_checklist.version), answers, facility_facts(facility))
+
+
+def submit_department(inspection: Inspection, department_code: str, actor: Actor) -> list[ScoreResult]:
+    """Lock a department's sections; score every checklist whose departments have all submitted.
+
+    :return: the results of the inspection's checklists (final for the fully submitted ones).
+    :raises ServiceError: already submitted, or the department has no section here.
+    :raises RuleViolation: items unanswered, or a failed item without its required photo.
+    """
+    if department_code not in departments_of(inspection):
+        raise ServiceError("该部门在本次检查中没有检查部分")
+    if department_code in submitted_departments(inspection):
+        raise ServiceError(f"{_dept_name(department_code)}的检查部分已提交")
+    _check_complete(inspection, department_code)
+    inspection.submissions.append(
+        DepartmentSubmission(department_code=department_code, submitted_by_id=actor.user.id if actor.user else None)
+    )
+    db.session.flush()
+    done = submitted_departments(inspection)
+    results = []
+    for ic in inspection.checklists:
+        result = score_checklist(ic)
+        owners = {s.department.value for s in checklist_of(ic.version).sections}
+        if ic.status == ChecklistStatus.OPEN and owners <= done:
+            _store_result(ic, result, actor)
+        results.append(result)
+    if set(departments_of(inspection)) <= done:
+        inspection.status, inspection.completed_at = InspectionStatus.COMPLETE, utcnow()
+    db.session.flush()
+    record_event(
+        actor,
+        "inspection.submit",
+        object_type="inspection",
+        object_id=inspection.id,
+        region_path=inspection.facility.region.path,
+        after={"department": department_code, "status": inspection.status.value},
+    )
+    return results
+
+
+def _check_complete(inspection: Inspection, department_code: str) -> None:
+    refs = [r for r in item_index(inspection).values() if r.department_code == department_code]
+    facts = facility_facts(inspection.facility).true_facts()
+    answers = {a.item_code: a for ic in inspection.checklists for a in ic.answers}
+    unanswered = [r.item.code for r in refs if r.item.code not in answers and not (set(r.item.na_when) & facts)]
+    if unanswered:
+        raise RuleViolation(f"还有 {len(unanswered)} 项未检查：{'、'.join(unanswered[:10])}")
+    photographed = set(
+        db.session.scalars(
+            select(Photo.item_code).where(Photo.inspection_id == inspection.id).group_by(Photo.item_code)
+        )
+    )
+    missing = [
+        r.item.code
+        for r in refs
+        if r.item.photo_on_fail and answers[r.item.code].result == AnswerResult.FAIL and r.item.code not in photographed
+    ]
+    if missing:
+        raise RuleViolation(f"以下不合格项须拍照后才能提交：{'、'.join(missing)}")
+
+
+def _store_result(ic: InspectionChecklist, result: ScoreResult, actor: Actor) -> None:
+    ic.status, ic.submitted_at, ic.submitted_by_id = (
+        ChecklistStatus.SUBMITTED,
+        utcnow(),
+        actor.user.id if actor.user else None,
+    )
+    ic.points, ic.max_points, ic.percent = result.points, result.max_points, result.percent
+    ic.verdict, ic.verdict_code, ic.grade, ic.result = (
+        result.verdict,
+        result.verdict_code,
+        result.grade,
+        result.to_dict(),
+    )
+    _update_standing(ic, result)
+
+
+def correct_answer(inspection: Inspection, change: AnswerInput, reason: str, actor: Actor) -> Answer:
+    """Change an answer of a submitted section: only the lead department, with a reason; re-scores and records
+    before and after.
+
+    :raises ServiceError: no reason, not the lead department, or the section is not submitted yet.
+    """
+    if not reason.strip():
+        raise ServiceError("更正须填写理由")
+    user = actor.user
+    if user is None or user.department_id != inspection.lead_department_id or not is_assigned(user, inspection):
+        raise ServiceError("只有牵头部门的检查员可以更正已提交的结果")
+    ref = item_index(inspection).get(change.item_code)
+    if ref is None:
+        raise ServiceError(f"检查中没有条目 {change.item_code}")
+    if ref.department_code not in submitted_departments(inspection):
+        raise ServiceError("该部分尚未提交，请直接修改")
+    _validate(change, ref.item)
+    answers = {a.item_code: a for a in ref.inspection_checklist.answers}
+    old = answers.get(change.item_code)
+    before = {"result": old.result.value, "deduction": str(old.deduction), "note": old.note} if old else None
+    answer = _apply(change, ref, answers, actor, reason=reason.strip())
+    ic = ref.inspection_checklist
+    if ic.status == ChecklistStatus.SUBMITTED:
+        _store_result(ic, score_checklist(ic), actor)
+    db.session.flush()
+    record_event(
+        actor,
+        "inspection.correct",
+        object_type="inspection",
+        object_id=inspection.id,
+        region_path=inspection.facility.region.path,
+        before=before,
+        after={
+            "item_code": change.item_code,
+            "result": answer.result.value,
+            "deduction": str(answer.deduction),
+            "note": answer.note,
+        },
+        detail=reason.strip(),
+    )
+    return answer
+
+
+def is_assigned(user: User, inspection: Inspection) -> bool:
+    """Return True if `user` is one of the inspection's inspectors."""
+    return any(a.user_id == user.id for a in inspection.assignments)
+
+
+def _update_standing(ic: InspectionChecklist, result: ScoreResult) -> None:
+    kind = STANDING_OF_CHECKLIST.get(ic.checklist_code)
+    if kind is None:
+        return
+    inspection = ic.inspection
+    standing = db.session.scalar(
+        select(FacilityStanding).where(
+            FacilityStanding.facility_id == inspection.facility_id, FacilityStanding.kind == kind
+        )
+    )
+    if standing is not None and standing.decided_on > inspection.inspected_on:
+        return  # a later inspection already decided it
+    if standing is None:
+        standing = FacilityStanding(facility_id=inspection.facility_id, kind=kind)
+        db.session.add(standing)
+    standing.inspection_checklist = ic
+    standing.decided_on = inspection.inspected_on
+    standing.verdict, standing.verdict_code, standing.grade = result.verdict, result.verdict_code, result.grade
+    standing.points, standing.unverified = result.points, result.unverified
+
+
+def answered_count(inspection: Inspection) -> int:
+    """Return how many answers the inspection holds."""
+    ids = [ic.id for ic in inspection.checklists]
+    return (
+        db.session.scalar(select(func.count()).select_from(Answer).where(Answer.inspection_checklist_id.in_(ids))) or 0
+    )

@@ -1,0 +1,33 @@
+"""Bearer tokens for API clients. Only a hash of each token is stored."""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from inspection.extensions import db
+from inspection.models import ApiToken, User
+from inspection.orm import utcnow
+
+
+def issue_token(user: User, hours: int) -> tuple[str, ApiToken]:
+    """Create a token for `user` valid for `hours`; return the secret (shown once) and its record."""
+    secret = secrets.token_urlsafe(32)
+    token = ApiToken(user=user, token_sha256=_digest(secret), expires_at=utcnow() + timedelta(hours=hours))
+    db.session.add(token)
+    db.session.flush()
+    return secret, token
+
+
+def user_for_token(secret: str) -> User | None:
+    """Return the active user owning an unexpired token, or None."""
+    token = db.session.scalar(select(ApiToken).where(ApiToken.token_sha256 == _digest(secret)))
+    if token is None or token.expires_at < utcnow() or not token.user.active:
+        return None
+    token.last_used_at = utcnow()
+    return token.user
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()

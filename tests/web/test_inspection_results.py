@@ -1,0 +1,216 @@
+"""Inspections keep the checklist version they used; results and standings are stored at submission."""
+
+import io
+from datetime import date
+from decimal import Decimal
+from uuid import uuid4
+
+import pytest
+from PIL import Image
+from sqlalchemy import select
+
+from inspection.extensions import db
+from inspection.models import AnswerResult, FacilityStanding, InspectionPurpose, InspectionStatus, StandingKind
+from inspection.services import Actor, ServiceError
+from inspection.services.checklists import checklist_of, import_checklist
+from inspection.services.evidence import add_photo
+from inspection.services.inspections import (
+    AnswerInput,
+    RuleViolation,
+    correct_answer,
+    departments_of,
+    save_answers,
+    score_checklist,
+    start_inspection,
+    submit_department,
+)
+from tests.conftest import department, facility, user
+from tests.web.test_checklist_admin import FIRE_CHANGED
+
+pytestmark = pytest.mark.usefixtures("app_ctx")
+
+
+def _actor(username="xf1"):
+    return Actor(user(username), "127.0.0.1")
+
+
+TEAMS = {"mz": ["mz1", "mz2"], "xf": ["xf1", "xf2"], "sc": ["sc1", "sc2"], "wj": ["wj1", "wj2"]}
+
+
+def _inspect(codes, on=date(2026, 11, 2), facility_name="北苑敬老院"):
+    teams = {code: [user(name) for name in names] for code, names in TEAMS.items()}
+    return start_inspection(
+        facility(facility_name), codes, on, InspectionPurpose.ROUTINE, department("mz"), teams, _actor("reviewer")
+    )
+
+
+def _answer(ic, code, result, username, **extra):
+    return save_answers(ic.inspection, [AnswerInput(code, result, str(uuid4()), **extra)], _actor(username))
+
+
+def _answer_all(ic, result=AnswerResult.PASS, fail=()):
+    """Answer every item, each by an inspector of the department owning its section."""
+    for section in checklist_of(ic.version).sections:
+        username = TEAMS[section.department.value][0]
+        changes = [
+            AnswerInput(item.code, AnswerResult.FAIL if item.code in fail else result, str(uuid4()))
+            for item in section.items
+        ]
+        save_answers(ic.inspection, changes, _actor(username))
+
+
+def _submit_all(inspection):
+    for code in departments_of(inspection):
+        results = submit_department(inspection, code, _actor(TEAMS[code][0]))
+    return results[0]
+
+
+def _photo(ic, code, username="xf1"):
+    image = Image.new("RGB", (40, 30), "red")
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG")
+    add_photo(ic.inspection, code, str(uuid4()), buffer.getvalue(), _actor(username))
+
+
+def test_a_submitted_fire_inspection_stores_its_result_and_the_facility_standing():
+    inspection = _inspect(["fire_safety"])
+    ic = inspection.checklists[0]
+    _answer_all(ic)
+    result = _submit_all(inspection)
+    assert result.verdict == "优秀" and ic.verdict == "优秀" and ic.percent == 100
+    assert inspection.status == InspectionStatus.COMPLETE
+    standing = db.session.scalar(
+        select(FacilityStanding).where(
+            FacilityStanding.kind == StandingKind.FIRE, FacilityStanding.facility_id == inspection.facility_id
+        )
+    )
+    assert standing.verdict == "优秀" and standing.decided_on == date(2026, 11, 2)
+
+
+def test_the_checklist_is_scored_only_when_every_owning_department_has_submitted():
+    inspection = _inspect(["fire_safety"])
+    ic = inspection.checklists[0]
+    _answer_all(ic)
+    submit_department(inspection, "xf", _actor("xf1"))
+    assert ic.result is None and inspection.status == InspectionStatus.IN_PROGRESS
+    submit_department(inspection, "mz", _actor("mz1"))
+    assert ic.result is not None and inspection.status == InspectionStatus.COMPLETE
+
+
+def test_a_failed_major_item_vetoes_the_stored_verdict():
+    ic = _inspect(["fire_safety"]).checklists[0]
+    _answer_all(ic, fail=("F1",))
+    _photo(ic, "F1")
+    result = _submit_all(ic.inspection)
+    assert result.percent > 90 and ic.verdict == "不合格" and "F1" in result.vetoed_by
+
+
+def test_a_failed_item_needing_a_photo_blocks_submission_until_the_photo_is_there():
+    ic = _inspect(["fire_safety"]).checklists[0]
+    _answer_all(ic, fail=("F1",))
+    with pytest.raises(RuleViolation, match="须拍照"):
+        submit_department(ic.inspection, "xf", _actor("xf1"))
+    _photo(ic, "F1")
+    submit_department(ic.inspection, "xf", _actor("xf1"))
+
+
+def test_submission_is_refused_while_items_are_unanswered_and_locks_afterwards():
+    ic = _inspect(["fire_safety"]).checklists[0]
+    _answer(ic, "F1", AnswerResult.PASS, "xf1")
+    with pytest.raises(RuleViolation, match="未检查"):
+        submit_department(ic.inspection, "xf", _actor("xf1"))
+    _answer_all(ic)
+    submit_department(ic.inspection, "xf", _actor("xf1"))
+    with pytest.raises(ServiceError, match="已提交"):
+        _answer(ic, "F1", AnswerResult.FAIL, "xf1")
+
+
+def test_an_inspector_edits_only_their_own_departments_sections():
+    ic = _inspect(["fire_safety"]).checklists[0]
+    with pytest.raises(ServiceError, match="只能查看"):
+        _answer(ic, "F1", AnswerResult.PASS, "mz1")
+
+
+def test_answers_break_no_item_rule():
+    ic = _inspect(["fire_safety"]).checklists[0]
+    with pytest.raises(ServiceError, match="不允许作为合理缺项"):
+        _answer(ic, "F1", AnswerResult.NA, "xf1")
+    with pytest.raises(ServiceError, match="扣分不能超过"):
+        _answer(ic, "F1", AnswerResult.FAIL, "xf1", deduction=Decimal(11))
+    with pytest.raises(ServiceError, match="没有条目"):
+        _answer(ic, "NOPE", AnswerResult.PASS, "xf1")
+
+
+def test_a_plan_needs_two_inspectors_of_each_department():
+    with pytest.raises(ServiceError, match="至少 2 名"):
+        start_inspection(
+            facility("北苑敬老院"),
+            ["fire_safety"],
+            date(2026, 11, 2),
+            InspectionPurpose.ROUTINE,
+            department("mz"),
+            {"xf": [user("xf1")], "mz": [user("mz1"), user("mz2")]},
+            _actor("reviewer"),
+        )
+    with pytest.raises(ServiceError, match="不是消防救援的检查员"):
+        start_inspection(
+            facility("北苑敬老院"),
+            ["fire_safety"],
+            date(2026, 11, 2),
+            InspectionPurpose.ROUTINE,
+            department("mz"),
+            {"xf": [user("xf1"), user("sc1")], "mz": [user("mz1"), user("mz2")]},
+            _actor("reviewer"),
+        )
+
+
+def test_a_facility_without_canteen_gets_the_food_items_as_not_applicable():
+    ic = _inspect(["food_safety"], facility_name="砚城镇新华社区日间照料中心").checklists[0]
+    result = score_checklist(ic)
+    assert result.complete and result.max_points == 0
+
+
+def test_an_old_inspection_keeps_its_version_and_result_after_a_new_version_is_imported():
+    old = _inspect(["fire_safety"]).checklists[0]
+    _answer_all(old, fail=("F5",))
+    _photo(old, "F5")
+    _submit_all(old.inspection)
+    stored = dict(old.result)
+    new_version, created = import_checklist(FIRE_CHANGED, "fire_safety.toml", _actor("admin"))
+    assert created and new_version.version == 2
+    assert old.version.version == 1
+    assert score_checklist(old).to_dict() == stored  # re-scored against v1, byte for byte the same
+    newer = _inspect(["fire_safety"], on=date(2026, 11, 20)).checklists[0]
+    assert newer.version.version == 2 and checklist_of(newer.version).item("F1").points == 12
+
+
+def test_the_grade_standing_follows_the_latest_grading_inspection_and_is_marked_unverified():
+    later = _inspect(["grading_gbt37276"], on=date(2026, 10, 1)).checklists[0]
+    _answer_all(later)
+    _submit_all(later.inspection)
+    earlier = _inspect(["grading_gbt37276"], on=date(2025, 10, 1)).checklists[0]
+    _answer_all(earlier, result=AnswerResult.FAIL)
+    for item in checklist_of(earlier.version).items():
+        if item.photo_on_fail:
+            _photo(earlier, item.code, "mz1")
+    _submit_all(earlier.inspection)
+    standing = db.session.scalar(
+        select(FacilityStanding).where(
+            FacilityStanding.kind == StandingKind.GRADE, FacilityStanding.facility_id == later.inspection.facility_id
+        )
+    )
+    assert standing.inspection_checklist_id == later.id and standing.unverified
+    assert standing.decided_on == date(2026, 10, 1)
+
+
+def test_a_correction_after_submission_needs_the_lead_and_a_reason_and_is_rescored():
+    ic = _inspect(["fire_safety"]).checklists[0]
+    _answer_all(ic)
+    _submit_all(ic.inspection)
+    change = AnswerInput("F12", AnswerResult.FAIL, str(uuid4()), note="防火检查记录缺失")
+    with pytest.raises(ServiceError, match="理由"):
+        correct_answer(ic.inspection, change, " ", _actor("mz1"))
+    with pytest.raises(ServiceError, match="牵头部门"):
+        correct_answer(ic.inspection, change, "补录", _actor("xf1"))
+    correct_answer(ic.inspection, change, "复核记录时发现遗漏", _actor("mz1"))
+    assert ic.percent < 100 and any(f["item_code"] == "F12" for f in ic.result["failed_items"])
