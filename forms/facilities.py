@@ -46,6 +46,12 @@ class FacilityForm(FlaskForm):
     has_canteen = BooleanField(_l("设有食堂"))
     has_medical_unit = BooleanField(_l("设有内设医疗机构"))
     has_special_equipment = BooleanField(_l("有特种设备（电梯、锅炉、氧气管道等）"))
+    offers_ten_services = BooleanField(
+        _l("提供十项基本服务"),
+        description=_l(
+            "出入院、生活照料、膳食、清洁卫生、洗涤、医疗护理、文化娱乐、心理/精神支持、安宁、委托服务；等级评定的前提"
+        ),
+    )
     fire_acceptance = SelectField(_l("消防验收/备案"))
     food_licence_no = StringField(_l("食品经营许可证号"), validators=[Optional(), Length(max=50)])
     food_licence_expiry = DateField(_l("食品经营许可证有效期至"), validators=[Optional()])

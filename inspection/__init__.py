@@ -66,12 +66,13 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from inspection.blueprints import admin, api, auth, checklists, errors, facilities, fieldform, main
+    from inspection.blueprints import admin, api, auth, checklists, errors, facilities, fieldform, inspections, main
 
     app.register_blueprint(main.bp)
     app.register_blueprint(auth.bp, url_prefix="/auth")
     app.register_blueprint(facilities.bp, url_prefix="/facilities")
     app.register_blueprint(fieldform.bp)
+    app.register_blueprint(inspections.bp, url_prefix="/inspections")
     app.register_blueprint(admin.bp, url_prefix="/admin")
     app.register_blueprint(checklists.bp, url_prefix="/admin/checklists")
     csrf.exempt(api.bp)  # bearer tokens, not cookies; the one cookie-based route checks CSRF itself

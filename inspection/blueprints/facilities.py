@@ -5,12 +5,23 @@ from datetime import date
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy import select
 
 from forms.common import ConfirmForm
 from forms.facilities import FacilityForm
 from inspection.extensions import db
-from inspection.models import Facility, FacilityStatus, FacilityType, Ownership, RegionLevel, Role
+from inspection.models import (
+    Facility,
+    FacilityStanding,
+    FacilityStatus,
+    FacilityType,
+    Inspection,
+    Ownership,
+    RegionLevel,
+    Role,
+)
 from inspection.security import (
+    can_view_inspection,
     current_actor,
     get_facility_or_404,
     refuse,
@@ -57,7 +68,20 @@ def index():
 @login_required
 def detail(facility_id: int):
     facility = get_facility_or_404(facility_id)
-    return render_template("facilities/detail.html", facility=facility, confirm=ConfirmForm())
+    standings = {
+        s.kind: s
+        for s in db.session.scalars(select(FacilityStanding).where(FacilityStanding.facility_id == facility.id))
+    }
+    stmt = (
+        select(Inspection)
+        .where(Inspection.facility_id == facility.id)
+        .order_by(Inspection.inspected_on.desc())
+        .limit(20)
+    )
+    inspections = [i for i in db.session.scalars(stmt) if can_view_inspection(current_user, i)]
+    return render_template(
+        "facilities/detail.html", facility=facility, confirm=ConfirmForm(), standings=standings, inspections=inspections
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])

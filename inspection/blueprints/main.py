@@ -4,6 +4,7 @@ from flask import Blueprint, jsonify, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import func, select, text
 
+from inspection.blueprints.inspections import upcoming_for
 from inspection.extensions import db
 from inspection.models import Facility, FacilityStatus, Region, Role
 from inspection.security import visible_facilities
@@ -24,7 +25,8 @@ def index():
         .order_by(func.count(active.c.id).desc(), Region.name)
     ).all()
     total = sum(row[2] for row in by_township)
-    return render_template("main/index.html", by_township=by_township, total=total)
+    mine = upcoming_for(current_user) if current_user.role == Role.INSPECTOR else None
+    return render_template("main/index.html", by_township=by_township, total=total, mine=mine)
 
 
 @bp.route("/healthz")

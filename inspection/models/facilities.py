@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, Numeric, String
+from sqlalchemy import ForeignKey, Numeric, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from inspection.extensions import db
@@ -78,6 +78,9 @@ class Facility(db.Model):
     has_medical_unit: Mapped[bool] = mapped_column(default=False)
     #: Lifts, boilers, oxygen piping: makes the special-equipment items applicable.
     has_special_equipment: Mapped[bool] = mapped_column(default=False)
+    #: Offers the ten basic services every grade requires (出入院、生活照料、膳食、清洁卫生、洗涤、医疗护理、
+    #: 文化娱乐、心理/精神支持、安宁、委托 — DOMAIN §14.1); a grading precondition.
+    offers_ten_services: Mapped[bool] = mapped_column(default=False, server_default=false())
     fire_acceptance: Mapped[FireAcceptance] = mapped_column(String(20), default=FireAcceptance.NONE)
     food_licence_no: Mapped[str] = mapped_column(String(50), default="")
     food_licence_expiry: Mapped[date | None]

@@ -29,6 +29,7 @@ EDITABLE_FIELDS = (
     "has_canteen",
     "has_medical_unit",
     "has_special_equipment",
+    "offers_ten_services",
     "fire_acceptance",
     "food_licence_no",
     "food_licence_expiry",

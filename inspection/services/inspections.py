@@ -315,6 +315,7 @@ def facility_facts(facility: Facility) -> FacilityFacts:
         has_campus_roads=True,
         beds=facility.beds,
         residents=facility.residents,
+        offers_ten_services=facility.offers_ten_services,
     )
 
 
@@ -475,3 +476,36 @@ def answered_count(inspection: Inspection) -> int:
     return (
         db.session.scalar(select(func.count()).select_from(Answer).where(Answer.inspection_checklist_id.in_(ids))) or 0
     )
+
+
+def plan_campaign(
+    facilities: Sequence[Facility],
+    checklist_codes: Sequence[str],
+    inspected_on: date,
+    lead_department: Department,
+    assignments: Mapping[str, Sequence[User]],
+    actor: Actor,
+) -> list[Inspection]:
+    """Plan one inspection per facility (专项行动), all or none.
+
+    :raises ServiceError: no facility, or any single plan is refused (the message names the facility).
+    """
+    if not facilities:
+        raise ServiceError("范围内没有运营中的机构")
+    planned = []
+    for facility in facilities:
+        try:
+            planned.append(
+                start_inspection(
+                    facility,
+                    checklist_codes,
+                    inspected_on,
+                    InspectionPurpose.CAMPAIGN,
+                    lead_department,
+                    assignments,
+                    actor,
+                )
+            )
+        except ServiceError as error:
+            raise ServiceError(f"{facility.name}：{error}") from error
+    return planned

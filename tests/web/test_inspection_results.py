@@ -201,6 +201,8 @@ def test_the_grade_standing_follows_the_latest_grading_inspection_and_is_marked_
     )
     assert standing.inspection_checklist_id == later.id and standing.unverified
     assert standing.decided_on == date(2026, 10, 1)
+    # Full marks, occupancy 41/60 and the ten services, but no in-house medical unit: 四级, not 五级.
+    assert standing.grade == 4 and standing.verdict == "四级"
 
 
 def test_a_correction_after_submission_needs_the_lead_and_a_reason_and_is_rescored():

@@ -1,0 +1,310 @@
+"""Inspections on the web: lists, planning (joint, campaign, spot check) and the read-only result page."""
+
+from datetime import date, timedelta
+
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from forms.inspections import PURPOSE_LABELS, CampaignForm, PlanInspectionForm, SpotCheckForm
+from inspection.checklists import DEPARTMENT_NAMES, ITEM_CLASS_LABELS
+from inspection.extensions import db
+from inspection.models import (
+    Department,
+    Facility,
+    FacilityStatus,
+    Inspection,
+    InspectionAssignment,
+    InspectionPurpose,
+    InspectionStatus,
+    Photo,
+    Region,
+    RegionLevel,
+    Role,
+    Signature,
+    User,
+)
+from inspection.security import (
+    can_view_inspection,
+    current_actor,
+    refuse,
+    role_required,
+    visible_facilities,
+    visible_regions,
+)
+from inspection.services import ServiceError
+from inspection.services.checklists import checklist_of, latest_versions
+from inspection.services.inspections import departments_of, plan_campaign, start_inspection, submitted_departments
+
+bp = Blueprint("inspections", __name__)
+
+
+@bp.route("/")
+@login_required
+def index():
+    status = request.args.get("status", "")
+    stmt = (
+        select(Inspection)
+        .join(Inspection.facility)
+        .join(Facility.region)
+        .order_by(Inspection.inspected_on.desc(), Inspection.id.desc())
+    )
+    if current_user.role == Role.INSPECTOR:
+        stmt = stmt.join(InspectionAssignment).where(InspectionAssignment.user_id == current_user.id)
+    elif current_user.role == Role.OPERATOR:
+        stmt = stmt.where(
+            Inspection.facility_id == current_user.facility_id, Inspection.status == InspectionStatus.COMPLETE
+        )
+    else:
+        stmt = stmt.where(Region.path.startswith(current_user.region.path))
+    if status in set(InspectionStatus):
+        stmt = stmt.where(Inspection.status == status)
+    page = db.paginate(stmt, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    return render_template("inspections/index.html", page=page, status=status, purposes=PURPOSE_LABELS)
+
+
+@bp.route("/plan", methods=["GET", "POST"])
+@role_required(Role.REVIEWER)
+def plan():
+    form = PlanInspectionForm(facilities=_facility_choices(), departments=_department_choices(), **_team_choices())
+    if request.method == "GET":
+        form.lead_department_id.data = current_user.department_id
+        form.facility_id.data = request.args.get("facility_id", 0, type=int)
+    if form.validate_on_submit():
+        facility = _visible_facility(form.facility_id.data)
+        try:
+            inspection = start_inspection(
+                facility,
+                form.checklists.data,
+                form.inspected_on.data,
+                InspectionPurpose(form.purpose.data),
+                _department(form.lead_department_id.data),
+                _teams(form.inspectors.data),
+                current_actor(),
+            )
+        except ServiceError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(_("已安排对 %(name)s 的检查", name=facility.name), "success")
+            return redirect(url_for("inspections.detail", inspection_id=inspection.id))
+    return render_template(
+        "inspections/plan.html", form=form, title=_("安排联合检查")
+    ), 400 if request.method == "POST" else 200
+
+
+@bp.route("/campaign", methods=["GET", "POST"])
+@role_required(Role.REVIEWER)
+def campaign():
+    regions = [r for r in visible_regions(current_user) if r.level in (RegionLevel.COUNTY, RegionLevel.TOWNSHIP)]
+    form = CampaignForm(regions=[(r.id, r.name) for r in regions], departments=_department_choices(), **_team_choices())
+    if request.method == "GET":
+        form.lead_department_id.data = current_user.department_id
+        form.purpose.data = InspectionPurpose.CAMPAIGN.value
+    if form.validate_on_submit():
+        region = db.session.get(Region, form.region_id.data)
+        if region is None or not current_user.region.contains(region):
+            refuse(404, "region not visible")
+        facilities = list(
+            db.session.scalars(
+                select(Facility)
+                .join(Facility.region)
+                .where(Region.path.startswith(region.path), Facility.status == FacilityStatus.ACTIVE)
+                .order_by(Facility.name)
+            )
+        )
+        try:
+            planned = plan_campaign(
+                facilities,
+                form.checklists.data,
+                form.inspected_on.data,
+                _department(form.lead_department_id.data),
+                _teams(form.inspectors.data),
+                current_actor(),
+            )
+        except ServiceError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(_("已为 %(region)s 的 %(n)s 家机构安排检查", region=region.name, n=len(planned)), "success")
+            return redirect(url_for("inspections.index"))
+    return render_template(
+        "inspections/plan.html", form=form, title=_("安排专项行动"), campaign=True
+    ), 400 if request.method == "POST" else 200
+
+
+@bp.route("/spot", methods=["GET", "POST"])
+@role_required(Role.INSPECTOR)
+def spot():
+    own = [
+        (row.code, row.title)
+        for row in latest_versions()
+        if {s.department.value for s in checklist_of(row).sections} == {current_user.department.code}
+    ]
+    colleagues = [
+        (u.id, u.display_name)
+        for u in _inspectors()
+        if u.department_id == current_user.department_id and u.id != current_user.id
+    ]
+    form = SpotCheckForm(facilities=_facility_choices(), checklists=own, inspectors=colleagues)
+    if request.method == "GET":
+        form.purpose.data = InspectionPurpose.COMPLAINT.value
+    if form.validate_on_submit():
+        facility = _visible_facility(form.facility_id.data)
+        team = {
+            current_user.department.code: [
+                current_user,
+                *db.session.scalars(select(User).where(User.id.in_(form.inspectors.data))),
+            ]
+        }
+        try:
+            inspection = start_inspection(
+                facility,
+                form.checklists.data,
+                form.inspected_on.data,
+                InspectionPurpose(form.purpose.data),
+                current_user.department,
+                team,
+                current_actor(),
+            )
+        except ServiceError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            return redirect(url_for("fieldform.form", inspection_id=inspection.id))
+    return render_template(
+        "inspections/plan.html", form=form, title=_("现场检查（本部门）")
+    ), 400 if request.method == "POST" else 200
+
+
+@bp.route("/<int:inspection_id>")
+@login_required
+def detail(inspection_id: int):
+    inspection = _visible_inspection(inspection_id)
+    done = submitted_departments(inspection)
+    checklists = [(ic, checklist_of(ic.version)) for ic in inspection.checklists]
+    photos = db.session.scalars(select(Photo).where(Photo.inspection_id == inspection.id).order_by(Photo.id)).all()
+    signatures = db.session.scalars(
+        select(Signature).where(Signature.inspection_id == inspection.id).order_by(Signature.id)
+    ).all()
+    assigned = any(a.user_id == current_user.id for a in inspection.assignments)
+    return render_template(
+        "inspections/detail.html",
+        inspection=inspection,
+        checklists=checklists,
+        departments=[(code, DEPARTMENT_NAMES.get(code, code), code in done) for code in departments_of(inspection)],
+        photos=photos,
+        signatures=signatures,
+        assigned=assigned,
+        purposes=PURPOSE_LABELS,
+        class_labels=ITEM_CLASS_LABELS,
+    )
+
+
+@bp.route("/photos/<int:photo_id>")
+@login_required
+def photo(photo_id: int):
+    row = db.session.get(Photo, photo_id)
+    if row is None:
+        refuse(404, f"photo {photo_id}")
+    _visible_inspection(row.inspection_id)
+    return Response(row.file.data, mimetype=row.file.content_type, headers={"Cache-Control": "private, max-age=86400"})
+
+
+@bp.route("/signatures/<int:signature_id>")
+@login_required
+def signature(signature_id: int):
+    row = db.session.get(Signature, signature_id)
+    if row is None or row.file is None:
+        refuse(404, f"signature {signature_id}")
+    _visible_inspection(row.inspection_id)
+    return Response(row.file.data, mimetype=row.file.content_type, headers={"Cache-Control": "private, max-age=86400"})
+
+
+def upcoming_for(user: User) -> dict[str, list[Inspection]]:
+    """Return the user's open assigned inspections: overdue, today, and the next 30 days."""
+    today = date.today()
+    stmt = (
+        select(Inspection)
+        .join(InspectionAssignment)
+        .where(
+            InspectionAssignment.user_id == user.id,
+            Inspection.status == InspectionStatus.IN_PROGRESS,
+            Inspection.inspected_on <= today + timedelta(days=30),
+        )
+        .order_by(Inspection.inspected_on, Inspection.id)
+    )
+    groups: dict[str, list[Inspection]] = {"overdue": [], "today": [], "upcoming": []}
+    for inspection in db.session.scalars(stmt):
+        key = (
+            "today"
+            if inspection.inspected_on == today
+            else ("overdue" if inspection.inspected_on < today else "upcoming")
+        )
+        groups[key].append(inspection)
+    return groups
+
+
+def _visible_inspection(inspection_id: int) -> Inspection:
+    inspection = db.session.get(Inspection, inspection_id)
+    if inspection is None or not can_view_inspection(current_user, inspection):
+        refuse(404, f"inspection {inspection_id} not visible")
+    return inspection
+
+
+def _visible_facility(facility_id: int) -> Facility:
+    facility = db.session.get(Facility, facility_id)
+    if facility is None or not current_user.region.contains(facility.region):
+        refuse(404, f"facility {facility_id} not visible")
+    return facility
+
+
+def _department(department_id: int) -> Department:
+    department = db.session.get(Department, department_id)
+    if department is None:
+        refuse(404, f"department {department_id}")
+    return department
+
+
+def _teams(user_ids: list[int]) -> dict[str, list[User]]:
+    teams: dict[str, list[User]] = {}
+    for user in db.session.scalars(select(User).where(User.id.in_(user_ids or [-1]))):
+        if user.department is not None:
+            teams.setdefault(user.department.code, []).append(user)
+    return teams
+
+
+def _inspectors() -> list[User]:
+    stmt = (
+        select(User)
+        .join(User.region)
+        .where(User.role == Role.INSPECTOR, User.active, Region.path.startswith(current_user.region.path))
+    )
+    return list(db.session.scalars(stmt.order_by(User.department_id, User.username)))
+
+
+def _team_choices() -> dict[str, list]:
+    checklists = [
+        (row.code, row.title + ("" if row.verified else _("（评分标准待核实）"))) for row in latest_versions()
+    ]
+    inspectors = [(u.id, f"{u.display_name}（{u.department.kind if u.department else ''}）") for u in _inspectors()]
+    return {"checklists": checklists, "inspectors": inspectors}
+
+
+def _facility_choices() -> list[tuple[int, str]]:
+    stmt = visible_facilities(current_user).where(Facility.status == FacilityStatus.ACTIVE).order_by(Facility.name)
+    return [(f.id, f"{f.name}（{f.region.name}）") for f in db.session.scalars(stmt)]
+
+
+def _department_choices() -> list[tuple[int, str]]:
+    stmt = (
+        select(Department)
+        .join(Department.region)
+        .where(Region.path.startswith(current_user.region.path))
+        .order_by(Department.code)
+    )
+    return [(d.id, d.name) for d in db.session.scalars(stmt)]

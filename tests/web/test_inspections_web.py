@@ -1,0 +1,87 @@
+from datetime import date
+
+from sqlalchemy import func, select
+
+from inspection.extensions import db
+from inspection.models import Inspection, Region
+from tests.conftest import department, facility, user
+
+TODAY = date.today().isoformat()
+
+
+def _plan_form(**overrides):
+    data = {
+        "facility_id": facility("北苑敬老院").id,
+        "inspected_on": TODAY,
+        "purpose": "routine",
+        "lead_department_id": department("mz").id,
+        "checklists": ["fire_safety", "food_safety"],
+        "inspectors": [user(n).id for n in ("xf1", "xf2", "mz1", "mz2", "sc1", "sc2")],
+    }
+    data.update(overrides)
+    return data
+
+
+def _count():
+    return db.session.scalar(select(func.count()).select_from(Inspection))
+
+
+def test_a_reviewer_plans_a_joint_inspection_and_the_inspectors_see_it_today(client, login):
+    login("reviewer")
+    response = client.post("/inspections/plan", data=_plan_form())
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "北苑敬老院" in page and "消防检查员一" in page and "市场监管检查员二" in page
+    client.post("/auth/logout")
+    login("sc1")
+    home = client.get("/").get_data(as_text=True)
+    assert "今天" in home and "北苑敬老院" in home
+
+
+def test_a_plan_without_two_inspectors_per_department_is_refused_and_keeps_the_input(client, login):
+    login("reviewer")
+    before = _count()
+    response = client.post("/inspections/plan", data=_plan_form(inspectors=[user(n).id for n in ("xf1", "mz1", "mz2", "sc1", "sc2")]))
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "消防救援须指派至少 2 名检查员" in page
+    assert f'value="{user("mz2").id}" checked' in page or f'checked id="inspectors-' in page
+    assert _count() == before
+
+
+def test_a_campaign_plans_one_inspection_per_active_facility_of_the_township(client, login):
+    login("reviewer")
+    township = db.session.scalar(select(Region).where(Region.name == "砚城镇"))
+    before = _count()
+    data = _plan_form(region_id=township.id, purpose="campaign", checklists=["service_safety"], inspectors=[user("mz1").id, user("mz2").id])
+    response = client.post("/inspections/campaign", data=data)
+    assert response.status_code == 302
+    assert _count() - before == 8  # the demo county has 8 active facilities in 砚城镇
+
+
+def test_an_inspector_starts_a_spot_check_of_their_own_departments_checklist(client, login):
+    login("sc1")
+    page = client.get("/inspections/spot").get_data(as_text=True)
+    assert 'value="food_safety"' in page and 'value="fire_safety"' not in page
+    data = {"facility_id": facility("清涟敬老院").id, "inspected_on": TODAY, "purpose": "complaint", "checklists": ["food_safety"], "inspectors": [user("sc2").id]}
+    response = client.post("/inspections/spot", data=data)
+    assert response.status_code == 302 and response.headers["Location"].endswith("/form")
+
+
+def test_only_reviewers_plan_and_only_inspectors_spot_check(client, login):
+    login("xf1")
+    assert client.get("/inspections/plan").status_code == 403
+    client.post("/auth/logout")
+    login("reviewer")
+    assert client.get("/inspections/spot").status_code == 403
+
+
+def test_who_may_see_an_inspection(client, login):
+    login("reviewer")
+    location = client.post("/inspections/plan", data=_plan_form()).headers["Location"]
+    client.post("/auth/logout")
+    expected = {"xf1": 200, "sc2": 200, "wj1": 404, "operator": 404, "other_reviewer": 404, "admin": 200}
+    for username, status in expected.items():
+        login(username)
+        assert client.get(location).status_code == status, username
+        client.post("/auth/logout")
