@@ -102,6 +102,10 @@ class InspectionChecklist(db.Model):
     grade: Mapped[int | None]
     #: The engine's full result (ScoreResult.to_dict()), with the rule version that produced it.
     result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    #: A reviewer's countersignature (审核) of a grading result; until then the grade shows as 待审核.
+    reviewed_at: Mapped[datetime | None]
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    review_comment: Mapped[str] = mapped_column(String(500), default="", server_default="")
 
     inspection: Mapped[Inspection] = relationship(back_populates="checklists")
     version: Mapped[ChecklistVersion] = relationship()

@@ -1,0 +1,261 @@
+"""Hazards found by inspections, the notices that order them fixed, re-inspections, and the credit blacklist."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from inspection.extensions import db
+from inspection.models.facilities import Facility
+from inspection.models.fieldwork import StoredFile
+from inspection.models.inspections import Inspection, InspectionChecklist
+from inspection.models.regions import Department
+from inspection.models.users import User
+from inspection.orm import utcnow
+
+
+class HazardStatus(StrEnum):
+    """Open until an inspector has seen it fixed; overdue is computed from the deadline, never stored."""
+
+    OPEN = "open"
+    EVIDENCE_SUBMITTED = "evidence_submitted"
+    CLOSED = "closed"
+
+
+class Hazard(db.Model):
+    """A failed item turned into a hazard (隐患) to be fixed by a deadline and closed by re-inspection."""
+
+    __tablename__ = "hazards"
+    __table_args__ = (UniqueConstraint("inspection_checklist_id", "item_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    facility_id: Mapped[int] = mapped_column(ForeignKey("facilities.id"), index=True)
+    inspection_id: Mapped[int] = mapped_column(ForeignKey("inspections.id"), index=True)
+    inspection_checklist_id: Mapped[int] = mapped_column(ForeignKey("inspection_checklists.id"))
+    item_code: Mapped[str] = mapped_column(String(30))
+    #: Department responsible for following it up (the owner of the item's section).
+    department_code: Mapped[str] = mapped_column(String(10), index=True)
+    #: major (重大事故隐患), key (重点), general (一般).
+    item_class: Mapped[str] = mapped_column(String(10), index=True)
+    #: The item's question, copied so the hazard reads the same after checklists change.
+    item_text: Mapped[str] = mapped_column(Text)
+    #: The inspector's finding note (fact and location).
+    finding: Mapped[str] = mapped_column(Text, default="")
+    basis: Mapped[str] = mapped_column(Text)
+    #: 整改要求: what must be done.
+    requirement: Mapped[str] = mapped_column(Text)
+    #: True for 立即 (immediate measures); the re-inspection date then bounds it.
+    immediate: Mapped[bool] = mapped_column(default=False)
+    #: Date by which it must be fixed (for immediate ones: by which it is re-inspected).
+    deadline: Mapped[date] = mapped_column(index=True)
+    #: Why an inspector changed the default deadline (empty when it is the checklist's default).
+    deadline_reason: Mapped[str] = mapped_column(String(500), default="")
+    status: Mapped[HazardStatus] = mapped_column(String(20), default=HazardStatus.OPEN, index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    closed_on: Mapped[date | None]
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    facility: Mapped[Facility] = relationship()
+    inspection: Mapped[Inspection] = relationship()
+    inspection_checklist: Mapped[InspectionChecklist] = relationship()
+    updates: Mapped[list[HazardUpdate]] = relationship(back_populates="hazard", order_by="HazardUpdate.id")
+
+
+class HazardUpdateKind(StrEnum):
+    """What happened to a hazard."""
+
+    EVIDENCE = "evidence"  # the operator reports the fix, with photos
+    ACCEPTED = "accepted"  # re-inspection: fixed, closed
+    REJECTED = "rejected"  # re-inspection: not fixed, open again with a new deadline
+    DEADLINE = "deadline"  # deadline changed with a reason
+
+
+class HazardUpdate(db.Model):
+    """One step in a hazard's follow-up, with its photos; together they are the hazard's history."""
+
+    __tablename__ = "hazard_updates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hazard_id: Mapped[int] = mapped_column(ForeignKey("hazards.id"), index=True)
+    kind: Mapped[HazardUpdateKind] = mapped_column(String(20))
+    note: Mapped[str] = mapped_column(Text, default="")
+    new_deadline: Mapped[date | None]
+    #: The re-inspection this decision belongs to.
+    reinspection_id: Mapped[int | None] = mapped_column(ForeignKey("reinspections.id"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    hazard: Mapped[Hazard] = relationship(back_populates="updates")
+    user: Mapped[User | None] = relationship()
+    photos: Mapped[list[HazardPhoto]] = relationship(order_by="HazardPhoto.id", cascade="all, delete-orphan")
+
+
+class HazardPhoto(db.Model):
+    """A photo of a hazard's rectification (the 'after' picture)."""
+
+    __tablename__ = "hazard_photos"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    update_id: Mapped[int] = mapped_column(ForeignKey("hazard_updates.id"), index=True)
+    file_id: Mapped[int] = mapped_column(ForeignKey("stored_files.id"))
+    width: Mapped[int]
+    height: Mapped[int]
+
+    file: Mapped[StoredFile] = relationship()
+
+
+class NoticeMode(StrEnum):
+    """One notice per issuing department, or one joint notice signed by every department."""
+
+    PER_DEPARTMENT = "per_department"
+    JOINT = "joint"
+
+
+class NoticeKind(StrEnum):
+    """The documents the app issues."""
+
+    RECTIFICATION = "rectification"  # 整改通知书
+    REINSPECTION = "reinspection"  # 复查意见书
+
+
+class NoticeStatus(StrEnum):
+    """An issued notice never changes; a mistake is corrected by a superseding notice."""
+
+    ISSUED = "issued"
+    SUPERSEDED = "superseded"
+
+
+class DocumentCounter(db.Model):
+    """The last document number used per issuer and year: numbers are gapless and unique."""
+
+    __tablename__ = "document_counters"
+    __table_args__ = (UniqueConstraint("issuer", "year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Issuer key, e.g. "民养整" for 民政 rectification notices of one county (prefix of the 文号).
+    issuer: Mapped[str] = mapped_column(String(50))
+    year: Mapped[int]
+    last_value: Mapped[int] = mapped_column(default=0)
+
+
+class Notice(db.Model):
+    """An issued document (整改通知书 or 复查意见书) with its stored PDF."""
+
+    __tablename__ = "notices"
+    __table_args__ = (UniqueConstraint("number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[NoticeKind] = mapped_column(String(20))
+    mode: Mapped[NoticeMode] = mapped_column(String(20))
+    #: 文号, e.g. 五民养整〔2026〕012号.
+    number: Mapped[str] = mapped_column(String(50))
+    issuer: Mapped[str] = mapped_column(String(50))
+    year: Mapped[int]
+    sequence: Mapped[int]
+    facility_id: Mapped[int] = mapped_column(ForeignKey("facilities.id"), index=True)
+    inspection_id: Mapped[int | None] = mapped_column(ForeignKey("inspections.id"), index=True)
+    reinspection_id: Mapped[int | None] = mapped_column(ForeignKey("reinspections.id"))
+    #: The issuing department; for a joint notice, the lead department.
+    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"))
+    status: Mapped[NoticeStatus] = mapped_column(String(20), default=NoticeStatus.ISSUED, index=True)
+    supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("notices.id"))
+    issued_on: Mapped[date]
+    issued_at: Mapped[datetime] = mapped_column(default=utcnow)
+    issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    #: Random token of the public verification page the QR code links to.
+    public_token: Mapped[str] = mapped_column(String(40), unique=True)
+    pdf_file_id: Mapped[int] = mapped_column(ForeignKey("stored_files.id"))
+    #: SHA-256 of the PDF as issued; downloads return exactly these bytes.
+    pdf_sha256: Mapped[str] = mapped_column(String(64))
+    #: The plain data the PDF was rendered from, kept with it.
+    context: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+    facility: Mapped[Facility] = relationship()
+    inspection: Mapped[Inspection | None] = relationship()
+    department: Mapped[Department] = relationship()
+    supersedes: Mapped[Notice | None] = relationship(remote_side=[id])
+    pdf_file: Mapped[StoredFile] = relationship()
+    hazards: Mapped[list[Hazard]] = relationship(secondary="notice_hazards", order_by="Hazard.id")
+
+
+class NoticeHazard(db.Model):
+    """Which hazards a notice lists."""
+
+    __tablename__ = "notice_hazards"
+
+    notice_id: Mapped[int] = mapped_column(ForeignKey("notices.id"), primary_key=True)
+    hazard_id: Mapped[int] = mapped_column(ForeignKey("hazards.id"), primary_key=True)
+
+
+class Reinspection(db.Model):
+    """A re-inspection (复查) of a facility's open hazards by an inspector of the responsible department."""
+
+    __tablename__ = "reinspections"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    facility_id: Mapped[int] = mapped_column(ForeignKey("facilities.id"), index=True)
+    department_code: Mapped[str] = mapped_column(String(10))
+    reinspected_on: Mapped[date]
+    #: On site (required to close a major hazard) or by reviewing the evidence sent.
+    on_site: Mapped[bool] = mapped_column(default=True)
+    inspector_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    facility: Mapped[Facility] = relationship()
+    inspector: Mapped[User] = relationship()
+    decisions: Mapped[list[HazardUpdate]] = relationship(order_by="HazardUpdate.id", viewonly=True)
+
+
+class CreditGround(StrEnum):
+    """Grounds for listing under 民发〔2019〕103号 (DOMAIN §8), plus a court's 失信被执行人 list."""
+
+    BEYOND_SCOPE = "1"  # 超出章程规定的宗旨和业务范围
+    RIGHTS_INFRINGED = "2"  # 服务行为侵害老年人合法权益（虐老等）
+    FRAUD = "3"  # 以非法集资、欺骗销售"保健品"等诈骗老年人财物
+    FIRE_HAZARD_UNCORRECTED = "4"  # 重大火灾隐患无正当理由逾期未改正
+    ACCIDENT = "5"  # 对安全事故负主要或直接责任
+    SUBSIDY_FRAUD = "6"  # 虚报冒领补贴等违反财政资金管理
+    OBSTRUCTION = "7"  # 拒绝、阻挠监督检查，或隐瞒、弄虚作假
+    NO_ANNUAL_REPORT = "8"  # 未报送年度工作报告或未履行信息公开义务
+    OTHER = "9"  # 其他严重违法失信行为
+    COURT = "court"  # 人民法院认定的失信被执行人
+
+
+class CreditStatus(StrEnum):
+    """A proposal is the app's suggestion; listing is always a reviewer's decision."""
+
+    PROPOSED = "proposed"
+    DISMISSED = "dismissed"
+    ACTIVE = "active"
+    REMOVAL_REQUESTED = "removal_requested"
+    REMOVED = "removed"
+
+
+class CreditListing(db.Model):
+    """An entry of the 养老服务市场失信联合惩戒对象名单 (or the app's proposal of one)."""
+
+    __tablename__ = "credit_listings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    facility_id: Mapped[int] = mapped_column(ForeignKey("facilities.id"), index=True)
+    #: A listed person (the person in charge), when the entry concerns a person rather than the facility.
+    person_name: Mapped[str] = mapped_column(String(100), default="")
+    ground: Mapped[CreditGround] = mapped_column(String(10))
+    status: Mapped[CreditStatus] = mapped_column(String(20), index=True)
+    decided_on: Mapped[date | None]
+    #: 决定文书: the decision document's number or title.
+    decision_document: Mapped[str] = mapped_column(String(200), default="")
+    #: Links to evidence: [{"type": "inspection"|"notice"|"hazard", "id": n}].
+    evidence: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    #: Removal may be applied for two full years after the decision (DOMAIN §8, 第十一条).
+    removal_eligible_on: Mapped[date | None]
+    note: Mapped[str] = mapped_column(Text, default="")
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    removed_on: Mapped[date | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    facility: Mapped[Facility] = relationship()
