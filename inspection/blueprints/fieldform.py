@@ -1,13 +1,42 @@
 """The offline-capable inspection form on the phone, its service worker and web app manifest."""
 
-from flask import Blueprint, render_template
-from flask_login import current_user, login_required
+import hashlib
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
 
+from flask import Blueprint, Response, current_app, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import func, select
+
+from inspection.checklists import DEPARTMENT_NAMES
+from inspection.checklists.schema import ITEM_CLASS_LABELS
 from inspection.extensions import db
-from inspection.models import Inspection
+from inspection.models import Inspection, Photo, Signature
 from inspection.security import can_view_inspection, refuse
+from inspection.services.checklists import checklist_of
+from inspection.services.inspections import (
+    departments_of,
+    facility_facts,
+    is_assigned,
+    submitted_departments,
+)
 
 bp = Blueprint("fieldform", __name__)
+
+#: The static files the service worker keeps for offline use (the app shell of the form page).
+SHELL_FILES = (
+    "css/app.css",
+    "css/form.css",
+    "js/form.js",
+    "js/store.js",
+    "js/sync.js",
+    "js/media.js",
+    "js/summary.js",
+    "favicon.svg",
+)
 
 
 @bp.route("/inspections/<int:inspection_id>/form")
@@ -16,4 +45,117 @@ def form(inspection_id: int):
     inspection = db.session.get(Inspection, inspection_id)
     if inspection is None or not can_view_inspection(current_user, inspection):
         refuse(404, f"inspection {inspection_id} not visible")
-    return render_template("inspections/form.html", inspection=inspection)
+    response = Response(render_template("inspections/form.html", **_form_context(inspection)))
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response
+
+
+def _form_context(inspection: Inspection) -> dict[str, Any]:
+    """Group the inspection's sections by department, with answers, photo counts and verdict rules."""
+    mine = current_user.department.code if current_user.department and is_assigned(current_user, inspection) else ""
+    done = submitted_departments(inspection)
+    facts = facility_facts(inspection.facility).true_facts()
+    answers = {a.item_code: a for ic in inspection.checklists for a in ic.answers}
+    photo_counts = dict(
+        db.session.execute(
+            select(Photo.item_code, func.count()).where(Photo.inspection_id == inspection.id).group_by(Photo.item_code)
+        ).all()
+    )
+    departments: dict[str, list[dict[str, Any]]] = {code: [] for code in departments_of(inspection)}
+    verdicts = {}
+    for ic in inspection.checklists:
+        checklist = checklist_of(ic.version)
+        verdicts[checklist.code] = _verdict_json(checklist)
+        for section in checklist.sections:
+            departments[section.department.value].append({"checklist": checklist, "section": section})
+    signatures = db.session.scalars(
+        select(Signature).where(Signature.inspection_id == inspection.id).order_by(Signature.id)
+    )
+    return {
+        "inspection": inspection,
+        "departments": departments,
+        "my_department": mine,
+        "submitted": done,
+        "auto_na": {
+            item.code
+            for parts in departments.values()
+            for p in parts
+            for item in p["section"].items
+            if facts & set(item.na_when)
+        },
+        "answers": answers,
+        "photo_counts": photo_counts,
+        "verdicts_json": json.dumps(verdicts, ensure_ascii=False, separators=(",", ":")),
+        "signatures_json": json.dumps(
+            [
+                {"id": s.client_id, "name": s.signer_name, "role": s.signer_role, "refused": s.refused}
+                for s in signatures
+            ],
+            ensure_ascii=False,
+            separators=(",", ":"),
+        ),
+        "class_labels": ITEM_CLASS_LABELS,
+        "dept_names": DEPARTMENT_NAMES,
+    }
+
+
+def _verdict_json(checklist: Any) -> dict[str, Any]:
+    """Return what the phone needs to preview a checklist's verdict (the server decides the real one)."""
+    rule, params = checklist.verdict.rule, checklist.verdict.params
+    data: dict[str, Any] = {"title": checklist.title, "rule": rule}
+    if rule == "percent_bands":
+        data["bands"] = [[band.min_percent, band.label] for band in params]
+    elif rule == "food_2016":
+        data.update(
+            key=params.max_key_failures,
+            general=params.max_general_failures,
+            labels=[params.compliant, params.basically_compliant, params.non_compliant],
+        )
+    return data
+
+
+@cache
+def _shell_version(static_folder: str) -> str:
+    digest = hashlib.sha256()
+    for name in SHELL_FILES:
+        digest.update((Path(static_folder) / name).read_bytes())
+    digest.update(_sw_source(static_folder).encode())
+    return digest.hexdigest()[:12]
+
+
+def _sw_source(static_folder: str) -> str:
+    return (Path(static_folder) / "js" / "sw.js").read_text(encoding="utf-8")
+
+
+@bp.route("/sw.js")
+def service_worker():
+    """The service worker, from the site root so that its scope covers every page."""
+    folder = current_app.static_folder or ""
+    shell = [url_for("static", filename=name) for name in SHELL_FILES] + [url_for("fieldform.manifest")]
+    source = (
+        _sw_source(folder)
+        .replace("__VERSION__", (_shell_version.__wrapped__ if current_app.debug else _shell_version)(folder))
+        .replace("__SHELL__", json.dumps(shell))
+    )
+    response = Response(source, mimetype="text/javascript")
+    response.headers["Cache-Control"] = "no-cache"
+    response.headers["Service-Worker-Allowed"] = "/"
+    return response
+
+
+@bp.route("/manifest.webmanifest")
+def manifest():
+    data = {
+        "name": _("养老机构联合检查"),
+        "short_name": _("联合检查"),
+        "lang": "zh-CN",
+        "start_url": url_for("main.index"),
+        "scope": "/",
+        "display": "standalone",
+        "background_color": "#f4f6f8",
+        "theme_color": "#1d5c8c",
+        "icons": [{"src": url_for("static", filename="favicon.svg"), "sizes": "any", "type": "image/svg+xml"}],
+    }
+    response = Response(json.dumps(data, ensure_ascii=False), mimetype="application/manifest+json")
+    response.headers["Cache-Control"] = "no-cache"
+    return response

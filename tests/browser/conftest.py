@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from flask import Flask
 from flask_migrate import upgrade
 from playwright.sync_api import Browser, Page, sync_playwright
 from werkzeug.serving import make_server
@@ -36,8 +37,11 @@ PHONE = {
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Serve a freshly migrated and seeded demo county on a free local port, with CSRF on."""
+def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    """The app behind the live server: a freshly migrated and seeded demo county in a file database, CSRF on.
+
+    Tests may read or prepare data with ``with live_app.app_context():``.
+    """
     database = tmp_path_factory.mktemp("live") / "live.sqlite"
     app = make_test_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{database}", WTF_CSRF_ENABLED=True)
     with app.app_context():
@@ -45,14 +49,20 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         import_shipped_checklists(Actor(None, "test"))
         seed_demo_county()
         db.session.commit()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def live_server(live_app: Flask) -> Iterator[str]:
+    """Serve the live app on a free local port."""
+    server = make_server("127.0.0.1", 0, live_app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join()
-    with app.app_context():
-        db.engine.dispose()
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,361 @@
+"""The on-site form on a phone: offline answers, photos and signatures survive a reload and sync exactly once;
+stale writes show both values; an expired login keeps the queue."""
+
+import io
+from collections.abc import Iterator
+from datetime import date, timedelta
+
+import pytest
+from flask import Flask
+from PIL import Image
+from playwright.sync_api import Browser, BrowserContext, Page, expect
+from sqlalchemy import func, select, update
+
+from inspection.demo.county import DEMO_PASSWORD
+from inspection.extensions import db
+from inspection.models import (
+    Answer,
+    AnswerChange,
+    ApiToken,
+    Facility,
+    Inspection,
+    InspectionPurpose,
+    Photo,
+    Signature,
+    User,
+)
+from inspection.orm import utcnow
+from inspection.services import Actor
+from inspection.services.inspections import start_inspection
+from tests.browser.conftest import ARTIFACTS, PHONE, log_in
+
+#: xf1 fails these (F23 is a major hazard); both need a photo when failed.
+FAILS = {"F3": "2", "F23": ""}
+MZ_ITEMS = ("F18", "F10", "F11", "F12", "F13", "F14", "F15")
+
+# Read the photo entries of the page's IndexedDB queue: size, pixels and the bytes' SHA-256.
+QUEUED_PHOTOS = """async () => {
+  const request = (r) => new Promise((ok) => { r.onsuccess = () => ok(r.result); });
+  const db = await request(indexedDB.open('careinspect', 1));
+  const all = await request(db.transaction('queue').objectStore('queue').getAll());
+  const out = [];
+  for (const e of all.filter((e) => e.kind === 'photo')) {
+    const bytes = new Uint8Array(await e.blob.arrayBuffer());
+    const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+    const sha = [...digest].map((b) => b.toString(16).padStart(2, '0')).join('');
+    out.push({ id: e.id, item: e.item, w: e.w, h: e.h, size: bytes.length, sha });
+  }
+  return out;
+}"""
+
+
+def _plan(app: Flask, codes: list[str], facility: str = "清涟敬老院") -> int:
+    """Plan a joint inspection assigned to xf1, xf2, mz1, mz2 (and sc1, sc2 for the food checklist)."""
+    with app.app_context():
+        users = {u.username: u for u in db.session.scalars(select(User))}
+        place = db.session.scalar(select(Facility).where(Facility.name == facility))
+        teams = {"xf": [users["xf1"], users["xf2"]], "mz": [users["mz1"], users["mz2"]]}
+        if "food_safety" in codes:
+            teams["sc"] = [users["sc1"], users["sc2"]]
+        inspection = start_inspection(
+            place,
+            codes,
+            date.today(),
+            InspectionPurpose.ROUTINE,
+            users["mz1"].department,
+            teams,
+            Actor(None, "test"),
+        )
+        db.session.commit()
+        return inspection.id
+
+
+def _jpeg(width: int = 3000, height: int = 2000) -> bytes:
+    """A camera-sized JPEG with detail, so that it does not compress to nothing."""
+    image = Image.effect_noise((width // 4, height // 4), 80).convert("RGB").resize((width, height))
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=95)
+    return out.getvalue()
+
+
+@pytest.fixture
+def contexts(browser: Browser) -> Iterator[list[BrowserContext]]:
+    """Phone-sized browser contexts, each with its own storage (service worker, IndexedDB)."""
+    made: list[BrowserContext] = []
+
+    def new() -> BrowserContext:
+        made.append(browser.new_context(**PHONE))
+        return made[-1]
+
+    yield new  # type: ignore[misc]
+    for context in made:
+        context.close()
+
+
+def _open_form(context: BrowserContext, base: str, username: str, inspection_id: int) -> Page:
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    log_in(page, base, username)
+    page.goto(f"{base}/inspections/{inspection_id}/form")
+    _wait_synced(page)
+    page.wait_for_function("navigator.serviceWorker.ready.then(() => true)")
+    page.wait_for_function(
+        "(p) => caches.open('ci-pages').then((c) => c.match(p)).then(Boolean)", arg=f"/inspections/{inspection_id}/form"
+    )
+    return page
+
+
+def _wait_synced(page: Page, timeout: float = 15_000) -> None:
+    page.wait_for_function(
+        "() => document.querySelector('#syncbar').dataset.pending === '0' && "
+        "document.querySelector('#sync-text').textContent.includes('已同步')",
+        timeout=timeout,
+    )
+
+
+def _pending(page: Page) -> int:
+    return int(page.locator("#syncbar").get_attribute("data-pending"))
+
+
+def _answer(page: Page, code: str, result: str) -> None:
+    page.locator(f"#item-{code} .answer-{result}").click()
+    expect(page.locator(f"#item-{code} .answer-{result}")).to_have_attribute("aria-pressed", "true")
+
+
+def _sign(page: Page, role: str, name: str, *, refused: bool = False) -> None:
+    page.get_by_label("签字人身份").select_option(role)
+    page.get_by_label("签字人姓名").fill(name)
+    if refused:
+        page.get_by_label("拒绝签字", exact=False).check()
+    else:
+        pad = page.locator("#pad")
+        pad.scroll_into_view_if_needed()
+        box = pad.bounding_box()
+        x, y = box["x"], box["y"]
+        page.mouse.move(x + 30, y + 60)
+        page.mouse.down()
+        for step in range(1, 12):
+            page.mouse.move(x + 30 + step * 25, y + 60 + (step % 3) * 25)
+        page.mouse.up()
+    page.get_by_role("button", name="保存签字").click()
+
+
+def _viewport_shot(page: Page, selector: str, name: str) -> None:
+    """Scroll `selector` to the top (below the sticky sync bar) and save what the phone's screen shows."""
+    page.locator(selector).evaluate("(e) => e.scrollIntoView()")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+
+
+def _card_shot(page: Page, selector: str, name: str) -> None:
+    """Save one card, taller than the screen, without the sticky sync bar drawn over it."""
+    bar = page.locator("#syncbar")
+    bar.evaluate("(e) => { e.style.position = 'static'; }")
+    page.locator(selector).screenshot(path=str(ARTIFACTS / f"{name}.png"))
+    bar.evaluate("(e) => { e.style.position = ''; }")
+
+
+def _codes(page: Page, department: str) -> list[str]:
+    return page.eval_on_selector_all(f"#dept-{department} .item-card", "els => els.map((e) => e.dataset.code)")
+
+
+def test_offline_answers_photos_and_signatures_survive_a_reload_and_sync_once(
+    live_app: Flask, live_server: str, contexts
+):
+    inspection_id = _plan(live_app, ["fire_safety"])
+    xf_context, mz_context = contexts(), contexts()
+    xf = _open_form(xf_context, live_server, "xf1", inspection_id)
+    mz = _open_form(mz_context, live_server, "mz1", inspection_id)
+    codes = _codes(xf, "xf")
+    assert len(codes) == 17
+
+    # Each inspector edits only their own department's sections.
+    expect(mz.locator("#item-F1 .answer-pass")).to_be_disabled()
+    expect(xf.locator("#item-F18 .answer-pass")).to_be_disabled()
+    expect(xf.locator('.dept-nav [data-progress="xf"]')).to_have_text("0 / 17")
+
+    # Three answers online, then the network goes.
+    for code in codes[:3]:
+        _answer(xf, code, "pass")
+    _wait_synced(xf)
+    xf_context.set_offline(True)
+    expect(xf.locator("#net")).to_have_text("离线")
+
+    for code in codes[3:]:
+        _answer(xf, code, "fail" if code in FAILS else "na" if code == "F17" else "pass")
+    _answer(xf, "F17", "fail")  # changed again while offline: only the last value reaches the server
+    _answer(xf, "F17", "na")
+    for code, deduction in FAILS.items():  # F3 was synced as a pass: a change of a synced answer
+        _answer(xf, code, "fail")
+        card = xf.locator(f"#item-{code}")
+        if deduction:
+            card.get_by_label("扣分", exact=False).fill(deduction)
+        if card.locator(".chip").count():
+            card.locator(".chip").first.click()
+        else:
+            card.get_by_label("问题描述").fill("疏散通道堵塞，现场已要求立即清理")
+
+    photo = _jpeg()
+    assert len(photo) > 300 * 1024
+    for code in FAILS:
+        xf.locator(f"#item-{code} .photo-input").set_input_files(
+            files=[{"name": "camera.jpg", "mimeType": "image/jpeg", "buffer": photo}]
+        )
+        expect(xf.locator(f"#item-{code} .thumbs img")).to_have_count(1)
+    queued = xf.evaluate(QUEUED_PHOTOS)
+    assert len(queued) == 2
+    for entry in queued:  # downscaled on the phone before it was stored
+        assert max(entry["w"], entry["h"]) <= 1600 and entry["size"] <= 300 * 1024, entry
+        assert entry["w"] / entry["h"] == pytest.approx(1.5, abs=0.01)
+
+    _sign(xf, "inspector", "消防检查员一")
+    _sign(xf, "facility", "张院长", refused=True)
+    _sign(xf, "witness", "李见证")
+    expect(xf.locator("#sig-list li")).to_have_count(3)
+    _viewport_shot(xf, "#signatures", "form-signatures-390")
+    expect(xf.locator("#sync-text")).to_contain_text("已保存在手机")
+    assert _pending(xf) == 15 + 2 + 3  # 14 answers + the changed F3, two photos, three signatures
+    _card_shot(xf, "#item-F3", "form-item-card-390")
+    xf.locator(".dept-nav details").first.locator("summary").click()
+    expect(xf.locator('[data-jump="xf"]')).to_contain_text("F23 不合格")
+    _viewport_shot(xf, "#main", "form-section-list-390")
+
+    # Reload with no network: the service worker serves the page; IndexedDB still holds everything.
+    response = xf.reload()
+    assert response is not None and response.from_service_worker
+    assert xf.evaluate("fetch('/api/v1/openapi.json').then(() => 'online', () => 'offline')") == "offline"
+    expect(xf.locator("#net")).to_have_text("离线")
+    xf.wait_for_function("document.querySelector('#syncbar').dataset.pending === '20'")
+    expect(xf.locator("#item-F3 .answer-fail")).to_have_attribute("aria-pressed", "true")
+    expect(xf.locator("#item-F3 .deduction")).to_have_value("2")
+    expect(xf.locator("#item-F23 .thumbs img")).to_have_count(1)
+    expect(xf.locator('.dept-nav [data-progress="xf"]')).to_have_text("17 / 17")
+
+    # Meanwhile mz1 answers the 民政 section online.
+    for code in MZ_ITEMS:
+        _answer(mz, code, "pass")
+    _wait_synced(mz)
+
+    # The network returns: the queue drains by itself.
+    xf_context.set_offline(False)
+    _wait_synced(xf, timeout=20_000)
+    expect(xf.locator("#net")).to_have_text("在线")
+
+    with live_app.app_context():
+        inspection = db.session.get(Inspection, inspection_id)
+        answers = {a.item_code: a for ic in inspection.checklists for a in ic.answers}
+        assert set(answers) == set(codes) | set(MZ_ITEMS)
+        assert answers["F3"].result == "fail" and answers["F3"].deduction == 2 and answers["F3"].note
+        assert answers["F23"].result == "fail" and answers["F23"].deduction is None and answers["F23"].note
+        assert answers["F17"].result == "na"
+        assert all(answers[c].result == "pass" for c in codes if c not in ("F3", "F23", "F17"))
+        changes = db.session.scalar(
+            select(func.count())
+            .select_from(AnswerChange)
+            .where(AnswerChange.answer_id.in_([a.id for a in answers.values()]))
+        )
+        assert changes == len(answers) + 1  # once per item, and F3 twice (its online pass, then the offline fail)
+        photos = list(db.session.scalars(select(Photo).where(Photo.inspection_id == inspection_id)))
+        assert sorted(p.item_code for p in photos) == sorted(FAILS)
+        assert all(max(p.width, p.height) <= 1600 for p in photos)
+        assert {p.upload_sha256 for p in photos} == {q["sha"] for q in queued}  # the phone's bytes, sent once
+        signatures = list(db.session.scalars(select(Signature).where(Signature.inspection_id == inspection_id)))
+        assert sorted((s.signer_role, s.signer_name, s.refused) for s in signatures) == [
+            ("facility", "张院长", True),
+            ("inspector", "消防检查员一", False),
+            ("witness", "李见证", False),
+        ]
+        assert all(s.file_id for s in signatures if not s.refused)
+
+    # The summary before submitting: major hazards first, then the failed items by class.
+    xf.get_by_role("button", name="查看汇总").click()
+    summary = xf.locator("#summary")
+    expect(summary.locator(".hazards")).to_contain_text("F23")
+    expect(summary).to_contain_text("不合格")
+    _viewport_shot(xf, "#summary", "form-summary-390")
+    xf.get_by_role("button", name="确认提交本部门检查结果").click()
+    expect(summary).to_contain_text("已提交 · 服务器结果")
+    expect(xf.locator("#item-F1 .answer-pass")).to_be_disabled()
+    _viewport_shot(xf, "#summary", "form-submitted-390")
+
+
+def test_a_stale_write_shows_both_values_and_overwrites_nothing(live_app: Flask, live_server: str, contexts):
+    inspection_id = _plan(live_app, ["fire_safety"])
+    first, second = contexts(), contexts()
+    xf1 = _open_form(first, live_server, "xf1", inspection_id)
+    xf2 = _open_form(second, live_server, "xf2", inspection_id)
+
+    second.set_offline(True)
+    _answer(xf1, "F1", "pass")
+    _wait_synced(xf1)
+    _answer(xf2, "F1", "fail")  # xf2 has not seen xf1's answer
+    xf2.locator("#item-F1 .chip").first.click()
+    second.set_offline(False)
+
+    conflict = xf2.locator("#item-F1 .conflict")
+    expect(conflict).to_be_visible()
+    expect(conflict.locator(".mine")).to_have_text("不合格，扣全部分值：房屋被鉴定为C级危房")
+    expect(conflict.locator(".theirs")).to_have_text("合格")
+    expect(xf2.locator("#item-F1 .item-state")).to_have_text("冲突")
+    expect(xf2.locator("#sync-text")).to_contain_text("1 项未同步")
+    with live_app.app_context():
+        answer = _answer_row(inspection_id, "F1")
+        assert (answer.result, answer.revision) == ("pass", 1)  # xf1's answer was not overwritten
+    _card_shot(xf2, "#item-F1", "form-conflict-390")
+
+    # xf2 decides to keep theirs: it is stored on top of xf1's answer, as a new revision.
+    conflict.get_by_role("button", name="保留我的").click()
+    _wait_synced(xf2)
+    with live_app.app_context():
+        answer = _answer_row(inspection_id, "F1")
+        assert (answer.result, answer.revision, answer.note) == ("fail", 2, "房屋被鉴定为C级危房")
+    expect(xf2.locator("#item-F1 .conflict")).to_be_hidden()
+
+
+def test_an_expired_token_or_login_keeps_the_queue(live_app: Flask, live_server: str, contexts):
+    inspection_id = _plan(live_app, ["fire_safety"])
+    context = contexts()
+    page = _open_form(context, live_server, "xf1", inspection_id)
+    _answer(page, "F1", "pass")
+    _wait_synced(page)
+
+    # The token expires while the login lives: the page gets a new token by itself.
+    _expire_tokens(live_app, "xf1")
+    _answer(page, "F2", "pass")
+    _wait_synced(page)
+
+    # The login expires too: nothing is discarded, the page asks for a new login.
+    _expire_tokens(live_app, "xf1")
+    context.clear_cookies()
+    _answer(page, "F3", "pass")
+    _answer(page, "F4", "fail")
+    relogin = page.get_by_role("link", name="请重新登录后同步")
+    expect(relogin).to_be_visible()
+    assert _pending(page) == 2
+    with live_app.app_context():
+        assert _answer_row(inspection_id, "F3") is None
+
+    relogin.click()
+    page.get_by_label("用户名").fill("xf1")
+    page.get_by_label("密码").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(f"**/inspections/{inspection_id}/form")
+    _wait_synced(page)
+    expect(relogin).to_be_hidden()
+    with live_app.app_context():
+        assert _answer_row(inspection_id, "F3").result == "pass"
+        assert _answer_row(inspection_id, "F4").result == "fail"
+
+
+def _answer_row(inspection_id: int, code: str) -> Answer | None:
+    inspection = db.session.get(Inspection, inspection_id)
+    return next((a for ic in inspection.checklists for a in ic.answers if a.item_code == code), None)
+
+
+def _expire_tokens(app: Flask, username: str) -> None:
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.username == username))
+        db.session.execute(
+            update(ApiToken).where(ApiToken.user_id == user.id).values(expires_at=utcnow() - timedelta(hours=1))
+        )
+        db.session.commit()
