@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from PIL import ExifTags, Image, UnidentifiedImageError
+from PIL import ExifTags, Image, ImageFile, UnidentifiedImageError
 
 #: Largest upload accepted before decoding (the phone sends ≈ 300 KB).
 MAX_UPLOAD_BYTES = 8 * 1024 * 1024
@@ -80,7 +80,7 @@ def _decode(data: bytes, formats: set[str]) -> Image.Image:
                 raise MediaError(f"不支持的图片格式：{image.format or '未知'}（只接受 {'、'.join(sorted(formats))}）")
             if image.width * image.height > MAX_PIXELS:
                 raise MediaError(f"图片像素过多（{image.width}×{image.height}），已拒绝")
-            image.load()  # full decode: a truncated file fails here
+            _load_strictly(image)  # full decode: a truncated file fails here
     except MediaError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
@@ -88,6 +88,17 @@ def _decode(data: bytes, formats: set[str]) -> Image.Image:
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         raise MediaError("无法识别为图片，或图片文件已损坏") from None
     return image
+
+
+def _load_strictly(image: Image.Image) -> None:
+    """Decode fully, refusing truncated data even when a library (WeasyPrint, on import) has switched on Pillow's
+    process-wide LOAD_TRUNCATED_IMAGES."""
+    tolerant = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    try:
+        image.load()
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = tolerant
 
 
 def _exif_fields(image: Image.Image) -> tuple[datetime | None, Decimal | None, Decimal | None]:

@@ -6,23 +6,12 @@ from datetime import datetime
 from sqlalchemy import select
 
 from inspection.extensions import db
-from inspection.media import ProcessedImage, process_photo, process_signature
-from inspection.models import Inspection, Photo, Signature, SignerRole, StoredFile
+from inspection.media import process_photo, process_signature
+from inspection.models import Inspection, Photo, Signature, SignerRole
 from inspection.services import Actor, ServiceError
 from inspection.services.audit import record_event
+from inspection.services.files import store_file
 from inspection.services.inspections import Conflict, item_index, submitted_departments
-
-
-def store_file(image: ProcessedImage) -> StoredFile:
-    """Keep file content in the database (served by every app server alike)."""
-    stored = StoredFile(
-        sha256=hashlib.sha256(image.data).hexdigest(),
-        content_type=image.content_type,
-        size=len(image.data),
-        data=image.data,
-    )
-    db.session.add(stored)
-    return stored
 
 
 def add_photo(inspection: Inspection, item_code: str, client_id: str, data: bytes, actor: Actor) -> tuple[Photo, bool]:

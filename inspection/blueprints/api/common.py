@@ -7,13 +7,41 @@ from decimal import Decimal, InvalidOperation
 from functools import wraps
 from typing import Any, NoReturn
 
-from flask import abort, g, jsonify, request
+from flask import Response, abort, g, jsonify, request
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 
 from inspection.extensions import db
 from inspection.models import Role, User
 from inspection.services import Actor
 from inspection.services.audit import record_event
 from inspection.services.tokens import user_for_token
+
+#: Largest id a path or body may name (the columns are 32-bit integers; larger numbers overflow the drivers).
+MAX_ID = 2**31 - 1
+#: The error `code` sent for an HTTP error raised outside the routes' own checks.
+HTTP_ERROR_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    415: "unsupported_media_type",
+    422: "rule_violation",
+    429: "throttled",
+}
+#: Their Chinese messages (werkzeug's descriptions are English).
+HTTP_ERROR_MESSAGES = {
+    400: "请求无效",
+    401: "请先登录",
+    403: "无权执行此操作",
+    404: "地址不存在",
+    405: "不支持此请求方法",
+    413: "请求内容过大",
+    415: "不支持的请求内容类型",
+    429: "请求过于频繁，请稍后再试",
+}
 
 
 def api_error(status: int, code: str, message: str, fields: dict[str, str] | None = None) -> NoReturn:
@@ -28,11 +56,36 @@ def api_error(status: int, code: str, message: str, fields: dict[str, str] | Non
             detail=f"{status} {message}"[:500],
         )
         db.session.commit()
+    abort(error_response(status, code, message, fields))
+
+
+def error_response(status: int, code: str, message: str, fields: dict[str, str] | None = None) -> Response:
+    """Return the API's JSON error body with `status`."""
     response = jsonify(error={"code": code, "message": message, "fields": fields or {}})
     response.status_code = status
     if status == 401:
         response.headers["WWW-Authenticate"] = 'Bearer realm="careinspect"'
-    abort(response)
+    return response
+
+
+def http_error(error: HTTPException) -> Response:
+    """Render an HTTP error raised inside an API route (e.g. 413 from the request size limit) as API JSON."""
+    status = error.code or 500
+    message = HTTP_ERROR_MESSAGES.get(status) or error.description or "请求无法处理"
+    response = error_response(status, HTTP_ERROR_CODES.get(status, "error"), message)
+    for name, value in error.get_headers():
+        if name.lower() != "content-type":
+            response.headers[name] = value
+    return response
+
+
+def routing_error() -> Response | None:
+    """Answer unknown URLs and methods below /api/v1/ with API JSON (the app-wide handler renders HTML or a
+    numeric code); runs before the route would be dispatched."""
+    error = request.routing_exception
+    if isinstance(error, NotFound | MethodNotAllowed) and request.path.startswith("/api/v1/"):
+        return http_error(error)
+    return None
 
 
 def token_required(*roles: Role) -> Callable[..., Any]:
@@ -74,6 +127,27 @@ def json_body() -> dict[str, Any]:
     return data
 
 
+def storable(value: str) -> bool:
+    """Return True if every database accepts `value` as text (no NUL, no lone surrogate)."""
+    if "\x00" in value:
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def query_int(name: str, default: int, minimum: int, maximum: int) -> int:
+    """Return the integer query parameter `name`, or abort with 400."""
+    raw = request.args.get(name)
+    if raw is None:
+        return default
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 10) or not minimum <= int(raw) <= maximum:
+        api_error(400, "bad_request", "请求参数有误", {name: f"应为 {minimum}–{maximum} 的整数"})
+    return int(raw)
+
+
 class Fields:
     """Collect field errors while reading input, then abort once with all of them."""
 
@@ -90,6 +164,9 @@ class Fields:
         if not isinstance(value, str) or len(value) > max_length:
             self.errors[name] = f"应为不超过 {max_length} 字的文本"
             return default
+        if not storable(value):
+            self.errors[name] = "含有不允许的字符"
+            return default
         return value
 
     def uuid(self, name: str) -> str:
@@ -100,7 +177,7 @@ class Fields:
             self.errors[name] = "应为 UUID"
             return ""
 
-    def integer(self, name: str, *, required: bool = True, minimum: int = 0, maximum: int = 2**31 - 1) -> int | None:
+    def integer(self, name: str, *, required: bool = True, minimum: int = 0, maximum: int = MAX_ID) -> int | None:
         value = self.data.get(name)
         if value is None:
             if required:
@@ -111,16 +188,25 @@ class Fields:
             return None
         return value
 
+    def boolean(self, name: str, *, default: bool = False) -> bool:
+        value = self.data.get(name)
+        if value is None:
+            return default
+        if not isinstance(value, bool):
+            self.errors[name] = "应为 true 或 false"
+            return default
+        return value
+
     def decimal(self, name: str) -> Decimal | None:
         value = self.data.get(name)
         if value is None:
             return None
-        if isinstance(value, bool) or not isinstance(value, int | float | str):
+        if isinstance(value, bool) or not isinstance(value, int | float | str) or len(str(value)) > 30:
             self.errors[name] = "应为数字"
             return None
         try:
             number = Decimal(str(value))
-        except InvalidOperation:
+        except (InvalidOperation, ValueError):
             self.errors[name] = "应为数字"
             return None
         if not number.is_finite() or number < 0 or number > 10000 or number != number.quantize(Decimal("0.01")):

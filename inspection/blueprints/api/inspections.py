@@ -4,11 +4,20 @@ import base64
 import binascii
 from datetime import UTC, datetime, timedelta
 
-from flask import Response, jsonify, request
+from flask import Response, abort, jsonify, request
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from inspection.blueprints.api import bp
-from inspection.blueprints.api.common import Fields, api_actor, api_error, api_user, json_body, token_required
+from inspection.blueprints.api.common import (
+    MAX_ID,
+    Fields,
+    api_actor,
+    api_error,
+    api_user,
+    json_body,
+    token_required,
+)
 from inspection.blueprints.api.serializers import inspection_json, inspection_results, photo_json, signature_json
 from inspection.extensions import db
 from inspection.media import MediaError, MediaTooLarge
@@ -17,6 +26,7 @@ from inspection.models import (
     Inspection,
     InspectionAssignment,
     InspectionPurpose,
+    InspectionStatus,
     Photo,
     Role,
     Signature,
@@ -25,7 +35,7 @@ from inspection.models import (
 )
 from inspection.orm import utcnow
 from inspection.scoring import AnswerResult
-from inspection.security import can_view_facility, can_view_inspection
+from inspection.security import can_view_facility, can_view_inspection, visible_facilities
 from inspection.services import ServiceError
 from inspection.services.checklists import checklist_of, latest_version
 from inspection.services.evidence import add_photo, add_signature
@@ -35,12 +45,14 @@ from inspection.services.inspections import (
     RuleViolation,
     correct_answer,
     is_assigned,
+    item_index,
     save_answers,
     start_inspection,
     submit_department,
 )
 
 MAX_ANSWERS_PER_REQUEST = 1000
+MAX_INSPECTIONS_LISTED = 500
 PURPOSES = {p.value for p in InspectionPurpose}
 RESULTS = {r.value for r in AnswerResult}
 
@@ -55,7 +67,12 @@ def list_inspections():
         stmt = stmt.join(InspectionAssignment).where(
             InspectionAssignment.user_id == user.id, Inspection.inspected_on >= since
         )
-    rows = [i for i in db.session.scalars(stmt.limit(500)) if can_view_inspection(user, i)]
+    else:  # filter in SQL, so that the limit counts only what the user may see
+        facility_ids = visible_facilities(user).with_only_columns(Facility.id)
+        stmt = stmt.where(Inspection.facility_id.in_(facility_ids))
+        if user.role == Role.OPERATOR:
+            stmt = stmt.where(Inspection.status == InspectionStatus.COMPLETE)
+    rows = [i for i in db.session.scalars(stmt.limit(MAX_INSPECTIONS_LISTED)) if can_view_inspection(user, i)]
     return jsonify(
         items=[
             {
@@ -85,7 +102,7 @@ def create_inspection():
     purpose = fields.choice("purpose", PURPOSES, required=False, default=InspectionPurpose.ROUTINE.value)
     client_id = fields.uuid("client_id")
     inspector_ids = fields.data.get("inspectors", [])
-    if not isinstance(inspector_ids, list) or not all(type(i) is int for i in inspector_ids):
+    if not isinstance(inspector_ids, list) or not all(type(i) is int and 1 <= i <= MAX_ID for i in inspector_ids):
         fields.errors["inspectors"] = "应为检查员 id 的列表"
         inspector_ids = []
     fields.done()
@@ -102,8 +119,10 @@ def create_inspection():
     for person in people:
         if person.department is not None:
             assignments.setdefault(person.department.code, []).append(person)
+    before = db.session.scalar(select(Inspection).where(Inspection.client_id == client_id))
+    if before is not None and not can_view_inspection(user, before):
+        api_error(409, "conflict", "该 client_id 已被使用")
     try:
-        before = db.session.scalar(select(Inspection).where(Inspection.client_id == client_id))
         inspection = start_inspection(
             facility,
             codes,
@@ -120,7 +139,11 @@ def create_inspection():
     except ServiceError as error:
         db.session.rollback()
         api_error(422, "rule_violation", str(error))
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:  # another request created the same client_id meanwhile: the client retries
+        db.session.rollback()
+        api_error(409, "conflict", "该 client_id 正在被另一个请求使用，请重试")
     return jsonify(inspection_json(inspection)), 200 if before is not None else 201
 
 
@@ -147,7 +170,8 @@ def put_answers(inspection_id: int):
     raw = json_body().get("answers")
     if not isinstance(raw, list) or not raw or len(raw) > MAX_ANSWERS_PER_REQUEST:
         api_error(400, "bad_request", f"answers 应为 1–{MAX_ANSWERS_PER_REQUEST} 条答案的列表", {"answers": "格式错误"})
-    inputs = [_answer_input(entry, index) for index, entry in enumerate(raw)]
+    inputs = _distinct_changes([_answer_input(entry, f"answers[{index}]") for index, entry in enumerate(raw)])
+    _check_own_sections(inspection, [(f"answers[{n}].item_code", change.item_code) for n, change in enumerate(inputs)])
     try:
         answers = save_answers(inspection, inputs, api_actor())
     except Conflict as error:
@@ -162,9 +186,10 @@ def put_answers(inspection_id: int):
     )
 
 
-def _answer_input(entry: object, index: int) -> AnswerInput:
+def _answer_input(entry: object, where: str) -> AnswerInput:
+    """Read one answer change; `where` names it in field errors (e.g. "answers[3]")."""
     if not isinstance(entry, dict):
-        api_error(400, "bad_request", f"第 {index + 1} 条答案格式错误", {f"answers[{index}]": "应为对象"})
+        api_error(400, "bad_request", f"{where} 格式错误", {where: "应为对象"})
     fields = Fields(entry)
     item_code = fields.text("item_code", max_length=30)
     result = fields.choice("result", RESULTS)
@@ -173,13 +198,29 @@ def _answer_input(entry: object, index: int) -> AnswerInput:
     deduction = fields.decimal("deduction")
     base_revision = fields.integer("base_revision", required=False)
     if fields.errors:
-        api_error(
-            400,
-            "bad_request",
-            f"第 {index + 1} 条答案有误",
-            {f"answers[{index}].{k}": v for k, v in fields.errors.items()},
-        )
+        prefix = f"{where}." if where else ""
+        api_error(400, "bad_request", f"{where or '答案'} 有误", {prefix + k: v for k, v in fields.errors.items()})
     return AnswerInput(item_code, AnswerResult(result), client_id, deduction, note, base_revision)
+
+
+def _distinct_changes(inputs: list[AnswerInput]) -> list[AnswerInput]:
+    """Drop repeats of one change within a batch; one UUID with two different contents is a conflict (409)."""
+    by_id: dict[str, AnswerInput] = {}
+    for change in inputs:
+        seen = by_id.setdefault(change.client_id, change)
+        if seen != change:
+            conflict = {"item_code": change.item_code, "client_id": change.client_id, "reason": "client_id_reused"}
+            abort(_conflict("同一批答案中一个 client_id 对应了不同内容，未保存任何修改", [conflict]))
+    return list(by_id.values())
+
+
+def _check_own_sections(inspection: Inspection, items: list[tuple[str, str]]) -> None:
+    """Refuse (403) items of another department's sections; unknown items are left to the service (422)."""
+    index = item_index(inspection)
+    department = api_user().department.code if api_user().department else None
+    others = {field: code for field, code in items if code in index and index[code].department_code != department}
+    if others:
+        api_error(403, "forbidden", f"{'、'.join(others.values())} 属于其他部门的检查部分，您只能查看", others)
 
 
 def _conflict(message: str, conflicts: list[dict[str, object]]) -> Response:
@@ -198,6 +239,8 @@ def post_photo(inspection_id: int):
     if upload is None:
         fields.errors["file"] = "必填"
     fields.done()
+    if db.session.scalar(select(Photo.id).where(Photo.client_id == client_id)) is None:  # a retry is answered as before
+        _check_own_sections(inspection, [("item_code", item_code)])
     try:
         photo, created = add_photo(inspection, item_code, client_id, upload.read(), api_actor())
     except MediaTooLarge as error:
@@ -224,7 +267,7 @@ def post_signature(inspection_id: int):
     client_id = fields.uuid("client_id")
     signer_name = fields.text("signer_name", max_length=100)
     role = fields.choice("role", {r.value for r in SignerRole})
-    refused = fields.data.get("refused", False) is True
+    refused = fields.boolean("refused")
     image = fields.text("image", required=not refused, max_length=3_000_000)
     signed_at = _timestamp(fields, "signed_at")
     fields.done()
@@ -252,10 +295,10 @@ def _timestamp(fields: Fields, name: str) -> datetime:
         return utcnow()
     try:
         moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
+        return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
+    except (ValueError, OverflowError):
         fields.errors[name] = "应为 ISO 8601 时间"
         return utcnow()
-    return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
 
 
 def _png_bytes(image: str) -> bytes:
@@ -290,10 +333,17 @@ def submit(inspection_id: int):
 def correct(inspection_id: int):
     inspection = _editable(inspection_id)
     body = json_body()
-    change = _answer_input(body, 0)
-    reason = Fields(body).text("reason", max_length=500)
+    reason_field = Fields(body)
+    reason = reason_field.text("reason", max_length=500)
+    if not reason.strip():
+        reason_field.errors.setdefault("reason", "必填")
+    reason_field.done()
+    change = _answer_input(body, "")
     try:
         answer = correct_answer(inspection, change, reason, api_actor())
+    except Conflict as error:
+        db.session.rollback()
+        return _conflict(str(error), error.conflicts)
     except ServiceError as error:
         db.session.rollback()
         api_error(422, "rule_violation", str(error))
@@ -304,7 +354,7 @@ def correct(inspection_id: int):
 @bp.get("/photos/<int:photo_id>")
 @token_required()
 def photo_file(photo_id: int):
-    photo = db.session.get(Photo, photo_id)
+    photo = db.session.get(Photo, photo_id) if photo_id <= MAX_ID else None
     if photo is None:
         api_error(404, "not_found", "照片不存在")
     _visible(photo.inspection_id)
@@ -314,7 +364,7 @@ def photo_file(photo_id: int):
 @bp.get("/signatures/<int:signature_id>")
 @token_required()
 def signature_file(signature_id: int):
-    signature = db.session.get(Signature, signature_id)
+    signature = db.session.get(Signature, signature_id) if signature_id <= MAX_ID else None
     if signature is None or signature.file is None:
         api_error(404, "not_found", "签名不存在")
     _visible(signature.inspection_id)
@@ -328,7 +378,7 @@ def _file_response(data: bytes, content_type: str) -> Response:
 
 
 def _visible(inspection_id: int) -> Inspection:
-    inspection = db.session.get(Inspection, inspection_id)
+    inspection = db.session.get(Inspection, inspection_id) if inspection_id <= MAX_ID else None
     if inspection is None or not can_view_inspection(api_user(), inspection):
         api_error(404, "not_found", "检查不存在或您无权查看")
     return inspection
