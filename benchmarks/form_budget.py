@@ -1,0 +1,120 @@
+"""Budget of the phone inspection form: bytes transferred on first load, JS size, and a Lighthouse mobile run.
+
+Usage: .venv/bin/python benchmarks/form_budget.py [--no-lighthouse]
+Serves the demo county from a temporary SQLite file, logs in as inspector xf1 in headless Chromium at 390×844,
+opens the form of today's joint inspection and sums what crossed the wire (compressed). Lighthouse comes from
+npm: `cd .tools && npm install lighthouse@12.8.2` (the script says so if it is missing).
+Aims (issue 4): ≤ 100 KB transferred, JS ≤ 30 KB, Lighthouse mobile performance ≥ 95 and accessibility ≥ 95.
+"""
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from flask_migrate import upgrade  # noqa: E402
+from playwright.sync_api import sync_playwright  # noqa: E402
+from sqlalchemy import select  # noqa: E402
+from werkzeug.serving import make_server  # noqa: E402
+
+from inspection import create_app  # noqa: E402
+from inspection.demo.county import DEMO_PASSWORD  # noqa: E402
+from inspection.demo.seed import seed_demo_county  # noqa: E402
+from inspection.extensions import db  # noqa: E402
+from inspection.models import Inspection, InspectionAssignment, User  # noqa: E402
+from inspection.passwords import use_fast_hashing  # noqa: E402
+from inspection.services import Actor  # noqa: E402
+from inspection.services.checklists import import_shipped_checklists  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync"]  # fmt: skip
+LIGHTHOUSE = ROOT / ".tools" / "node_modules" / ".bin" / "lighthouse"
+
+
+def serve() -> tuple[str, int]:
+    use_fast_hashing()
+    folder = tempfile.mkdtemp()
+    config = {"SECRET_KEY": "b" * 48, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/budget.sqlite",
+              "SESSION_COOKIE_SECURE": False, "REMEMBER_COOKIE_SECURE": False}  # fmt: skip
+    app = create_app(config, instance_path=folder)
+    with app.app_context():
+        upgrade()
+        import_shipped_checklists(Actor(None, "budget"))
+        seed_demo_county()
+        db.session.commit()
+        xf1 = db.session.scalar(select(User).where(User.username == "xf1"))
+        inspection_id = db.session.scalar(
+            select(Inspection.id).join(InspectionAssignment).where(InspectionAssignment.user_id == xf1.id)
+            .where(Inspection.status == "in_progress").order_by(Inspection.inspected_on.desc()).limit(1)
+        )  # fmt: skip
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_port}", inspection_id
+
+
+def measure(base: str, inspection_id: int) -> tuple[dict[str, int], str]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, locale="zh-CN")
+        page = context.new_page()
+        page.goto(f"{base}/auth/login")
+        page.get_by_label("用户名").fill("xf1")
+        page.get_by_label("密码").fill(DEMO_PASSWORD)
+        page.get_by_role("button", name="登录").click()
+        page.wait_for_url(f"{base}/")
+        cookies = context.cookies()
+        # First load: a fresh context (empty cache, no service worker yet) carrying only the login cookie.
+        context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, locale="zh-CN")
+        context.add_cookies(cookies)
+        page = context.new_page()
+        sizes: dict[str, int] = {}
+        responses = []
+        page.on("response", lambda response: responses.append(response))
+        page.goto(f"{base}/inspections/{inspection_id}/form", wait_until="networkidle")
+        for response in responses:
+            kind = response.request.resource_type
+            body = response.request.sizes()["responseBodySize"]
+            sizes[kind] = sizes.get(kind, 0) + body
+            sizes["total"] = sizes.get("total", 0) + body + response.request.sizes()["responseHeadersSize"]
+        cookie = "; ".join(f"{c['name']}={c['value']}" for c in context.cookies())
+        browser.close()
+    return sizes, cookie
+
+
+def lighthouse(url: str, cookie: str) -> dict[str, float]:
+    out = Path(tempfile.mkdtemp()) / "lh"
+    command = [str(LIGHTHOUSE), url, "--form-factor=mobile", "--only-categories=performance,accessibility",
+               f"--extra-headers={json.dumps({'Cookie': cookie})}", "--output=json", f"--output-path={out}.json",
+               "--quiet", f"--chrome-flags=--headless {' '.join(FLAGS)}"]  # fmt: skip
+    subprocess.run(command, check=True, env={"CHROME_PATH": CHROMIUM, "PATH": "/usr/bin:/bin"})
+    report = json.loads(Path(f"{out}.json").read_text(encoding="utf-8"))
+    return {name: round(category["score"] * 100) for name, category in report["categories"].items()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--no-lighthouse", action="store_true")
+    args = parser.parse_args()
+    base, inspection_id = serve()
+    sizes, cookie = measure(base, inspection_id)
+    print(f"form page of inspection {inspection_id}, first load (compressed bytes on the wire):")
+    for kind in sorted(k for k in sizes if k != "total"):
+        print(f"  {kind:12s} {sizes[kind] / 1024:7.1f} KB")
+    print(f"  {'total':12s} {sizes['total'] / 1024:7.1f} KB incl. headers (aim <= 100 KB); script {sizes.get('script', 0) / 1024:.1f} KB (aim <= 30 KB)")
+    if args.no_lighthouse:
+        return
+    if not LIGHTHOUSE.exists():
+        sys.exit("lighthouse missing: cd .tools && npm install lighthouse@12.8.2")
+    scores = lighthouse(f"{base}/inspections/{inspection_id}/form", cookie)
+    print("lighthouse mobile: " + ", ".join(f"{k} {v}" for k, v in scores.items()) + " (aim >= 95 each)")
+
+
+if __name__ == "__main__":
+    main()
