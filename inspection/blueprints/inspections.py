@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from forms.inspections import PURPOSE_LABELS, CampaignForm, PlanInspectionForm, SpotCheckForm
+from forms.notices import IssueNoticesForm
 from inspection.checklists import DEPARTMENT_NAMES, ITEM_CLASS_LABELS
 from inspection.extensions import db
 from inspection.models import (
@@ -18,6 +19,7 @@ from inspection.models import (
     InspectionAssignment,
     InspectionPurpose,
     InspectionStatus,
+    Notice,
     Photo,
     Region,
     RegionLevel,
@@ -36,6 +38,7 @@ from inspection.security import (
 from inspection.services import ServiceError
 from inspection.services.checklists import checklist_of, latest_versions
 from inspection.services.inspections import departments_of, plan_campaign, start_inspection, submitted_departments
+from inspection.services.notices import hazards_awaiting_notice, may_issue
 
 bp = Blueprint("inspections", __name__)
 
@@ -192,6 +195,8 @@ def detail(inspection_id: int):
         select(Signature).where(Signature.inspection_id == inspection.id).order_by(Signature.id)
     ).all()
     assigned = any(a.user_id == current_user.id for a in inspection.assignments)
+    notices = db.session.scalars(select(Notice).where(Notice.inspection_id == inspection.id).order_by(Notice.id)).all()
+    issuing = inspection.status == InspectionStatus.COMPLETE and may_issue(inspection, current_user)
     return render_template(
         "inspections/detail.html",
         inspection=inspection,
@@ -202,6 +207,9 @@ def detail(inspection_id: int):
         assigned=assigned,
         purposes=PURPOSE_LABELS,
         class_labels=ITEM_CLASS_LABELS,
+        notices=notices,
+        issue_form=IssueNoticesForm() if issuing else None,
+        pending_hazards=len(hazards_awaiting_notice(inspection)) if issuing else 0,
     )
 
 

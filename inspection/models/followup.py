@@ -6,7 +6,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from inspection.extensions import db
@@ -30,7 +30,18 @@ class Hazard(db.Model):
     """A failed item turned into a hazard (隐患) to be fixed by a deadline and closed by re-inspection."""
 
     __tablename__ = "hazards"
-    __table_args__ = (UniqueConstraint("inspection_checklist_id", "item_code"),)
+    __table_args__ = (
+        UniqueConstraint("inspection_checklist_id", "item_code"),
+        # Open/major/overdue counts per facility (rankings, dashboards) read this index alone.
+        Index(
+            "ix_hazards_open_facility",
+            "facility_id",
+            "item_class",
+            "deadline",
+            postgresql_where=text("status IN ('open', 'evidence_submitted')"),
+            sqlite_where=text("status IN ('open', 'evidence_submitted')"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     facility_id: Mapped[int] = mapped_column(ForeignKey("facilities.id"), index=True)
@@ -233,6 +244,10 @@ class CreditStatus(StrEnum):
     ACTIVE = "active"
     REMOVAL_REQUESTED = "removal_requested"
     REMOVED = "removed"
+
+
+#: Statuses in which a party counts as blacklisted (marked everywhere, not graded).
+LISTED_STATUSES = (CreditStatus.ACTIVE, CreditStatus.REMOVAL_REQUESTED)
 
 
 class CreditListing(db.Model):

@@ -1,7 +1,7 @@
 """Inspections keep the checklist version they used; results and standings are stored at submission."""
 
 import io
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from uuid import uuid4
 
@@ -37,7 +37,11 @@ def _actor(username="xf1"):
 TEAMS = {"mz": ["mz1", "mz2"], "xf": ["xf1", "xf2"], "sc": ["sc1", "sc2"], "wj": ["wj1", "wj2"]}
 
 
-def _inspect(codes, on=date(2026, 11, 2), facility_name="北苑敬老院"):
+#: Inspection dates after all of the demo county's seeded history, so these inspections are the newest.
+DAY = date.today() + timedelta(days=1)
+
+
+def _inspect(codes, on=DAY, facility_name="北苑敬老院"):
     teams = {code: [user(name) for name in names] for code, names in TEAMS.items()}
     return start_inspection(
         facility(facility_name), codes, on, InspectionPurpose.ROUTINE, department("mz"), teams, _actor("reviewer")
@@ -84,7 +88,7 @@ def test_a_submitted_fire_inspection_stores_its_result_and_the_facility_standing
             FacilityStanding.kind == StandingKind.FIRE, FacilityStanding.facility_id == inspection.facility_id
         )
     )
-    assert standing.verdict == "优秀" and standing.decided_on == date(2026, 11, 2)
+    assert standing.verdict == "优秀" and standing.decided_on == DAY
 
 
 def test_the_checklist_is_scored_only_when_every_owning_department_has_submitted():
@@ -146,7 +150,7 @@ def test_a_plan_needs_two_inspectors_of_each_department():
         start_inspection(
             facility("北苑敬老院"),
             ["fire_safety"],
-            date(2026, 11, 2),
+            DAY,
             InspectionPurpose.ROUTINE,
             department("mz"),
             {"xf": [user("xf1")], "mz": [user("mz1"), user("mz2")]},
@@ -156,7 +160,7 @@ def test_a_plan_needs_two_inspectors_of_each_department():
         start_inspection(
             facility("北苑敬老院"),
             ["fire_safety"],
-            date(2026, 11, 2),
+            DAY,
             InspectionPurpose.ROUTINE,
             department("mz"),
             {"xf": [user("xf1"), user("sc1")], "mz": [user("mz1"), user("mz2")]},
@@ -180,15 +184,15 @@ def test_an_old_inspection_keeps_its_version_and_result_after_a_new_version_is_i
     assert created and new_version.version == 2
     assert old.version.version == 1
     assert score_checklist(old).to_dict() == stored  # re-scored against v1, byte for byte the same
-    newer = _inspect(["fire_safety"], on=date(2026, 11, 20)).checklists[0]
+    newer = _inspect(["fire_safety"], on=DAY + timedelta(days=18)).checklists[0]
     assert newer.version.version == 2 and checklist_of(newer.version).item("F1").points == 12
 
 
 def test_the_grade_standing_follows_the_latest_grading_inspection_and_is_marked_unverified():
-    later = _inspect(["grading_gbt37276"], on=date(2026, 10, 1)).checklists[0]
+    later = _inspect(["grading_gbt37276"], on=DAY + timedelta(days=30)).checklists[0]
     _answer_all(later)
     _submit_all(later.inspection)
-    earlier = _inspect(["grading_gbt37276"], on=date(2025, 10, 1)).checklists[0]
+    earlier = _inspect(["grading_gbt37276"], on=DAY + timedelta(days=10)).checklists[0]
     _answer_all(earlier, result=AnswerResult.FAIL)
     for item in checklist_of(earlier.version).items():
         if item.photo_on_fail:
@@ -200,7 +204,7 @@ def test_the_grade_standing_follows_the_latest_grading_inspection_and_is_marked_
         )
     )
     assert standing.inspection_checklist_id == later.id and standing.unverified
-    assert standing.decided_on == date(2026, 10, 1)
+    assert standing.decided_on == DAY + timedelta(days=30)
     # Full marks, occupancy 41/60 and the ten services, but no in-house medical unit: 四级, not 五级.
     assert standing.grade == 4 and standing.verdict == "四级"
 

@@ -1,0 +1,150 @@
+"""Notices and hazards over the API."""
+
+from datetime import date
+
+from flask import Response, jsonify, request, url_for
+from sqlalchemy import select
+
+from inspection.blueprints.api import bp
+from inspection.blueprints.api.common import (
+    MAX_ID,
+    Fields,
+    api_actor,
+    api_error,
+    api_user,
+    json_body,
+    query_int,
+    token_required,
+)
+from inspection.blueprints.notices import verify_url
+from inspection.extensions import db
+from inspection.followup_rules import is_overdue
+from inspection.models import Facility, Hazard, HazardStatus, Inspection, Notice, NoticeMode, Region, Role
+from inspection.security import can_view_facility, can_view_inspection
+from inspection.services import ServiceError
+from inspection.services.notices import issue_notices
+from inspection.transactions import run_in_transaction
+
+MAX_HAZARDS = 500
+
+
+@bp.post("/inspections/<int:inspection_id>/notices")
+@token_required(Role.REVIEWER, Role.INSPECTOR)
+def create_notices(inspection_id: int):
+    inspection = db.session.get(Inspection, inspection_id) if inspection_id <= MAX_ID else None
+    if inspection is None or not can_view_inspection(api_user(), inspection):
+        api_error(404, "not_found", "检查不存在或您无权查看")
+    fields = Fields(json_body())
+    mode = fields.choice("mode", {m.value for m in NoticeMode})
+    fields.done()
+    try:
+        notices = run_in_transaction(
+            lambda: issue_notices(inspection, NoticeMode(mode), api_actor(), date.today(), verify_url)
+        )
+    except ServiceError as error:
+        db.session.rollback()
+        api_error(422, "rule_violation", str(error))
+    return jsonify(items=[_summary(n) for n in notices]), 201
+
+
+@bp.get("/notices/<int:notice_id>")
+@token_required()
+def get_notice(notice_id: int):
+    notice = _visible_notice(notice_id)
+    today = date.today()
+    return jsonify(
+        **_summary(notice),
+        kind=notice.kind,
+        status=notice.status,
+        facility={"id": notice.facility_id, "name": notice.facility.name},
+        inspection_id=notice.inspection_id,
+        issued_on=notice.issued_on.isoformat(),
+        supersedes=notice.supersedes.number if notice.supersedes else None,
+        pdf_sha256=notice.pdf_sha256,
+        verification_url=verify_url(notice.public_token),
+        hazards=[_hazard(h, today) for h in notice.hazards],
+    )
+
+
+@bp.get("/notices/<int:notice_id>/pdf")
+@token_required()
+def notice_pdf(notice_id: int):
+    notice = _visible_notice(notice_id)
+    response = Response(notice.pdf_file.data, mimetype="application/pdf")
+    response.headers["ETag"] = notice.pdf_sha256
+    return response
+
+
+@bp.get("/hazards")
+@token_required()
+def hazards():
+    user = api_user()
+    facility_id = query_int("facility_id", 0, 1, MAX_ID) or None
+    status = request.args.get("status", "")
+    if status and status not in {*HazardStatus, "overdue"}:
+        api_error(400, "bad_request", "status 应为 open、evidence_submitted、closed 或 overdue", {"status": "取值无效"})
+    stmt = select(Hazard).join(Hazard.facility).join(Facility.region)
+    stmt = (
+        stmt.where(Facility.id == user.facility_id)
+        if user.role == Role.OPERATOR
+        else stmt.where(Region.path.startswith(user.region.path))
+    )
+    if facility_id is not None:
+        facility = db.session.get(Facility, facility_id)
+        if facility is None or not can_view_facility(user, facility):
+            api_error(404, "not_found", "机构不存在或不在您的辖区")
+        stmt = stmt.where(Hazard.facility_id == facility_id)
+    today = date.today()
+    if status == "overdue":
+        stmt = stmt.where(Hazard.status != HazardStatus.CLOSED, Hazard.deadline < today)
+    elif status:
+        stmt = stmt.where(Hazard.status == status)
+    rows = db.session.scalars(stmt.order_by(Hazard.deadline, Hazard.id).limit(MAX_HAZARDS)).all()
+    return jsonify(items=[_hazard(h, today) for h in rows], total=len(rows))
+
+
+def _summary(notice: Notice) -> dict:
+    department = notice.department.name
+    return {
+        "id": notice.id,
+        "number": notice.number,
+        "department": department,
+        "hazard_count": len(notice.hazards),
+        "pdf_url": url_for("api.notice_pdf", notice_id=notice.id),
+    }
+
+
+def _hazard(hazard: Hazard, today: date) -> dict:
+    closed = hazard.status == HazardStatus.CLOSED
+    return {
+        "id": hazard.id,
+        "facility_id": hazard.facility_id,
+        "inspection_id": hazard.inspection_id,
+        "item_code": hazard.item_code,
+        "class": hazard.item_class,
+        "department": hazard.department_code,
+        "text": hazard.item_text,
+        "finding": hazard.finding,
+        "basis": hazard.basis,
+        "requirement": hazard.requirement,
+        "deadline": "立即" if hazard.immediate else hazard.deadline.isoformat(),
+        "reinspect_by": hazard.deadline.isoformat(),
+        "status": hazard.status,
+        "overdue": is_overdue(closed, hazard.deadline, today),
+        "closed_on": hazard.closed_on.isoformat() if hazard.closed_on else None,
+    }
+
+
+def _visible_notice(notice_id: int) -> Notice:
+    user = api_user()
+    notice = db.session.get(Notice, notice_id) if notice_id <= MAX_ID else None
+    if notice is None:
+        api_error(404, "not_found", "通知书不存在")
+    allowed = (
+        notice.facility_id == user.facility_id
+        if user.role == Role.OPERATOR
+        else user.region.contains(notice.facility.region)
+    )
+    if not allowed:
+        api_error(404, "not_found", "通知书不存在")
+    return notice

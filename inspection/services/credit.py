@@ -1,0 +1,179 @@
+"""The credit blacklist (失信联合惩戒对象名单): the app proposes, a reviewer decides."""
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+
+from inspection.checklists import ItemClass
+from inspection.extensions import db
+from inspection.followup_rules import proposes_listing, removal_eligible_on
+from inspection.models import (
+    LISTED_STATUSES,
+    CreditGround,
+    CreditListing,
+    CreditStatus,
+    Facility,
+    Hazard,
+    HazardStatus,
+    Role,
+)
+from inspection.services import Actor, ServiceError
+from inspection.services.audit import record_event
+
+
+def propose_listings(today: date, actor: Actor) -> list[CreditListing]:
+    """Propose (never decide) a listing for every facility with a major fire hazard past its deadline
+    uncorrected (ground 4), unless it already has an open proposal or an active listing on that ground."""
+    stmt = select(Hazard).where(
+        Hazard.item_class == ItemClass.MAJOR,
+        Hazard.department_code == "xf",
+        Hazard.status != HazardStatus.CLOSED,
+        Hazard.deadline < today,
+    )
+    proposals = []
+    for hazard in db.session.scalars(stmt.order_by(Hazard.facility_id, Hazard.id)):
+        if not proposes_listing(ItemClass(hazard.item_class), hazard.department_code, False, hazard.deadline, today):
+            continue
+        pending = select(CreditListing.id).where(
+            CreditListing.facility_id == hazard.facility_id,
+            CreditListing.ground == CreditGround.FIRE_HAZARD_UNCORRECTED,
+            CreditListing.status.in_([CreditStatus.PROPOSED, *LISTED_STATUSES]),
+        )
+        if db.session.scalar(pending.limit(1)) is not None:
+            continue
+        listing = CreditListing(
+            facility_id=hazard.facility_id,
+            ground=CreditGround.FIRE_HAZARD_UNCORRECTED,
+            status=CreditStatus.PROPOSED,
+            evidence=[{"type": "hazard", "id": hazard.id}, {"type": "inspection", "id": hazard.inspection_id}],
+            note=f"重大火灾隐患 {hazard.item_code} 整改期限 {hazard.deadline.isoformat()} 已过，仍未销号",
+        )
+        db.session.add(listing)
+        db.session.flush()
+        proposals.append(listing)
+        _audit(actor, listing, "credit.propose")
+    return proposals
+
+
+def list_party(
+    facility: Facility,
+    ground: CreditGround,
+    decided_on: date,
+    decision_document: str,
+    evidence: list[dict[str, Any]],
+    actor: Actor,
+    *,
+    person_name: str = "",
+    note: str = "",
+    proposal: CreditListing | None = None,
+) -> CreditListing:
+    """List a facility (or its person in charge) as a reviewer's decision, optionally confirming a proposal.
+
+    :raises ServiceError: not a reviewer of the facility's region, no decision document, or a decision in the future.
+    """
+    _require_reviewer(facility, actor)
+    if not decision_document.strip():
+        raise ServiceError("请填写列入决定文书")
+    if decided_on > date.today():
+        raise ServiceError("决定日期不能晚于今天")
+    listing = proposal or CreditListing(facility_id=facility.id, ground=ground)
+    if proposal is not None and proposal.status != CreditStatus.PROPOSED:
+        raise ServiceError("该建议已处理")
+    listing.ground, listing.status, listing.decided_on = ground, CreditStatus.ACTIVE, decided_on
+    listing.decision_document, listing.person_name = decision_document.strip(), person_name.strip()
+    listing.evidence = evidence or listing.evidence or []
+    listing.note = note.strip() or listing.note
+    listing.removal_eligible_on = removal_eligible_on(decided_on)
+    listing.decided_by_id = actor.user.id
+    db.session.add(listing)
+    db.session.flush()
+    _audit(actor, listing, "credit.list")
+    return listing
+
+
+def dismiss_proposal(listing: CreditListing, reason: str, actor: Actor) -> CreditListing:
+    """Decline the app's proposal, with a reason."""
+    _require_reviewer(listing.facility, actor)
+    if listing.status != CreditStatus.PROPOSED:
+        raise ServiceError("只能驳回待处理的建议")
+    if not reason.strip():
+        raise ServiceError("请说明不予列入的理由")
+    listing.status, listing.note = CreditStatus.DISMISSED, f"{listing.note}\n不予列入：{reason.strip()}"
+    listing.decided_by_id = actor.user.id
+    db.session.flush()
+    _audit(actor, listing, "credit.dismiss")
+    return listing
+
+
+def request_removal(listing: CreditListing, today: date, actor: Actor) -> CreditListing:
+    """Record the listed party's application for removal (possible two full years after the decision).
+
+    :raises ServiceError: not active, or the two years have not passed.
+    """
+    if listing.status != CreditStatus.ACTIVE:
+        raise ServiceError("该名单记录不在有效状态")
+    if listing.removal_eligible_on is None or today < listing.removal_eligible_on:
+        raise ServiceError(f"列入满两年后方可申请移出（{listing.removal_eligible_on}起）")
+    user = actor.user
+    if user is None or not (
+        (user.role == Role.OPERATOR and user.facility_id == listing.facility_id) or user.role == Role.REVIEWER
+    ):
+        raise ServiceError("只有该机构负责人或民政审核人员可以登记移出申请")
+    listing.status = CreditStatus.REMOVAL_REQUESTED
+    db.session.flush()
+    _audit(actor, listing, "credit.removal_request")
+    return listing
+
+
+def decide_removal(listing: CreditListing, approve: bool, reason: str, today: date, actor: Actor) -> CreditListing:
+    """Decide an application for removal, as a reviewer: removed, or back to active."""
+    _require_reviewer(listing.facility, actor)
+    if listing.status != CreditStatus.REMOVAL_REQUESTED:
+        raise ServiceError("没有待决定的移出申请")
+    if not reason.strip():
+        raise ServiceError("请填写决定理由")
+    listing.status = CreditStatus.REMOVED if approve else CreditStatus.ACTIVE
+    listing.removed_on = today if approve else None
+    listing.note = f"{listing.note}\n移出申请{'准予' if approve else '不予'}：{reason.strip()}"
+    db.session.flush()
+    _audit(actor, listing, "credit.removal_decision")
+    return listing
+
+
+def is_blacklisted(facility_id: int) -> bool:
+    """Return True if the facility has an active listing (it is marked everywhere and not graded)."""
+    return facility_id in blacklisted_ids([facility_id])
+
+
+def blacklisted_ids(facility_ids: list[int]) -> set[int]:
+    """Return which of the facilities have an active listing, in one query (for list pages)."""
+    if not facility_ids:
+        return set()
+    stmt = select(CreditListing.facility_id).where(
+        CreditListing.facility_id.in_(facility_ids), CreditListing.status.in_(LISTED_STATUSES)
+    )
+    return set(db.session.scalars(stmt))
+
+
+def _require_reviewer(facility: Facility, actor: Actor) -> None:
+    user = actor.user
+    if user is None or user.role != Role.REVIEWER or not user.region.contains(facility.region):
+        raise ServiceError("只有该辖区的民政审核人员可以作出名单决定")
+
+
+def _audit(actor: Actor, listing: CreditListing, action: str) -> None:
+    after = {
+        "facility_id": listing.facility_id,
+        "ground": listing.ground,
+        "status": listing.status,
+        "decided_on": str(listing.decided_on),
+    }
+    record_event(
+        actor,
+        action,
+        object_type="credit_listing",
+        object_id=listing.id,
+        region_path=listing.facility.region.path,
+        after=after,
+    )

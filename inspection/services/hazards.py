@@ -1,0 +1,238 @@
+"""Hazards: created from failed items at submission, followed up with evidence and closed by re-inspection."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+
+from inspection.checklists import ItemClass
+from inspection.extensions import db
+from inspection.followup_rules import default_deadline, requirement_text
+from inspection.media import process_photo
+from inspection.models import (
+    Answer,
+    AnswerResult,
+    Facility,
+    Hazard,
+    HazardPhoto,
+    HazardStatus,
+    HazardUpdate,
+    HazardUpdateKind,
+    InspectionChecklist,
+    NoticeHazard,
+    Reinspection,
+    Role,
+)
+from inspection.services import Actor, ServiceError
+from inspection.services.audit import record_event
+from inspection.services.checklists import checklist_of
+from inspection.services.files import store_file
+
+MAX_EVIDENCE_PHOTOS = 6
+
+
+def sync_hazards(ic: InspectionChecklist) -> list[Hazard]:
+    """Make the hazards of a scored checklist match its failed items.
+
+    Every failed item gets one hazard (deadline from the checklist's default for its class). A hazard whose
+    item no longer fails (after a correction) is removed, unless a notice already lists it.
+
+    :return: the hazards created now.
+    """
+    checklist = checklist_of(ic.version)
+    answers = {a.item_code: a for a in ic.answers}
+    existing = {
+        h.item_code: h for h in db.session.scalars(select(Hazard).where(Hazard.inspection_checklist_id == ic.id))
+    }
+    created = []
+    found_on = ic.inspection.inspected_on
+    for section in checklist.sections:
+        for item in section.items:
+            answer: Answer | None = answers.get(item.code)
+            failed = answer is not None and answer.result == AnswerResult.FAIL
+            hazard = existing.get(item.code)
+            if failed and hazard is None:
+                immediate, deadline = default_deadline(item.item_class, found_on, checklist.rectification_days)
+                hazard = Hazard(
+                    facility_id=ic.inspection.facility_id,
+                    inspection_id=ic.inspection_id,
+                    inspection_checklist=ic,
+                    item_code=item.code,
+                    department_code=section.department.value,
+                    item_class=item.item_class.value,
+                    item_text=item.text,
+                    finding=answer.note,
+                    basis=item.basis,
+                    requirement=requirement_text(item.text, item.basis),
+                    immediate=immediate,
+                    deadline=deadline,
+                )
+                db.session.add(hazard)
+                created.append(hazard)
+            elif failed:
+                hazard.finding = answer.note
+            elif hazard is not None and not _listed_on_a_notice(hazard):
+                db.session.delete(hazard)
+    db.session.flush()
+    return created
+
+
+def _listed_on_a_notice(hazard: Hazard) -> bool:
+    return (
+        db.session.scalar(select(NoticeHazard.notice_id).where(NoticeHazard.hazard_id == hazard.id).limit(1))
+        is not None
+    )
+
+
+def change_deadline(
+    hazard: Hazard, deadline: date, reason: str, actor: Actor, *, requirement: str | None = None
+) -> Hazard:
+    """Set a new deadline (and optionally the requirement) with a reason, as an inspector of the responsible
+    department.
+
+    :raises ServiceError: no reason, a closed hazard, a date in the past, or not the responsible department.
+    """
+    _require_responsible_inspector(hazard, actor)
+    if hazard.status == HazardStatus.CLOSED:
+        raise ServiceError("隐患已销号，不能修改期限")
+    if not reason.strip():
+        raise ServiceError("修改整改期限须填写理由")
+    if deadline < hazard.inspection.inspected_on:
+        raise ServiceError("整改期限不能早于检查日期")
+    before = {"deadline": hazard.deadline.isoformat(), "requirement": hazard.requirement}
+    hazard.deadline, hazard.deadline_reason = deadline, reason.strip()[:500]
+    if requirement:
+        hazard.requirement = requirement.strip()
+    hazard.updates.append(
+        HazardUpdate(kind=HazardUpdateKind.DEADLINE, note=reason.strip(), new_deadline=deadline, user_id=actor.user.id)
+    )
+    db.session.flush()
+    _audit(
+        actor, hazard, "hazard.deadline", before, {"deadline": deadline.isoformat(), "requirement": hazard.requirement}
+    )
+    return hazard
+
+
+def submit_evidence(hazard: Hazard, note: str, photos: Sequence[bytes], actor: Actor) -> HazardUpdate:
+    """Report a rectification as the facility's operator, with a note and photos.
+
+    :raises ServiceError: not this facility's operator, a closed hazard, or no note and no photo.
+    :raises MediaError: a photo is not an acceptable image (nothing is stored then).
+    """
+    user = actor.user
+    if user is None or user.role != Role.OPERATOR or user.facility_id != hazard.facility_id:
+        raise ServiceError("只有本机构负责人可以提交整改材料")
+    if hazard.status == HazardStatus.CLOSED:
+        raise ServiceError("隐患已销号")
+    if not note.strip() and not photos:
+        raise ServiceError("请填写整改说明或上传整改照片")
+    if len(photos) > MAX_EVIDENCE_PHOTOS:
+        raise ServiceError(f"每次最多上传 {MAX_EVIDENCE_PHOTOS} 张照片")
+    images = [process_photo(data) for data in photos]  # all checked before anything is stored
+    update = HazardUpdate(kind=HazardUpdateKind.EVIDENCE, note=note.strip()[:2000], user_id=user.id)
+    update.photos = [HazardPhoto(file=store_file(image), width=image.width, height=image.height) for image in images]
+    hazard.updates.append(update)
+    hazard.status = HazardStatus.EVIDENCE_SUBMITTED
+    db.session.flush()
+    _audit(actor, hazard, "hazard.evidence", None, {"photos": len(images), "note": update.note})
+    return update
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """A re-inspection decision on one hazard: accepted (closed) or rejected with a reason and a new deadline."""
+
+    hazard: Hazard
+    accepted: bool
+    note: str = ""
+    new_deadline: date | None = None
+
+
+def reinspect(
+    facility: Facility,
+    decisions: Sequence[Decision],
+    on: date,
+    on_site: bool,
+    actor: Actor,
+    photos: dict[int, list[bytes]] | None = None,
+) -> Reinspection:
+    """Record a re-inspection (复查) of some of a facility's open hazards by an inspector of their department.
+
+    :param photos: "after" photos taken at the re-inspection, by hazard id.
+    :raises ServiceError: wrong department or facility, a closed hazard, a major hazard accepted without an
+        on-site visit, or a rejection without reason or later deadline.
+    """
+    if not decisions:
+        raise ServiceError("请至少对一项隐患作出复查结论")
+    department = actor.user.department.code if actor.user and actor.user.department else ""
+    visit = Reinspection(
+        facility=facility, department_code=department, reinspected_on=on, on_site=on_site, inspector=actor.user
+    )
+    db.session.add(visit)
+    db.session.flush()
+    for decision in decisions:
+        hazard = decision.hazard
+        _require_responsible_inspector(hazard, actor)
+        if hazard.facility_id != facility.id or hazard.status == HazardStatus.CLOSED:
+            raise ServiceError(f"隐患 {hazard.id} 不在本次复查范围")
+        images = [process_photo(data) for data in (photos or {}).get(hazard.id, [])]
+        update = HazardUpdate(reinspection_id=visit.id, user_id=actor.user.id, note=decision.note.strip()[:2000])
+        update.photos = [
+            HazardPhoto(file=store_file(image), width=image.width, height=image.height) for image in images
+        ]
+        if decision.accepted:
+            if hazard.item_class == ItemClass.MAJOR and not on_site:
+                raise ServiceError(f"重大事故隐患（{hazard.item_code}）只能经现场复查销号")
+            update.kind = HazardUpdateKind.ACCEPTED
+            hazard.status, hazard.closed_on, hazard.closed_by_id = HazardStatus.CLOSED, on, actor.user.id
+        else:
+            if not decision.note.strip():
+                raise ServiceError(f"{hazard.item_code}：未通过复查须说明理由")
+            if decision.new_deadline is None or decision.new_deadline <= on:
+                raise ServiceError(f"{hazard.item_code}：请给出晚于复查日期的新整改期限")
+            update.kind, update.new_deadline = HazardUpdateKind.REJECTED, decision.new_deadline
+            hazard.status, hazard.deadline = HazardStatus.OPEN, decision.new_deadline
+        hazard.updates.append(update)
+        _audit(
+            actor,
+            hazard,
+            "hazard.reinspect",
+            None,
+            {"accepted": decision.accepted, "note": update.note, "reinspection": visit.id},
+        )
+    db.session.flush()
+    return visit
+
+
+def open_hazards(facility: Facility, department_code: str | None = None) -> list[Hazard]:
+    """Return a facility's hazards that are not closed (optionally of one department), oldest deadline first."""
+    stmt = select(Hazard).where(Hazard.facility_id == facility.id, Hazard.status != HazardStatus.CLOSED)
+    if department_code:
+        stmt = stmt.where(Hazard.department_code == department_code)
+    return list(db.session.scalars(stmt.order_by(Hazard.deadline, Hazard.id)))
+
+
+def _require_responsible_inspector(hazard: Hazard, actor: Actor) -> None:
+    user = actor.user
+    if (
+        user is None
+        or user.role != Role.INSPECTOR
+        or user.department is None
+        or user.department.code != hazard.department_code
+    ):
+        raise ServiceError("只有负责该隐患的部门的检查员可以处理")
+    if not user.region.contains(hazard.facility.region):
+        raise ServiceError("该机构不在您的辖区")
+
+
+def _audit(actor: Actor, hazard: Hazard, action: str, before: dict | None, after: dict) -> None:
+    record_event(
+        actor,
+        action,
+        object_type="hazard",
+        object_id=hazard.id,
+        region_path=hazard.facility.region.path,
+        before=before,
+        after=after,
+    )

@@ -1,0 +1,38 @@
+"""Running a unit of work as one transaction, retried when the database reports a transient lock conflict."""
+
+import time
+from collections.abc import Callable
+from typing import TypeVar
+
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from inspection.extensions import db
+
+T = TypeVar("T")
+
+#: SQLSTATEs of PostgreSQL serialization failures and deadlocks.
+_RETRYABLE_SQLSTATES = {"40001", "40P01"}
+
+
+def run_in_transaction(work: Callable[[], T], attempts: int = 8) -> T:
+    """Call `work`, commit, and return its result; on a transient conflict roll back and try again.
+
+    :raises: the last error when every attempt failed, or any non-transient error at once.
+    """
+    for attempt in range(attempts):
+        try:
+            result = work()
+            db.session.commit()
+            return result
+        except DBAPIError as error:
+            db.session.rollback()
+            if attempt == attempts - 1 or not _transient(error):
+                raise
+            time.sleep(0.05 * (attempt + 1))
+    raise AssertionError("unreachable")
+
+
+def _transient(error: DBAPIError) -> bool:
+    if isinstance(error, OperationalError) and "database is locked" in str(error.orig):
+        return True
+    return getattr(error.orig, "sqlstate", None) in _RETRYABLE_SQLSTATES
