@@ -15,13 +15,11 @@ from inspection.models import (
     FacilityStanding,
     FacilityStatus,
     FacilityType,
-    Inspection,
     Ownership,
     RegionLevel,
     Role,
 )
 from inspection.security import (
-    can_view_inspection,
     current_actor,
     get_facility_or_404,
     refuse,
@@ -30,7 +28,9 @@ from inspection.security import (
     visible_regions,
 )
 from inspection.services import ServiceError
+from inspection.services.credit import blacklisted_ids, is_blacklisted
 from inspection.services.facilities import create_facility, set_facility_status, update_facility
+from inspection.services.facility_history import facility_history
 
 bp = Blueprint("facilities", __name__)
 
@@ -57,6 +57,7 @@ def index():
     return render_template(
         "facilities/index.html",
         page=page,
+        listed=blacklisted_ids([f.id for f in page.items]),
         filters=filters,
         townships=visible_regions(current_user, RegionLevel.TOWNSHIP),
         types=list(FacilityType),
@@ -72,15 +73,13 @@ def detail(facility_id: int):
         s.kind: s
         for s in db.session.scalars(select(FacilityStanding).where(FacilityStanding.facility_id == facility.id))
     }
-    stmt = (
-        select(Inspection)
-        .where(Inspection.facility_id == facility.id)
-        .order_by(Inspection.inspected_on.desc())
-        .limit(20)
-    )
-    inspections = [i for i in db.session.scalars(stmt) if can_view_inspection(current_user, i)]
     return render_template(
-        "facilities/detail.html", facility=facility, confirm=ConfirmForm(), standings=standings, inspections=inspections
+        "facilities/detail.html",
+        facility=facility,
+        confirm=ConfirmForm(),
+        standings=standings,
+        history=facility_history(facility, current_user),
+        listed=is_blacklisted(facility.id),
     )
 
 

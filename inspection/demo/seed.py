@@ -5,6 +5,7 @@ from datetime import date
 from sqlalchemy import select
 
 from inspection.demo import county
+from inspection.demo.generate import seed_demo_history
 from inspection.extensions import db
 from inspection.identifiers import uscc_check_character
 from inspection.models import (
@@ -67,6 +68,7 @@ def seed_demo_county() -> dict[str, int]:
         created["users"] += 1
     db.session.flush()
     created["inspections"] = _plan_first_inspection(facilities["清涟敬老院"], departments)
+    created["history rows"] = sum(seed_demo_history().values())
     return created
 
 

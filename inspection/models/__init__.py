@@ -19,6 +19,7 @@ from inspection.models.fieldwork import (
     StoredFile,
 )
 from inspection.models.followup import (
+    LISTED_STATUSES,
     CreditGround,
     CreditListing,
     CreditStatus,
@@ -51,6 +52,7 @@ from inspection.models.users import Role, User
 from inspection.scoring import AnswerResult
 
 __all__ = [
+    "LISTED_STATUSES",
     "Answer",
     "AnswerChange",
     "AnswerResult",

@@ -7,7 +7,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, ForeignKey, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from inspection.extensions import db
@@ -83,7 +83,16 @@ class InspectionChecklist(db.Model):
     """A checklist used by an inspection, pinned to the version it started with, and its stored result."""
 
     __tablename__ = "inspection_checklists"
-    __table_args__ = (UniqueConstraint("inspection_id", "checklist_code"),)
+    __table_args__ = (
+        UniqueConstraint("inspection_id", "checklist_code"),
+        # Grading results still waiting for a countersignature (the reviewer's queue and the rankings).
+        Index(
+            "ix_inspection_checklists_grading_unreviewed",
+            "id",
+            postgresql_where=text("checklist_code = 'grading_gbt37276' AND reviewed_at IS NULL"),
+            sqlite_where=text("checklist_code = 'grading_gbt37276' AND reviewed_at IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     inspection_id: Mapped[int] = mapped_column(ForeignKey("inspections.id"), index=True)

@@ -1,0 +1,221 @@
+"""Benchmark the league table and its Excel export on SQLite and PostgreSQL.
+
+Usage::
+
+    .venv/bin/python benchmarks/bench_rankings.py                      # 100 × 5 on SQLite, 20,000 × 5 on PostgreSQL
+    .venv/bin/python benchmarks/bench_rankings.py --skip-postgres
+    .venv/bin/python benchmarks/bench_rankings.py --database-url postgresql+psycopg://…/db   # an empty database
+
+For each database: migrate, import the checklists, generate a synthetic county (``flask demo generate``), then
+time through the Flask test client (in process) the ranking page's first page, a filtered page and a deep page,
+and the Excel export of all rows; print medians and p95, and the ratio of the ranking page to executing the page's
+own SQL with the raw DB-API cursor (no ORM, no trends, no template). On PostgreSQL it also measures the export's
+peak Python memory (tracemalloc) for 2,000 and 20,000 rows. Without --database-url the PostgreSQL run uses
+``scripts/test-postgres.sh`` with the throw-away database ``careinspect_bench`` (dropped and re-created).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from datetime import date
+from itertools import islice
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from flask_migrate import upgrade  # noqa: E402
+from sqlalchemy import select  # noqa: E402
+
+from inspection import create_app  # noqa: E402
+from inspection.demo.county import DEMO_PASSWORD  # noqa: E402
+from inspection.demo.generate import generate_dataset  # noqa: E402
+from inspection.extensions import db  # noqa: E402
+from inspection.models import FacilityType, Ownership, Region, RegionLevel, User  # noqa: E402
+from inspection.passwords import use_fast_hashing  # noqa: E402
+from inspection.services import Actor  # noqa: E402
+from inspection.services.checklists import import_shipped_checklists  # noqa: E402
+from inspection.services.exports import write_xlsx  # noqa: E402
+from inspection.services.rankings import RankingFilters, iter_ranking, page_statement, query_params  # noqa: E402
+from inspection.templating import label  # noqa: E402
+
+
+def build_app(url: str):
+    return create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "benchmark-secret-key-that-is-long-enough-0123456789",
+            "SQLALCHEMY_DATABASE_URI": url,
+            "WTF_CSRF_ENABLED": False,
+            "SESSION_COOKIE_SECURE": False,
+        }
+    )
+
+
+def prepare(app, facilities: int, years: int) -> tuple[str, float]:
+    """Create the schema and a synthetic county; return the reviewer's username and the generation time."""
+    with app.app_context():
+        with db.engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                connection.exec_driver_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+        upgrade()
+        import_shipped_checklists(Actor(None, "bench"))
+        db.session.commit()
+        started = time.perf_counter()
+        summary = generate_dataset(facilities, years, seed=2026)
+        db.session.commit()
+        elapsed = time.perf_counter() - started
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.exec_driver_sql("VACUUM ANALYZE" if connection.dialect.name == "postgresql" else "ANALYZE")
+        counts = summary["counts"]
+        print(
+            f"  generated {facilities} facilities × {years} years in {elapsed:.1f} s: "
+            + ", ".join(f"{counts[k]} {k}" for k in ("inspections", "inspection_checklists", "hazards"))
+        )
+        return summary["reviewer"], elapsed
+
+
+def timed(fn, repeat: int) -> list[float]:
+    fn()  # warm-up
+    samples = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - started) * 1000)
+    return samples
+
+
+def report(name: str, samples: list[float]) -> float:
+    median = statistics.median(samples)
+    p95 = sorted(samples)[max(0, int(len(samples) * 0.95) - 1)]
+    print(f"  {name:<44} p50 {median:8.1f} ms   p95 {p95:8.1f} ms   (n={len(samples)})")
+    return median
+
+
+def get(client, path: str) -> None:
+    response = client.get(path)
+    assert response.status_code == 200, (path, response.status_code)
+    response.get_data()
+
+
+def raw_select(app, username: str, filters: RankingFilters, page: int):
+    """Return a function that executes the page's SQL through the raw DB-API cursor and fetches the rows (no ORM,
+    trends or template), and the raw connection to close afterwards."""
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.username == username))
+        stmt, _ = page_statement(filters, "rank", "asc", page, 50)
+        compiled = stmt.compile(dialect=db.engine.dialect)
+        state = compiled.construct_expanded_state(query_params(user, date.today()))
+        sql = state.statement
+        params = state.positional_parameters if compiled.positional else state.parameters
+        raw = db.engine.raw_connection()
+
+    def run() -> None:
+        cursor = raw.cursor()
+        cursor.execute(sql, params)
+        cursor.fetchall()
+        cursor.close()
+
+    return run, raw
+
+
+def bench(url: str, facilities: int, years: int, repeat: int, memory: bool) -> None:
+    app = build_app(url)
+    reviewer, _ = prepare(app, facilities, years)
+    client = app.test_client()
+    response = client.post("/auth/login", data={"username": reviewer, "password": DEMO_PASSWORD})
+    assert response.status_code == 302
+    with app.app_context():
+        township = db.session.scalar(
+            select(Region.id).where(Region.level == RegionLevel.TOWNSHIP, Region.name.like("合成%")).limit(1)
+        )
+    deep = -(-facilities // 50)  # the last page
+    filtered = f"?township={township}&type=nursing_home"
+    first_page = report("ranking page, first page", timed(lambda: get(client, "/rankings/"), repeat))
+    report(f"ranking page, filtered ({filtered})", timed(lambda: get(client, f"/rankings/{filtered}"), repeat))
+    report(
+        "ranking page, filtered (grade=2&overdue=1)", timed(lambda: get(client, "/rankings/?grade=2&overdue=1"), repeat)
+    )
+    report(f"ranking page, deep page (page={deep})", timed(lambda: get(client, f"/rankings/?page={deep}"), repeat))
+    report("ranking page, sorted by trend", timed(lambda: get(client, "/rankings/?sort=trend&dir=desc"), repeat))
+    run, raw = raw_select(app, reviewer, RankingFilters(), 1)
+    try:
+        select_ms = report("raw SELECT of the first page (same SQL)", timed(run, repeat))
+    finally:
+        raw.close()
+    print(f"  ratio ranking page / raw SELECT: {first_page / select_ms:.2f}")
+    export_repeat = max(3, repeat // 3)
+    report(f"Excel export of all {facilities} rows", timed(lambda: get(client, "/rankings/export.xlsx"), export_repeat))
+    report(f"CSV export of all {facilities} rows", timed(lambda: get(client, "/rankings/export.csv"), export_repeat))
+    if memory:
+        for rows in (2_000, 20_000):
+            if rows <= facilities:
+                peak, elapsed = export_memory(app, reviewer, rows)
+                print(f"  Excel export of {rows:>6} rows: peak Python memory {peak / 1e6:6.2f} MB, {elapsed:.1f} s")
+    with app.app_context():
+        db.engine.dispose()
+
+
+def export_memory(app, username: str, rows: int) -> tuple[int, float]:
+    """Write the first `rows` rows of the table to an .xlsx file; return tracemalloc's peak and the time."""
+    labels = {t.value: label(t) for t in (*FacilityType, *Ownership)}
+    with app.test_request_context():
+        user = db.session.scalar(select(User).where(User.username == username))
+        with tempfile.TemporaryFile() as out:
+            tracemalloc.start()
+            started = time.perf_counter()
+            write_xlsx(islice(iter_ranking(user, RankingFilters()), rows), out, filters=[], labels=labels)
+            elapsed = time.perf_counter() - started
+            _, peak = tracemalloc.get_traced_memory()
+            tracemalloc.stop()
+        db.session.remove()
+    return peak, elapsed
+
+
+def postgres_url() -> str:
+    env = {**os.environ, "CAREINSPECT_TEST_DB": "careinspect_bench"}
+    script = ROOT / "scripts" / "test-postgres.sh"
+    return subprocess.run([str(script)], check=True, capture_output=True, text=True, env=env).stdout.strip()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sqlite-facilities", type=int, default=100)
+    parser.add_argument("--pg-facilities", type=int, default=20_000)
+    parser.add_argument("--years", type=int, default=5)
+    parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--database-url", help="an empty PostgreSQL database (default: a throw-away one)")
+    parser.add_argument("--skip-postgres", action="store_true")
+    args = parser.parse_args()
+    use_fast_hashing()
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory() as folder:
+        print(f"SQLite, {args.sqlite_facilities} facilities × {args.years} years")
+        bench(
+            f"sqlite:///{folder}/bench.sqlite",
+            args.sqlite_facilities,
+            args.years,
+            args.repeat,
+            False,
+        )
+    if not args.skip_postgres:
+        print(f"PostgreSQL, {args.pg_facilities} facilities × {args.years} years")
+        bench(
+            args.database_url or postgres_url(),
+            args.pg_facilities,
+            args.years,
+            args.repeat,
+            True,
+        )
+    print(f"total {time.perf_counter() - started:.0f} s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,49 @@
+"""GET /api/v1/rankings: the league table with the web page's filters as query parameters."""
+
+from flask import current_app, jsonify, request
+
+from inspection.blueprints.api import bp
+from inspection.blueprints.api.common import api_error, api_user, query_int, token_required
+from inspection.models import Role
+from inspection.services.rankings import MAX_PER_PAGE, SORTS, RankingFilters, ranking_page
+
+MAX_PAGE = 100_000
+
+
+@bp.get("/rankings")
+@token_required()
+def rankings():
+    user = api_user()
+    allowed = user.role in (Role.ADMIN, Role.REVIEWER) or (
+        user.role == Role.INSPECTOR and current_app.config.get("RANKINGS_VISIBLE_TO_INSPECTORS")
+    )
+    if not allowed:
+        api_error(403, "forbidden", "您的角色无权查看等级排名")
+    sort = request.args.get("sort", "rank")
+    if sort not in SORTS:
+        api_error(400, "bad_request", "请求参数有误", {"sort": f"应为 {', '.join(SORTS)} 之一"})
+    page = ranking_page(
+        user,
+        RankingFilters.from_args(request.args),
+        sort=sort,
+        direction="desc" if request.args.get("dir") == "desc" else "asc",
+        page=query_int("page", 1, 1, MAX_PAGE),
+        per_page=query_int("per_page", 50, 1, MAX_PER_PAGE),
+    )
+    return jsonify(items=[_item(row) for row in page.rows], total=page.total, page=page.page, per_page=page.per_page)
+
+
+def _item(row) -> dict:
+    return {
+        "rank": row.rank,
+        "facility_id": row.facility_id,
+        "name": row.name,
+        "township": row.township,
+        "grade": row.grade if row.group == 0 else None,
+        "grade_label": row.grade_label or None,
+        "status": row.group.name.lower(),
+        "grade_score": None if row.grade_score is None else str(row.grade_score),
+        "open_hazards": row.open_hazards,
+        "overdue_hazards": row.overdue,
+        "blacklisted": row.blacklisted,
+    }

@@ -1,0 +1,318 @@
+"""Grade rankings for civil affairs: the league table with filters and charts, its exports, countersigning grading
+results, and the item-by-item comparison of two inspections.
+
+URL map (prefix /rankings):
+    /                      league table (filters, sorting, pagination in the URL)
+    /charts                charts of the same filtered set
+    /export.xlsx  .csv     the filtered table as a file
+    /reviews               grading results waiting for a countersignature; POST /reviews/<id> countersigns
+    /compare               two inspections of one facility, item by item
+    /hazard-photos/<id>    an 'after' photo of a hazard's rectification
+"""
+
+import tempfile
+from datetime import date, datetime
+from urllib.parse import quote
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from forms.common import ConfirmForm
+from inspection.charts import PALETTE, Series, bar_chart, grouped_bar_chart, stacked_bar_chart
+from inspection.extensions import db
+from inspection.models import (
+    FacilityType,
+    Hazard,
+    HazardPhoto,
+    HazardUpdate,
+    Inspection,
+    InspectionChecklist,
+    Ownership,
+    RegionLevel,
+    Role,
+)
+from inspection.scoring.rankings import GRADE_LABELS, GROUP_LABELS, RankGroup
+from inspection.security import (
+    can_view_facility,
+    can_view_inspection,
+    current_actor,
+    get_facility_or_404,
+    refuse,
+    role_required,
+    visible_regions,
+)
+from inspection.services import ServiceError
+from inspection.services.exports import RULE_TEXT, csv_chunks, write_xlsx
+from inspection.services.facility_history import compare_inspections
+from inspection.services.rankings import (
+    SORTS,
+    RankingFilters,
+    count_rows,
+    grade_counts,
+    hazards_per_month,
+    iter_ranking,
+    last_months,
+    ranking_page,
+)
+from inspection.services.reviews import countersign_grading, pending_reviews
+from inspection.templating import label
+
+bp = Blueprint("rankings", __name__)
+EXPORT_CHUNK = 64 * 1024
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def may_see_rankings(user) -> bool:
+    """Return True if `user` may see the league table (inspectors only when the county allows it)."""
+    if user.role in (Role.ADMIN, Role.REVIEWER):
+        return True
+    return user.role == Role.INSPECTOR and bool(current_app.config.get("RANKINGS_VISIBLE_TO_INSPECTORS"))
+
+
+def _require_rankings() -> None:
+    if not may_see_rankings(current_user):
+        refuse(403, "rankings not visible to this role")
+
+
+def _table_args() -> tuple[RankingFilters, str, str]:
+    sort = request.args.get("sort", "rank")
+    return RankingFilters.from_args(request.args), sort if sort in SORTS else "rank", request.args.get("dir", "asc")
+
+
+@bp.route("/")
+@login_required
+def index():
+    _require_rankings()
+    filters, sort, direction = _table_args()
+    page = ranking_page(
+        current_user, filters, sort=sort, direction=direction, page=request.args.get("page", 1, type=int) or 1
+    )
+    return render_template(
+        "rankings/index.html",
+        page=page,
+        filters=filters,
+        args=filters.to_args(),
+        rule=RULE_TEXT,
+        choices=_filter_choices(),
+        can_review=current_user.role == Role.REVIEWER,
+    )
+
+
+def _filter_choices() -> dict:
+    grades = [(str(level), GRADE_LABELS[level]) for level in range(5, 0, -1)]
+    groups = [("below", "未达等级"), ("pending", "待审核"), ("unrated", "未评定"), ("withheld", "暂缓评定")]
+    return {
+        "townships": visible_regions(current_user, RegionLevel.TOWNSHIP),
+        "types": [(t.value, label(t)) for t in FacilityType],
+        "ownerships": [(o.value, label(o)) for o in Ownership],
+        "grades": grades + groups + [("blacklisted", "列入失信名单")],
+    }
+
+
+@bp.route("/charts")
+@login_required
+def charts():
+    _require_rankings()
+    filters = RankingFilters.from_args(request.args)
+    counts = grade_counts(current_user, filters)
+    months = last_months(date.today())
+    monthly = hazards_per_month(current_user, filters, months)
+    return render_template(
+        "rankings/charts.html",
+        filters=filters,
+        args=filters.to_args(),
+        choices=_filter_choices(),
+        **_distribution(counts),
+        **_monthly(months, monthly),
+    )
+
+
+#: Order and colour of the grade categories in the charts.
+CATEGORIES = [(f"g{level}", GRADE_LABELS[level]) for level in range(5, 0, -1)] + [
+    ("below", GROUP_LABELS[RankGroup.BELOW_GRADE]),
+    ("pending", GROUP_LABELS[RankGroup.PENDING]),
+    ("withheld", GROUP_LABELS[RankGroup.WITHHELD]),
+    ("blacklisted", "失信名单"),
+    ("unrated", GROUP_LABELS[RankGroup.UNRATED]),
+]
+GROUP_KEYS = {
+    RankGroup.BELOW_GRADE: "below",
+    RankGroup.PENDING: "pending",
+    RankGroup.WITHHELD: "withheld",
+    RankGroup.BLACKLISTED: "blacklisted",
+    RankGroup.UNRATED: "unrated",
+}
+
+
+def _distribution(counts) -> dict:
+    """County distribution and per-township stacked bars, with the numbers for the text tables."""
+    keys = [key for key, _ in CATEGORIES]
+    total = dict.fromkeys(keys, 0)
+    towns: dict[str, dict[str, int]] = {}
+    for c in counts:
+        key = f"g{c.grade}" if c.group == RankGroup.GRADED else GROUP_KEYS[c.group]
+        total[key] += c.count
+        towns.setdefault(c.township, dict.fromkeys(keys, 0))[key] += c.count
+    names = [name for _, name in CATEGORIES]
+    town_names = sorted(towns)
+    series = [Series(name, [towns[t][key] for t in town_names], key) for key, name in CATEGORIES if total[key]]
+    desc = "各等级的机构数：" + "，".join(f"{name} {total[key]}" for key, name in CATEGORIES)
+    return {
+        "category_names": names,
+        "grade_rows": [(name, total[key]) for key, name in CATEGORIES],
+        "town_rows": [[t, *towns[t].values()] for t in town_names],
+        "grade_chart": bar_chart("grade-dist", _("全县等级分布"), desc, names, list(total.values()), keys),
+        "town_chart": stacked_bar_chart(
+            "town-dist", _("各乡镇等级分布"), _("每个乡镇一行，按等级分段；数字为机构总数。"), town_names, series
+        )
+        if town_names
+        else None,
+    }
+
+
+def _monthly(months: list[str], monthly: dict[str, tuple[int, int]]) -> dict:
+    labels = [f"{int(m[5:])}月" for m in months]
+    opened = Series(_("新发现"), [monthly[m][0] for m in months], "opened")
+    closed = Series(_("已销号"), [monthly[m][1] for m in months], "closed")
+    desc = f"{months[0]} 至 {months[-1]} 每月新发现与销号的隐患数；数据同下表。"
+    return {
+        "months": [(m, *monthly[m]) for m in months],
+        "hazard_chart": grouped_bar_chart("hazards-month", _("每月隐患新发现与销号"), desc, labels, [opened, closed]),
+        "palette": PALETTE,
+    }
+
+
+@bp.route("/export.<any(xlsx, csv):fmt>")
+@login_required
+def export(fmt: str):
+    _require_rankings()
+    filters, sort, direction = _table_args()
+    labels = {t.value: label(t) for t in (*FacilityType, *Ownership)}
+    rows = iter_ranking(current_user, filters, sort=sort, direction=direction)
+    name = f"等级排名-{datetime.now():%Y%m%d-%H%M}.{fmt}"
+    headers = {
+        "X-Total-Rows": str(count_rows(current_user, filters)),
+        "Cache-Control": "no-store",
+        "Content-Disposition": _attachment(name),
+    }
+    if fmt == "csv":
+        body = stream_with_context(csv_chunks(rows, labels))
+        return Response(body, mimetype="text/csv; charset=utf-8", headers=headers)
+    # The workbook goes to a temporary file (openpyxl writes the sheet row by row), then streams out from there.
+    spool = tempfile.TemporaryFile()  # noqa: SIM115 (closed by _read_chunks when the response is done)
+    write_xlsx(rows, spool, filters=_filter_words(filters), labels=labels)
+    headers["Content-Length"] = str(spool.tell())
+    spool.seek(0)
+    return Response(_read_chunks(spool), mimetype=XLSX, headers=headers, direct_passthrough=True)
+
+
+def _read_chunks(handle):
+    with handle:
+        while chunk := handle.read(EXPORT_CHUNK):
+            yield chunk
+
+
+def _attachment(name: str) -> str:
+    """Return a Content-Disposition with an ASCII fallback name and the Chinese name (RFC 6266)."""
+    fallback = "rankings." + name.rsplit(".", 1)[1]
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name)}"
+
+
+def _filter_words(filters: RankingFilters) -> list[tuple[str, str]]:
+    """Return the filters applied, in words, for the export's 筛选条件 sheet."""
+    words = []
+    if filters.township:
+        names = {r.id: r.name for r in visible_regions(current_user, RegionLevel.TOWNSHIP)}
+        words.append(("乡镇", names.get(filters.township, str(filters.township))))
+    if filters.type:
+        words.append(("类型", label(FacilityType(filters.type))))
+    if filters.ownership:
+        words.append(("运营性质", label(Ownership(filters.ownership))))
+    if filters.grade:
+        words.append(("等级", dict(_filter_choices()["grades"]).get(filters.grade, filters.grade)))
+    if filters.overdue:
+        words.append(("隐患", "有逾期未整改隐患"))
+    if filters.date_from or filters.date_to:
+        span = f"{filters.date_from or '…'} 至 {filters.date_to or '…'}"
+        words.append(("最近检查日期", span))
+    if filters.q:
+        words.append(("名称包含", filters.q))
+    return words
+
+
+@bp.route("/reviews")
+@role_required(Role.REVIEWER)
+def reviews():
+    return render_template("rankings/reviews.html", pending=pending_reviews(current_user), form=ConfirmForm())
+
+
+@bp.post("/reviews/<int:checklist_id>")
+@role_required(Role.REVIEWER)
+def countersign(checklist_id: int):
+    ic = db.session.get(InspectionChecklist, checklist_id)
+    if ic is None or not can_view_facility(current_user, ic.inspection.facility):
+        refuse(404, f"grading result {checklist_id} not visible")
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    comment, confirmed = request.form.get("comment", ""), request.form.get("confirmed") == "1"
+    try:
+        countersign_grading(ic, comment, confirmed, current_actor())
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    else:
+        db.session.commit()
+        flash(
+            _("已审核：%(name)s 的评定结果（%(v)s）计入排名。", name=ic.inspection.facility.name, v=ic.verdict),
+            "success",
+        )
+    return redirect(url_for("rankings.reviews"))
+
+
+@bp.route("/compare")
+@login_required
+def compare():
+    facility = get_facility_or_404(request.args.get("facility_id", 0, type=int) or 0)
+    if current_user.role == Role.OPERATOR:
+        refuse(403, "operators do not compare inspections")
+    stmt = (
+        select(Inspection)
+        .where(Inspection.facility_id == facility.id)
+        .options(selectinload(Inspection.assignments), selectinload(Inspection.checklists))
+        .order_by(Inspection.inspected_on.desc(), Inspection.id.desc())
+    )
+    choices = [i for i in db.session.scalars(stmt) if can_view_inspection(current_user, i)]
+    by_id = {i.id: i for i in choices}
+    a, b = by_id.get(request.args.get("a", 0, type=int)), by_id.get(request.args.get("b", 0, type=int))
+    if a is None and b is None and len(choices) >= 2:
+        a, b = choices[1], choices[0]
+    sections = compare_inspections(a, b) if a is not None and b is not None else []
+    return render_template("rankings/compare.html", facility=facility, choices=choices, a=a, b=b, sections=sections)
+
+
+@bp.route("/hazard-photos/<int:photo_id>")
+@login_required
+def hazard_photo(photo_id: int):
+    photo = db.session.get(HazardPhoto, photo_id)
+    hazard = None
+    if photo is not None:
+        stmt = select(Hazard).join(HazardUpdate, HazardUpdate.hazard_id == Hazard.id)
+        hazard = db.session.scalar(stmt.where(HazardUpdate.id == photo.update_id))
+    if photo is None or hazard is None or not can_view_facility(current_user, hazard.facility):
+        refuse(404, f"hazard photo {photo_id} not visible")
+    headers = {"Cache-Control": "private, max-age=86400"}
+    return Response(photo.file.data, mimetype=photo.file.content_type, headers=headers)

@@ -1,0 +1,213 @@
+"""The county league table (等级排名) and the grade trend: pure functions on plain data (no Flask, no DB).
+
+The ranking rule, shown on the rankings page and mirrored by the SQL ordering in
+``inspection.services.rankings`` (a test checks that both give the same order):
+
+1. Facilities fall into groups, in this order:
+   countersigned grade (一级…五级) → countersigned 未达等级 → 待审核 (a grading result not yet
+   countersigned, which does not count yet) → 未评定 (never graded) → 暂缓评定 (withheld, whether
+   countersigned or not: a veto takes effect at once) → on the credit blacklist (失信名单), whatever
+   the grade.
+2. Within the countersigned grades: the higher grade first (五级 before 四级 …).
+3. Then the higher grade score (countersigned grades and 未达等级 only; other groups ignore it).
+4. Then fewer open major hazards (重大事故隐患).
+5. Then the name (by Unicode code point), and finally the facility id, so the order is total and
+   two facilities never share a rank.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import IntEnum, StrEnum
+
+#: Verdict codes of a grading result (see ``inspection.scoring.verdicts.Gbt37276Grade``).
+GRADE_CODE, BELOW_CODE, WITHHELD_CODE = "grade", "below_grade", "withheld"
+GRADE_LABELS = {1: "一级", 2: "二级", 3: "三级", 4: "四级", 5: "五级"}
+
+
+class RankGroup(IntEnum):
+    """The groups of the league table, in ranking order."""
+
+    GRADED = 0
+    BELOW_GRADE = 1
+    PENDING = 2
+    UNRATED = 3
+    WITHHELD = 4
+    BLACKLISTED = 5
+
+
+GROUP_LABELS = {
+    RankGroup.GRADED: "已评定",
+    RankGroup.BELOW_GRADE: "未达等级",
+    RankGroup.PENDING: "待审核",
+    RankGroup.UNRATED: "未评定",
+    RankGroup.WITHHELD: "暂缓评定",
+    RankGroup.BLACKLISTED: "列入失信名单",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class RankInput:
+    """What the rule needs to know about one facility.
+
+    :param grade_code: verdict code of the current grading result (grade / below_grade / withheld),
+        or None when the facility was never graded.
+    :param reviewed: the current grading result is countersigned (审核).
+    """
+
+    facility_id: int
+    name: str
+    grade_code: str | None
+    grade: int | None
+    grade_score: Decimal | None
+    reviewed: bool
+    open_major_hazards: int
+    blacklisted: bool
+
+
+def rank_group(row: RankInput) -> RankGroup:
+    """Return the group of `row` under the ranking rule (see the module docstring)."""
+    if row.blacklisted:
+        return RankGroup.BLACKLISTED
+    if row.grade_code == WITHHELD_CODE:
+        return RankGroup.WITHHELD
+    if row.grade_code is None:
+        return RankGroup.UNRATED
+    if not row.reviewed:
+        return RankGroup.PENDING
+    if row.grade_code == GRADE_CODE and row.grade is not None:
+        return RankGroup.GRADED
+    return RankGroup.BELOW_GRADE
+
+
+def rank_key(row: RankInput) -> tuple[int, int, Decimal, int, str, int]:
+    """Return the sort key of `row`: ascending keys rank first."""
+    group = rank_group(row)
+    level = (row.grade or 0) if group == RankGroup.GRADED else 0
+    scored = group in (RankGroup.GRADED, RankGroup.BELOW_GRADE) and row.grade_score is not None
+    score = row.grade_score if scored else Decimal(-1)
+    return (group, -level, -score, row.open_major_hazards, row.name, row.facility_id)  # type: ignore[operator]
+
+
+def rank_facilities(rows: Iterable[RankInput]) -> list[tuple[int, RankInput]]:
+    """Order `rows` by the ranking rule and number them from 1.
+
+    :return: ``(rank, row)`` pairs, best first.
+    """
+    return list(enumerate(sorted(rows, key=rank_key), start=1))
+
+
+def group_reason(group: RankGroup, *, withheld_reason: str = "", blacklist_ground: str = "") -> str:
+    """Return why a facility sits in `group` (empty for a countersigned grade).
+
+    :param withheld_reason: the grading result's own explanation of the veto.
+    :param blacklist_ground: the listing's ground, in words.
+    """
+    if group == RankGroup.BLACKLISTED:
+        return f"列入养老服务市场失信联合惩戒对象名单{f'（{blacklist_ground}）' if blacklist_ground else ''}，排在末位"
+    if group == RankGroup.WITHHELD:
+        return withheld_reason or "暂缓评定"
+    if group == RankGroup.PENDING:
+        return "评定结果待审核，审核后计入排名"
+    if group == RankGroup.UNRATED:
+        return "尚未参加等级评定"
+    return ""
+
+
+#: Grounds of a credit listing, in words (DOMAIN §8).
+GROUND_LABELS = {
+    "1": "超出章程规定的宗旨和业务范围",
+    "2": "服务行为侵害老年人合法权益",
+    "3": "以非法集资、欺骗销售保健品等诈骗老年人财物",
+    "4": "重大火灾隐患逾期未改正",
+    "5": "对安全事故负主要或直接责任",
+    "6": "虚报冒领补贴等违反财政资金管理",
+    "7": "拒绝、阻挠监督检查或弄虚作假",
+    "8": "未报送年度工作报告或未履行信息公开义务",
+    "9": "其他严重违法失信行为",
+    "court": "失信被执行人",
+}
+
+
+class TrendDirection(StrEnum):
+    """How the grade moved since the previous grading."""
+
+    UP = "up"
+    DOWN = "down"
+    SAME = "same"
+    NEW = "new"  # first grading: nothing to compare with
+    NONE = "none"  # never graded
+
+
+TREND_LABELS = {
+    TrendDirection.UP: "上升",
+    TrendDirection.DOWN: "下降",
+    TrendDirection.SAME: "持平",
+    TrendDirection.NEW: "首次评定",
+    TrendDirection.NONE: "—",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class GradingPoint:
+    """One stored grading result."""
+
+    grade_code: str
+    grade: int | None
+    score: Decimal | None
+
+
+@dataclass(frozen=True, slots=True)
+class Trend:
+    """The change from the previous grading to the current one."""
+
+    direction: TrendDirection
+    level_change: int = 0
+    score_change: Decimal | None = None
+
+    @property
+    def label(self) -> str:
+        """Return the trend in words, e.g. 下降 1 级 or 持平（+12.0 分）."""
+        text = TREND_LABELS[self.direction]
+        if self.level_change:
+            text += f" {abs(self.level_change)} 级"
+        elif self.direction != TrendDirection.NEW and self.score_change:
+            text += f"（{self.score_change:+} 分）"
+        return text
+
+
+def level_value(point: GradingPoint) -> int:
+    """Return a comparable value of a grading result: withheld 0 < below grade 1 < 一级 2 … 五级 6."""
+    if point.grade_code == WITHHELD_CODE:
+        return 0
+    if point.grade_code == GRADE_CODE and point.grade is not None:
+        return point.grade + 1
+    return 1
+
+
+def grade_trend(history: Sequence[GradingPoint]) -> Trend:
+    """Compare the newest grading result with the one before it.
+
+    Levels compare as in :func:`level_value`; at the same level the score decides (a lower score is
+    下降, a higher one 上升, an equal one 持平).
+
+    :param history: the facility's grading results, oldest first.
+    """
+    if not history:
+        return Trend(TrendDirection.NONE)
+    if len(history) == 1:
+        return Trend(TrendDirection.NEW)
+    previous, current = history[-2], history[-1]
+    change = level_value(current) - level_value(previous)
+    score_change = None
+    if current.score is not None and previous.score is not None:
+        score_change = current.score - previous.score
+    if change:
+        direction = TrendDirection.UP if change > 0 else TrendDirection.DOWN
+    elif score_change:
+        direction = TrendDirection.UP if score_change > 0 else TrendDirection.DOWN
+    else:
+        direction = TrendDirection.SAME
+    return Trend(direction, change, score_change)

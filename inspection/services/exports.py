@@ -1,0 +1,185 @@
+"""Export the filtered league table to Excel (openpyxl write-only) or CSV (UTF-8 with BOM), row by row.
+
+Neither export holds the table in memory: rows come from :func:`inspection.services.rankings.iter_ranking` a chunk
+at a time; the workbook's sheet goes to openpyxl's temporary file and the CSV is written out as it is produced.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date, datetime
+from typing import IO, Any
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from inspection.charts import PALETTE
+from inspection.scoring.rankings import GROUP_LABELS, RankGroup
+from inspection.services.rankings import RankingRow, Verdict
+
+#: Header, width (characters) and value of every exported column, in order.
+COLUMNS: tuple[tuple[str, int], ...] = (
+    ("名次", 6),
+    ("机构名称", 30),
+    ("乡镇", 12),
+    ("类型", 22),
+    ("运营性质", 10),
+    ("等级", 10),
+    ("等级得分", 10),
+    ("评定日期", 12),
+    ("审核状态", 10),
+    ("消防检查结论", 12),
+    ("消防检查日期", 12),
+    ("食品检查结论", 12),
+    ("食品检查日期", 12),
+    ("服务检查结论", 12),
+    ("服务检查日期", 12),
+    ("未整改隐患", 10),
+    ("其中重大隐患", 12),
+    ("逾期隐患", 10),
+    ("失信名单", 10),
+    ("最近检查日期", 12),
+    ("较上次评定", 14),
+    ("说明", 40),
+)
+HEADERS = [header for header, _ in COLUMNS]
+GRADE_COLUMN = 5  # 0-based index of 等级
+
+
+def grade_text(row: RankingRow) -> str:
+    """Return the grade column's text: the grade, or the group's name when it has none."""
+    if row.group in (RankGroup.GRADED, RankGroup.BELOW_GRADE, RankGroup.WITHHELD):
+        return row.grade_label
+    if row.group == RankGroup.PENDING:
+        return f"{row.grade_label}（待审核）"
+    if row.group == RankGroup.BLACKLISTED:
+        return row.grade_label or GROUP_LABELS[RankGroup.UNRATED]
+    return GROUP_LABELS[row.group]
+
+
+def grade_colour(row: RankingRow) -> str:
+    """Return the PALETTE key of the row's grade (as in the charts and the page)."""
+    if row.group == RankGroup.GRADED:
+        return f"g{row.grade}"
+    return {
+        RankGroup.BELOW_GRADE: "below",
+        RankGroup.PENDING: "pending",
+        RankGroup.UNRATED: "unrated",
+        RankGroup.WITHHELD: "withheld",
+        RankGroup.BLACKLISTED: "blacklisted",
+    }[row.group]
+
+
+def row_values(row: RankingRow, labels: dict[str, str]) -> list[Any]:
+    """Return the exported values of `row`, in COLUMNS order.
+
+    :param labels: display labels of the facility type and ownership values.
+    """
+    return [
+        row.rank,
+        row.name,
+        row.township,
+        labels.get(row.type, row.type),
+        labels.get(row.ownership, row.ownership),
+        grade_text(row),
+        row.grade_score,
+        row.grade_on,
+        ("已审核" if row.reviewed else "待审核") if row.grade_on else "",
+        *_verdict(row.fire),
+        *_verdict(row.food),
+        *_verdict(row.service),
+        row.open_hazards,
+        row.open_major,
+        row.overdue,
+        "是" if row.blacklisted else "",
+        row.last_inspected,
+        row.trend.label if row.trend.direction != "none" else "",
+        row.reason,
+    ]
+
+
+def _verdict(verdict: Verdict | None) -> tuple[str, date | None]:
+    return (verdict.label, verdict.decided_on) if verdict else ("", None)
+
+
+def write_xlsx(
+    rows: Iterable[RankingRow], out: IO[bytes], *, filters: Sequence[tuple[str, str]], labels: dict[str, str]
+) -> int:
+    """Write the league table and a sheet with the filter used and the export time to `out`.
+
+    :param filters: (name, value) of each filter applied, in words.
+    :return: the number of table rows written.
+    """
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("等级排名")
+    sheet.freeze_panes = "A2"
+    for index, (_, width) in enumerate(COLUMNS, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    bold = Font(bold=True)
+    sheet.append([_cell(sheet, header, font=bold) for header in HEADERS])
+    fills = {key: PatternFill("solid", fgColor="FF" + colour.lstrip("#").upper()) for key, colour in PALETTE.items()}
+    light = Font(color="FFFFFF", bold=True)
+    count = 0
+    for row in rows:
+        values: list[Any] = row_values(row, labels)
+        colour = grade_colour(row)
+        dark = colour in ("g5", "g4", "withheld", "blacklisted", "below")
+        values[GRADE_COLUMN] = _cell(sheet, values[GRADE_COLUMN], fill=fills[colour], font=light if dark else bold)
+        sheet.append(values)
+        count += 1
+    _about_sheet(workbook, filters, count)
+    workbook.save(out)
+    return count
+
+
+def _cell(sheet: Any, value: Any, *, fill: PatternFill | None = None, font: Font | None = None) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value=value)
+    if fill is not None:
+        cell.fill = fill
+    if font is not None:
+        cell.font = font
+    if isinstance(value, date):
+        cell.number_format = "yyyy-mm-dd"
+    return cell
+
+
+def _about_sheet(workbook: Workbook, filters: Sequence[tuple[str, str]], count: int) -> None:
+    sheet = workbook.create_sheet("筛选条件")
+    sheet.column_dimensions["A"].width = 16
+    sheet.column_dimensions["B"].width = 80
+    sheet.append(["导出时间", datetime.now().strftime("%Y-%m-%d %H:%M:%S")])
+    sheet.append(["行数", count])
+    for name, value in filters or [("筛选条件", "无（全部运营中机构）")]:
+        sheet.append([name, value])
+    rule = _cell(sheet, RULE_TEXT)
+    rule.alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.append(["排名规则", rule])
+    sheet.append(["说明", "名次为全县（本账号管辖范围）排名；筛选后保留原名次。"])
+
+
+RULE_TEXT = (
+    "先按等级（五级→一级，已审核的结果才计入），再按等级得分（高者在前），再按未整改重大事故隐患数（少者在前），"
+    "再按机构名称；未达等级、待审核、未评定依次其后；暂缓评定和列入失信名单的机构排在末位并注明原因。"
+)
+
+
+def csv_chunks(rows: Iterable[RankingRow], labels: dict[str, str], *, chunk: int = 500) -> Iterator[bytes]:
+    """Yield the CSV (UTF-8 with a BOM, so Excel opens it as UTF-8) in pieces of about `chunk` rows."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    buffer.write("\ufeff")
+    writer.writerow(HEADERS)
+    pending = 0
+    for row in rows:
+        writer.writerow(["" if v is None else v for v in row_values(row, labels)])
+        pending += 1
+        if pending >= chunk:
+            yield buffer.getvalue().encode("utf-8")
+            buffer.seek(0)
+            buffer.truncate()
+            pending = 0
+    yield buffer.getvalue().encode("utf-8")

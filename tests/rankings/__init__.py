@@ -1,0 +1,1 @@
+"""Grade rankings, exports, reviews, public page, synthetic data."""
