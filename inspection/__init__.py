@@ -10,7 +10,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from inspection.config import load_config
-from inspection.extensions import babel, csrf, db, login_manager, migrate
+from inspection.extensions import babel, compress, csrf, db, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -48,6 +48,7 @@ def _init_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
     csrf.init_app(app)
+    compress.init_app(app)
     babel.init_app(
         app, locale_selector=_select_locale, default_translation_directories=str(Path(__file__).parent / "translations")
     )
@@ -66,13 +67,33 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from inspection.blueprints import admin, api, auth, checklists, errors, facilities, fieldform, inspections, main
+    from inspection.blueprints import (
+        admin,
+        api,
+        auth,
+        checklists,
+        credit,
+        errors,
+        facilities,
+        fieldform,
+        hazards,
+        inspections,
+        main,
+        notices,
+        public,
+        rankings,
+    )
 
     app.register_blueprint(main.bp)
     app.register_blueprint(auth.bp, url_prefix="/auth")
     app.register_blueprint(facilities.bp, url_prefix="/facilities")
     app.register_blueprint(fieldform.bp)
     app.register_blueprint(inspections.bp, url_prefix="/inspections")
+    app.register_blueprint(notices.bp)
+    app.register_blueprint(hazards.bp, url_prefix="/hazards")
+    app.register_blueprint(credit.bp, url_prefix="/credit")
+    app.register_blueprint(rankings.bp, url_prefix="/rankings")
+    app.register_blueprint(public.bp, url_prefix="/public")
     app.register_blueprint(admin.bp, url_prefix="/admin")
     app.register_blueprint(checklists.bp, url_prefix="/admin/checklists")
     csrf.exempt(api.bp)  # bearer tokens, not cookies; the one cookie-based route checks CSRF itself
@@ -94,6 +115,8 @@ def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
+        if any(row[2] for row in cursor.execute("PRAGMA database_list")):  # a file, not :memory:
+            cursor.execute("PRAGMA journal_mode=WAL")  # readers never block the writer
         cursor.close()
 
 

@@ -30,8 +30,25 @@ DEFAULTS: dict[str, Any] = {
     #: Number of app server processes; check-deploy refuses SQLite with more than one.
     "WORKERS": 1,
     "WTF_CSRF_TIME_LIMIT": None,
+    #: Compress pages, styles, scripts and JSON for slow mobile networks; streamed exports stay streamed.
+    "COMPRESS_ALGORITHM": ["br", "gzip"],
+    "COMPRESS_STREAMS": False,
+    "COMPRESS_MIMETYPES": [
+        "text/html",
+        "text/css",
+        "text/javascript",
+        "application/javascript",
+        "application/json",
+        "image/svg+xml",
+        "application/manifest+json",
+        "text/csv",
+    ],
+    #: Address the public pages are reached at (printed as the notices' QR codes); empty: the request's host.
+    "PUBLIC_BASE_URL": "",
     #: Lifetime of an API token; the phone client asks for a new one after logging in again.
     "API_TOKEN_HOURS": 12,  # the token lives as long as the session
+    #: Whether inspectors may see the county league table (read-only); operators never do.
+    "RANKINGS_VISIBLE_TO_INSPECTORS": False,
 }
 
 #: Environment variables read directly, without a prefix.

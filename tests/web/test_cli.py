@@ -13,7 +13,10 @@ def test_seeding_the_demo_county_twice_creates_nothing_new(runner):
     before = _counts()
     result = runner.invoke(args=["demo", "seed"])
     assert result.exit_code == 0, result.output
-    assert "0 regions created, 0 departments created, 0 facilities created, 0 users created, 0 inspections created" in result.output
+    assert (
+        "0 regions created, 0 departments created, 0 facilities created, 0 users created, 0 inspections created"
+        in result.output
+    )
     assert _counts() == before
 
 

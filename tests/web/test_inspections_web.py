@@ -41,11 +41,13 @@ def test_a_reviewer_plans_a_joint_inspection_and_the_inspectors_see_it_today(cli
 def test_a_plan_without_two_inspectors_per_department_is_refused_and_keeps_the_input(client, login):
     login("reviewer")
     before = _count()
-    response = client.post("/inspections/plan", data=_plan_form(inspectors=[user(n).id for n in ("xf1", "mz1", "mz2", "sc1", "sc2")]))
+    response = client.post(
+        "/inspections/plan", data=_plan_form(inspectors=[user(n).id for n in ("xf1", "mz1", "mz2", "sc1", "sc2")])
+    )
     assert response.status_code == 400
     page = response.get_data(as_text=True)
     assert "消防救援须指派至少 2 名检查员" in page
-    assert f'value="{user("mz2").id}" checked' in page or f'checked id="inspectors-' in page
+    assert f'value="{user("mz2").id}" checked' in page or 'checked id="inspectors-' in page
     assert _count() == before
 
 
@@ -53,7 +55,12 @@ def test_a_campaign_plans_one_inspection_per_active_facility_of_the_township(cli
     login("reviewer")
     township = db.session.scalar(select(Region).where(Region.name == "砚城镇"))
     before = _count()
-    data = _plan_form(region_id=township.id, purpose="campaign", checklists=["service_safety"], inspectors=[user("mz1").id, user("mz2").id])
+    data = _plan_form(
+        region_id=township.id,
+        purpose="campaign",
+        checklists=["service_safety"],
+        inspectors=[user("mz1").id, user("mz2").id],
+    )
     response = client.post("/inspections/campaign", data=data)
     assert response.status_code == 302
     assert _count() - before == 8  # the demo county has 8 active facilities in 砚城镇
@@ -63,7 +70,13 @@ def test_an_inspector_starts_a_spot_check_of_their_own_departments_checklist(cli
     login("sc1")
     page = client.get("/inspections/spot").get_data(as_text=True)
     assert 'value="food_safety"' in page and 'value="fire_safety"' not in page
-    data = {"facility_id": facility("清涟敬老院").id, "inspected_on": TODAY, "purpose": "complaint", "checklists": ["food_safety"], "inspectors": [user("sc2").id]}
+    data = {
+        "facility_id": facility("清涟敬老院").id,
+        "inspected_on": TODAY,
+        "purpose": "complaint",
+        "checklists": ["food_safety"],
+        "inspectors": [user("sc2").id],
+    }
     response = client.post("/inspections/spot", data=data)
     assert response.status_code == 302 and response.headers["Location"].endswith("/form")
 
