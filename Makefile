@@ -35,12 +35,12 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	touch $@
 
 translations: $(VENV)/.installed
-	$(BIN)/pybabel compile -q -d inspection/translations
+	$(BIN)/pybabel compile -d inspection/translations
 
 # A local (not production) configuration: a random secret, and cookies allowed over plain http://127.0.0.1.
 instance/config.py:
 	mkdir -p instance
-	printf 'SECRET_KEY = "%s"\nSESSION_COOKIE_SECURE = False\nREMEMBER_COOKIE_SECURE = False\n' \
+	printf 'SECRET_KEY = "%s"\nSESSION_COOKIE_SECURE = False\nREMEMBER_COOKIE_SECURE = False\nPUBLIC_BASE_URL = "http://127.0.0.1:$(PORT)"\n' \
 	  "$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(48))')" > $@
 
 clean:
