@@ -456,10 +456,10 @@ def _check_complete(inspection: Inspection, department_code: str) -> None:
             select(Photo.item_code).where(Photo.inspection_id == inspection.id).group_by(Photo.item_code)
         )
     )
+    failed = {code for code, answer in answers.items() if answer.result == AnswerResult.FAIL}
+    # Items N/A by the facility's facts have no answer at all, so they can neither fail nor need a photo.
     missing = [
-        r.item.code
-        for r in refs
-        if r.item.photo_on_fail and answers[r.item.code].result == AnswerResult.FAIL and r.item.code not in photographed
+        r.item.code for r in refs if r.item.photo_on_fail and r.item.code in failed and r.item.code not in photographed
     ]
     if missing:
         raise RuleViolation(f"以下不合格项须拍照后才能提交：{'、'.join(missing)}")

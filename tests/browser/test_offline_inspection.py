@@ -29,9 +29,15 @@ from inspection.services import Actor
 from inspection.services.inspections import start_inspection
 from tests.browser.conftest import ARTIFACTS, PHONE, log_in
 
-#: xf1 fails these (F23 is a major hazard); both need a photo when failed.
-FAILS = {"F3": "2", "F23": ""}
-MZ_ITEMS = ("F18", "F10", "F11", "F12", "F13", "F14", "F15")
+#: mz1 answers these online before the network goes; F10 is changed offline from its synced pass to a fail.
+MZ_ONLINE = ("F18", "F10", "F11")
+#: mz1 fails these offline (F10 with 2 points off, X6 a major hazard with all points off); both need a photo.
+FAILS = {"F10": "2", "X6": ""}
+#: mz1 fails X7 offline, then changes it to not applicable: only the last value reaches the server.
+CHANGED = "X7"
+#: The facility of the offline inspection: it has a medical unit and special equipment, so Q1 and Q2 are not
+#: automatically not applicable and all 33 of mz's items are answered by hand.
+FACILITY = "五寨县社会福利中心"
 
 # Read the photo entries of the page's IndexedDB queue: size, pixels and the bytes' SHA-256.
 QUEUED_PHOTOS = """async () => {
@@ -162,99 +168,108 @@ def _codes(page: Page, department: str) -> list[str]:
 def test_offline_answers_photos_and_signatures_survive_a_reload_and_sync_once(
     live_app: Flask, live_server: str, contexts
 ):
-    inspection_id = _plan(live_app, ["fire_safety"])
+    inspection_id = _plan(live_app, ["fire_safety", "service_safety"], FACILITY)
     xf_context, mz_context = contexts(), contexts()
     xf = _open_form(xf_context, live_server, "xf1", inspection_id)
     mz = _open_form(mz_context, live_server, "mz1", inspection_id)
-    codes = _codes(xf, "xf")
-    assert len(codes) == 17
+    xf_codes = _codes(xf, "xf")
+    codes = _codes(mz, "mz")  # the fire checklist's management section and the whole service-safety checklist
+    assert len(xf_codes) == 17 and len(codes) == 7 + 26
+    expect(mz.locator(".item-card[data-auto-na]")).to_have_count(0)
+    offline = [c for c in codes if c not in MZ_ONLINE]
+    assert len(offline) == 30 and {*FAILS, CHANGED} <= set(offline) | {"F10"}
 
     # Each inspector edits only their own department's sections.
     expect(mz.locator("#item-F1 .answer-pass")).to_be_disabled()
     expect(xf.locator("#item-F18 .answer-pass")).to_be_disabled()
-    expect(xf.locator('.dept-nav [data-progress="xf"]')).to_have_text("0 / 17")
+    expect(xf.locator("#item-B1 .answer-pass")).to_be_disabled()
+    expect(mz.locator('.dept-nav [data-progress="mz"]')).to_have_text("0 / 33")
 
     # Three answers online, then the network goes.
-    for code in codes[:3]:
-        _answer(xf, code, "pass")
-    _wait_synced(xf)
-    xf_context.set_offline(True)
-    expect(xf.locator("#net")).to_have_text("离线")
+    for code in MZ_ONLINE:
+        _answer(mz, code, "pass")
+    _wait_synced(mz)
+    mz_context.set_offline(True)
+    expect(mz.locator("#net")).to_have_text("离线")
 
-    for code in codes[3:]:
-        _answer(xf, code, "fail" if code in FAILS else "na" if code == "F17" else "pass")
-    _answer(xf, "F17", "fail")  # changed again while offline: only the last value reaches the server
-    _answer(xf, "F17", "na")
-    for code, deduction in FAILS.items():  # F3 was synced as a pass: a change of a synced answer
-        _answer(xf, code, "fail")
-        card = xf.locator(f"#item-{code}")
+    for code in offline:
+        _answer(mz, code, "fail" if code in FAILS else "na" if code == CHANGED else "pass")
+    _answer(mz, CHANGED, "fail")  # changed again while offline: only the last value reaches the server
+    _answer(mz, CHANGED, "na")
+    for code, deduction in FAILS.items():  # F10 was synced as a pass: a change of a synced answer
+        _answer(mz, code, "fail")
+        card = mz.locator(f"#item-{code}")
         if deduction:
             card.get_by_label("扣分", exact=False).fill(deduction)
         if card.locator(".chip").count():
             card.locator(".chip").first.click()
         else:
-            card.get_by_label("问题描述").fill("疏散通道堵塞，现场已要求立即清理")
+            card.get_by_label("问题描述").fill("夜间无人值守，失能老人无人照护，现场已要求立即安排值班")
 
     photo = _jpeg()
     assert len(photo) > 300 * 1024
     for code in FAILS:
-        xf.locator(f"#item-{code} .photo-input").set_input_files(
+        mz.locator(f"#item-{code} .photo-input").set_input_files(
             files=[{"name": "camera.jpg", "mimeType": "image/jpeg", "buffer": photo}]
         )
-        expect(xf.locator(f"#item-{code} .thumbs img")).to_have_count(1)
-    queued = xf.evaluate(QUEUED_PHOTOS)
+        expect(mz.locator(f"#item-{code} .thumbs img")).to_have_count(1)
+    queued = mz.evaluate(QUEUED_PHOTOS)
     assert len(queued) == 2
     for entry in queued:  # downscaled on the phone before it was stored
         assert max(entry["w"], entry["h"]) <= 1600 and entry["size"] <= 300 * 1024, entry
         assert entry["w"] / entry["h"] == pytest.approx(1.5, abs=0.01)
 
-    _sign(xf, "inspector", "消防检查员一")
-    _sign(xf, "facility", "张院长", refused=True)
-    _sign(xf, "witness", "李见证")
-    expect(xf.locator("#sig-list li")).to_have_count(3)
-    _viewport_shot(xf, "#signatures", "form-signatures-390")
-    expect(xf.locator("#sync-text")).to_contain_text("已保存在手机")
-    assert _pending(xf) == 15 + 2 + 3  # 14 answers + the changed F3, two photos, three signatures
-    _card_shot(xf, "#item-F3", "form-item-card-390")
-    xf.locator(".dept-nav details").first.locator("summary").click()
-    expect(xf.locator('[data-jump="xf"]')).to_contain_text("F23 不合格")
-    _viewport_shot(xf, "#main", "form-section-list-390")
+    _sign(mz, "inspector", "民政检查员一")
+    _sign(mz, "facility", "张院长", refused=True)
+    _sign(mz, "witness", "李见证")
+    expect(mz.locator("#sig-list li")).to_have_count(3)
+    _viewport_shot(mz, "#signatures", "form-signatures-390")
+    expect(mz.locator("#sync-text")).to_contain_text("已保存在手机")
+    pending = len(offline) + 1 + 2 + 3  # the offline answers + the changed F10, two photos, three signatures
+    assert _pending(mz) == pending
+    _card_shot(mz, "#item-F10", "form-item-card-390")
+    mz.locator('.dept-row[data-dept="mz"] details summary').click()
+    expect(mz.locator('[data-jump="mz"]')).to_contain_text("X6 不合格")
+    _viewport_shot(mz, "#main", "form-section-list-390")
 
     # Reload with no network: the service worker serves the page; IndexedDB still holds everything.
-    response = xf.reload()
+    response = mz.reload()
     assert response is not None and response.from_service_worker
-    assert xf.evaluate("fetch('/api/v1/openapi.json').then(() => 'online', () => 'offline')") == "offline"
-    expect(xf.locator("#net")).to_have_text("离线")
-    xf.wait_for_function("document.querySelector('#syncbar').dataset.pending === '20'")
-    expect(xf.locator("#item-F3 .answer-fail")).to_have_attribute("aria-pressed", "true")
-    expect(xf.locator("#item-F3 .deduction")).to_have_value("2")
-    expect(xf.locator("#item-F23 .thumbs img")).to_have_count(1)
-    expect(xf.locator('.dept-nav [data-progress="xf"]')).to_have_text("17 / 17")
+    assert mz.evaluate("fetch('/api/v1/openapi.json').then(() => 'online', () => 'offline')") == "offline"
+    expect(mz.locator("#net")).to_have_text("离线")
+    mz.wait_for_function(f"document.querySelector('#syncbar').dataset.pending === '{pending}'")
+    expect(mz.locator("#item-F10 .answer-fail")).to_have_attribute("aria-pressed", "true")
+    expect(mz.locator("#item-F10 .deduction")).to_have_value("2")
+    expect(mz.locator(f"#item-{CHANGED} .answer-na")).to_have_attribute("aria-pressed", "true")
+    expect(mz.locator("#item-X6 .thumbs img")).to_have_count(1)
+    expect(mz.locator("#item-F10 .thumbs img")).to_have_count(1)
+    expect(mz.locator("#sig-list li")).to_have_count(3)
+    expect(mz.locator('.dept-nav [data-progress="mz"]')).to_have_text("33 / 33")
 
-    # Meanwhile mz1 answers the 民政 section online.
-    for code in MZ_ITEMS:
-        _answer(mz, code, "pass")
-    _wait_synced(mz)
+    # Meanwhile xf1 answers the 消防救援 sections online, in the other context.
+    for code in xf_codes:
+        _answer(xf, code, "pass")
+    _wait_synced(xf)
 
     # The network returns: the queue drains by itself.
-    xf_context.set_offline(False)
-    _wait_synced(xf, timeout=20_000)
-    expect(xf.locator("#net")).to_have_text("在线")
+    mz_context.set_offline(False)
+    _wait_synced(mz, timeout=30_000)
+    expect(mz.locator("#net")).to_have_text("在线")
 
     with live_app.app_context():
         inspection = db.session.get(Inspection, inspection_id)
         answers = {a.item_code: a for ic in inspection.checklists for a in ic.answers}
-        assert set(answers) == set(codes) | set(MZ_ITEMS)
-        assert answers["F3"].result == "fail" and answers["F3"].deduction == 2 and answers["F3"].note
-        assert answers["F23"].result == "fail" and answers["F23"].deduction is None and answers["F23"].note
-        assert answers["F17"].result == "na"
-        assert all(answers[c].result == "pass" for c in codes if c not in ("F3", "F23", "F17"))
+        assert set(answers) == set(xf_codes) | set(codes)
+        assert answers["F10"].result == "fail" and answers["F10"].deduction == 2 and answers["F10"].note
+        assert answers["X6"].result == "fail" and answers["X6"].deduction is None and answers["X6"].note
+        assert answers[CHANGED].result == "na"
+        assert all(answers[c].result == "pass" for c in answers if c not in (*FAILS, CHANGED))
         changes = db.session.scalar(
             select(func.count())
             .select_from(AnswerChange)
             .where(AnswerChange.answer_id.in_([a.id for a in answers.values()]))
         )
-        assert changes == len(answers) + 1  # once per item, and F3 twice (its online pass, then the offline fail)
+        assert changes == len(answers) + 1  # once per item, and F10 twice (its online pass, then the offline fail)
         photos = list(db.session.scalars(select(Photo).where(Photo.inspection_id == inspection_id)))
         assert sorted(p.item_code for p in photos) == sorted(FAILS)
         assert all(max(p.width, p.height) <= 1600 for p in photos)
@@ -262,21 +277,21 @@ def test_offline_answers_photos_and_signatures_survive_a_reload_and_sync_once(
         signatures = list(db.session.scalars(select(Signature).where(Signature.inspection_id == inspection_id)))
         assert sorted((s.signer_role, s.signer_name, s.refused) for s in signatures) == [
             ("facility", "张院长", True),
-            ("inspector", "消防检查员一", False),
+            ("inspector", "民政检查员一", False),
             ("witness", "李见证", False),
         ]
         assert all(s.file_id for s in signatures if not s.refused)
 
     # The summary before submitting: major hazards first, then the failed items by class.
-    xf.get_by_role("button", name="查看汇总").click()
-    summary = xf.locator("#summary")
-    expect(summary.locator(".hazards")).to_contain_text("F23")
+    mz.get_by_role("button", name="查看汇总").click()
+    summary = mz.locator("#summary")
+    expect(summary.locator(".hazards")).to_contain_text("X6")
     expect(summary).to_contain_text("不合格")
-    _viewport_shot(xf, "#summary", "form-summary-390")
-    xf.get_by_role("button", name="确认提交本部门检查结果").click()
+    _viewport_shot(mz, "#summary", "form-summary-390")
+    mz.get_by_role("button", name="确认提交本部门检查结果").click()
     expect(summary).to_contain_text("已提交 · 服务器结果")
-    expect(xf.locator("#item-F1 .answer-pass")).to_be_disabled()
-    _viewport_shot(xf, "#summary", "form-submitted-390")
+    expect(mz.locator("#item-B1 .answer-pass")).to_be_disabled()
+    _viewport_shot(mz, "#summary", "form-submitted-390")
 
 
 def test_a_stale_write_shows_both_values_and_overwrites_nothing(live_app: Flask, live_server: str, contexts):

@@ -220,3 +220,14 @@ def test_a_correction_after_submission_needs_the_lead_and_a_reason_and_is_rescor
         correct_answer(ic.inspection, change, "补录", _actor("xf1"))
     correct_answer(ic.inspection, change, "复核记录时发现遗漏", _actor("mz1"))
     assert ic.percent < 100 and any(f["item_code"] == "F12" for f in ic.result["failed_items"])
+
+
+def test_a_department_submits_when_its_photo_items_are_not_applicable_to_the_facility():
+    """清涟敬老院 has no medical unit and no special equipment: Q1/Q2 are N/A by its facts, never answered."""
+    ic = _inspect(["service_safety"], facility_name="清涟敬老院").checklists[0]
+    applicable = [i for i in checklist_of(ic.version).items() if not i.na_when]
+    save_answers(
+        ic.inspection, [AnswerInput(i.code, AnswerResult.PASS, str(uuid4())) for i in applicable], _actor("mz1")
+    )
+    submit_department(ic.inspection, "mz", _actor("mz1"))
+    assert ic.result is not None and ic.result["complete"]
