@@ -146,7 +146,10 @@ def main() -> None:
                 }
                 for a in body
             ]
-            ids = db.session.scalars(insert(Answer).returning(Answer.id, sort_by_parameter_order=True), rows).all()
+            db.session.execute(insert(Answer), rows)  # one executemany, then the ids in one SELECT
+            stmt = select(Answer.item_code, Answer.id).where(Answer.inspection_checklist_id == inspection_checklist_id)
+            by_code = {code: answer_id for code, answer_id in db.session.execute(stmt)}
+            ids = [by_code[a["item_code"]] for a in body]
             changes = [
                 {
                     "client_id": a["client_id"],

@@ -88,13 +88,21 @@ class ItemRef:
 
 def item_index(inspection: Inspection) -> dict[str, ItemRef]:
     """Return every item of the inspection's checklists by item code."""
-    index = {}
-    for ic in inspection.checklists:
-        checklist = checklist_of(ic.version)
-        for section in checklist.sections:
-            for item in section.items:
-                index[item.code] = ItemRef(ic, checklist, item, section.department.value)
-    return index
+    checklists = inspection.checklists
+    key = tuple(ic.checklist_version_id for ic in checklists)
+    layout = _LAYOUTS.get(key)
+    if layout is None:  # versions never change, so the layout of a combination is computed once per process
+        layout = _LAYOUTS[key] = {
+            item.code: (n, checklist, item, section.department.value)
+            for n, checklist in enumerate(checklist_of(ic.version) for ic in checklists)
+            for section in checklist.sections
+            for item in section.items
+        }
+    return {code: ItemRef(checklists[n], checklist, item, dept) for code, (n, checklist, item, dept) in layout.items()}
+
+
+#: Item layouts by the tuple of checklist version ids of an inspection.
+_LAYOUTS: dict[tuple[int, ...], dict[str, tuple[int, Checklist, Item, str]]] = {}
 
 
 def departments_of(inspection: Inspection) -> list[str]:
@@ -276,8 +284,14 @@ def _write(pending: list[tuple[AnswerInput, ItemRef]], answers: dict[str, Answer
             | {"inspection_checklist_id": refs[code].inspection_checklist.id, "item_code": code}
             for code in new
         ]
-        inserted = db.session.execute(insert(Answer).returning(Answer.id, sort_by_parameter_order=True), rows)
-        ids.update(zip(new, inserted.scalars(), strict=True))
+        # One executemany, then one SELECT for the new ids: RETURNING in parameter order makes SQLite send a
+        # statement per row.
+        db.session.execute(insert(Answer), rows)
+        new_ids = select(Answer.item_code, Answer.id).where(
+            Answer.inspection_checklist_id.in_({refs[code].inspection_checklist.id for code in new}),
+            Answer.item_code.in_(new),
+        )
+        ids.update({code: answer_id for code, answer_id in db.session.execute(new_ids)})
     existing = [code for code in by_item if code in answers]
     if existing:
         rows = [

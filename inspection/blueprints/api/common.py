@@ -1,5 +1,6 @@
 """Authentication, errors and input parsing shared by the API routes."""
 
+import re
 import uuid
 from collections.abc import Callable
 from datetime import date
@@ -18,6 +19,7 @@ from inspection.services.tokens import user_for_token
 
 #: Largest id a path or body may name (the columns are 32-bit integers; larger numbers overflow the drivers).
 MAX_ID = 2**31 - 1
+CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 #: The error `code` sent for an HTTP error raised outside the routes' own checks.
 HTTP_ERROR_CODES = {
     400: "bad_request",
@@ -131,6 +133,8 @@ def storable(value: str) -> bool:
     """Return True if every database accepts `value` as text (no NUL, no lone surrogate)."""
     if "\x00" in value:
         return False
+    if value.isascii():
+        return True
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
@@ -171,6 +175,8 @@ class Fields:
 
     def uuid(self, name: str) -> str:
         value = self.text(name, max_length=36)
+        if CANONICAL_UUID.fullmatch(value):  # what crypto.randomUUID() sends: no need to parse
+            return value
         try:
             return str(uuid.UUID(value)) if value else value
         except ValueError:
