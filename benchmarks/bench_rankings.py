@@ -110,7 +110,7 @@ def raw_select(app, username: str, filters: RankingFilters, page: int):
     trends or template), and the raw connection to close afterwards."""
     with app.app_context():
         user = db.session.scalar(select(User).where(User.username == username))
-        stmt, _ = page_statement(filters, "rank", "asc", page, 50)
+        stmt = page_statement(filters, "rank", "asc", page, 50)
         compiled = stmt.compile(dialect=db.engine.dialect)
         state = compiled.construct_expanded_state(query_params(user, date.today()))
         sql = state.statement

@@ -8,7 +8,7 @@ ordering mirrors :func:`inspection.scoring.rankings.rank_key`; a test checks tha
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
@@ -19,11 +19,13 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     Date,
+    Float,
     Select,
     String,
     and_,
     bindparam,
     case,
+    cast,
     func,
     literal,
     select,
@@ -221,6 +223,12 @@ def batched(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
 
 
 # --- The query -------------------------------------------------------------------------------------------------
+#
+# The rank is a facility's place in its whole region, so the rule has to sort every row of the region, even for a
+# filtered page. That sort is most of the cost of a page, so it carries only what the rule, the filters and the
+# sorts need (:func:`_keys`); the wide columns (labels, dates, the listing's ground, …) are joined afterwards for
+# the page's rows only (:func:`_details`). An unfiltered table in rank order needs no window at all: its rank is the
+# row's position, so a top-N sort of the keys is enough (:func:`_by_position`).
 
 
 def _dialect() -> str:
@@ -252,9 +260,20 @@ def _group_expr(standing: Any, pending: Any, listing: Any) -> ColumnElement[int]
     )
 
 
-def _aggregates() -> tuple[Any, Any, Any]:
-    """Open hazards per facility (with majors and overdue ones), the blacklist flag per facility, and the
-    grading results not countersigned yet (few, so a small hash join instead of a lookup per facility)."""
+def _listings(name: str, *, with_ground: bool) -> Any:
+    """The facilities on the blacklist (one row each), with the ground of a listing when asked."""
+    columns = [CreditListing.facility_id]
+    if with_ground:
+        columns.append(func.min(CreditListing.ground).label("ground"))
+    return (
+        select(*columns).where(CreditListing.status.in_(BLACKLISTED)).group_by(CreditListing.facility_id).subquery(name)
+    )
+
+
+def _aggregates() -> tuple[Any, Any]:
+    """Open hazards per facility (with majors and overdue ones; an index-only scan of the partial index
+    ``ix_hazards_open_facility``), and the grading results not countersigned yet (few, from the partial index
+    ``ix_inspection_checklists_grading_unreviewed``, so a small hash join instead of a lookup per facility)."""
     hazards = (
         select(
             Hazard.facility_id,
@@ -266,12 +285,6 @@ def _aggregates() -> tuple[Any, Any, Any]:
         .group_by(Hazard.facility_id)
         .subquery("hz")
     )
-    listings = (
-        select(CreditListing.facility_id, func.min(CreditListing.ground).label("ground"))
-        .where(CreditListing.status.in_(BLACKLISTED))
-        .group_by(CreditListing.facility_id)
-        .subquery("bl")
-    )
     pending = (
         select(InspectionChecklist.id)
         .where(
@@ -281,7 +294,7 @@ def _aggregates() -> tuple[Any, Any, Any]:
         )
         .subquery("pending")
     )
-    return hazards, listings, pending
+    return hazards, pending
 
 
 def query_params(user: User, today: date | None = None) -> dict[str, Any]:
@@ -290,38 +303,32 @@ def query_params(user: User, today: date | None = None) -> dict[str, Any]:
 
 
 @lru_cache(maxsize=8)
-def _base(dialect: str, *, with_dates: bool = False) -> Any:
-    """Every active facility within the region bound as ``region_like`` with its grade standing, hazard counts
-    and listing; overdue counts against the bound ``today``. Built once per dialect (building the construct costs
-    more than running it), then executed with :func:`query_params`.
+def _keys(dialect: str, *, with_dates: bool = False) -> Any:
+    """Every active facility within the region bound as ``region_like``, with what the ranking rule, the filters
+    and the sorts need, and nothing more; overdue counts against the bound ``today``. Built once per dialect
+    (building the construct costs more than running it), then executed with :func:`query_params`.
 
-    :param with_dates: also join the fire, food and service standings (for filters and sorts on their dates);
-        otherwise :func:`complete_rows` adds them for the rows shown.
+    :param with_dates: also the dates of the fire, food and service standings and the latest of all (for filters
+        and sorts on them); otherwise :func:`complete_rows` adds the verdicts for the rows shown.
     """
     grade = aliased(FacilityStanding, name="sg")
-    hazards, listings, pending = _aggregates()
+    hazards, pending = _aggregates()
+    listings = _listings("bl", with_ground=False)
+    group = _group_expr(grade, pending, listings)
+    open_major = func.coalesce(hazards.c.open_major, 0)
     columns = [
-        Facility.id.label("facility_id"),
-        Facility.name,
+        *_rank_keys(group, grade, open_major, dialect),
         Facility.type,
         Facility.ownership,
-        Facility.is_demo,
         Region.id.label("region_id"),
         Region.name.label("township"),
         grade.verdict_code.label("grade_code"),
         grade.grade,
-        grade.verdict.label("grade_label"),
         grade.points.label("grade_score"),
-        grade.decided_on.label("grade_on"),
-        grade.inspection_checklist_id.label("grade_ic_id"),
-        grade.unverified,
         pending.c.id.is_(None).label("reviewed"),
         func.coalesce(hazards.c.open_hazards, 0).label("open_hazards"),
-        func.coalesce(hazards.c.open_major, 0).label("open_major"),
         func.coalesce(hazards.c.overdue, 0).label("overdue"),
         listings.c.facility_id.is_not(None).label("blacklisted"),
-        listings.c.ground.label("blacklist_ground"),
-        _group_expr(grade, pending, listings).label("grp"),
     ]
     stmt = (
         select(*columns)
@@ -334,7 +341,7 @@ def _base(dialect: str, *, with_dates: bool = False) -> Any:
     )
     if with_dates:
         stmt = _with_dates(stmt, grade, dialect)
-    return stmt.subquery("base")
+    return stmt.subquery("keys")
 
 
 def _with_dates(stmt: Select[Any], grade: Any, dialect: str) -> Select[Any]:
@@ -342,9 +349,9 @@ def _with_dates(stmt: Select[Any], grade: Any, dialect: str) -> Select[Any]:
     latest = _latest_of(dialect, grade.decided_on, fire.decided_on, food.decided_on, service.decided_on)
     return (
         stmt.add_columns(
-            *_verdict_columns("fire", fire),
-            *_verdict_columns("food", food),
-            *_verdict_columns("service", service),
+            fire.decided_on.label("fire_on"),
+            food.decided_on.label("food_on"),
+            service.decided_on.label("service_on"),
             latest.label("last_inspected"),
         )
         .outerjoin(fire, and_(fire.facility_id == Facility.id, fire.kind == StandingKind.FIRE))
@@ -353,41 +360,49 @@ def _with_dates(stmt: Select[Any], grade: Any, dialect: str) -> Select[Any]:
     )
 
 
-def _verdict_columns(kind: str, standing: Any) -> list[Any]:
-    return [
-        standing.verdict.label(f"{kind}_label"),
-        standing.verdict_code.label(f"{kind}_code"),
-        standing.decided_on.label(f"{kind}_on"),
-    ]
-
-
 def _needs_dates(filters: RankingFilters, sort: str) -> bool:
     return bool(filters.date_from or filters.date_to) or sort in ("fire", "food", "service", "last")
 
 
-def _rank_order(base: Any, dialect: str) -> list[Any]:
-    """The ranking rule in SQL (see the docstring of ``inspection.scoring.rankings``)."""
-    graded = base.c.grp == int(RankGroup.GRADED)
-    scored = base.c.grp <= int(RankGroup.BELOW_GRADE)
+def _rank_keys(group: Any, grade: Any, open_major: Any, dialect: str) -> list[Any]:
+    """The keys of the ranking rule (see the docstring of ``inspection.scoring.rankings``), none of them NULL, as the
+    first columns of :func:`_keys`: PostgreSQL's sort reads each key from the stored row, and finds the first
+    columns fastest (a key behind the text columns costs the sort twice as much).
+
+    The score is compared as a double: every ``Numeric(10, 2)`` value converts to a distinct double in the same
+    order, and a double compares much faster than a numeric.
+    """
+    graded = group == int(RankGroup.GRADED)
+    scored = group <= int(RankGroup.BELOW_GRADE)
     return [
-        base.c.grp.asc(),
-        case((graded, func.coalesce(base.c.grade, 0)), else_=0).desc(),
-        case((scored, func.coalesce(base.c.grade_score, -1)), else_=-1).desc(),
-        base.c.open_major.asc(),
-        _binary(base.c.name, dialect).asc(),
-        base.c.facility_id.asc(),
+        group.label("grp"),
+        case((graded, func.coalesce(grade.grade, 0)), else_=0).label("rank_level"),
+        cast(case((scored, func.coalesce(grade.points, -1)), else_=-1), Float).label("rank_score"),
+        open_major.label("open_major"),
+        _binary(Facility.name, dialect).label("name"),
+        Facility.id.label("facility_id"),
     ]
+
+
+def _rank_order(keys: Any, *, reverse: bool = False) -> list[Any]:
+    """The ranking rule in SQL, on the key columns of :func:`_keys`; `reverse` gives the exact opposite order (no
+    key is NULL, and the facility id makes the order total)."""
+    c = keys.c
+    ascending = [(c.grp, True), (c.rank_level, False), (c.rank_score, False), (c.open_major, True), (c.name, True)]
+    ascending.append((c.facility_id, True))
+    return [column.asc() if up != reverse else column.desc() for column, up in ascending]
 
 
 @lru_cache(maxsize=8)
 def ranked(dialect: str, *, with_dates: bool = False) -> Any:
-    """Return the league table as a subquery with its `rank` column (execute with :func:`query_params`).
+    """Return the keys of the league table as a subquery with their `rank` column (execute with
+    :func:`query_params`).
 
     The rank is the place in the whole table of the user's region; filters applied later keep it.
     """
-    base = _base(dialect, with_dates=with_dates)
-    rank = func.row_number().over(order_by=_rank_order(base, dialect)).label("rank")
-    return select(base, rank).subquery("ranked")
+    keys = _keys(dialect, with_dates=with_dates)
+    rank = func.row_number().over(order_by=_rank_order(keys)).label("rank")
+    return select(keys, rank).subquery("ranked")
 
 
 def _filter(stmt: Select[Any], table: Any, filters: RankingFilters) -> Select[Any]:
@@ -430,6 +445,7 @@ def _sort_columns(table: Any, sort: str, direction: str) -> list[Any]:
         "overdue": lambda: c.overdue,
         "blacklisted": lambda: c.blacklisted,
         "last": lambda: c.last_inspected,
+        "trend": lambda: c.level_change,
     }
     # "grade" sorts as the rank does: the grade comes first in the rule
     column = columns[sort]() if sort in columns else c.rank
@@ -463,19 +479,84 @@ def _previous_levels() -> Any:
     return select(history.c.facility_id, history.c.level).where(history.c.n == 2).subquery("previous")
 
 
-def _ordered(stmt: Select[Any], table: Any, sort: str, direction: str) -> Select[Any]:
-    """Apply the sort (joining the previous gradings when sorting by trend); ties fall back to the rank."""
-    if sort != "trend":
-        return stmt.order_by(*_sort_columns(table, sort, direction))
-    previous = _previous_levels()
-    change = _level_sql(table.c.grade_code, table.c.grade) - previous.c.level
-    ordered = change.desc() if direction == "desc" else change.asc()
-    stmt = stmt.outerjoin(previous, previous.c.facility_id == table.c.facility_id)
-    return stmt.order_by(ordered.nulls_last(), table.c.rank.asc())
-
-
 def _level_sql(code: Any, grade: Any) -> Any:
     return case((code == WITHHELD_CODE, 0), (and_(code == GRADE_CODE, grade.is_not(None)), grade + 1), else_=1)
+
+
+def _details(rows: Any, order: Callable[[Any], list[Any]]) -> Select[Any]:
+    """Add the wide columns to `rows` (a subquery of keys with `rank` and `total`) and order them by `order`."""
+    grade = aliased(FacilityStanding, name="sg")
+    listings = _listings("bl", with_ground=True)
+    c = rows.c
+    columns = [
+        c.facility_id, c.name, c.type, c.ownership, Facility.is_demo, c.region_id, c.township, c.grade_code, c.grade,
+        grade.verdict.label("grade_label"), c.grade_score, grade.decided_on.label("grade_on"),
+        grade.inspection_checklist_id.label("grade_ic_id"), grade.unverified, c.reviewed, c.open_hazards,
+        c.open_major, c.overdue, c.blacklisted, listings.c.ground.label("blacklist_ground"), c.grp, c.rank, c.total,
+    ]  # fmt: skip
+    return (
+        select(*columns)
+        .join(Facility, Facility.id == c.facility_id)
+        .outerjoin(grade, and_(grade.facility_id == c.facility_id, grade.kind == StandingKind.GRADE))
+        .outerjoin(listings, listings.c.facility_id == c.facility_id)
+        .order_by(*order(rows))
+    )
+
+
+def _by_position(dialect: str, direction: str, limit: int | None, offset: int, total: int | None) -> Select[Any]:
+    """The unfiltered table in rank order: the rank is the row's position, so a top-N sort of the keys gives the
+    rows, and numbering them gives their ranks. A page in the back half (given the `total`) is read from the other
+    end, so its top-N sort stays small."""
+    keys = _keys(dialect)
+    descending = direction == "desc"
+    reverse = descending
+    if total is not None and limit is not None and total > offset and 2 * offset + limit > total:
+        reverse = not descending
+        offset, limit = max(0, total - offset - limit), min(limit, total - offset)
+    top = (
+        select(keys, func.count().over().label("total"))
+        .order_by(*_rank_order(keys, reverse=reverse))
+        .limit(limit)
+        .offset(offset)
+        .subquery("top")
+    )
+    position = func.row_number().over(order_by=_rank_order(top, reverse=reverse)) + offset
+    rank = top.c.total - position + 1 if reverse else position
+    rows = select(top, rank.label("rank")).subquery("page")
+    return _details(rows, lambda t: [t.c.rank.desc() if descending else t.c.rank.asc()])
+
+
+def _unfiltered_by_rank(filters: RankingFilters, sort: str) -> bool:
+    return sort in ("rank", "grade") and filters == RankingFilters()
+
+
+def table_statement(
+    filters: RankingFilters,
+    sort: str,
+    direction: str,
+    limit: int | None = None,
+    offset: int = 0,
+    total: int | None = None,
+) -> Select[Any]:
+    """Return the query of the filtered, sorted table (or of `limit` rows of it from `offset`), each row with the
+    filtered total; execute it with :func:`query_params`.
+
+    :param total: the number of rows if known (it lets a deep page of the unfiltered table be read from its end).
+    """
+    dialect = _dialect()
+    if _unfiltered_by_rank(filters, sort):
+        return _by_position(dialect, direction, limit, offset, total)
+    table = ranked(dialect, with_dates=_needs_dates(filters, sort))
+    stmt = _filter(select(table, func.count().over().label("total")), table, filters)
+    if sort == "trend":  # join the previous gradings; the page's rows keep the change to order by
+        previous = _previous_levels()
+        change = (_level_sql(table.c.grade_code, table.c.grade) - previous.c.level).label("level_change")
+        stmt = stmt.add_columns(change).outerjoin(previous, previous.c.facility_id == table.c.facility_id)
+        stmt = stmt.order_by((change.desc() if direction == "desc" else change.asc()).nulls_last(), table.c.rank)
+    else:
+        stmt = stmt.order_by(*_sort_columns(table, sort, direction))
+    rows = stmt.limit(limit).offset(offset).subquery("page")
+    return _details(rows, lambda t: _sort_columns(t, sort, direction))
 
 
 def ranking_page(
@@ -496,14 +577,12 @@ def ranking_page(
     sort = sort if sort in SORTS else "rank"
     direction = "desc" if direction == "desc" else "asc"
     per_page, page = max(1, min(per_page, MAX_PER_PAGE)), max(1, page)
-    stmt, table = page_statement(filters, sort, direction, page, per_page)
-    params = query_params(user, today)
+    # past the first page of the unfiltered table, its size (cheap to count) lets the back half be read from the end
+    total = count_rows(user, filters, today) if page > 1 and _unfiltered_by_rank(filters, sort) else None
+    stmt = page_statement(filters, sort, direction, page, per_page, total)
     _allow_sort_memory()
-    result = db.session.execute(stmt, params).mappings().all()
-    if result:
-        total = result[0]["total"]
-    else:
-        total = db.session.scalar(_filter(select(func.count()).select_from(table), table, filters), params) or 0
+    result = db.session.execute(stmt, query_params(user, today)).mappings().all()
+    total = result[0]["total"] if result else count_rows(user, filters, today)
     rows = complete_rows([_row(r) for r in result])
     return RankingPage(rows, total, page, per_page, sort, direction)
 
@@ -516,14 +595,10 @@ def _allow_sort_memory() -> None:
 
 
 def page_statement(
-    filters: RankingFilters, sort: str, direction: str, page: int, per_page: int
-) -> tuple[Select[Any], Any]:
-    """Return the one query of a page (rows plus the filtered total as a window count) and its ranked table;
-    execute it with :func:`query_params`."""
-    table = ranked(_dialect(), with_dates=_needs_dates(filters, sort))
-    stmt = _filter(select(table, func.count().over().label("total")), table, filters)
-    stmt = _ordered(stmt, table, sort, direction).limit(per_page).offset((page - 1) * per_page)
-    return stmt, table
+    filters: RankingFilters, sort: str, direction: str, page: int, per_page: int, total: int | None = None
+) -> Select[Any]:
+    """Return the one query of a page (rows plus the filtered total); execute it with :func:`query_params`."""
+    return table_statement(filters, sort, direction, per_page, (page - 1) * per_page, total)
 
 
 def iter_ranking(
@@ -538,8 +613,8 @@ def iter_ranking(
     """Yield every row of the filtered table in order, reading `chunk` rows at a time (server-side cursor on
     PostgreSQL), so an export never holds the whole table in memory."""
     sort = sort if sort in SORTS else "rank"
-    table = ranked(_dialect(), with_dates=_needs_dates(filters, sort))
-    stmt = _ordered(_filter(select(table), table, filters), table, sort, direction)
+    direction = "desc" if direction == "desc" else "asc"
+    stmt = table_statement(filters, sort, direction)
     _allow_sort_memory()
     result = db.session.execute(stmt.execution_options(yield_per=chunk), query_params(user, today)).mappings()
     for part in batched(result, chunk):
@@ -548,8 +623,8 @@ def iter_ranking(
 
 def count_rows(user: User, filters: RankingFilters, today: date | None = None) -> int:
     """Return how many rows the filtered table has."""
-    table = ranked(_dialect(), with_dates=_needs_dates(filters, "rank"))
-    stmt = _filter(select(func.count()).select_from(table), table, filters)
+    keys = _keys(_dialect(), with_dates=_needs_dates(filters, "rank"))
+    stmt = _filter(select(func.count()).select_from(keys), keys, filters)
     return db.session.scalar(stmt, query_params(user, today)) or 0
 
 
@@ -660,7 +735,7 @@ class GradeCount:
 
 def grade_counts(user: User, filters: RankingFilters, today: date | None = None) -> list[GradeCount]:
     """Count the filtered facilities per township and grade, for the distribution charts."""
-    base = _base(_dialect(), with_dates=_needs_dates(filters, "rank"))
+    base = _keys(_dialect(), with_dates=_needs_dates(filters, "rank"))
     stmt = _filter(
         select(base.c.township, base.c.grp, base.c.grade, func.count()).group_by(
             base.c.township, base.c.grp, base.c.grade
@@ -681,7 +756,7 @@ def hazards_per_month(
 
     :return: ``{month: (opened, closed)}`` for each month in `months`.
     """
-    base = _base(_dialect(), with_dates=_needs_dates(filters, "rank"))
+    base = _keys(_dialect(), with_dates=_needs_dates(filters, "rank"))
     ids = _filter(select(base.c.facility_id), base, filters)
     first = f"{months[0]}-01"
     opened_month = _month(Hazard.created_at)

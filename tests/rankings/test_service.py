@@ -178,6 +178,19 @@ def test_pages_split_the_table_without_gaps():
     assert first.pages == 3 and beyond.rows == [] and beyond.total == 20
 
 
+@pytest.mark.parametrize("direction", ["asc", "desc"])
+@pytest.mark.parametrize("per_page", [3, 7, 20])
+def test_every_page_either_way_matches_the_whole_table(direction, per_page):
+    # pages in the back half of the unfiltered table are read from its end: same rows, same ranks
+    everything = [(r.rank, r.facility_id) for r in table(direction=direction).rows]
+    paged = []
+    for page in range(1, 20 // per_page + 2):
+        result = ranking_page(user("reviewer"), RankingFilters(), direction=direction, page=page, per_page=per_page)
+        assert result.total == 20
+        paged += [(r.rank, r.facility_id) for r in result.rows]
+    assert paged == everything and [rank for rank, _ in everything] == sorted(range(1, 21), reverse=direction == "desc")
+
+
 def test_the_export_iterator_yields_every_filtered_row_in_order():
     filters = RankingFilters(type="nursing_home")
     rows = list(iter_ranking(user("reviewer"), filters, chunk=2))
