@@ -119,6 +119,15 @@ class VerdictRule(ABC):
     def decide(self, params: Any, tally: Tally) -> Verdict:
         """Return the verdict for these tallies."""
 
+    def decision_key(self, params: Any, tally: Tally) -> Hashable | None:
+        """Return the part of ``tally`` that ``decide`` reads, or None (the default) when unsure.
+
+        The engine memoises verdicts per checklist by this key, so ``decide`` must give the
+        same verdict for tallies with equal keys. (Decimals in a key compare by value: the
+        engine's percentages always have one decimal, so their text follows their value.)
+        """
+        return None
+
 
 def veto_text(codes: Sequence[str]) -> str:
     """Explain a veto by failed major items, e.g. ``一票否决：F5 重大事故隐患``."""
@@ -170,6 +179,9 @@ class PercentBands(VerdictRule):
         reasons = [f"% ≥ {band.min_percent}% → {band.label}" for band in bands[:-1]]
         reasons.append(f"% < {bands[-2].min_percent}% → {bands[-1].label}")
         return tuple(Band(b.min_percent, b.code, b.label, reason) for b, reason in zip(bands, reasons, strict=True))
+
+    def decision_key(self, params: tuple[Band, ...], tally: Tally) -> Hashable:
+        return tally.failed_major or (tally.percent, tally.unanswered)  # codes are str, never Decimal
 
     def decide(self, params: tuple[Band, ...], tally: Tally) -> Verdict:
         if tally.failed_major:
@@ -233,6 +245,11 @@ class Food2016(VerdictRule):
             basically_compliant=param_text(labels, "basically_compliant", "labels."),
             non_compliant=param_text(labels, "non_compliant", "labels."),
         )
+
+    def decision_key(self, params: FoodParams, tally: Tally) -> Hashable:
+        if tally.failed_major or not tally.max_points:
+            return tally.failed_major  # () when nothing applies
+        return tally.failed_key, tally.failed_general, tally.unanswered  # ints, never str
 
     def decide(self, params: FoodParams, tally: Tally) -> Verdict:
         if tally.failed_major:
