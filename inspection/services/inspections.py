@@ -352,10 +352,11 @@ def _stale(change: AnswerInput, current: Answer | None) -> dict[str, object]:
 
 
 def _validate(change: AnswerInput, item: Item) -> None:
-    try:
-        EngineAnswer(AnswerResult(change.result), change.deduction, change.note)
-    except (ScoringError, ValueError) as error:
-        raise ServiceError(f"{item.code}: {error}") from None
+    if change.deduction is not None or not isinstance(change.result, AnswerResult):
+        try:  # the engine's own checks; a plain pass/fail/na without deduction has nothing more to check
+            EngineAnswer(AnswerResult(change.result), change.deduction, change.note)
+        except (ScoringError, ValueError) as error:
+            raise ServiceError(f"{item.code}: {error}") from None
     if change.result == AnswerResult.NA and not item.na_allowed:
         raise ServiceError(f"{item.code} 不允许作为合理缺项")
     if change.deduction is not None and change.deduction > item.points:

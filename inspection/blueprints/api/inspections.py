@@ -10,12 +10,14 @@ from sqlalchemy.exc import IntegrityError
 
 from inspection.blueprints.api import bp
 from inspection.blueprints.api.common import (
+    CANONICAL_UUID,
     MAX_ID,
     Fields,
     api_actor,
     api_error,
     api_user,
     json_body,
+    storable,
     token_required,
 )
 from inspection.blueprints.api.serializers import inspection_json, inspection_results, photo_json, signature_json
@@ -188,6 +190,9 @@ def put_answers(inspection_id: int):
 
 def _answer_input(entry: object, where: str) -> AnswerInput:
     """Read one answer change; `where` names it in field errors (e.g. "answers[3]")."""
+    plain = _plain_answer(entry)
+    if plain is not None:
+        return plain
     if not isinstance(entry, dict):
         api_error(400, "bad_request", f"{where} 格式错误", {where: "应为对象"})
     fields = Fields(entry)
@@ -201,6 +206,24 @@ def _answer_input(entry: object, where: str) -> AnswerInput:
         prefix = f"{where}." if where else ""
         api_error(400, "bad_request", f"{where or '答案'} 有误", {prefix + k: v for k, v in fields.errors.items()})
     return AnswerInput(item_code, AnswerResult(result), client_id, deduction, note, base_revision)
+
+
+def _plain_answer(entry: object) -> AnswerInput | None:
+    """Read the common shape a phone sends (no deduction, revision or odd text) without the field-by-field parser;
+    anything else returns None and goes through `Fields`, which gives the precise errors. A phone syncing a
+    morning's work sends hundreds of these at once."""
+    if not isinstance(entry, dict) or entry.get("deduction") is not None:
+        return None
+    code, result, client_id = entry.get("item_code"), entry.get("result"), entry.get("client_id")
+    note, base = entry.get("note", ""), entry.get("base_revision")
+    if (
+        type(code) is str and 0 < len(code) <= 30 and code.isascii() and "\x00" not in code
+        and result in RESULTS and type(client_id) is str and CANONICAL_UUID.fullmatch(client_id)
+        and type(note) is str and len(note) <= 2000 and storable(note)
+        and (base is None or (type(base) is int and 0 <= base <= MAX_ID))
+    ):  # fmt: skip
+        return AnswerInput(code, AnswerResult(result), client_id, None, note, base)
+    return None
 
 
 def _distinct_changes(inputs: list[AnswerInput]) -> list[AnswerInput]:
