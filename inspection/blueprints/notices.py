@@ -12,7 +12,7 @@ from sqlalchemy import select
 from forms.notices import IssueNoticesForm, SupersedeForm
 from inspection.extensions import db
 from inspection.models import Facility, Inspection, Notice, NoticeMode, NoticeStatus, Region, Role
-from inspection.security import can_view_inspection, current_actor, refuse
+from inspection.security import can_view_facility, can_view_inspection, current_actor, refuse
 from inspection.services import ServiceError
 from inspection.services.notices import issue_notices, supersede_notice, verification_url
 from inspection.transactions import run_in_transaction
@@ -158,11 +158,6 @@ def _visible_notices():
 
 def _visible_notice(notice_id: int) -> Notice:
     notice = db.session.get(Notice, notice_id)
-    allowed = notice is not None and (
-        notice.facility_id == current_user.facility_id
-        if current_user.role == Role.OPERATOR
-        else current_user.region.contains(notice.facility.region)
-    )
-    if not allowed:
+    if notice is None or not can_view_facility(current_user, notice.facility):
         refuse(404, f"notice {notice_id}")
     return notice

@@ -2,6 +2,8 @@
 
 import base64
 import binascii
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 from flask import Response, abort, jsonify, request
@@ -264,20 +266,8 @@ def post_photo(inspection_id: int):
     fields.done()
     if db.session.scalar(select(Photo.id).where(Photo.client_id == client_id)) is None:  # a retry is answered as before
         _check_own_sections(inspection, [("item_code", item_code)])
-    try:
+    with _upload_errors("file"):
         photo, created = add_photo(inspection, item_code, client_id, upload.read(), api_actor())
-    except MediaTooLarge as error:
-        db.session.rollback()
-        api_error(413, "too_large", str(error), {"file": str(error)})
-    except MediaError as error:
-        db.session.rollback()
-        api_error(400, "bad_image", str(error), {"file": str(error)})
-    except Conflict as error:
-        db.session.rollback()
-        return _conflict(str(error), error.conflicts)
-    except ServiceError as error:
-        db.session.rollback()
-        api_error(422, "rule_violation", str(error))
     db.session.commit()
     return jsonify(photo_json(photo)), 201 if created else 200
 
@@ -295,21 +285,32 @@ def post_signature(inspection_id: int):
     signed_at = _timestamp(fields, "signed_at")
     fields.done()
     data = _png_bytes(image) if image else None
-    try:
+    with _upload_errors("image"):
         signature, created = add_signature(
             inspection, client_id, signer_name, SignerRole(role), data, signed_at, api_actor(), refused=refused
         )
+    db.session.commit()
+    return jsonify(signature_json(signature)), 201 if created else 200
+
+
+@contextmanager
+def _upload_errors(field: str) -> Iterator[None]:
+    """Roll back and answer an upload's refusal: 413 too large, 400 not an image (naming `field`), 409 a reused
+    client UUID, 422 a rule of the service."""
+    try:
+        yield
+    except MediaTooLarge as error:
+        db.session.rollback()
+        api_error(413, "too_large", str(error), {field: str(error)})
     except MediaError as error:
         db.session.rollback()
-        api_error(400, "bad_image", str(error), {"image": str(error)})
+        api_error(400, "bad_image", str(error), {field: str(error)})
     except Conflict as error:
         db.session.rollback()
-        return _conflict(str(error), error.conflicts)
+        abort(_conflict(str(error), error.conflicts))
     except ServiceError as error:
         db.session.rollback()
         api_error(422, "rule_violation", str(error))
-    db.session.commit()
-    return jsonify(signature_json(signature)), 201 if created else 200
 
 
 def _timestamp(fields: Fields, name: str) -> datetime:

@@ -136,15 +136,7 @@ def _hazard(hazard: Hazard, today: date) -> dict:
 
 
 def _visible_notice(notice_id: int) -> Notice:
-    user = api_user()
     notice = db.session.get(Notice, notice_id) if notice_id <= MAX_ID else None
-    if notice is None:
-        api_error(404, "not_found", "通知书不存在")
-    allowed = (
-        notice.facility_id == user.facility_id
-        if user.role == Role.OPERATOR
-        else user.region.contains(notice.facility.region)
-    )
-    if not allowed:
+    if notice is None or not can_view_facility(api_user(), notice.facility):
         api_error(404, "not_found", "通知书不存在")
     return notice
