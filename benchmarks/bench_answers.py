@@ -5,6 +5,7 @@ Default database: a temporary SQLite file. Prints medians and the ratio (aim: â‰
 """
 
 import argparse
+import json
 import statistics
 import sys
 import tempfile
@@ -23,7 +24,8 @@ from inspection import create_app
 from inspection.demo.county import DEMO_PASSWORD
 from inspection.demo.seed import seed_demo_county
 from inspection.extensions import db
-from inspection.models import Answer, AnswerChange, Department, Facility, InspectionPurpose, User
+from inspection.models import Answer, AnswerChange, Department, Facility, InspectionChecklist, InspectionPurpose, User
+from inspection.orm import utcnow
 from inspection.passwords import use_fast_hashing
 from inspection.services import Actor
 from inspection.services.checklists import import_checklist, import_shipped_checklists
@@ -98,15 +100,12 @@ def main() -> None:
             start_inspection(facility, ["bench_300"], date.today(), InspectionPurpose.ROUTINE, lead, team, actor).id
             for _ in range(2 * args.repeat + 2)
         ]
-        checklist_ids = {i: db.session.get(type(facility), facility.id) and None for i in inspections}
         db.session.commit()
-        from inspection.models import InspectionChecklist
-
         ic_ids = {
             i: db.session.scalar(select(InspectionChecklist.id).where(InspectionChecklist.inspection_id == i))
             for i in inspections
         }
-        del checklist_ids
+        inspector_id = db.session.scalar(select(User.id).where(User.username == "xf1"))  # the token's user
     client = app.test_client()
     token = client.post("/api/v1/auth/token", json={"username": "xf1", "password": DEMO_PASSWORD}).json["token"]
     headers = {"Authorization": f"Bearer {token}"}
@@ -125,9 +124,11 @@ def main() -> None:
         }
 
     def api_save(inspection_id: int) -> float:
-        body = payload()
+        body = json.dumps(payload())  # the phone's encoding is not the server's work
         started = time.perf_counter()
-        response = client.put(f"/api/v1/inspections/{inspection_id}/answers", json=body, headers=headers)
+        response = client.put(
+            f"/api/v1/inspections/{inspection_id}/answers", data=body, content_type="application/json", headers=headers
+        )
         elapsed = time.perf_counter() - started
         assert response.status_code == 200, response.get_data(as_text=True)
         return elapsed
@@ -136,13 +137,17 @@ def main() -> None:
         body = payload()["answers"]
         with app.app_context():
             started = time.perf_counter()
+            now = utcnow()  # the same columns the API writes, so that both insert the same rows
             rows = [
                 {
                     "inspection_checklist_id": inspection_checklist_id,
                     "item_code": a["item_code"],
                     "result": a["result"],
+                    "deduction": None,
                     "note": a["note"],
                     "revision": 1,
+                    "answered_by_id": inspector_id,
+                    "updated_at": now,
                 }
                 for a in body
             ]
@@ -156,8 +161,11 @@ def main() -> None:
                     "answer_id": answer_id,
                     "revision": 1,
                     "result": a["result"],
+                    "deduction": None,
                     "note": a["note"],
                     "reason": "",
+                    "user_id": inspector_id,
+                    "created_at": now,
                 }
                 for a, answer_id in zip(body, ids, strict=True)
             ]

@@ -11,7 +11,7 @@ from inspection.models import Inspection, Photo, Signature, SignerRole
 from inspection.services import Actor, ServiceError
 from inspection.services.audit import record_event
 from inspection.services.files import store_file
-from inspection.services.inspections import Conflict, item_index, submitted_departments
+from inspection.services.inspections import Conflict, OtherDepartment, item_index, submitted_departments
 
 
 def add_photo(inspection: Inspection, item_code: str, client_id: str, data: bytes, actor: Actor) -> tuple[Photo, bool]:
@@ -37,7 +37,7 @@ def add_photo(inspection: Inspection, item_code: str, client_id: str, data: byte
         raise ServiceError(f"检查中没有条目 {item_code}")
     department = actor.user.department.code if actor.user and actor.user.department else None
     if ref.department_code != department:
-        raise ServiceError(f"{item_code} 属于其他部门的检查部分")
+        raise OtherDepartment([item_code])
     if ref.department_code in submitted_departments(inspection):
         raise ServiceError("该检查部分已提交，不能再添加照片")
     image = process_photo(data)

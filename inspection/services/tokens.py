@@ -5,6 +5,7 @@ import secrets
 from datetime import timedelta
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from inspection.extensions import db
 from inspection.models import ApiToken, User
@@ -26,7 +27,9 @@ LAST_USED_PRECISION = timedelta(minutes=5)
 
 def user_for_token(secret: str) -> User | None:
     """Return the active user owning an unexpired token, or None."""
-    token = db.session.scalar(select(ApiToken).where(ApiToken.token_sha256 == _digest(secret)))
+    # One query for the token, its user and the user's department: every API request needs all three.
+    stmt = select(ApiToken).options(joinedload(ApiToken.user).joinedload(User.department))
+    token = db.session.scalar(stmt.where(ApiToken.token_sha256 == _digest(secret)))
     now = utcnow()
     if token is None or token.expires_at < now or not token.user.active:
         return None

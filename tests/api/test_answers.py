@@ -69,6 +69,31 @@ def test_same_uuid_with_other_content_is_409_and_stores_nothing(app, as_user, fi
     assert "F1" not in server_answers(api, iid)
 
 
+def test_a_resent_change_with_its_old_base_revision_is_no_conflict(app, as_user, fire_inspection):
+    """The phone lost the reply to its first save and sends that change again with the next one."""
+    api, iid = as_user("xf1"), fire_inspection["id"]
+    first = answer("F4", "fail", deduction=3, note="过期", base_revision=0)
+    assert api.answers(iid, first).status_code == 200
+    before = stored(app)
+    response = api.answers(iid, first, answer("F4", "pass", base_revision=1), answer("F6"))
+    assert response.status_code == 200, response.json
+    assert {i["item_code"]: i["revision"] for i in response.json["items"]} == {"F4": 2, "F6": 1}
+    assert stored(app) == (before[0] + 1, before[1] + 2)
+    assert server_answers(api, iid)["F4"]["result"] == "pass"
+
+
+def test_a_uuid_used_in_another_inspection_is_409_and_stores_nothing(app, as_user, ids, fire_inspection):
+    api = as_user("xf1")
+    change = answer("F4", "pass")
+    assert api.answers(fire_inspection["id"], change).status_code == 200
+    other = as_user("reviewer").post("/inspections", json=plan_body(ids)).json["id"]
+    before = stored(app)
+    error = assert_error(api.answers(other, answer("F1"), change), 409, "conflict")
+    assert error["conflicts"] == [{"item_code": "F4", "client_id": change["client_id"], "reason": "client_id_reused"}]
+    assert stored(app) == before
+    assert server_answers(api, other) == {}
+
+
 def test_one_uuid_with_two_contents_in_one_batch_is_409(app, as_user, fire_inspection):
     api, iid = as_user("xf1"), fire_inspection["id"]
     change = answer("F4", "pass")
@@ -140,6 +165,8 @@ def test_a_batch_with_one_bad_answer_stores_nothing(app, as_user, fire_inspectio
         ({"item_code": "F1", "result": "fail", "client_id": "UUID", "deduction": True}, "answers[0].deduction"),
         ({"item_code": "F1", "result": "pass", "client_id": "UUID", "base_revision": -1}, "answers[0].base_revision"),
         ({"item_code": "F1", "result": "pass", "client_id": "UUID", "note": "x" * 2001}, "answers[0].note"),
+        ({"item_code": "F1", "result": ["pass"], "client_id": "UUID"}, "answers[0].result"),
+        ({"item_code": "F1", "result": {"pass": 1}, "client_id": "UUID"}, "answers[0].result"),
     ],
 )
 def test_bad_answer_input_is_400_naming_the_field(as_user, fire_inspection, entry, field):

@@ -7,10 +7,10 @@ from uuid import uuid4
 
 import pytest
 from PIL import Image
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from inspection.extensions import db
-from inspection.models import AnswerResult, FacilityStanding, InspectionPurpose, InspectionStatus, StandingKind
+from inspection.models import Answer, AnswerResult, FacilityStanding, InspectionPurpose, InspectionStatus, StandingKind
 from inspection.services import Actor, ServiceError
 from inspection.services.checklists import checklist_of, import_checklist
 from inspection.services.evidence import add_photo
@@ -143,6 +143,20 @@ def test_answers_break_no_item_rule():
         _answer(ic, "F1", AnswerResult.FAIL, "xf1", deduction=Decimal(11))
     with pytest.raises(ServiceError, match="没有条目"):
         _answer(ic, "NOPE", AnswerResult.PASS, "xf1")
+
+
+def test_an_answer_stored_by_another_request_meanwhile_is_updated_not_duplicated():
+    """Two inspectors answer the same new item at once: the later batch finds the row the unique index reports
+    and becomes its next revision."""
+    ic = _inspect(["fire_safety"]).checklists[0]
+    assert ic.answers == []  # this request has read the answers
+    db.session.execute(
+        insert(Answer), [{"inspection_checklist_id": ic.id, "item_code": "F4", "result": "pass", "revision": 1}]
+    )  # another request's row, behind this session's back
+    saved = _answer(ic, "F4", AnswerResult.FAIL, "xf2", deduction=Decimal(1))
+    assert [(s.item_code, s.revision) for s in saved] == [("F4", 2)]
+    rows = db.session.scalars(select(Answer).where(Answer.inspection_checklist_id == ic.id)).all()
+    assert [(a.item_code, a.result, a.revision) for a in rows] == [("F4", "fail", 2)]
 
 
 def test_a_plan_needs_two_inspectors_of_each_department():

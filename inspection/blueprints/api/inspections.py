@@ -46,10 +46,10 @@ from inspection.services.evidence import add_photo, add_signature
 from inspection.services.inspections import (
     AnswerInput,
     Conflict,
+    OtherDepartment,
     RuleViolation,
     correct_answer,
     is_assigned,
-    item_index,
     save_answers,
     start_inspection,
     submit_department,
@@ -58,7 +58,7 @@ from inspection.services.inspections import (
 MAX_ANSWERS_PER_REQUEST = 1000
 MAX_INSPECTIONS_LISTED = 500
 PURPOSES = {p.value for p in InspectionPurpose}
-RESULTS = {r.value for r in AnswerResult}
+RESULTS = {r.value: r for r in AnswerResult}
 
 
 @bp.get("/inspections")
@@ -175,19 +175,29 @@ def put_answers(inspection_id: int):
     if not isinstance(raw, list) or not raw or len(raw) > MAX_ANSWERS_PER_REQUEST:
         api_error(400, "bad_request", f"answers 应为 1–{MAX_ANSWERS_PER_REQUEST} 条答案的列表", {"answers": "格式错误"})
     inputs = _distinct_changes([_answer_input(entry, f"answers[{index}]") for index, entry in enumerate(raw)])
-    _check_own_sections(inspection, [(f"answers[{n}].item_code", change.item_code) for n, change in enumerate(inputs)])
     try:
         answers = save_answers(inspection, inputs, api_actor())
     except Conflict as error:
         db.session.rollback()
         return _conflict(str(error), error.conflicts)
+    except OtherDepartment as error:
+        db.session.rollback()
+        theirs = set(error.item_codes)
+        api_error(
+            403,
+            "forbidden",
+            str(error),
+            {f"answers[{n}].item_code": c.item_code for n, c in enumerate(inputs) if c.item_code in theirs},
+        )
     except ServiceError as error:
         db.session.rollback()
         api_error(422, "rule_violation", str(error))
+    except IntegrityError:  # another inspector's request answered the same new item at the same moment
+        db.session.rollback()
+        return _conflict("条目刚被他人修改，请重试", [])
+    revision = inspection.revision  # read before the commit expires it
     db.session.commit()
-    return jsonify(
-        revision=inspection.revision, items=[{"item_code": a.item_code, "revision": a.revision} for a in answers]
-    )
+    return jsonify(revision=revision, items=[{"item_code": a.item_code, "revision": a.revision} for a in answers])
 
 
 def _answer_input(entry: object, where: str) -> AnswerInput:
@@ -207,7 +217,7 @@ def _answer_input(entry: object, where: str) -> AnswerInput:
     if fields.errors:
         prefix = f"{where}." if where else ""
         api_error(400, "bad_request", f"{where or '答案'} 有误", {prefix + k: v for k, v in fields.errors.items()})
-    return AnswerInput(item_code, AnswerResult(result), client_id, deduction, note, base_revision)
+    return AnswerInput(item_code, RESULTS[result], client_id, deduction, note, base_revision)
 
 
 def _plain_answer(entry: object) -> AnswerInput | None:
@@ -220,11 +230,12 @@ def _plain_answer(entry: object) -> AnswerInput | None:
     note, base = entry.get("note", ""), entry.get("base_revision")
     if (
         type(code) is str and 0 < len(code) <= 30 and code.isascii() and "\x00" not in code
-        and result in RESULTS and type(client_id) is str and CANONICAL_UUID.fullmatch(client_id)
+        and type(result) is str and result in RESULTS
+        and type(client_id) is str and CANONICAL_UUID.fullmatch(client_id)
         and type(note) is str and len(note) <= 2000 and storable(note)
         and (base is None or (type(base) is int and 0 <= base <= MAX_ID))
     ):  # fmt: skip
-        return AnswerInput(code, AnswerResult(result), client_id, None, note, base)
+        return AnswerInput(code, RESULTS[result], client_id, None, note, base)
     return None
 
 
@@ -237,15 +248,6 @@ def _distinct_changes(inputs: list[AnswerInput]) -> list[AnswerInput]:
             conflict = {"item_code": change.item_code, "client_id": change.client_id, "reason": "client_id_reused"}
             abort(_conflict("同一批答案中一个 client_id 对应了不同内容，未保存任何修改", [conflict]))
     return list(by_id.values())
-
-
-def _check_own_sections(inspection: Inspection, items: list[tuple[str, str]]) -> None:
-    """Refuse (403) items of another department's sections; unknown items are left to the service (422)."""
-    index = item_index(inspection)
-    department = api_user().department.code if api_user().department else None
-    others = {field: code for field, code in items if code in index and index[code].department_code != department}
-    if others:
-        api_error(403, "forbidden", f"{'、'.join(others.values())} 属于其他部门的检查部分，您只能查看", others)
 
 
 def _conflict(message: str, conflicts: list[dict[str, object]]) -> Response:
@@ -264,8 +266,6 @@ def post_photo(inspection_id: int):
     if upload is None:
         fields.errors["file"] = "必填"
     fields.done()
-    if db.session.scalar(select(Photo.id).where(Photo.client_id == client_id)) is None:  # a retry is answered as before
-        _check_own_sections(inspection, [("item_code", item_code)])
     with _upload_errors("file"):
         photo, created = add_photo(inspection, item_code, client_id, upload.read(), api_actor())
     db.session.commit()
@@ -296,7 +296,7 @@ def post_signature(inspection_id: int):
 @contextmanager
 def _upload_errors(field: str) -> Iterator[None]:
     """Roll back and answer an upload's refusal: 413 too large, 400 not an image (naming `field`), 409 a reused
-    client UUID, 422 a rule of the service."""
+    client UUID, 403 another department's item, 422 a rule of the service."""
     try:
         yield
     except MediaTooLarge as error:
@@ -308,6 +308,9 @@ def _upload_errors(field: str) -> Iterator[None]:
     except Conflict as error:
         db.session.rollback()
         abort(_conflict(str(error), error.conflicts))
+    except OtherDepartment as error:
+        db.session.rollback()
+        api_error(403, "forbidden", str(error), {"item_code": "、".join(error.item_codes)})
     except ServiceError as error:
         db.session.rollback()
         api_error(422, "rule_violation", str(error))
