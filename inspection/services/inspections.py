@@ -5,10 +5,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from types import MappingProxyType
 from typing import NamedTuple
 
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from inspection.checklists import DEPARTMENT_NAMES, Checklist, Item
 from inspection.extensions import db
@@ -89,33 +91,37 @@ class AnswerInput(NamedTuple):
     base_revision: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class ItemRef:
-    """Where an item of an inspection lives."""
+class ItemRef(NamedTuple):
+    """Where an item of an inspection lives: the position of its checklist in `Inspection.checklists`, that
+    checklist, the item and the department owning its section."""
 
-    inspection_checklist: InspectionChecklist
+    position: int
     checklist: Checklist
     item: Item
     department_code: str
 
-
-def item_index(inspection: Inspection) -> dict[str, ItemRef]:
-    """Return every item of the inspection's checklists by item code."""
-    checklists = inspection.checklists
-    key = tuple(ic.checklist_version_id for ic in checklists)
-    layout = _LAYOUTS.get(key)
-    if layout is None:  # versions never change, so the layout of a combination is computed once per process
-        layout = _LAYOUTS[key] = {
-            item.code: (n, checklist, item, section.department.value)
-            for n, checklist in enumerate(checklist_of(ic.version) for ic in checklists)
-            for section in checklist.sections
-            for item in section.items
-        }
-    return {code: ItemRef(checklists[n], checklist, item, dept) for code, (n, checklist, item, dept) in layout.items()}
+    def inspection_checklist(self, inspection: Inspection) -> InspectionChecklist:
+        return inspection.checklists[self.position]
 
 
-#: Item layouts by the tuple of checklist version ids of an inspection.
-_LAYOUTS: dict[tuple[int, ...], dict[str, tuple[int, Checklist, Item, str]]] = {}
+def item_index(inspection: Inspection) -> Mapping[str, ItemRef]:
+    """Return every item of the inspection's checklists by item code (read-only: shared between requests)."""
+    key = tuple(ic.checklist_version_id for ic in inspection.checklists)
+    index = _INDEXES.get(key)
+    if index is None:  # versions never change, so the index of a combination is computed once per process
+        index = _INDEXES[key] = MappingProxyType(
+            {
+                item.code: ItemRef(position, checklist, item, section.department.value)
+                for position, checklist in enumerate(checklist_of(ic.version) for ic in inspection.checklists)
+                for section in checklist.sections
+                for item in section.items
+            }
+        )
+    return index
+
+
+#: Item indexes by the tuple of checklist version ids of an inspection.
+_INDEXES: dict[tuple[int, ...], Mapping[str, ItemRef]] = {}
 
 
 def departments_of(inspection: Inspection) -> list[str]:
@@ -288,16 +294,29 @@ def _save(
         if applied is None:
             raise _MaybeResent
         raise Conflict("有条目已被他人修改或重复提交了不同内容，未保存任何修改", conflicts)
-    saved = _write(pending, answers, actor)
+    saved = _write(inspection, pending, answers, actor)
     if saved:
-        inspection.revision += 1
+        _next_revision(inspection)
         for ic in inspection.checklists:
             db.session.expire(ic, ["answers"])  # written in bulk below the ORM: reload on next use
-    db.session.flush()
     return saved
 
 
-def _write(pending: list[tuple[AnswerInput, ItemRef]], answers: dict[str, Answer], actor: Actor) -> list[SavedAnswer]:
+def _next_revision(inspection: Inspection) -> None:
+    """Count the inspection's revision up in the database, so that concurrent saves never lose an increment."""
+    bump = (
+        update(Inspection)
+        .where(Inspection.id == inspection.id)
+        .values(revision=Inspection.revision + 1)
+        .returning(Inspection.revision)
+        .execution_options(synchronize_session=False)
+    )
+    set_committed_value(inspection, "revision", db.session.scalar(bump))
+
+
+def _write(
+    inspection: Inspection, pending: list[tuple[AnswerInput, ItemRef]], answers: dict[str, Answer], actor: Actor
+) -> list[SavedAnswer]:
     """Insert new answers and update existing ones in a few bulk statements, with one change row per change.
 
     A phone syncing a morning's work sends hundreds of answers at once; per-object ORM flushes made that
@@ -305,11 +324,12 @@ def _write(pending: list[tuple[AnswerInput, ItemRef]], answers: dict[str, Answer
     one item in a batch apply in order: the answer ends with the last, each change gets its own revision.
     """
     user_id, now = (actor.user.id if actor.user else None), utcnow()
+    checklist_ids = [ic.id for ic in inspection.checklists]
     by_item: dict[str, list[AnswerInput]] = {}
     checklist_of_item: dict[str, int] = {}
     for change, ref in pending:
         by_item.setdefault(change.item_code, []).append(change)
-        checklist_of_item[change.item_code] = ref.inspection_checklist.id
+        checklist_of_item[change.item_code] = checklist_ids[ref.position]
     base = {code: answers[code].revision if code in answers else 0 for code in by_item}
     ids = {code: answers[code].id for code in by_item if code in answers}
     new = [code for code in by_item if code not in answers]
@@ -425,10 +445,12 @@ def _validate(change: AnswerInput, item: Item) -> None:
         raise ServiceError(f"{item.code} 的问题描述过长（上限 2000 字）")
 
 
-def _apply(change: AnswerInput, ref: ItemRef, answers: dict[str, Answer], actor: Actor, reason: str = "") -> Answer:
+def _apply(
+    change: AnswerInput, ic: InspectionChecklist, answers: dict[str, Answer], actor: Actor, reason: str = ""
+) -> Answer:
     answer = answers.get(change.item_code)
     if answer is None:
-        answer = Answer(inspection_checklist=ref.inspection_checklist, item_code=change.item_code, revision=0, note="")
+        answer = Answer(inspection_checklist=ic, item_code=change.item_code, revision=0, note="")
         db.session.add(answer)
         answers[change.item_code] = answer
     answer.result, answer.deduction, answer.note = AnswerResult(change.result), change.deduction, change.note
@@ -580,13 +602,13 @@ def correct_answer(inspection: Inspection, change: AnswerInput, reason: str, act
         if _same(previous, change, inspection):
             return previous.answer
         raise Conflict("该 client_id 已用于另一项修改", [{"item_code": change.item_code, "reason": "client_id_reused"}])
-    answers = {a.item_code: a for a in ref.inspection_checklist.answers}
+    ic = ref.inspection_checklist(inspection)
+    answers = {a.item_code: a for a in ic.answers}
     old = answers.get(change.item_code)
     before = (
         {"result": AnswerResult(old.result).value, "deduction": str(old.deduction), "note": old.note} if old else None
     )
-    answer = _apply(change, ref, answers, actor, reason=reason.strip())
-    ic = ref.inspection_checklist
+    answer = _apply(change, ic, answers, actor, reason=reason.strip())
     if ic.status == ChecklistStatus.SUBMITTED:
         _store_result(ic, score_checklist(ic), actor)
     db.session.flush()

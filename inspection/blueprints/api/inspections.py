@@ -9,6 +9,8 @@ from datetime import UTC, datetime, timedelta
 from flask import Response, abort, jsonify, request
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
+from sqlalchemy.sql.base import ExecutableOption
 
 from inspection.blueprints.api import bp
 from inspection.blueprints.api.common import (
@@ -404,15 +406,16 @@ def _file_response(data: bytes, content_type: str) -> Response:
     return response
 
 
-def _visible(inspection_id: int) -> Inspection:
-    inspection = db.session.get(Inspection, inspection_id) if inspection_id <= MAX_ID else None
+def _visible(inspection_id: int, *options: ExecutableOption) -> Inspection:
+    inspection = db.session.get(Inspection, inspection_id, options=options) if inspection_id <= MAX_ID else None
     if inspection is None or not can_view_inspection(api_user(), inspection):
         api_error(404, "not_found", "检查不存在或您无权查看")
     return inspection
 
 
 def _editable(inspection_id: int) -> Inspection:
-    inspection = _visible(inspection_id)
+    # One query for the inspection with its inspectors and checklists: every change checks both.
+    inspection = _visible(inspection_id, joinedload(Inspection.assignments), joinedload(Inspection.checklists))
     if not is_assigned(api_user(), inspection):
         api_error(403, "forbidden", "您未被指派参加这次检查")
     return inspection
