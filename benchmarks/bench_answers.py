@@ -1,7 +1,8 @@
 """Saving 300 answers in one API request vs. a plain bulk insert of the same rows, in one run.
 
 Usage: .venv/bin/python benchmarks/bench_answers.py [--database-url URL] [--repeat 15]
-Default database: a temporary SQLite file. Prints medians and the ratio (aim: ≤ 2×).
+Default database: a temporary SQLite file. A PostgreSQL URL must name a throw-away database: its public schema
+is dropped and rebuilt. Prints medians and the ratio (aim: ≤ 2×).
 """
 
 import argparse
