@@ -36,6 +36,12 @@ CHROMIUM = "/usr/bin/chromium"
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
          "--disable-component-update", "--disable-sync"]  # fmt: skip
 LIGHTHOUSE = ROOT / ".tools" / "node_modules" / ".bin" / "lighthouse"
+#: One phone user agent for the browser that logs in and for Lighthouse: the session is bound to the user agent
+#: (Flask-Login "strong" protection), so Lighthouse with its own agent would audit the login page instead.
+PHONE = (
+    "Mozilla/5.0 (Linux; Android 11; moto g power (2022)) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/136.0.0.0 Mobile Safari/537.36"
+)
 
 
 def serve() -> tuple[str, int]:
@@ -63,7 +69,7 @@ def measure(base: str, inspection_id: int) -> tuple[dict[str, int], str]:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         context = browser.new_context(
-            viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, locale="zh-CN"
+            viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, locale="zh-CN", user_agent=PHONE
         )
         page = context.new_page()
         page.goto(f"{base}/auth/login")
@@ -74,7 +80,7 @@ def measure(base: str, inspection_id: int) -> tuple[dict[str, int], str]:
         cookies = context.cookies()
         # First load: a fresh context (empty cache, no service worker yet) carrying only the login cookie.
         context = browser.new_context(
-            viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, locale="zh-CN"
+            viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, locale="zh-CN", user_agent=PHONE
         )
         context.add_cookies(cookies)
         page = context.new_page()
@@ -95,10 +101,13 @@ def measure(base: str, inspection_id: int) -> tuple[dict[str, int], str]:
 def lighthouse(url: str, cookie: str) -> dict[str, float]:
     out = Path(tempfile.mkdtemp()) / "lh"
     command = [str(LIGHTHOUSE), url, "--form-factor=mobile", "--only-categories=performance,accessibility",
+               f"--emulated-user-agent={PHONE}",
                f"--extra-headers={json.dumps({'Cookie': cookie})}", "--output=json", f"--output-path={out}.json",
                "--quiet", f"--chrome-flags=--headless {' '.join(FLAGS)}"]  # fmt: skip
     subprocess.run(command, check=True, env={"CHROME_PATH": CHROMIUM, "PATH": "/usr/bin:/bin"})
     report = json.loads(Path(f"{out}.json").read_text(encoding="utf-8"))
+    if report["finalDisplayedUrl"] != url:  # e.g. redirected to the login page: that page's scores mean nothing
+        sys.exit(f"lighthouse audited {report['finalDisplayedUrl']}, not {url}")
     return {name: round(category["score"] * 100) for name, category in report["categories"].items()}
 
 

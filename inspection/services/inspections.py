@@ -2,7 +2,6 @@
 scoring at submission, corrections, and the facilities' stored standings."""
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from types import MappingProxyType
@@ -222,9 +221,8 @@ def submitted_departments(inspection: Inspection) -> set[str]:
     return {s.department_code for s in inspection.submissions}
 
 
-@dataclass(frozen=True, slots=True)
-class SavedAnswer:
-    """An answer as a batch left it."""
+class SavedAnswer(NamedTuple):
+    """An answer as a batch left it (a named tuple, like `AnswerInput`: one per answer of a batch)."""
 
     item_code: str
     revision: int
