@@ -4,9 +4,11 @@ The suite runs on SQLite by default and on PostgreSQL when TEST_DATABASE_URL is 
 """
 
 import os
+import uuid
 from collections.abc import Iterator
 
 import pytest
+import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
@@ -96,6 +98,36 @@ def app() -> Iterator[Flask]:
     # No app context stays pushed: each request must get its own `g`, as in production.
     yield app
     with app.app_context():
+        db.engine.dispose()
+
+
+#: Databases for tests with real commits from several threads: SQLite always, PostgreSQL on its pass.
+CONCURRENCY_BACKENDS = ["sqlite"] + (["postgresql"] if TEST_DATABASE_URL.startswith("postgresql") else [])
+
+
+@pytest.fixture(scope="module", params=CONCURRENCY_BACKENDS)
+def concurrent_app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    """An app on a database of its own, migrated and empty, where work commits for real: a temporary SQLite file,
+    or a throw-away schema of the PostgreSQL test database. Shared by a module's tests: each keeps to its own data."""
+    if request.param == "sqlite":
+        folder = tmp_path_factory.mktemp("concurrent")
+        app = make_test_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{folder}/concurrent.sqlite")
+        schema = None
+    else:
+        schema = f"concurrent_{uuid.uuid4().hex[:8]}"
+        engine = sa.create_engine(TEST_DATABASE_URL)
+        with engine.begin() as connection:
+            connection.exec_driver_sql(f"CREATE SCHEMA {schema}")
+        engine.dispose()
+        options = {"pool_pre_ping": True, "connect_args": {"options": f"-csearch_path={schema}"}}
+        app = make_test_app(SQLALCHEMY_DATABASE_URI=TEST_DATABASE_URL, SQLALCHEMY_ENGINE_OPTIONS=options)
+    with app.app_context():
+        upgrade()
+    yield app
+    with app.app_context():
+        if schema:
+            with db.engine.begin() as connection:
+                connection.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
         db.engine.dispose()
 
 

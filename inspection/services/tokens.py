@@ -25,17 +25,24 @@ def issue_token(user: User, hours: int) -> tuple[str, ApiToken]:
 LAST_USED_PRECISION = timedelta(minutes=5)
 
 
-def user_for_token(secret: str) -> User | None:
-    """Return the active user owning an unexpired token, or None."""
+def active_token(secret: str) -> ApiToken | None:
+    """Return the unexpired token of an active user for `secret`, with its user and department loaded, or None."""
     # One query for the token, its user and the user's department: every API request needs all three.
     stmt = select(ApiToken).options(joinedload(ApiToken.user).joinedload(User.department))
     token = db.session.scalar(stmt.where(ApiToken.token_sha256 == _digest(secret)))
-    now = utcnow()
-    if token is None or token.expires_at < now or not token.user.active:
+    if token is None or token.expires_at < utcnow() or not token.user.active:
         return None
-    if token.last_used_at is None or now - token.last_used_at > LAST_USED_PRECISION:
-        token.last_used_at = now  # not on every request: a syncing phone sends many
-    return token.user
+    return token
+
+
+def record_use(token: ApiToken) -> bool:
+    """Note that `token` was used now, unless that was noted lately (a syncing phone sends many requests);
+    return True if the token changed."""
+    now = utcnow()
+    if token.last_used_at is not None and now - token.last_used_at <= LAST_USED_PRECISION:
+        return False
+    token.last_used_at = now
+    return True
 
 
 def _digest(secret: str) -> str:

@@ -91,6 +91,28 @@ def test_expired_token_is_401(app, client, db_session):
     assert_error(api.get("/checklists"), 401, "unauthorized")
 
 
+def test_a_tokens_last_use_is_recorded_at_most_every_few_minutes(app, client):
+    """An operator sees when a token was last used; a syncing phone's many requests do not rewrite it each time."""
+    api = ApiClient(client, token_for(client, "xf1"))
+
+    def last_used():
+        with app.app_context():
+            return db.session.scalar(select(ApiToken.last_used_at).where(ApiToken.user_id == user("xf1").id))
+
+    assert last_used() is None
+    assert api.get("/checklists").status_code == 200
+    first = last_used()
+    assert first is not None and utcnow() - first < timedelta(minutes=1)
+    assert api.get("/checklists").status_code == 200
+    assert last_used() == first
+    with app.app_context():
+        token = db.session.scalar(select(ApiToken).where(ApiToken.user_id == user("xf1").id))
+        token.last_used_at = first - timedelta(minutes=6)
+        db.session.commit()
+    assert api.get("/checklists").status_code == 200
+    assert last_used() > first
+
+
 def test_deactivated_users_token_is_401(app, client):
     api = ApiClient(client, token_for(client, "xf1"))
     with app.app_context():

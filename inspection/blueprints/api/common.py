@@ -9,13 +9,14 @@ from functools import wraps
 from typing import Any, NoReturn
 
 from flask import Response, abort, g, jsonify, request
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 
 from inspection.extensions import db
 from inspection.models import Role, User
 from inspection.services import Actor
 from inspection.services.audit import record_event
-from inspection.services.tokens import user_for_token
+from inspection.services.tokens import active_token, record_use
 
 #: Largest id a path or body may name (the columns are 32-bit integers; larger numbers overflow the drivers).
 MAX_ID = 2**31 - 1
@@ -98,10 +99,12 @@ def token_required(*roles: Role) -> Callable[..., Any]:
         def wrapped(*args: Any, **kwargs: Any) -> Any:
             header = request.headers.get("Authorization", "")
             scheme, _, secret = header.partition(" ")
-            user = user_for_token(secret.strip()) if scheme.lower() == "bearer" and secret.strip() else None
-            if user is None:
+            token = active_token(secret.strip()) if scheme.lower() == "bearer" and secret.strip() else None
+            if token is None:
                 api_error(401, "unauthorized", "缺少或无效的令牌，请重新登录")
-            g.api_user = user
+            if record_use(token):
+                _commit_token_use()
+            g.api_user = user = token.user
             if roles and user.role not in roles:
                 api_error(403, "forbidden", "您的角色无权执行此操作")
             return view(*args, **kwargs)
@@ -109,6 +112,15 @@ def token_required(*roles: Role) -> Callable[..., Any]:
         return wrapped
 
     return decorator
+
+
+def _commit_token_use() -> None:
+    """Write the token's last use in a transaction of its own, so that the request's work starts afresh (on SQLite
+    a write that waited behind another request's commit is refused, and the work's retries could not repeat it)."""
+    try:
+        db.session.commit()
+    except OperationalError:  # the database is busy: bookkeeping only, the next request records the use
+        db.session.rollback()
 
 
 def api_user() -> User:

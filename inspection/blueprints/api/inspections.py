@@ -50,12 +50,14 @@ from inspection.services.inspections import (
     Conflict,
     OtherDepartment,
     RuleViolation,
+    SavedAnswer,
     correct_answer,
     is_assigned,
     save_answers,
     start_inspection,
     submit_department,
 )
+from inspection.transactions import run_in_transaction
 
 MAX_ANSWERS_PER_REQUEST = 1000
 MAX_INSPECTIONS_LISTED = 500
@@ -129,15 +131,17 @@ def create_inspection():
     if before is not None and not can_view_inspection(user, before):
         api_error(409, "conflict", "该 client_id 已被使用")
     try:
-        inspection = start_inspection(
-            facility,
-            codes,
-            inspected_on,
-            InspectionPurpose(purpose),
-            user.department,
-            assignments,
-            api_actor(),
-            client_id=client_id,
+        inspection = run_in_transaction(
+            lambda: start_inspection(
+                facility,
+                codes,
+                inspected_on,
+                InspectionPurpose(purpose),
+                user.department,
+                assignments,
+                api_actor(),
+                client_id=client_id,
+            )
         )
     except Conflict as error:
         db.session.rollback()
@@ -145,8 +149,6 @@ def create_inspection():
     except ServiceError as error:
         db.session.rollback()
         api_error(422, "rule_violation", str(error))
-    try:
-        db.session.commit()
     except IntegrityError:  # another request created the same client_id meanwhile: the client retries
         db.session.rollback()
         api_error(409, "conflict", "该 client_id 正在被另一个请求使用，请重试")
@@ -177,8 +179,12 @@ def put_answers(inspection_id: int):
     if not isinstance(raw, list) or not raw or len(raw) > MAX_ANSWERS_PER_REQUEST:
         api_error(400, "bad_request", f"answers 应为 1–{MAX_ANSWERS_PER_REQUEST} 条答案的列表", {"answers": "格式错误"})
     inputs = _distinct_changes([_answer_input(entry, f"answers[{index}]") for index, entry in enumerate(raw)])
+
+    def save() -> tuple[list[SavedAnswer], int]:
+        return save_answers(inspection, inputs, api_actor()), inspection.revision  # read before the commit
+
     try:
-        answers = save_answers(inspection, inputs, api_actor())
+        answers, revision = run_in_transaction(save)
     except Conflict as error:
         db.session.rollback()
         return _conflict(str(error), error.conflicts)
@@ -197,8 +203,6 @@ def put_answers(inspection_id: int):
     except IntegrityError:  # another inspector's request answered the same new item at the same moment
         db.session.rollback()
         return _conflict("条目刚被他人修改，请重试", [])
-    revision = inspection.revision  # read before the commit expires it
-    db.session.commit()
     return jsonify(revision=revision, items=[{"item_code": a.item_code, "revision": a.revision} for a in answers])
 
 
@@ -268,9 +272,9 @@ def post_photo(inspection_id: int):
     if upload is None:
         fields.errors["file"] = "必填"
     fields.done()
+    data = upload.read()
     with _upload_errors("file"):
-        photo, created = add_photo(inspection, item_code, client_id, upload.read(), api_actor())
-    db.session.commit()
+        photo, created = run_in_transaction(lambda: add_photo(inspection, item_code, client_id, data, api_actor()))
     return jsonify(photo_json(photo)), 201 if created else 200
 
 
@@ -288,17 +292,18 @@ def post_signature(inspection_id: int):
     fields.done()
     data = _png_bytes(image) if image else None
     with _upload_errors("image"):
-        signature, created = add_signature(
-            inspection, client_id, signer_name, SignerRole(role), data, signed_at, api_actor(), refused=refused
+        signature, created = run_in_transaction(
+            lambda: add_signature(
+                inspection, client_id, signer_name, SignerRole(role), data, signed_at, api_actor(), refused=refused
+            )
         )
-    db.session.commit()
     return jsonify(signature_json(signature)), 201 if created else 200
 
 
 @contextmanager
 def _upload_errors(field: str) -> Iterator[None]:
     """Roll back and answer an upload's refusal: 413 too large, 400 not an image (naming `field`), 409 a reused
-    client UUID, 403 another department's item, 422 a rule of the service."""
+    client UUID or a concurrent store of it, 403 another department's item, 422 a rule of the service."""
     try:
         yield
     except MediaTooLarge as error:
@@ -316,6 +321,9 @@ def _upload_errors(field: str) -> Iterator[None]:
     except ServiceError as error:
         db.session.rollback()
         api_error(422, "rule_violation", str(error))
+    except IntegrityError:  # the same client UUID is being stored by another request at this moment
+        db.session.rollback()
+        abort(_conflict("正在由另一个请求保存，请重试", []))
 
 
 def _timestamp(fields: Fields, name: str) -> datetime:
@@ -344,14 +352,13 @@ def submit(inspection_id: int):
     inspection = _editable(inspection_id)
     department = api_user().department.code
     try:
-        submit_department(inspection, department, api_actor())
+        run_in_transaction(lambda: submit_department(inspection, department, api_actor()))
     except RuleViolation as error:
         db.session.rollback()
         api_error(422, "rule_violation", str(error))
     except ServiceError as error:
         db.session.rollback()
         api_error(409, "conflict", str(error))
-    db.session.commit()
     results = inspection_results(inspection)
     mine = [r for r in results if any(s["department"] == department for s in r["sections"])] or results
     return jsonify(status=inspection.status, department=department, result=mine[0], results=results)
@@ -369,14 +376,13 @@ def correct(inspection_id: int):
     reason_field.done()
     change = _answer_input(body, "")
     try:
-        answer = correct_answer(inspection, change, reason, api_actor())
+        answer = run_in_transaction(lambda: correct_answer(inspection, change, reason, api_actor()))
     except Conflict as error:
         db.session.rollback()
         return _conflict(str(error), error.conflicts)
     except ServiceError as error:
         db.session.rollback()
         api_error(422, "rule_violation", str(error))
-    db.session.commit()
     return jsonify(item_code=answer.item_code, revision=answer.revision, results=inspection_results(inspection))
 
 
