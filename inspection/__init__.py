@@ -4,7 +4,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, session
+from flask import Flask, has_request_context, request, session
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -123,4 +123,11 @@ def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
 @event.listens_for(Engine, "begin")
 def _sqlite_begin(connection: Any) -> None:
     if connection.dialect.name == "sqlite":
-        connection.exec_driver_sql("BEGIN")
+        # A request that may write takes SQLite's write lock at its first statement and so waits its turn: with a
+        # deferred BEGIN, its first write after another request's commit is refused ("database is locked").
+        writes = has_request_context() and request.method not in SAFE_METHODS
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
+
+
+#: HTTP methods that do not change data; their requests read SQLite without taking its write lock.
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
