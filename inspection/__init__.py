@@ -117,6 +117,7 @@ def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         if any(row[2] for row in cursor.execute("PRAGMA database_list")):  # a file, not :memory:
             cursor.execute("PRAGMA journal_mode=WAL")  # readers never block the writer
+            cursor.execute(f"PRAGMA busy_timeout={SQLITE_WRITE_WAIT_MS}")
         cursor.close()
 
 
@@ -129,5 +130,8 @@ def _sqlite_begin(connection: Any) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
 
 
+#: How long a request waits for SQLite's write lock (held by one writing request at a time, e.g. one issuing
+#: notices with their PDFs) before it fails with "database is locked".
+SQLITE_WRITE_WAIT_MS = 15_000
 #: HTTP methods that do not change data; their requests read SQLite without taking its write lock.
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
