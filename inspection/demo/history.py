@@ -11,7 +11,7 @@ import io
 import random
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from enum import StrEnum
@@ -22,6 +22,7 @@ from sqlalchemy import insert
 
 from inspection.checklists import Checklist, Item
 from inspection.extensions import db
+from inspection.followup_rules import default_deadline, removal_eligible_on
 from inspection.models import (
     Answer,
     ChecklistStatus,
@@ -173,7 +174,7 @@ class HistoryWriter:
             checklist = self.checklists[code]
             answers = self._answers(checklist, target)
             if target == "withheld":
-                facts = FacilityFacts(**{**_facts_args(facts), "open_major_hazards": 1})
+                facts = replace(facts, open_major_hazards=1)
             result = score(checklist, answers, facts)
             stored = result.to_dict()
             if not self.ctx.detailed:  # big sets: the per-section breakdown is left out to keep rows small
@@ -254,7 +255,7 @@ class HistoryWriter:
             for failed in result.failed_items:
                 item = checklist.item(failed.item_code)
                 department = checklist.section_of(item.code).department.value
-                hazards.append(self._hazard_row(plan.id, inspection_id, ic_id, item, department, row, flags))
+                hazards.append(self._hazard_row(plan.id, inspection_id, ic_id, checklist, item, department, row, flags))
                 if self.ctx.detailed:
                     photos.append(_photo_row(inspection_id, item.code, self.ctx.before_file_id, row))
         self._insert(Answer, answers, returning=False)
@@ -266,11 +267,19 @@ class HistoryWriter:
             self._people(pending)
 
     def _hazard_row(
-        self, facility_id: int, inspection_id: int, ic_id: int, item: Item, department: str, row: dict, flags: dict
+        self,
+        facility_id: int,
+        inspection_id: int,
+        ic_id: int,
+        checklist: Checklist,
+        item: Item,
+        department: str,
+        row: dict,
+        flags: dict,
     ) -> dict[str, Any]:
         rng, on = self.ctx.rng, row["inspected_on"]
-        days = {"major": 7, "key": 15}.get(item.item_class, 30)
-        deadline = on + timedelta(days=days)
+        immediate, deadline = default_deadline(item.item_class, on, checklist.rectification_days)
+        days = (deadline - on).days
         status, closed_on = HazardStatus.OPEN, None
         fixed_on = on + timedelta(days=rng.randint(max(1, days // 3), days))
         if not flags.get("open") and fixed_on < self.ctx.today and rng.random() > 0.02:
@@ -290,7 +299,7 @@ class HistoryWriter:
             "requirement": "立即采取措施消除隐患，并于期限内申请复查"
             if item.item_class == "major"
             else "按检查依据限期整改",
-            "immediate": item.item_class == "major",
+            "immediate": immediate,
             "deadline": deadline,
             "status": status,
             "created_at": row["completed_at"],
@@ -434,11 +443,6 @@ def _fail_rate(checklist: Checklist, item: Item, quality: int) -> float:
     return rate / 3 if checklist.code == "food_safety" and item.item_class == "key" else rate
 
 
-def _facts_args(facts: FacilityFacts) -> dict[str, Any]:
-    names = ("has_canteen", "has_medical_unit", "has_special_equipment", "has_campus_roads", "beds", "residents")
-    return {name: getattr(facts, name) for name in (*names, "blacklisted", "offers_ten_services")}
-
-
 def _note(item: Item) -> str:
     return f"{item.canned_notes[0]}（演示）" if item.canned_notes else "现场检查发现不符合要求（演示）"
 
@@ -518,7 +522,7 @@ def listing_row(facility_id: int, decided_on: date, reviewer_id: int | None, evi
         "decided_on": decided_on,
         "decision_document": f"民信〔{decided_on.year}〕001号（演示）",
         "evidence": evidence,
-        "removal_eligible_on": decided_on.replace(year=decided_on.year + 2),
+        "removal_eligible_on": removal_eligible_on(decided_on),
         "note": "重大火灾隐患经责令改正逾期未改正（演示）",
         "decided_by_id": reviewer_id,
     }
