@@ -6,8 +6,7 @@ from datetime import date
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import Select, func, select
-from sqlalchemy.orm import contains_eager
+from sqlalchemy import func, select
 
 from forms.common import ConfirmForm
 from forms.credit import (
@@ -33,7 +32,14 @@ from inspection.models import (
 )
 from inspection.security import current_actor, get_facility_or_404, refuse, role_required, visible_facilities
 from inspection.services import ServiceError
-from inspection.services.credit import decide_removal, dismiss_proposal, is_blacklisted, list_party, request_removal
+from inspection.services.credit import (
+    decide_removal,
+    dismiss_proposal,
+    is_blacklisted,
+    list_party,
+    region_listings,
+    request_removal,
+)
 
 bp = Blueprint("credit", __name__)
 
@@ -62,7 +68,7 @@ def index():
     )
     if tab not in TABS:
         tab = "proposed" if counts.get(CreditStatus.PROPOSED) else "active"
-    stmt = _region_listings().where(CreditListing.status.in_(TABS[tab])).order_by(CreditListing.id.desc())
+    stmt = region_listings(current_user).where(CreditListing.status.in_(TABS[tab])).order_by(CreditListing.id.desc())
     page = db.paginate(stmt, per_page=current_app.config["PAGE_SIZE"], error_out=False)
     return render_template("credit/index.html", page=page, tab=tab, counts=counts, today=date.today(), **_labels())
 
@@ -258,16 +264,6 @@ def _render_detail(
         confirm_form=ConfirmForm() if reviewer else None,
         **_labels(),
     ), status
-
-
-def _region_listings() -> Select:
-    return (
-        select(CreditListing)
-        .join(CreditListing.facility)
-        .join(Facility.region)
-        .where(Region.path.startswith(current_user.region.path))
-        .options(contains_eager(CreditListing.facility).contains_eager(Facility.region))
-    )
 
 
 def _visible_listing(listing_id: int) -> CreditListing:

@@ -54,7 +54,7 @@ from inspection.security import (
     visible_regions,
 )
 from inspection.services import ServiceError
-from inspection.services.credit import propose_listings
+from inspection.services.credit import blacklisted_ids, propose_listings, region_listings
 from inspection.services.hazards import Decision, change_deadline, open_hazards, reinspect, submit_evidence
 from inspection.services.notices import issue_reinspection_notice
 from inspection.transactions import run_in_transaction
@@ -71,13 +71,17 @@ FILTERS = ("status", "item_class", "department", "township", "facility", "overdu
 @role_required(Role.REVIEWER, Role.ADMIN)
 def dashboard():
     today = date.today()
-    propose_listings(today, current_actor())  # the app proposes; a reviewer decides on the credit pages
-    db.session.commit()
+    # The app proposes; a reviewer decides on the credit pages. A GET writes here, hence the retrying transaction.
+    run_in_transaction(lambda: propose_listings(today, current_actor()))
     filters = {key: request.args.get(key, "").strip() for key in FILTERS}
     stmt = _filtered(_region_hazards(current_user), filters, today)
     page = db.paginate(stmt, per_page=current_app.config["PAGE_SIZE"], error_out=False)
     proposals = list(
-        db.session.scalars(_region_listings(current_user).where(CreditListing.status == CreditStatus.PROPOSED))
+        db.session.scalars(
+            region_listings(current_user)
+            .where(CreditListing.status == CreditStatus.PROPOSED)
+            .order_by(CreditListing.id)
+        )
     )
     return render_template(
         "hazards/dashboard.html",
@@ -86,7 +90,7 @@ def dashboard():
         page=page,
         tally=_tally(current_user, today),
         proposals=proposals,
-        listed=_listed_ids([h.facility_id for h in page.items] + [p.facility_id for p in proposals]),
+        listed=blacklisted_ids([h.facility_id for h in page.items] + [p.facility_id for p in proposals]),
         townships=visible_regions(current_user, RegionLevel.TOWNSHIP),
         **_labels(),
     )
@@ -164,7 +168,7 @@ def worklist():
         item.evidence += hazard.status == HazardStatus.EVIDENCE_SUBMITTED
     items = sorted(facilities.values(), key=lambda i: (not i.overdue, i.nearest, i.facility.name))
     return render_template(
-        "hazards/worklist.html", items=items, today=today, listed=_listed_ids(list(facilities)), **_labels()
+        "hazards/worklist.html", items=items, today=today, listed=blacklisted_ids(list(facilities)), **_labels()
     )
 
 
@@ -191,7 +195,7 @@ def reinspect_facility(facility_id: int):
         today=date.today(),
         before=_before_photos(hazards),
         after=_latest_evidence(hazards),
-        listed=_listed_ids([facility.id]),
+        listed=blacklisted_ids([facility.id]),
         **_labels(),
     ), 400 if request.method == "POST" else 200
 
@@ -315,26 +319,6 @@ def _department_hazards(user: User) -> Select:
     return _region_hazards(user).where(Hazard.department_code == code, Hazard.status != HazardStatus.CLOSED)
 
 
-def _region_listings(user: User) -> Select:
-    return (
-        select(CreditListing)
-        .join(CreditListing.facility)
-        .join(Facility.region)
-        .where(Region.path.startswith(user.region.path))
-        .order_by(CreditListing.id)
-    )
-
-
-def _listed_ids(facility_ids: list[int]) -> set[int]:
-    """Return which of these facilities are on the credit list (marked wherever they are shown)."""
-    if not facility_ids:
-        return set()
-    stmt = select(CreditListing.facility_id).where(
-        CreditListing.facility_id.in_(set(facility_ids)), CreditListing.status.in_(LISTED_STATUSES)
-    )
-    return set(db.session.scalars(stmt))
-
-
 def _visible_hazard(hazard_id: int) -> Hazard:
     """Load a hazard the current user may see: staff of its region, the facility's operator (404 otherwise)."""
     hazard = db.session.get(Hazard, hazard_id)
@@ -365,7 +349,7 @@ def _render_mine(forms: dict[int, EvidenceForm], status: int = 200):
         today=date.today(),
         listings=listings,
         confirm=ConfirmForm(),
-        listed=_listed_ids([facility.id]),
+        listed=blacklisted_ids([facility.id]),
         **_labels(),
     ), status
 
@@ -389,7 +373,7 @@ def _render_detail(hazard: Hazard, form: DeadlineForm | None, status: int = 200)
         before=_before_photos([hazard]).get(hazard.id, []),
         show_inspection=can_view_inspection(current_user, hazard.inspection),
         today=date.today(),
-        listed=_listed_ids([hazard.facility_id]),
+        listed=blacklisted_ids([hazard.facility_id]),
         **_labels(),
     ), status
 

@@ -3,7 +3,8 @@
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
+from sqlalchemy.orm import contains_eager
 
 from inspection.checklists import ItemClass
 from inspection.extensions import db
@@ -16,7 +17,9 @@ from inspection.models import (
     Facility,
     Hazard,
     HazardStatus,
+    Region,
     Role,
+    User,
 )
 from inspection.services import Actor, ServiceError
 from inspection.services.audit import record_event
@@ -144,6 +147,17 @@ def decide_removal(listing: CreditListing, approve: bool, reason: str, today: da
 def is_blacklisted(facility_id: int) -> bool:
     """Return True if the facility has an active listing (it is marked everywhere and not graded)."""
     return facility_id in blacklisted_ids([facility_id])
+
+
+def region_listings(user: User) -> Select[tuple[CreditListing]]:
+    """Return a select of the credit listings of facilities in `user`'s region, with facility and region loaded."""
+    return (
+        select(CreditListing)
+        .join(CreditListing.facility)
+        .join(Facility.region)
+        .where(Region.path.startswith(user.region.path))
+        .options(contains_eager(CreditListing.facility).contains_eager(Facility.region))
+    )
 
 
 def blacklisted_ids(facility_ids: list[int]) -> set[int]:
