@@ -15,6 +15,7 @@ from inspection.models import Facility, Inspection, InspectionStatus, Region, Ro
 from inspection.orm import utcnow
 from inspection.services import Actor
 from inspection.services.audit import record_event
+from inspection.services.inspections import is_assigned
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
@@ -80,6 +81,14 @@ def get_facility_or_404(facility_id: int, *, for_edit: bool = False) -> Facility
     return facility
 
 
+def get_inspection_or_404(inspection_id: int) -> Inspection:
+    """Load an inspection the current user may see (404 otherwise, like `get_facility_or_404`)."""
+    inspection = db.session.get(Inspection, inspection_id)
+    if inspection is None or not can_view_inspection(current_user, inspection):
+        refuse(404, f"inspection {inspection_id} not visible")
+    return inspection
+
+
 def can_view_inspection(user: User, inspection: Inspection) -> bool:
     """Return True if `user` may see `inspection`.
 
@@ -89,7 +98,7 @@ def can_view_inspection(user: User, inspection: Inspection) -> bool:
     if user.role in (Role.ADMIN, Role.REVIEWER):
         return user.region.contains(inspection.facility.region)
     if user.role == Role.INSPECTOR:
-        return any(a.user_id == user.id for a in inspection.assignments)
+        return is_assigned(user, inspection)
     return inspection.facility_id == user.facility_id and inspection.status == InspectionStatus.COMPLETE
 
 

@@ -15,7 +15,7 @@ from inspection.checklists import DEPARTMENT_NAMES
 from inspection.checklists.schema import ITEM_CLASS_LABELS
 from inspection.extensions import db
 from inspection.models import Inspection, Photo, Signature
-from inspection.security import can_view_inspection, refuse
+from inspection.security import get_inspection_or_404
 from inspection.services.checklists import checklist_of
 from inspection.services.inspections import (
     departments_of,
@@ -42,9 +42,7 @@ SHELL_FILES = (
 @bp.route("/inspections/<int:inspection_id>/form")
 @login_required
 def form(inspection_id: int):
-    inspection = db.session.get(Inspection, inspection_id)
-    if inspection is None or not can_view_inspection(current_user, inspection):
-        refuse(404, f"inspection {inspection_id} not visible")
+    inspection = get_inspection_or_404(inspection_id)
     response = Response(render_template("inspections/form.html", **_form_context(inspection)))
     response.headers["Cache-Control"] = "private, no-cache"
     return response

@@ -28,8 +28,9 @@ from inspection.models import (
     User,
 )
 from inspection.security import (
-    can_view_inspection,
     current_actor,
+    get_facility_or_404,
+    get_inspection_or_404,
     refuse,
     role_required,
     visible_facilities,
@@ -37,7 +38,13 @@ from inspection.security import (
 )
 from inspection.services import ServiceError
 from inspection.services.checklists import checklist_of, latest_versions
-from inspection.services.inspections import departments_of, plan_campaign, start_inspection, submitted_departments
+from inspection.services.inspections import (
+    departments_of,
+    is_assigned,
+    plan_campaign,
+    start_inspection,
+    submitted_departments,
+)
 from inspection.services.notices import hazards_awaiting_notice, may_issue
 
 bp = Blueprint("inspections", __name__)
@@ -75,7 +82,7 @@ def plan():
         form.lead_department_id.data = current_user.department_id
         form.facility_id.data = request.args.get("facility_id", 0, type=int)
     if form.validate_on_submit():
-        facility = _visible_facility(form.facility_id.data)
+        facility = get_facility_or_404(form.facility_id.data)
         try:
             inspection = start_inspection(
                 facility,
@@ -156,7 +163,7 @@ def spot():
     if request.method == "GET":
         form.purpose.data = InspectionPurpose.COMPLAINT.value
     if form.validate_on_submit():
-        facility = _visible_facility(form.facility_id.data)
+        facility = get_facility_or_404(form.facility_id.data)
         team = {
             current_user.department.code: [
                 current_user,
@@ -187,14 +194,14 @@ def spot():
 @bp.route("/<int:inspection_id>")
 @login_required
 def detail(inspection_id: int):
-    inspection = _visible_inspection(inspection_id)
+    inspection = get_inspection_or_404(inspection_id)
     done = submitted_departments(inspection)
     checklists = [(ic, checklist_of(ic.version)) for ic in inspection.checklists]
     photos = db.session.scalars(select(Photo).where(Photo.inspection_id == inspection.id).order_by(Photo.id)).all()
     signatures = db.session.scalars(
         select(Signature).where(Signature.inspection_id == inspection.id).order_by(Signature.id)
     ).all()
-    assigned = any(a.user_id == current_user.id for a in inspection.assignments)
+    assigned = is_assigned(current_user, inspection)
     notices = db.session.scalars(select(Notice).where(Notice.inspection_id == inspection.id).order_by(Notice.id)).all()
     issuing = inspection.status == InspectionStatus.COMPLETE and may_issue(inspection, current_user)
     return render_template(
@@ -219,7 +226,7 @@ def photo(photo_id: int):
     row = db.session.get(Photo, photo_id)
     if row is None:
         refuse(404, f"photo {photo_id}")
-    _visible_inspection(row.inspection_id)
+    get_inspection_or_404(row.inspection_id)
     return Response(row.file.data, mimetype=row.file.content_type, headers={"Cache-Control": "private, max-age=86400"})
 
 
@@ -229,7 +236,7 @@ def signature(signature_id: int):
     row = db.session.get(Signature, signature_id)
     if row is None or row.file is None:
         refuse(404, f"signature {signature_id}")
-    _visible_inspection(row.inspection_id)
+    get_inspection_or_404(row.inspection_id)
     return Response(row.file.data, mimetype=row.file.content_type, headers={"Cache-Control": "private, max-age=86400"})
 
 
@@ -255,20 +262,6 @@ def upcoming_for(user: User) -> dict[str, list[Inspection]]:
         )
         groups[key].append(inspection)
     return groups
-
-
-def _visible_inspection(inspection_id: int) -> Inspection:
-    inspection = db.session.get(Inspection, inspection_id)
-    if inspection is None or not can_view_inspection(current_user, inspection):
-        refuse(404, f"inspection {inspection_id} not visible")
-    return inspection
-
-
-def _visible_facility(facility_id: int) -> Facility:
-    facility = db.session.get(Facility, facility_id)
-    if facility is None or not current_user.region.contains(facility.region):
-        refuse(404, f"facility {facility_id} not visible")
-    return facility
 
 
 def _department(department_id: int) -> Department:

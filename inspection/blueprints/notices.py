@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from forms.notices import IssueNoticesForm, SupersedeForm
 from inspection.extensions import db
-from inspection.models import Facility, Inspection, Notice, NoticeMode, NoticeStatus, Region, Role
-from inspection.security import can_view_facility, can_view_inspection, current_actor, refuse
+from inspection.models import Facility, Notice, NoticeMode, NoticeStatus, Region, Role
+from inspection.security import can_view_facility, current_actor, get_inspection_or_404, refuse
 from inspection.services import ServiceError
 from inspection.services.notices import issue_notices, supersede_notice, verification_url
 from inspection.transactions import run_in_transaction
@@ -32,9 +32,7 @@ def verify_url(token: str) -> str:
 @bp.post("/inspections/<int:inspection_id>/notices")
 @login_required
 def issue(inspection_id: int):
-    inspection = db.session.get(Inspection, inspection_id)
-    if inspection is None or not can_view_inspection(current_user, inspection):
-        refuse(404, f"inspection {inspection_id}")
+    inspection = get_inspection_or_404(inspection_id)
     form = IssueNoticesForm()
     if not form.validate_on_submit():
         flash(_("请选择通知书形式"), "error")
