@@ -81,6 +81,13 @@ def get_facility_or_404(facility_id: int, *, for_edit: bool = False) -> Facility
     return facility
 
 
+def may_see_rankings(user: User) -> bool:
+    """Return True if `user` may see the league table (inspectors only when the county allows it)."""
+    if user.role in (Role.ADMIN, Role.REVIEWER):
+        return True
+    return user.role == Role.INSPECTOR and bool(current_app.config.get("RANKINGS_VISIBLE_TO_INSPECTORS"))
+
+
 def get_inspection_or_404(inspection_id: int) -> Inspection:
     """Load an inspection the current user may see (404 otherwise, like `get_facility_or_404`)."""
     inspection = db.session.get(Inspection, inspection_id)

@@ -7,6 +7,7 @@ from flask_babel import format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 
 from inspection.models import FacilityStatus, FacilityType, FireAcceptance, Ownership, RegionLevel, Role
+from inspection.security import may_see_rankings
 
 LABELS = {
     FacilityType.NURSING_HOME: _l("特困人员供养服务机构/敬老院"),
@@ -55,3 +56,4 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.filters["ymd"] = ymd
     app.jinja_env.globals["Role"] = Role
     app.jinja_env.globals["get_locale"] = get_locale
+    app.jinja_env.globals["may_see_rankings"] = may_see_rankings

@@ -18,7 +18,6 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -51,6 +50,7 @@ from inspection.security import (
     can_view_inspection,
     current_actor,
     get_facility_or_404,
+    may_see_rankings,
     refuse,
     role_required,
     visible_regions,
@@ -74,13 +74,6 @@ from inspection.templating import label
 bp = Blueprint("rankings", __name__)
 EXPORT_CHUNK = 64 * 1024
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def may_see_rankings(user) -> bool:
-    """Return True if `user` may see the league table (inspectors only when the county allows it)."""
-    if user.role in (Role.ADMIN, Role.REVIEWER):
-        return True
-    return user.role == Role.INSPECTOR and bool(current_app.config.get("RANKINGS_VISIBLE_TO_INSPECTORS"))
 
 
 def _require_rankings() -> None:

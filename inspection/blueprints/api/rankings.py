@@ -1,10 +1,10 @@
 """GET /api/v1/rankings: the league table with the web page's filters as query parameters."""
 
-from flask import current_app, jsonify, request
+from flask import jsonify, request
 
 from inspection.blueprints.api import bp
 from inspection.blueprints.api.common import api_error, api_user, query_int, token_required
-from inspection.models import Role
+from inspection.security import may_see_rankings
 from inspection.services.rankings import MAX_PER_PAGE, SORTS, RankingFilters, ranking_page
 
 MAX_PAGE = 100_000
@@ -14,10 +14,7 @@ MAX_PAGE = 100_000
 @token_required()
 def rankings():
     user = api_user()
-    allowed = user.role in (Role.ADMIN, Role.REVIEWER) or (
-        user.role == Role.INSPECTOR and current_app.config.get("RANKINGS_VISIBLE_TO_INSPECTORS")
-    )
-    if not allowed:
+    if not may_see_rankings(user):
         api_error(403, "forbidden", "您的角色无权查看等级排名")
     sort = request.args.get("sort", "rank")
     if sort not in SORTS:
