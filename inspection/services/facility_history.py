@@ -16,6 +16,7 @@ from sqlalchemy.orm import selectinload
 from inspection.charts import Series, line_chart
 from inspection.checklists import ITEM_CLASS_LABELS
 from inspection.extensions import db
+from inspection.followup_rules import is_overdue
 from inspection.models import (
     ChecklistStatus,
     CreditListing,
@@ -216,7 +217,7 @@ def _hazard_line(h: Hazard, today: date, photos: dict[int, tuple[list[int], list
         class_label=str(ITEM_CLASS_LABELS.get(h.item_class, h.item_class)),  # type: ignore[call-overload]
         status=h.status,
         deadline=h.deadline,
-        overdue=h.status != HazardStatus.CLOSED and h.deadline < today,
+        overdue=is_overdue(h.status == HazardStatus.CLOSED, h.deadline, today),
         closed_on=h.closed_on,
         before_photos=before,
         after_photos=after,

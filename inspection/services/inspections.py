@@ -14,12 +14,10 @@ from sqlalchemy.orm.attributes import set_committed_value
 from inspection.checklists import DEPARTMENT_NAMES, Checklist, Item
 from inspection.extensions import db
 from inspection.models import (
-    LISTED_STATUSES,
     Answer,
     AnswerChange,
     AnswerResult,
     ChecklistStatus,
-    CreditListing,
     Department,
     DepartmentSubmission,
     Facility,
@@ -42,6 +40,7 @@ from inspection.scoring import FacilityFacts, ScoreResult, ScoringError, score
 from inspection.services import Actor, ServiceError
 from inspection.services.audit import record_event
 from inspection.services.checklists import checklist_of, latest_version
+from inspection.services.credit import is_blacklisted
 from inspection.services.hazards import sync_hazards
 
 #: Which stored standing each checklist decides.
@@ -476,14 +475,9 @@ def facility_facts(facility: Facility) -> FacilityFacts:
         .select_from(Hazard)
         .where(Hazard.facility_id == facility.id, Hazard.item_class == "major", Hazard.status != HazardStatus.CLOSED)
     )
-    listed = (
-        select(func.count())
-        .select_from(CreditListing)
-        .where(CreditListing.facility_id == facility.id, CreditListing.status.in_(LISTED_STATUSES))
-    )
     return FacilityFacts(
         open_major_hazards=db.session.scalar(open_major) or 0,
-        blacklisted=bool(db.session.scalar(listed)),
+        blacklisted=is_blacklisted(facility.id),
         has_canteen=facility.has_canteen,
         has_medical_unit=facility.has_medical_unit,
         has_special_equipment=facility.has_special_equipment,

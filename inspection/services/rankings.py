@@ -36,9 +36,9 @@ from sqlalchemy.orm import aliased
 
 from inspection.extensions import db
 from inspection.models import (
+    LISTED_STATUSES,
     ChecklistStatus,
     CreditListing,
-    CreditStatus,
     Facility,
     FacilityStanding,
     FacilityStatus,
@@ -64,8 +64,6 @@ from inspection.scoring.rankings import (
 )
 
 GRADING_CODE = "grading_gbt37276"
-#: Listing states that count as being on the blacklist.
-BLACKLISTED = (CreditStatus.ACTIVE, CreditStatus.REMOVAL_REQUESTED)
 OPEN_HAZARD = (HazardStatus.OPEN, HazardStatus.EVIDENCE_SUBMITTED)
 #: Values of the grade filter besides "1" … "5".
 GROUP_FILTERS = {
@@ -266,7 +264,10 @@ def _listings(name: str, *, with_ground: bool) -> Any:
     if with_ground:
         columns.append(func.min(CreditListing.ground).label("ground"))
     return (
-        select(*columns).where(CreditListing.status.in_(BLACKLISTED)).group_by(CreditListing.facility_id).subquery(name)
+        select(*columns)
+        .where(CreditListing.status.in_(LISTED_STATUSES))
+        .group_by(CreditListing.facility_id)
+        .subquery(name)
     )
 
 
