@@ -5,7 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import Select, select
@@ -21,6 +21,7 @@ from forms.hazards import (
     build_reinspection_form,
     uploaded_bytes,
 )
+from inspection.blueprints import file_response
 from inspection.blueprints.notices import verify_url
 from inspection.checklists import DEPARTMENT_NAMES, ITEM_CLASS_LABELS
 from inspection.extensions import db
@@ -41,7 +42,6 @@ from inspection.models import (
     Region,
     RegionLevel,
     Role,
-    StoredFile,
     User,
 )
 from inspection.security import (
@@ -208,7 +208,7 @@ def before_photo(hazard_id: int, photo_id: int):
     photo = db.session.get(Photo, photo_id)
     if photo is None or (photo.inspection_id, photo.item_code) != (hazard.inspection_id, hazard.item_code):
         refuse(404, f"photo {photo_id} of hazard {hazard_id}")
-    return _image(photo.file)
+    return file_response(photo.file)
 
 
 @bp.route("/<int:hazard_id>/photos/<int:photo_id>")
@@ -220,7 +220,7 @@ def photo(hazard_id: int, photo_id: int):
     update = db.session.get(HazardUpdate, photo.update_id) if photo else None
     if update is None or update.hazard_id != hazard.id:
         refuse(404, f"photo {photo_id} of hazard {hazard_id}")
-    return _image(photo.file)
+    return file_response(photo.file)
 
 
 @dataclass
@@ -417,10 +417,6 @@ def _reinspect_and_issue(facility: Facility, hazards: list[Hazard], form: Reinsp
         return issue_reinspection_notice(visit, actor, today, verify_url)
 
     return run_in_transaction(work)
-
-
-def _image(file: StoredFile) -> Response:
-    return Response(file.data, mimetype=file.content_type, headers={"Cache-Control": "private, max-age=86400"})
 
 
 def _labels() -> dict[str, object]:

@@ -2,13 +2,14 @@
 
 from datetime import date, timedelta
 
-from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from forms.inspections import PURPOSE_LABELS, CampaignForm, PlanInspectionForm, SpotCheckForm
 from forms.notices import IssueNoticesForm
+from inspection.blueprints import file_response
 from inspection.checklists import DEPARTMENT_NAMES, ITEM_CLASS_LABELS
 from inspection.extensions import db
 from inspection.models import (
@@ -227,7 +228,7 @@ def photo(photo_id: int):
     if row is None:
         refuse(404, f"photo {photo_id}")
     get_inspection_or_404(row.inspection_id)
-    return Response(row.file.data, mimetype=row.file.content_type, headers={"Cache-Control": "private, max-age=86400"})
+    return file_response(row.file)
 
 
 @bp.route("/signatures/<int:signature_id>")
@@ -237,7 +238,7 @@ def signature(signature_id: int):
     if row is None or row.file is None:
         refuse(404, f"signature {signature_id}")
     get_inspection_or_404(row.inspection_id)
-    return Response(row.file.data, mimetype=row.file.content_type, headers={"Cache-Control": "private, max-age=86400"})
+    return file_response(row.file)
 
 
 def upcoming_for(user: User) -> dict[str, list[Inspection]]:

@@ -31,6 +31,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from forms.common import ConfirmForm
+from inspection.blueprints import file_response
 from inspection.charts import PALETTE, Series, bar_chart, grouped_bar_chart, stacked_bar_chart
 from inspection.extensions import db
 from inspection.models import (
@@ -307,5 +308,4 @@ def hazard_photo(photo_id: int):
         hazard = db.session.scalar(stmt.where(HazardUpdate.id == photo.update_id))
     if photo is None or hazard is None or not can_view_facility(current_user, hazard.facility):
         refuse(404, f"hazard photo {photo_id} not visible")
-    headers = {"Cache-Control": "private, max-age=86400"}
-    return Response(photo.file.data, mimetype=photo.file.content_type, headers=headers)
+    return file_response(photo.file)

@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from sqlalchemy.sql.base import ExecutableOption
 
+from inspection.blueprints import file_response
 from inspection.blueprints.api import bp
 from inspection.blueprints.api.common import (
     CANONICAL_UUID,
@@ -393,7 +394,7 @@ def photo_file(photo_id: int):
     if photo is None:
         api_error(404, "not_found", "照片不存在")
     _visible(photo.inspection_id)
-    return _file_response(photo.file.data, photo.file.content_type)
+    return file_response(photo.file)
 
 
 @bp.get("/signatures/<int:signature_id>")
@@ -403,13 +404,7 @@ def signature_file(signature_id: int):
     if signature is None or signature.file is None:
         api_error(404, "not_found", "签名不存在")
     _visible(signature.inspection_id)
-    return _file_response(signature.file.data, signature.file.content_type)
-
-
-def _file_response(data: bytes, content_type: str) -> Response:
-    response = Response(data, mimetype=content_type)
-    response.headers["Cache-Control"] = "private, max-age=86400"
-    return response
+    return file_response(signature.file)
 
 
 def _visible(inspection_id: int, *options: ExecutableOption) -> Inspection:
