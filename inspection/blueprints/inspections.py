@@ -45,6 +45,7 @@ from inspection.services.inspections import (
     plan_campaign,
     start_inspection,
     submitted_departments,
+    teams_by_department,
 )
 from inspection.services.notices import hazards_awaiting_notice, may_issue
 
@@ -153,7 +154,7 @@ def spot():
     own = [
         (row.code, row.title)
         for row in latest_versions()
-        if {s.department.value for s in checklist_of(row).sections} == {current_user.department.code}
+        if checklist_of(row).section_departments() == {current_user.department.code}
     ]
     colleagues = [
         (u.id, u.display_name)
@@ -273,11 +274,7 @@ def _department(department_id: int) -> Department:
 
 
 def _teams(user_ids: list[int]) -> dict[str, list[User]]:
-    teams: dict[str, list[User]] = {}
-    for user in db.session.scalars(select(User).where(User.id.in_(user_ids or [-1]))):
-        if user.department is not None:
-            teams.setdefault(user.department.code, []).append(user)
-    return teams
+    return teams_by_department(db.session.scalars(select(User).where(User.id.in_(user_ids or [-1]))))
 
 
 def _inspectors() -> list[User]:

@@ -140,6 +140,10 @@ class Checklist:
         for section in self.sections:
             yield from section.items
 
+    def section_departments(self) -> frozenset[str]:
+        """Return the codes of the departments owning the checklist's sections."""
+        return frozenset(section.department.value for section in self.sections)
+
     def item(self, code: str) -> Item:
         """Return the item with this code.
 

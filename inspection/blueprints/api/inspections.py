@@ -57,6 +57,7 @@ from inspection.services.inspections import (
     save_answers,
     start_inspection,
     submit_department,
+    teams_by_department,
 )
 from inspection.transactions import run_in_transaction
 
@@ -124,10 +125,6 @@ def create_inspection():
     people = list(db.session.scalars(select(User).where(User.id.in_(inspector_ids)))) if inspector_ids else []
     if len(people) != len(set(inspector_ids)):
         api_error(400, "bad_request", "检查员不存在", {"inspectors": "含有不存在的用户"})
-    assignments: dict[str, list[User]] = {}
-    for person in people:
-        if person.department is not None:
-            assignments.setdefault(person.department.code, []).append(person)
     before = db.session.scalar(select(Inspection).where(Inspection.client_id == client_id))
     if before is not None and not can_view_inspection(user, before):
         api_error(409, "conflict", "该 client_id 已被使用")
@@ -139,7 +136,7 @@ def create_inspection():
                 inspected_on,
                 InspectionPurpose(purpose),
                 user.department,
-                assignments,
+                teams_by_department(people),
                 api_actor(),
                 client_id=client_id,
             )
@@ -161,8 +158,7 @@ def _check_own_department_checklists(user: User, codes: list[str]) -> None:
         row = latest_version(code)
         if row is None:
             api_error(422, "rule_violation", f"检查表 {code} 尚未导入")
-        departments = {s.department.value for s in checklist_of(row).sections}
-        if departments != {user.department.code}:
+        if checklist_of(row).section_departments() != {user.department.code}:
             api_error(403, "forbidden", f"检查表 {code} 含有其他部门的检查部分，请由民政部门安排联合检查")
 
 
