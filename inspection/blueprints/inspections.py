@@ -6,6 +6,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import contains_eager, selectinload
 
 from forms.inspections import PURPOSE_LABELS, CampaignForm, PlanInspectionForm, SpotCheckForm
 from forms.notices import IssueNoticesForm
@@ -61,6 +62,8 @@ def index():
         .join(Inspection.facility)
         .join(Facility.region)
         .order_by(Inspection.inspected_on.desc(), Inspection.id.desc())
+        # the cards show each inspection's facility and checklist titles: load them with the page, not per card
+        .options(contains_eager(Inspection.facility), selectinload(Inspection.checklists))
     )
     if current_user.role == Role.INSPECTOR:
         stmt = stmt.join(InspectionAssignment).where(InspectionAssignment.user_id == current_user.id)

@@ -8,6 +8,7 @@ from flask import Blueprint, Response, current_app, flash, redirect, render_temp
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from forms.notices import IssueNoticesForm, SupersedeForm
 from inspection.extensions import db
@@ -57,7 +58,8 @@ def index():
     if status in set(NoticeStatus):
         stmt = stmt.where(Notice.status == status)
     page = db.paginate(
-        stmt.order_by(Notice.issued_at.desc(), Notice.id.desc()),
+        # the cards show each notice's facility and number of hazards: load them with the page, not per card
+        stmt.order_by(Notice.issued_at.desc(), Notice.id.desc()).options(selectinload(Notice.hazards)),
         per_page=current_app.config["PAGE_SIZE"],
         error_out=False,
     )
@@ -124,7 +126,8 @@ def bundle():
         stmt = stmt.where(Notice.issued_on <= date.fromisoformat(issued_to))
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
-        for notice in db.session.scalars(stmt.order_by(Notice.number).limit(MAX_BUNDLE)):
+        notices = stmt.order_by(Notice.number).limit(MAX_BUNDLE).options(joinedload(Notice.pdf_file))
+        for notice in db.session.scalars(notices):
             archive.writestr(f"{notice.number}-{notice.facility.name}.pdf", notice.pdf_file.data)
     data = buffer.getvalue()
     headers = {"Content-Disposition": "attachment; filename=notices.zip", "Content-Length": str(len(data))}
@@ -148,7 +151,7 @@ def _pdf_response(notice: Notice) -> Response:
 
 
 def _visible_notices():
-    stmt = select(Notice).join(Notice.facility).join(Facility.region)
+    stmt = select(Notice).join(Notice.facility).join(Facility.region).options(contains_eager(Notice.facility))
     if current_user.role == Role.OPERATOR:
         return stmt.where(Notice.facility_id == current_user.facility_id)
     return stmt.where(Region.path.startswith(current_user.region.path))
