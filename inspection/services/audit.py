@@ -30,7 +30,7 @@ def record_event(
     if region_path is None:
         region_path = actor.user.region.path if actor.user else "/"
     event = AuditEvent(
-        actor_id=actor.user.id if actor.user else None,
+        actor_id=actor.user_id,
         actor_name=actor_name if actor_name is not None else actor.name,
         ip=actor.ip,
         action=action,

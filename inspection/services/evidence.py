@@ -35,7 +35,7 @@ def add_photo(inspection: Inspection, item_code: str, client_id: str, data: byte
     ref = item_index(inspection).get(item_code)
     if ref is None:
         raise ServiceError(f"检查中没有条目 {item_code}")
-    department = actor.user.department.code if actor.user and actor.user.department else None
+    department = actor.department_code
     if ref.department_code != department:
         raise OtherDepartment([item_code])
     if ref.department_code in submitted_departments(inspection):
@@ -52,7 +52,7 @@ def add_photo(inspection: Inspection, item_code: str, client_id: str, data: byte
         taken_at=image.taken_at,
         latitude=image.latitude,
         longitude=image.longitude,
-        uploaded_by_id=actor.user.id if actor.user else None,
+        uploaded_by_id=actor.user_id,
     )
     db.session.add(photo)
     db.session.flush()
@@ -88,9 +88,7 @@ def add_signature(
         raise ServiceError("只有被检查机构的代表可以拒绝签字")
     if data is None and not refused:
         raise ServiceError("请在签名框内签名")
-    department = (
-        actor.user.department.code if role == SignerRole.INSPECTOR and actor.user and actor.user.department else ""
-    )
+    department = (actor.department_code or "") if role == SignerRole.INSPECTOR else ""
     signature = Signature(
         client_id=client_id,
         inspection_id=inspection.id,
@@ -101,7 +99,7 @@ def add_signature(
         file=store_file(process_signature(data)) if data is not None else None,
         upload_sha256=digest,
         signed_at=signed_at,
-        recorded_by_id=actor.user.id if actor.user else None,
+        recorded_by_id=actor.user_id,
     )
     db.session.add(signature)
     db.session.flush()

@@ -165,7 +165,7 @@ def reinspect(
     """
     if not decisions:
         raise ServiceError("请至少对一项隐患作出复查结论")
-    department = actor.user.department.code if actor.user and actor.user.department else ""
+    department = actor.department_code or ""
     visit = Reinspection(
         facility=facility, department_code=department, reinspected_on=on, on_site=on_site, inspector=actor.user
     )

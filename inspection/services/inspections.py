@@ -267,7 +267,7 @@ def _save(
 ) -> list[SavedAnswer]:
     """Check and write a batch; `applied` holds the changes of the batch's UUIDs the server has, None if unknown."""
     index = item_index(inspection)
-    department = actor.user.department.code if actor.user and actor.user.department else None
+    department = actor.department_code
     locked = submitted_departments(inspection)
     others = [c.item_code for c in inputs if c.item_code in index and index[c.item_code].department_code != department]
     if others:
@@ -329,7 +329,7 @@ def _write(
     request many times slower than the inserts themselves (benchmarks/bench_answers.py). Several changes of
     one item in a batch apply in order: the answer ends with the last, each change gets its own revision.
     """
-    user_id, now = (actor.user.id if actor.user else None), utcnow()
+    user_id, now = actor.user_id, utcnow()
     checklist_ids = [ic.id for ic in inspection.checklists]
     by_item: dict[str, list[AnswerInput]] = {}
     checklist_of_item: dict[str, int] = {}
@@ -460,7 +460,7 @@ def _apply(
         db.session.add(answer)
         answers[change.item_code] = answer
     answer.result, answer.deduction, answer.note = AnswerResult(change.result), change.deduction, change.note
-    answer.answered_by_id = actor.user.id if actor.user else None
+    answer.answered_by_id = actor.user_id
     answer.revision += 1
     answer.changes.append(
         AnswerChange(
@@ -516,9 +516,7 @@ def submit_department(inspection: Inspection, department_code: str, actor: Actor
     if department_code in submitted_departments(inspection):
         raise ServiceError(f"{_dept_name(department_code)}的检查部分已提交")
     _check_complete(inspection, department_code)
-    inspection.submissions.append(
-        DepartmentSubmission(department_code=department_code, submitted_by_id=actor.user.id if actor.user else None)
-    )
+    inspection.submissions.append(DepartmentSubmission(department_code=department_code, submitted_by_id=actor.user_id))
     db.session.flush()
     done = submitted_departments(inspection)
     results = []
@@ -566,7 +564,7 @@ def _store_result(ic: InspectionChecklist, result: ScoreResult, actor: Actor) ->
     ic.status, ic.submitted_at, ic.submitted_by_id = (
         ChecklistStatus.SUBMITTED,
         utcnow(),
-        actor.user.id if actor.user else None,
+        actor.user_id,
     )
     ic.points, ic.max_points, ic.percent = result.points, result.max_points, result.percent
     ic.verdict, ic.verdict_code, ic.grade, ic.result = (

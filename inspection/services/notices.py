@@ -293,7 +293,7 @@ def _store(
         department=department,
         supersedes=supersedes,
         issued_on=context.issued_on,
-        issued_by_id=actor.user.id if actor.user else None,
+        issued_by_id=actor.user_id,
         public_token=token,
         pdf_file=store_bytes(pdf, "application/pdf"),
         pdf_sha256=hashlib.sha256(pdf).hexdigest(),
