@@ -4,7 +4,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, has_request_context, request, session
+from flask import Flask, Response, has_request_context, request, session
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -49,6 +49,8 @@ def _init_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
     csrf.init_app(app)
     compress.init_app(app)
+    # Registered after Flask-Compress, so it runs before it (Flask runs after_request hooks last-in, first-out).
+    app.after_request(_buffer_static_files)
     babel.init_app(
         app, locale_selector=_select_locale, default_translation_directories=str(Path(__file__).parent / "translations")
     )
@@ -106,6 +108,15 @@ def _select_locale() -> str:
     if current_user and current_user.is_authenticated:
         return current_user.locale
     return session.get("locale") or "zh_CN"
+
+
+def _buffer_static_files(response: Response) -> Response:
+    """Read a (small) static file into its response: Flask-Compress skips streamed files, and the phone form's
+    scripts and styles should travel compressed."""
+    if request.endpoint == "static" and response.status_code == 200:
+        response.direct_passthrough = False
+        response.get_data()
+    return response
 
 
 @event.listens_for(Engine, "connect")

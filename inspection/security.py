@@ -132,10 +132,6 @@ def init_security(app: Flask) -> None:
 
 
 def _security_headers(response: Response) -> Response:
-    if request.endpoint == "static" and response.status_code == 200:
-        # Read the (small) file into the response so Flask-Compress compresses styles and scripts too.
-        response.direct_passthrough = False
-        response.get_data()
     response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "same-origin"

@@ -6,6 +6,16 @@ from inspection.models import AuditEvent
 from inspection.models.audit import AuditLogIsAppendOnly
 
 
+@pytest.mark.parametrize("encoding", ["br", "gzip"])
+def test_the_phone_forms_script_travels_compressed(client, encoding):
+    """Static files are streamed by default, which Flask-Compress would pass through uncompressed."""
+    with client.get("/static/js/form.js") as plain:
+        size = len(plain.get_data())
+    with client.get("/static/js/form.js", headers={"Accept-Encoding": encoding}) as packed:
+        assert packed.headers["Content-Encoding"] == encoding
+        assert len(packed.get_data()) < size / 2
+
+
 @pytest.mark.parametrize("path", ["/auth/login", "/healthz", "/no-such-page", "/static/css/app.css"])
 def test_security_headers_are_on_html_json_and_static_responses(client, path):
     response = client.get(path)
