@@ -70,6 +70,14 @@ class ApiClient:
         return self.post(path, data=body, content_type=f"multipart/form-data; boundary={boundary}")
 
 
+def assert_error(response, status: int, code: str) -> dict:
+    """Assert the API's error body with `status` and `code`; return the error."""
+    assert response.status_code == status, response.get_data(as_text=True)
+    error = response.json["error"]
+    assert error["code"] == code and error["message"] and isinstance(error["fields"], dict)
+    return error
+
+
 def token_for(client: FlaskClient, username: str) -> str:
     """Log in over the API and return the bearer token."""
     response = client.post("/api/v1/auth/token", json={"username": username, "password": DEMO_PASSWORD})

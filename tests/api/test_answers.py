@@ -6,8 +6,7 @@ from sqlalchemy import func, select
 
 from inspection.extensions import db
 from inspection.models import Answer, AnswerChange
-from tests.api.conftest import answer, items_of, new_id, plan_body
-from tests.api.test_auth import assert_error
+from tests.api.conftest import answer, assert_error, items_of, new_id, plan_body
 
 
 def stored(app) -> tuple[int, int]:

@@ -10,16 +10,8 @@ from inspection.demo.county import DEMO_PASSWORD
 from inspection.extensions import db
 from inspection.models import ApiToken
 from inspection.orm import utcnow
-from tests.api.conftest import ApiClient, token_for
+from tests.api.conftest import ApiClient, assert_error, token_for
 from tests.conftest import user
-
-
-def assert_error(response, status: int, code: str) -> dict:
-    """Assert the API's error body with `status` and `code`; return the error."""
-    assert response.status_code == status, response.get_data(as_text=True)
-    error = response.json["error"]
-    assert error["code"] == code and error["message"] and isinstance(error["fields"], dict)
-    return error
 
 
 def test_token_for_username_and_password(client):

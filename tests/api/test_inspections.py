@@ -5,8 +5,7 @@ from sqlalchemy import func, select
 
 from inspection.extensions import db
 from inspection.models import Inspection
-from tests.api.conftest import FIRE, new_id, plan_body
-from tests.api.test_auth import assert_error
+from tests.api.conftest import FIRE, assert_error, new_id, plan_body
 from tests.conftest import facility
 
 

@@ -9,8 +9,7 @@ import pytest
 from PIL import ExifTags, Image, ImageFile
 
 from inspection.media import MAX_UPLOAD_BYTES, PHOTO_LONG_SIDE
-from tests.api.conftest import items_of, jpeg, new_id
-from tests.api.test_auth import assert_error
+from tests.api.conftest import assert_error, items_of, jpeg, new_id
 
 
 def png_chunk(kind: bytes, data: bytes) -> bytes:

@@ -3,7 +3,7 @@
 from openapi_spec_validator import validate
 
 from inspection.blueprints.api.openapi import openapi_document
-from tests.api.test_auth import assert_error
+from tests.api.conftest import assert_error
 
 
 def test_openapi_document_is_valid():

@@ -7,8 +7,7 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from tests.api.conftest import jpeg, new_id
-from tests.api.test_auth import assert_error
+from tests.api.conftest import assert_error, jpeg, new_id
 
 
 def png_base64(size: tuple[int, int] = (300, 120)) -> str:

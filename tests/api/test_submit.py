@@ -8,8 +8,7 @@ from sqlalchemy import func, select
 
 from inspection.extensions import db
 from inspection.models import AnswerChange
-from tests.api.conftest import ApiClient, answer, items_of, jpeg, new_id
-from tests.api.test_auth import assert_error
+from tests.api.conftest import ApiClient, answer, assert_error, items_of, jpeg, new_id
 
 
 def answer_section(api: ApiClient, inspection: dict[str, Any], department: str, **fails: dict[str, Any]) -> None:

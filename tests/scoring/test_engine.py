@@ -7,26 +7,14 @@ from decimal import Decimal
 import pytest
 
 from inspection.checklists import load_shipped
-from inspection.scoring import RULES_VERSION, Answer, AnswerResult, FacilityFacts, ScoringError, score
+from inspection.scoring import RULES_VERSION, Answer, AnswerResult, ScoringError, score
+from tests.scoring.facts import make_facts
 
 SHIPPED = load_shipped()
 FIRE = SHIPPED.checklists["fire_safety"]
 FOOD = SHIPPED.checklists["food_safety"]
 SERVICE = SHIPPED.checklists["service_safety"]
 FOOD_GENERAL = [item.code for item in FOOD.items() if item.item_class == "general"]
-
-
-def make_facts(**overrides: object) -> FacilityFacts:
-    values = {
-        "has_canteen": True,
-        "has_medical_unit": True,
-        "has_special_equipment": True,
-        "has_campus_roads": True,
-        "beds": 100,
-        "residents": 80,
-        "offers_ten_services": True,
-    }
-    return FacilityFacts(**(values | overrides))
 
 
 def all_pass(checklist, **answers: Answer) -> dict[str, Answer]:

@@ -3,22 +3,10 @@
 from decimal import Decimal
 
 from inspection.checklists import load_checklist_text, load_shipped
-from inspection.scoring import Answer, AnswerResult, FacilityFacts, score
+from inspection.scoring import Answer, AnswerResult, score
+from tests.scoring.facts import make_facts
 
 GRADING = load_shipped().checklists["grading_gbt37276"]
-
-
-def make_facts(**overrides: object) -> FacilityFacts:
-    values = {
-        "has_canteen": True,
-        "has_medical_unit": True,
-        "has_special_equipment": True,
-        "has_campus_roads": True,
-        "beds": 100,
-        "residents": 80,
-        "offers_ten_services": True,
-    }
-    return FacilityFacts(**(values | overrides))
 
 
 def deduct(points: int | Decimal) -> Answer:
