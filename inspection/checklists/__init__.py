@@ -13,6 +13,7 @@ from inspection.checklists.loader import (
 from inspection.checklists.schema import (
     DEPARTMENT_NAMES,
     FACILITY_FACTS,
+    GRADING_CHECKLIST,
     ITEM_CLASS_LABELS,
     ITEM_CLASS_ORDER,
     Checklist,
@@ -34,6 +35,7 @@ __all__ = [
     "DATA_DIR",
     "DEPARTMENT_NAMES",
     "FACILITY_FACTS",
+    "GRADING_CHECKLIST",
     "ITEM_CLASS_LABELS",
     "ITEM_CLASS_ORDER",
     "Checklist",

@@ -41,6 +41,9 @@ class Department(StrEnum):
 
 
 #: Chinese names of the departments.
+#: Code of the GB/T 37276 grading scheme: its result is a facility's grade, which rankings and reviews follow.
+GRADING_CHECKLIST = "grading_gbt37276"
+
 DEPARTMENT_NAMES: Mapping[Department, str] = {
     Department.MZ: "民政",
     Department.XF: "消防救援",

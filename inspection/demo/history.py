@@ -20,7 +20,7 @@ from typing import Any
 
 from sqlalchemy import insert
 
-from inspection.checklists import Checklist, Item
+from inspection.checklists import GRADING_CHECKLIST, Checklist, Item
 from inspection.extensions import db
 from inspection.followup_rules import default_deadline, removal_eligible_on
 from inspection.models import (
@@ -46,7 +46,7 @@ from inspection.scoring import AnswerResult, FacilityFacts, ScoreResult, score
 from inspection.services.checklists import checklist_of, latest_version
 from inspection.services.inspections import STANDING_OF_CHECKLIST
 
-GRADING = "grading_gbt37276"
+GRADING = GRADING_CHECKLIST
 ROUTINE = ("fire_safety", "service_safety", "food_safety")
 #: Share of the section points kept, per grading target (low, high).
 GRADE_BANDS = {

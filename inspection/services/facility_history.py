@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from inspection.charts import Series, line_chart
-from inspection.checklists import ITEM_CLASS_LABELS
+from inspection.checklists import GRADING_CHECKLIST, ITEM_CLASS_LABELS
 from inspection.extensions import db
 from inspection.followup_rules import is_overdue
 from inspection.models import (
@@ -37,7 +37,7 @@ from inspection.services.checklists import checklist_of
 
 CLOSED_SHOWN = 30
 SCORE_SERIES = (
-    ("grading_gbt37276", "等级评定", "s0"),
+    (GRADING_CHECKLIST, "等级评定", "s0"),
     ("fire_safety", "消防", "s1"),
     ("food_safety", "食品", "s2"),
     ("service_safety", "服务", "s3"),

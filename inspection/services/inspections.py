@@ -11,7 +11,7 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
-from inspection.checklists import DEPARTMENT_NAMES, Checklist, Item
+from inspection.checklists import DEPARTMENT_NAMES, GRADING_CHECKLIST, Checklist, Item
 from inspection.extensions import db
 from inspection.models import (
     Answer,
@@ -45,7 +45,7 @@ from inspection.services.hazards import sync_hazards
 
 #: Which stored standing each checklist decides.
 STANDING_OF_CHECKLIST = {
-    "grading_gbt37276": StandingKind.GRADE,
+    GRADING_CHECKLIST: StandingKind.GRADE,
     "fire_safety": StandingKind.FIRE,
     "food_safety": StandingKind.FOOD,
     "service_safety": StandingKind.SERVICE,

@@ -34,6 +34,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import aliased
 
+from inspection.checklists import GRADING_CHECKLIST
 from inspection.extensions import db
 from inspection.models import (
     LISTED_STATUSES,
@@ -63,7 +64,6 @@ from inspection.scoring.rankings import (
     group_reason,
 )
 
-GRADING_CODE = "grading_gbt37276"
 OPEN_HAZARD = (HazardStatus.OPEN, HazardStatus.EVIDENCE_SUBMITTED)
 #: Values of the grade filter besides "1" … "5".
 GROUP_FILTERS = {
@@ -289,7 +289,7 @@ def _aggregates() -> tuple[Any, Any]:
     pending = (
         select(InspectionChecklist.id)
         .where(
-            InspectionChecklist.checklist_code == GRADING_CODE,
+            InspectionChecklist.checklist_code == GRADING_CHECKLIST,
             InspectionChecklist.reviewed_at.is_(None),
             InspectionChecklist.status == ChecklistStatus.SUBMITTED,
         )
@@ -472,7 +472,7 @@ def _previous_levels() -> Any:
         )
         .join(Inspection, Inspection.id == InspectionChecklist.inspection_id)
         .where(
-            InspectionChecklist.checklist_code == GRADING_CODE,
+            InspectionChecklist.checklist_code == GRADING_CHECKLIST,
             InspectionChecklist.status == ChecklistStatus.SUBMITTED,
         )
         .subquery("history")
@@ -702,7 +702,7 @@ def grading_histories(facility_ids: Sequence[int]) -> dict[int, list[GradingPoin
             .join(Inspection, Inspection.id == InspectionChecklist.inspection_id)
             .where(
                 Inspection.facility_id.in_(ids),
-                InspectionChecklist.checklist_code == GRADING_CODE,
+                InspectionChecklist.checklist_code == GRADING_CHECKLIST,
                 InspectionChecklist.status == ChecklistStatus.SUBMITTED,
             )
             .order_by(Inspection.facility_id, Inspection.inspected_on, InspectionChecklist.id)

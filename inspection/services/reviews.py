@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from inspection.checklists import GRADING_CHECKLIST
 from inspection.extensions import db
 from inspection.models import (
     ChecklistStatus,
@@ -23,7 +24,6 @@ from inspection.orm import utcnow
 from inspection.services import Actor, ServiceError
 from inspection.services.audit import record_event
 
-GRADING_CODE = "grading_gbt37276"
 MAX_COMMENT = 500
 
 
@@ -52,7 +52,7 @@ def pending_reviews(user: User, limit: int = 200) -> list[PendingReview]:
         .join(Facility, Facility.id == Inspection.facility_id)
         .join(Region, Region.id == Facility.region_id)
         .where(
-            InspectionChecklist.checklist_code == GRADING_CODE,
+            InspectionChecklist.checklist_code == GRADING_CHECKLIST,
             InspectionChecklist.status == ChecklistStatus.SUBMITTED,
             InspectionChecklist.reviewed_at.is_(None),
             Region.path.startswith(user.region.path, autoescape=True),
@@ -90,7 +90,7 @@ def countersign_grading(ic: InspectionChecklist, comment: str, confirmed: bool, 
     facility = ic.inspection.facility
     if user is None or user.role != Role.REVIEWER or not user.region.contains(facility.region):
         raise ServiceError("只有机构所在区域的民政审核人员可以审核评定结果")
-    if ic.checklist_code != GRADING_CODE or ic.status != ChecklistStatus.SUBMITTED:
+    if ic.checklist_code != GRADING_CHECKLIST or ic.status != ChecklistStatus.SUBMITTED:
         raise ServiceError("只能审核已提交的等级评定结果")
     if ic.reviewed_at is not None:
         raise ServiceError("该评定结果已审核")
