@@ -115,8 +115,9 @@ def token_required(*roles: Role) -> Callable[..., Any]:
 
 
 def _commit_token_use() -> None:
-    """Write the token's last use in a transaction of its own, so that the request's work starts afresh (on SQLite
-    a write that waited behind another request's commit is refused, and the work's retries could not repeat it)."""
+    """Write the token's last use in a transaction of its own, before the request's work. Bookkeeping must not fail
+    the request: a GET reads SQLite in a deferred transaction, where a write after another request's commit is
+    refused, and the work's retries (run_in_transaction) would roll the use back with it."""
     try:
         db.session.commit()
     except OperationalError:  # the database is busy: bookkeeping only, the next request records the use
