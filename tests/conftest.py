@@ -4,8 +4,11 @@ The suite runs on SQLite by default and on PostgreSQL when TEST_DATABASE_URL is 
 """
 
 import os
+import threading
+import traceback
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
+from typing import TypeVar
 
 import pytest
 import sqlalchemy as sa
@@ -27,6 +30,8 @@ from inspection.services.regions import create_department, create_region
 from inspection.services.users import create_user
 
 use_fast_hashing()
+
+T = TypeVar("T")
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL") or "sqlite://"
 SETUP_ACTOR = Actor(None, "test-setup")
@@ -99,6 +104,30 @@ def app() -> Iterator[Flask]:
     yield app
     with app.app_context():
         db.engine.dispose()
+
+
+def run_together(tasks: Sequence[Callable[[Callable[[], object]], T]]) -> list[T]:
+    """Run each task in a thread of its own and return their results in order. A task calls the `go` it is given
+    once it is ready; all then continue at the same moment. An exception in any thread (in a request: a 500) fails
+    the caller with that thread's traceback."""
+    start = threading.Barrier(len(tasks), timeout=60)
+    results: list = [None] * len(tasks)
+    errors: list[BaseException] = []
+
+    def run(n: int) -> None:
+        try:
+            results[n] = tasks[n](start.wait)
+        except BaseException as error:  # reported below
+            errors.append(error)
+            start.abort()  # the others must not wait for this one
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(len(tasks))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors, "".join(traceback.format_exception(errors[0])) if errors else ""
+    return results
 
 
 #: Databases for tests with real commits from several threads: SQLite always, PostgreSQL on its pass.

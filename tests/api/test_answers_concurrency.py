@@ -2,8 +2,6 @@
 while the first send is still in flight stores it once, and two inspectors answering one item both count or
 one is told of the other's value; nothing is lost, nothing is stored twice, no request fails."""
 
-import threading
-import traceback
 from datetime import date
 
 import pytest
@@ -16,7 +14,7 @@ from inspection.models import Answer, AnswerChange, Department, Facility, Inspec
 from inspection.services.checklists import import_shipped_checklists
 from inspection.services.inspections import start_inspection
 from tests.api.conftest import FIRE, OWN_FACILITY, answer, token_for
-from tests.conftest import SETUP_ACTOR
+from tests.conftest import SETUP_ACTOR, run_together
 
 SENDERS = 4
 
@@ -51,32 +49,18 @@ def joint_inspection(demo_county: Flask) -> int:
 
 def at_once(app: Flask, sends: list[tuple[str, list[dict]]], inspection_id: int) -> list:
     """PUT each (username, answers) batch from its own thread, all released together; return the responses."""
-    clients = [(app.test_client(), username, batch) for username, batch in sends]
-    tokens = [token_for(client, username) for client, username, _ in clients]
-    start = threading.Barrier(len(clients))
-    responses: list = [None] * len(clients)
 
-    errors: list[BaseException] = []
+    def sender(username: str, batch: list[dict]):
+        client = app.test_client()
+        headers = {"Authorization": f"Bearer {token_for(client, username)}"}
 
-    def send(n: int) -> None:
-        client, _, batch = clients[n]
-        start.wait()
-        try:
-            responses[n] = client.put(
-                f"/api/v1/inspections/{inspection_id}/answers",
-                json={"answers": batch},
-                headers={"Authorization": f"Bearer {tokens[n]}"},
-            )
-        except BaseException as error:  # an unhandled error in the app (a 500): reported below
-            errors.append(error)
+        def send(go):
+            go()
+            return client.put(f"/api/v1/inspections/{inspection_id}/answers", json={"answers": batch}, headers=headers)
 
-    threads = [threading.Thread(target=send, args=(n,)) for n in range(len(clients))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert not errors, "".join(traceback.format_exception(errors[0])) if errors else ""
-    return responses
+        return send
+
+    return run_together([sender(username, batch) for username, batch in sends])
 
 
 def stored(app: Flask, inspection_id: int) -> dict[str, tuple[str, int, int]]:
