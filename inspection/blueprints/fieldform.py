@@ -79,7 +79,7 @@ def _form_context(inspection: Inspection) -> dict[str, Any]:
             for parts in departments.values()
             for p in parts
             for item in p["section"].items
-            if facts & set(item.na_when)
+            if not item.applies_to(facts)
         },
         "answers": answers,
         "photo_counts": photo_counts,

@@ -88,6 +88,10 @@ class Item:
     verified: bool = True
     source_note: str = ""
 
+    def applies_to(self, true_facts: frozenset[str]) -> bool:
+        """Whether the item applies to a facility of these facts (else it is N/A whatever was answered)."""
+        return true_facts.isdisjoint(self.na_when)
+
 
 @dataclass(frozen=True, slots=True)
 class Section:
@@ -122,6 +126,10 @@ class VerdictSpec:
     params: Hashable
     verified: bool = True
     source_note: str = ""
+
+    def applies_to(self, true_facts: frozenset[str]) -> bool:
+        """Whether the item applies to a facility of these facts (else it is N/A whatever was answered)."""
+        return true_facts.isdisjoint(self.na_when)
 
 
 @dataclass(frozen=True, slots=True)

@@ -279,7 +279,7 @@ def _flatten(
     items: list[_Item] = []
     sections, auto_na_codes = [], set()
     for index, section in enumerate(checklist.sections):
-        kept = [item for item in section.items if not true_facts.intersection(item.na_when)]
+        kept = [item for item in section.items if item.applies_to(true_facts)]
         auto_na_codes.update(item.code for item in section.items if item not in kept)
         for item in kept:
             class_index = _CLASS_INDEX[item.item_class]

@@ -543,7 +543,7 @@ def _check_complete(inspection: Inspection, department_code: str) -> None:
     refs = [r for r in item_index(inspection).values() if r.department_code == department_code]
     facts = facility_facts(inspection.facility).true_facts()
     answers = {a.item_code: a for ic in inspection.checklists for a in ic.answers}
-    unanswered = [r.item.code for r in refs if r.item.code not in answers and not (set(r.item.na_when) & facts)]
+    unanswered = [r.item.code for r in refs if r.item.code not in answers and r.item.applies_to(facts)]
     if unanswered:
         raise RuleViolation(f"还有 {len(unanswered)} 项未检查：{'、'.join(unanswered[:10])}")
     photographed = set(
