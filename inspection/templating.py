@@ -7,6 +7,7 @@ from flask_babel import format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 
 from inspection.models import FacilityStatus, FacilityType, FireAcceptance, Ownership, RegionLevel, Role
+from inspection.scoring.rankings import group_key
 from inspection.security import may_see_rankings
 
 LABELS = {
@@ -57,3 +58,4 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.globals["Role"] = Role
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.globals["may_see_rankings"] = may_see_rankings
+    app.jinja_env.globals["group_key"] = group_key

@@ -45,7 +45,7 @@ from inspection.models import (
     RegionLevel,
     Role,
 )
-from inspection.scoring.rankings import GRADE_LABELS, GROUP_LABELS, RankGroup
+from inspection.scoring.rankings import GRADE_LABELS, GROUP_LABELS, RankGroup, group_key
 from inspection.security import (
     can_view_facility,
     can_view_inspection,
@@ -143,13 +143,6 @@ CATEGORIES = [(f"g{level}", GRADE_LABELS[level]) for level in range(5, 0, -1)] +
     ("blacklisted", "失信名单"),
     ("unrated", GROUP_LABELS[RankGroup.UNRATED]),
 ]
-GROUP_KEYS = {
-    RankGroup.BELOW_GRADE: "below",
-    RankGroup.PENDING: "pending",
-    RankGroup.WITHHELD: "withheld",
-    RankGroup.BLACKLISTED: "blacklisted",
-    RankGroup.UNRATED: "unrated",
-}
 
 
 def _distribution(counts) -> dict:
@@ -158,7 +151,7 @@ def _distribution(counts) -> dict:
     total = dict.fromkeys(keys, 0)
     towns: dict[str, dict[str, int]] = {}
     for c in counts:
-        key = f"g{c.grade}" if c.group == RankGroup.GRADED else GROUP_KEYS[c.group]
+        key = group_key(c.group, c.grade)
         total[key] += c.count
         towns.setdefault(c.township, dict.fromkeys(keys, 0))[key] += c.count
     names = [name for _, name in CATEGORIES]

@@ -48,6 +48,22 @@ GROUP_LABELS = {
 }
 
 
+#: The key of each group besides the graded one: the value of the grade filter, and the colour of the charts,
+#: the badges and the export (a graded row's key is "g1" … "g5").
+GROUP_KEYS = {
+    RankGroup.BELOW_GRADE: "below",
+    RankGroup.PENDING: "pending",
+    RankGroup.UNRATED: "unrated",
+    RankGroup.WITHHELD: "withheld",
+    RankGroup.BLACKLISTED: "blacklisted",
+}
+
+
+def group_key(group: int, grade: int | None) -> str:
+    """Return the colour key of a row of this group and grade."""
+    return f"g{grade}" if group == RankGroup.GRADED else GROUP_KEYS[RankGroup(group)]
+
+
 @dataclass(frozen=True, slots=True)
 class RankInput:
     """What the rule needs to know about one facility.

@@ -18,7 +18,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from inspection.charts import PALETTE
-from inspection.scoring.rankings import GROUP_LABELS, RankGroup
+from inspection.scoring.rankings import GROUP_LABELS, RankGroup, group_key
 from inspection.services.rankings import RankingRow, Verdict
 
 #: Header, width (characters) and value of every exported column, in order.
@@ -63,15 +63,7 @@ def grade_text(row: RankingRow) -> str:
 
 def grade_colour(row: RankingRow) -> str:
     """Return the PALETTE key of the row's grade (as in the charts and the page)."""
-    if row.group == RankGroup.GRADED:
-        return f"g{row.grade}"
-    return {
-        RankGroup.BELOW_GRADE: "below",
-        RankGroup.PENDING: "pending",
-        RankGroup.UNRATED: "unrated",
-        RankGroup.WITHHELD: "withheld",
-        RankGroup.BLACKLISTED: "blacklisted",
-    }[row.group]
+    return group_key(row.group, row.grade)
 
 
 def row_values(row: RankingRow, labels: dict[str, str]) -> list[Any]:

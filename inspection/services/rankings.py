@@ -56,6 +56,7 @@ from inspection.models import (
 from inspection.scoring.rankings import (
     GRADE_CODE,
     GROUND_LABELS,
+    GROUP_KEYS,
     WITHHELD_CODE,
     GradingPoint,
     RankGroup,
@@ -66,13 +67,7 @@ from inspection.scoring.rankings import (
 
 OPEN_HAZARD = (HazardStatus.OPEN, HazardStatus.EVIDENCE_SUBMITTED)
 #: Values of the grade filter besides "1" … "5".
-GROUP_FILTERS = {
-    "below": RankGroup.BELOW_GRADE,
-    "pending": RankGroup.PENDING,
-    "unrated": RankGroup.UNRATED,
-    "withheld": RankGroup.WITHHELD,
-    "blacklisted": RankGroup.BLACKLISTED,
-}
+GROUP_FILTERS = {key: group for group, key in GROUP_KEYS.items()}
 SORTS = (
     "rank", "name", "township", "type", "ownership", "grade", "score", "fire", "food", "service",
     "open", "major", "overdue", "blacklisted", "last", "trend",
