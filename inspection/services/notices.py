@@ -15,6 +15,7 @@ from inspection.checklists import ItemClass
 from inspection.extensions import db
 from inspection.models import (
     Department,
+    Facility,
     Hazard,
     HazardUpdate,
     HazardUpdateKind,
@@ -77,11 +78,11 @@ def issue_notices(
     lead = inspection.lead_department
     if mode == NoticeMode.JOINT:
         codes = list(dict.fromkeys([lead.code, *(h.department_code for h in pending)]))
-        groups = [(lead, [_department(inspection, c) for c in codes], pending)]
+        groups = [(lead, [_department(inspection.facility, c) for c in codes], pending)]
     else:
         groups = []
         for code in dict.fromkeys(h.department_code for h in pending):
-            department = _department(inspection, code)
+            department = _department(inspection.facility, code)
             groups.append((department, [department], [h for h in pending if h.department_code == code]))
     return [
         _issue(inspection, mode, issuer, authorities, hazards, actor, issued_on, verify_url)
@@ -100,7 +101,7 @@ def supersede_notice(notice: Notice, reason: str, actor: Actor, issued_on: date,
         raise ServiceError("只能更正现行有效的整改通知书")
     inspection = notice.inspection
     _require_issuer(inspection, actor)
-    authorities = [_department(inspection, code) for code in notice.context["department_codes"]]
+    authorities = [_department(inspection.facility, code) for code in notice.context["department_codes"]]
     notice.status = NoticeStatus.SUPERSEDED
     db.session.flush()
     replacement = _issue(
@@ -133,13 +134,7 @@ def issue_reinspection_notice(visit: Reinspection, actor: Actor, issued_on: date
     ).all()
     if not decisions:
         raise ServiceError("本次复查没有结论")
-    department = db.session.scalar(
-        select(Department).where(
-            Department.code == visit.department_code, Department.region_id == _county(visit.facility).id
-        )
-    )
-    if department is None:
-        raise ServiceError("找不到复查部门")
+    department = _department(visit.facility, visit.department_code)
     hazards = [d.hazard for d in decisions]
     outcomes = {d.hazard_id: d for d in decisions}
     number, issuer, year, seq = _number(visit.facility, department, "复", issued_on)
@@ -339,8 +334,9 @@ def _county(facility) -> Region:
     return region
 
 
-def _department(inspection: Inspection, code: str) -> Department:
-    county = _county(inspection.facility)
+def _department(facility: Facility, code: str) -> Department:
+    """Return the department with this code in the facility's county (the one that signs its notices)."""
+    county = _county(facility)
     department = db.session.scalar(select(Department).where(Department.code == code, Department.region_id == county.id))
     if department is None:
         raise ServiceError(f"{county.name}没有代码为 {code} 的部门")
