@@ -30,7 +30,7 @@ from inspection.orm import utcnow
 from inspection.passwords import use_fast_hashing
 from inspection.services import Actor
 from inspection.services.checklists import import_checklist, import_shipped_checklists
-from inspection.services.inspections import start_inspection
+from inspection.services.planning import start_inspection
 
 ITEMS = 300
 

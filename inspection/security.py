@@ -15,7 +15,7 @@ from inspection.models import Facility, Inspection, InspectionStatus, Region, Ro
 from inspection.orm import utcnow
 from inspection.services import Actor
 from inspection.services.audit import record_event
-from inspection.services.inspections import is_assigned
+from inspection.services.planning import is_assigned
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "

@@ -17,12 +17,8 @@ from inspection.extensions import db
 from inspection.models import Inspection, Photo, Signature
 from inspection.security import get_inspection_or_404
 from inspection.services.checklists import checklist_of
-from inspection.services.inspections import (
-    departments_of,
-    facility_facts,
-    is_assigned,
-    submitted_departments,
-)
+from inspection.services.planning import departments_of, is_assigned, submitted_departments
+from inspection.services.submission import facility_facts
 
 bp = Blueprint("fieldform", __name__)
 

@@ -40,7 +40,8 @@ from inspection.security import (
 )
 from inspection.services import ServiceError
 from inspection.services.checklists import checklist_of, latest_versions
-from inspection.services.inspections import (
+from inspection.services.notices import hazards_awaiting_notice, may_issue
+from inspection.services.planning import (
     departments_of,
     is_assigned,
     plan_campaign,
@@ -48,7 +49,6 @@ from inspection.services.inspections import (
     submitted_departments,
     teams_by_department,
 )
-from inspection.services.notices import hazards_awaiting_notice, may_issue
 
 bp = Blueprint("inspections", __name__)
 

@@ -36,9 +36,9 @@ from inspection.models import (
 )
 from inspection.services import Actor
 from inspection.services.checklists import latest_version
-from inspection.services.inspections import facility_facts
 from inspection.services.notices import issue_notices, verification_url
 from inspection.services.regions import create_department, create_region
+from inspection.services.submission import facility_facts
 from inspection.services.users import create_user
 
 GENERATOR = Actor(None, "demo-generate")

@@ -44,7 +44,7 @@ from inspection.models import (
 from inspection.scoring import Answer as EngineAnswer
 from inspection.scoring import AnswerResult, FacilityFacts, ScoreResult, score
 from inspection.services.checklists import checklist_of, latest_version
-from inspection.services.inspections import STANDING_OF_CHECKLIST
+from inspection.services.submission import STANDING_OF_CHECKLIST
 
 GRADING = GRADING_CHECKLIST
 ROUTINE = ("fire_safety", "service_safety", "food_safety")

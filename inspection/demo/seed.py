@@ -21,7 +21,7 @@ from inspection.models import (
 from inspection.services import Actor
 from inspection.services.checklists import latest_version
 from inspection.services.facilities import create_facility
-from inspection.services.inspections import start_inspection
+from inspection.services.planning import start_inspection
 from inspection.services.regions import create_department, create_region
 from inspection.services.users import create_user
 

@@ -1,5 +1,6 @@
 """Services: the only code that changes state. They flush and never commit; the caller commits once."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from inspection.models import User
@@ -29,4 +30,38 @@ class Actor:
 
 
 class ServiceError(Exception):
-    """A business rule refused the action; the message is shown to the user."""
+    """A business rule refused the action; the message is shown to the user.
+
+    Each subclass names the HTTP status and API error code it is answered with, so that one handler
+    (blueprints/api/errors.py) and one web helper (blueprints/__init__.py `unit_of_work`) turn any of them
+    into a response.
+    """
+
+    status = 422
+    code = "rule_violation"
+
+
+class RuleViolation(ServiceError):
+    """The request is well-formed but breaks a rule (e.g. a required photo is missing)."""
+
+
+class Conflict(ServiceError):
+    """The change clashes with what the server holds (stale revision, reused UUID)."""
+
+    status = 409
+    code = "conflict"
+
+    def __init__(self, message: str, conflicts: list[dict[str, object]]) -> None:
+        super().__init__(message)
+        self.conflicts = conflicts
+
+
+class OtherDepartment(ServiceError):
+    """Items of sections another department owns: the caller may only read them."""
+
+    status = 403
+    code = "forbidden"
+
+    def __init__(self, item_codes: Iterable[str]) -> None:
+        self.item_codes = list(dict.fromkeys(item_codes))
+        super().__init__(f"{'、'.join(self.item_codes)} 属于其他部门的检查部分，您只能查看")

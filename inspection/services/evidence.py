@@ -8,10 +8,10 @@ from sqlalchemy import select
 from inspection.extensions import db
 from inspection.media import process_photo, process_signature
 from inspection.models import Inspection, Photo, Signature, SignerRole
-from inspection.services import Actor, ServiceError
+from inspection.services import Actor, Conflict, OtherDepartment, ServiceError
 from inspection.services.audit import record_event
 from inspection.services.files import store_file
-from inspection.services.inspections import Conflict, OtherDepartment, item_index, submitted_departments
+from inspection.services.planning import item_index, submitted_departments
 
 
 def add_photo(inspection: Inspection, item_code: str, client_id: str, data: bytes, actor: Actor) -> tuple[Photo, bool]:

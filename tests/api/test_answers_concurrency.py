@@ -12,7 +12,7 @@ from inspection.demo.seed import seed_demo_county
 from inspection.extensions import db
 from inspection.models import Answer, AnswerChange, Department, Facility, Inspection, InspectionPurpose, User
 from inspection.services.checklists import import_shipped_checklists
-from inspection.services.inspections import start_inspection
+from inspection.services.planning import start_inspection
 from tests.api.conftest import FIRE, OWN_FACILITY, answer, token_for
 from tests.conftest import SETUP_ACTOR, run_together
 

@@ -26,7 +26,7 @@ from inspection.models import (
 )
 from inspection.orm import utcnow
 from inspection.services import Actor
-from inspection.services.inspections import start_inspection
+from inspection.services.planning import start_inspection
 from tests.browser.conftest import ARTIFACTS, PHONE, log_in
 
 #: mz1 answers these online before the network goes; F10 is changed offline from its synced pass to a fail.

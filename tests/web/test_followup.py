@@ -22,13 +22,14 @@ from inspection.models import (
 )
 from inspection.scoring import AnswerResult
 from inspection.services import Actor, ServiceError
+from inspection.services.answers import AnswerInput, save_answers
 from inspection.services.checklists import checklist_of
 from inspection.services.credit import decide_removal, list_party, propose_listings, request_removal
 from inspection.services.evidence import add_photo
 from inspection.services.hazards import Decision, change_deadline, reinspect, submit_evidence
-from inspection.services.inspections import AnswerInput, save_answers, submit_department
 from inspection.services.notices import issue_notices, issue_reinspection_notice, supersede_notice
 from inspection.services.numbering import last_sequence
+from inspection.services.submission import submit_department
 from tests.conftest import facility, user
 from tests.web.test_inspection_results import TEAMS, _inspect
 
@@ -247,7 +248,7 @@ def test_removal_can_be_applied_for_only_after_two_full_years():
 
 
 def test_a_blacklisted_facility_is_not_graded():
-    from inspection.services.inspections import facility_facts
+    from inspection.services.submission import facility_facts
 
     target = facility("颐和养老院")
     list_party(target, CreditGround.FRAUD, date(2026, 11, 1), "五民信〔2026〕2号", [], _actor("reviewer"))

@@ -11,19 +11,12 @@ from sqlalchemy import insert, select
 
 from inspection.extensions import db
 from inspection.models import Answer, AnswerResult, FacilityStanding, InspectionPurpose, InspectionStatus, StandingKind
-from inspection.services import Actor, ServiceError
+from inspection.services import Actor, RuleViolation, ServiceError
+from inspection.services.answers import AnswerInput, correct_answer, save_answers
 from inspection.services.checklists import checklist_of, import_checklist
 from inspection.services.evidence import add_photo
-from inspection.services.inspections import (
-    AnswerInput,
-    RuleViolation,
-    correct_answer,
-    departments_of,
-    save_answers,
-    score_checklist,
-    start_inspection,
-    submit_department,
-)
+from inspection.services.planning import departments_of, start_inspection
+from inspection.services.submission import score_checklist, submit_department
 from tests.conftest import department, facility, user
 from tests.web.test_checklist_admin import FIRE_CHANGED
 

@@ -43,22 +43,12 @@ from inspection.models import (
 from inspection.orm import utcnow
 from inspection.scoring import AnswerResult
 from inspection.security import can_view_facility, can_view_inspection, visible_facilities
-from inspection.services import ServiceError
+from inspection.services import Conflict, OtherDepartment, RuleViolation, ServiceError
+from inspection.services.answers import AnswerInput, SavedAnswer, correct_answer, save_answers
 from inspection.services.checklists import checklist_of, latest_version
 from inspection.services.evidence import add_photo, add_signature
-from inspection.services.inspections import (
-    AnswerInput,
-    Conflict,
-    OtherDepartment,
-    RuleViolation,
-    SavedAnswer,
-    correct_answer,
-    is_assigned,
-    save_answers,
-    start_inspection,
-    submit_department,
-    teams_by_department,
-)
+from inspection.services.planning import is_assigned, start_inspection, teams_by_department
+from inspection.services.submission import submit_department
 from inspection.transactions import run_in_transaction
 
 MAX_ANSWERS_PER_REQUEST = 1000

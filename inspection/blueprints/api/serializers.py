@@ -9,7 +9,8 @@ from inspection.checklists import Checklist
 from inspection.extensions import db
 from inspection.models import Facility, FacilityStanding, Inspection, Photo, Signature
 from inspection.services.checklists import checklist_of
-from inspection.services.inspections import departments_of, score_checklist, submitted_departments
+from inspection.services.planning import departments_of, submitted_departments
+from inspection.services.submission import score_checklist
 
 
 def checklist_json(checklist: Checklist) -> dict[str, Any]:

@@ -1,0 +1,349 @@
+"""Answers: batches saved idempotently with stale-write checks, and corrections of submitted sections."""
+
+from collections.abc import Iterable
+from datetime import datetime
+from decimal import Decimal
+from typing import NamedTuple
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
+
+from inspection.checklists import Item
+from inspection.extensions import db
+from inspection.models import (
+    Answer,
+    AnswerChange,
+    AnswerResult,
+    ChecklistStatus,
+    Inspection,
+    InspectionChecklist,
+)
+from inspection.orm import utcnow
+from inspection.scoring import Answer as EngineAnswer
+from inspection.scoring import ScoringError
+from inspection.services import Actor, Conflict, OtherDepartment, ServiceError
+from inspection.services.audit import record_event
+from inspection.services.planning import ItemRef, department_name, is_assigned, item_index, submitted_departments
+from inspection.services.submission import score_checklist, store_result
+
+
+class AnswerInput(NamedTuple):
+    """One answer change sent by a client; `base_revision` is the revision the client last saw (0 = new).
+
+    A named tuple rather than a frozen dataclass: a phone's sync creates hundreds at once, and a tuple is built
+    several times faster.
+    """
+
+    item_code: str
+    result: AnswerResult
+    client_id: str
+    deduction: Decimal | None = None
+    note: str = ""
+    base_revision: int | None = None
+
+
+class SavedAnswer(NamedTuple):
+    """An answer as a batch left it (a named tuple, like `AnswerInput`: one per answer of a batch)."""
+
+    item_code: str
+    revision: int
+
+
+def save_answers(inspection: Inspection, inputs: Iterable[AnswerInput], actor: Actor) -> list[SavedAnswer]:
+    """Apply a batch of answer changes all together, or none of them.
+
+    A change whose UUID was already applied with the same content is skipped (idempotent sync). Most batches
+    carry only new changes, so their UUIDs are not looked up first: the batch is written in a savepoint, and
+    when a UUID turns out to be taken (the unique index refuses it) or a change looks stale, the batch is
+    redone knowing which changes the server already holds.
+
+    :raises Conflict: a UUID reused with other content, or a stale `base_revision`; nothing is stored.
+    :raises OtherDepartment: items of another department's sections; nothing is stored.
+    :raises ServiceError: unknown item, a section already submitted, or a bad answer.
+    """
+    inputs = list(inputs)
+    try:
+        with db.session.begin_nested():
+            return _save(inspection, inputs, actor, applied=None)
+    except (IntegrityError, _MaybeResent):
+        for ic in inspection.checklists:
+            db.session.expire(ic, ["answers"])  # another request may have answered meanwhile
+    return _save(inspection, inputs, actor, applied=_applied_changes([i.client_id for i in inputs]))
+
+
+class _MaybeResent(Exception):
+    """A change looked stale, but it may be one the server already holds: look the batch's UUIDs up."""
+
+
+def _save(
+    inspection: Inspection, inputs: list[AnswerInput], actor: Actor, applied: dict[str, AnswerChange] | None
+) -> list[SavedAnswer]:
+    """Check and write a batch; `applied` holds the changes of the batch's UUIDs the server has, None if unknown."""
+    index = item_index(inspection)
+    department = actor.department_code
+    locked = submitted_departments(inspection)
+    others = [c.item_code for c in inputs if c.item_code in index and index[c.item_code].department_code != department]
+    if others:
+        raise OtherDepartment(others)
+    answers = {a.item_code: a for ic in inspection.checklists for a in ic.answers}
+    conflicts: list[dict[str, object]] = []
+    pending: list[tuple[AnswerInput, ItemRef]] = []
+    for change in inputs:
+        ref = index.get(change.item_code)
+        if ref is None:
+            raise ServiceError(f"检查中没有条目 {change.item_code}")
+        if ref.department_code in locked:
+            raise ServiceError(f"{department_name(ref.department_code)}的检查部分已提交，不能再修改")
+        _validate(change, ref.item)
+        previous = applied.get(change.client_id) if applied else None
+        if previous is not None:
+            if _same(previous, change, inspection):
+                continue
+            conflicts.append(
+                {"item_code": change.item_code, "client_id": change.client_id, "reason": "client_id_reused"}
+            )
+            continue
+        current = answers.get(change.item_code)
+        current_revision = current.revision if current else 0
+        if change.base_revision is not None and change.base_revision != current_revision:
+            conflicts.append(_stale(change, current))
+            continue
+        pending.append((change, ref))
+    if conflicts:
+        if applied is None:
+            raise _MaybeResent
+        raise Conflict("有条目已被他人修改或重复提交了不同内容，未保存任何修改", conflicts)
+    saved = _write(inspection, pending, answers, actor)
+    if saved:
+        _next_revision(inspection)
+        for ic in inspection.checklists:
+            db.session.expire(ic, ["answers"])  # written in bulk below the ORM: reload on next use
+    return saved
+
+
+def _next_revision(inspection: Inspection) -> None:
+    """Count the inspection's revision up in the database, so that concurrent saves never lose an increment."""
+    bump = (
+        update(Inspection)
+        .where(Inspection.id == inspection.id)
+        .values(revision=Inspection.revision + 1)
+        .returning(Inspection.revision)
+        .execution_options(synchronize_session=False)
+    )
+    set_committed_value(inspection, "revision", db.session.scalar(bump))
+
+
+def _write(
+    inspection: Inspection, pending: list[tuple[AnswerInput, ItemRef]], answers: dict[str, Answer], actor: Actor
+) -> list[SavedAnswer]:
+    """Insert new answers and update existing ones in a few bulk statements, with one change row per change.
+
+    A phone syncing a morning's work sends hundreds of answers at once; per-object ORM flushes made that
+    request many times slower than the inserts themselves (benchmarks/bench_answers.py). Several changes of
+    one item in a batch apply in order: the answer ends with the last, each change gets its own revision.
+    """
+    user_id, now = actor.user_id, utcnow()
+    checklist_ids = [ic.id for ic in inspection.checklists]
+    by_item: dict[str, list[AnswerInput]] = {}
+    checklist_of_item: dict[str, int] = {}
+    for change, ref in pending:
+        by_item.setdefault(change.item_code, []).append(change)
+        checklist_of_item[change.item_code] = checklist_ids[ref.position]
+    base = {code: answers[code].revision if code in answers else 0 for code in by_item}
+    ids = {code: answers[code].id for code in by_item if code in answers}
+    new = [code for code in by_item if code not in answers]
+    if new:
+        rows = [
+            _answer_row(
+                by_item[code][-1],
+                base[code] + len(by_item[code]),
+                user_id,
+                now,
+                inspection_checklist_id=checklist_of_item[code],
+                item_code=code,
+            )
+            for code in new
+        ]
+        # One executemany, then one SELECT for the new ids: RETURNING in parameter order makes SQLite send a
+        # statement per row.
+        db.session.execute(insert(Answer), rows)
+        new_ids = select(Answer.item_code, Answer.id).where(
+            Answer.inspection_checklist_id.in_({checklist_of_item[code] for code in new})
+        )  # all of the checklists' answers: cheaper than naming hundreds of item codes, and item codes are unique
+        ids.update({code: answer_id for code, answer_id in db.session.execute(new_ids) if code not in ids})
+    existing = [code for code in by_item if code in answers]
+    if existing:
+        rows = [
+            _answer_row(by_item[code][-1], base[code] + len(by_item[code]), user_id, now, id=ids[code])
+            for code in existing
+        ]
+        db.session.execute(update(Answer), rows)
+        for code in existing:
+            db.session.expire(answers[code])
+    changes = [
+        _change_row(change, base[code] + n, user_id, now, ids[code])
+        for code, item_changes in by_item.items()
+        for n, change in enumerate(item_changes, start=1)
+    ]
+    if changes:
+        db.session.execute(insert(AnswerChange), changes)
+    return [SavedAnswer(code, base[code] + len(changes)) for code, changes in by_item.items()]
+
+
+def _answer_row(change: AnswerInput, revision: int, user_id: int | None, now: datetime, **keys: object) -> dict:
+    return {
+        "result": change.result.value,
+        "deduction": change.deduction,
+        "note": change.note,
+        "revision": revision,
+        "answered_by_id": user_id,
+        "updated_at": now,
+        **keys,
+    }
+
+
+def _change_row(change: AnswerInput, revision: int, user_id: int | None, now: datetime, answer_id: int) -> dict:
+    return {
+        "client_id": change.client_id,
+        "answer_id": answer_id,
+        "result": change.result.value,
+        "deduction": change.deduction,
+        "note": change.note,
+        "revision": revision,
+        "reason": "",
+        "user_id": user_id,
+        "created_at": now,
+    }
+
+
+def _applied_changes(client_ids: list[str]) -> dict[str, AnswerChange]:
+    if not client_ids:
+        return {}
+    rows = db.session.scalars(select(AnswerChange).where(AnswerChange.client_id.in_(client_ids)))
+    return {row.client_id: row for row in rows}
+
+
+def _same(previous: AnswerChange, change: AnswerInput, inspection: Inspection) -> bool:
+    """Whether `previous` is `change` sent again: same inspection, item and content."""
+    return (
+        previous.answer.inspection_checklist.inspection_id == inspection.id
+        and previous.answer.item_code == change.item_code
+        and previous.result == change.result
+        and _decimal(previous.deduction) == _decimal(change.deduction)
+        and previous.note == change.note
+    )
+
+
+def _decimal(value: Decimal | int | None) -> Decimal | None:
+    return None if value is None else Decimal(value).normalize()
+
+
+def _stale(change: AnswerInput, current: Answer | None) -> dict[str, object]:
+    theirs = None
+    if current is not None:
+        theirs = {
+            "result": current.result,
+            "deduction": None if current.deduction is None else str(current.deduction),
+            "note": current.note,
+            "revision": current.revision,
+        }
+    return {"item_code": change.item_code, "client_id": change.client_id, "reason": "stale_revision", "server": theirs}
+
+
+def _validate(change: AnswerInput, item: Item) -> None:
+    if change.deduction is not None or not isinstance(change.result, AnswerResult):
+        try:  # the engine's own checks; a plain pass/fail/na without deduction has nothing more to check
+            EngineAnswer(AnswerResult(change.result), change.deduction, change.note)
+        except (ScoringError, ValueError) as error:
+            raise ServiceError(f"{item.code}: {error}") from None
+    if change.result == AnswerResult.NA and not item.na_allowed:
+        raise ServiceError(f"{item.code} 不允许作为合理缺项")
+    if change.deduction is not None and change.deduction > item.points:
+        raise ServiceError(f"{item.code} 的扣分不能超过 {item.points} 分")
+    if len(change.note) > 2000:
+        raise ServiceError(f"{item.code} 的问题描述过长（上限 2000 字）")
+
+
+def _apply(
+    change: AnswerInput, ic: InspectionChecklist, answers: dict[str, Answer], actor: Actor, reason: str = ""
+) -> Answer:
+    answer = answers.get(change.item_code)
+    if answer is None:
+        answer = Answer(inspection_checklist=ic, item_code=change.item_code, revision=0, note="")
+        db.session.add(answer)
+        answers[change.item_code] = answer
+    answer.result, answer.deduction, answer.note = AnswerResult(change.result), change.deduction, change.note
+    answer.answered_by_id = actor.user_id
+    answer.revision += 1
+    answer.changes.append(
+        AnswerChange(
+            client_id=change.client_id,
+            revision=answer.revision,
+            result=answer.result,
+            deduction=answer.deduction,
+            note=answer.note,
+            reason=reason,
+            user_id=answer.answered_by_id,
+        )
+    )
+    return answer
+
+
+def correct_answer(inspection: Inspection, change: AnswerInput, reason: str, actor: Actor) -> Answer:
+    """Change an answer of a submitted section: only the lead department, with a reason; re-scores and records
+    before and after.
+
+    :raises Conflict: the change's UUID was already used for other content.
+    :raises ServiceError: no reason, not the lead department, or the section is not submitted yet.
+    """
+    if not reason.strip():
+        raise ServiceError("更正须填写理由")
+    user = actor.user
+    if user is None or user.department_id != inspection.lead_department_id or not is_assigned(user, inspection):
+        raise ServiceError("只有牵头部门的检查员可以更正已提交的结果")
+    ref = item_index(inspection).get(change.item_code)
+    if ref is None:
+        raise ServiceError(f"检查中没有条目 {change.item_code}")
+    if ref.department_code not in submitted_departments(inspection):
+        raise ServiceError("该部分尚未提交，请直接修改")
+    _validate(change, ref.item)
+    previous = _applied_changes([change.client_id]).get(change.client_id)
+    if previous is not None:  # a retried correction: the same content is a no-op, other content a conflict
+        if _same(previous, change, inspection):
+            return previous.answer
+        raise Conflict("该 client_id 已用于另一项修改", [{"item_code": change.item_code, "reason": "client_id_reused"}])
+    ic = ref.inspection_checklist(inspection)
+    answers = {a.item_code: a for a in ic.answers}
+    old = answers.get(change.item_code)
+    before = (
+        {"result": AnswerResult(old.result).value, "deduction": str(old.deduction), "note": old.note} if old else None
+    )
+    answer = _apply(change, ic, answers, actor, reason=reason.strip())
+    if ic.status == ChecklistStatus.SUBMITTED:
+        store_result(ic, score_checklist(ic), actor)
+    db.session.flush()
+    record_event(
+        actor,
+        "inspection.correct",
+        object_type="inspection",
+        object_id=inspection.id,
+        region_path=inspection.facility.region.path,
+        before=before,
+        after={
+            "item_code": change.item_code,
+            "result": answer.result.value,
+            "deduction": str(answer.deduction),
+            "note": answer.note,
+        },
+        detail=reason.strip(),
+    )
+    return answer
+
+
+def answered_count(inspection: Inspection) -> int:
+    """Return how many answers the inspection holds."""
+    ids = [ic.id for ic in inspection.checklists]
+    return (
+        db.session.scalar(select(func.count()).select_from(Answer).where(Answer.inspection_checklist_id.in_(ids))) or 0
+    )

@@ -1,0 +1,207 @@
+"""Planning inspections (one facility, or a township's campaign) and what every later step asks of an
+inspection's structure: its items by code, the departments owning its sections, who is assigned."""
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
+from types import MappingProxyType
+from typing import NamedTuple
+
+from sqlalchemy import select
+
+from inspection.checklists import DEPARTMENT_NAMES, Checklist, Item
+from inspection.extensions import db
+from inspection.models import (
+    Department,
+    Facility,
+    Inspection,
+    InspectionAssignment,
+    InspectionChecklist,
+    InspectionPurpose,
+    Role,
+    User,
+)
+from inspection.services import Actor, Conflict, ServiceError
+from inspection.services.audit import record_event
+from inspection.services.checklists import checklist_of, latest_version
+
+#: Inspectors per department (the food rules require at least two, 令第49号 第23条).
+MIN_INSPECTORS_PER_DEPARTMENT = 2
+
+
+class ItemRef(NamedTuple):
+    """Where an item of an inspection lives: the position of its checklist in `Inspection.checklists`, that
+    checklist, the item and the department owning its section."""
+
+    position: int
+    checklist: Checklist
+    item: Item
+    department_code: str
+
+    def inspection_checklist(self, inspection: Inspection) -> InspectionChecklist:
+        return inspection.checklists[self.position]
+
+
+def item_index(inspection: Inspection) -> Mapping[str, ItemRef]:
+    """Return every item of the inspection's checklists by item code (read-only: shared between requests)."""
+    key = tuple(ic.checklist_version_id for ic in inspection.checklists)
+    index = _INDEXES.get(key)
+    if index is None:  # versions never change, so the index of a combination is computed once per process
+        index = _INDEXES[key] = MappingProxyType(
+            {
+                item.code: ItemRef(position, checklist, item, section.department.value)
+                for position, checklist in enumerate(checklist_of(ic.version) for ic in inspection.checklists)
+                for section in checklist.sections
+                for item in section.items
+            }
+        )
+    return index
+
+
+#: Item indexes by the tuple of checklist version ids of an inspection.
+_INDEXES: dict[tuple[int, ...], Mapping[str, ItemRef]] = {}
+
+
+def departments_of(inspection: Inspection) -> list[str]:
+    """Return the codes of the departments owning sections of the inspection, in first-seen order."""
+    codes = [s.department.value for ic in inspection.checklists for s in checklist_of(ic.version).sections]
+    return list(dict.fromkeys(codes))
+
+
+def department_name(code: str) -> str:
+    """Return the display name of a department code (the code itself when unknown)."""
+    return DEPARTMENT_NAMES.get(code, code)  # type: ignore[call-overload]
+
+
+def submitted_departments(inspection: Inspection) -> set[str]:
+    """Return the codes of the departments that have submitted their sections."""
+    return {s.department_code for s in inspection.submissions}
+
+
+def is_assigned(user: User, inspection: Inspection) -> bool:
+    """Return True if `user` is one of the inspection's inspectors."""
+    return any(a.user_id == user.id for a in inspection.assignments)
+
+
+def start_inspection(
+    facility: Facility,
+    checklist_codes: Sequence[str],
+    inspected_on: date,
+    purpose: InspectionPurpose,
+    lead_department: Department,
+    assignments: Mapping[str, Sequence[User]],
+    actor: Actor,
+    *,
+    client_id: str | None = None,
+) -> Inspection:
+    """Plan an inspection with the newest version of each checklist (kept for good) and its inspectors.
+
+    :param assignments: inspectors per department code; every department owning a section needs
+        MIN_INSPECTORS_PER_DEPARTMENT inspectors of that department.
+    :param client_id: a client's UUID; the same UUID again returns the inspection already created.
+    :raises ServiceError: closed facility, unknown checklist, overlapping item codes or missing inspectors.
+    """
+    if client_id:
+        existing = db.session.scalar(select(Inspection).where(Inspection.client_id == client_id))
+        if existing is not None:
+            if existing.facility_id != facility.id:
+                raise Conflict("该 client_id 已用于另一家机构的检查", [{"client_id": client_id}])
+            return existing
+    if not facility.is_active:
+        raise ServiceError("机构已关闭，不能检查")
+    if not checklist_codes:
+        raise ServiceError("请至少选择一张检查表")
+    inspection = Inspection(
+        facility=facility,
+        inspected_on=inspected_on,
+        purpose=purpose,
+        lead_department=lead_department,
+        created_by=actor.user,
+        client_id=client_id,
+    )
+    for code in dict.fromkeys(checklist_codes):
+        version = latest_version(code)
+        if version is None:
+            raise ServiceError(f"检查表 {code} 尚未导入")
+        inspection.checklists.append(InspectionChecklist(version=version, checklist_code=code))
+    _check_item_codes_unique(inspection)
+    _assign(inspection, assignments, facility)
+    db.session.add(inspection)
+    db.session.flush()
+    record_event(
+        actor,
+        "inspection.plan",
+        object_type="inspection",
+        object_id=inspection.id,
+        region_path=facility.region.path,
+        after={
+            "facility_id": facility.id,
+            "date": inspected_on.isoformat(),
+            "checklists": [f"{c.checklist_code}@{c.version.version}" for c in inspection.checklists],
+            "inspectors": sorted(a.user.username for a in inspection.assignments),
+        },
+    )
+    return inspection
+
+
+def teams_by_department(people: Iterable[User]) -> dict[str, list[User]]:
+    """Group inspectors by the code of their department (the shape `start_inspection` takes); others are left out."""
+    teams: dict[str, list[User]] = {}
+    for person in people:
+        if person.department is not None:
+            teams.setdefault(person.department.code, []).append(person)
+    return teams
+
+
+def _check_item_codes_unique(inspection: Inspection) -> None:
+    seen: dict[str, str] = {}
+    for ic in inspection.checklists:
+        for item in checklist_of(ic.version).items():
+            if item.code in seen:
+                raise ServiceError(f"检查表 {seen[item.code]} 与 {ic.checklist_code} 的条目编号 {item.code} 重复")
+            seen[item.code] = ic.checklist_code
+
+
+def _assign(inspection: Inspection, assignments: Mapping[str, Sequence[User]], facility: Facility) -> None:
+    for code in departments_of(inspection):
+        people = list(dict.fromkeys(assignments.get(code, ())))
+        if len(people) < MIN_INSPECTORS_PER_DEPARTMENT:
+            raise ServiceError(f"{department_name(code)}须指派至少 {MIN_INSPECTORS_PER_DEPARTMENT} 名检查员")
+        for user in people:
+            if user.role != Role.INSPECTOR or user.department is None or user.department.code != code:
+                raise ServiceError(f"{user.display_name} 不是{department_name(code)}的检查员")
+            if not user.region.contains(facility.region) and not facility.region.contains(user.region):
+                raise ServiceError(f"{user.display_name} 不负责该机构所在区域")
+            inspection.assignments.append(InspectionAssignment(department=user.department, user=user))
+
+
+def plan_campaign(
+    facilities: Sequence[Facility],
+    checklist_codes: Sequence[str],
+    inspected_on: date,
+    lead_department: Department,
+    assignments: Mapping[str, Sequence[User]],
+    actor: Actor,
+) -> list[Inspection]:
+    """Plan one inspection per facility (专项行动), all or none.
+
+    :raises ServiceError: no facility, or any single plan is refused (the message names the facility).
+    """
+    if not facilities:
+        raise ServiceError("范围内没有运营中的机构")
+    planned = []
+    for facility in facilities:
+        try:
+            planned.append(
+                start_inspection(
+                    facility,
+                    checklist_codes,
+                    inspected_on,
+                    InspectionPurpose.CAMPAIGN,
+                    lead_department,
+                    assignments,
+                    actor,
+                )
+            )
+        except ServiceError as error:
+            raise ServiceError(f"{facility.name}：{error}") from error
+    return planned

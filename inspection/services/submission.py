@@ -1,0 +1,159 @@
+"""Submitting a department's sections: completeness checks, scoring, stored results, standings and hazards."""
+
+from sqlalchemy import func, select
+
+from inspection.checklists import GRADING_CHECKLIST
+from inspection.extensions import db
+from inspection.models import (
+    AnswerResult,
+    ChecklistStatus,
+    DepartmentSubmission,
+    Facility,
+    FacilityStanding,
+    Hazard,
+    HazardStatus,
+    Inspection,
+    InspectionChecklist,
+    InspectionStatus,
+    Photo,
+    StandingKind,
+)
+from inspection.orm import utcnow
+from inspection.scoring import Answer as EngineAnswer
+from inspection.scoring import FacilityFacts, ScoreResult, score
+from inspection.services import Actor, RuleViolation, ServiceError
+from inspection.services.audit import record_event
+from inspection.services.checklists import checklist_of
+from inspection.services.credit import is_blacklisted
+from inspection.services.hazards import sync_hazards
+from inspection.services.planning import department_name, departments_of, item_index, submitted_departments
+
+STANDING_OF_CHECKLIST = {
+    GRADING_CHECKLIST: StandingKind.GRADE,
+    "fire_safety": StandingKind.FIRE,
+    "food_safety": StandingKind.FOOD,
+    "service_safety": StandingKind.SERVICE,
+}
+
+
+def facility_facts(facility: Facility) -> FacilityFacts:
+    """Return what the scoring engine needs to know about `facility`, including the vetoes: major hazards not yet
+    closed by re-inspection, and an active credit listing."""
+    open_major = (
+        select(func.count())
+        .select_from(Hazard)
+        .where(Hazard.facility_id == facility.id, Hazard.item_class == "major", Hazard.status != HazardStatus.CLOSED)
+    )
+    return FacilityFacts(
+        open_major_hazards=db.session.scalar(open_major) or 0,
+        blacklisted=is_blacklisted(facility.id),
+        has_canteen=facility.has_canteen,
+        has_medical_unit=facility.has_medical_unit,
+        has_special_equipment=facility.has_special_equipment,
+        has_campus_roads=True,
+        beds=facility.beds,
+        residents=facility.residents,
+        offers_ten_services=facility.offers_ten_services,
+    )
+
+
+def score_checklist(inspection_checklist: InspectionChecklist) -> ScoreResult:
+    """Score the current answers against the checklist version the inspection pinned."""
+    answers = {a.item_code: EngineAnswer(a.result, a.deduction, a.note) for a in inspection_checklist.answers}
+    facility = inspection_checklist.inspection.facility
+    return score(checklist_of(inspection_checklist.version), answers, facility_facts(facility))
+
+
+def submit_department(inspection: Inspection, department_code: str, actor: Actor) -> list[ScoreResult]:
+    """Lock a department's sections; score every checklist whose departments have all submitted.
+
+    :return: the results of the inspection's checklists (final for the fully submitted ones).
+    :raises ServiceError: already submitted, or the department has no section here.
+    :raises RuleViolation: items unanswered, or a failed item without its required photo.
+    """
+    if department_code not in departments_of(inspection):
+        raise ServiceError("该部门在本次检查中没有检查部分")
+    if department_code in submitted_departments(inspection):
+        raise ServiceError(f"{department_name(department_code)}的检查部分已提交")
+    _check_complete(inspection, department_code)
+    inspection.submissions.append(DepartmentSubmission(department_code=department_code, submitted_by_id=actor.user_id))
+    db.session.flush()
+    done = submitted_departments(inspection)
+    results = []
+    for ic in inspection.checklists:
+        result = score_checklist(ic)
+        if ic.status == ChecklistStatus.OPEN and checklist_of(ic.version).section_departments() <= done:
+            store_result(ic, result, actor)
+        results.append(result)
+    if set(departments_of(inspection)) <= done:
+        inspection.status, inspection.completed_at = InspectionStatus.COMPLETE, utcnow()
+    db.session.flush()
+    record_event(
+        actor,
+        "inspection.submit",
+        object_type="inspection",
+        object_id=inspection.id,
+        region_path=inspection.facility.region.path,
+        after={"department": department_code, "status": InspectionStatus(inspection.status).value},
+    )
+    return results
+
+
+def _check_complete(inspection: Inspection, department_code: str) -> None:
+    refs = [r for r in item_index(inspection).values() if r.department_code == department_code]
+    facts = facility_facts(inspection.facility).true_facts()
+    answers = {a.item_code: a for ic in inspection.checklists for a in ic.answers}
+    unanswered = [r.item.code for r in refs if r.item.code not in answers and r.item.applies_to(facts)]
+    if unanswered:
+        raise RuleViolation(f"还有 {len(unanswered)} 项未检查：{'、'.join(unanswered[:10])}")
+    photographed = set(
+        db.session.scalars(
+            select(Photo.item_code).where(Photo.inspection_id == inspection.id).group_by(Photo.item_code)
+        )
+    )
+    failed = {code for code, answer in answers.items() if answer.result == AnswerResult.FAIL}
+    # Items N/A by the facility's facts have no answer at all, so they can neither fail nor need a photo.
+    missing = [
+        r.item.code for r in refs if r.item.photo_on_fail and r.item.code in failed and r.item.code not in photographed
+    ]
+    if missing:
+        raise RuleViolation(f"以下不合格项须拍照后才能提交：{'、'.join(missing)}")
+
+
+def store_result(ic: InspectionChecklist, result: ScoreResult, actor: Actor) -> None:
+    """Record a checklist's final result, then the facility's standing and the hazards it found."""
+    ic.status, ic.submitted_at, ic.submitted_by_id = (
+        ChecklistStatus.SUBMITTED,
+        utcnow(),
+        actor.user_id,
+    )
+    ic.points, ic.max_points, ic.percent = result.points, result.max_points, result.percent
+    ic.verdict, ic.verdict_code, ic.grade, ic.result = (
+        result.verdict,
+        result.verdict_code,
+        result.grade,
+        result.to_dict(),
+    )
+    _update_standing(ic, result)
+    sync_hazards(ic)
+
+
+def _update_standing(ic: InspectionChecklist, result: ScoreResult) -> None:
+    kind = STANDING_OF_CHECKLIST.get(ic.checklist_code)
+    if kind is None:
+        return
+    inspection = ic.inspection
+    standing = db.session.scalar(
+        select(FacilityStanding).where(
+            FacilityStanding.facility_id == inspection.facility_id, FacilityStanding.kind == kind
+        )
+    )
+    if standing is not None and standing.decided_on > inspection.inspected_on:
+        return  # a later inspection already decided it
+    if standing is None:
+        standing = FacilityStanding(facility_id=inspection.facility_id, kind=kind)
+        db.session.add(standing)
+    standing.inspection_checklist = ic
+    standing.decided_on = inspection.inspected_on
+    standing.verdict, standing.verdict_code, standing.grade = result.verdict, result.verdict_code, result.grade
+    standing.points, standing.unverified = result.points, result.unverified
