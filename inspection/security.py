@@ -8,14 +8,13 @@ from typing import Any
 from flask import Flask, Response, abort, current_app, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
-from sqlalchemy import Select, select
 
 from inspection.extensions import db
-from inspection.models import Facility, Inspection, InspectionStatus, Region, Role, User
+from inspection.models import Facility, Inspection, Role, User
 from inspection.orm import utcnow
+from inspection.permissions import can_edit_facility, can_see_rankings, can_view_facility, can_view_inspection
 from inspection.services import Actor
 from inspection.services.audit import record_event
-from inspection.services.planning import is_assigned
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
@@ -55,18 +54,6 @@ def role_required(*roles: Role) -> Callable[..., Any]:
     return decorator
 
 
-def can_view_facility(user: User, facility: Facility) -> bool:
-    """Return True if `user` may see `facility`: staff within their region, an operator only their own."""
-    if user.role == Role.OPERATOR:
-        return facility.id == user.facility_id
-    return user.region.contains(facility.region)
-
-
-def can_edit_facility(user: User, facility: Facility) -> bool:
-    """Return True if `user` may change the register entry of `facility` (admins of its region)."""
-    return user.role == Role.ADMIN and user.region.contains(facility.region)
-
-
 def get_facility_or_404(facility_id: int, *, for_edit: bool = False) -> Facility:
     """Load a facility the current user may see (404 otherwise, so ids outside their scope reveal nothing).
 
@@ -82,10 +69,8 @@ def get_facility_or_404(facility_id: int, *, for_edit: bool = False) -> Facility
 
 
 def may_see_rankings(user: User) -> bool:
-    """Return True if `user` may see the league table (inspectors only when the county allows it)."""
-    if user.role in (Role.ADMIN, Role.REVIEWER):
-        return True
-    return user.role == Role.INSPECTOR and bool(current_app.config.get("RANKINGS_VISIBLE_TO_INSPECTORS"))
+    """Return True if `user` may see the league table, by the county's setting for inspectors."""
+    return can_see_rankings(user, inspectors_allowed=bool(current_app.config.get("RANKINGS_VISIBLE_TO_INSPECTORS")))
 
 
 def get_inspection_or_404(inspection_id: int) -> Inspection:
@@ -94,35 +79,6 @@ def get_inspection_or_404(inspection_id: int) -> Inspection:
     if inspection is None or not can_view_inspection(current_user, inspection):
         refuse(404, f"inspection {inspection_id} not visible")
     return inspection
-
-
-def can_view_inspection(user: User, inspection: Inspection) -> bool:
-    """Return True if `user` may see `inspection`.
-
-    Admins and reviewers: every inspection in their region. Inspectors: those they are assigned to.
-    Operators: their own facility's completed inspections.
-    """
-    if user.role in (Role.ADMIN, Role.REVIEWER):
-        return user.region.contains(inspection.facility.region)
-    if user.role == Role.INSPECTOR:
-        return is_assigned(user, inspection)
-    return inspection.facility_id == user.facility_id and inspection.status == InspectionStatus.COMPLETE
-
-
-def visible_facilities(user: User) -> Select[tuple[Facility]]:
-    """Return a select of the facilities `user` may see."""
-    stmt = select(Facility).join(Facility.region)
-    if user.role == Role.OPERATOR:
-        return stmt.where(Facility.id == user.facility_id)
-    return stmt.where(Region.path.startswith(user.region.path))
-
-
-def visible_regions(user: User, level: str | None = None) -> list[Region]:
-    """Return the regions within the user's region (optionally of one level), by name."""
-    stmt = select(Region).where(Region.path.startswith(user.region.path)).order_by(Region.path)
-    if level:
-        stmt = stmt.where(Region.level == level)
-    return list(db.session.scalars(stmt))
 
 
 def init_security(app: Flask) -> None:

@@ -23,9 +23,10 @@ from forms.admin import DepartmentForm, RegionForm
 from forms.users import UserForm
 from inspection.extensions import db
 from inspection.models import AuditEvent, Department, Facility, Region, RegionLevel, Role, User
-from inspection.security import current_actor, refuse, role_required, visible_facilities, visible_regions
+from inspection.permissions import visible_facilities
+from inspection.security import current_actor, refuse, role_required
 from inspection.services import ServiceError
-from inspection.services.regions import create_department, create_region
+from inspection.services.regions import create_department, create_region, regions_within
 from inspection.services.users import create_user, find_users, set_password, update_user
 
 bp = Blueprint("admin", __name__)
@@ -76,7 +77,7 @@ def user_form(user_id: int | None = None):
 @bp.route("/regions", methods=["GET", "POST"])
 @role_required(Role.ADMIN)
 def regions():
-    regions = visible_regions(current_user)
+    regions = regions_within(current_user)
     region_form = RegionForm(
         prefix="region", parents=[(r.id, r.name) for r in regions if r.level != RegionLevel.TOWNSHIP]
     )
@@ -197,7 +198,7 @@ def _visible_region(region_id: int) -> Region:
 
 
 def _user_choices() -> dict[str, list[tuple[int, str]]]:
-    regions = visible_regions(current_user)
+    regions = regions_within(current_user)
     departments = db.session.scalars(
         select(Department)
         .join(Department.region)

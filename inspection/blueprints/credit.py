@@ -30,7 +30,8 @@ from inspection.models import (
     Region,
     Role,
 )
-from inspection.security import current_actor, get_facility_or_404, refuse, role_required, visible_facilities
+from inspection.permissions import visible_facilities
+from inspection.security import current_actor, get_facility_or_404, refuse, role_required
 from inspection.services import ServiceError
 from inspection.services.credit import (
     decide_removal,

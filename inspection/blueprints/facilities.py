@@ -19,18 +19,13 @@ from inspection.models import (
     RegionLevel,
     Role,
 )
-from inspection.security import (
-    current_actor,
-    get_facility_or_404,
-    refuse,
-    role_required,
-    visible_facilities,
-    visible_regions,
-)
+from inspection.permissions import visible_facilities
+from inspection.security import current_actor, get_facility_or_404, refuse, role_required
 from inspection.services import ServiceError
 from inspection.services.credit import blacklisted_ids, is_blacklisted
 from inspection.services.facilities import create_facility, set_facility_status, update_facility
 from inspection.services.facility_history import facility_history
+from inspection.services.regions import regions_within
 
 bp = Blueprint("facilities", __name__)
 
@@ -59,7 +54,7 @@ def index():
         page=page,
         listed=blacklisted_ids([f.id for f in page.items]),
         filters=filters,
-        townships=visible_regions(current_user, RegionLevel.TOWNSHIP),
+        townships=regions_within(current_user, RegionLevel.TOWNSHIP),
         types=list(FacilityType),
         ownerships=list(Ownership),
     )
@@ -138,4 +133,4 @@ def change_status(facility_id: int, action: str):
 
 
 def _township_choices() -> list[tuple[int, str]]:
-    return [(region.id, region.name) for region in visible_regions(current_user, RegionLevel.TOWNSHIP)]
+    return [(region.id, region.name) for region in regions_within(current_user, RegionLevel.TOWNSHIP)]

@@ -44,19 +44,13 @@ from inspection.models import (
     Role,
     User,
 )
-from inspection.security import (
-    can_view_facility,
-    can_view_inspection,
-    current_actor,
-    get_facility_or_404,
-    refuse,
-    role_required,
-    visible_regions,
-)
+from inspection.permissions import can_view_facility, can_view_inspection
+from inspection.security import current_actor, get_facility_or_404, refuse, role_required
 from inspection.services import ServiceError
 from inspection.services.credit import blacklisted_ids, propose_listings, region_listings
 from inspection.services.hazards import Decision, change_deadline, open_hazards, reinspect, submit_evidence
 from inspection.services.notices import issue_reinspection_notice
+from inspection.services.regions import regions_within
 from inspection.transactions import run_in_transaction
 
 bp = Blueprint("hazards", __name__)
@@ -91,7 +85,7 @@ def dashboard():
         tally=_tally(current_user, today),
         proposals=proposals,
         listed=blacklisted_ids([h.facility_id for h in page.items] + [p.facility_id for p in proposals]),
-        townships=visible_regions(current_user, RegionLevel.TOWNSHIP),
+        townships=regions_within(current_user, RegionLevel.TOWNSHIP),
         **_labels(),
     )
 

@@ -29,26 +29,19 @@ from inspection.models import (
     Signature,
     User,
 )
-from inspection.security import (
-    current_actor,
-    get_facility_or_404,
-    get_inspection_or_404,
-    refuse,
-    role_required,
-    visible_facilities,
-    visible_regions,
-)
+from inspection.permissions import is_assigned, visible_facilities
+from inspection.security import current_actor, get_facility_or_404, get_inspection_or_404, refuse, role_required
 from inspection.services import ServiceError
 from inspection.services.checklists import checklist_of, latest_versions
 from inspection.services.notices import hazards_awaiting_notice, may_issue
 from inspection.services.planning import (
     departments_of,
-    is_assigned,
     plan_campaign,
     start_inspection,
     submitted_departments,
     teams_by_department,
 )
+from inspection.services.regions import regions_within
 
 bp = Blueprint("inspections", __name__)
 
@@ -113,7 +106,7 @@ def plan():
 @bp.route("/campaign", methods=["GET", "POST"])
 @role_required(Role.REVIEWER)
 def campaign():
-    regions = [r for r in visible_regions(current_user) if r.level in (RegionLevel.COUNTY, RegionLevel.TOWNSHIP)]
+    regions = [r for r in regions_within(current_user) if r.level in (RegionLevel.COUNTY, RegionLevel.TOWNSHIP)]
     form = CampaignForm(regions=[(r.id, r.name) for r in regions], departments=_department_choices(), **_team_choices())
     if request.method == "GET":
         form.lead_department_id.data = current_user.department_id

@@ -7,7 +7,7 @@ from sqlalchemy import func, select, text
 from inspection.blueprints.inspections import upcoming_for
 from inspection.extensions import db
 from inspection.models import Facility, FacilityStatus, Region, Role
-from inspection.security import visible_facilities
+from inspection.permissions import visible_facilities
 
 bp = Blueprint("main", __name__)
 

@@ -13,7 +13,8 @@ from sqlalchemy.orm import contains_eager, joinedload, selectinload
 from forms.notices import IssueNoticesForm, SupersedeForm
 from inspection.extensions import db
 from inspection.models import Facility, Notice, NoticeMode, NoticeStatus, Region, Role
-from inspection.security import can_view_facility, current_actor, get_inspection_or_404, refuse
+from inspection.permissions import can_view_facility
+from inspection.security import current_actor, get_inspection_or_404, refuse
 from inspection.services import ServiceError
 from inspection.services.notices import issue_notices, supersede_notice, verification_url
 from inspection.transactions import run_in_transaction

@@ -45,17 +45,9 @@ from inspection.models import (
     RegionLevel,
     Role,
 )
+from inspection.permissions import can_view_facility, can_view_inspection
 from inspection.scoring.rankings import GRADE_LABELS, GROUP_LABELS, RankGroup, group_key
-from inspection.security import (
-    can_view_facility,
-    can_view_inspection,
-    current_actor,
-    get_facility_or_404,
-    may_see_rankings,
-    refuse,
-    role_required,
-    visible_regions,
-)
+from inspection.security import current_actor, get_facility_or_404, may_see_rankings, refuse, role_required
 from inspection.services import ServiceError
 from inspection.services.exports import RULE_TEXT, csv_chunks, write_xlsx
 from inspection.services.facility_history import compare_inspections
@@ -69,6 +61,7 @@ from inspection.services.rankings import (
     last_months,
     ranking_page,
 )
+from inspection.services.regions import regions_within
 from inspection.services.reviews import countersign_grading, pending_reviews
 from inspection.templating import label
 
@@ -110,7 +103,7 @@ def _filter_choices() -> dict:
     grades = [(str(level), GRADE_LABELS[level]) for level in range(5, 0, -1)]
     groups = [("below", "未达等级"), ("pending", "待审核"), ("unrated", "未评定"), ("withheld", "暂缓评定")]
     return {
-        "townships": visible_regions(current_user, RegionLevel.TOWNSHIP),
+        "townships": regions_within(current_user, RegionLevel.TOWNSHIP),
         "types": [(t.value, label(t)) for t in FacilityType],
         "ownerships": [(o.value, label(o)) for o in Ownership],
         "grades": grades + groups + [("blacklisted", "列入失信名单")],
@@ -223,7 +216,7 @@ def _filter_words(filters: RankingFilters) -> list[tuple[str, str]]:
     """Return the filters applied, in words, for the export's 筛选条件 sheet."""
     words = []
     if filters.township:
-        names = {r.id: r.name for r in visible_regions(current_user, RegionLevel.TOWNSHIP)}
+        names = {r.id: r.name for r in regions_within(current_user, RegionLevel.TOWNSHIP)}
         words.append(("乡镇", names.get(filters.township, str(filters.township))))
     if filters.type:
         words.append(("类型", label(FacilityType(filters.type))))

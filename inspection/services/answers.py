@@ -20,11 +20,12 @@ from inspection.models import (
     InspectionChecklist,
 )
 from inspection.orm import utcnow
+from inspection.permissions import is_assigned
 from inspection.scoring import Answer as EngineAnswer
 from inspection.scoring import ScoringError
 from inspection.services import Actor, Conflict, OtherDepartment, ServiceError
 from inspection.services.audit import record_event
-from inspection.services.planning import ItemRef, department_name, is_assigned, item_index, submitted_departments
+from inspection.services.planning import ItemRef, department_name, item_index, submitted_departments
 from inspection.services.submission import score_checklist, store_result
 
 

@@ -31,8 +31,8 @@ from inspection.models import (
     Photo,
     User,
 )
+from inspection.permissions import can_view_inspection
 from inspection.scoring.rankings import GROUND_LABELS
-from inspection.security import can_view_inspection
 from inspection.services.checklists import checklist_of
 
 CLOSED_SHOWN = 30

@@ -38,11 +38,11 @@ from inspection.models import (
 from inspection.notices import context as ctx
 from inspection.notices.numbering import format_number
 from inspection.notices.pdf import render_notice_html, render_notice_pdf
+from inspection.permissions import is_assigned
 from inspection.services import Actor, ServiceError
 from inspection.services.audit import record_event
 from inspection.services.files import store_bytes
 from inspection.services.numbering import next_sequence
-from inspection.services.planning import is_assigned
 
 #: Builds the public verification URL from a notice's token (the web layer knows the host).
 VerifyUrl = Callable[[str], str]

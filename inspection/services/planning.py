@@ -77,11 +77,6 @@ def submitted_departments(inspection: Inspection) -> set[str]:
     return {s.department_code for s in inspection.submissions}
 
 
-def is_assigned(user: User, inspection: Inspection) -> bool:
-    """Return True if `user` is one of the inspection's inspectors."""
-    return any(a.user_id == user.id for a in inspection.assignments)
-
-
 def start_inspection(
     facility: Facility,
     checklist_codes: Sequence[str],

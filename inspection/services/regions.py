@@ -1,11 +1,12 @@
-"""Regions and departments."""
+"""Regions and departments: creating them, and the ones a user may choose from."""
 
 from typing import Any
 
 from sqlalchemy import func, select
 
+from inspection import permissions
 from inspection.extensions import db
-from inspection.models import Department, Region, RegionLevel
+from inspection.models import Department, Region, RegionLevel, User
 from inspection.services import Actor, ServiceError
 from inspection.services.audit import record_event
 
@@ -14,6 +15,17 @@ _CHILD_LEVEL = {
     RegionLevel.CITY: RegionLevel.COUNTY,
     RegionLevel.COUNTY: RegionLevel.TOWNSHIP,
 }
+
+
+def regions_within(user: User, level: RegionLevel | None = None) -> list[Region]:
+    """Return the regions within the user's region (optionally of one level), in tree order."""
+    return list(db.session.scalars(permissions.visible_regions(user, level)))
+
+
+def departments_within(user: User) -> list[Department]:
+    """Return the departments of the regions within the user's region, by code."""
+    stmt = select(Department).join(Department.region).where(permissions.in_region(user.region))
+    return list(db.session.scalars(stmt.order_by(Department.code)))
 
 
 def create_region(parent: Region | None, name: str, short_name: str, actor: Actor, *, is_demo: bool = False) -> Region:

@@ -41,13 +41,13 @@ from inspection.models import (
     User,
 )
 from inspection.orm import utcnow
+from inspection.permissions import can_view_facility, can_view_inspection, is_assigned, visible_facilities
 from inspection.scoring import AnswerResult
-from inspection.security import can_view_facility, can_view_inspection, visible_facilities
 from inspection.services import Conflict, OtherDepartment, RuleViolation, ServiceError
 from inspection.services.answers import AnswerInput, SavedAnswer, correct_answer, save_answers
 from inspection.services.checklists import checklist_of, latest_version
 from inspection.services.evidence import add_photo, add_signature
-from inspection.services.planning import is_assigned, start_inspection, teams_by_department
+from inspection.services.planning import start_inspection, teams_by_department
 from inspection.services.submission import submit_department
 from inspection.transactions import run_in_transaction
 

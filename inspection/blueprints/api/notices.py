@@ -20,7 +20,7 @@ from inspection.blueprints.notices import verify_url
 from inspection.extensions import db
 from inspection.followup_rules import is_overdue
 from inspection.models import Facility, Hazard, HazardStatus, Inspection, Notice, NoticeMode, Region, Role
-from inspection.security import can_view_facility, can_view_inspection
+from inspection.permissions import can_view_facility, can_view_inspection
 from inspection.services import ServiceError
 from inspection.services.notices import issue_notices
 from inspection.transactions import run_in_transaction

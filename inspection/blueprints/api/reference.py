@@ -7,7 +7,7 @@ from inspection.blueprints.api.common import api_user, query_int, token_required
 from inspection.blueprints.api.serializers import checklist_json, facility_json, standings_of
 from inspection.extensions import db
 from inspection.models import Facility, FacilityStatus
-from inspection.security import visible_facilities
+from inspection.permissions import visible_facilities
 from inspection.services.checklists import checklist_of, latest_versions
 
 MAX_PER_PAGE = 500
