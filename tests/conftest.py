@@ -8,6 +8,7 @@ import threading
 import traceback
 import uuid
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import TypeVar
 
 import pytest
@@ -21,20 +22,18 @@ from inspection import create_app
 from inspection.demo.county import DEMO_PASSWORD
 from inspection.demo.seed import seed_demo_county
 from inspection.extensions import db
-from inspection.models import Department, Facility, FacilityType, Ownership, Region, Role, User
+from inspection.models import Department, Facility, Region, Role, User
 from inspection.passwords import use_fast_hashing
-from inspection.services import Actor
 from inspection.services.checklists import import_shipped_checklists
-from inspection.services.facilities import create_facility
-from inspection.services.regions import create_department, create_region
 from inspection.services.users import create_user
+from tests.factories import BASE_COUNTY, PASSWORD, SETUP, make_county, make_facility
 
 use_fast_hashing()
 
 T = TypeVar("T")
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL") or "sqlite://"
-SETUP_ACTOR = Actor(None, "test-setup")
+SETUP_ACTOR = SETUP
 
 
 def make_test_app(**overrides: object) -> Flask:
@@ -59,51 +58,87 @@ def _reset_schema() -> None:
     upgrade()
 
 
-def _seed_neighbour_county() -> None:
-    """A second county of the same city, to prove that users never see outside their region."""
-    city = db.session.scalar(select(Region).where(Region.name == "忻州市"))
-    county = create_region(city, "邻县（测试）", "邻", SETUP_ACTOR)
-    township = create_region(county, "邻镇（测试）", "", SETUP_ACTOR)
-    dept = create_department(
-        county, {"code": "mz", "name": "邻县民政局", "kind": "民政", "short_code": "民"}, SETUP_ACTOR
-    )
-    facility = create_facility(
-        {
-            "name": "邻县敬老院",
-            "type": FacilityType.NURSING_HOME,
-            "ownership": Ownership.PUBLIC,
-            "region_id": township.id,
-            "address": "邻县",
-            "person_in_charge": "负责人",
-            "phone": "13900000000",
-            "beds": 10,
-            "residents": 5,
-        },
-        SETUP_ACTOR,
-    )
-    for username, role, extra in (
-        ("other_reviewer", Role.REVIEWER, {"department_id": dept.id}),
-        ("other_operator", Role.OPERATOR, {"facility_id": facility.id}),
-    ):
-        data = {"username": username, "display_name": username, "role": role, "region_id": county.id, **extra}
-        create_user(data, DEMO_PASSWORD, SETUP_ACTOR)
-
-
 @pytest.fixture(scope="session")
 def app() -> Iterator[Flask]:
-    """The application, with a migrated and seeded database shared by the whole run."""
+    """The application, with a migrated database shared by the whole run: the shipped checklists and the base
+    county (its townships and departments, see `factories.base_county`). Tests build everything else."""
     app = make_test_app()
     with app.app_context():
         _reset_schema()
         import_shipped_checklists(SETUP_ACTOR)
-        seed_demo_county()
-        _seed_neighbour_county()
+        make_county(BASE_COUNTY, townships=3, short="测")
         db.session.commit()
         db.session.remove()
     # No app context stays pushed: each request must get its own `g`, as in production.
     yield app
     with app.app_context():
         db.engine.dispose()
+
+
+def _seed_neighbour_county() -> None:
+    """A second county of the demo's city, to prove that demo users never see outside their region."""
+    neighbour = make_county("邻县（测试）", townships=1, short="邻", departments=["mz"])
+    facility = make_facility(neighbour, name="邻县敬老院", address="邻县", person_in_charge="负责人", beds=10)
+    create_user(
+        {"username": "other_reviewer", "display_name": "other_reviewer", "role": Role.REVIEWER,
+         "region_id": neighbour.region.id, "department_id": neighbour.department("mz").id},
+        DEMO_PASSWORD, SETUP_ACTOR,
+    )  # fmt: skip
+    create_user(
+        {"username": "other_operator", "display_name": "other_operator", "role": Role.OPERATOR,
+         "region_id": neighbour.region.id, "facility_id": facility.id},
+        DEMO_PASSWORD, SETUP_ACTOR,
+    )  # fmt: skip
+
+
+@pytest.fixture(scope="session")
+def demo_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    """An app on a database of its own holding the seeded demo county (and a neighbour county), for the modules
+    that test the demo itself or still read demo names. Such a module overrides `app`:
+
+        @pytest.fixture(scope="module")
+        def app(demo_app):
+            return demo_app
+
+    and its tests run in rolled-back transactions as everywhere else."""
+    with _own_database("demo", tmp_path_factory) as app:
+        app.config["TEST_LOGIN_PASSWORD"] = DEMO_PASSWORD
+        with app.app_context():
+            import_shipped_checklists(SETUP_ACTOR)
+            seed_demo_county()
+            _seed_neighbour_county()
+            db.session.commit()
+            db.session.remove()
+        yield app
+
+
+@contextmanager
+def _own_database(name: str, tmp_path_factory: pytest.TempPathFactory, backend: str | None = None) -> Iterator[Flask]:
+    """An app on a migrated database of its own: a temporary SQLite file, or a throw-away schema of the
+    PostgreSQL test database (the backend of the run unless `backend` is given); dropped afterwards."""
+    backend = backend or ("postgresql" if TEST_DATABASE_URL.startswith("postgresql") else "sqlite")
+    if backend == "sqlite":
+        folder = tmp_path_factory.mktemp(name)
+        app = make_test_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{folder}/{name}.sqlite")
+        schema = None
+    else:
+        schema = f"{name}_{uuid.uuid4().hex[:8]}"
+        engine = sa.create_engine(TEST_DATABASE_URL)
+        with engine.begin() as connection:
+            connection.exec_driver_sql(f"CREATE SCHEMA {schema}")
+        engine.dispose()
+        options = {"pool_pre_ping": True, "connect_args": {"options": f"-csearch_path={schema}"}}
+        app = make_test_app(SQLALCHEMY_DATABASE_URI=TEST_DATABASE_URL, SQLALCHEMY_ENGINE_OPTIONS=options)
+    with app.app_context():
+        upgrade()
+    try:
+        yield app
+    finally:
+        with app.app_context():
+            if schema:
+                with db.engine.begin() as connection:
+                    connection.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
+            db.engine.dispose()
 
 
 def run_together(tasks: Sequence[Callable[[Callable[[], object]], T]]) -> list[T]:
@@ -138,26 +173,8 @@ CONCURRENCY_BACKENDS = ["sqlite"] + (["postgresql"] if TEST_DATABASE_URL.startsw
 def concurrent_app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     """An app on a database of its own, migrated and empty, where work commits for real: a temporary SQLite file,
     or a throw-away schema of the PostgreSQL test database. Shared by a module's tests: each keeps to its own data."""
-    if request.param == "sqlite":
-        folder = tmp_path_factory.mktemp("concurrent")
-        app = make_test_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{folder}/concurrent.sqlite")
-        schema = None
-    else:
-        schema = f"concurrent_{uuid.uuid4().hex[:8]}"
-        engine = sa.create_engine(TEST_DATABASE_URL)
-        with engine.begin() as connection:
-            connection.exec_driver_sql(f"CREATE SCHEMA {schema}")
-        engine.dispose()
-        options = {"pool_pre_ping": True, "connect_args": {"options": f"-csearch_path={schema}"}}
-        app = make_test_app(SQLALCHEMY_DATABASE_URI=TEST_DATABASE_URL, SQLALCHEMY_ENGINE_OPTIONS=options)
-    with app.app_context():
-        upgrade()
-    yield app
-    with app.app_context():
-        if schema:
-            with db.engine.begin() as connection:
-                connection.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
-        db.engine.dispose()
+    with _own_database("concurrent", tmp_path_factory, request.param) as app:
+        yield app
 
 
 @pytest.fixture(autouse=True)
@@ -193,20 +210,27 @@ def runner(app: Flask):
 
 
 class Login:
-    """Log a test client in through the real login form."""
+    """Log a test client in through the real login form, as a `User` or by username."""
 
-    def __init__(self, client: FlaskClient) -> None:
+    def __init__(self, client: FlaskClient, password: str = PASSWORD) -> None:
         self.client = client
+        self.password = password
 
-    def __call__(self, username: str, password: str = DEMO_PASSWORD) -> FlaskClient:
-        response = self.client.post("/auth/login", data={"username": username, "password": password})
+    def __call__(self, username: str | User, password: str | None = None) -> FlaskClient:
+        if isinstance(username, User):
+            username = username.username
+        data = {"username": username, "password": password or self.password}
+        response = self.client.post("/auth/login", data=data)
         assert response.status_code == 302, response.get_data(as_text=True)[:500]
         return self.client
 
 
 @pytest.fixture
-def login(client: FlaskClient) -> Login:
-    return Login(client)
+def login(app: Flask, client: FlaskClient) -> Login:
+    return Login(client, app.config.get("TEST_LOGIN_PASSWORD", PASSWORD))
+
+
+# Look-ups of demo names, for the modules on `demo_app` only; every other test builds its data with tests.factories.
 
 
 def user(username: str) -> User:

@@ -167,3 +167,9 @@ def media_rows(app: Flask) -> tuple[int, int]:
 def counts(app: Flask) -> Callable[[], tuple[int, int]]:
     """Return a function counting the rows in photos and stored_files."""
     return lambda: media_rows(app)
+
+
+@pytest.fixture(scope="module")
+def app(demo_app):
+    """These tests still read the demo county's names (see conftest `demo_app`)."""
+    return demo_app

@@ -68,3 +68,9 @@ def test_the_cli_generates_and_reports(runner):
     result = runner.invoke(args=["demo", "generate", "--facilities", "5", "--years", "1", "--seed", "3"])
     assert result.exit_code == 0, result.output
     assert "5 facilities" in result.output and "reviewer" in result.output
+
+
+@pytest.fixture(scope="module")
+def app(demo_app):
+    """These tests still read the demo county's names (see conftest `demo_app`)."""
+    return demo_app

@@ -216,3 +216,9 @@ def test_chart_counts_add_up_to_the_filtered_rows():
 
 def test_last_months_cross_the_year():
     assert last_months(date(2026, 2, 10), 4) == ["2025-11", "2025-12", "2026-01", "2026-02"]
+
+
+@pytest.fixture(scope="module")
+def app(demo_app):
+    """These tests still read the demo county's names (see conftest `demo_app`)."""
+    return demo_app

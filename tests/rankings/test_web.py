@@ -241,3 +241,9 @@ def test_after_photos_are_served_to_those_who_see_the_facility(app, client, logi
     client.post("/auth/logout")
     login("other_reviewer")
     assert client.get(f"/rankings/hazard-photos/{photo_id}").status_code == 404
+
+
+@pytest.fixture(scope="module")
+def app(demo_app):
+    """These tests still read the demo county's names (see conftest `demo_app`)."""
+    return demo_app

@@ -1,6 +1,7 @@
 import csv
 import io
 
+import pytest
 from sqlalchemy import select
 
 from inspection.extensions import db
@@ -94,3 +95,9 @@ def test_an_admin_adds_a_township_and_a_department(client, login):
     )
     assert response.status_code == 302
     assert department("yj").name == "五寨县应急管理局"
+
+
+@pytest.fixture(scope="module")
+def app(demo_app):
+    """These tests still read the demo county's names (see conftest `demo_app`)."""
+    return demo_app

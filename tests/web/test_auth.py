@@ -1,3 +1,4 @@
+import pytest
 from sqlalchemy import select
 
 from inspection.extensions import db
@@ -107,3 +108,9 @@ def test_csrf_is_enforced_on_a_real_form(app, client, monkeypatch):
     )
     assert accepted.status_code == 302
     assert client.get("/").status_code == 200
+
+
+@pytest.fixture(scope="module")
+def app(demo_app):
+    """These tests still read the demo county's names (see conftest `demo_app`)."""
+    return demo_app

@@ -112,3 +112,9 @@ def test_cli_validate_names_the_problem_and_import_is_idempotent(runner, tmp_pat
     assert result.exit_code == 0 and "fire_safety v1: unchanged" in result.output
     result = runner.invoke(args=["checklists", "import", str(bad)])
     assert result.exit_code == 1 and _versions() == 1
+
+
+@pytest.fixture(scope="module")
+def app(demo_app):
+    """These tests still read the demo county's names (see conftest `demo_app`)."""
+    return demo_app

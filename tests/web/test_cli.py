@@ -1,3 +1,4 @@
+import pytest
 from sqlalchemy import func, select
 
 from inspection.extensions import db
@@ -96,3 +97,9 @@ def test_set_password_is_audited_without_the_password(runner):
         select(AuditEvent).where(AuditEvent.action == "user.password").order_by(AuditEvent.id.desc())
     )
     assert event.object_id == str(user("mz1").id) and "another" not in str(event.after)
+
+
+@pytest.fixture(scope="module")
+def app(demo_app):
+    """These tests still read the demo county's names (see conftest `demo_app`)."""
+    return demo_app

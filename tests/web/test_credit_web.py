@@ -253,3 +253,9 @@ def test_inspections_of_another_facility_cannot_be_cited(app, client, login):
     assert (
         db.session.scalar(select(CreditListing).where(CreditListing.decision_document == "五民信〔2026〕9号")) is None
     )
+
+
+@pytest.fixture(scope="module")
+def app(demo_app):
+    """These tests still read the demo county's names (see conftest `demo_app`)."""
+    return demo_app

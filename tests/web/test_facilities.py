@@ -1,3 +1,4 @@
+import pytest
 from sqlalchemy import func, select
 
 from inspection.extensions import db
@@ -112,3 +113,9 @@ def test_the_list_paginates(app, client, login, monkeypatch):
     login("reviewer")
     page = client.get("/facilities/").get_data(as_text=True)
     assert "第 1 / 4 页" in page and 'rel="next"' in page
+
+
+@pytest.fixture(scope="module")
+def app(demo_app):
+    """These tests still read the demo county's names (see conftest `demo_app`)."""
+    return demo_app

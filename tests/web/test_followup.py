@@ -253,3 +253,9 @@ def test_a_blacklisted_facility_is_not_graded():
     target = facility("颐和养老院")
     list_party(target, CreditGround.FRAUD, date(2026, 11, 1), "五民信〔2026〕2号", [], _actor("reviewer"))
     assert facility_facts(target).blacklisted
+
+
+@pytest.fixture(scope="module")
+def app(demo_app):
+    """These tests still read the demo county's names (see conftest `demo_app`)."""
+    return demo_app

@@ -352,3 +352,9 @@ def test_a_listed_facility_is_marked_on_the_dashboard_and_the_work_list(app, cli
     client.post("/auth/logout")
     login("xf1")
     assert "失信名单</span>" in client.get("/hazards/reinspect").get_data(as_text=True)
+
+
+@pytest.fixture(scope="module")
+def app(demo_app):
+    """These tests still read the demo county's names (see conftest `demo_app`)."""
+    return demo_app

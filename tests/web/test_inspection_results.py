@@ -238,3 +238,9 @@ def test_a_department_submits_when_its_photo_items_are_not_applicable_to_the_fac
     )
     submit_department(ic.inspection, "mz", _actor("mz1"))
     assert ic.result is not None and ic.result["complete"]
+
+
+@pytest.fixture(scope="module")
+def app(demo_app):
+    """These tests still read the demo county's names (see conftest `demo_app`)."""
+    return demo_app

@@ -1,5 +1,6 @@
 from datetime import date
 
+import pytest
 from sqlalchemy import func, select
 
 from inspection.extensions import db
@@ -98,3 +99,9 @@ def test_who_may_see_an_inspection(client, login):
         login(username)
         assert client.get(location).status_code == status, username
         client.post("/auth/logout")
+
+
+@pytest.fixture(scope="module")
+def app(demo_app):
+    """These tests still read the demo county's names (see conftest `demo_app`)."""
+    return demo_app

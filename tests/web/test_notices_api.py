@@ -3,6 +3,8 @@
 import hashlib
 from datetime import date
 
+import pytest
+
 from tests.api.conftest import ApiClient, token_for
 from tests.web.test_followup import counters, expected_number
 from tests.web.test_notices_web import completed  # noqa: F401  (fixture)
@@ -58,3 +60,9 @@ def test_hazards_filter_by_facility_and_status_and_respect_scope(client, complet
     assert _api(client, "other_reviewer").get(f"/hazards?facility_id={facility_id}").status_code == 404
     assert _api(client, "operator").get("/hazards?status=open").json["total"] == len(open_ones)
     assert client.get("/api/v1/hazards").status_code == 401
+
+
+@pytest.fixture(scope="module")
+def app(demo_app):
+    """These tests still read the demo county's names (see conftest `demo_app`)."""
+    return demo_app

@@ -93,3 +93,9 @@ def test_the_bundle_zips_the_current_notices(client, login, completed):
     names = set(zipfile.ZipFile(io.BytesIO(response.data)).namelist())
     assert len(ours) == 2 and ours <= names
     assert int(response.headers["Content-Length"]) == len(response.data)
+
+
+@pytest.fixture(scope="module")
+def app(demo_app):
+    """These tests still read the demo county's names (see conftest `demo_app`)."""
+    return demo_app

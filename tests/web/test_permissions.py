@@ -78,3 +78,9 @@ def test_an_admin_cannot_edit_a_user_of_another_county(client, login):
 def test_anonymous_visitors_are_sent_to_login(client, path):
     response = client.get(path)
     assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
+
+
+@pytest.fixture(scope="module")
+def app(demo_app):
+    """These tests still read the demo county's names (see conftest `demo_app`)."""
+    return demo_app

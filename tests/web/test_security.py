@@ -71,3 +71,9 @@ def test_error_pages_are_in_chinese(client):
 def test_api_style_clients_get_json_errors(client):
     response = client.get("/no-such-page", headers={"Accept": "application/json"})
     assert response.status_code == 404 and response.json["error"]["code"] == 404
+
+
+@pytest.fixture(scope="module")
+def app(demo_app):
+    """These tests still read the demo county's names (see conftest `demo_app`)."""
+    return demo_app
