@@ -8,12 +8,10 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from forms.auth import LoginForm
 from forms.common import ConfirmForm, LocaleForm
-from inspection.extensions import db
+from inspection.blueprints import unit_of_work
 from inspection.orm import utcnow
 from inspection.security import current_actor
-from inspection.services import ServiceError
-from inspection.services.audit import record_event
-from inspection.services.users import authenticate
+from inspection.services.users import authenticate, record_logout, remember_locale
 
 bp = Blueprint("auth", __name__)
 
@@ -24,7 +22,7 @@ def login():
         return redirect(url_for("main.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        try:
+        with unit_of_work(flash_error=False) as outcome:
             user = authenticate(
                 form.username.data.strip(),
                 form.password.data,
@@ -32,11 +30,9 @@ def login():
                 max_failures=current_app.config["LOGIN_MAX_FAILURES"],
                 window_minutes=current_app.config["LOGIN_FAILURE_WINDOW_MINUTES"],
             )
-        except ServiceError as exc:
-            db.session.commit()  # keep the record of the failed attempt
-            form.password.errors.append(str(exc))
+        if not outcome.ok:
+            form.password.errors.append(str(outcome.error))
             return render_template("auth/login.html", form=form), 401
-        db.session.commit()
         session.clear()
         login_user(user)
         now = utcnow().timestamp()
@@ -49,8 +45,8 @@ def login():
 @login_required
 def logout():
     if ConfirmForm().validate_on_submit():
-        record_event(current_actor(), "auth.logout")
-        db.session.commit()
+        with unit_of_work():
+            record_logout(current_actor())
         logout_user()
         session.clear()
         flash(_("您已退出登录。"), "info")
@@ -63,8 +59,8 @@ def set_locale():
     if form.validate_on_submit() and form.locale.data in current_app.config["LANGUAGES"]:
         session["locale"] = form.locale.data
         if current_user.is_authenticated:
-            current_user.locale = form.locale.data
-            db.session.commit()
+            with unit_of_work():
+                remember_locale(current_user, form.locale.data)
     return redirect(_safe_next(form.next.data))
 
 

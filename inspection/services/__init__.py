@@ -39,6 +39,13 @@ class ServiceError(Exception):
 
     status = 422
     code = "rule_violation"
+    #: Whether the work done before the refusal is still committed (it recorded the refusal itself).
+    keep_work = False
+
+    def __init__(self, message: str, *, fields: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        #: Input fields the refusal is about, by name, for forms and the API's `fields`.
+        self.fields = fields or {}
 
 
 class RuleViolation(ServiceError):
@@ -53,6 +60,7 @@ class Conflict(ServiceError):
 
     def __init__(self, message: str, conflicts: list[dict[str, object]]) -> None:
         super().__init__(message)
+        #: What clashed, one entry per item or UUID (sent to API clients as `conflicts`).
         self.conflicts = conflicts
 
 
@@ -64,4 +72,5 @@ class OtherDepartment(ServiceError):
 
     def __init__(self, item_codes: Iterable[str]) -> None:
         self.item_codes = list(dict.fromkeys(item_codes))
-        super().__init__(f"{'、'.join(self.item_codes)} 属于其他部门的检查部分，您只能查看")
+        codes = "、".join(self.item_codes)
+        super().__init__(f"{codes} 属于其他部门的检查部分，您只能查看", fields={"item_code": codes})

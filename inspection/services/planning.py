@@ -99,7 +99,9 @@ def start_inspection(
         existing = db.session.scalar(select(Inspection).where(Inspection.client_id == client_id))
         if existing is not None:
             if existing.facility_id != facility.id:
-                raise Conflict("该 client_id 已用于另一家机构的检查", [{"client_id": client_id}])
+                raise Conflict(
+                    "该 client_id 已用于另一家机构的检查", [{"client_id": client_id, "reason": "client_id_reused"}]
+                )
             return existing
     if not facility.is_active:
         raise ServiceError("机构已关闭，不能检查")

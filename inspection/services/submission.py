@@ -21,7 +21,7 @@ from inspection.models import (
 from inspection.orm import utcnow
 from inspection.scoring import Answer as EngineAnswer
 from inspection.scoring import FacilityFacts, ScoreResult, score
-from inspection.services import Actor, RuleViolation, ServiceError
+from inspection.services import Actor, Conflict, RuleViolation, ServiceError
 from inspection.services.audit import record_event
 from inspection.services.checklists import checklist_of
 from inspection.services.credit import is_blacklisted
@@ -68,13 +68,17 @@ def submit_department(inspection: Inspection, department_code: str, actor: Actor
     """Lock a department's sections; score every checklist whose departments have all submitted.
 
     :return: the results of the inspection's checklists (final for the fully submitted ones).
-    :raises ServiceError: already submitted, or the department has no section here.
+    :raises Conflict: the department has already submitted (a second tap, or a colleague first).
+    :raises ServiceError: the department has no section here.
     :raises RuleViolation: items unanswered, or a failed item without its required photo.
     """
     if department_code not in departments_of(inspection):
         raise ServiceError("该部门在本次检查中没有检查部分")
     if department_code in submitted_departments(inspection):
-        raise ServiceError(f"{department_name(department_code)}的检查部分已提交")
+        raise Conflict(
+            f"{department_name(department_code)}的检查部分已提交",
+            [{"department": department_code, "reason": "already_submitted"}],
+        )
     _check_complete(inspection, department_code)
     inspection.submissions.append(DepartmentSubmission(department_code=department_code, submitted_by_id=actor.user_id))
     db.session.flush()

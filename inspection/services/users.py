@@ -25,8 +25,20 @@ USER_FIELDS = (
 )
 
 
-class LoginThrottled(ServiceError):
+class LoginRefused(ServiceError):
+    """Wrong credentials or a disabled account. The failed attempt was recorded, and that record must be kept:
+    throttling counts it."""
+
+    status = 401
+    code = "unauthorized"
+    keep_work = True
+
+
+class LoginThrottled(LoginRefused):
     """Too many failed logins for this username or address in the window."""
+
+    status = 429
+    code = "throttled"
 
 
 def user_snapshot(user: User) -> dict[str, Any]:
@@ -75,6 +87,17 @@ def update_user(user: User, data: dict[str, Any], actor: Actor) -> User:
     return user
 
 
+def record_logout(actor: Actor) -> None:
+    """Record that the acting user logged out."""
+    record_event(actor, "auth.logout")
+
+
+def remember_locale(user: User, locale: str) -> None:
+    """Keep the user's chosen interface language for their next login."""
+    user.locale = locale
+    db.session.flush()
+
+
 def set_password(user: User, password: str, actor: Actor) -> None:
     """Replace the user's password; the event records that it changed, not the value."""
     user.password_hash = _checked_hash(password)
@@ -88,7 +111,7 @@ def authenticate(username: str, password: str, ip: str, *, max_failures: int, wi
     Failed attempts are counted from the audit log, so the limit holds across several app servers.
 
     :raises LoginThrottled: after `max_failures` failures for this username (or 4× that from one address).
-    :raises ServiceError: when the credentials are wrong or the account is disabled.
+    :raises LoginRefused: when the credentials are wrong or the account is disabled.
     """
     since = utcnow() - timedelta(minutes=window_minutes)
     failures = (
@@ -107,7 +130,7 @@ def authenticate(username: str, password: str, ip: str, *, max_failures: int, wi
         reason = "账户已停用" if user is not None and user.active is False else "用户名或密码错误"
         region_path = user.region.path if user is not None else "/"
         record_event(anonymous, "auth.login_failed", actor_name=username, detail=reason, region_path=region_path)
-        raise ServiceError("用户名或密码错误，或账户已停用")
+        raise LoginRefused("用户名或密码错误，或账户已停用")
     user.last_login_at = utcnow()
     record_event(Actor(user, ip), "auth.login", object_type="user", object_id=user.id)
     return user

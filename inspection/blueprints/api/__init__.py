@@ -1,12 +1,19 @@
 """The JSON API (/api/v1): token auth, JSON errors {error: {code, message, fields}}; OpenAPI at /api/v1/openapi.json."""
 
 from flask import Blueprint
+from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
-from inspection.blueprints.api.common import http_error, routing_error
+from inspection.blueprints.api.common import concurrent_write, http_error, media_error, routing_error, service_error
+from inspection.media import MediaError
+from inspection.services import ServiceError
 
 bp = Blueprint("api", __name__)
 bp.register_error_handler(HTTPException, http_error)
+# Routes let service errors propagate: these handlers roll back and answer each kind one way everywhere.
+bp.register_error_handler(ServiceError, service_error)
+bp.register_error_handler(IntegrityError, concurrent_write)
+bp.register_error_handler(MediaError, media_error)
 bp.before_app_request(routing_error)
 
 from inspection.blueprints.api import auth, inspections, notices, openapi, rankings, reference  # noqa: E402,F401  (routes register on import)

@@ -7,10 +7,9 @@ from wtforms.validators import ValidationError
 
 from inspection.blueprints.api import bp
 from inspection.blueprints.api.common import Fields, api_error, json_body
-from inspection.extensions import db
-from inspection.services import ServiceError
 from inspection.services.tokens import issue_token
-from inspection.services.users import LoginThrottled, authenticate
+from inspection.services.users import authenticate
+from inspection.transactions import run_in_transaction
 
 
 @bp.post("/auth/token")
@@ -18,20 +17,13 @@ def token():
     fields = Fields(json_body())
     username, password = fields.text("username", max_length=50), fields.text("password", max_length=200)
     fields.done()
-    try:
-        user = authenticate(
-            username,
-            password,
-            request.remote_addr or "",
-            max_failures=current_app.config["LOGIN_MAX_FAILURES"],
-            window_minutes=current_app.config["LOGIN_FAILURE_WINDOW_MINUTES"],
-        )
-    except LoginThrottled as error:
-        db.session.commit()
-        api_error(429, "throttled", str(error))
-    except ServiceError as error:
-        db.session.commit()
-        api_error(401, "unauthorized", str(error))
+    user = authenticate(
+        username,
+        password,
+        request.remote_addr or "",
+        max_failures=current_app.config["LOGIN_MAX_FAILURES"],
+        window_minutes=current_app.config["LOGIN_FAILURE_WINDOW_MINUTES"],
+    )
     return _token_response(user)
 
 
@@ -49,8 +41,7 @@ def session_token():
 
 
 def _token_response(user):
-    secret, token = issue_token(user, current_app.config["API_TOKEN_HOURS"])
-    db.session.commit()
+    secret, token = run_in_transaction(lambda: issue_token(user, current_app.config["API_TOKEN_HOURS"]))
     return jsonify(
         token=secret,
         expires_at=token.expires_at.isoformat() + "Z",

@@ -9,12 +9,13 @@ from functools import wraps
 from typing import Any, NoReturn
 
 from flask import Response, abort, g, jsonify, request
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 
 from inspection.extensions import db
+from inspection.media import MediaError, MediaTooLarge
 from inspection.models import Role, User
-from inspection.services import Actor
+from inspection.services import Actor, ServiceError
 from inspection.services.audit import record_event
 from inspection.services.tokens import active_token, record_use
 
@@ -50,21 +51,34 @@ HTTP_ERROR_MESSAGES = {
 def api_error(status: int, code: str, message: str, fields: dict[str, str] | None = None) -> NoReturn:
     """Abort with the API's JSON error body; refusals (403/404) are also written to the audit log."""
     if status in (403, 404):
-        user = getattr(g, "api_user", None)
-        record_event(
-            Actor(user, request.remote_addr or ""),
-            "security.refused",
-            object_type="api",
-            object_id=request.path[:50],
-            detail=f"{status} {message}"[:500],
-        )
-        db.session.commit()
+        _record_refusal(status, message)
     abort(error_response(status, code, message, fields))
 
 
-def error_response(status: int, code: str, message: str, fields: dict[str, str] | None = None) -> Response:
-    """Return the API's JSON error body with `status`."""
-    response = jsonify(error={"code": code, "message": message, "fields": fields or {}})
+def _record_refusal(status: int, message: str) -> None:
+    user = getattr(g, "api_user", None)
+    record_event(
+        Actor(user, request.remote_addr or ""),
+        "security.refused",
+        object_type="api",
+        object_id=request.path[:50],
+        detail=f"{status} {message}"[:500],
+    )
+    db.session.commit()
+
+
+def error_response(
+    status: int,
+    code: str,
+    message: str,
+    fields: dict[str, str] | None = None,
+    conflicts: list[dict[str, object]] | None = None,
+) -> Response:
+    """Return the API's JSON error body with `status` (and `conflicts` when a change clashed)."""
+    body: dict[str, object] = {"code": code, "message": message, "fields": fields or {}}
+    if conflicts is not None:
+        body["conflicts"] = conflicts
+    response = jsonify(error=body)
     response.status_code = status
     if status == 401:
         response.headers["WWW-Authenticate"] = 'Bearer realm="careinspect"'
@@ -80,6 +94,34 @@ def http_error(error: HTTPException) -> Response:
         if name.lower() != "content-type":
             response.headers[name] = value
     return response
+
+
+def service_error(error: ServiceError) -> Response:
+    """Answer a service's refusal: roll back the request's work, then the uniform error body with the
+    exception's status and code (refusals are audited like `api_error`'s)."""
+    if error.keep_work:
+        db.session.commit()
+    else:
+        db.session.rollback()
+    if error.status in (403, 404):
+        _record_refusal(error.status, str(error))
+    return error_response(error.status, error.code, str(error), error.fields, getattr(error, "conflicts", None))
+
+
+def concurrent_write(_error: IntegrityError) -> Response:
+    """Answer a unique key taken by another request at the same moment (a client UUID, a new answer): the
+    client retries, and the retry finds what the other request stored."""
+    db.session.rollback()
+    return error_response(409, "conflict", "数据正由另一个请求保存，请重试", conflicts=[])
+
+
+def media_error(error: MediaError) -> Response:
+    """Answer an upload that is not an acceptable image, naming the field it came in (a photo's multipart
+    `file`, a signature's JSON `image`)."""
+    db.session.rollback()
+    field = "file" if request.files else "image"
+    status, code = (413, "too_large") if isinstance(error, MediaTooLarge) else (400, "bad_image")
+    return error_response(status, code, str(error), {field: str(error)})
 
 
 def routing_error() -> Response | None:

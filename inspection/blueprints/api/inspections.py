@@ -2,13 +2,10 @@
 
 import base64
 import binascii
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
-from flask import Response, abort, jsonify, request
+from flask import jsonify, request
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from sqlalchemy.sql.base import ExecutableOption
 
@@ -27,7 +24,6 @@ from inspection.blueprints.api.common import (
 )
 from inspection.blueprints.api.serializers import inspection_json, inspection_results, photo_json, signature_json
 from inspection.extensions import db
-from inspection.media import MediaError, MediaTooLarge
 from inspection.models import (
     Facility,
     Inspection,
@@ -43,7 +39,7 @@ from inspection.models import (
 from inspection.orm import utcnow
 from inspection.permissions import can_view_facility, can_view_inspection, is_assigned, visible_facilities
 from inspection.scoring import AnswerResult
-from inspection.services import Conflict, OtherDepartment, RuleViolation, ServiceError
+from inspection.services import Conflict, OtherDepartment
 from inspection.services.answers import AnswerInput, SavedAnswer, correct_answer, save_answers
 from inspection.services.checklists import checklist_of, latest_version
 from inspection.services.evidence import add_photo, add_signature
@@ -118,28 +114,18 @@ def create_inspection():
     before = db.session.scalar(select(Inspection).where(Inspection.client_id == client_id))
     if before is not None and not can_view_inspection(user, before):
         api_error(409, "conflict", "该 client_id 已被使用")
-    try:
-        inspection = run_in_transaction(
-            lambda: start_inspection(
-                facility,
-                codes,
-                inspected_on,
-                InspectionPurpose(purpose),
-                user.department,
-                teams_by_department(people),
-                api_actor(),
-                client_id=client_id,
-            )
+    inspection = run_in_transaction(
+        lambda: start_inspection(
+            facility,
+            codes,
+            inspected_on,
+            InspectionPurpose(purpose),
+            user.department,
+            teams_by_department(people),
+            api_actor(),
+            client_id=client_id,
         )
-    except Conflict as error:
-        db.session.rollback()
-        api_error(409, "conflict", str(error))
-    except ServiceError as error:
-        db.session.rollback()
-        api_error(422, "rule_violation", str(error))
-    except IntegrityError:  # another request created the same client_id meanwhile: the client retries
-        db.session.rollback()
-        api_error(409, "conflict", "该 client_id 正在被另一个请求使用，请重试")
+    )
     return jsonify(inspection_json(inspection)), 200 if before is not None else 201
 
 
@@ -172,24 +158,10 @@ def put_answers(inspection_id: int):
 
     try:
         answers, revision = run_in_transaction(save)
-    except Conflict as error:
-        db.session.rollback()
-        return _conflict(str(error), error.conflicts)
-    except OtherDepartment as error:
-        db.session.rollback()
+    except OtherDepartment as error:  # name the refused entries of the body, not just their item codes
         theirs = set(error.item_codes)
-        api_error(
-            403,
-            "forbidden",
-            str(error),
-            {f"answers[{n}].item_code": c.item_code for n, c in enumerate(inputs) if c.item_code in theirs},
-        )
-    except ServiceError as error:
-        db.session.rollback()
-        api_error(422, "rule_violation", str(error))
-    except IntegrityError:  # another inspector's request answered the same new item at the same moment
-        db.session.rollback()
-        return _conflict("条目刚被他人修改，请重试", [])
+        error.fields = {f"answers[{n}].item_code": c.item_code for n, c in enumerate(inputs) if c.item_code in theirs}
+        raise
     return jsonify(revision=revision, items=[{"item_code": a.item_code, "revision": a.revision} for a in answers])
 
 
@@ -239,14 +211,8 @@ def _distinct_changes(inputs: list[AnswerInput]) -> list[AnswerInput]:
         seen = by_id.setdefault(change.client_id, change)
         if seen != change:
             conflict = {"item_code": change.item_code, "client_id": change.client_id, "reason": "client_id_reused"}
-            abort(_conflict("同一批答案中一个 client_id 对应了不同内容，未保存任何修改", [conflict]))
+            raise Conflict("同一批答案中一个 client_id 对应了不同内容，未保存任何修改", [conflict])
     return list(by_id.values())
-
-
-def _conflict(message: str, conflicts: list[dict[str, object]]) -> Response:
-    response = jsonify(error={"code": "conflict", "message": message, "fields": {}, "conflicts": conflicts})
-    response.status_code = 409
-    return response
 
 
 @bp.post("/inspections/<int:inspection_id>/photos")
@@ -260,8 +226,7 @@ def post_photo(inspection_id: int):
         fields.errors["file"] = "必填"
     fields.done()
     data = upload.read()
-    with _upload_errors("file"):
-        photo, created = run_in_transaction(lambda: add_photo(inspection, item_code, client_id, data, api_actor()))
+    photo, created = run_in_transaction(lambda: add_photo(inspection, item_code, client_id, data, api_actor()))
     return jsonify(photo_json(photo)), 201 if created else 200
 
 
@@ -278,39 +243,12 @@ def post_signature(inspection_id: int):
     signed_at = _timestamp(fields, "signed_at")
     fields.done()
     data = _png_bytes(image) if image else None
-    with _upload_errors("image"):
-        signature, created = run_in_transaction(
-            lambda: add_signature(
-                inspection, client_id, signer_name, SignerRole(role), data, signed_at, api_actor(), refused=refused
-            )
+    signature, created = run_in_transaction(
+        lambda: add_signature(
+            inspection, client_id, signer_name, SignerRole(role), data, signed_at, api_actor(), refused=refused
         )
+    )
     return jsonify(signature_json(signature)), 201 if created else 200
-
-
-@contextmanager
-def _upload_errors(field: str) -> Iterator[None]:
-    """Roll back and answer an upload's refusal: 413 too large, 400 not an image (naming `field`), 409 a reused
-    client UUID or a concurrent store of it, 403 another department's item, 422 a rule of the service."""
-    try:
-        yield
-    except MediaTooLarge as error:
-        db.session.rollback()
-        api_error(413, "too_large", str(error), {field: str(error)})
-    except MediaError as error:
-        db.session.rollback()
-        api_error(400, "bad_image", str(error), {field: str(error)})
-    except Conflict as error:
-        db.session.rollback()
-        abort(_conflict(str(error), error.conflicts))
-    except OtherDepartment as error:
-        db.session.rollback()
-        api_error(403, "forbidden", str(error), {"item_code": "、".join(error.item_codes)})
-    except ServiceError as error:
-        db.session.rollback()
-        api_error(422, "rule_violation", str(error))
-    except IntegrityError:  # the same client UUID is being stored by another request at this moment
-        db.session.rollback()
-        abort(_conflict("正在由另一个请求保存，请重试", []))
 
 
 def _timestamp(fields: Fields, name: str) -> datetime:
@@ -338,14 +276,7 @@ def _png_bytes(image: str) -> bytes:
 def submit(inspection_id: int):
     inspection = _editable(inspection_id)
     department = api_user().department.code
-    try:
-        run_in_transaction(lambda: submit_department(inspection, department, api_actor()))
-    except RuleViolation as error:
-        db.session.rollback()
-        api_error(422, "rule_violation", str(error))
-    except ServiceError as error:
-        db.session.rollback()
-        api_error(409, "conflict", str(error))
+    run_in_transaction(lambda: submit_department(inspection, department, api_actor()))
     results = inspection_results(inspection)
     mine = [r for r in results if any(s["department"] == department for s in r["sections"])] or results
     return jsonify(status=inspection.status, department=department, result=mine[0], results=results)
@@ -362,14 +293,7 @@ def correct(inspection_id: int):
         reason_field.errors.setdefault("reason", "必填")
     reason_field.done()
     change = _answer_input(body, "")
-    try:
-        answer = run_in_transaction(lambda: correct_answer(inspection, change, reason, api_actor()))
-    except Conflict as error:
-        db.session.rollback()
-        return _conflict(str(error), error.conflicts)
-    except ServiceError as error:
-        db.session.rollback()
-        api_error(422, "rule_violation", str(error))
+    answer = run_in_transaction(lambda: correct_answer(inspection, change, reason, api_actor()))
     return jsonify(item_code=answer.item_code, revision=answer.revision, results=inspection_results(inspection))
 
 
