@@ -1,21 +1,21 @@
-"""Benchmark the scoring engine against a plain points-summing loop.
+"""Time the scoring engine on the largest shipped checklist against the user's budget.
 
-Usage: ``.venv/bin/python benchmarks/bench_scoring.py [--n 100000] [--seed 20250101]``
+Usage: ``.venv/bin/python benchmarks/bench_scoring.py [--n 2000] [--seed 20250101]``
 
-Generates ``n`` random answer sets for the largest shipped checklist (seeded, not timed),
-then times :func:`inspection.scoring.score` over all of them and a plain loop that only
-sums the points of passed items over the same data, and prints both times per
-inspection and their ratio.
+The budget is what an inspector notices: scoring the largest checklist (the most items)
+must take well under 1 ms. The script generates ``n`` random answer sets per shipped
+checklist (seeded, not timed), times :func:`inspection.scoring.score` on each one and
+prints the median and the 95th percentile per inspection, in milliseconds. It prints
+measured figures only; it asserts nothing about timing, which depends on the machine.
 """
 
 from __future__ import annotations
 
 import argparse
-import gc
 import random
+import statistics
 import sys
 import time
-from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 
@@ -24,16 +24,27 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from inspection.checklists import Checklist, load_shipped
 from inspection.scoring import Answer, AnswerResult, FacilityFacts, score
 
+#: The user's budget for scoring one inspection of the largest checklist.
+BUDGET_MS = 1.0
+FACTS = FacilityFacts(
+    has_canteen=True,
+    has_medical_unit=True,
+    has_special_equipment=True,
+    has_campus_roads=True,
+    beds=100,
+    residents=80,
+    offers_ten_services=True,
+)
+
 
 def generate(checklist: Checklist, n: int, seed: int) -> list[dict[str, Answer]]:
     """Return ``n`` random answer sets: mostly passes, some fails (with or without a
     deduction), some N/A where allowed and a few unanswered items."""
     rng = random.Random(seed)
-    items = list(checklist.items())
     answer_sets = []
     for _ in range(n):
         answers: dict[str, Answer] = {}
-        for item in items:
+        for item in checklist.items():
             roll = rng.random()
             if roll < 0.02:
                 continue
@@ -48,70 +59,40 @@ def generate(checklist: Checklist, n: int, seed: int) -> list[dict[str, Answer]]
     return answer_sets
 
 
-def plain_sum(points: dict[str, int], answer_sets: list[dict[str, Answer]]) -> int:
-    """The baseline: for each answer set, sum the points of the passed items."""
-    passed = AnswerResult.PASS
-    grand_total = 0
+def time_scoring(checklist: Checklist, answer_sets: list[dict[str, Answer]]) -> list[float]:
+    """Score each answer set once (after a short warm-up) and return the times in milliseconds."""
+    for answers in answer_sets[:50]:
+        score(checklist, answers, FACTS)
+    times = []
     for answers in answer_sets:
-        total = 0
-        for code, answer in answers.items():
-            if answer.result is passed:
-                total += points[code]
-        grand_total += total
-    return grand_total
-
-
-def time_both(
-    checklist: Checklist, facts: FacilityFacts, answer_sets: list[dict[str, Answer]], points: dict[str, int]
-) -> tuple[Counter[str], float, float]:
-    """Time the engine and the plain loop over the same data; return verdict counts and both times."""
-    # As timeit does: no garbage collection while timing. The generated answers are
-    # millions of long-lived objects that a full collection would otherwise rescan.
-    gc.collect()
-    gc.freeze()
-    gc.disable()
-    try:
-        verdicts: Counter[str] = Counter()
         start = time.perf_counter()
-        for answers in answer_sets:
-            verdicts[score(checklist, answers, facts).verdict] += 1
-        engine_seconds = time.perf_counter() - start
-        start = time.perf_counter()
-        plain_sum(points, answer_sets)
-        plain_seconds = time.perf_counter() - start
-    finally:
-        gc.enable()
-    return verdicts, engine_seconds, plain_seconds
+        score(checklist, answers, FACTS)
+        times.append((time.perf_counter() - start) * 1000)
+    return times
 
 
 def main() -> None:
-    """Parse arguments, generate data, time both loops and print the comparison."""
+    """Parse arguments, time every shipped checklist and print the figures against the budget."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--n", type=int, default=100_000, help="number of inspections")
+    parser.add_argument("--n", type=int, default=2000, help="answer sets per checklist")
     parser.add_argument("--seed", type=int, default=20250101)
     args = parser.parse_args()
 
-    shipped = load_shipped()
-    checklist = max(shipped.checklists.values(), key=lambda c: sum(1 for _ in c.items()))
-    facts = FacilityFacts(
-        has_canteen=True,
-        has_medical_unit=True,
-        has_special_equipment=True,
-        has_campus_roads=True,
-        beds=100,
-        residents=80,
-    )
-    answer_sets = generate(checklist, args.n, args.seed)
-    points = {item.code: item.points for item in checklist.items()}
-    print(f"checklist: {checklist.code} ({len(points)} items, {len(checklist.sections)} sections), n = {args.n}")
-
-    verdicts, engine_seconds, plain_seconds = time_both(checklist, facts, answer_sets, points)
-    engine_us = engine_seconds / args.n * 1e6
-    plain_us = plain_seconds / args.n * 1e6
-    print(f"engine score():    {engine_seconds:8.3f} s total, {engine_us:7.2f} µs per inspection")
-    print(f"plain points sum:  {plain_seconds:8.3f} s total, {plain_us:7.2f} µs per inspection")
-    print(f"ratio engine/plain: {engine_seconds / plain_seconds:.2f}x")
-    print(f"verdicts: {dict(sorted(verdicts.items()))}")
+    checklists = [checklist for checklist in load_shipped().checklists.values() if any(checklist.items())]
+    checklists.sort(key=lambda checklist: sum(1 for _ in checklist.items()), reverse=True)
+    largest = checklists[0]
+    print(f"budget: scoring the largest checklist takes well under {BUDGET_MS:g} ms; n = {args.n} per checklist")
+    print(f"{'checklist':<20} {'items':>5} {'median ms':>10} {'p95 ms':>8}")
+    medians = {}
+    for checklist in checklists:
+        times = time_scoring(checklist, generate(checklist, args.n, args.seed))
+        medians[checklist.code] = statistics.median(times)
+        p95 = statistics.quantiles(times, n=20)[-1]
+        items = sum(1 for _ in checklist.items())
+        print(f"{checklist.code:<20} {items:>5} {medians[checklist.code]:>10.4f} {p95:>8.4f}")
+    median = medians[largest.code]
+    share = median / BUDGET_MS * 100
+    print(f"largest checklist ({largest.code}): median {median:.4f} ms per inspection, {share:.1f}% of the budget")
 
 
 if __name__ == "__main__":

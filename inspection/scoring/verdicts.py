@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Hashable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, ClassVar, NamedTuple
 
@@ -42,17 +42,18 @@ class FacilityFacts:
     blacklisted: bool = False
     open_major_hazards: int = 0
     offers_ten_services: bool = False
-    _true: frozenset[str] = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        names = {"offers_ten_services"} if self.offers_ten_services else set()
-        for name in ("canteen", "medical_unit", "special_equipment", "campus_roads"):
-            names.add(f"has_{name}" if getattr(self, f"has_{name}") else f"no_{name}")
-        object.__setattr__(self, "_true", frozenset(names))
 
     def true_facts(self) -> frozenset[str]:
         """Return the names (see ``FACILITY_FACTS``) of the facts that hold."""
-        return self._true
+        return frozenset(
+            {
+                "has_canteen" if self.has_canteen else "no_canteen",
+                "has_medical_unit" if self.has_medical_unit else "no_medical_unit",
+                "has_special_equipment" if self.has_special_equipment else "no_special_equipment",
+                "has_campus_roads" if self.has_campus_roads else "no_campus_roads",
+            }
+            | ({"offers_ten_services"} if self.offers_ten_services else set())
+        )
 
 
 class SectionResult(NamedTuple):
@@ -72,7 +73,8 @@ class SectionResult(NamedTuple):
 class Tally(NamedTuple):
     """What the engine counted; the input of every rule's ``decide``.
 
-    ``sections`` is only filled for rules that set ``needs_sections`` (it costs time).
+    ``failed_major`` names the failed major items in checklist order; ``failed_key``,
+    ``failed_general`` and ``unanswered`` count items.
     """
 
     points: Decimal
@@ -101,8 +103,6 @@ class VerdictRule(ABC):
     """Base of every verdict rule; instances are stateless."""
 
     key: ClassVar[str]
-    #: Whether ``decide`` reads ``Tally.sections`` (the engine skips building them otherwise).
-    needs_sections: ClassVar[bool] = False
 
     @abstractmethod
     def parse(self, raw: Mapping[str, Any]) -> Hashable:
@@ -118,15 +118,6 @@ class VerdictRule(ABC):
     @abstractmethod
     def decide(self, params: Any, tally: Tally) -> Verdict:
         """Return the verdict for these tallies."""
-
-    def decision_key(self, params: Any, tally: Tally) -> Hashable | None:
-        """Return the part of ``tally`` that ``decide`` reads, or None (the default) when unsure.
-
-        The engine memoises verdicts per checklist by this key, so ``decide`` must give the
-        same verdict for tallies with equal keys. (Decimals in a key compare by value: the
-        engine's percentages always have one decimal, so their text follows their value.)
-        """
-        return None
 
 
 def veto_text(codes: Sequence[str]) -> str:
@@ -179,9 +170,6 @@ class PercentBands(VerdictRule):
         reasons = [f"% ≥ {band.min_percent}% → {band.label}" for band in bands[:-1]]
         reasons.append(f"% < {bands[-2].min_percent}% → {bands[-1].label}")
         return tuple(Band(b.min_percent, b.code, b.label, reason) for b, reason in zip(bands, reasons, strict=True))
-
-    def decision_key(self, params: tuple[Band, ...], tally: Tally) -> Hashable:
-        return tally.failed_major or (tally.percent, tally.unanswered)  # codes are str, never Decimal
 
     def decide(self, params: tuple[Band, ...], tally: Tally) -> Verdict:
         if tally.failed_major:
@@ -246,11 +234,6 @@ class Food2016(VerdictRule):
             non_compliant=param_text(labels, "non_compliant", "labels."),
         )
 
-    def decision_key(self, params: FoodParams, tally: Tally) -> Hashable:
-        if tally.failed_major or not tally.max_points:
-            return tally.failed_major  # () when nothing applies
-        return tally.failed_key, tally.failed_general, tally.unanswered  # ints, never str
-
     def decide(self, params: FoodParams, tally: Tally) -> Verdict:
         if tally.failed_major:
             reason = veto_text(tally.failed_major)
@@ -279,7 +262,6 @@ class Gbt37276Grade(VerdictRule):
     """
 
     key = "gbt37276_grade"
-    needs_sections = True
 
     def parse(self, raw: Mapping[str, Any]) -> GradeParams:
         return parse_grade_params(raw)

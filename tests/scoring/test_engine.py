@@ -110,6 +110,16 @@ def test_deduction_loses_only_that_many_points():
     assert result.percent == Decimal("98.1")
 
 
+def test_points_keep_the_decimals_of_the_deductions():
+    answers = all_pass(
+        FIRE, F4=Answer(AnswerResult.FAIL, deduction=Decimal("1.50")), F5=Answer(AnswerResult.FAIL, deduction=2)
+    )
+    result = score(FIRE, answers, make_facts())
+    assert (str(result.points), str(result.max_points), str(result.percent)) == ("127.50", "131", "97.3")
+    assert [str(failed.deduction) for failed in result.failed_items] == ["1.50", "2"]
+    assert {section.code: str(section.points) for section in result.sections}["facilities"] == "14.50"
+
+
 def test_sections_break_the_score_down_by_department():
     result = score(FIRE, all_pass(FIRE, F13=FAIL), make_facts())
     management = {section.code: section for section in result.sections}["management"]
@@ -213,3 +223,15 @@ def test_results_compare_equal_and_are_frozen():
     assert one == two
     with pytest.raises(AttributeError):
         one.points = Decimal(0)  # type: ignore[misc]
+
+
+def test_true_facts_name_each_fact_that_holds():
+    facts = make_facts(has_canteen=False, has_special_equipment=False)
+    assert facts.true_facts() == {
+        "no_canteen",
+        "has_medical_unit",
+        "no_special_equipment",
+        "has_campus_roads",
+        "offers_ten_services",
+    }
+    assert "offers_ten_services" not in make_facts(offers_ten_services=False).true_facts()
