@@ -9,7 +9,16 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Select, select
 
-from inspection.models import Facility, Inspection, InspectionStatus, Region, Role, User
+from inspection.models import (
+    Department,
+    Facility,
+    Inspection,
+    InspectionAssignment,
+    InspectionStatus,
+    Region,
+    Role,
+    User,
+)
 
 
 def in_region(region: Region, path: Any = Region.path) -> ColumnElement[bool]:
@@ -71,3 +80,24 @@ def visible_regions(user: User, level: str | None = None) -> Select[tuple[Region
     if level:
         stmt = stmt.where(Region.level == level)
     return stmt
+
+
+def visible_inspections(user: User) -> Select[tuple[Inspection]]:
+    """Return a select of the inspections `user` may see (joined with facility and region), by the rule of
+    `can_view_inspection`."""
+    stmt = select(Inspection).join(Inspection.facility).join(Facility.region)
+    if user.role == Role.INSPECTOR:
+        return stmt.join(InspectionAssignment).where(InspectionAssignment.user_id == user.id)
+    if user.role == Role.OPERATOR:
+        return stmt.where(Inspection.facility_id == user.facility_id, Inspection.status == InspectionStatus.COMPLETE)
+    return stmt.where(in_region(user.region))
+
+
+def visible_inspectors(user: User) -> Select[tuple[User]]:
+    """Return a select of the active inspectors working within the user's region."""
+    return select(User).join(User.region).where(User.role == Role.INSPECTOR, User.active, in_region(user.region))
+
+
+def visible_departments(user: User) -> Select[tuple[Department]]:
+    """Return a select of the departments of the regions within the user's region."""
+    return select(Department).join(Department.region).where(in_region(user.region))

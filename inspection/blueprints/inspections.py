@@ -1,27 +1,18 @@
 """Inspections on the web: lists, planning (joint, campaign, spot check) and the read-only result page."""
 
-from datetime import date, timedelta
-
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
-from sqlalchemy.orm import contains_eager, selectinload
 
 from forms.inspections import PURPOSE_LABELS, CampaignForm, PlanInspectionForm, SpotCheckForm
 from forms.notices import IssueNoticesForm
-from inspection.blueprints import file_response
+from inspection.blueprints import file_response, unit_of_work
 from inspection.checklists import DEPARTMENT_NAMES, ITEM_CLASS_LABELS
 from inspection.extensions import db
 from inspection.models import (
     Department,
-    Facility,
-    FacilityStatus,
-    Inspection,
-    InspectionAssignment,
     InspectionPurpose,
     InspectionStatus,
-    Notice,
     Photo,
     Region,
     RegionLevel,
@@ -29,19 +20,27 @@ from inspection.models import (
     Signature,
     User,
 )
-from inspection.permissions import is_assigned, visible_facilities
+from inspection.permissions import is_assigned
 from inspection.security import current_actor, get_facility_or_404, get_inspection_or_404, refuse, role_required
-from inspection.services import ServiceError
 from inspection.services.checklists import checklist_of, latest_versions
+from inspection.services.inspection_lists import (
+    active_facilities_in,
+    active_facilities_of,
+    evidence_of,
+    inspection_list,
+    inspectors_within,
+    users_by_id,
+)
 from inspection.services.notices import hazards_awaiting_notice, may_issue
 from inspection.services.planning import (
     departments_of,
     plan_campaign,
+    spot_check_checklists,
     start_inspection,
     submitted_departments,
     teams_by_department,
 )
-from inspection.services.regions import regions_within
+from inspection.services.regions import departments_within, regions_within
 
 bp = Blueprint("inspections", __name__)
 
@@ -50,24 +49,7 @@ bp = Blueprint("inspections", __name__)
 @login_required
 def index():
     status = request.args.get("status", "")
-    stmt = (
-        select(Inspection)
-        .join(Inspection.facility)
-        .join(Facility.region)
-        .order_by(Inspection.inspected_on.desc(), Inspection.id.desc())
-        # the cards show each inspection's facility and checklist titles: load them with the page, not per card
-        .options(contains_eager(Inspection.facility), selectinload(Inspection.checklists))
-    )
-    if current_user.role == Role.INSPECTOR:
-        stmt = stmt.join(InspectionAssignment).where(InspectionAssignment.user_id == current_user.id)
-    elif current_user.role == Role.OPERATOR:
-        stmt = stmt.where(
-            Inspection.facility_id == current_user.facility_id, Inspection.status == InspectionStatus.COMPLETE
-        )
-    else:
-        stmt = stmt.where(Region.path.startswith(current_user.region.path))
-    if status in set(InspectionStatus):
-        stmt = stmt.where(Inspection.status == status)
+    stmt = inspection_list(current_user, status)
     page = db.paginate(stmt, per_page=current_app.config["PAGE_SIZE"], error_out=False)
     return render_template("inspections/index.html", page=page, status=status, purposes=PURPOSE_LABELS)
 
@@ -81,7 +63,7 @@ def plan():
         form.facility_id.data = request.args.get("facility_id", 0, type=int)
     if form.validate_on_submit():
         facility = get_facility_or_404(form.facility_id.data)
-        try:
+        with unit_of_work() as outcome:
             inspection = start_inspection(
                 facility,
                 form.checklists.data,
@@ -91,11 +73,7 @@ def plan():
                 _teams(form.inspectors.data),
                 current_actor(),
             )
-        except ServiceError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            db.session.commit()
+        if outcome.ok:
             flash(_("已安排对 %(name)s 的检查", name=facility.name), "success")
             return redirect(url_for("inspections.detail", inspection_id=inspection.id))
     return render_template(
@@ -115,28 +93,16 @@ def campaign():
         region = db.session.get(Region, form.region_id.data)
         if region is None or not current_user.region.contains(region):
             refuse(404, "region not visible")
-        facilities = list(
-            db.session.scalars(
-                select(Facility)
-                .join(Facility.region)
-                .where(Region.path.startswith(region.path), Facility.status == FacilityStatus.ACTIVE)
-                .order_by(Facility.name)
-            )
-        )
-        try:
+        with unit_of_work() as outcome:
             planned = plan_campaign(
-                facilities,
+                active_facilities_in(region),
                 form.checklists.data,
                 form.inspected_on.data,
                 _department(form.lead_department_id.data),
                 _teams(form.inspectors.data),
                 current_actor(),
             )
-        except ServiceError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            db.session.commit()
+        if outcome.ok:
             flash(_("已为 %(region)s 的 %(n)s 家机构安排检查", region=region.name, n=len(planned)), "success")
             return redirect(url_for("inspections.index"))
     return render_template(
@@ -147,14 +113,10 @@ def campaign():
 @bp.route("/spot", methods=["GET", "POST"])
 @role_required(Role.INSPECTOR)
 def spot():
-    own = [
-        (row.code, row.title)
-        for row in latest_versions()
-        if checklist_of(row).section_departments() == {current_user.department.code}
-    ]
+    own = [(row.code, row.title) for row in spot_check_checklists(current_user.department.code)]
     colleagues = [
         (u.id, u.display_name)
-        for u in _inspectors()
+        for u in inspectors_within(current_user)
         if u.department_id == current_user.department_id and u.id != current_user.id
     ]
     form = SpotCheckForm(facilities=_facility_choices(), checklists=own, inspectors=colleagues)
@@ -162,13 +124,8 @@ def spot():
         form.purpose.data = InspectionPurpose.COMPLAINT.value
     if form.validate_on_submit():
         facility = get_facility_or_404(form.facility_id.data)
-        team = {
-            current_user.department.code: [
-                current_user,
-                *db.session.scalars(select(User).where(User.id.in_(form.inspectors.data))),
-            ]
-        }
-        try:
+        team = {current_user.department.code: [current_user, *users_by_id(form.inspectors.data)]}
+        with unit_of_work() as outcome:
             inspection = start_inspection(
                 facility,
                 form.checklists.data,
@@ -178,11 +135,7 @@ def spot():
                 team,
                 current_actor(),
             )
-        except ServiceError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            db.session.commit()
+        if outcome.ok:
             return redirect(url_for("fieldform.form", inspection_id=inspection.id))
     return render_template(
         "inspections/plan.html", form=form, title=_("现场检查（本部门）")
@@ -195,12 +148,7 @@ def detail(inspection_id: int):
     inspection = get_inspection_or_404(inspection_id)
     done = submitted_departments(inspection)
     checklists = [(ic, checklist_of(ic.version)) for ic in inspection.checklists]
-    photos = db.session.scalars(select(Photo).where(Photo.inspection_id == inspection.id).order_by(Photo.id)).all()
-    signatures = db.session.scalars(
-        select(Signature).where(Signature.inspection_id == inspection.id).order_by(Signature.id)
-    ).all()
-    assigned = is_assigned(current_user, inspection)
-    notices = db.session.scalars(select(Notice).where(Notice.inspection_id == inspection.id).order_by(Notice.id)).all()
+    photos, signatures, notices = evidence_of(inspection)
     issuing = inspection.status == InspectionStatus.COMPLETE and may_issue(inspection, current_user)
     return render_template(
         "inspections/detail.html",
@@ -209,7 +157,7 @@ def detail(inspection_id: int):
         departments=[(code, DEPARTMENT_NAMES.get(code, code), code in done) for code in departments_of(inspection)],
         photos=photos,
         signatures=signatures,
-        assigned=assigned,
+        assigned=is_assigned(current_user, inspection),
         purposes=PURPOSE_LABELS,
         class_labels=ITEM_CLASS_LABELS,
         notices=notices,
@@ -238,30 +186,6 @@ def signature(signature_id: int):
     return file_response(row.file)
 
 
-def upcoming_for(user: User) -> dict[str, list[Inspection]]:
-    """Return the user's open assigned inspections: overdue, today, and the next 30 days."""
-    today = date.today()
-    stmt = (
-        select(Inspection)
-        .join(InspectionAssignment)
-        .where(
-            InspectionAssignment.user_id == user.id,
-            Inspection.status == InspectionStatus.IN_PROGRESS,
-            Inspection.inspected_on <= today + timedelta(days=30),
-        )
-        .order_by(Inspection.inspected_on, Inspection.id)
-    )
-    groups: dict[str, list[Inspection]] = {"overdue": [], "today": [], "upcoming": []}
-    for inspection in db.session.scalars(stmt):
-        key = (
-            "today"
-            if inspection.inspected_on == today
-            else ("overdue" if inspection.inspected_on < today else "upcoming")
-        )
-        groups[key].append(inspection)
-    return groups
-
-
 def _department(department_id: int) -> Department:
     department = db.session.get(Department, department_id)
     if department is None:
@@ -270,36 +194,23 @@ def _department(department_id: int) -> Department:
 
 
 def _teams(user_ids: list[int]) -> dict[str, list[User]]:
-    return teams_by_department(db.session.scalars(select(User).where(User.id.in_(user_ids or [-1]))))
-
-
-def _inspectors() -> list[User]:
-    stmt = (
-        select(User)
-        .join(User.region)
-        .where(User.role == Role.INSPECTOR, User.active, Region.path.startswith(current_user.region.path))
-    )
-    return list(db.session.scalars(stmt.order_by(User.department_id, User.username)))
+    return teams_by_department(users_by_id(user_ids))
 
 
 def _team_choices() -> dict[str, list]:
     checklists = [
         (row.code, row.title + ("" if row.verified else _("（评分标准待核实）"))) for row in latest_versions()
     ]
-    inspectors = [(u.id, f"{u.display_name}（{u.department.kind if u.department else ''}）") for u in _inspectors()]
+    inspectors = [
+        (u.id, f"{u.display_name}（{u.department.kind if u.department else ''}）")
+        for u in inspectors_within(current_user)
+    ]
     return {"checklists": checklists, "inspectors": inspectors}
 
 
 def _facility_choices() -> list[tuple[int, str]]:
-    stmt = visible_facilities(current_user).where(Facility.status == FacilityStatus.ACTIVE).order_by(Facility.name)
-    return [(f.id, f"{f.name}（{f.region.name}）") for f in db.session.scalars(stmt)]
+    return [(f.id, f"{f.name}（{f.region.name}）") for f in active_facilities_of(current_user)]
 
 
 def _department_choices() -> list[tuple[int, str]]:
-    stmt = (
-        select(Department)
-        .join(Department.region)
-        .where(Region.path.startswith(current_user.region.path))
-        .order_by(Department.code)
-    )
-    return [(d.id, d.name) for d in db.session.scalars(stmt)]
+    return [(d.id, d.name) for d in departments_within(current_user)]

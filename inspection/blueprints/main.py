@@ -1,13 +1,14 @@
 """Home page per role and the health check."""
 
+from datetime import date
+
 from flask import Blueprint, jsonify, redirect, render_template, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import func, select, text
+from sqlalchemy import text
 
-from inspection.blueprints.inspections import upcoming_for
 from inspection.extensions import db
-from inspection.models import Facility, FacilityStatus, Region, Role
-from inspection.permissions import visible_facilities
+from inspection.models import Role
+from inspection.services.inspection_lists import active_facilities_by_township, upcoming_for
 
 bp = Blueprint("main", __name__)
 
@@ -17,15 +18,9 @@ bp = Blueprint("main", __name__)
 def index():
     if current_user.role == Role.OPERATOR:
         return redirect(url_for("facilities.detail", facility_id=current_user.facility_id))
-    active = visible_facilities(current_user).where(Facility.status == FacilityStatus.ACTIVE).subquery()
-    by_township = db.session.execute(
-        select(Region.id, Region.name, func.count(active.c.id))
-        .join(active, active.c.region_id == Region.id)
-        .group_by(Region.id, Region.name)
-        .order_by(func.count(active.c.id).desc(), Region.name)
-    ).all()
-    total = sum(row[2] for row in by_township)
-    mine = upcoming_for(current_user) if current_user.role == Role.INSPECTOR else None
+    by_township = active_facilities_by_township(current_user)
+    total = sum(count for _, _, count in by_township)
+    mine = upcoming_for(current_user, date.today()) if current_user.role == Role.INSPECTOR else None
     return render_template("main/index.html", by_township=by_township, total=total, mine=mine)
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from inspection.checklists import DEPARTMENT_NAMES, Checklist, Item
 from inspection.extensions import db
 from inspection.models import (
+    ChecklistVersion,
     Department,
     Facility,
     Inspection,
@@ -22,7 +23,7 @@ from inspection.models import (
 )
 from inspection.services import Actor, Conflict, ServiceError
 from inspection.services.audit import record_event
-from inspection.services.checklists import checklist_of, latest_version
+from inspection.services.checklists import checklist_of, latest_version, latest_versions
 
 #: Inspectors per department (the food rules require at least two, 令第49号 第23条).
 MIN_INSPECTORS_PER_DEPARTMENT = 2
@@ -75,6 +76,37 @@ def department_name(code: str) -> str:
 def submitted_departments(inspection: Inspection) -> set[str]:
     """Return the codes of the departments that have submitted their sections."""
     return {s.department_code for s in inspection.submissions}
+
+
+class NotOwnDepartment(ServiceError):
+    """A spot check may only use checklists whose every section the inspector's own department owns."""
+
+    status = 403
+    code = "forbidden"
+
+
+def _owned_only_by(version: ChecklistVersion, department_code: str) -> bool:
+    return checklist_of(version).section_departments() == {department_code}
+
+
+def spot_check_checklists(department_code: str) -> list[ChecklistVersion]:
+    """Return the newest checklists an inspector of `department_code` may use for a spot check of their own
+    (joint checklists are planned by the lead department)."""
+    return [version for version in latest_versions() if _owned_only_by(version, department_code)]
+
+
+def check_spot_check_checklists(checklist_codes: Sequence[str], department_code: str) -> None:
+    """Refuse checklists a spot check by `department_code` may not use.
+
+    :raises ServiceError: a checklist was never imported.
+    :raises NotOwnDepartment: a checklist has sections of another department.
+    """
+    for code in checklist_codes:
+        version = latest_version(code)
+        if version is None:
+            raise ServiceError(f"检查表 {code} 尚未导入")
+        if not _owned_only_by(version, department_code):
+            raise NotOwnDepartment(f"检查表 {code} 含有其他部门的检查部分，请由民政部门安排联合检查")
 
 
 def start_inspection(

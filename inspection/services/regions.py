@@ -24,8 +24,7 @@ def regions_within(user: User, level: RegionLevel | None = None) -> list[Region]
 
 def departments_within(user: User) -> list[Department]:
     """Return the departments of the regions within the user's region, by code."""
-    stmt = select(Department).join(Department.region).where(permissions.in_region(user.region))
-    return list(db.session.scalars(stmt.order_by(Department.code)))
+    return list(db.session.scalars(permissions.visible_departments(user).order_by(Department.code)))
 
 
 def create_region(parent: Region | None, name: str, short_name: str, actor: Actor, *, is_demo: bool = False) -> Region:

@@ -41,9 +41,8 @@ from inspection.permissions import can_view_facility, can_view_inspection, is_as
 from inspection.scoring import AnswerResult
 from inspection.services import Conflict, OtherDepartment
 from inspection.services.answers import AnswerInput, SavedAnswer, correct_answer, save_answers
-from inspection.services.checklists import checklist_of, latest_version
 from inspection.services.evidence import add_photo, add_signature
-from inspection.services.planning import start_inspection, teams_by_department
+from inspection.services.planning import check_spot_check_checklists, start_inspection, teams_by_department
 from inspection.services.submission import submit_department
 from inspection.transactions import run_in_transaction
 
@@ -106,7 +105,7 @@ def create_inspection():
     if facility is None or not can_view_facility(user, facility):
         api_error(404, "not_found", "机构不存在或不在您的辖区")
     if user.role == Role.INSPECTOR:
-        _check_own_department_checklists(user, codes)
+        check_spot_check_checklists(codes, user.department.code)
         inspector_ids = [user.id, *inspector_ids]
     people = list(db.session.scalars(select(User).where(User.id.in_(inspector_ids)))) if inspector_ids else []
     if len(people) != len(set(inspector_ids)):
@@ -127,15 +126,6 @@ def create_inspection():
         )
     )
     return jsonify(inspection_json(inspection)), 200 if before is not None else 201
-
-
-def _check_own_department_checklists(user: User, codes: list[str]) -> None:
-    for code in codes:
-        row = latest_version(code)
-        if row is None:
-            api_error(422, "rule_violation", f"检查表 {code} 尚未导入")
-        if checklist_of(row).section_departments() != {user.department.code}:
-            api_error(403, "forbidden", f"检查表 {code} 含有其他部门的检查部分，请由民政部门安排联合检查")
 
 
 @bp.get("/inspections/<int:inspection_id>")
