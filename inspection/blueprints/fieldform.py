@@ -15,6 +15,7 @@ from inspection.checklists import DEPARTMENT_NAMES
 from inspection.checklists.schema import ITEM_CLASS_LABELS
 from inspection.extensions import db
 from inspection.models import Inspection, Photo, Signature
+from inspection.scoring.verdicts import VERDICT_RULES
 from inspection.security import get_inspection_or_404
 from inspection.services.checklists import checklist_of
 from inspection.services.planning import departments_of, is_assigned, submitted_departments
@@ -95,17 +96,8 @@ def _form_context(inspection: Inspection) -> dict[str, Any]:
 
 def _verdict_json(checklist: Any) -> dict[str, Any]:
     """Return what the phone needs to preview a checklist's verdict (the server decides the real one)."""
-    rule, params = checklist.verdict.rule, checklist.verdict.params
-    data: dict[str, Any] = {"title": checklist.title, "rule": rule}
-    if rule == "percent_bands":
-        data["bands"] = [[band.min_percent, band.label] for band in params]
-    elif rule == "food_2016":
-        data.update(
-            key=params.max_key_failures,
-            general=params.max_general_failures,
-            labels=[params.compliant, params.basically_compliant, params.non_compliant],
-        )
-    return data
+    verdict = checklist.verdict
+    return {"title": checklist.title, **VERDICT_RULES[verdict.rule].preview(verdict.params)}
 
 
 @cache

@@ -17,6 +17,7 @@ from typing import Any, ClassVar, NamedTuple
 
 from inspection.checklists.schema import (
     Department,
+    ItemClass,
     ParamError,
     Section,
     check_param_keys,
@@ -27,6 +28,8 @@ from inspection.scoring.grades import GradeParams, check_grade_sections, grade_f
 
 _CODE_RE = re.compile(r"^[a-z][a-z_]*$")
 NOT_APPLICABLE = ("not_applicable", "不适用")
+#: What the phone's verdict preview shows where only the server can decide.
+SERVER_DECIDES = "结论由服务器评定"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -119,6 +122,20 @@ class VerdictRule(ABC):
     def decide(self, params: Any, tally: Tally) -> Verdict:
         """Return the verdict for these tallies."""
 
+    def preview(self, params: Any) -> dict[str, Any]:
+        """Return how the phone previews this rule's verdict: JSON-able data that names no rule.
+
+        The phone knows the points and the failed items of each class, not the facility's other
+        facts. It shows ``veto`` when a major item failed, ``none_applicable`` (when not None) when
+        no item applies, and otherwise the ``label`` of the first of ``outcomes`` whose conditions
+        all hold: ``min_percent`` (the percentage, rounded as the engine rounds it, is at least
+        this) and ``max_failed`` (per item class, at most this many failed items). An outcome
+        without conditions always holds; the last one should have none.
+
+        The default leaves the verdict to the server; a rule overrides it to preview its own.
+        """
+        return {"veto": SERVER_DECIDES, "none_applicable": None, "outcomes": [{"label": SERVER_DECIDES}]}
+
 
 def veto_text(codes: Sequence[str]) -> str:
     """Explain a veto by failed major items, e.g. ``一票否决：F5 重大事故隐患``."""
@@ -188,6 +205,10 @@ class PercentBands(VerdictRule):
                 return Verdict(band.code, band.label, rank, None, (), reason)
         raise AssertionError("the last band starts at 0")  # pragma: no cover
 
+    def preview(self, params: tuple[Band, ...]) -> dict[str, Any]:
+        outcomes = [{"label": band.label, "min_percent": band.min_percent} for band in params]
+        return {"veto": params[-1].label, "none_applicable": "无适用检查项", "outcomes": outcomes}
+
 
 def _parse_band(entry: object, index: int) -> Band:
     prefix = f"bands[{index}]."
@@ -253,6 +274,16 @@ class Food2016(VerdictRule):
             code, label, rank = "compliant", params.compliant, 2
         return Verdict(code, label, rank, None, (), _provisional(f"{counts} → {label}", tally))
 
+    def preview(self, params: FoodParams) -> dict[str, Any]:
+        allowed = {ItemClass.KEY.value: params.max_key_failures, ItemClass.GENERAL.value: params.max_general_failures}
+        none_failed = dict.fromkeys(allowed, 0)
+        outcomes = [
+            {"label": params.compliant, "max_failed": none_failed},
+            {"label": params.basically_compliant, "max_failed": allowed},
+            {"label": params.non_compliant},
+        ]
+        return {"veto": params.non_compliant, "none_applicable": "无适用检查项", "outcomes": outcomes}
+
 
 class Gbt37276Grade(VerdictRule):
     """GB/T 37276 grade (一级…五级) with the 暂缓评定 veto (DOMAIN §12, §14.2).
@@ -290,6 +321,10 @@ class Gbt37276Grade(VerdictRule):
         if outcome.level is None:
             return Verdict("below_grade", outcome.label, 1, None, (), reason)
         return Verdict("grade", outcome.label, outcome.level + 1, outcome.level, (), reason)
+
+    def preview(self, params: GradeParams) -> dict[str, Any]:
+        # The level also depends on section points, occupancy and facts the phone does not have.
+        return {"veto": params.withheld_label, "none_applicable": None, "outcomes": [{"label": "等级由服务器评定"}]}
 
 
 #: Every verdict rule by key; a checklist's ``[verdict] rule`` must be one of these.

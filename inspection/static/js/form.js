@@ -1,374 +1,511 @@
 // The on-site inspection form: every change goes to IndexedDB at once, then to the server in the background.
-import { get, put, del, swap, byInspection, uuid } from './store.js';
+// Queue entries keep their stored field names (insp, item, kind, t, …): phones may hold entries of earlier versions
+// of this script.
+import { pad, shrink } from './media.js';
+import { byInspection, del, get, put, swap, uuid } from './store.js';
+import { element, preview, score, server as serverResult } from './summary.js';
 import * as sync from './sync.js';
-import { shrink, pad } from './media.js';
-import { score, preview, server as serverResult } from './summary.js';
 
-const $ = (s, el = document) => el.querySelector(s);
-const $$ = (s, el = document) => [...el.querySelectorAll(s)];
-const app = $('#app');
-const D = app.dataset;
-const C = { id: Number(D.id), user: D.user, dept: D.dept };
-const LABEL = { pass: '合格', fail: '不合格', na: '不适用' };
-const ROLE = { inspector: '检查人员', facility: '被检查机构代表', witness: '见证人' };
-const cards = {};
-let queue = [];
-let sigs = JSON.parse(D.signatures || '[]');
-const submitted = new Set($$('section.dept[data-submitted="1"]').map((s) => s.dataset.dept));
-const thumbs = new Map(); // photo id → object URL
-const done = {}; // photos acknowledged since the page loaded, by item
+const find = (selector, root = document) => root.querySelector(selector);
+const findAll = (selector, root = document) => [...root.querySelectorAll(selector)];
+const app = find('#app');
+const pageData = app.dataset;
+const session = { inspectionId: Number(pageData.id), userId: pageData.user, department: pageData.dept };
+const RESULT_LABELS = { pass: '合格', fail: '不合格', na: '不适用' };
+const ROLE_LABELS = { inspector: '检查人员', facility: '被检查机构代表', witness: '见证人' };
+const verdictRules = JSON.parse(pageData.verdicts);
+const cards = {}; // by item code
+let queue = []; // this inspection's unsent entries, as last read from IndexedDB
+let signatures = JSON.parse(pageData.signatures || '[]');
+const submittedDepartments = new Set(
+  findAll('section.dept[data-submitted="1"]').map((section) => section.dataset.dept),
+);
+const thumbnailUrls = new Map(); // photo id → object URL
+const acknowledgedPhotos = {}; // photos the server took since the page loaded, by item code
 
-for (const el of $$('.item-card[data-code]')) {
-  const d = el.dataset;
-  cards[d.code] = {
-    el, code: d.code, cl: d.cl, cls: d.class, points: Number(d.points), autoNa: !!d.autoNa, photoReq: d.photoReq === '1',
-    photos: Number(d.photos), hazards: d.hazards, text: $('.question', el).textContent, dept: el.closest('.dept').dataset.dept,
-    server: d.result ? { result: d.result, deduction: d.deduction, note: d.note, revision: Number(d.rev) } : null,
+for (const node of findAll('.item-card[data-code]')) {
+  const data = node.dataset;
+  cards[data.code] = {
+    node,
+    code: data.code,
+    checklist: data.cl,
+    itemClass: data.class,
+    points: Number(data.points),
+    autoNa: !!data.autoNa,
+    photoRequired: data.photoReq === '1',
+    photos: Number(data.photos),
+    hazards: data.hazards,
+    text: find('.question', node).textContent,
+    department: node.closest('.dept').dataset.dept,
+    server: data.result
+      ? { result: data.result, deduction: data.deduction, note: data.note, revision: Number(data.rev) }
+      : null,
   };
 }
 
-const say = (text) => { $('#live').textContent = ''; setTimeout(() => { $('#live').textContent = text; }, 50); };
-const mine = () => queue.filter((e) => e.user === C.user);
-const pendingOf = (code) => mine().find((e) => e.kind === 'answer' && e.item === code);
-const valueOf = (c) => pendingOf(c.code) || c.server;
-const editable = (c) => c.dept === C.dept && !submitted.has(c.dept) && !c.autoNa;
-const describe = (v) => (!v || !v.result ? '未作答' : LABEL[v.result]
-  + (v.result === 'fail' ? (v.deduction === '' || v.deduction == null ? '，扣全部分值' : `，扣 ${Number(v.deduction)} 分`) : '')
-  + (v.note ? `：${v.note}` : ''));
-const localPhotos = (code) => mine().filter((e) => e.kind === 'photo' && e.item === code);
+const announce = (text) => {
+  find('#live').textContent = '';
+  setTimeout(() => {
+    find('#live').textContent = text;
+  }, 50);
+};
+const myQueue = () => queue.filter((entry) => entry.user === session.userId);
+const pendingAnswer = (code) => myQueue().find((entry) => entry.kind === 'answer' && entry.item === code);
+const currentValue = (card) => pendingAnswer(card.code) || card.server;
+const isEditable = (card) =>
+  card.department === session.department && !submittedDepartments.has(card.department) && !card.autoNa;
+const localPhotos = (code) => myQueue().filter((entry) => entry.kind === 'photo' && entry.item === code);
+const itemLink = (card) => element('a', { href: `#item-${card.code}` }, card.code);
 
-const reload = async () => { queue = await byInspection(C.id); };
+function describeAnswer(value) {
+  if (!value?.result) return '未作答';
+  let text = RESULT_LABELS[value.result];
+  if (value.result === 'fail') {
+    const all = value.deduction === '' || value.deduction == null;
+    text += all ? '，扣全部分值' : `，扣 ${Number(value.deduction)} 分`;
+  }
+  return text + (value.note ? `：${value.note}` : '');
+}
 
-function renderCard(c) {
-  const v = valueOf(c);
-  const e = pendingOf(c.code);
-  const el = c.el;
-  const ed = editable(c);
-  for (const b of $$('.answer', el)) {
-    b.setAttribute('aria-pressed', String(!!v && v.result === b.dataset.r));
-    b.disabled = !ed;
+const reloadQueue = async () => {
+  queue = await byInspection(session.inspectionId);
+};
+
+function renderPhotos(card, editable, value) {
+  const input = find('.photo-input', card.node);
+  if (!input) return;
+  input.disabled = !editable;
+  const local = localPhotos(card.code);
+  const count = card.photos + local.length;
+  find('.photo-count', card.node).textContent =
+    (count ? `照片 ${count} 张` : '') +
+    (local.length ? `（${local.length} 张待上传）` : '') +
+    (card.photoRequired && value?.result === 'fail' && !count ? '不合格项须拍照' : '');
+  const list = find('.thumbs', card.node);
+  const shown = [...local, ...(acknowledgedPhotos[card.code] || [])];
+  if (list.childElementCount === shown.length) return;
+  list.replaceChildren(
+    ...shown.map((photo) => {
+      if (!thumbnailUrls.has(photo.id)) thumbnailUrls.set(photo.id, URL.createObjectURL(photo.blob));
+      const image = { alt: `${card.code} 照片`, src: thumbnailUrls.get(photo.id), width: 96, height: 72 };
+      return element('li', {}, element('img', image));
+    }),
+  );
+}
+
+function renderConflict(card, pending) {
+  const box = find('.conflict', card.node);
+  if (!box) return;
+  const problem = pending && (pending.conflict || pending.error);
+  box.hidden = !problem;
+  if (!problem || box.dataset.for === pending.id) return;
+  box.dataset.for = pending.id;
+  box.replaceChildren(find(pending.conflict ? '#tpl-conflict' : '#tpl-refused').content.cloneNode(true));
+  if (pending.conflict) find('.mine', box).textContent = describeAnswer(pending);
+  find('.theirs', box).textContent = pending.conflict ? describeAnswer(pending.conflict) : pending.error;
+}
+
+function renderCard(card) {
+  const value = currentValue(card);
+  const pending = pendingAnswer(card.code);
+  const node = card.node;
+  const editable = isEditable(card);
+  for (const button of findAll('.answer', node)) {
+    button.setAttribute('aria-pressed', String(!!value && value.result === button.dataset.r));
+    button.disabled = !editable;
   }
-  el.classList.toggle('answered', !!v?.result || c.autoNa);
-  for (const r of ['pass', 'fail', 'na']) el.classList.toggle(`is-${r}`, v?.result === r);
-  const fail = $('.fail-fields', el);
-  if (fail) {
-    fail.hidden = !ed || v?.result !== 'fail';
-    const d = $('.deduction', el);
-    const n = $('.note-input', el);
-    if (document.activeElement !== d) d.value = v?.deduction ?? '';
-    if (document.activeElement !== n) n.value = v?.note ?? '';
-    for (const x of $$('input, textarea, button', fail)) x.disabled = !ed;
+  node.classList.toggle('answered', !!value?.result || card.autoNa);
+  for (const result of ['pass', 'fail', 'na']) node.classList.toggle(`is-${result}`, value?.result === result);
+  const failFields = find('.fail-fields', node);
+  if (failFields) {
+    failFields.hidden = !editable || value?.result !== 'fail';
+    const deduction = find('.deduction', node);
+    const note = find('.note-input', node);
+    if (document.activeElement !== deduction) deduction.value = value?.deduction ?? '';
+    if (document.activeElement !== note) note.value = value?.note ?? '';
+    for (const field of findAll('input, textarea, button', failFields)) field.disabled = !editable;
   }
-  const finding = $('.finding', el);
+  const finding = find('.finding', node);
   if (finding) {
-    finding.hidden = ed || !v?.result;
-    finding.textContent = v?.result ? `${c.dept === C.dept ? '' : '（其他部门）'}${describe(v)}` : '';
+    finding.hidden = editable || !value?.result;
+    const otherDepartment = card.department === session.department ? '' : '（其他部门）';
+    finding.textContent = value?.result ? `${otherDepartment}${describeAnswer(value)}` : '';
   }
-  const input = $('.photo-input', el);
-  if (input) {
-    input.disabled = !ed;
-    const local = localPhotos(c.code);
-    const count = c.photos + local.length;
-    $('.photo-count', el).textContent = (count ? `照片 ${count} 张` : '') + (local.length ? `（${local.length} 张待上传）` : '')
-      + (c.photoReq && v?.result === 'fail' && !count ? '不合格项须拍照' : '');
-    const ul = $('.thumbs', el);
-    const want = [...local, ...(done[c.code] || [])];
-    if (ul.childElementCount !== want.length) {
-      ul.replaceChildren(...want.map((p) => {
-        if (!thumbs.has(p.id)) thumbs.set(p.id, URL.createObjectURL(p.blob));
-        const li = document.createElement('li');
-        li.innerHTML = `<img alt="${c.code} 照片" src="${thumbs.get(p.id)}" width="96" height="72">`;
-        return li;
-      }));
-    }
-  }
-  const box = $('.conflict', el);
-  if (box) {
-    const problem = e && (e.conflict || e.error);
-    box.hidden = !problem;
-    if (problem && box.dataset.for !== e.id) {
-      box.dataset.for = e.id;
-      box.replaceChildren($(e.conflict ? '#tpl-conflict' : '#tpl-refused').content.cloneNode(true));
-      if (e.conflict) $('.mine', box).textContent = describe(e);
-      $('.theirs', box).textContent = e.conflict ? describe(e.conflict) : e.error;
-    }
-  }
-  const state = $('.item-state', el);
-  state.textContent = e?.conflict ? '冲突' : e?.error ? '未接受' : e || localPhotos(c.code).length ? '未同步' : '';
+  renderPhotos(card, editable, value);
+  renderConflict(card, pending);
+  const state = find('.item-state', node);
+  if (pending?.conflict) state.textContent = '冲突';
+  else if (pending?.error) state.textContent = '未接受';
+  else state.textContent = pending || localPhotos(card.code).length ? '未同步' : '';
   state.className = `item-state${state.textContent ? ' on' : ''}`;
 }
 
 function renderNav() {
-  for (const dept of new Set(Object.values(cards).map((c) => c.dept))) {
-    const list = Object.values(cards).filter((c) => c.dept === dept);
-    const answered = list.filter((c) => c.autoNa || valueOf(c)?.result);
-    for (const p of $$(`[data-progress="${dept}"]`)) p.textContent = `${answered.length} / ${list.length}`;
-    const todo = list.filter((c) => !c.autoNa && !valueOf(c)?.result).map((c) => [c, '未检查'])
-      .concat(list.filter((c) => valueOf(c)?.result === 'fail').map((c) => [c, '不合格']));
-    $(`[data-jump="${dept}"]`).innerHTML = todo.length
-      ? todo.map(([c, why]) => `<li><a href="#item-${c.code}">${c.code} ${why}</a></li>`).join('')
-      : '<li>全部已检查，无不合格项</li>';
-    const section = $(`#dept-${dept}`);
-    section.dataset.editable = dept === C.dept && !submitted.has(dept) ? '1' : '0';
-    section.dataset.submitted = submitted.has(dept) ? '1' : '0';
+  const allCards = Object.values(cards);
+  for (const department of new Set(allCards.map((card) => card.department))) {
+    const list = allCards.filter((card) => card.department === department);
+    const answered = list.filter((card) => card.autoNa || currentValue(card)?.result);
+    for (const progress of findAll(`[data-progress="${department}"]`)) {
+      progress.textContent = `${answered.length} / ${list.length}`;
+    }
+    const todo = [
+      ...list.filter((card) => !card.autoNa && !currentValue(card)?.result).map((card) => [card, '未检查']),
+      ...list.filter((card) => currentValue(card)?.result === 'fail').map((card) => [card, '不合格']),
+    ];
+    const rows = todo.length
+      ? todo.map(([card, why]) =>
+          element('li', {}, element('a', { href: `#item-${card.code}` }, `${card.code} ${why}`)),
+        )
+      : [element('li', {}, '全部已检查，无不合格项')];
+    find(`[data-jump="${department}"]`).replaceChildren(...rows);
+    const section = find(`#dept-${department}`);
+    const submitted = submittedDepartments.has(department);
+    section.dataset.editable = department === session.department && !submitted ? '1' : '0';
+    section.dataset.submitted = submitted ? '1' : '0';
   }
 }
 
-function renderSigs() {
-  const ul = $('#sig-list');
-  const local = mine().filter((e) => e.kind === 'sign').sort((a, b) => a.t - b.t).map((e) => ({ name: e.body.signer_name, role: e.body.role, refused: e.body.refused, local: 1 }));
-  const all = [...sigs, ...local];
-  ul.innerHTML = all.length ? '' : '<li class="muted">尚无签字</li>';
-  for (const s of all) {
-    const li = document.createElement('li');
-    li.textContent = `${ROLE[s.role] || s.role}：${s.name}${s.refused ? '（拒绝签字）' : ''}${s.local ? ' · 未同步' : ''}`;
-    ul.append(li);
-  }
+function renderSignatures() {
+  const local = myQueue()
+    .filter((entry) => entry.kind === 'sign')
+    .sort((a, b) => a.t - b.t)
+    .map((entry) => ({ name: entry.body.signer_name, role: entry.body.role, refused: entry.body.refused, local: 1 }));
+  const all = [...signatures, ...local];
+  const rows = all.map((signature) => {
+    const refused = signature.refused ? '（拒绝签字）' : '';
+    const unsynced = signature.local ? ' · 未同步' : '';
+    return element(
+      'li',
+      {},
+      `${ROLE_LABELS[signature.role] || signature.role}：${signature.name}${refused}${unsynced}`,
+    );
+  });
+  find('#sig-list').replaceChildren(...(rows.length ? rows : [element('li', { class: 'muted' }, '尚无签字')]));
 }
 
-function status() {
-  const n = mine().length;
-  const bad = mine().filter((e) => e.conflict || e.error).length;
-  const bar = $('#syncbar');
-  bar.dataset.pending = n;
-  bar.classList.toggle('has-pending', n > 0);
-  $('#net').textContent = navigator.onLine ? (sync.S.busy ? '同步中…' : '在线') : '离线';
-  $('#net').classList.toggle('off', !navigator.onLine);
-  $('#sync-text').textContent = `已保存在手机 · ${n ? `${n} 项未同步` : '已同步'}${bad ? `（${bad} 项待处理）` : ''}`;
-  $('#login-needed').hidden = !sync.S.login;
+function renderStatus() {
+  const count = myQueue().length;
+  const troubled = myQueue().filter((entry) => entry.conflict || entry.error).length;
+  const bar = find('#syncbar');
+  bar.dataset.pending = count;
+  bar.classList.toggle('has-pending', count > 0);
+  const network = find('#net');
+  if (!navigator.onLine) network.textContent = '离线';
+  else network.textContent = sync.state.busy ? '同步中…' : '在线';
+  network.classList.toggle('off', !navigator.onLine);
+  const unsynced = count ? `${count} 项未同步` : '已同步';
+  find('#sync-text').textContent = `已保存在手机 · ${unsynced}${troubled ? `（${troubled} 项待处理）` : ''}`;
+  find('#login-needed').hidden = !sync.state.loginNeeded;
 }
 
 function renderAll() {
-  Object.values(cards).forEach(renderCard);
+  for (const card of Object.values(cards)) renderCard(card);
   renderNav();
-  renderSigs();
-  status();
+  renderSignatures();
+  renderStatus();
 }
 
 async function refreshUI() {
-  await reload();
+  await reloadQueue();
   renderAll();
 }
 
 // Changes are applied one at a time, so that two quick taps on one item never leave two queue entries.
-let chain = Promise.resolve();
-const change = (code, patch) => (chain = chain.then(() => apply(code, patch)).catch((err) => say(`保存失败：${err}`)));
+let changeChain = Promise.resolve();
+const queueChange = (code, patch) => {
+  changeChain = changeChain.then(() => applyChange(code, patch)).catch((error) => announce(`保存失败：${error}`));
+  return changeChain;
+};
 
-async function apply(code, patch) {
-  const c = cards[code];
-  if (!editable(c)) return;
-  const old = pendingOf(code);
-  const cur = valueOf(c) || {};
-  const next = { result: cur.result, deduction: cur.deduction ?? '', note: cur.note ?? '', ...patch };
-  if (!next.result || (!old && sync.same(next, c.server))) return;
-  const e = {
-    id: uuid(), insp: C.id, user: C.user, kind: 'answer', item: code, t: Date.now(), ...next,
-    base: old ? old.base : c.server?.revision || 0,
-    tried: old ? [...(old.tried || []), ...(old.sent ? [{ result: old.result, deduction: old.deduction, note: old.note }] : [])] : [],
+async function applyChange(code, patch) {
+  const card = cards[code];
+  if (!isEditable(card)) return;
+  const previous = pendingAnswer(code);
+  const current = currentValue(card) || {};
+  const next = { result: current.result, deduction: current.deduction ?? '', note: current.note ?? '', ...patch };
+  if (!next.result || (!previous && sync.sameAnswer(next, card.server))) return;
+  const sentBefore = previous?.sent
+    ? [{ result: previous.result, deduction: previous.deduction, note: previous.note }]
+    : [];
+  const entry = {
+    id: uuid(),
+    insp: session.inspectionId,
+    user: session.userId,
+    kind: 'answer',
+    item: code,
+    t: Date.now(),
+    ...next,
+    base: previous ? previous.base : card.server?.revision || 0,
+    tried: previous ? [...(previous.tried || []), ...sentBefore] : [],
   };
-  if (old?.conflict) Object.assign(e, { conflict: old.conflict, reason: old.reason });
-  await swap(old?.id, e);
+  if (previous?.conflict) Object.assign(entry, { conflict: previous.conflict, reason: previous.reason });
+  await swap(previous?.id, entry);
   await refreshUI();
-  say(`${code} ${LABEL[e.result]}，已保存在手机`);
+  announce(`${code} ${RESULT_LABELS[entry.result]}，已保存在手机`);
   sync.flush();
 }
 
-let typing = {};
-function later(code, patch) {
-  clearTimeout(typing[code]?.t);
-  typing[code] = { patch: { ...typing[code]?.patch, ...patch }, t: setTimeout(() => now(code), 300) };
+// Typing in a note or a deduction is saved 300 ms after the last keystroke (or at once when the field is left).
+const typing = {}; // by item code: {patch, timer}
+function changeLater(code, patch) {
+  clearTimeout(typing[code]?.timer);
+  typing[code] = { patch: { ...typing[code]?.patch, ...patch }, timer: setTimeout(() => changeNow(code), 300) };
 }
-function now(code) {
-  const p = typing[code];
-  if (!p) return Promise.resolve();
-  clearTimeout(p.t);
+function changeNow(code) {
+  const typed = typing[code];
+  if (!typed) return Promise.resolve();
+  clearTimeout(typed.timer);
   delete typing[code];
-  return change(code, p.patch);
+  return queueChange(code, typed.patch);
 }
-addEventListener('pagehide', () => Object.keys(typing).forEach(now));
+addEventListener('pagehide', () => {
+  for (const code of Object.keys(typing)) changeNow(code);
+});
 
-app.addEventListener('click', async (ev) => {
-  const t = ev.target.closest('button');
-  if (!t) return;
-  const card = t.closest('.item-card');
+async function resolveConflict(code, card, takeServer) {
+  const pending = pendingAnswer(code);
+  if (takeServer) {
+    await del('queue', pending.id);
+    if (pending.conflict.result) cards[code].server = pending.conflict;
+  } else {
+    const base = pending.conflict.revision || 0;
+    await swap(pending.id, { ...pending, id: uuid(), base, conflict: null, reason: null, sent: 0 });
+  }
+  delete find('.conflict', card).dataset.for;
+  await refreshUI();
+  announce(`${code} 已处理冲突`);
+  sync.flush();
+}
+
+app.addEventListener('click', async (event) => {
+  const button = event.target.closest('button');
+  if (!button) return;
+  const card = button.closest('.item-card');
   const code = card?.dataset.code;
-  if (t.dataset.r && code) await change(code, { result: t.dataset.r });
-  else if (t.dataset.note && code) {
-    const n = $('.note-input', card);
-    n.value = n.value ? `${n.value.replace(/[；;。\s]+$/, '')}；${t.dataset.note}` : t.dataset.note;
-    await change(code, { note: n.value });
-  } else if ('keep' in t.dataset || 'take' in t.dataset) {
-    const e = pendingOf(code);
-    if ('take' in t.dataset) {
-      await del('queue', e.id);
-      if (e.conflict.result) cards[code].server = e.conflict;
-    } else {
-      await swap(e.id, { ...e, id: uuid(), base: e.conflict.revision || 0, conflict: null, reason: null, sent: 0 });
-    }
-    delete $('.conflict', card).dataset.for;
-    await refreshUI();
-    say(`${code} 已处理冲突`);
-    sync.flush();
-  } else if (t.id === 'sync-now') sync.flush(true);
-  else if (t.id === 'export') exportQueue();
-  else if (t.id === 'show-summary') showSummary();
-  else if (t.id === 'do-submit') doSubmit();
-  else if (t.id === 'pad-clear') signPad.clear();
+  if (button.dataset.r && code) await queueChange(code, { result: button.dataset.r });
+  else if (button.dataset.note && code) {
+    const note = find('.note-input', card);
+    const typed = note.value.replace(/[；;。\s]+$/, '');
+    note.value = note.value ? `${typed}；${button.dataset.note}` : button.dataset.note;
+    await queueChange(code, { note: note.value });
+  } else if ('keep' in button.dataset || 'take' in button.dataset) {
+    await resolveConflict(code, card, 'take' in button.dataset);
+  } else if (button.id === 'sync-now') sync.flush(true);
+  else if (button.id === 'export') exportQueue();
+  else if (button.id === 'show-summary') showSummary();
+  else if (button.id === 'do-submit') submitDepartment();
+  else if (button.id === 'pad-clear') signaturePad.clear();
 });
 
-app.addEventListener('input', (ev) => {
-  const card = ev.target.closest('.item-card');
+app.addEventListener('input', (event) => {
+  const card = event.target.closest('.item-card');
   if (!card) return;
   const code = card.dataset.code;
-  if (ev.target.matches('.note-input')) later(code, { note: ev.target.value });
-  if (ev.target.matches('.deduction')) {
-    const d = ev.target;
-    const ok = d.value === '' || (Number(d.value) >= 0 && Number(d.value) <= cards[code].points && /^\d+(\.\d{1,2})?$/.test(d.value));
-    d.setCustomValidity(ok ? '' : `扣分应为 0–${cards[code].points} 之间的数`);
-    d.setAttribute('aria-invalid', String(!ok));
-    if (ok) later(code, { deduction: d.value });
+  if (event.target.matches('.note-input')) changeLater(code, { note: event.target.value });
+  if (event.target.matches('.deduction')) {
+    const field = event.target;
+    const points = cards[code].points;
+    const amount = Number(field.value);
+    const valid = field.value === '' || (amount >= 0 && amount <= points && /^\d+(\.\d{1,2})?$/.test(field.value));
+    field.setCustomValidity(valid ? '' : `扣分应为 0–${points} 之间的数`);
+    field.setAttribute('aria-invalid', String(!valid));
+    if (valid) changeLater(code, { deduction: field.value });
   }
 });
-app.addEventListener('change', async (ev) => {
-  const card = ev.target.closest('.item-card');
-  if (card && !ev.target.matches('.photo-input')) return now(card.dataset.code);
+app.addEventListener('change', async (event) => {
+  const card = event.target.closest('.item-card');
+  if (card && !event.target.matches('.photo-input')) return changeNow(card.dataset.code);
   if (!card) return;
   const code = card.dataset.code;
-  for (const file of ev.target.files) {
-    say('正在压缩照片…');
+  for (const file of event.target.files) {
+    announce('正在压缩照片…');
     const { blob, w, h } = await shrink(file);
-    await put('queue', { id: uuid(), insp: C.id, user: C.user, kind: 'photo', item: code, blob, w, h, t: Date.now() });
-    say(`${code} 照片已保存在手机（${w}×${h}，${Math.round(blob.size / 1024)} KB）`);
+    const entry = { id: uuid(), insp: session.inspectionId, user: session.userId, kind: 'photo', item: code };
+    await put('queue', { ...entry, blob, w, h, t: Date.now() });
+    announce(`${code} 照片已保存在手机（${w}×${h}，${Math.round(blob.size / 1024)} KB）`);
   }
-  ev.target.value = '';
+  event.target.value = '';
   await refreshUI();
   sync.flush();
 });
 
 // Signatures
-const form = $('#sign-form');
-const signPad = form && pad($('#pad'));
-if (form) {
-  const role = $('#sig-role');
-  const name = $('#sig-name');
-  const refused = $('#sig-refused');
-  const sync1 = () => {
+const signForm = find('#sign-form');
+const signaturePad = signForm && pad(find('#pad'));
+if (signForm) {
+  const role = find('#sig-role');
+  const name = find('#sig-name');
+  const refused = find('#sig-refused');
+  const matchRole = () => {
     refused.disabled = role.value !== 'facility';
     if (refused.disabled) refused.checked = false;
-    if (role.value === 'inspector' && !name.value) name.value = D.userName;
+    if (role.value === 'inspector' && !name.value) name.value = pageData.userName;
   };
-  role.addEventListener('change', sync1);
-  sync1();
-  form.addEventListener('submit', async (ev) => {
-    ev.preventDefault();
-    const err = $('#sign-error');
-    const no = refused.checked;
-    err.textContent = !name.value.trim() ? '请填写签字人姓名' : !no && signPad.empty() ? '请在框内签名' : '';
-    if (err.textContent) return;
+  role.addEventListener('change', matchRole);
+  matchRole();
+  signForm.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const error = find('#sign-error');
+    const isRefusal = refused.checked;
+    if (!name.value.trim()) error.textContent = '请填写签字人姓名';
+    else error.textContent = !isRefusal && signaturePad.empty() ? '请在框内签名' : '';
+    if (error.textContent) return;
     const id = uuid();
-    const body = { client_id: id, signer_name: name.value.trim(), role: role.value, refused: no, signed_at: new Date().toISOString() };
-    if (!no) body.image = signPad.png();
-    await put('queue', { id, insp: C.id, user: C.user, kind: 'sign', body, t: Date.now() });
-    signPad.clear();
+    const body = {
+      client_id: id,
+      signer_name: name.value.trim(),
+      role: role.value,
+      refused: isRefusal,
+      signed_at: new Date().toISOString(),
+    };
+    if (!isRefusal) body.image = signaturePad.png();
+    await put('queue', { id, insp: session.inspectionId, user: session.userId, kind: 'sign', body, t: Date.now() });
+    signaturePad.clear();
     name.value = '';
     refused.checked = false;
-    if (no) role.value = 'witness';
-    sync1();
+    if (isRefusal) role.value = 'witness';
+    matchRole();
     await refreshUI();
-    say(no ? '已记录拒绝签字，请见证人签字' : `${body.signer_name} 的签字已保存在手机`);
+    announce(isRefusal ? '已记录拒绝签字，请见证人签字' : `${body.signer_name} 的签字已保存在手机`);
     sync.flush();
   });
 }
 
 // Summary and submission
 function showSummary() {
-  const box = $('#summary');
-  const mineCards = Object.values(cards).filter((c) => c.dept === C.dept);
-  const rules = JSON.parse(D.verdicts);
-  const results = [...new Set(mineCards.map((c) => c.cl))].map((cl) => ({
-    title: rules[cl].title,
-    s: score(Object.values(cards).filter((c) => c.cl === cl).map((c) => ({ ...c, v: valueOf(c) })), rules[cl]),
-  }));
+  const box = find('#summary');
+  const myCards = Object.values(cards).filter((card) => card.department === session.department);
+  const results = [...new Set(myCards.map((card) => card.checklist))].map((checklist) => {
+    const checklistCards = Object.values(cards).filter((card) => card.checklist === checklist);
+    const answered = checklistCards.map((card) => ({ ...card, value: currentValue(card) }));
+    return { title: verdictRules[checklist].title, result: score(answered, verdictRules[checklist]) };
+  });
+  const links = (list) => list.flatMap((card, index) => [index ? '、' : '', itemLink(card)]);
   const problems = [];
-  const link = (c) => `<a href="#item-${c.code}">${c.code}</a>`;
-  const open = mineCards.filter((c) => !c.autoNa && !valueOf(c)?.result);
-  if (open.length) problems.push(`还有 ${open.length} 项未检查：${open.map(link).join('、')}`);
-  const nophoto = mineCards.filter((c) => c.photoReq && valueOf(c)?.result === 'fail' && !c.photos && !localPhotos(c.code).length);
-  if (nophoto.length) problems.push(`以下不合格项须拍照：${nophoto.map(link).join('、')}`);
-  const stuck = mine().filter((e) => e.conflict || e.error);
-  if (stuck.length) problems.push(`有 ${stuck.length} 项修改与服务器冲突或未被接受，请先处理`);
-  if (submitted.has(C.dept)) problems.push('本部门已提交');
-  box.innerHTML = preview(results, problems);
+  const open = myCards.filter((card) => !card.autoNa && !currentValue(card)?.result);
+  if (open.length) problems.push([`还有 ${open.length} 项未检查：`, links(open)]);
+  const withoutPhoto = myCards.filter(
+    (card) =>
+      card.photoRequired && currentValue(card)?.result === 'fail' && !card.photos && !localPhotos(card.code).length,
+  );
+  if (withoutPhoto.length) problems.push(['以下不合格项须拍照：', links(withoutPhoto)]);
+  const stuck = myQueue().filter((entry) => entry.conflict || entry.error);
+  if (stuck.length) problems.push([`有 ${stuck.length} 项修改与服务器冲突或未被接受，请先处理`]);
+  if (submittedDepartments.has(session.department)) problems.push(['本部门已提交']);
+  box.replaceChildren(preview(results, problems));
   box.hidden = false;
   box.focus();
 }
 
-async function doSubmit() {
-  const box = $('#summary');
-  const note = (t) => { box.insertAdjacentHTML('beforeend', '<p class="error" role="alert"></p>'); box.lastElementChild.textContent = t; };
-  if (!navigator.onLine) return note('提交需要网络。数据已保存在手机，联网后再提交。');
-  $('#do-submit').disabled = true;
+async function submitDepartment() {
+  const box = find('#summary');
+  const submitButton = find('#do-submit');
+  const showError = (text) => {
+    box.append(element('p', { class: 'error', role: 'alert' }, text));
+  };
+  if (!navigator.onLine) return showError('提交需要网络。数据已保存在手机，联网后再提交。');
+  submitButton.disabled = true;
   await sync.flush(true);
-  await reload();
-  if (mine().length) { $('#do-submit').disabled = false; return note(sync.S.login ? '请重新登录后同步再提交' : `还有 ${mine().length} 项未同步，请稍后重试`); }
-  const r = await sync.submit().catch(() => ({ ok: false, body: { message: '网络中断，请重试' } }));
-  if (!r.ok) { $('#do-submit').disabled = false; return note(r.body.message); }
-  submitted.add(C.dept);
-  box.innerHTML = serverResult(r.body, (code) => cards[code] || {}, JSON.parse(D.verdicts));
+  await reloadQueue();
+  if (myQueue().length) {
+    submitButton.disabled = false;
+    return showError(
+      sync.state.loginNeeded ? '请重新登录后同步再提交' : `还有 ${myQueue().length} 项未同步，请稍后重试`,
+    );
+  }
+  const response = await sync.submit().catch(() => ({ ok: false, body: { message: '网络中断，请重试' } }));
+  if (!response.ok) {
+    submitButton.disabled = false;
+    return showError(response.body.message);
+  }
+  submittedDepartments.add(session.department);
+  box.replaceChildren(serverResult(response.body, (code) => cards[code] || {}, verdictRules));
   box.focus();
   renderAll();
-  say('已提交，本部门检查部分已锁定');
+  announce('已提交，本部门检查部分已锁定');
   sync.refresh().catch(() => {});
 }
 
 // Last resort: everything not yet on the server, photos as data URLs, in a JSON file.
+const dataUrl = (blob) =>
+  new Promise((resolve) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(reader.result);
+    reader.readAsDataURL(blob);
+  });
+
 async function exportQueue() {
-  await reload();
-  const url = (b) => new Promise((ok) => { const r = new FileReader(); r.onload = () => ok(r.result); r.readAsDataURL(b); });
-  const out = { inspection: C.id, user: C.user, exported_at: new Date().toISOString(), answers: [], photos: [], signatures: [] };
-  for (const { blob, body, ...e } of mine()) {
-    if (e.kind === 'sign') out.signatures.push(body);
-    else out[`${e.kind}s`].push({ ...e, client_id: e.id, item_code: e.item, ...(blob && { data_url: await url(blob) }) });
+  await reloadQueue();
+  const exported = {
+    inspection: session.inspectionId,
+    user: session.userId,
+    exported_at: new Date().toISOString(),
+    answers: [],
+    photos: [],
+    signatures: [],
+  };
+  for (const { blob, body, ...entry } of myQueue()) {
+    if (entry.kind === 'sign') exported.signatures.push(body);
+    else {
+      const file = blob && { data_url: await dataUrl(blob) };
+      exported[`${entry.kind}s`].push({ ...entry, client_id: entry.id, item_code: entry.item, ...file });
+    }
   }
-  const a = document.createElement('a');
-  a.href = URL.createObjectURL(new Blob([JSON.stringify(out)], { type: 'application/json' }));
-  a.download = `careinspect-${C.id}-unsynced-${Date.now()}.json`;
-  a.click();
-  say(`已导出 ${mine().length} 项未同步数据`);
+  const link = document.createElement('a');
+  link.href = URL.createObjectURL(new Blob([JSON.stringify(exported)], { type: 'application/json' }));
+  link.download = `careinspect-${session.inspectionId}-unsynced-${Date.now()}.json`;
+  link.click();
+  announce(`已导出 ${myQueue().length} 项未同步数据`);
 }
 
-function applySnap(j) {
-  const answers = Object.fromEntries(j.answers.map((a) => [a.item_code, a]));
-  for (const c of Object.values(cards)) {
-    c.server = answers[c.code] || null;
-    c.photos = j.photos.filter((p) => p.item_code === c.code).length;
+function applySnapshot(snapshot) {
+  const answers = Object.fromEntries(snapshot.answers.map((answer) => [answer.item_code, answer]));
+  for (const card of Object.values(cards)) {
+    card.server = answers[card.code] || null;
+    card.photos = snapshot.photos.filter((photo) => photo.item_code === card.code).length;
   }
-  for (const d of j.departments) if (d.submitted) submitted.add(d.code);
-  sigs = j.signatures.map((s) => ({ name: s.signer_name, role: s.role, refused: s.refused }));
+  for (const department of snapshot.departments) if (department.submitted) submittedDepartments.add(department.code);
+  signatures = snapshot.signatures.map((signature) => ({
+    name: signature.signer_name,
+    role: signature.role,
+    refused: signature.refused,
+  }));
 }
 
 sync.init({
-  ...C,
+  inspectionId: session.inspectionId,
+  userId: session.userId,
   changed: refreshUI,
-  say,
-  serverOf: (code) => cards[code]?.server,
-  server: (code, s) => { const c = cards[code]; c.server = { ...s, revision: s.revision ?? c.server?.revision ?? 0 }; },
-  fileAck: (e, j) => {
-    if (e.kind === 'photo') { (done[e.item] ||= []).push(e); cards[e.item].photos++; }
-    else sigs.push({ name: j.signer_name, role: j.role, refused: j.refused });
+  announce,
+  serverAnswerOf: (code) => cards[code]?.server,
+  serverAnswer: (code, answer) => {
+    const card = cards[code];
+    card.server = { ...answer, revision: answer.revision ?? card.server?.revision ?? 0 };
   },
-  snap: applySnap,
+  fileAcknowledged: (entry, body) => {
+    if (entry.kind === 'photo') {
+      acknowledgedPhotos[entry.item] ||= [];
+      acknowledgedPhotos[entry.item].push(entry);
+      cards[entry.item].photos++;
+    } else {
+      signatures.push({ name: body.signer_name, role: body.role, refused: body.refused });
+    }
+  },
+  applySnapshot,
 });
 
 (async () => {
-  const snap = await get('snap', C.id).catch(() => null);
-  if (snap && snap.revision >= Number(D.rev)) applySnap(snap);
+  const snapshot = await get('snap', session.inspectionId).catch(() => null);
+  if (snapshot && snapshot.revision >= Number(pageData.rev)) applySnapshot(snapshot);
   await refreshUI();
   sync.flush();
   navigator.storage?.persist?.();
-  navigator.serviceWorker?.register(D.sw).catch(() => {});
+  navigator.serviceWorker?.register(pageData.sw).catch(() => {});
   // The first visit was not served through the worker: keep this page for offline use now.
   if (!navigator.serviceWorker?.controller && navigator.onLine && self.caches) {
-    caches.open(sync.PAGES).then((c) => c.add(location.pathname)).catch(() => {});
+    caches
+      .open(sync.PAGES)
+      .then((cache) => cache.add(location.pathname))
+      .catch(() => {});
   }
 })();

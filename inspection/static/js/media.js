@@ -2,70 +2,84 @@
 // signatures are drawn with pointer events (finger, pen or mouse) on a canvas.
 export const LONG_SIDE = 1600;
 export const BUDGET = 300 * 1024;
+const QUALITIES = [0.82, 0.72, 0.62, 0.52, 0.42];
 
 async function decode(file) {
   if (self.createImageBitmap) {
-    try { return await createImageBitmap(file, { imageOrientation: 'from-image' }); } catch { /* fall back */ }
+    try {
+      return await createImageBitmap(file, { imageOrientation: 'from-image' });
+    } catch {
+      // fall back to an <img>
+    }
   }
-  const img = new Image();
+  const image = new Image();
   const url = URL.createObjectURL(file);
   try {
-    img.src = url;
-    await img.decode();
-    return img;
+    image.src = url;
+    await image.decode();
+    return image;
   } finally {
     URL.revokeObjectURL(url);
   }
 }
 
-const toBlob = (canvas, q) => new Promise((ok) => canvas.toBlob(ok, 'image/jpeg', q));
+const toBlob = (canvas, quality) => new Promise((resolve) => canvas.toBlob(resolve, 'image/jpeg', quality));
 
 export async function shrink(file) {
-  const img = await decode(file);
-  let scale = Math.min(1, LONG_SIDE / Math.max(img.width, img.height));
+  const image = await decode(file);
+  let scale = Math.min(1, LONG_SIDE / Math.max(image.width, image.height));
   for (;;) {
-    const c = document.createElement('canvas');
-    c.width = Math.round(img.width * scale);
-    c.height = Math.round(img.height * scale);
-    c.getContext('2d').drawImage(img, 0, 0, c.width, c.height);
-    for (const q of [0.82, 0.72, 0.62, 0.52, 0.42]) {
-      const blob = await toBlob(c, q);
-      if (blob.size <= BUDGET || (q === 0.42 && scale < 0.3)) return { blob, w: c.width, h: c.height };
+    const canvas = document.createElement('canvas');
+    canvas.width = Math.round(image.width * scale);
+    canvas.height = Math.round(image.height * scale);
+    canvas.getContext('2d').drawImage(image, 0, 0, canvas.width, canvas.height);
+    for (const quality of QUALITIES) {
+      const blob = await toBlob(canvas, quality);
+      const lastResort = quality === QUALITIES.at(-1) && scale < 0.3;
+      if (blob.size <= BUDGET || lastResort) return { blob, w: canvas.width, h: canvas.height };
     }
     scale *= 0.8; // still too big at a low quality: fewer pixels
   }
 }
 
 export function pad(canvas) {
-  const g = canvas.getContext('2d');
+  const context = canvas.getContext('2d');
   let drawing = false;
-  let ink = false;
-  const at = (e) => {
-    const r = canvas.getBoundingClientRect();
-    return [(e.clientX - r.left) * canvas.width / r.width, (e.clientY - r.top) * canvas.height / r.height];
+  let inked = false;
+  const pointAt = (event) => {
+    const box = canvas.getBoundingClientRect();
+    return [
+      ((event.clientX - box.left) * canvas.width) / box.width,
+      ((event.clientY - box.top) * canvas.height) / box.height,
+    ];
   };
   const clear = () => {
-    g.fillStyle = '#fff';
-    g.fillRect(0, 0, canvas.width, canvas.height);
-    g.lineWidth = 5; g.lineCap = g.lineJoin = 'round'; g.strokeStyle = '#000';
-    ink = false;
+    context.fillStyle = '#fff';
+    context.fillRect(0, 0, canvas.width, canvas.height);
+    context.lineWidth = 5;
+    context.lineCap = 'round';
+    context.lineJoin = 'round';
+    context.strokeStyle = '#000';
+    inked = false;
   };
-  canvas.addEventListener('pointerdown', (e) => {
+  canvas.addEventListener('pointerdown', (event) => {
     drawing = true;
-    canvas.setPointerCapture(e.pointerId);
-    g.beginPath();
-    g.moveTo(...at(e));
-    e.preventDefault();
+    canvas.setPointerCapture(event.pointerId);
+    context.beginPath();
+    context.moveTo(...pointAt(event));
+    event.preventDefault();
   });
-  canvas.addEventListener('pointermove', (e) => {
+  canvas.addEventListener('pointermove', (event) => {
     if (!drawing) return;
-    g.lineTo(...at(e));
-    g.stroke();
-    ink = true;
+    context.lineTo(...pointAt(event));
+    context.stroke();
+    inked = true;
   });
-  const end = () => { drawing = false; };
+  const end = () => {
+    drawing = false;
+  };
   canvas.addEventListener('pointerup', end);
   canvas.addEventListener('pointercancel', end);
   clear();
-  return { clear, empty: () => !ink, png: () => canvas.toDataURL('image/png') };
+  return { clear, empty: () => !inked, png: () => canvas.toDataURL('image/png') };
 }

@@ -19,22 +19,27 @@ if (bar && window.fetch && window.ReadableStream) {
         const isCsv = link.href.includes('.csv');
         const reader = response.body.getReader();
         const chunks = [];
-        let bytes = 0, rows = 0;
+        let bytes = 0,
+          rows = 0;
         for (;;) {
           const { done, value } = await reader.read();
           if (done) break;
           chunks.push(value);
           bytes += value.length;
-          if (isCsv) { for (const b of value) if (b === 10) rows += 1; }
-          const fraction = isCsv ? (total ? rows / (total + 1) : 0) : (length ? bytes / length : 0);
+          if (isCsv) {
+            for (const b of value) if (b === 10) rows += 1;
+          }
+          const fraction = isCsv ? (total ? rows / (total + 1) : 0) : length ? bytes / length : 0;
           progress.value = Math.min(100, Math.round(fraction * 100));
-          status.textContent = isCsv ? `已接收 ${Math.max(rows - 1, 0)} / ${total} 行` : `已接收 ${Math.round(bytes / 1024)} KB`;
+          status.textContent = isCsv
+            ? `已接收 ${Math.max(rows - 1, 0)} / ${total} 行`
+            : `已接收 ${Math.round(bytes / 1024)} KB`;
         }
         const disposition = response.headers.get('Content-Disposition') || '';
         const match = disposition.match(/filename\*=UTF-8''([^;]+)/);
         const save = document.createElement('a');
         save.href = URL.createObjectURL(new Blob(chunks, { type: response.headers.get('Content-Type') || '' }));
-        save.download = match ? decodeURIComponent(match[1]) : (isCsv ? 'rankings.csv' : 'rankings.xlsx');
+        save.download = match ? decodeURIComponent(match[1]) : isCsv ? 'rankings.csv' : 'rankings.xlsx';
         document.body.append(save);
         save.click();
         save.remove();

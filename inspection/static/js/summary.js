@@ -1,88 +1,161 @@
 // The summary before submitting, computed on the phone from the cached data (a preview: the server's scoring
 // engine decides), and the server's result after submitting, shown the same way. Points in hundredths.
-const CLASSES = [['major', '重大事故隐患'], ['key', '重点项'], ['general', '一般项']];
-const esc = (s) => String(s ?? '').replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
-const pts = (h) => String(h / 100);
-const hundredths = (x) => Math.round(Number(x) * 100);
+// Everything is built as elements and text nodes: nothing from the data is ever parsed as HTML.
+const ITEM_CLASSES = [
+  ['major', '重大事故隐患'],
+  ['key', '重点项'],
+  ['general', '一般项'],
+];
+const pointsText = (hundredths) => String(hundredths / 100);
+const toHundredths = (value) => Math.round(Number(value) * 100);
 
-// cards: [{code, cls, points, autoNa, v: {result, deduction, note} | null, text, hazards}]
+// element('a', { href: '#item-F1' }, 'F1', …) is <a href="#item-F1">F1…</a>: strings become text nodes, arrays
+// are spread, null and '' are left out; an attribute that is false, null or undefined is not set, true sets it empty.
+export function element(tag, attributes = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value !== false && value !== null && value !== undefined) node.setAttribute(name, value === true ? '' : value);
+  }
+  node.append(...children.flat(Infinity).filter((child) => child !== null && child !== undefined && child !== ''));
+  return node;
+}
+
+// The verdict label from a checklist's rule as the server describes it (VerdictRule.preview in scoring/verdicts.py):
+// the veto label when a major item failed, the not-applicable label when no item applies, else the label of the
+// first outcome whose conditions all hold (min_percent: at least that percentage; max_failed: at most that many
+// failed items of each class).
+export function previewVerdict(rule, percent, failedByClass) {
+  if (failedByClass.major) return rule.veto;
+  if (percent === null && rule.none_applicable !== null) return rule.none_applicable;
+  const holds = (outcome) =>
+    (outcome.min_percent === undefined || (percent !== null && percent >= outcome.min_percent)) &&
+    Object.entries(outcome.max_failed ?? {}).every(([itemClass, most]) => (failedByClass[itemClass] ?? 0) <= most);
+  return rule.outcomes.find(holds)?.label ?? '';
+}
+
+// cards: [{code, itemClass, points, autoNa, value: {result, deduction, note} | null, text, hazards}]
+// rule: the checklist's entry of the form's data-verdicts (its title and its rule's preview).
 export function score(cards, rule) {
-  let possible = 0; let lost = 0; let missing = 0;
-  const failed = []; const unanswered = [];
-  for (const c of cards) {
-    const p = c.points * 100;
-    const r = c.v?.result;
-    if (c.autoNa || r === 'na') continue;
-    possible += p;
-    if (!r) { unanswered.push(c); missing += p; }
-    if (r === 'fail') {
-      const d = c.v.deduction === '' || c.v.deduction == null ? p : hundredths(c.v.deduction);
-      lost += d;
-      failed.push({ ...c, lost: d });
+  let possible = 0;
+  let lost = 0;
+  let missing = 0;
+  const failed = [];
+  const unanswered = [];
+  for (const card of cards) {
+    const points = card.points * 100;
+    const result = card.value?.result;
+    if (card.autoNa || result === 'na') continue;
+    possible += points;
+    if (!result) {
+      unanswered.push(card);
+      missing += points;
+    }
+    if (result === 'fail') {
+      const deduction = card.value.deduction;
+      const cardLost = deduction === '' || deduction == null ? points : toHundredths(deduction);
+      lost += cardLost;
+      failed.push({ ...card, lost: cardLost });
     }
   }
   const earned = possible - lost - missing;
   const percent = possible ? Math.floor((earned * 2000 + possible) / (2 * possible)) / 10 : null;
-  const major = failed.filter((f) => f.cls === 'major');
-  const count = (k) => failed.filter((f) => f.cls === k).length;
-  let verdict = '无适用检查项';
-  if (rule.rule === 'percent_bands') {
-    verdict = major.length ? rule.bands.at(-1)[1] : percent === null ? verdict : rule.bands.find((b) => percent >= b[0])[1];
-  } else if (rule.rule === 'food_2016') {
-    const [ok, basic, bad] = rule.labels;
-    verdict = major.length || count('key') > rule.key || count('general') > rule.general ? bad
-      : failed.length ? basic : possible ? ok : verdict;
-  } else {
-    verdict = major.length ? '暂缓评定' : '等级由服务器评定';
-  }
-  if (major.length) verdict += `（一票否决：${major.map((m) => m.code).join('、')}）`;
+  const major = failed.filter((item) => item.itemClass === 'major');
+  const failedByClass = {};
+  for (const item of failed) failedByClass[item.itemClass] = (failedByClass[item.itemClass] ?? 0) + 1;
+  let verdict = previewVerdict(rule, percent, failedByClass);
+  if (major.length) verdict += `（一票否决：${major.map((item) => item.code).join('、')}）`;
   if (unanswered.length) verdict += `（${unanswered.length} 项未答，结论为暂定）`;
   return { earned, possible, percent, failed, major, verdict };
 }
 
-const link = (i) => `<a href="#item-${esc(i.code)}">${esc(i.code)}</a> ${esc(i.text)}`;
+const itemLink = (item) => [element('a', { href: `#item-${item.code}` }, item.code), ` ${item.text ?? ''}`];
 
+function resultBox(title, result) {
+  const percent = result.percent == null ? '' : `（${result.percent}%）`;
+  const box = element(
+    'div',
+    { class: 'result' },
+    element('h4', {}, title),
+    element(
+      'p',
+      { class: 'score' },
+      element('strong', {}, pointsText(result.earned)),
+      ` / ${pointsText(result.possible)} 分${percent}`,
+    ),
+    element('p', { class: 'verdict' }, '结论：', element('strong', {}, result.verdict)),
+  );
+  for (const [itemClass, label] of ITEM_CLASSES) {
+    const failed = result.failed.filter((item) => item.itemClass === itemClass);
+    if (!failed.length) continue;
+    const rows = failed.map((item) => {
+      const note = item.value?.note ? `：${item.value.note}` : '';
+      return element(
+        'li',
+        {},
+        itemLink(item),
+        element('br'),
+        element('small', {}, `扣 ${pointsText(item.lost)} 分${note}`),
+      );
+    });
+    box.append(element('h4', {}, `${label}（${failed.length}）`), element('ul', { class: 'failed' }, rows));
+  }
+  return box;
+}
+
+// results: [{title, result: score(…)}]; returns a fragment to put into the summary box.
 function render(heading, results) {
-  const major = results.flatMap((r) => r.s.major);
-  let html = `<h3>${heading}</h3>`;
+  const fragment = document.createDocumentFragment();
+  fragment.append(element('h3', {}, heading));
+  const major = results.flatMap(({ result }) => result.major);
   if (major.length) {
-    html += `<div class="hazards" role="alert"><h4>重大事故隐患（${major.length}）</h4><ul>${major.map((m) =>
-      `<li>${link(m)}${m.hazards ? `<br><small>${esc(m.hazards)}</small>` : ''}</li>`).join('')}</ul></div>`;
+    const rows = major.map((item) =>
+      element('li', {}, itemLink(item), item.hazards ? [element('br'), element('small', {}, item.hazards)] : null),
+    );
+    const hazardsHeading = element('h4', {}, `重大事故隐患（${major.length}）`);
+    fragment.append(element('div', { class: 'hazards', role: 'alert' }, hazardsHeading, element('ul', {}, rows)));
   }
-  for (const { title, s } of results) {
-    html += `<div class="result"><h4>${esc(title)}</h4><p class="score"><strong>${pts(s.earned)}</strong> / ${pts(s.possible)} 分`
-      + `${s.percent == null ? '' : `（${s.percent}%）`}</p><p class="verdict">结论：<strong>${esc(s.verdict)}</strong></p>`;
-    for (const [k, label] of CLASSES) {
-      const list = s.failed.filter((f) => f.cls === k);
-      if (list.length) {
-        html += `<h4>${label}（${list.length}）</h4><ul class="failed">${list.map((f) => `<li>${link(f)}<br><small>扣 ${pts(f.lost)} 分`
-          + `${f.v?.note ? `：${esc(f.v.note)}` : ''}</small></li>`).join('')}</ul>`;
-      }
-    }
-    html += '</div>';
-  }
-  return html;
+  for (const { title, result } of results) fragment.append(resultBox(title, result));
+  return fragment;
 }
 
+// problems: what must be done before submitting, each a list of strings and elements (e.g. links to items).
 export function preview(results, problems) {
-  return render('汇总（手机上计算，供核对）', results)
-    + (problems.length ? `<div class="problems" role="alert"><h4>提交前须处理</h4><ul><li>${problems.join('</li><li>')}</li></ul></div>` : '')
-    + `<button type="button" class="button primary big" id="do-submit"${problems.length ? ' disabled' : ''}>确认提交本部门检查结果</button>`;
+  const fragment = render('汇总（手机上计算，供核对）', results);
+  if (problems.length) {
+    const rows = problems.map((problem) => element('li', {}, problem));
+    fragment.append(
+      element('div', { class: 'problems', role: 'alert' }, element('h4', {}, '提交前须处理'), element('ul', {}, rows)),
+    );
+  }
+  const attributes = { type: 'button', class: 'button primary big', id: 'do-submit', disabled: problems.length > 0 };
+  fragment.append(element('button', attributes, '确认提交本部门检查结果'));
+  return fragment;
 }
 
-// body: the submit response; card(code) → the card's {text, hazards}; rules: the checklists' titles.
-export function server(body, card, rules) {
-  return render('已提交 · 服务器结果', body.results.map((r) => {
-    const failed = r.failed_items.map((f) => ({
-      ...card(f.item_code), code: f.item_code, cls: f.class, lost: hundredths(f.deduction), v: { note: f.note },
+// body: the submit response; cardOf(code) → the card's {text, hazards}; rules: the checklists' titles.
+export function server(body, cardOf, rules) {
+  const results = body.results.map((checklistResult) => {
+    const failed = checklistResult.failed_items.map((item) => ({
+      ...cardOf(item.item_code),
+      code: item.item_code,
+      itemClass: item.class,
+      lost: toHundredths(item.deduction),
+      value: { note: item.note },
     }));
+    const grade = checklistResult.grade ? ` · ${checklistResult.grade} 级` : '';
+    const vetoed = checklistResult.vetoed_by.length ? `（${checklistResult.decided_by}）` : '';
+    const title = rules[checklistResult.checklist_code]?.title ?? checklistResult.checklist_code;
     return {
-      title: rules[r.checklist_code]?.title + (r.final ? '' : '（其他部门尚未提交，暂定）'),
-      s: {
-        earned: hundredths(r.points), possible: hundredths(r.max_points), percent: r.percent, failed,
-        major: failed.filter((f) => f.cls === 'major'),
-        verdict: r.verdict + (r.grade ? ` · ${r.grade} 级` : '') + (r.vetoed_by.length ? `（${r.decided_by}）` : ''),
+      title: title + (checklistResult.final ? '' : '（其他部门尚未提交，暂定）'),
+      result: {
+        earned: toHundredths(checklistResult.points),
+        possible: toHundredths(checklistResult.max_points),
+        percent: checklistResult.percent,
+        failed,
+        major: failed.filter((item) => item.itemClass === 'major'),
+        verdict: checklistResult.verdict + grade + vetoed,
       },
     };
-  }));
+  });
+  return render('已提交 · 服务器结果', results);
 }

@@ -9,13 +9,25 @@ const PAGES = 'ci-pages';
 const FORM = /^\/inspections\/\d+\/form$/;
 
 self.addEventListener('install', (event) => {
-  event.waitUntil(caches.open(SHELL_CACHE).then((c) => c.addAll(SHELL)).then(() => self.skipWaiting()));
+  event.waitUntil(
+    caches
+      .open(SHELL_CACHE)
+      .then((cache) => cache.addAll(SHELL))
+      .then(() => self.skipWaiting()),
+  );
 });
 
 self.addEventListener('activate', (event) => {
-  event.waitUntil(caches.keys()
-    .then((keys) => Promise.all(keys.filter((k) => k.startsWith('ci-shell-') && k !== SHELL_CACHE).map((k) => caches.delete(k))))
-    .then(() => self.clients.claim()));
+  event.waitUntil(
+    caches
+      .keys()
+      .then((keys) =>
+        Promise.all(
+          keys.filter((key) => key.startsWith('ci-shell-') && key !== SHELL_CACHE).map((key) => caches.delete(key)),
+        ),
+      )
+      .then(() => self.clients.claim()),
+  );
 });
 
 async function page(request) {
@@ -27,7 +39,9 @@ async function page(request) {
   });
   const cached = await cache.match(key);
   if (!cached) return network;
-  const timeout = new Promise((ok) => { setTimeout(() => ok(cached), 4000); });
+  const timeout = new Promise((resolve) => {
+    setTimeout(() => resolve(cached), 4000);
+  });
   return Promise.race([network.catch(() => cached), timeout]);
 }
 
