@@ -18,9 +18,15 @@ test: system-deps-test $(VENV)/.installed translations lint
 	$(BIN)/pytest -q -ra
 	TEST_DATABASE_URL=$$(scripts/test-postgres.sh) $(BIN)/pytest -q -ra
 
-lint: $(VENV)/.installed
+lint: $(VENV)/.installed node_modules/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	node_modules/.bin/biome ci --colors=off .
+
+# Biome (formatter and linter of the phone scripts) at the version the lock file pins; its binary ships in the package.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
 
 system-deps:
 	scripts/system-deps.sh
