@@ -113,6 +113,27 @@ def demo_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
 
 
 @contextmanager
+def app_with(name: str, tmp_path_factory: pytest.TempPathFactory, build: Callable[[], object]) -> Iterator[Flask]:
+    """An app on a database of its own holding the shipped checklists, the base county and what `build` creates
+    with the factories, committed once: for a module whose tests all read one larger world (a league table),
+    too costly to build per test. Each test still runs in a rolled-back transaction.
+
+        @pytest.fixture(scope="module")
+        def app(tmp_path_factory):
+            with app_with("rankings", tmp_path_factory, build_county) as app:
+                yield app
+    """
+    with _own_database(name, tmp_path_factory) as app:
+        with app.app_context():
+            import_shipped_checklists(SETUP_ACTOR)
+            make_county(BASE_COUNTY, townships=3, short="测")
+            build()
+            db.session.commit()
+            db.session.remove()
+        yield app
+
+
+@contextmanager
 def _own_database(name: str, tmp_path_factory: pytest.TempPathFactory, backend: str | None = None) -> Iterator[Flask]:
     """An app on a migrated database of its own: a temporary SQLite file, or a throw-away schema of the
     PostgreSQL test database (the backend of the run unless `backend` is given); dropped afterwards."""
@@ -230,16 +251,17 @@ def login(app: Flask, client: FlaskClient) -> Login:
     return Login(client, app.config.get("TEST_LOGIN_PASSWORD", PASSWORD))
 
 
-# Look-ups of demo names, for the modules on `demo_app` only; every other test builds its data with tests.factories.
+# Look-ups by name, for modules on a database of names they know: the demo county (`demo_app`) or a world a module
+# built itself (`app_with`). Tests on the shared base database keep the objects their factories return instead.
 
 
 def user(username: str) -> User:
-    """Return the seeded user called `username`."""
+    """Return the user called `username`."""
     return db.session.scalar(select(User).where(User.username == username))
 
 
 def facility(name: str) -> Facility:
-    """Return the seeded facility called `name`."""
+    """Return the facility called `name`."""
     return db.session.scalar(select(Facility).where(Facility.name == name))
 
 

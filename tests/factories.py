@@ -377,6 +377,20 @@ def hazards_of(inspection: Inspection) -> list[Hazard]:
     return list(db.session.scalars(select(Hazard).where(Hazard.inspection_id == inspection.id).order_by(Hazard.id)))
 
 
+def close_hazard(hazard: Hazard, *, on: date | None = None, operator: User | None = None) -> Hazard:
+    """Close a hazard as in real use: the facility's operator reports the rectification with an "after" photo,
+    then an inspector of the responsible department accepts it on site (with a photo of their own)."""
+    from inspection.services.hazards import Decision, reinspect, submit_evidence
+
+    operator = operator or make_operator(hazard.facility)
+    submit_evidence(hazard, "已整改（测试）", [jpeg()], Actor(operator, "test"))
+    inspector = inspector_of(hazard.inspection, hazard.department_code)
+    on = on or date.today()
+    reinspect(hazard.facility, [Decision(hazard, True, "复查合格（测试）")], on, True, Actor(inspector, "test"),
+              photos={hazard.id: [jpeg()]})  # fmt: skip
+    return hazard
+
+
 def blacklist(
     facility: Facility,
     *,

@@ -1,4 +1,6 @@
-"""The league-table query: the same order as the pure rule, filters, sorting, pagination, chart counts."""
+"""The league-table query: the same order as the pure rule, filters, sorting, pagination, chart counts.
+
+The county is built once by tests/rankings/world.py (its docstring tells each facility's story)."""
 
 from datetime import date, timedelta
 from decimal import Decimal
@@ -25,6 +27,7 @@ from inspection.services.rankings import (
     ranking_page,
 )
 from tests.conftest import facility, user
+from tests.rankings.world import FACILITIES
 
 pytestmark = pytest.mark.usefixtures("app_ctx")
 
@@ -52,14 +55,14 @@ def grade_standing(name):
     )
 
 
-def test_the_demo_county_ranks_every_active_facility_once():
+def test_the_county_ranks_every_active_facility_once():
     page = table()
-    assert page.total == 20 == len(page.rows)
-    assert [r.rank for r in page.rows] == list(range(1, 21))
+    assert page.total == FACILITIES == len(page.rows)
+    assert [r.rank for r in page.rows] == list(range(1, FACILITIES + 1))
     assert "邻县敬老院" not in {r.name for r in page.rows}  # another county's facility
 
 
-def test_the_sql_order_is_the_documented_rule_on_the_demo_data():
+def test_the_sql_order_is_the_documented_rule_on_the_county():
     assert_sql_order_is_the_rule()
     groups = [r.group for r in table().rows]
     assert groups == sorted(groups)
@@ -74,14 +77,14 @@ def test_the_sql_order_matches_the_rule_with_ties_and_every_special_case():
     kangning.verdict_code, kangning.grade, kangning.verdict = "below_grade", None, "未达等级"
     db.session.execute(
         update(InspectionChecklist)
-        .where(InspectionChecklist.id == grade_standing("五寨县社会福利中心").inspection_checklist_id)
+        .where(InspectionChecklist.id == grade_standing("社会福利中心").inspection_checklist_id)
         .values(reviewed_at=None)
     )
     db.session.add(CreditListing(facility_id=facility("清涟敬老院").id, ground="7", status="removal_requested"))
     db.session.flush()
     assert_sql_order_is_the_rule()
     by_name = {r.name: r for r in table().rows}
-    assert by_name["五寨县社会福利中心"].group == RankGroup.PENDING
+    assert by_name["社会福利中心"].group == RankGroup.PENDING
     assert by_name["康宁老年公寓"].group == RankGroup.BELOW_GRADE
     assert by_name["清涟敬老院"].group == RankGroup.BLACKLISTED and "拒绝" in by_name["清涟敬老院"].reason
 
@@ -129,18 +132,19 @@ def test_each_filter_keeps_exactly_the_matching_rows(args, check):
     everything = table().rows
     filtered = table(RankingFilters.from_args(args))
     expected = [r.facility_id for r in everything if check(r)]
-    assert expected, "the demo data should have a row for every filter"
+    assert expected, "the ranking county should have a row for every filter"
     assert [r.facility_id for r in filtered.rows] == expected and filtered.total == len(expected)
 
 
 def test_the_township_and_date_filters():
-    township = facility("韩家楼敬老院").region_id
-    rows = table(RankingFilters(township=township)).rows
-    assert {r.township for r in rows} == {"韩家楼乡"}
+    township = facility("韩家楼敬老院").region
+    rows = table(RankingFilters(township=township.id)).rows
+    assert {r.township for r in rows} == {township.name}
+    assert {r.name for r in rows} == {"韩家楼敬老院", "小河头互助幸福院"}
     start = date.today() - timedelta(days=60)
     recent = table(RankingFilters(date_from=start)).rows
     assert recent and all(r.last_inspected >= start for r in recent)
-    assert len(recent) + len(table(RankingFilters(date_to=start - timedelta(days=1))).rows) == 20
+    assert len(recent) + len(table(RankingFilters(date_to=start - timedelta(days=1))).rows) == FACILITIES
 
 
 def test_filters_survive_a_round_trip_through_the_url():
@@ -171,24 +175,26 @@ def test_sorting_by_any_column_reorders_the_same_rows(sort, direction):
 
 
 def test_pages_split_the_table_without_gaps():
+    assert FACILITIES == 17  # three pages of seven: 1–7, 8–14, 15–17
     first = ranking_page(user("reviewer"), RankingFilters(), per_page=7)
     third = ranking_page(user("reviewer"), RankingFilters(), per_page=7, page=3)
     beyond = ranking_page(user("reviewer"), RankingFilters(), per_page=7, page=9)
-    assert [r.rank for r in first.rows] == list(range(1, 8)) and [r.rank for r in third.rows] == list(range(15, 21))
-    assert first.pages == 3 and beyond.rows == [] and beyond.total == 20
+    assert [r.rank for r in first.rows] == list(range(1, 8)) and [r.rank for r in third.rows] == list(range(15, 18))
+    assert first.pages == 3 and beyond.rows == [] and beyond.total == FACILITIES
 
 
 @pytest.mark.parametrize("direction", ["asc", "desc"])
-@pytest.mark.parametrize("per_page", [3, 7, 20])
+@pytest.mark.parametrize("per_page", [3, 7, FACILITIES])
 def test_every_page_either_way_matches_the_whole_table(direction, per_page):
     # pages in the back half of the unfiltered table are read from its end: same rows, same ranks
     everything = [(r.rank, r.facility_id) for r in table(direction=direction).rows]
     paged = []
-    for page in range(1, 20 // per_page + 2):
+    for page in range(1, FACILITIES // per_page + 2):
         result = ranking_page(user("reviewer"), RankingFilters(), direction=direction, page=page, per_page=per_page)
-        assert result.total == 20
+        assert result.total == FACILITIES
         paged += [(r.rank, r.facility_id) for r in result.rows]
-    assert paged == everything and [rank for rank, _ in everything] == sorted(range(1, 21), reverse=direction == "desc")
+    ranks = sorted(range(1, FACILITIES + 1), reverse=direction == "desc")
+    assert paged == everything and [rank for rank, _ in everything] == ranks
 
 
 def test_the_export_iterator_yields_every_filtered_row_in_order():
@@ -200,14 +206,14 @@ def test_the_export_iterator_yields_every_filtered_row_in_order():
 
 def test_trends_come_from_the_previous_grading():
     rows = {r.name: r for r in table().rows}
-    assert rows["五寨县社会福利中心"].trend.direction == "up"
+    assert rows["社会福利中心"].trend.direction == "up"
     assert rows["北苑敬老院"].trend.direction == "down"
     assert rows["东秀庄乡互助幸福院"].trend.direction == "none"
 
 
 def test_chart_counts_add_up_to_the_filtered_rows():
     counts = grade_counts(user("reviewer"), RankingFilters())
-    assert sum(c.count for c in counts) == 20
+    assert sum(c.count for c in counts) == FACILITIES
     assert sum(c.count for c in counts if c.group == RankGroup.GRADED and c.grade == 2) == 2
     months = last_months(date.today())
     monthly = hazards_per_month(user("reviewer"), RankingFilters(), months)
@@ -216,9 +222,3 @@ def test_chart_counts_add_up_to_the_filtered_rows():
 
 def test_last_months_cross_the_year():
     assert last_months(date(2026, 2, 10), 4) == ["2025-11", "2025-12", "2026-01", "2026-02"]
-
-
-@pytest.fixture(scope="module")
-def app(demo_app):
-    """These tests still read the demo county's names (see conftest `demo_app`)."""
-    return demo_app
