@@ -1,0 +1,192 @@
+"""What the hazard pages show: the reviewer's dashboard list and tallies, an inspector's re-inspection work
+list, and a hazard's photos, history and notices. Reads only."""
+
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
+
+from inspection import permissions
+from inspection.checklists import DEPARTMENT_NAMES, ITEM_CLASS_LABELS
+from inspection.extensions import db
+from inspection.followup_rules import is_due_this_week, is_overdue
+from inspection.models import (
+    LISTED_STATUSES,
+    CreditListing,
+    Facility,
+    Hazard,
+    HazardStatus,
+    HazardUpdate,
+    HazardUpdateKind,
+    Notice,
+    Photo,
+    Region,
+    User,
+)
+
+WEEK = timedelta(days=6)
+#: Query-string filters of the dashboard's hazard list.
+FILTERS = ("status", "item_class", "department", "township", "facility", "overdue", "due")
+
+
+@dataclass
+class WorkItem:
+    """A facility on an inspector's re-inspection list."""
+
+    facility: Facility
+    nearest: date
+    open: int = 0
+    overdue: int = 0
+    evidence: int = 0
+
+
+@dataclass
+class Tally:
+    """Counts of unresolved hazards for one township, facility or department."""
+
+    key: object
+    name: str
+    open: int = 0
+    due_week: int = 0
+    overdue: int = 0
+
+
+@dataclass
+class Tallies:
+    """The dashboard's counts: in all, and by township, facility and department."""
+
+    total: Tally = field(default_factory=lambda: Tally("", ""))
+    townships: list[Tally] = field(default_factory=list)
+    facilities: list[Tally] = field(default_factory=list)
+    departments: list[Tally] = field(default_factory=list)
+
+
+def hazard_tallies(user: User, today: date) -> Tallies:
+    """Count open, due-this-week and overdue hazards with the same rules as everywhere else (followup_rules)."""
+    stmt = (
+        select(Hazard.deadline, Hazard.department_code, Facility.id, Facility.name, Region.id, Region.name)
+        .join(Hazard.facility)
+        .join(Facility.region)
+        .where(permissions.in_region(user.region), Hazard.status != HazardStatus.CLOSED)
+    )
+    result = Tallies()
+    groups: dict[str, dict[object, Tally]] = {"townships": {}, "facilities": {}, "departments": {}}
+    for deadline, dept, facility_id, facility_name, region_id, region_name in db.session.execute(stmt):
+        keys = {
+            "townships": (region_id, region_name),
+            "facilities": (facility_id, facility_name),
+            "departments": (dept, DEPARTMENT_NAMES.get(dept, dept)),
+        }
+        counters = [result.total] + [groups[g].setdefault(k, Tally(k, n)) for g, (k, n) in keys.items()]
+        for counter in counters:
+            counter.open += 1
+            counter.due_week += is_due_this_week(False, deadline, today)
+            counter.overdue += is_overdue(False, deadline, today)
+    for name, group in groups.items():
+        ordered = sorted(group.values(), key=lambda t: (-t.overdue, -t.due_week, -t.open, t.name))
+        setattr(result, name, ordered)
+    return result
+
+
+def dashboard_hazards(user: User, filters: Mapping[str, str], today: date) -> Select[tuple[Hazard]]:
+    """Return the hazards of the user's region that match the dashboard's `filters` (a select to paginate)."""
+    stmt = _region_hazards(user)
+    status = filters["status"]
+    if status in set(HazardStatus):
+        stmt = stmt.where(Hazard.status == status)
+    elif status != "all":
+        stmt = stmt.where(Hazard.status != HazardStatus.CLOSED)
+    if filters["item_class"] in ITEM_CLASS_LABELS:
+        stmt = stmt.where(Hazard.item_class == filters["item_class"])
+    if filters["department"] in DEPARTMENT_NAMES:
+        stmt = stmt.where(Hazard.department_code == filters["department"])
+    if filters["township"].isdigit():
+        stmt = stmt.where(Facility.region_id == int(filters["township"]))
+    if filters["facility"].isdigit():
+        stmt = stmt.where(Hazard.facility_id == int(filters["facility"]))
+    if filters["overdue"]:
+        # the SQL form of followup_rules.is_overdue: not closed, deadline before today
+        stmt = stmt.where(Hazard.status != HazardStatus.CLOSED, Hazard.deadline < today)
+    if filters["due"]:  # the SQL form of followup_rules.is_due_this_week
+        stmt = stmt.where(Hazard.status != HazardStatus.CLOSED, Hazard.deadline.between(today, today + WEEK))
+    return stmt.order_by(Hazard.deadline, Hazard.id)
+
+
+def reinspection_worklist(user: User, today: date) -> list[WorkItem]:
+    """Return the facilities with open hazards of the inspector's department, overdue first, then by the
+    nearest deadline."""
+    code = user.department.code if user.department else ""
+    rows = (
+        _region_hazards(user)
+        .where(Hazard.department_code == code, Hazard.status != HazardStatus.CLOSED)
+        .order_by(Hazard.deadline, Hazard.id)
+    )
+    facilities: dict[int, WorkItem] = {}
+    for hazard in db.session.scalars(rows):
+        item = facilities.setdefault(hazard.facility_id, WorkItem(hazard.facility, hazard.deadline))
+        item.open += 1
+        item.overdue += is_overdue(False, hazard.deadline, today)
+        item.evidence += hazard.status == HazardStatus.EVIDENCE_SUBMITTED
+    return sorted(facilities.values(), key=lambda i: (not i.overdue, i.nearest, i.facility.name))
+
+
+def _region_hazards(user: User) -> Select[tuple[Hazard]]:
+    return (
+        select(Hazard)
+        .join(Hazard.facility)
+        .join(Facility.region)
+        .where(permissions.in_region(user.region))
+        .options(contains_eager(Hazard.facility).contains_eager(Facility.region))
+    )
+
+
+def active_listings_of(facility: Facility) -> list[CreditListing]:
+    """Return the facility's credit listings in force."""
+    stmt = select(CreditListing).where(
+        CreditListing.facility_id == facility.id, CreditListing.status.in_(LISTED_STATUSES)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def hazard_history(hazard: Hazard) -> tuple[list[HazardUpdate], list[Notice]]:
+    """Return the hazard's updates (with photos and who made them) and the notices listing it, oldest first."""
+    updates = db.session.scalars(
+        select(HazardUpdate)
+        .where(HazardUpdate.hazard_id == hazard.id)
+        .options(selectinload(HazardUpdate.photos), joinedload(HazardUpdate.user))
+        .order_by(HazardUpdate.id)
+    )
+    notices = db.session.scalars(
+        select(Notice).where(Notice.hazards.any(Hazard.id == hazard.id)).order_by(Notice.issued_at)
+    )
+    return list(updates), list(notices)
+
+
+def before_photos(hazards: list[Hazard]) -> dict[int, list[Photo]]:
+    """Return the finding photos (before) of each hazard, by hazard id."""
+    keys = {(h.inspection_id, h.item_code): h.id for h in hazards}
+    if not keys:
+        return {}
+    stmt = select(Photo).where(Photo.inspection_id.in_({h.inspection_id for h in hazards})).order_by(Photo.id)
+    photos: dict[int, list[Photo]] = defaultdict(list)
+    for photo in db.session.scalars(stmt):
+        hazard_id = keys.get((photo.inspection_id, photo.item_code))
+        if hazard_id is not None:
+            photos[hazard_id].append(photo)
+    return photos
+
+
+def latest_evidence(hazards: list[Hazard]) -> dict[int, HazardUpdate]:
+    """Return each hazard's latest rectification report (the 'after' the operator sent), by hazard id."""
+    if not hazards:
+        return {}
+    stmt = (
+        select(HazardUpdate)
+        .where(HazardUpdate.hazard_id.in_([h.id for h in hazards]), HazardUpdate.kind == HazardUpdateKind.EVIDENCE)
+        .options(selectinload(HazardUpdate.photos))
+        .order_by(HazardUpdate.id)
+    )
+    return {update.hazard_id: update for update in db.session.scalars(stmt)}  # later ones win
