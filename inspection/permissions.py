@@ -7,14 +7,19 @@ side (decorators, 403/404 with an audit record) lives in `security.py` and calls
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, select
+from sqlalchemy import ColumnElement, Select, or_, select
+from sqlalchemy.orm import contains_eager
 
 from inspection.models import (
+    AuditEvent,
+    CreditListing,
     Department,
     Facility,
+    Hazard,
     Inspection,
     InspectionAssignment,
     InspectionStatus,
+    Notice,
     Region,
     Role,
     User,
@@ -101,3 +106,41 @@ def visible_inspectors(user: User) -> Select[tuple[User]]:
 def visible_departments(user: User) -> Select[tuple[Department]]:
     """Return a select of the departments of the regions within the user's region."""
     return select(Department).join(Department.region).where(in_region(user.region))
+
+
+def visible_notices(user: User) -> Select[tuple[Notice]]:
+    """Return a select of the notices `user` may see (those of visible facilities), facility loaded."""
+    stmt = select(Notice).join(Notice.facility).join(Facility.region).options(contains_eager(Notice.facility))
+    if user.role == Role.OPERATOR:
+        return stmt.where(Notice.facility_id == user.facility_id)
+    return stmt.where(in_region(user.region))
+
+
+def visible_hazards(user: User) -> Select[tuple[Hazard]]:
+    """Return a select of the hazards `user` may see (those of visible facilities)."""
+    stmt = select(Hazard).join(Hazard.facility).join(Facility.region)
+    if user.role == Role.OPERATOR:
+        return stmt.where(Facility.id == user.facility_id)
+    return stmt.where(in_region(user.region))
+
+
+def can_view_listing(user: User, listing: CreditListing) -> bool:
+    """Return True if `user` may see the credit listing `listing` (staff of the facility's region)."""
+    return user.region.contains(listing.facility.region)
+
+
+def visible_listings(user: User) -> Select[tuple[CreditListing]]:
+    """Return a select of the credit listings of facilities within the user's region (joined with facility and
+    region)."""
+    return select(CreditListing).join(CreditListing.facility).join(Facility.region).where(in_region(user.region))
+
+
+def visible_users(user: User) -> Select[tuple[User]]:
+    """Return a select of the accounts within the user's region (joined with their region)."""
+    return select(User).join(User.region).where(in_region(user.region))
+
+
+def visible_audit_events(user: User) -> Select[tuple[AuditEvent]]:
+    """Return a select of the audit events of the user's region, and those of no region (e.g. failed logins with
+    unknown usernames), which concern every admin."""
+    return select(AuditEvent).where(or_(in_region(user.region, AuditEvent.region_path), AuditEvent.region_path == "/"))

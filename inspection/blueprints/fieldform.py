@@ -15,10 +15,11 @@ from inspection.checklists import DEPARTMENT_NAMES
 from inspection.checklists.schema import ITEM_CLASS_LABELS
 from inspection.extensions import db
 from inspection.models import Inspection, Photo, Signature
+from inspection.permissions import is_assigned
 from inspection.scoring.verdicts import VERDICT_RULES
 from inspection.security import get_inspection_or_404
 from inspection.services.checklists import checklist_of
-from inspection.services.planning import departments_of, is_assigned, submitted_departments
+from inspection.services.planning import departments_of, submitted_departments
 from inspection.services.submission import facility_facts
 
 bp = Blueprint("fieldform", __name__)

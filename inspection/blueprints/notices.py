@@ -7,22 +7,18 @@ from datetime import date
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
-from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from forms.notices import IssueNoticesForm, SupersedeForm
+from inspection.blueprints import unit_of_work
 from inspection.extensions import db
-from inspection.models import Facility, Notice, NoticeMode, NoticeStatus, Region, Role
+from inspection.models import Notice, NoticeMode, NoticeStatus, Role
 from inspection.permissions import can_view_facility
 from inspection.security import current_actor, get_inspection_or_404, refuse
-from inspection.services import ServiceError
+from inspection.services.notice_lists import notice_by_token, notice_list, notices_to_print, replacement_of
 from inspection.services.notices import issue_notices, supersede_notice, verification_url
 from inspection.transactions import run_in_transaction
 
 bp = Blueprint("notices", __name__)
-
-#: Most notices one download bundles.
-MAX_BUNDLE = 500
 
 
 def verify_url(token: str) -> str:
@@ -39,13 +35,11 @@ def issue(inspection_id: int):
     if not form.validate_on_submit():
         flash(_("请选择通知书形式"), "error")
         return redirect(url_for("inspections.detail", inspection_id=inspection_id))
-    try:
+    with unit_of_work() as outcome:
         notices = run_in_transaction(
             lambda: issue_notices(inspection, NoticeMode(form.mode.data), current_actor(), date.today(), verify_url)
         )
-    except ServiceError as error:
-        db.session.rollback()
-        flash(str(error), "error")
+    if not outcome.ok:
         return redirect(url_for("inspections.detail", inspection_id=inspection_id))
     flash(_("已发出：%(numbers)s", numbers="、".join(n.number for n in notices)), "success")
     return redirect(url_for("notices.detail", notice_id=notices[0].id))
@@ -54,16 +48,8 @@ def issue(inspection_id: int):
 @bp.route("/notices/")
 @login_required
 def index():
-    stmt = _visible_notices()
     status = request.args.get("status", "")
-    if status in set(NoticeStatus):
-        stmt = stmt.where(Notice.status == status)
-    page = db.paginate(
-        # the cards show each notice's facility and number of hazards: load them with the page, not per card
-        stmt.order_by(Notice.issued_at.desc(), Notice.id.desc()).options(selectinload(Notice.hazards)),
-        per_page=current_app.config["PAGE_SIZE"],
-        error_out=False,
-    )
+    page = db.paginate(notice_list(current_user, status), per_page=current_app.config["PAGE_SIZE"], error_out=False)
     return render_template("notices/index.html", page=page, status=status)
 
 
@@ -71,7 +57,7 @@ def index():
 @login_required
 def detail(notice_id: int):
     notice = _visible_notice(notice_id)
-    replaced_by = db.session.scalar(select(Notice).where(Notice.supersedes_id == notice.id))
+    replaced_by = replacement_of(notice)
     can_correct = current_user.role in (Role.REVIEWER, Role.INSPECTOR) and notice.status == NoticeStatus.ISSUED
     return render_template(
         "notices/detail.html", notice=notice, replaced_by=replaced_by, form=SupersedeForm() if can_correct else None
@@ -100,13 +86,11 @@ def supersede(notice_id: int):
     if not form.validate_on_submit():
         flash(_("请说明更正原因"), "error")
         return redirect(url_for("notices.detail", notice_id=notice_id))
-    try:
+    with unit_of_work() as outcome:
         replacement = run_in_transaction(
             lambda: supersede_notice(notice, form.reason.data, current_actor(), date.today(), verify_url)
         )
-    except ServiceError as error:
-        db.session.rollback()
-        flash(str(error), "error")
+    if not outcome.ok:
         return redirect(url_for("notices.detail", notice_id=notice_id))
     flash(_("已发出更正通知书 %(n)s，原通知书已作废", n=replacement.number), "success")
     return redirect(url_for("notices.detail", notice_id=replacement.id))
@@ -116,19 +100,17 @@ def supersede(notice_id: int):
 @login_required
 def bundle():
     """Every notice of the current filter (e.g. a campaign's township and dates) in one zip, for printing."""
-    stmt = _visible_notices().where(Notice.status == NoticeStatus.ISSUED)
     township = request.args.get("township", type=int)
     issued_from, issued_to = request.args.get("from", ""), request.args.get("to", "")
-    if township:
-        stmt = stmt.where(Facility.region_id == township)
-    if issued_from:
-        stmt = stmt.where(Notice.issued_on >= date.fromisoformat(issued_from))
-    if issued_to:
-        stmt = stmt.where(Notice.issued_on <= date.fromisoformat(issued_to))
+    notices = notices_to_print(
+        current_user,
+        township,
+        date.fromisoformat(issued_from) if issued_from else None,
+        date.fromisoformat(issued_to) if issued_to else None,
+    )
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
-        notices = stmt.order_by(Notice.number).limit(MAX_BUNDLE).options(joinedload(Notice.pdf_file))
-        for notice in db.session.scalars(notices):
+        for notice in notices:
             archive.writestr(f"{notice.number}-{notice.facility.name}.pdf", notice.pdf_file.data)
     data = buffer.getvalue()
     headers = {"Content-Disposition": "attachment; filename=notices.zip", "Content-Length": str(len(data))}
@@ -138,7 +120,7 @@ def bundle():
 @bp.route("/n/<token>")
 def verify(token: str):
     """Public verification page behind the QR code: number, facility, date, issuer and status — nothing private."""
-    notice = db.session.scalar(select(Notice).where(Notice.public_token == token))
+    notice = notice_by_token(token)
     if notice is None:
         return render_template("notices/verify.html", notice=None), 404
     return render_template("notices/verify.html", notice=notice)
@@ -149,13 +131,6 @@ def _pdf_response(notice: Notice) -> Response:
     response.headers["Content-Disposition"] = f"inline; filename=notice-{notice.id}.pdf"
     response.headers["ETag"] = notice.pdf_sha256
     return response
-
-
-def _visible_notices():
-    stmt = select(Notice).join(Notice.facility).join(Facility.region).options(contains_eager(Notice.facility))
-    if current_user.role == Role.OPERATOR:
-        return stmt.where(Notice.facility_id == current_user.facility_id)
-    return stmt.where(Region.path.startswith(current_user.region.path))
 
 
 def _visible_notice(notice_id: int) -> Notice:

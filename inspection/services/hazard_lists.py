@@ -143,6 +143,19 @@ def _region_hazards(user: User) -> Select[tuple[Hazard]]:
     )
 
 
+def hazard_list(user: User, facility_id: int | None, status: str, today: date, limit: int) -> list[Hazard]:
+    """Return up to `limit` hazards `user` may see, by deadline: of one facility when given, and of one status
+    ("overdue": not closed and past the deadline)."""
+    stmt = permissions.visible_hazards(user)
+    if facility_id is not None:
+        stmt = stmt.where(Hazard.facility_id == facility_id)
+    if status == "overdue":
+        stmt = stmt.where(Hazard.status != HazardStatus.CLOSED, Hazard.deadline < today)
+    elif status:
+        stmt = stmt.where(Hazard.status == status)
+    return list(db.session.scalars(stmt.order_by(Hazard.deadline, Hazard.id).limit(limit)))
+
+
 def active_listings_of(facility: Facility) -> list[CreditListing]:
     """Return the facility's credit listings in force."""
     stmt = select(CreditListing).where(

@@ -3,7 +3,6 @@
 from datetime import date
 
 from flask import Response, jsonify, request, url_for
-from sqlalchemy import select
 
 from inspection.blueprints.api import bp
 from inspection.blueprints.api.common import (
@@ -19,9 +18,9 @@ from inspection.blueprints.api.common import (
 from inspection.blueprints.notices import verify_url
 from inspection.extensions import db
 from inspection.followup_rules import is_overdue
-from inspection.models import Facility, Hazard, HazardStatus, Inspection, Notice, NoticeMode, Region, Role
+from inspection.models import Facility, Hazard, HazardStatus, Inspection, Notice, NoticeMode, Role
 from inspection.permissions import can_view_facility, can_view_inspection
-from inspection.services import ServiceError
+from inspection.services.hazard_lists import hazard_list
 from inspection.services.notices import issue_notices
 from inspection.transactions import run_in_transaction
 
@@ -37,13 +36,9 @@ def create_notices(inspection_id: int):
     fields = Fields(json_body())
     mode = fields.choice("mode", {m.value for m in NoticeMode})
     fields.done()
-    try:
-        notices = run_in_transaction(
-            lambda: issue_notices(inspection, NoticeMode(mode), api_actor(), date.today(), verify_url)
-        )
-    except ServiceError as error:
-        db.session.rollback()
-        api_error(422, "rule_violation", str(error))
+    notices = run_in_transaction(
+        lambda: issue_notices(inspection, NoticeMode(mode), api_actor(), date.today(), verify_url)
+    )
     return jsonify(items=[_summary(n) for n in notices]), 201
 
 
@@ -83,23 +78,12 @@ def hazards():
     status = request.args.get("status", "")
     if status and status not in {*HazardStatus, "overdue"}:
         api_error(400, "bad_request", "status 应为 open、evidence_submitted、closed 或 overdue", {"status": "取值无效"})
-    stmt = select(Hazard).join(Hazard.facility).join(Facility.region)
-    stmt = (
-        stmt.where(Facility.id == user.facility_id)
-        if user.role == Role.OPERATOR
-        else stmt.where(Region.path.startswith(user.region.path))
-    )
     if facility_id is not None:
         facility = db.session.get(Facility, facility_id)
         if facility is None or not can_view_facility(user, facility):
             api_error(404, "not_found", "机构不存在或不在您的辖区")
-        stmt = stmt.where(Hazard.facility_id == facility_id)
     today = date.today()
-    if status == "overdue":
-        stmt = stmt.where(Hazard.status != HazardStatus.CLOSED, Hazard.deadline < today)
-    elif status:
-        stmt = stmt.where(Hazard.status == status)
-    rows = db.session.scalars(stmt.order_by(Hazard.deadline, Hazard.id).limit(MAX_HAZARDS)).all()
+    rows = hazard_list(user, facility_id, status, today, MAX_HAZARDS)
     return jsonify(items=[_hazard(h, today) for h in rows], total=len(rows))
 
 
