@@ -34,6 +34,7 @@ from inspection.models import (
     Role,
     User,
 )
+from inspection.permissions import in_region
 from inspection.services import Actor
 from inspection.services.checklists import latest_version
 from inspection.services.notices import issue_notices, verification_url
@@ -103,9 +104,7 @@ def seed_demo_history(today: date | None = None) -> dict[str, int]:
         reviewer_id=users.get("reviewer"),
     )
     facilities = list(
-        db.session.scalars(
-            select(Facility).join(Facility.region).where(Facility.is_demo, Region.path.startswith(home.path))
-        )
+        db.session.scalars(select(Facility).join(Facility.region).where(Facility.is_demo, in_region(home)))
     )
     plans = [_demo_plan(f, index, ctx.rng) for index, f in enumerate(sorted(facilities, key=lambda f: f.id))]
     HistoryWriter(ctx).write(plans)

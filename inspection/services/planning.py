@@ -109,6 +109,11 @@ def check_spot_check_checklists(checklist_codes: Sequence[str], department_code:
             raise NotOwnDepartment(f"检查表 {code} 含有其他部门的检查部分，请由民政部门安排联合检查")
 
 
+def inspection_by_client_id(client_id: str) -> Inspection | None:
+    """Return the inspection a client created with this UUID, if any."""
+    return db.session.scalar(select(Inspection).where(Inspection.client_id == client_id)) if client_id else None
+
+
 def start_inspection(
     facility: Facility,
     checklist_codes: Sequence[str],
@@ -128,7 +133,7 @@ def start_inspection(
     :raises ServiceError: closed facility, unknown checklist, overlapping item codes or missing inspectors.
     """
     if client_id:
-        existing = db.session.scalar(select(Inspection).where(Inspection.client_id == client_id))
+        existing = inspection_by_client_id(client_id)
         if existing is not None:
             if existing.facility_id != facility.id:
                 raise Conflict(

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from inspection import permissions
 from inspection.checklists import GRADING_CHECKLIST
 from inspection.extensions import db
 from inspection.models import (
@@ -55,7 +56,7 @@ def pending_reviews(user: User, limit: int = 200) -> list[PendingReview]:
             InspectionChecklist.checklist_code == GRADING_CHECKLIST,
             InspectionChecklist.status == ChecklistStatus.SUBMITTED,
             InspectionChecklist.reviewed_at.is_(None),
-            Region.path.startswith(user.region.path, autoescape=True),
+            permissions.in_region(user.region),
         )
         .order_by(Inspection.inspected_on, InspectionChecklist.id)
         .limit(limit)

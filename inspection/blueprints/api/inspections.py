@@ -2,7 +2,8 @@
 
 import base64
 import binascii
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
 
 from flask import jsonify, request
 from sqlalchemy import select
@@ -34,7 +35,6 @@ from inspection.models import (
     Role,
     Signature,
     SignerRole,
-    User,
 )
 from inspection.orm import utcnow
 from inspection.permissions import can_view_facility, can_view_inspection, is_assigned, visible_facilities
@@ -42,7 +42,13 @@ from inspection.scoring import AnswerResult
 from inspection.services import Conflict, OtherDepartment
 from inspection.services.answers import AnswerInput, SavedAnswer, correct_answer, save_answers
 from inspection.services.evidence import add_photo, add_signature
-from inspection.services.planning import check_spot_check_checklists, start_inspection, teams_by_department
+from inspection.services.inspection_lists import users_by_id
+from inspection.services.planning import (
+    check_spot_check_checklists,
+    inspection_by_client_id,
+    start_inspection,
+    teams_by_department,
+)
 from inspection.services.submission import submit_department
 from inspection.transactions import run_in_transaction
 
@@ -87,6 +93,47 @@ def list_inspections():
 @token_required(Role.REVIEWER, Role.INSPECTOR)
 def create_inspection():
     user = api_user()
+    plan = _plan_request()
+    facility = db.session.get(Facility, plan.facility_id)
+    if facility is None or not can_view_facility(user, facility):
+        api_error(404, "not_found", "机构不存在或不在您的辖区")
+    inspector_ids = plan.inspector_ids
+    if user.role == Role.INSPECTOR:
+        check_spot_check_checklists(plan.checklists, user.department.code)
+        inspector_ids = [user.id, *inspector_ids]
+    people = users_by_id(inspector_ids)
+    if len(people) != len(set(inspector_ids)):
+        api_error(400, "bad_request", "检查员不存在", {"inspectors": "含有不存在的用户"})
+    before = inspection_by_client_id(plan.client_id)
+    if before is not None and not can_view_inspection(user, before):
+        api_error(409, "conflict", "该 client_id 已被使用")
+    inspection = run_in_transaction(
+        lambda: start_inspection(
+            facility,
+            plan.checklists,
+            plan.inspected_on,
+            InspectionPurpose(plan.purpose),
+            user.department,
+            teams_by_department(people),
+            api_actor(),
+            client_id=plan.client_id,
+        )
+    )
+    return jsonify(inspection_json(inspection)), 200 if before is not None else 201
+
+
+@dataclass(frozen=True)
+class _PlanRequest:
+    facility_id: int
+    checklists: list[str]
+    inspected_on: date
+    purpose: str
+    client_id: str
+    inspector_ids: list[int]
+
+
+def _plan_request() -> _PlanRequest:
+    """Read the body of POST /inspections, or abort with 400 naming every bad field."""
     fields = Fields(json_body())
     facility_id = fields.integer("facility_id", minimum=1)
     codes = fields.data.get("checklists")
@@ -101,31 +148,7 @@ def create_inspection():
         fields.errors["inspectors"] = "应为检查员 id 的列表"
         inspector_ids = []
     fields.done()
-    facility = db.session.get(Facility, facility_id)
-    if facility is None or not can_view_facility(user, facility):
-        api_error(404, "not_found", "机构不存在或不在您的辖区")
-    if user.role == Role.INSPECTOR:
-        check_spot_check_checklists(codes, user.department.code)
-        inspector_ids = [user.id, *inspector_ids]
-    people = list(db.session.scalars(select(User).where(User.id.in_(inspector_ids)))) if inspector_ids else []
-    if len(people) != len(set(inspector_ids)):
-        api_error(400, "bad_request", "检查员不存在", {"inspectors": "含有不存在的用户"})
-    before = db.session.scalar(select(Inspection).where(Inspection.client_id == client_id))
-    if before is not None and not can_view_inspection(user, before):
-        api_error(409, "conflict", "该 client_id 已被使用")
-    inspection = run_in_transaction(
-        lambda: start_inspection(
-            facility,
-            codes,
-            inspected_on,
-            InspectionPurpose(purpose),
-            user.department,
-            teams_by_department(people),
-            api_actor(),
-            client_id=client_id,
-        )
-    )
-    return jsonify(inspection_json(inspection)), 200 if before is not None else 201
+    return _PlanRequest(facility_id, codes, inspected_on, purpose, client_id, inspector_ids)
 
 
 @bp.get("/inspections/<int:inspection_id>")
