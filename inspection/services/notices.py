@@ -7,6 +7,7 @@ issued notice never changes, even when templates do.
 import hashlib
 import secrets
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
@@ -137,7 +138,7 @@ def issue_reinspection_notice(visit: Reinspection, actor: Actor, issued_on: date
     department = _department(visit.facility, visit.department_code)
     hazards = [d.hazard for d in decisions]
     outcomes = {d.hazard_id: d for d in decisions}
-    number, issuer, year, seq = _number(visit.facility, department, "复", issued_on)
+    number = _number(visit.facility, department, "复", issued_on)
     token = secrets.token_urlsafe(24)
     rows = [
         _hazard_row(
@@ -154,7 +155,7 @@ def issue_reinspection_notice(visit: Reinspection, actor: Actor, issued_on: date
     context = ctx.NoticeContext(
         kind=ctx.NoticeKind.REINSPECTION,
         authorities=(department.name,),
-        number=number,
+        number=number.text,
         issued_on=issued_on,
         facility=_party(visit.facility),
         inspection=info,
@@ -164,22 +165,18 @@ def issue_reinspection_notice(visit: Reinspection, actor: Actor, issued_on: date
         reinspection=ctx.Reinspection(method="现场复查" if visit.on_site else "书面复查"),
         verification_url=verify_url(token),
     )
-    return _store(
-        context,
-        NoticeKind.REINSPECTION,
-        NoticeMode.PER_DEPARTMENT,
-        visit.facility_id,
-        None,
-        visit.id,
-        department,
-        issuer,
-        year,
-        seq,
-        token,
-        hazards,
-        actor,
-        [department.code],
+    record = NoticeRecord(
+        kind=NoticeKind.REINSPECTION,
+        mode=NoticeMode.PER_DEPARTMENT,
+        facility_id=visit.facility_id,
+        department=department,
+        number=number,
+        token=token,
+        hazards=hazards,
+        department_codes=[department.code],
+        reinspection_id=visit.id,
     )
+    return _store(context, record, actor)
 
 
 def _colleagues(visit: Reinspection) -> tuple[ctx.Inspector, ...]:
@@ -203,7 +200,7 @@ def _issue(
     supersedes: Notice | None = None,
 ) -> Notice:
     facility = inspection.facility
-    number, issuer, year, seq = _number(facility, issuer_dept, "整", issued_on)
+    number = _number(facility, issuer_dept, "整", issued_on)
     codes = [d.code for d in authorities]
     token = secrets.token_urlsafe(24)
     photos, rows = _photos_and_rows(inspection, hazards)
@@ -224,7 +221,7 @@ def _issue(
     context = ctx.NoticeContext(
         kind=ctx.NoticeKind.JOINT_RECTIFICATION if mode == NoticeMode.JOINT else ctx.NoticeKind.RECTIFICATION,
         authorities=tuple(d.name for d in authorities),
-        number=number,
+        number=number.text,
         issued_on=issued_on,
         facility=_party(facility),
         inspection=ctx.InspectionInfo(inspection.inspected_on, facility.address, inspectors),
@@ -237,63 +234,72 @@ def _issue(
         photos=tuple(photos),
         supersedes=supersedes.number if supersedes else None,
     )
-    return _store(
-        context,
-        NoticeKind.RECTIFICATION,
-        mode,
-        facility.id,
-        inspection.id,
-        None,
-        issuer_dept,
-        issuer,
-        year,
-        seq,
-        token,
-        hazards,
-        actor,
-        codes,
-        supersedes,
+    record = NoticeRecord(
+        kind=NoticeKind.RECTIFICATION,
+        mode=mode,
+        facility_id=facility.id,
+        department=issuer_dept,
+        number=number,
+        token=token,
+        hazards=hazards,
+        department_codes=codes,
+        inspection_id=inspection.id,
+        supersedes=supersedes,
     )
+    return _store(context, record, actor)
 
 
-def _store(
-    context: ctx.NoticeContext,
-    kind: NoticeKind,
-    mode: NoticeMode,
-    facility_id: int,
-    inspection_id: int | None,
-    reinspection_id: int | None,
-    department: Department,
-    issuer: str,
-    year: int,
-    seq: int,
-    token: str,
-    hazards: Sequence[Hazard],
-    actor: Actor,
-    codes: list[str],
-    supersedes: Notice | None = None,
-) -> Notice:
+@dataclass(frozen=True)
+class DocumentNumber:
+    """A document number as printed (五民养整〔2026〕012号) and the counter it was taken from."""
+
+    text: str
+    issuer: str
+    year: int
+    sequence: int
+
+
+@dataclass(frozen=True)
+class NoticeRecord:
+    """What is stored about a notice besides its printed content: what it is, whom it concerns, who issued it
+    under which number, and the hazards it lists."""
+
+    kind: NoticeKind
+    mode: NoticeMode
+    facility_id: int
+    department: Department
+    number: DocumentNumber
+    token: str
+    hazards: Sequence[Hazard]
+    department_codes: list[str]
+    inspection_id: int | None = None
+    reinspection_id: int | None = None
+    supersedes: Notice | None = None
+
+
+def _store(context: ctx.NoticeContext, record: NoticeRecord, actor: Actor) -> Notice:
     pdf = render_notice_pdf(context)
     html = render_notice_html(context, stylesheet_href="/static/css/notice-print.css")
+    hazards = record.hazards
     notice = Notice(
-        kind=kind,
-        mode=mode,
+        kind=record.kind,
+        mode=record.mode,
         number=context.number,
-        issuer=issuer,
-        year=year,
-        sequence=seq,
-        facility_id=facility_id,
-        inspection_id=inspection_id,
-        reinspection_id=reinspection_id,
-        department=department,
-        supersedes=supersedes,
+        issuer=record.number.issuer,
+        year=record.number.year,
+        sequence=record.number.sequence,
+        facility_id=record.facility_id,
+        inspection_id=record.inspection_id,
+        reinspection_id=record.reinspection_id,
+        department=record.department,
+        supersedes=record.supersedes,
         issued_on=context.issued_on,
         issued_by_id=actor.user_id,
-        public_token=token,
+        public_token=record.token,
         pdf_file=store_bytes(pdf, "application/pdf"),
         pdf_sha256=hashlib.sha256(pdf).hexdigest(),
         context={
-            "department_codes": codes,
+            "department_codes": record.department_codes,
             "hazard_ids": [h.id for h in hazards],
             "title": context.title,
             "html_sha256": hashlib.sha256(html.encode()).hexdigest(),
@@ -317,12 +323,13 @@ def _store(
     return notice
 
 
-def _number(facility, department: Department, kind_char: str, issued_on: date) -> tuple[str, str, int, int]:
+def _number(facility, department: Department, kind_char: str, issued_on: date) -> DocumentNumber:
     county = _county(facility)
     dept_short = f"{department.short_code}养"
     issuer = f"{county.short_name}{dept_short}{kind_char}"
     seq = next_sequence(issuer, issued_on.year)
-    return format_number(county.short_name, dept_short, kind_char, issued_on.year, seq), issuer, issued_on.year, seq
+    text = format_number(county.short_name, dept_short, kind_char, issued_on.year, seq)
+    return DocumentNumber(text, issuer, issued_on.year, seq)
 
 
 def _county(facility) -> Region:
