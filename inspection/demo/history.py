@@ -1,8 +1,9 @@
 """Synthetic inspection history written with bulk inserts: inspections scored by the real engine, stored results,
 hazards (closed, open, a few overdue), standings, countersignatures and credit listings.
 
-Used by the demo seed (two years of the demo county, with answers, inspectors, photos and hazard follow-ups) and by
-``flask demo generate`` (any size; the big sets skip the per-item detail to stay fast).
+The fast path of ``flask demo generate`` (any size; the big sets skip the per-item detail to stay fast). The demo
+county's history (demo/seed.py) uses only the schedule and the answers of `HistoryWriter` and goes through the
+services, so its standings and hazards come from the same code as in real use.
 """
 
 from __future__ import annotations
@@ -43,8 +44,7 @@ from inspection.models import (
 )
 from inspection.scoring import Answer as EngineAnswer
 from inspection.scoring import AnswerResult, FacilityFacts, ScoreResult, score
-from inspection.services.checklists import checklist_of, latest_version
-from inspection.services.submission import STANDING_OF_CHECKLIST
+from inspection.services.checklists import checklist_of, latest_version, shipped
 
 GRADING = GRADING_CHECKLIST
 ROUTINE = ("fire_safety", "service_safety", "food_safety")
@@ -123,7 +123,7 @@ class HistoryWriter:
         """Generate and insert the inspections, results, hazards and standings of `plans`."""
         inspections, checklists = [], []
         for plan in plans:
-            for on, codes, targets, flags in self._schedule(plan):
+            for on, codes, targets, flags in self.schedule(plan):
                 inspections.append(_inspection_row(plan.id, on, codes, self.ctx))
                 checklists.append([(code, targets[code], flags, plan) for code in codes])
         ids = self._insert(Inspection, [row for row in inspections])
@@ -139,7 +139,7 @@ class HistoryWriter:
 
     # -- scheduling ----------------------------------------------------------------------------------------------
 
-    def _schedule(self, plan: FacilityPlan) -> list[tuple[date, list[str], dict[str, Any], dict[str, bool]]]:
+    def schedule(self, plan: FacilityPlan) -> list[tuple[date, list[str], dict[str, Any], dict[str, bool]]]:
         today, start = self.ctx.today, self.ctx.today - timedelta(days=365 * self.ctx.years)
         visits = []
         routine = [c for c in ROUTINE if c != "food_safety" or plan.facts.has_canteen]
@@ -172,7 +172,7 @@ class HistoryWriter:
         pool = self.pools.setdefault(key, [])
         if len(pool) < POOL_SIZE:
             checklist = self.checklists[code]
-            answers = self._answers(checklist, target)
+            answers = self.answers_for(checklist, target)
             if target == "withheld":
                 facts = replace(facts, open_major_hazards=1)
             result = score(checklist, answers, facts)
@@ -183,7 +183,8 @@ class HistoryWriter:
             return pool[-1]
         return self.ctx.rng.choice(pool)
 
-    def _answers(self, checklist: Checklist, target: Any) -> dict[str, EngineAnswer]:
+    def answers_for(self, checklist: Checklist, target: Any) -> dict[str, EngineAnswer]:
+        """Return answers to `checklist` that land near `target` (a grading level, or a routine quality)."""
         if checklist.code == GRADING:
             return self._grading_answers(checklist, target)
         rng, answers = self.ctx.rng, {}
@@ -363,7 +364,7 @@ class HistoryWriter:
         """Each facility's newest result per kind, as `_update_standing` would have stored it."""
         latest: dict[tuple[int, str], tuple[date, int, dict[str, Any], ScoreResult]] = {}
         for ic_id, row, (_, inspection, code, _, result, _, plan) in zip(ic_ids, ic_rows, pending, strict=True):
-            key = (plan.id, STANDING_OF_CHECKLIST[code].value)
+            key = (plan.id, shipped().checklists[code].standing.kind)  # type: ignore[union-attr]
             candidate = (inspection["inspected_on"], ic_id, row, result)
             if key not in latest or candidate[:2] >= latest[key][:2]:
                 latest[key] = candidate
@@ -497,6 +498,15 @@ def _update_row(hazard_id: int, kind: str, note: str, user_id: int | None, on: d
 
 def _demo_photo(kind: str) -> int:
     """Store a small JPEG standing in for a before or after photo; return its StoredFile id."""
+    data = demo_jpeg(kind)
+    row = StoredFile(sha256=sha256(data).hexdigest(), content_type="image/jpeg", size=len(data), data=data)
+    db.session.add(row)
+    db.session.flush()
+    return row.id
+
+
+def demo_jpeg(kind: str) -> bytes:
+    """Return a small JPEG standing in for a "before" (finding) or "after" (rectification) photo."""
     from PIL import Image, ImageDraw
 
     colour, mark = ((176, 84, 48), (250, 220, 120)) if kind == "before" else ((64, 140, 96), (225, 245, 230))
@@ -506,11 +516,7 @@ def _demo_photo(kind: str) -> int:
         draw.line((x, 240, x + 240, 0), fill=mark, width=6 if kind == "before" else 2)
     buffer = io.BytesIO()
     image.save(buffer, "JPEG", quality=70)
-    data = buffer.getvalue()
-    row = StoredFile(sha256=sha256(data).hexdigest(), content_type="image/jpeg", size=len(data), data=data)
-    db.session.add(row)
-    db.session.flush()
-    return row.id
+    return buffer.getvalue()
 
 
 def listing_row(facility_id: int, decided_on: date, reviewer_id: int | None, evidence: list[dict]) -> dict[str, Any]:

@@ -1,28 +1,56 @@
-"""Create the demo county; running it again creates nothing new."""
+"""Create the demo county; running it again creates nothing new.
 
-from datetime import date
+The county's two years of history go through the services real use calls (planning, answers, photos, department
+submission, re-inspection, countersignature, credit listing, notices), one day at a time, so its standings and
+hazards come from the same code as a real county's. Only the timestamps the services stamp with "now" are set
+back to the day each step happened.
+"""
+
+import heapq
+import itertools
+import random
+import uuid
+from collections import Counter
+from collections.abc import Callable
+from datetime import date, datetime, time, timedelta
+from functools import partial
 
 from sqlalchemy import select
 
+from inspection.checklists import GRADING_CHECKLIST
 from inspection.demo import county
-from inspection.demo.generate import seed_demo_history
+from inspection.demo.generate import DEMO_BLACKLISTED, DEMO_PROFILES, issue_history_notices
+from inspection.demo.history import ROUTINE, Context, FacilityPlan, HistoryWriter, demo_jpeg
 from inspection.extensions import db
 from inspection.identifiers import uscc_check_character
 from inspection.models import (
+    CreditGround,
     Department,
     Facility,
+    FacilityStanding,
     FacilityType,
     FireAcceptance,
+    Hazard,
+    HazardStatus,
     Inspection,
     InspectionPurpose,
+    InspectionStatus,
     Region,
+    Role,
     User,
 )
+from inspection.permissions import in_region
 from inspection.services import Actor
-from inspection.services.checklists import latest_version
+from inspection.services.answers import AnswerInput, save_answers
+from inspection.services.checklists import checklist_of, latest_version
+from inspection.services.credit import list_party
+from inspection.services.evidence import add_photo
 from inspection.services.facilities import create_facility
-from inspection.services.planning import start_inspection
+from inspection.services.hazards import Decision, reinspect, submit_evidence
+from inspection.services.planning import departments_of, start_inspection
 from inspection.services.regions import create_department, create_region
+from inspection.services.reviews import countersign_grading
+from inspection.services.submission import facility_facts, submit_department
 from inspection.services.users import create_user
 
 SEED_ACTOR = Actor(None, "demo-seed")
@@ -70,6 +98,186 @@ def seed_demo_county() -> dict[str, int]:
     created["inspections"] = _plan_first_inspection(facilities["清涟敬老院"], departments)
     created["history rows"] = sum(seed_demo_history().values())
     return created
+
+
+def seed_demo_history(today: date | None = None) -> dict[str, int]:
+    """Give the demo county two years of inspections, results, hazards and their follow-up, countersignatures,
+    one blacklisted facility and notices, through the services; does nothing when any demo facility already has
+    a standing (so the seed stays idempotent) or when the checklists are not imported yet.
+
+    :return: rows created, by kind.
+    """
+    today = today or date.today()
+    home = db.session.scalar(select(Region).where(Region.name == county.COUNTY, Region.parent_id.is_not(None)))
+    if home is None or any(latest_version(code) is None for code in (GRADING_CHECKLIST, *ROUTINE)):
+        return {}
+    in_county = select(Facility).join(Facility.region).where(Facility.is_demo, in_region(home))
+    facilities = list(db.session.scalars(in_county.order_by(Facility.id)))
+    has_standing = select(FacilityStanding.id).where(FacilityStanding.facility_id.in_([f.id for f in facilities]))
+    if not facilities or db.session.scalar(has_standing.limit(1)) is not None:
+        return {}
+    return DemoHistory(home, facilities, today).run()
+
+
+class DemoHistory:
+    """The demo county's history as a queue of dated steps, run in date order: a grading then sees exactly the
+    hazards still open on its day, as the scoring engine's vetoes require."""
+
+    def __init__(self, home: Region, facilities: list[Facility], today: date) -> None:
+        self.today, self.facilities = today, facilities
+        self.departments = {d.code: d for d in db.session.scalars(select(Department).where(Department.region == home))}
+        people = {u.username: u for u in db.session.scalars(select(User).where(User.is_demo))}
+        self.teams = {
+            code: [people[f"{code}{n}"] for n in (1, 2) if f"{code}{n}" in people] for code in self.departments
+        }
+        self.reviewer = people["reviewer"]
+        self.operators = {u.facility_id: u for u in people.values() if u.role == Role.OPERATOR}
+        rng = random.Random(2026)
+        self.ctx = Context(
+            today=today, years=2, lead_department_id=self.departments["mz"].id, detailed=False, rng=rng,
+            reviewer_id=self.reviewer.id,
+        )  # fmt: skip
+        self.writer = HistoryWriter(self.ctx)  # its schedule and answers; the services do the rest
+        self.photos = {kind: demo_jpeg(kind) for kind in ("before", "after")}
+        self.queue: list[tuple[date, int, Callable[[], None]]] = []
+        self.order = itertools.count()
+        self.counts: Counter[str] = Counter()
+
+    def run(self) -> dict[str, int]:
+        for index, facility in enumerate(self.facilities):
+            profile = DEMO_PROFILES.get(facility.name)
+            if profile is None:
+                profile = {"quality": self.ctx.rng.choice((1, 2, 2, 3, 3, 4)), "routine_phase": 20 + (index * 37) % 150}
+            plan = FacilityPlan(id=facility.id, facts=facility_facts(facility), **profile)
+            for on, codes, targets, flags in self.writer.schedule(plan):
+                self._at(on, partial(self._inspect, facility, on, codes, targets, flags))
+        name, days = DEMO_BLACKLISTED
+        listed = next((f for f in self.facilities if f.name == name), None)
+        if listed is not None:
+            self._at(self.today - timedelta(days=days), partial(self._blacklist, listed, days))
+        while self.queue:
+            _, _, step = heapq.heappop(self.queue)
+            step()
+        db.session.flush()
+        self.ctx.counts = {}
+        self.counts["notices"] = issue_history_notices(self.ctx)
+        db.session.flush()
+        return dict(self.counts)
+
+    def _at(self, on: date, step: Callable[[], None]) -> None:
+        heapq.heappush(self.queue, (on, next(self.order), step))
+
+    def _actor(self, department_code: str) -> Actor:
+        return Actor(self.teams[department_code][0], "demo-seed")
+
+    def _inspect(self, facility: Facility, on: date, codes: list[str], targets: dict, flags: dict) -> None:
+        """Plan, answer (with photos of the failures), submit, and schedule what follows for the hazards found."""
+        purpose = InspectionPurpose.GRADING if codes == [GRADING_CHECKLIST] else InspectionPurpose.ROUTINE
+        actor = Actor(self.reviewer, "demo-seed")
+        inspection = start_inspection(facility, codes, on, purpose, self.departments["mz"], self.teams, actor)
+        failed: dict[str, list[str]] = {}
+        for ic in inspection.checklists:
+            checklist = checklist_of(ic.version)
+            given = self.writer.answers_for(checklist, targets[ic.checklist_code])
+            for section in checklist.sections:
+                code = section.department.value
+                inputs = [
+                    AnswerInput(item.code, given[item.code].result, str(uuid.uuid4()), given[item.code].deduction,
+                                given[item.code].note or "")
+                    for item in section.items
+                ]  # fmt: skip
+                save_answers(inspection, inputs, self._actor(code))
+                failed.setdefault(code, []).extend(
+                    item.code for item in section.items if item.photo_on_fail and given[item.code].result == "fail"
+                )
+        for code in departments_of(inspection):
+            for item_code in failed.get(code, []):
+                add_photo(inspection, item_code, str(uuid.uuid4()), self.photos["before"], self._actor(code))
+            submit_department(inspection, code, self._actor(code))
+        self.counts["inspections"] += 1
+        done = datetime.combine(on, time(15, self.ctx.rng.randint(0, 59)))
+        self._backdate(inspection, done)
+        if codes == [GRADING_CHECKLIST] and not flags.get("pending"):
+            review_on = on + timedelta(days=self.ctx.rng.randint(2, 9))
+            if review_on < self.today:
+                self._at(review_on, partial(self._countersign, inspection, review_on))
+        for hazard in db.session.scalars(select(Hazard).where(Hazard.inspection_id == inspection.id)):
+            self.counts["hazards"] += 1
+            self._follow_up(hazard, on, flags)
+
+    def _backdate(self, inspection: Inspection, done: datetime) -> None:
+        """The services stamp "now": set the inspection's own times back to its day."""
+        inspection.created_at = datetime.combine(done.date() - timedelta(days=7), time(9))
+        inspection.completed_at = done if inspection.status == InspectionStatus.COMPLETE else None
+        for ic in inspection.checklists:
+            ic.submitted_at = done
+        for submission in inspection.submissions:
+            submission.submitted_at = done
+        for hazard in db.session.scalars(select(Hazard).where(Hazard.inspection_id == inspection.id)):
+            hazard.created_at = done
+
+    def _follow_up(self, hazard: Hazard, on: date, flags: dict) -> None:
+        """Most hazards are rectified and closed by a re-inspection before their deadline; a few stay open, and some
+        recent ones wait for their re-inspection with the facility's evidence in."""
+        rng, days = self.ctx.rng, max(1, (hazard.deadline - on).days)
+        fixed_on = on + timedelta(days=rng.randint(max(1, days // 3), days))
+        if not flags.get("open") and fixed_on < self.today and rng.random() > 0.02:
+            self._at(fixed_on, partial(self._rectify, hazard, fixed_on, close=True))
+        elif not flags.get("open") and rng.random() < 0.4:
+            sent = max(on + timedelta(days=1), min(self.today, hazard.deadline) - timedelta(days=1))
+            self._at(sent, partial(self._rectify, hazard, sent, close=False))
+
+    def _rectify(self, hazard: Hazard, on: date, *, close: bool) -> None:
+        """The person in charge reports the rectification with an "after" photo; an inspector of the responsible
+        department accepts it on site when `close`."""
+        if hazard.status == HazardStatus.CLOSED:
+            return
+        at = datetime.combine(on, time(10))
+        update = submit_evidence(hazard, "已整改，附整改后照片（演示）", [self.photos["after"]], self._operator(hazard))
+        update.created_at = at
+        self.counts["evidence"] += 1
+        if close:
+            decision = Decision(hazard, True, "复查合格，予以销号（演示）")
+            visit = reinspect(hazard.facility, [decision], on, True, self._actor(hazard.department_code))
+            visit.created_at = hazard.updates[-1].created_at = at
+            self.counts["closed"] += 1
+
+    def _operator(self, hazard: Hazard) -> Actor:
+        """The facility's person in charge; a demo account is made for a facility that has none yet."""
+        operator = self.operators.get(hazard.facility_id)
+        if operator is None:
+            number = self.facilities.index(hazard.facility) + 1
+            data = {
+                "username": f"operator{number:02d}",
+                "display_name": f"{hazard.facility.name}负责人（演示）",
+                "role": Role.OPERATOR,
+                "region_id": hazard.facility.region.parent_id,
+                "facility_id": hazard.facility_id,
+                "active": True,
+            }
+            operator = self.operators[hazard.facility_id] = create_user(data, county.DEMO_PASSWORD, SEED_ACTOR)
+            operator.is_demo = True
+        return Actor(operator, "demo-seed")
+
+    def _countersign(self, inspection: Inspection, on: date) -> None:
+        ic = inspection.checklists[0]
+        countersign_grading(ic, "材料齐全，评定结果属实，同意（演示）", True, Actor(self.reviewer, "demo-seed"))
+        ic.reviewed_at = datetime.combine(on, time(11))
+
+    def _blacklist(self, facility: Facility, days: int) -> None:
+        """List the facility for a major fire hazard left uncorrected (ground 4), as the reviewer decides."""
+        decided_on = self.today - timedelta(days=days)
+        hazards = db.session.scalars(select(Hazard.id).where(Hazard.facility_id == facility.id).limit(3))
+        list_party(
+            facility,
+            CreditGround.FIRE_HAZARD_UNCORRECTED,
+            decided_on,
+            f"民信〔{decided_on.year}〕001号（演示）",
+            [{"type": "hazard", "id": hazard_id} for hazard_id in hazards],
+            Actor(self.reviewer, "demo-seed"),
+            note="重大火灾隐患经责令改正逾期未改正（演示）",
+        )
+        self.counts["credit listings"] += 1
 
 
 def _region(parent: Region | None, name: str, created: dict[str, int], short: str = "") -> Region:
