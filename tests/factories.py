@@ -408,3 +408,36 @@ def blacklist(
         [],
         Actor(reviewer, "test"),
     )
+
+
+#: The facilities of `make_cast`: the operator's own, another of the same county, one of the neighbour county.
+OWN, SAME_COUNTY, OTHER_COUNTY = "东湖敬老院", "西山敬老院", "邻县敬老院"
+
+
+def make_cast(county: County | None = None) -> dict[str, Any]:
+    """Create the people most web and API tests act as, with the usernames the tests log in with:
+
+    - admin, reviewer, and two inspectors per department (mz1, mz2, xf1, xf2, sc1, sc2, wj1, wj2) of the county;
+    - the facilities OWN (its person in charge: operator) and SAME_COUNTY;
+    - a neighbouring county with the facility OTHER_COUNTY, other_reviewer and other_operator, to prove that
+      nobody sees outside their region.
+
+    :return: the users by username and the facilities by name (ORM objects of the current session: a request
+        ends the session, so read what a test needs, e.g. ids, before its first request).
+    """
+    county = county or base_county()
+    people: dict[str, Any] = {
+        "admin": make_admin(county, username="admin", display_name="管理员（测试）"),
+        "reviewer": make_reviewer(county, username="reviewer", display_name="民政审核员（测试）"),
+    }
+    for code in ("mz", "xf", "sc", "wj"):
+        for n in (1, 2):
+            people[f"{code}{n}"] = make_inspector(code, county, username=f"{code}{n}", display_name=f"{code}检查员{n}")
+    own = make_facility(county, name=OWN)
+    same = make_facility(county, name=SAME_COUNTY, region_id=county.townships[-1].id)
+    people["operator"] = make_operator(own, username="operator", display_name=f"{OWN}负责人")
+    neighbour = make_county(townships=1, short="邻", departments=["mz"])
+    other = make_facility(neighbour, name=OTHER_COUNTY, beds=10, residents=5)
+    people["other_reviewer"] = make_reviewer(neighbour, username="other_reviewer")
+    people["other_operator"] = make_operator(other, username="other_operator")
+    return {**people, OWN: own, SAME_COUNTY: same, OTHER_COUNTY: other}

@@ -10,17 +10,27 @@ from PIL import Image
 from sqlalchemy import insert, select
 
 from inspection.extensions import db
-from inspection.models import Answer, AnswerResult, FacilityStanding, InspectionPurpose, InspectionStatus, StandingKind
+from inspection.models import (
+    Answer,
+    AnswerResult,
+    FacilityStanding,
+    FacilityType,
+    InspectionPurpose,
+    InspectionStatus,
+    StandingKind,
+)
 from inspection.services import Actor, RuleViolation, ServiceError
 from inspection.services.answers import AnswerInput, correct_answer, save_answers
 from inspection.services.checklists import checklist_of, import_checklist
 from inspection.services.evidence import add_photo
 from inspection.services.planning import departments_of, start_inspection
 from inspection.services.submission import score_checklist, submit_department
-from tests.conftest import department, facility, user
+from tests.conftest import facility, user
+from tests.factories import OWN, SAME_COUNTY, base_county, make_facility
 from tests.web.test_checklist_admin import FIRE_CHANGED
 
-pytestmark = pytest.mark.usefixtures("app_ctx")
+#: Everyone acts as a member of the cast (factories.make_cast), built in each test's transaction.
+pytestmark = pytest.mark.usefixtures("app_ctx", "cast")
 
 
 def _actor(username="xf1"):
@@ -30,14 +40,17 @@ def _actor(username="xf1"):
 TEAMS = {"mz": ["mz1", "mz2"], "xf": ["xf1", "xf2"], "sc": ["sc1", "sc2"], "wj": ["wj1", "wj2"]}
 
 
-#: Inspection dates after all of the demo county's seeded history, so these inspections are the newest.
 DAY = date.today() + timedelta(days=1)
 
 
-def _inspect(codes, on=DAY, facility_name="北苑敬老院"):
+def _mz():
+    return base_county().department("mz")
+
+
+def _inspect(codes, on=DAY, facility_name=SAME_COUNTY):
     teams = {code: [user(name) for name in names] for code, names in TEAMS.items()}
     return start_inspection(
-        facility(facility_name), codes, on, InspectionPurpose.ROUTINE, department("mz"), teams, _actor("reviewer")
+        facility(facility_name), codes, on, InspectionPurpose.ROUTINE, _mz(), teams, _actor("reviewer")
     )
 
 
@@ -155,28 +168,29 @@ def test_an_answer_stored_by_another_request_meanwhile_is_updated_not_duplicated
 def test_a_plan_needs_two_inspectors_of_each_department():
     with pytest.raises(ServiceError, match="至少 2 名"):
         start_inspection(
-            facility("北苑敬老院"),
+            facility(SAME_COUNTY),
             ["fire_safety"],
             DAY,
             InspectionPurpose.ROUTINE,
-            department("mz"),
+            _mz(),
             {"xf": [user("xf1")], "mz": [user("mz1"), user("mz2")]},
             _actor("reviewer"),
         )
     with pytest.raises(ServiceError, match="不是消防救援的检查员"):
         start_inspection(
-            facility("北苑敬老院"),
+            facility(SAME_COUNTY),
             ["fire_safety"],
             DAY,
             InspectionPurpose.ROUTINE,
-            department("mz"),
+            _mz(),
             {"xf": [user("xf1"), user("sc1")], "mz": [user("mz1"), user("mz2")]},
             _actor("reviewer"),
         )
 
 
 def test_a_facility_without_canteen_gets_the_food_items_as_not_applicable():
-    ic = _inspect(["food_safety"], facility_name="砚城镇新华社区日间照料中心").checklists[0]
+    day_care = make_facility(type=FacilityType.DAY_CARE, has_canteen=False, beds=15, residents=9)
+    ic = _inspect(["food_safety"], facility_name=day_care.name).checklists[0]
     result = score_checklist(ic)
     assert result.complete and result.max_points == 0
 
@@ -212,7 +226,7 @@ def test_the_grade_standing_follows_the_latest_grading_inspection_and_is_marked_
     )
     assert standing.inspection_checklist_id == later.id and standing.unverified
     assert standing.decided_on == DAY + timedelta(days=30)
-    # Full marks, occupancy 41/60 and the ten services, but no in-house medical unit: 四级, not 五级.
+    # Full marks, occupancy 40/60 and the ten services, but no in-house medical unit: 四级, not 五级.
     assert standing.grade == 4 and standing.verdict == "四级"
 
 
@@ -230,17 +244,12 @@ def test_a_correction_after_submission_needs_the_lead_and_a_reason_and_is_rescor
 
 
 def test_a_department_submits_when_its_photo_items_are_not_applicable_to_the_facility():
-    """清涟敬老院 has no medical unit and no special equipment: Q1/Q2 are N/A by its facts, never answered."""
-    ic = _inspect(["service_safety"], facility_name="清涟敬老院").checklists[0]
+    """OWN has no medical unit and no special equipment: Q1/Q2 are N/A by its facts, never answered."""
+    assert not facility(OWN).has_medical_unit and not facility(OWN).has_special_equipment
+    ic = _inspect(["service_safety"], facility_name=OWN).checklists[0]
     applicable = [i for i in checklist_of(ic.version).items() if not i.na_when]
     save_answers(
         ic.inspection, [AnswerInput(i.code, AnswerResult.PASS, str(uuid4())) for i in applicable], _actor("mz1")
     )
     submit_department(ic.inspection, "mz", _actor("mz1"))
     assert ic.result is not None and ic.result["complete"]
-
-
-@pytest.fixture(scope="module")
-def app(demo_app):
-    """These tests still read the demo county's names (see conftest `demo_app`)."""
-    return demo_app
