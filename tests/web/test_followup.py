@@ -31,11 +31,14 @@ from inspection.services.notices import issue_notices, issue_reinspection_notice
 from inspection.services.numbering import last_sequence
 from inspection.services.submission import submit_department
 from tests.conftest import facility, user
+from tests.factories import BASE_COUNTY, OWN, SAME_COUNTY
 from tests.web.test_inspection_results import TEAMS, _inspect
 
-pytestmark = pytest.mark.usefixtures("app_ctx")
+#: Everyone acts as a member of the cast (factories.make_cast), built in each test's transaction.
+pytestmark = pytest.mark.usefixtures("app_ctx", "cast")
 
-#: After all of the demo county's seeded history, so these are the newest inspections.
+#: Notice numbers start with the base county's short name (测试县: 测).
+ABBR = "测"
 FOUND = date.today() + timedelta(days=1)
 ISSUED = FOUND + timedelta(days=1)
 REVISIT = FOUND + timedelta(days=6)
@@ -55,7 +58,7 @@ def _jpeg(color="red"):
     return buffer.getvalue()
 
 
-def _inspected(fail=("F1", "F5", "F12"), facility_name="北苑敬老院"):
+def _inspected(fail=("F1", "F5", "F12"), facility_name=SAME_COUNTY):
     """A completed fire inspection with failures: F1 major (xf), F5 key (xf), F12 general (mz)."""
     inspection = _inspect(["fire_safety"], on=FOUND, facility_name=facility_name)
     ic = inspection.checklists[0]
@@ -84,8 +87,8 @@ def _hazard(inspection, code):
 
 
 def counters(year=ISSUED.year):
-    """Return the last number used per issuer in `year` (the demo seed has issued some already)."""
-    return {issuer: last_sequence(issuer, year) for issuer in ("五民养整", "五消养整", "五市养整")}
+    """Return the last number used per issuer in `year`."""
+    return {issuer: last_sequence(issuer, year) for issuer in (f"{ABBR}民养整", f"{ABBR}消养整", f"{ABBR}市养整")}
 
 
 def expected_number(issuer, year, before):
@@ -119,15 +122,15 @@ def test_per_department_notices_are_numbered_per_issuer_and_store_their_pdf():
     notices = issue_notices(inspection, NoticeMode.PER_DEPARTMENT, _actor("mz1"), ISSUED, verify)
     numbers = sorted(n.number for n in notices)
     assert numbers == [
-        expected_number("五民养整", ISSUED.year, before),
-        expected_number("五消养整", ISSUED.year, before),
+        expected_number(f"{ABBR}民养整", ISSUED.year, before),
+        expected_number(f"{ABBR}消养整", ISSUED.year, before),
     ]
-    fire = next(n for n in notices if n.number.startswith("五消"))
+    fire = next(n for n in notices if n.number.startswith(f"{ABBR}消"))
     assert {h.item_code for h in fire.hazards} == {"F1", "F5"}
     data = fire.pdf_file.data
     assert hashlib.sha256(data).hexdigest() == fire.pdf_sha256
     text = _pdftext(data)
-    assert expected_number("五消养整", ISSUED.year, before) in text and "北苑敬老院" in text and "立即" in text
+    assert expected_number(f"{ABBR}消养整", ISSUED.year, before) in text and SAME_COUNTY in text and "立即" in text
     with pytest.raises(ServiceError, match="没有需要发出"):
         issue_notices(inspection, NoticeMode.PER_DEPARTMENT, _actor("mz1"), ISSUED, verify)
 
@@ -135,9 +138,9 @@ def test_per_department_notices_are_numbered_per_issuer_and_store_their_pdf():
 def test_a_joint_notice_lists_every_hazard_under_the_leads_number():
     inspection = _inspected()
     (notice,) = issue_notices(inspection, NoticeMode.JOINT, _actor("reviewer"), ISSUED, verify)
-    assert notice.number.startswith(f"五民养整〔{ISSUED.year}〕") and len(notice.hazards) == 3
+    assert notice.number.startswith(f"{ABBR}民养整〔{ISSUED.year}〕") and len(notice.hazards) == 3
     text = _pdftext(notice.pdf_file.data)
-    assert "联合检查整改通知书" in text and "五寨县消防救援大队" in text
+    assert "联合检查整改通知书" in text and f"{BASE_COUNTY}消防救援大队" in text
 
 
 def test_only_the_lead_or_a_reviewer_issues():
@@ -157,11 +160,11 @@ def test_a_superseding_notice_replaces_the_old_one_and_says_so():
 
 
 def test_the_operator_submits_evidence_but_not_for_another_facilitys_hazard():
-    inspection = _inspected(facility_name="清涟敬老院")
+    inspection = _inspected(facility_name=OWN)
     hazard = _hazard(inspection, "F5")
     submit_evidence(hazard, "已清理疏散通道", [_jpeg("green")], _actor("operator"))
     assert hazard.status == HazardStatus.EVIDENCE_SUBMITTED and hazard.updates[-1].photos
-    other = _hazard(_inspected(facility_name="北苑敬老院"), "F5")
+    other = _hazard(_inspected(facility_name=SAME_COUNTY), "F5")
     with pytest.raises(ServiceError, match="只有本机构负责人"):
         submit_evidence(other, "伪造", [], _actor("operator"))
 
@@ -169,7 +172,7 @@ def test_the_operator_submits_evidence_but_not_for_another_facilitys_hazard():
 def test_a_bad_evidence_photo_stores_nothing():
     from inspection.media import MediaError
 
-    hazard = _hazard(_inspected(facility_name="清涟敬老院"), "F5")
+    hazard = _hazard(_inspected(facility_name=OWN), "F5")
     with pytest.raises(MediaError):
         submit_evidence(hazard, "说明", [_jpeg(), b"<html>not an image</html>"], _actor("operator"))
     assert hazard.status == HazardStatus.OPEN and not hazard.updates
@@ -195,7 +198,7 @@ def test_reinspection_accepts_rejects_and_closes_a_major_hazard_only_on_site():
     assert key.status == HazardStatus.OPEN and key.deadline == REVISIT + timedelta(days=12)
     notice = issue_reinspection_notice(visit, _actor("xf1"), REVISIT, verify)
     text = _pdftext(notice.pdf_file.data)
-    assert "复查意见书" in text and "已整改" in text and "未整改" in text and notice.number.startswith("五消养复")
+    assert "复查意见书" in text and "已整改" in text and "未整改" in text and notice.number.startswith(f"{ABBR}消养复")
 
 
 def test_only_the_responsible_department_reinspects():
@@ -219,7 +222,7 @@ def test_an_overdue_major_fire_hazard_is_proposed_for_the_list_once_and_a_review
             inspection.facility,
             CreditGround.FIRE_HAZARD_UNCORRECTED,
             date.today(),
-            "五民信〔2026〕1号",
+            "测民信〔2026〕1号",
             [],
             _actor("xf1"),
             proposal=proposal,
@@ -228,7 +231,7 @@ def test_an_overdue_major_fire_hazard_is_proposed_for_the_list_once_and_a_review
         inspection.facility,
         CreditGround.FIRE_HAZARD_UNCORRECTED,
         date.today(),
-        "五民信〔2026〕1号",
+        "测民信〔2026〕1号",
         [],
         _actor("reviewer"),
         proposal=proposal,
@@ -238,7 +241,7 @@ def test_an_overdue_major_fire_hazard_is_proposed_for_the_list_once_and_a_review
 
 def test_removal_can_be_applied_for_only_after_two_full_years():
     listing = list_party(
-        facility("颐和养老院"), CreditGround.FRAUD, date(2024, 11, 20), "五民信〔2024〕3号", [], _actor("reviewer")
+        facility(SAME_COUNTY), CreditGround.FRAUD, date(2024, 11, 20), "测民信〔2024〕3号", [], _actor("reviewer")
     )
     with pytest.raises(ServiceError, match="满两年"):
         request_removal(listing, date(2026, 11, 19), _actor("reviewer"))
@@ -250,12 +253,7 @@ def test_removal_can_be_applied_for_only_after_two_full_years():
 def test_a_blacklisted_facility_is_not_graded():
     from inspection.services.submission import facility_facts
 
-    target = facility("颐和养老院")
-    list_party(target, CreditGround.FRAUD, date(2026, 11, 1), "五民信〔2026〕2号", [], _actor("reviewer"))
+    target = facility(SAME_COUNTY)
+    assert not facility_facts(target).blacklisted
+    list_party(target, CreditGround.FRAUD, date(2026, 11, 1), "测民信〔2026〕2号", [], _actor("reviewer"))
     assert facility_facts(target).blacklisted
-
-
-@pytest.fixture(scope="module")
-def app(demo_app):
-    """These tests still read the demo county's names (see conftest `demo_app`)."""
-    return demo_app
