@@ -12,9 +12,11 @@ from inspection.models import CreditGround, CreditListing, CreditStatus
 from inspection.services import Actor
 from inspection.services.credit import list_party, propose_listings
 from tests.conftest import facility, user
+from tests.factories import OTHER_COUNTY, OWN, SAME_COUNTY
 from tests.web.test_followup import FOUND, _inspected
 
-OWN, SAME_COUNTY, OTHER_COUNTY = "清涟敬老院", "北苑敬老院", "邻县敬老院"
+#: Everyone acts as a member of the cast (factories.make_cast), built in each test's transaction.
+pytestmark = pytest.mark.usefixtures("cast")
 LONG_AGO = date(2024, 1, 15)
 #: A day on which the major fire hazard _inspected() finds on FOUND is overdue (its deadline is FOUND + 7).
 OVERDUE_DAY = FOUND + timedelta(days=18)  # more than two years before any day these tests run
@@ -253,9 +255,3 @@ def test_inspections_of_another_facility_cannot_be_cited(app, client, login):
     assert (
         db.session.scalar(select(CreditListing).where(CreditListing.decision_document == "五民信〔2026〕9号")) is None
     )
-
-
-@pytest.fixture(scope="module")
-def app(demo_app):
-    """These tests still read the demo county's names (see conftest `demo_app`)."""
-    return demo_app
