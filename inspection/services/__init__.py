@@ -33,8 +33,8 @@ class ServiceError(Exception):
     """A business rule refused the action; the message is shown to the user.
 
     Each subclass names the HTTP status and API error code it is answered with, so that one handler
-    (blueprints/api/errors.py) and one web helper (blueprints/__init__.py `unit_of_work`) turn any of them
-    into a response.
+    (blueprints/api/common.py `service_error`) and one web helper (blueprints/__init__.py `unit_of_work`)
+    turn any of them into a response.
     """
 
     status = 422
