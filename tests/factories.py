@@ -27,6 +27,7 @@ from sqlalchemy import select
 
 from inspection.checklists import GRADING_CHECKLIST, Checklist
 from inspection.extensions import db
+from inspection.identifiers import uscc_check_character
 from inspection.models import (
     AnswerResult,
     CreditGround,
@@ -134,11 +135,15 @@ def base_county() -> County:
 
 
 def make_facility(county: County | None = None, **overrides: Any) -> Facility:
-    """Register an active nursing home (canteen, 60 beds, 40 residents) in the county's first township."""
+    """Register an active nursing home in the county's first township: canteen, 60 beds, 40 residents, the ten
+    basic services, a valid 统一社会信用代码."""
     county = county or base_county()
     name = overrides.pop("name", None) or unique("测试敬老院")
+    first17 = f"52149999MJY{next(_counter):06d}"
     data = {
         "name": name,
+        "uscc": first17 + uscc_check_character(first17),
+        "legal_representative": "法定代表人（测试）",
         "type": FacilityType.NURSING_HOME,
         "ownership": Ownership.PUBLIC,
         "region_id": county.townships[0].id,

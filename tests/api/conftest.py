@@ -13,10 +13,10 @@ from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import TestResponse, encode_multipart
 
-from inspection.demo.county import DEMO_PASSWORD
 from inspection.extensions import db
 from inspection.models import Photo, StoredFile
 from tests.conftest import facility, user
+from tests.factories import PASSWORD
 
 #: The joint fire-safety checklist has sections of 消防救援 (xf) and 民政 (mz).
 FIRE = "fire_safety"
@@ -80,7 +80,8 @@ def assert_error(response, status: int, code: str) -> dict:
 
 def token_for(client: FlaskClient, username: str) -> str:
     """Log in over the API and return the bearer token."""
-    response = client.post("/api/v1/auth/token", json={"username": username, "password": DEMO_PASSWORD})
+    password = client.application.config.get("TEST_LOGIN_PASSWORD", PASSWORD)
+    response = client.post("/api/v1/auth/token", json={"username": username, "password": password})
     assert response.status_code == 200, response.get_data(as_text=True)
     return response.json["token"]
 

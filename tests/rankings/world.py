@@ -12,7 +12,7 @@ facility                  group            story
 三岔镇敬老院              pending          graded 二级 6 days ago, not countersigned yet
 韩家楼敬老院 (township 2) withheld         a closed hazard, then a major fire hazard open and overdue
 颐和养老院 (private)      blacklisted      graded 一级, open hazards, listed 40 days ago
-ten others                unrated           day care, mutual aid and resettlement homes, never graded
+ten others                unrated          day care, mutual aid and resettlement homes, never graded
 ========================  ===============  =================================================================
 
 Users: admin, reviewer, mz1, xf1, operator (清涟敬老院) of the county; other_reviewer of the neighbour.

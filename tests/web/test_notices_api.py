@@ -6,8 +6,12 @@ from datetime import date
 import pytest
 
 from tests.api.conftest import ApiClient, token_for
-from tests.web.test_followup import counters, expected_number
+from tests.factories import BASE_COUNTY
+from tests.web.test_followup import ABBR, counters, expected_number
 from tests.web.test_notices_web import completed  # noqa: F401  (fixture)
+
+#: Everyone acts as a member of the cast (factories.make_cast), built in each test's transaction.
+pytestmark = pytest.mark.usefixtures("cast")
 
 
 def _api(client, username):
@@ -23,12 +27,12 @@ def test_issuing_over_the_api_returns_the_contract_fields(client, completed):  #
     assert response.status_code == 201
     items = response.json["items"]
     assert sorted(i["number"] for i in items) == [
-        expected_number("五民养整", year, before),
-        expected_number("五消养整", year, before),
+        expected_number(f"{ABBR}民养整", year, before),
+        expected_number(f"{ABBR}消养整", year, before),
     ]
     assert {tuple(sorted(i)) for i in items} == {("department", "hazard_count", "id", "number", "pdf_url")}
-    fire = next(i for i in items if i["number"].startswith("五消"))
-    assert fire["hazard_count"] == 2 and fire["department"] == "五寨县消防救援大队"
+    fire = next(i for i in items if i["number"].startswith(f"{ABBR}消"))
+    assert fire["hazard_count"] == 2 and fire["department"] == f"{BASE_COUNTY}消防救援大队"
     detail = api.get(f"/notices/{fire['id']}").json
     assert detail["status"] == "issued" and {h["item_code"] for h in detail["hazards"]} == {"F1", "F5"}
     pdf = api.get(fire["pdf_url"].removeprefix("/api/v1"))
@@ -60,9 +64,3 @@ def test_hazards_filter_by_facility_and_status_and_respect_scope(client, complet
     assert _api(client, "other_reviewer").get(f"/hazards?facility_id={facility_id}").status_code == 404
     assert _api(client, "operator").get("/hazards?status=open").json["total"] == len(open_ones)
     assert client.get("/api/v1/hazards").status_code == 401
-
-
-@pytest.fixture(scope="module")
-def app(demo_app):
-    """These tests still read the demo county's names (see conftest `demo_app`)."""
-    return demo_app

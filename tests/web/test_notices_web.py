@@ -6,13 +6,18 @@ from sqlalchemy import select
 
 from inspection.extensions import db
 from inspection.models import Notice
+from tests.factories import OWN
 from tests.web.test_followup import _inspected
+
+#: Everyone acts as a member of the cast (factories.make_cast), built in each test's transaction.
+pytestmark = pytest.mark.usefixtures("cast")
 
 
 @pytest.fixture
-def completed(app):
+def completed(app, cast):
+    """A completed fire inspection of OWN with three hazards (see test_followup._inspected)."""
     with app.app_context():
-        inspection_id = _inspected(facility_name="清涟敬老院").id
+        inspection_id = _inspected(facility_name=OWN).id
         db.session.commit()  # into the test's outer transaction, which is still rolled back afterwards
         return inspection_id
 
@@ -35,7 +40,7 @@ def test_the_lead_issues_notices_from_the_inspection_page_and_downloads_identica
     assert first.mimetype == "application/pdf" and first.data == second.data == stored
     assert first.headers["ETag"].strip('"') == sha
     print_view = client.get(f"/notices/{notice_id}/print").get_data(as_text=True)
-    assert number in print_view and "清涟敬老院" in print_view
+    assert number in print_view and OWN in print_view
 
 
 def test_a_correction_supersedes_the_notice_through_the_web(client, login, completed):
@@ -57,7 +62,7 @@ def test_the_public_verification_page_shows_the_status_and_nothing_private(clien
     private = (notice.facility.person_in_charge, notice.facility.phone, notice.facility.uscc, "现场发现")
     client.post("/auth/logout")
     page = client.get(f"/n/{token}").get_data(as_text=True)
-    assert number in page and "清涟敬老院" in page and "有效" in page
+    assert number in page and OWN in page and "有效" in page
     for value in private:
         assert value not in page
     assert client.get("/n/not-a-token").status_code == 404
@@ -84,8 +89,7 @@ def test_the_bundle_zips_the_current_notices(client, login, completed):
     login("mz1")
     _issue(client, completed)
     ours = {
-        f"{n.number}-清涟敬老院.pdf"
-        for n in db.session.scalars(select(Notice).where(Notice.inspection_id == completed))
+        f"{n.number}-{OWN}.pdf" for n in db.session.scalars(select(Notice).where(Notice.inspection_id == completed))
     }
     client.post("/auth/logout")
     login("reviewer")
@@ -93,9 +97,3 @@ def test_the_bundle_zips_the_current_notices(client, login, completed):
     names = set(zipfile.ZipFile(io.BytesIO(response.data)).namelist())
     assert len(ours) == 2 and ours <= names
     assert int(response.headers["Content-Length"]) == len(response.data)
-
-
-@pytest.fixture(scope="module")
-def app(demo_app):
-    """These tests still read the demo county's names (see conftest `demo_app`)."""
-    return demo_app
