@@ -2,15 +2,19 @@ import pytest
 from sqlalchemy import func, select
 
 from inspection.extensions import db
-from inspection.models import AuditEvent, Facility, Region
+from inspection.models import AuditEvent, Facility, FacilityType, Ownership
 from tests.conftest import facility
+from tests.factories import OWN, SAME_COUNTY, base_county, make_facility
+
+#: Everyone acts as a member of the cast (factories.make_cast), built in each test's transaction.
+pytestmark = pytest.mark.usefixtures("cast")
 
 # GB 32100-2015's own example code (valid check character).
 VALID_USCC = "91350100M000100Y43"
 
 
 def _form(**overrides):
-    township = db.session.scalar(select(Region).where(Region.name == "胡会乡"))
+    township = base_county().townships[0]
     data = {
         "name": "测试养老院",
         "type": "private_home",
@@ -62,19 +66,20 @@ def test_a_bad_phone_and_impossible_resident_counts_are_refused(client, login):
 
 def test_a_duplicate_credit_code_is_refused(client, login):
     login("admin")
-    existing = facility("北苑敬老院").uscc
+    existing = facility(SAME_COUNTY).uscc
+    assert existing
     response = client.post("/facilities/new", data=_form(uscc=existing))
     assert response.status_code == 400 and "已被其他机构使用" in response.get_data(as_text=True)
 
 
 def test_editing_records_before_and_after(client, login):
     login("admin")
-    target = facility("北苑敬老院")
+    target = facility(SAME_COUNTY)
     page = client.get(f"/facilities/{target.id}/edit").get_data(as_text=True)
-    assert 'value="北苑敬老院"' in page
-    form = _form(name="北苑敬老院", uscc=target.uscc, region_id=str(target.region_id), beds="66")
+    assert f'value="{SAME_COUNTY}"' in page
+    form = _form(name=SAME_COUNTY, uscc=target.uscc, region_id=str(target.region_id), beds="66")
     assert client.post(f"/facilities/{target.id}/edit", data=form).status_code == 302
-    assert facility("北苑敬老院").beds == 66
+    assert facility(SAME_COUNTY).beds == 66
     event = db.session.scalar(
         select(AuditEvent).where(AuditEvent.action == "facility.update").order_by(AuditEvent.id.desc())
     )
@@ -85,37 +90,37 @@ def test_editing_records_before_and_after(client, login):
 
 def test_closing_keeps_the_facility_and_hides_it_from_the_active_list(client, login):
     login("admin")
-    target = facility("颐和养老院")
+    target = facility(SAME_COUNTY)
     assert client.post(f"/facilities/{target.id}/close").status_code == 302
-    closed = facility("颐和养老院")
+    closed = facility(SAME_COUNTY)
     assert closed.status == "closed" and closed.closed_on is not None
-    assert "颐和养老院" not in client.get("/facilities/").get_data(as_text=True)
-    assert "颐和养老院" in client.get("/facilities/?status=closed").get_data(as_text=True)
+    assert SAME_COUNTY not in client.get("/facilities/").get_data(as_text=True)
+    assert SAME_COUNTY in client.get("/facilities/?status=closed").get_data(as_text=True)
     assert client.get(f"/facilities/{target.id}").status_code == 200
     assert client.post(f"/facilities/{target.id}/reopen").status_code == 302
-    assert facility("颐和养老院").status == "active"
+    assert facility(SAME_COUNTY).status == "active"
 
 
 def test_the_list_filters_by_township_type_and_ownership(client, login):
+    township = base_county().townships[1]
+    township_id = township.id
+    make_facility(name="韩家楼敬老院", region_id=township_id)
+    make_facility(name="新寨乡互助幸福院", type=FacilityType.MUTUAL_AID)
+    make_facility(name="康宁老年公寓", type=FacilityType.PRIVATE_HOME, ownership=Ownership.PRIVATE)
     login("reviewer")
-    township = db.session.scalar(select(Region).where(Region.name == "韩家楼乡"))
-    page = client.get(f"/facilities/?township={township.id}").get_data(as_text=True)
-    assert "韩家楼敬老院" in page and "清涟敬老院" not in page
+    page = client.get(f"/facilities/?township={township_id}").get_data(as_text=True)
+    assert "韩家楼敬老院" in page and OWN not in page
     page = client.get("/facilities/?type=mutual_aid").get_data(as_text=True)
-    assert "新寨乡互助幸福院" in page and "清涟敬老院" not in page
+    assert "新寨乡互助幸福院" in page and OWN not in page
     page = client.get("/facilities/?ownership=private").get_data(as_text=True)
-    assert "康宁老年公寓" in page and "北苑敬老院" not in page
+    assert "康宁老年公寓" in page and SAME_COUNTY not in page
     assert "没有符合条件的机构" in client.get("/facilities/?q=不存在的名字").get_data(as_text=True)
 
 
 def test_the_list_paginates(app, client, login, monkeypatch):
     monkeypatch.setitem(app.config, "PAGE_SIZE", 5)
+    for _ in range(18):  # with the cast's two: 20 facilities in the reviewer's county
+        make_facility()
     login("reviewer")
     page = client.get("/facilities/").get_data(as_text=True)
     assert "第 1 / 4 页" in page and 'rel="next"' in page
-
-
-@pytest.fixture(scope="module")
-def app(demo_app):
-    """These tests still read the demo county's names (see conftest `demo_app`)."""
-    return demo_app
