@@ -3,6 +3,7 @@
 from inspection.checklists.loader import (
     CRITERIA_FILENAME,
     DATA_DIR,
+    RESERVED_KINDS,
     content_hash,
     load_checklist_file,
     load_checklist_text,
@@ -13,6 +14,7 @@ from inspection.checklists.loader import (
 from inspection.checklists.schema import (
     DEPARTMENT_NAMES,
     FACILITY_FACTS,
+    GRADE_STANDING,
     GRADING_CHECKLIST,
     ITEM_CLASS_LABELS,
     ITEM_CLASS_ORDER,
@@ -27,6 +29,7 @@ from inspection.checklists.schema import (
     RectificationDays,
     Section,
     ShippedChecklists,
+    Standing,
     VerdictSpec,
 )
 
@@ -35,9 +38,11 @@ __all__ = [
     "DATA_DIR",
     "DEPARTMENT_NAMES",
     "FACILITY_FACTS",
+    "GRADE_STANDING",
     "GRADING_CHECKLIST",
     "ITEM_CLASS_LABELS",
     "ITEM_CLASS_ORDER",
+    "RESERVED_KINDS",
     "Checklist",
     "ChecklistError",
     "Criterion",
@@ -49,6 +54,7 @@ __all__ = [
     "RectificationDays",
     "Section",
     "ShippedChecklists",
+    "Standing",
     "VerdictSpec",
     "content_hash",
     "load_checklist_file",

@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
+import re
 import tomllib
 from collections.abc import Callable, Collection, Iterable, Mapping
 from pathlib import Path
@@ -20,6 +21,8 @@ from typing import TYPE_CHECKING, Any
 
 from inspection.checklists.schema import (
     FACILITY_FACTS,
+    GRADE_STANDING,
+    GRADING_CHECKLIST,
     Checklist,
     ChecklistError,
     Criterion,
@@ -31,6 +34,7 @@ from inspection.checklists.schema import (
     RectificationDays,
     Section,
     ShippedChecklists,
+    Standing,
     VerdictSpec,
 )
 
@@ -103,6 +107,22 @@ def _choice(enum: type[Department] | type[ItemClass]) -> Callable[[Any], Any]:
     return check
 
 
+_KIND = re.compile(r"[a-z][a-z0-9_]{0,19}")
+_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
+
+
+def _kind(value: Any) -> str:
+    if not isinstance(value, str) or not _KIND.fullmatch(value):
+        raise _Bad(f"must be 1 to 20 lower-case letters, digits or _ starting with a letter, got {_show(value)}")
+    return value
+
+
+def _colour(value: Any) -> str:
+    if not isinstance(value, str) or not _COLOUR.fullmatch(value):
+        raise _Bad(f'must be a colour "#rrggbb", got {_show(value)}')
+    return value
+
+
 def _table(value: Any) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise _Bad(f"must be a table, got {_show(value)}")
@@ -125,10 +145,22 @@ _TOP: Spec = {
     "department": (_choice(Department), _REQUIRED),
     "verified": (_flag, _REQUIRED),
     "source_note": (_text, _REQUIRED),
+    "standing": (_table, None),
     "verdict": (_table, _REQUIRED),
     "rectification_days": (_table, _REQUIRED),
     "sections": (_tables, _REQUIRED),
 }
+_STANDING: Spec = {
+    "kind": (_kind, _REQUIRED),
+    "label": (_text, _REQUIRED),
+    "title": (_text, _REQUIRED),
+    "order": (_days, _REQUIRED),
+    "colour": (_colour, _REQUIRED),
+}
+#: Sort keys of the league table's own columns: a standing kind (its column's sort key) must not take one.
+RESERVED_KINDS = frozenset(
+    {"rank", "name", "township", "type", "ownership", "score", "open", "major", "overdue", "blacklisted"}
+) | {"last", "trend"}
 _SECTION: Spec = {
     "code": (_text, _REQUIRED),
     "title": (_text, _REQUIRED),
@@ -241,6 +273,22 @@ def _read_verdict(c: _Collector, raw: dict[str, Any]) -> VerdictSpec | None:
     return VerdictSpec(rule, params, values["verified"], values["source_note"])
 
 
+def _read_standing(c: _Collector, raw: dict[str, Any] | None, code: Any) -> Standing | None:
+    """Read the ``[standing]`` table: which standing the checklist's result sets (none without the table)."""
+    if raw is None:
+        return None
+    before = len(c.problems)
+    v = c.read(raw, _STANDING, "standing.")
+    kind = v.get("kind")
+    if kind == GRADE_STANDING and code != GRADING_CHECKLIST:
+        c.add(f"{_show(kind)} is set only by the grading checklist {GRADING_CHECKLIST!r}", field="standing.kind")
+    elif kind in RESERVED_KINDS:
+        c.add(f"{_show(kind)} names a column of the league table already", field="standing.kind")
+    if len(c.problems) > before:
+        return None
+    return Standing(**v)
+
+
 def _read_item(c: _Collector, raw: dict[str, Any], section: str, index: int, hazards: Collection[str]) -> Item | None:
     where = {"section": section, "item": _name(raw, index)}
     before = len(c.problems)
@@ -304,6 +352,7 @@ def load_checklist_text(text: str, source: str, hazard_codes: Collection[str] | 
     if hazard_codes is None:
         hazard_codes = load_criteria_file(DATA_DIR / CRITERIA_FILENAME).keys()
     top = c.read(raw, _TOP)
+    standing = _read_standing(c, top.get("standing"), top.get("code"))
     verdict = _read_verdict(c, top["verdict"]) if "verdict" in top else None
     rectification = c.read(top.get("rectification_days", {}), _RECTIFICATION, "rectification_days.")
     sections = _read_sections(c, top.get("sections", []), top.get("department"), hazard_codes)
@@ -320,6 +369,7 @@ def load_checklist_text(text: str, source: str, hazard_codes: Collection[str] | 
         verdict=verdict,
         rectification_days=RectificationDays(**rectification),
         sections=tuple(sections),
+        standing=standing,
     )
 
 
@@ -362,10 +412,16 @@ def load_shipped() -> ShippedChecklists:
     """
     criteria = load_criteria_file(DATA_DIR / CRITERIA_FILENAME)
     checklists: dict[str, Checklist] = {}
+    kinds: dict[str, str] = {}
     for path in sorted(DATA_DIR.glob("*.toml")):
         if path.name != CRITERIA_FILENAME:
             checklist = load_checklist_file(path, criteria.keys())
             checklists[checklist.code] = checklist
+            if checklist.standing is not None:
+                if checklist.standing.kind in kinds:
+                    message = f"kind {checklist.standing.kind!r} is set by {kinds[checklist.standing.kind]} already"
+                    raise ChecklistError([Problem(path.name, message, field="standing.kind")])
+                kinds[checklist.standing.kind] = path.name
     return ShippedChecklists(MappingProxyType(checklists), criteria)
 
 

@@ -127,9 +127,31 @@ class VerdictSpec:
     verified: bool = True
     source_note: str = ""
 
-    def applies_to(self, true_facts: frozenset[str]) -> bool:
-        """Whether the item applies to a facility of these facts (else it is N/A whatever was answered)."""
-        return true_facts.isdisjoint(self.na_when)
+
+#: The standing kind a grading result sets: a facility's grade, which rankings, reviews and the public page treat
+#: apart from the safety verdicts. Only the grading checklist (GRADING_CHECKLIST) may set it.
+GRADE_STANDING = "grade"
+
+
+@dataclass(frozen=True, slots=True)
+class Standing:
+    """What a checklist's final result means to a facility: the standing it sets, and how the pages name it.
+
+    A facility keeps one standing of each kind, from its latest submitted checklist of that kind. Every kind but
+    ``grade`` is a safety verdict: a column of the league table (its sort key is the kind), a line of the facility
+    page, and a series of the facility's score chart.
+    """
+
+    #: Stored as ``FacilityStanding.kind``; lower-case letters, digits and "_" (e.g. "fire").
+    kind: str
+    #: Short name: column heading and chart series (e.g. "消防").
+    label: str
+    #: Long name on the facility page (e.g. "消防安全").
+    title: str
+    #: Place among the standings (columns, lines, series), smallest first.
+    order: int
+    #: Colour of the chart series, "#rrggbb".
+    colour: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +167,8 @@ class Checklist:
     rectification_days: RectificationDays
     sections: tuple[Section, ...]
     version: int = 0
+    #: The standing its final result sets, or None when it sets none.
+    standing: Standing | None = None
 
     def items(self) -> Iterator[Item]:
         """Yield every item in checklist order."""
