@@ -6,7 +6,6 @@ from datetime import date
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, select
 
 from forms.common import ConfirmForm
 from forms.credit import (
@@ -17,6 +16,7 @@ from forms.credit import (
     RemovalDecisionForm,
 )
 from forms.inspections import PURPOSE_LABELS
+from inspection.blueprints import unit_of_work
 from inspection.extensions import db
 from inspection.models import (
     LISTED_STATUSES,
@@ -27,18 +27,21 @@ from inspection.models import (
     Hazard,
     Inspection,
     Notice,
-    Region,
     Role,
 )
-from inspection.permissions import visible_facilities
+from inspection.permissions import can_view_listing
 from inspection.security import current_actor, get_facility_or_404, refuse, role_required
-from inspection.services import ServiceError
 from inspection.services.credit import (
     decide_removal,
     dismiss_proposal,
+    evidence_candidates,
+    evidence_records,
     is_blacklisted,
     list_party,
-    region_listings,
+    listable_facilities,
+    listing_counts,
+    listings_of_status,
+    public_listings,
     request_removal,
 )
 
@@ -53,23 +56,22 @@ TABS = {
     "dismissed": (CreditStatus.DISMISSED,),
 }
 
+#: Where each kind of evidence is shown.
+EVIDENCE_ENDPOINTS = {
+    "inspection": ("inspections.detail", "inspection_id"),
+    "notice": ("notices.detail", "notice_id"),
+    "hazard": ("hazards.detail", "hazard_id"),
+}
+
 
 @bp.route("/")
 @role_required(Role.REVIEWER, Role.ADMIN)
 def index():
     tab = request.args.get("tab", "")
-    counts = dict(
-        db.session.execute(
-            select(CreditListing.status, func.count())
-            .join(CreditListing.facility)
-            .join(Facility.region)
-            .where(Region.path.startswith(current_user.region.path))
-            .group_by(CreditListing.status)
-        ).all()
-    )
+    counts = listing_counts(current_user)
     if tab not in TABS:
         tab = "proposed" if counts.get(CreditStatus.PROPOSED) else "active"
-    stmt = region_listings(current_user).where(CreditListing.status.in_(TABS[tab])).order_by(CreditListing.id.desc())
+    stmt = listings_of_status(current_user, TABS[tab])
     page = db.paginate(stmt, per_page=current_app.config["PAGE_SIZE"], error_out=False)
     return render_template("credit/index.html", page=page, tab=tab, counts=counts, today=date.today(), **_labels())
 
@@ -79,8 +81,7 @@ def index():
 def new():
     facility_id = request.args.get("facility_id", type=int)
     if not facility_id:
-        facilities = db.session.scalars(visible_facilities(current_user).order_by(Facility.name)).all()
-        return render_template("credit/pick.html", facilities=facilities)
+        return render_template("credit/pick.html", facilities=listable_facilities(current_user))
     return _listing_form(get_facility_or_404(facility_id), None)
 
 
@@ -106,15 +107,12 @@ def dismiss(listing_id: int):
     listing = _visible_listing(listing_id)
     form = DismissForm()
     if form.validate_on_submit():
-        try:
+        with unit_of_work(flash_error=False) as outcome:
             dismiss_proposal(listing, form.reason.data, current_actor())
-        except ServiceError as error:
-            db.session.rollback()
-            form.reason.errors = [*form.reason.errors, str(error)]
-        else:
-            db.session.commit()
+        if outcome.ok:
             flash(_("已决定不予列入：%(name)s", name=listing.facility.name), "success")
             return redirect(url_for("credit.index", tab="proposed"))
+        form.reason.errors = [*form.reason.errors, str(outcome.error)]
     return _render_detail(listing, dismiss_form=form, status=400)
 
 
@@ -123,13 +121,9 @@ def dismiss(listing_id: int):
 def removal_request(listing_id: int):
     listing = _listing_for_removal_request(listing_id)
     if ConfirmForm().validate_on_submit():
-        try:
+        with unit_of_work() as outcome:
             request_removal(listing, date.today(), current_actor())
-        except ServiceError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            db.session.commit()
+        if outcome.ok:
             flash(_("已登记移出申请，由民政部门审核决定。"), "success")
     if current_user.role == Role.OPERATOR:
         return redirect(url_for("hazards.mine"))
@@ -143,31 +137,19 @@ def removal_decision(listing_id: int):
     form = RemovalDecisionForm()
     if form.validate_on_submit():
         approve = form.decision.data == "approve"
-        try:
+        with unit_of_work(flash_error=False) as outcome:
             decide_removal(listing, approve, form.reason.data, date.today(), current_actor())
-        except ServiceError as error:
-            db.session.rollback()
-            form.reason.errors = [*form.reason.errors, str(error)]
-        else:
-            db.session.commit()
+        if outcome.ok:
             flash(_("已准予移出名单。") if approve else _("不予移出，继续列入名单。"), "success")
             return redirect(url_for("credit.detail", listing_id=listing.id))
+        form.reason.errors = [*form.reason.errors, str(outcome.error)]
     return _render_detail(listing, decision_form=form, status=400)
 
 
 @bp.route("/public")
 def public():
     """The public list: facility name, township, ground, decision date and document — nothing else."""
-    stmt = (
-        select(CreditListing.decided_on, CreditListing.decision_document, CreditListing.ground, Facility.name)
-        .add_columns(Region.name.label("township"))
-        .join(CreditListing.facility)
-        .join(Facility.region)
-        .where(CreditListing.status.in_(LISTED_STATUSES))
-        .order_by(CreditListing.decided_on.desc(), CreditListing.id.desc())
-    )
-    rows = db.session.execute(stmt).all()
-    return render_template("credit/public.html", rows=rows, ground_labels=CREDIT_GROUND_LABELS)
+    return render_template("credit/public.html", rows=public_listings(), ground_labels=CREDIT_GROUND_LABELS)
 
 
 def _listing_form(facility: Facility, proposal: CreditListing | None):
@@ -178,23 +160,9 @@ def _listing_form(facility: Facility, proposal: CreditListing | None):
         form.evidence.data = [f"{link['type']}:{link['id']}" for link in proposal.evidence]
         form.note.data = proposal.note
     if form.validate_on_submit():
-        try:
-            listing = list_party(
-                facility,
-                CreditGround(form.ground.data),
-                form.decided_on.data,
-                form.decision_document.data,
-                form.evidence_links(),
-                current_actor(),
-                person_name=form.person_name.data or "",
-                note=form.note.data or "",
-                proposal=proposal,
-            )
-        except ServiceError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            db.session.commit()
+        with unit_of_work() as outcome:
+            listing = _list_party(facility, form, proposal)
+        if outcome.ok:
             flash(_("已列入失信联合惩戒对象名单：%(name)s", name=facility.name), "success")
             return redirect(url_for("credit.detail", listing_id=listing.id))
     status = 400 if request.method == "POST" else 200
@@ -208,44 +176,52 @@ def _listing_form(facility: Facility, proposal: CreditListing | None):
     ), status
 
 
+def _list_party(facility: Facility, form: ListingForm, proposal: CreditListing | None) -> CreditListing:
+    """List `facility` with what the reviewer entered in `form`."""
+    return list_party(
+        facility,
+        CreditGround(form.ground.data),
+        form.decided_on.data,
+        form.decision_document.data,
+        form.evidence_links(),
+        current_actor(),
+        person_name=form.person_name.data or "",
+        note=form.note.data or "",
+        proposal=proposal,
+    )
+
+
 def _evidence_choices(facility: Facility, proposal: CreditListing | None) -> list[tuple[str, str]]:
     """Return the facility's inspections and notices (and the hazards a proposal cites) as evidence choices."""
-    inspections = db.session.scalars(
-        select(Inspection).where(Inspection.facility_id == facility.id).order_by(Inspection.inspected_on.desc())
-    )
-    notices = db.session.scalars(
-        select(Notice).where(Notice.facility_id == facility.id).order_by(Notice.issued_on.desc())
-    )
+    inspections, notices, hazards = evidence_candidates(facility, proposal)
     choices = [
         (f"inspection:{i.id}", _("检查 %(d)s（%(p)s）", d=i.inspected_on.isoformat(), p=PURPOSE_LABELS[i.purpose]))
         for i in inspections
     ]
     choices += [(f"notice:{n.id}", _("通知书 %(n)s", n=n.number)) for n in notices]
-    for link in proposal.evidence if proposal else []:
-        hazard = db.session.get(Hazard, link["id"]) if link["type"] == "hazard" else None
-        if hazard is not None:
-            choices.append((f"hazard:{hazard.id}", _("隐患 %(c)s：%(t)s", c=hazard.item_code, t=hazard.item_text)))
+    choices += [(f"hazard:{h.id}", _("隐患 %(c)s：%(t)s", c=h.item_code, t=h.item_text)) for h in hazards]
     return choices
 
 
 def _evidence_links(listing: CreditListing) -> list[tuple[str, str | None]]:
     """Return (label, url) for each evidence link of a listing; url is None when the record is gone."""
     links = []
-    for link in listing.evidence or []:
-        kind, number = link.get("type"), link.get("id")
-        if kind == "inspection" and (row := db.session.get(Inspection, number)):
-            links.append(
-                (_("检查 %(d)s", d=row.inspected_on.isoformat()), url_for("inspections.detail", inspection_id=row.id))
-            )
-        elif kind == "notice" and (row := db.session.get(Notice, number)):
-            links.append((_("通知书 %(n)s", n=row.number), url_for("notices.detail", notice_id=row.id)))
-        elif kind == "hazard" and (row := db.session.get(Hazard, number)):
-            links.append(
-                (_("隐患 %(c)s：%(t)s", c=row.item_code, t=row.item_text), url_for("hazards.detail", hazard_id=row.id))
-            )
-        else:
+    for kind, number, row in evidence_records(listing):
+        if row is None:
             links.append((f"{kind} {number}", None))
+            continue
+        endpoint, argument = EVIDENCE_ENDPOINTS[kind]
+        links.append((_evidence_label(row), url_for(endpoint, **{argument: row.id})))
     return links
+
+
+def _evidence_label(row: Inspection | Notice | Hazard) -> str:
+    """Return how an evidence record is named on the detail page."""
+    if isinstance(row, Inspection):
+        return _("检查 %(d)s", d=row.inspected_on.isoformat())
+    if isinstance(row, Notice):
+        return _("通知书 %(n)s", n=row.number)
+    return _("隐患 %(c)s：%(t)s", c=row.item_code, t=row.item_text)
 
 
 def _render_detail(
@@ -269,7 +245,7 @@ def _render_detail(
 
 def _visible_listing(listing_id: int) -> CreditListing:
     listing = db.session.get(CreditListing, listing_id)
-    if listing is None or not current_user.region.contains(listing.facility.region):
+    if listing is None or not can_view_listing(current_user, listing):
         refuse(404, f"credit listing {listing_id} not visible")
     return listing
 

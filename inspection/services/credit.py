@@ -1,11 +1,13 @@
 """The credit blacklist (失信联合惩戒对象名单): the app proposes, a reviewer decides."""
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Row, Select, func, select
 from sqlalchemy.orm import contains_eager
 
+from inspection import permissions
 from inspection.checklists import ItemClass
 from inspection.extensions import db
 from inspection.followup_rules import proposes_listing, removal_eligible_on
@@ -17,6 +19,8 @@ from inspection.models import (
     Facility,
     Hazard,
     HazardStatus,
+    Inspection,
+    Notice,
     Region,
     Role,
     User,
@@ -151,13 +155,80 @@ def is_blacklisted(facility_id: int) -> bool:
 
 def region_listings(user: User) -> Select[tuple[CreditListing]]:
     """Return a select of the credit listings of facilities in `user`'s region, with facility and region loaded."""
-    return (
-        select(CreditListing)
+    return permissions.visible_listings(user).options(
+        contains_eager(CreditListing.facility).contains_eager(Facility.region)
+    )
+
+
+def listings_of_status(user: User, statuses: Iterable[CreditStatus]) -> Select[tuple[CreditListing]]:
+    """Return a select of the listings in `user`'s region having one of `statuses`, newest first (to paginate)."""
+    return region_listings(user).where(CreditListing.status.in_(list(statuses))).order_by(CreditListing.id.desc())
+
+
+def listing_counts(user: User) -> dict[str, int]:
+    """Return how many listings of `user`'s region have each status (statuses with none are left out)."""
+    stmt = (
+        permissions.visible_listings(user)
+        .with_only_columns(CreditListing.status, func.count())
+        .group_by(CreditListing.status)
+    )
+    return {status: count for status, count in db.session.execute(stmt)}
+
+
+def listable_facilities(user: User) -> list[Facility]:
+    """Return every facility `user` may see, by name: those a reviewer may list."""
+    return list(db.session.scalars(permissions.visible_facilities(user).order_by(Facility.name)))
+
+
+def public_listings() -> list[Row[tuple[date | None, str, str, str, str]]]:
+    """Return the public list of listed parties, newest decision first: (decided_on, decision_document, ground,
+    name, township) and nothing else."""
+    stmt = (
+        select(CreditListing.decided_on, CreditListing.decision_document, CreditListing.ground, Facility.name)
+        .add_columns(Region.name.label("township"))
         .join(CreditListing.facility)
         .join(Facility.region)
-        .where(Region.path.startswith(user.region.path))
-        .options(contains_eager(CreditListing.facility).contains_eager(Facility.region))
+        .where(CreditListing.status.in_(LISTED_STATUSES))
+        .order_by(CreditListing.decided_on.desc(), CreditListing.id.desc())
     )
+    return list(db.session.execute(stmt))
+
+
+def evidence_candidates(
+    facility: Facility, proposal: CreditListing | None
+) -> tuple[list[Inspection], list[Notice], list[Hazard]]:
+    """Return what a listing of `facility` may cite: its inspections and notices, newest first, and the hazards
+    the app's `proposal` cites (those still on record)."""
+    inspections = db.session.scalars(
+        select(Inspection).where(Inspection.facility_id == facility.id).order_by(Inspection.inspected_on.desc())
+    )
+    notices = db.session.scalars(
+        select(Notice).where(Notice.facility_id == facility.id).order_by(Notice.issued_on.desc())
+    )
+    hazards = [
+        hazard
+        for link in (proposal.evidence if proposal else [])
+        if link["type"] == "hazard" and (hazard := db.session.get(Hazard, link["id"])) is not None
+    ]
+    return list(inspections), list(notices), hazards
+
+
+def evidence_records(listing: CreditListing) -> list[tuple[str, Any, Inspection | Notice | Hazard | None]]:
+    """Return (type, id, record) for each evidence link of `listing`, in order; record is None when it is gone or
+    the type is unknown."""
+    models = {"inspection": Inspection, "notice": Notice, "hazard": Hazard}
+    records = []
+    for link in listing.evidence or []:
+        kind, number = link.get("type"), link.get("id")
+        model = models.get(kind)
+        records.append((kind, number, db.session.get(model, number) if model is not None else None))
+    return records
+
+
+def proposed_listings(user: User) -> list[CreditListing]:
+    """Return the listings the app proposed in the user's region that await a reviewer's decision, oldest first."""
+    stmt = region_listings(user).where(CreditListing.status == CreditStatus.PROPOSED).order_by(CreditListing.id)
+    return list(db.session.scalars(stmt))
 
 
 def blacklisted_ids(facility_ids: list[int]) -> set[int]:
