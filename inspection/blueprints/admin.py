@@ -1,9 +1,5 @@
 """Administration: accounts, regions, departments and the audit log."""
 
-import csv
-import io
-import json
-
 from flask import (
     Blueprint,
     Response,
@@ -17,17 +13,18 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import or_, select
 
 from forms.admin import DepartmentForm, RegionForm
 from forms.users import UserForm
+from inspection.blueprints import unit_of_work
 from inspection.extensions import db
-from inspection.models import AuditEvent, Department, Facility, Region, RegionLevel, Role, User
-from inspection.permissions import visible_facilities
+from inspection.models import Region, RegionLevel, Role, User
 from inspection.security import current_actor, refuse, role_required
 from inspection.services import ServiceError
-from inspection.services.regions import create_department, create_region, regions_within
-from inspection.services.users import create_user, find_users, set_password, update_user
+from inspection.services.audit import audit_log, iter_events
+from inspection.services.exports import audit_csv
+from inspection.services.regions import create_department, create_region, departments_within, regions_within
+from inspection.services.users import create_user, find_users, linkable_facilities, set_password, update_user
 
 bp = Blueprint("admin", __name__)
 
@@ -38,9 +35,7 @@ AUDIT_EXPORT_CHUNK = 1000
 @role_required(Role.ADMIN)
 def users():
     query = request.args.get("q", "").strip()
-    page = db.paginate(
-        find_users(current_user.region, query), per_page=current_app.config["PAGE_SIZE"], error_out=False
-    )
+    page = db.paginate(find_users(current_user, query), per_page=current_app.config["PAGE_SIZE"], error_out=False)
     return render_template("admin/users.html", page=page, q=query)
 
 
@@ -54,22 +49,11 @@ def user_form(user_id: int | None = None):
         form.department_id.data = user.department_id or 0
         form.facility_id.data = user.facility_id or 0
     if form.validate_on_submit():
-        try:
-            if user is None:
-                if not form.password.data:
-                    raise ServiceError(_("新建账户必须设置密码"))
-                user = create_user(form.account_data(), form.password.data, current_actor())
-            else:
-                update_user(user, form.account_data(), current_actor())
-                if form.password.data:
-                    set_password(user, form.password.data, current_actor())
-        except ServiceError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-            return render_template("admin/user_form.html", form=form, user=user), 400
-        db.session.commit()
-        flash(_("已保存账户 %(name)s", name=user.username), "success")
-        return redirect(url_for("admin.users"))
+        with unit_of_work() as outcome:
+            user = _save_user(user, form)
+        if outcome.ok:
+            flash(_("已保存账户 %(name)s", name=user.username), "success")
+            return redirect(url_for("admin.users"))
     status = 400 if request.method == "POST" else 200
     return render_template("admin/user_form.html", form=form, user=user), status
 
@@ -86,26 +70,13 @@ def regions():
     )
     form = region_form if "region-submit" in request.form else department_form
     if request.method == "POST" and form.validate_on_submit():
-        try:
-            if form is region_form:
-                create_region(
-                    _visible_region(form.parent_id.data), form.name.data, form.short_name.data, current_actor()
-                )
-            else:
-                create_department(_visible_region(form.region_id.data), form.data, current_actor())
-        except ServiceError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        else:
-            db.session.commit()
+        with unit_of_work() as outcome:
+            _add_region_or_department(form)
+        if outcome.ok:
             flash(_("已保存。"), "success")
             return redirect(url_for("admin.regions"))
-    departments = db.session.scalars(
-        select(Department)
-        .join(Department.region)
-        .where(Region.path.startswith(current_user.region.path))
-        .order_by(Department.region_id, Department.code)
-    ).all()
+    # by region, then code (departments_within orders by code; the sort is stable)
+    departments = sorted(departments_within(current_user), key=lambda department: department.region_id)
     status = 400 if request.method == "POST" else 200
     return render_template(
         "admin/regions.html",
@@ -120,67 +91,39 @@ def regions():
 @role_required(Role.ADMIN)
 def audit():
     action = request.args.get("action", "").strip()
-    page = db.paginate(_audit_query(action), per_page=50, error_out=False)
+    page = db.paginate(audit_log(current_user, action), per_page=50, error_out=False)
     return render_template("admin/audit.html", page=page, action=action)
 
 
 @bp.route("/audit/export.csv")
 @role_required(Role.ADMIN)
 def audit_export():
-    query = _audit_query(request.args.get("action", "").strip())
-
-    def generate():
-        yield "\ufeff"  # so Excel reads UTF-8
-        yield _csv_line(["时间(UTC)", "用户", "IP", "事件", "对象类型", "对象", "修改前", "修改后", "说明"])
-        # Keyset chunks, each its own query: memory stays flat and no cursor outlives the request's session.
-        last_id = None
-        while True:
-            chunk = (
-                query.limit(AUDIT_EXPORT_CHUNK)
-                if last_id is None
-                else query.where(AuditEvent.id < last_id).limit(AUDIT_EXPORT_CHUNK)
-            )
-            events = db.session.scalars(chunk).all()
-            if not events:
-                return
-            for e in events:
-                yield _csv_line(
-                    [
-                        e.created_at.isoformat(sep=" ", timespec="seconds"),
-                        e.actor_name,
-                        e.ip,
-                        e.action,
-                        e.object_type,
-                        e.object_id,
-                        _json(e.before),
-                        _json(e.after),
-                        e.detail,
-                    ]
-                )
-            last_id = events[-1].id
-            db.session.expunge_all()
-
+    events = iter_events(audit_log(current_user, request.args.get("action", "").strip()), chunk=AUDIT_EXPORT_CHUNK)
     headers = {"Content-Disposition": "attachment; filename=audit-log.csv"}
-    return Response(stream_with_context(generate()), mimetype="text/csv; charset=utf-8", headers=headers)
+    return Response(stream_with_context(audit_csv(events)), mimetype="text/csv; charset=utf-8", headers=headers)
 
 
-def _csv_line(values: list[str]) -> str:
-    buffer = io.StringIO()
-    csv.writer(buffer).writerow(values)
-    return buffer.getvalue()
+def _save_user(user: User | None, form: UserForm) -> User:
+    """Create the account entered in `form` (`user` None) or change `user`'s.
+
+    :raises ServiceError: a new account without a password, or what the account services refuse.
+    """
+    if user is None:
+        if not form.password.data:
+            raise ServiceError(_("新建账户必须设置密码"))
+        return create_user(form.account_data(), form.password.data, current_actor())
+    update_user(user, form.account_data(), current_actor())
+    if form.password.data:
+        set_password(user, form.password.data, current_actor())
+    return user
 
 
-def _audit_query(action: str):
-    # Events of no region (e.g. failed logins with unknown usernames) concern every admin.
-    in_scope = or_(AuditEvent.region_path.startswith(current_user.region.path), AuditEvent.region_path == "/")
-    stmt = select(AuditEvent).where(in_scope).order_by(AuditEvent.id.desc())
-    if action:
-        stmt = stmt.where(AuditEvent.action.startswith(action))
-    return stmt
-
-
-def _json(value: object) -> str:
-    return "" if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
+def _add_region_or_department(form: RegionForm | DepartmentForm) -> None:
+    """Add the region or the department entered in `form`, below or in a region the admin may see."""
+    if isinstance(form, RegionForm):
+        create_region(_visible_region(form.parent_id.data), form.name.data, form.short_name.data, current_actor())
+    else:
+        create_department(_visible_region(form.region_id.data), form.data, current_actor())
 
 
 def _get_user_or_404(user_id: int) -> User:
@@ -198,16 +141,8 @@ def _visible_region(region_id: int) -> Region:
 
 
 def _user_choices() -> dict[str, list[tuple[int, str]]]:
-    regions = regions_within(current_user)
-    departments = db.session.scalars(
-        select(Department)
-        .join(Department.region)
-        .where(Region.path.startswith(current_user.region.path))
-        .order_by(Department.code)
-    )
-    facilities = db.session.scalars(visible_facilities(current_user).order_by(Facility.name))
     return {
-        "regions": [(r.id, r.name) for r in regions],
-        "departments": [(d.id, d.name) for d in departments],
-        "facilities": [(f.id, f.name) for f in facilities],
+        "regions": [(r.id, r.name) for r in regions_within(current_user)],
+        "departments": [(d.id, d.name) for d in departments_within(current_user)],
+        "facilities": [(f.id, f.name) for f in linkable_facilities(current_user)],
     }

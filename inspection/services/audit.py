@@ -1,9 +1,13 @@
-"""Recording audit events."""
+"""Recording audit events, and reading the log."""
 
+from collections.abc import Iterator
 from typing import Any
 
+from sqlalchemy import Select
+
+from inspection import permissions
 from inspection.extensions import db
-from inspection.models import AuditEvent
+from inspection.models import AuditEvent, User
 from inspection.services import Actor
 
 
@@ -50,3 +54,31 @@ def changes(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, An
     """Return only the fields that differ, as (before, after)."""
     keys = [k for k in after if before.get(k) != after.get(k)]
     return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
+
+
+def audit_log(user: User, action: str = "") -> Select[tuple[AuditEvent]]:
+    """Return a select of the events `user` may read, newest first.
+
+    :param action: when given, only events whose action starts with it (``user.`` finds every account event).
+    """
+    stmt = permissions.visible_audit_events(user).order_by(AuditEvent.id.desc())
+    if action:
+        stmt = stmt.where(AuditEvent.action.startswith(action))
+    return stmt
+
+
+def iter_events(stmt: Select[tuple[AuditEvent]], *, chunk: int = 1000) -> Iterator[AuditEvent]:
+    """Yield the events of `stmt` (newest first, as `audit_log` orders them) in keyset chunks of `chunk`.
+
+    Each chunk is its own query and is dropped from the session once read, so memory stays flat and no cursor
+    outlives the session, however long the log.
+    """
+    last_id = None
+    while True:
+        page = stmt if last_id is None else stmt.where(AuditEvent.id < last_id)
+        events = db.session.scalars(page.limit(chunk)).all()
+        if not events:
+            return
+        yield from events
+        last_id = events[-1].id
+        db.session.expunge_all()

@@ -1,13 +1,16 @@
-"""Export the filtered league table to Excel (openpyxl write-only) or CSV (UTF-8 with BOM), row by row.
+"""Export the filtered league table to Excel (openpyxl write-only) or CSV (UTF-8 with BOM), row by row, and the
+audit log to CSV.
 
 Neither export holds the table in memory: rows come from :func:`inspection.services.rankings.iter_ranking` a chunk
 at a time; the workbook's sheet goes to openpyxl's temporary file and the CSV is written out as it is produced.
+The audit log's CSV is likewise produced line by line from :func:`inspection.services.audit.iter_events`.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 from typing import IO, Any
@@ -18,6 +21,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from inspection.charts import PALETTE
+from inspection.models import AuditEvent
 from inspection.scoring.rankings import GROUP_LABELS, RankGroup, group_key
 from inspection.services.rankings import RankingRow, Verdict
 
@@ -175,3 +179,37 @@ def csv_chunks(rows: Iterable[RankingRow], labels: dict[str, str], *, chunk: int
             buffer.truncate()
             pending = 0
     yield buffer.getvalue().encode("utf-8")
+
+
+#: The audit log export's columns.
+AUDIT_HEADERS = ["时间(UTC)", "用户", "IP", "事件", "对象类型", "对象", "修改前", "修改后", "说明"]
+
+
+def audit_csv(events: Iterable[AuditEvent]) -> Iterator[str]:
+    """Yield the audit log as CSV text, a line at a time, a BOM first (so Excel reads UTF-8)."""
+    yield "\ufeff"
+    yield _csv_line(AUDIT_HEADERS)
+    for event in events:
+        yield _csv_line(
+            [
+                event.created_at.isoformat(sep=" ", timespec="seconds"),
+                event.actor_name,
+                event.ip,
+                event.action,
+                event.object_type,
+                event.object_id,
+                _json(event.before),
+                _json(event.after),
+                event.detail,
+            ]
+        )
+
+
+def _csv_line(values: list[Any]) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer).writerow(values)
+    return buffer.getvalue()
+
+
+def _json(value: object) -> str:
+    return "" if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)

@@ -3,8 +3,9 @@
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, func, or_, select
 
+from inspection import permissions
 from inspection.extensions import db
 from inspection.models import AuditEvent, Department, Facility, Region, Role, User
 from inspection.orm import utcnow
@@ -172,10 +173,17 @@ def _apply(user: User, data: dict[str, Any]) -> None:
         user.facility_id = None
 
 
-def find_users(region: Region, query: str = "") -> Any:
-    """Return a select of the users within `region`, optionally matching `query` in username or name."""
-    stmt = select(User).join(User.region).where(Region.path.startswith(region.path)).order_by(User.username)
+def find_users(user: User, query: str = "") -> Select[tuple[User]]:
+    """Return a select of the accounts `user` may see, by username, optionally matching `query` in username or
+    name."""
+    stmt = permissions.visible_users(user).order_by(User.username)
     if query:
         like = f"%{query}%"
         stmt = stmt.where(or_(User.username.ilike(like), User.display_name.ilike(like)))
     return stmt
+
+
+def linkable_facilities(user: User) -> list[Facility]:
+    """Return the facilities an operator account created by `user` may be linked to (those `user` may see), by
+    name."""
+    return list(db.session.scalars(permissions.visible_facilities(user).order_by(Facility.name)))
