@@ -2,19 +2,25 @@
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import func, select
 
 from forms.checklists import ChecklistImportForm
-from inspection.checklists import DEPARTMENT_NAMES, ITEM_CLASS_LABELS, ChecklistError
+from inspection.blueprints import unit_of_work
+from inspection.checklists import DEPARTMENT_NAMES, ITEM_CLASS_LABELS
 from inspection.checklists.diff import diff_checklists
-from inspection.extensions import db
 from inspection.models import ChecklistVersion, Role
 from inspection.security import current_actor, refuse, role_required
-from inspection.services.checklists import checklist_of, import_checklist, latest_versions
+from inspection.services.checklists import (
+    MAX_CHECKLIST_BYTES,
+    ChecklistRejected,
+    checklist_of,
+    checklist_version,
+    import_uploaded_checklist,
+    latest_versions,
+    version_counts,
+    versions_of,
+)
 
 bp = Blueprint("checklists", __name__)
-
-MAX_CHECKLIST_BYTES = 512 * 1024
 
 
 @bp.route("/")
@@ -30,20 +36,13 @@ def import_file():
     if not form.validate_on_submit():
         return _index(form, status=400)
     upload = form.file.data
-    raw = upload.read(MAX_CHECKLIST_BYTES + 1)
-    try:
-        if len(raw) > MAX_CHECKLIST_BYTES:
-            raise ValueError(_("文件过大（上限 512 KB）"))
-        text = raw.decode("utf-8")
-        row, created = import_checklist(text, upload.filename or "upload.toml", current_actor())
-    except ChecklistError as error:
-        db.session.rollback()
-        return _index(form, errors=[str(problem) for problem in error.problems], status=400)
-    except (UnicodeDecodeError, ValueError) as error:
-        db.session.rollback()
-        message = _("文件不是 UTF-8 文本") if isinstance(error, UnicodeDecodeError) else str(error)
-        return _index(form, errors=[message], status=400)
-    db.session.commit()
+    with unit_of_work(flash_error=False) as outcome:
+        data = upload.read(MAX_CHECKLIST_BYTES + 1)
+        row, created = import_uploaded_checklist(data, upload.filename or "upload.toml", current_actor())
+    if not outcome.ok:
+        error = outcome.error
+        problems = error.problems if isinstance(error, ChecklistRejected) else [str(error)]
+        return _index(form, errors=problems, status=400)
     if created:
         flash(_("已导入 %(title)s 第 %(v)s 版", title=row.title, v=row.version), "success")
     else:
@@ -54,9 +53,7 @@ def import_file():
 @bp.route("/<code>")
 @role_required(Role.ADMIN)
 def versions(code: str):
-    rows = db.session.scalars(
-        select(ChecklistVersion).where(ChecklistVersion.code == code).order_by(ChecklistVersion.version.desc())
-    ).all()
+    rows = versions_of(code)
     if not rows:
         refuse(404, f"no checklist {code}")
     return render_template("checklists/versions.html", code=code, rows=rows)
@@ -85,16 +82,13 @@ def diff(code: str):
 
 
 def _index(form: ChecklistImportForm, errors: list[str] | None = None, status: int = 200):
-    counts = dict(db.session.execute(select(ChecklistVersion.code, func.count()).group_by(ChecklistVersion.code)).all())
     return render_template(
-        "checklists/index.html", rows=latest_versions(), counts=counts, form=form, errors=errors or []
+        "checklists/index.html", rows=latest_versions(), counts=version_counts(), form=form, errors=errors or []
     ), status
 
 
 def _version_or_404(code: str, version: int) -> ChecklistVersion:
-    row = db.session.scalar(
-        select(ChecklistVersion).where(ChecklistVersion.code == code, ChecklistVersion.version == version)
-    )
+    row = checklist_version(code, version)
     if row is None:
         refuse(404, f"no checklist {code} v{version}")
     return row

@@ -3,14 +3,35 @@
 from dataclasses import replace
 from functools import cache, lru_cache
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from inspection.checklists import Checklist, ShippedChecklists, content_hash, load_checklist_text, load_shipped
+from inspection.checklists import (
+    Checklist,
+    ChecklistError,
+    ShippedChecklists,
+    content_hash,
+    load_checklist_text,
+    load_shipped,
+)
 from inspection.checklists.loader import DATA_DIR
 from inspection.extensions import db
 from inspection.models import ChecklistVersion
-from inspection.services import Actor
+from inspection.services import Actor, ServiceError
 from inspection.services.audit import record_event
+
+#: The largest checklist file an admin may upload.
+MAX_CHECKLIST_BYTES = 512 * 1024
+
+
+class ChecklistRejected(ServiceError):
+    """An uploaded checklist file was not imported; `problems` names each finding, one line each."""
+
+    code = "invalid_checklist"
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
 
 
 @cache
@@ -63,6 +84,43 @@ def import_checklist(text: str, source_name: str, actor: Actor) -> tuple[Checkli
         after={"code": row.code, "version": row.version, "hash": digest},
     )
     return row, True
+
+
+def import_uploaded_checklist(data: bytes, source_name: str, actor: Actor) -> tuple[ChecklistVersion, bool]:
+    """Import an uploaded checklist file like `import_checklist`, after checking its size and encoding.
+
+    :param data: the file's bytes (reading MAX_CHECKLIST_BYTES + 1 of a larger file is enough to refuse it).
+    :raises ChecklistRejected: too large, not UTF-8 text, or an invalid checklist (every problem named).
+    """
+    if len(data) > MAX_CHECKLIST_BYTES:
+        raise ChecklistRejected([_("文件过大（上限 512 KB）")])
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ChecklistRejected([_("文件不是 UTF-8 文本")]) from None
+    try:
+        return import_checklist(text, source_name, actor)
+    except ChecklistError as error:
+        raise ChecklistRejected([str(problem) for problem in error.problems]) from error
+
+
+def version_counts() -> dict[str, int]:
+    """Return how many versions of each checklist were imported, by code."""
+    stmt = select(ChecklistVersion.code, func.count()).group_by(ChecklistVersion.code)
+    return {code: count for code, count in db.session.execute(stmt)}
+
+
+def versions_of(code: str) -> list[ChecklistVersion]:
+    """Return every imported version of checklist `code`, newest first (empty for an unknown code)."""
+    stmt = select(ChecklistVersion).where(ChecklistVersion.code == code).order_by(ChecklistVersion.version.desc())
+    return list(db.session.scalars(stmt))
+
+
+def checklist_version(code: str, version: int) -> ChecklistVersion | None:
+    """Return version `version` of checklist `code`, or None."""
+    return db.session.scalar(
+        select(ChecklistVersion).where(ChecklistVersion.code == code, ChecklistVersion.version == version)
+    )
 
 
 def import_shipped_checklists(actor: Actor) -> list[tuple[ChecklistVersion, bool]]:
