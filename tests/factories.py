@@ -435,9 +435,11 @@ def make_cast(county: County | None = None) -> dict[str, Any]:
         "admin": make_admin(county, username="admin", display_name="管理员（测试）"),
         "reviewer": make_reviewer(county, username="reviewer", display_name="民政审核员（测试）"),
     }
-    for code in ("mz", "xf", "sc", "wj"):
-        for n in (1, 2):
-            people[f"{code}{n}"] = make_inspector(code, county, username=f"{code}{n}", display_name=f"{code}检查员{n}")
+    for code, kind in (("mz", "民政"), ("xf", "消防"), ("sc", "市场监管"), ("wj", "卫健")):
+        for n, numeral in ((1, "一"), (2, "二")):
+            people[f"{code}{n}"] = make_inspector(
+                code, county, username=f"{code}{n}", display_name=f"{kind}检查员{numeral}"
+            )
     own = make_facility(county, name=OWN)
     same = make_facility(county, name=SAME_COUNTY, region_id=county.townships[-1].id)
     people["operator"] = make_operator(own, username="operator", display_name=f"{OWN}负责人")

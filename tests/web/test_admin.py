@@ -7,17 +7,21 @@ from sqlalchemy import select
 from inspection.extensions import db
 from inspection.models import AuditEvent, Region
 from tests.conftest import department, facility, user
+from tests.factories import BASE_COUNTY, SAME_COUNTY, base_county
+
+#: Everyone acts as a member of the cast (factories.make_cast), built in each test's transaction.
+pytestmark = pytest.mark.usefixtures("cast")
 
 
 def test_an_admin_creates_an_inspector_and_the_change_is_audited(client, login):
     login("admin")
-    county = db.session.scalar(select(Region).where(Region.name == "五寨县"))
+    county = base_county().region
     form = {
         "username": "zj9",
         "display_name": "住建检查员九",
         "role": "inspector",
         "region_id": county.id,
-        "department_id": department("zj").id,
+        "department_id": base_county().department("zj").id,
         "facility_id": 0,
         "active": "y",
         "password": "long-enough-pass",
@@ -32,7 +36,7 @@ def test_an_admin_creates_an_inspector_and_the_change_is_audited(client, login):
 
 def test_an_operator_account_needs_a_facility_and_the_form_keeps_the_input(client, login):
     login("admin")
-    county = db.session.scalar(select(Region).where(Region.name == "五寨县"))
+    county = base_county().region
     form = {
         "username": "op2",
         "display_name": "负责人二",
@@ -47,7 +51,7 @@ def test_an_operator_account_needs_a_facility_and_the_form_keeps_the_input(clien
     assert response.status_code == 400
     page = response.get_data(as_text=True)
     assert "必须关联一个机构" in page and 'value="负责人二"' in page
-    form["facility_id"] = facility("北苑敬老院").id
+    form["facility_id"] = facility(SAME_COUNTY).id
     assert client.post("/admin/users/new", data=form).status_code == 302
 
 
@@ -64,7 +68,7 @@ def test_the_audit_log_exports_as_csv_with_a_bom(client, login):
 
 def test_permission_refusals_are_audited(client, login):
     login("operator")
-    client.get(f"/facilities/{facility('北苑敬老院').id}")
+    client.get(f"/facilities/{facility(SAME_COUNTY).id}")
     event = db.session.scalar(
         select(AuditEvent).where(AuditEvent.action == "security.refused").order_by(AuditEvent.id.desc())
     )
@@ -72,9 +76,9 @@ def test_permission_refusals_are_audited(client, login):
 
 
 def test_an_admin_adds_a_township_and_a_department(client, login):
-    login("admin")
-    county = db.session.scalar(select(Region).where(Region.name == "五寨县"))
+    county = base_county().region
     county_id, county_path = county.id, county.path
+    login("admin")
     response = client.post(
         "/admin/regions",
         data={"region-parent_id": county_id, "region-name": "测试乡", "region-short_name": "", "region-submit": "1"},
@@ -94,10 +98,4 @@ def test_an_admin_adds_a_township_and_a_department(client, login):
         },
     )
     assert response.status_code == 302
-    assert department("yj").name == "五寨县应急管理局"
-
-
-@pytest.fixture(scope="module")
-def app(demo_app):
-    """These tests still read the demo county's names (see conftest `demo_app`)."""
-    return demo_app
+    assert department("yj", BASE_COUNTY).name == "五寨县应急管理局"

@@ -4,6 +4,10 @@ from sqlalchemy import select
 from inspection.extensions import db
 from inspection.models import AuditEvent
 from tests.conftest import user
+from tests.factories import PASSWORD
+
+#: Everyone acts as a member of the cast (factories.make_cast), built in each test's transaction.
+pytestmark = pytest.mark.usefixtures("cast")
 
 
 def _events(action):
@@ -13,7 +17,7 @@ def _events(action):
 def test_login_shows_the_role_home_and_is_audited(client, login):
     login("reviewer")
     page = client.get("/").get_data(as_text=True)
-    assert "民政审核员（演示）" in page and "辖区机构" in page
+    assert "民政审核员（测试）" in page and "辖区机构" in page
     assert _events("auth.login")[-1].actor_name == "reviewer"
 
 
@@ -41,7 +45,7 @@ def test_a_wrong_password_is_refused_keeps_the_username_and_is_audited(client):
 def test_logins_are_throttled_after_five_failures(client):
     for _ in range(5):
         client.post("/auth/login", data={"username": "mz1", "password": "wrong-password"})
-    response = client.post("/auth/login", data={"username": "mz1", "password": "wuzhai-demo-2026"})
+    response = client.post("/auth/login", data={"username": "mz1", "password": PASSWORD})
     assert response.status_code == 401
     assert "登录失败次数过多" in response.get_data(as_text=True)
     assert _events("auth.login_throttled")
@@ -50,7 +54,7 @@ def test_logins_are_throttled_after_five_failures(client):
 def test_a_disabled_account_cannot_log_in(client):
     user("mz2").active = False
     db.session.flush()
-    response = client.post("/auth/login", data={"username": "mz2", "password": "wuzhai-demo-2026"})
+    response = client.post("/auth/login", data={"username": "mz2", "password": PASSWORD})
     assert response.status_code == 401
 
 
@@ -76,12 +80,10 @@ def test_a_session_expires_after_the_absolute_limit_even_when_active(app, client
 
 
 def test_login_redirects_only_to_local_paths(client):
-    response = client.post(
-        "/auth/login?next=https://evil.example/", data={"username": "admin", "password": "wuzhai-demo-2026"}
-    )
+    response = client.post("/auth/login?next=https://evil.example/", data={"username": "admin", "password": PASSWORD})
     assert response.headers["Location"] == "/"
     client.post("/auth/logout")
-    response = client.post("/auth/login?next=/facilities/", data={"username": "admin", "password": "wuzhai-demo-2026"})
+    response = client.post("/auth/login?next=/facilities/", data={"username": "admin", "password": PASSWORD})
     assert response.headers["Location"] == "/facilities/"
 
 
@@ -98,19 +100,11 @@ def test_the_language_can_be_switched_to_english_and_back(client, login):
 def test_csrf_is_enforced_on_a_real_form(app, client, monkeypatch):
     """With CSRF on (as in production), a login without the token is refused; with it, it succeeds."""
     monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
-    refused = client.post("/auth/login", data={"username": "admin", "password": "wuzhai-demo-2026"})
+    refused = client.post("/auth/login", data={"username": "admin", "password": PASSWORD})
     assert refused.status_code == 400 or "CSRF" in refused.get_data(as_text=True)
     assert client.get("/").status_code == 302
     page = client.get("/auth/login").get_data(as_text=True)
     token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
-    accepted = client.post(
-        "/auth/login", data={"username": "admin", "password": "wuzhai-demo-2026", "csrf_token": token}
-    )
-    assert accepted.status_code == 302
+    accepted = client.post("/auth/login", data={"username": "admin", "password": PASSWORD, "csrf_token": token})
+    assert accepted.status_code == 302, accepted.get_data(as_text=True)[-3000:]
     assert client.get("/").status_code == 200
-
-
-@pytest.fixture(scope="module")
-def app(demo_app):
-    """These tests still read the demo county's names (see conftest `demo_app`)."""
-    return demo_app

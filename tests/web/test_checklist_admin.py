@@ -7,6 +7,10 @@ from inspection.checklists.loader import DATA_DIR
 from inspection.extensions import db
 from inspection.models import ChecklistVersion
 
+#: Everyone acts as a member of the cast (factories.make_cast), built in each test's transaction.
+pytestmark = pytest.mark.usefixtures("cast")
+
+
 FIRE = (DATA_DIR / "fire_safety.toml").read_text(encoding="utf-8")
 #: The shipped fire checklist with F1 worth 12 points instead of 10.
 FIRE_CHANGED = FIRE.replace('class = "major"\npoints = 10', 'class = "major"\npoints = 12', 1)
@@ -112,9 +116,3 @@ def test_cli_validate_names_the_problem_and_import_is_idempotent(runner, tmp_pat
     assert result.exit_code == 0 and "fire_safety v1: unchanged" in result.output
     result = runner.invoke(args=["checklists", "import", str(bad)])
     assert result.exit_code == 1 and _versions() == 1
-
-
-@pytest.fixture(scope="module")
-def app(demo_app):
-    """These tests still read the demo county's names (see conftest `demo_app`)."""
-    return demo_app

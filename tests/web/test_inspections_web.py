@@ -4,18 +4,24 @@ import pytest
 from sqlalchemy import func, select
 
 from inspection.extensions import db
-from inspection.models import Inspection, Region
-from tests.conftest import department, facility, user
+from inspection.models import FacilityStatus, Inspection
+from inspection.services import Actor
+from inspection.services.facilities import set_facility_status
+from tests.conftest import facility, user
+from tests.factories import OWN, SAME_COUNTY, base_county, make_facility
+
+#: Everyone acts as a member of the cast (factories.make_cast), built in each test's transaction.
+pytestmark = pytest.mark.usefixtures("cast")
 
 TODAY = date.today().isoformat()
 
 
 def _plan_form(**overrides):
     data = {
-        "facility_id": facility("北苑敬老院").id,
+        "facility_id": facility(SAME_COUNTY).id,
         "inspected_on": TODAY,
         "purpose": "routine",
-        "lead_department_id": department("mz").id,
+        "lead_department_id": base_county().department("mz").id,
         "checklists": ["fire_safety", "food_safety"],
         "inspectors": [user(n).id for n in ("xf1", "xf2", "mz1", "mz2", "sc1", "sc2")],
     }
@@ -32,11 +38,11 @@ def test_a_reviewer_plans_a_joint_inspection_and_the_inspectors_see_it_today(cli
     response = client.post("/inspections/plan", data=_plan_form())
     assert response.status_code == 302
     page = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "北苑敬老院" in page and "消防检查员一" in page and "市场监管检查员二" in page
+    assert SAME_COUNTY in page and "消防检查员一" in page and "市场监管检查员二" in page
     client.post("/auth/logout")
     login("sc1")
     home = client.get("/").get_data(as_text=True)
-    assert "今天" in home and "北苑敬老院" in home
+    assert "今天" in home and SAME_COUNTY in home
 
 
 def test_a_plan_without_two_inspectors_per_department_is_refused_and_keeps_the_input(client, login):
@@ -53,18 +59,23 @@ def test_a_plan_without_two_inspectors_per_department_is_refused_and_keeps_the_i
 
 
 def test_a_campaign_plans_one_inspection_per_active_facility_of_the_township(client, login):
+    township_id = base_county().townships[0].id  # OWN's township
+    for _ in range(3):
+        make_facility(region_id=township_id)
+    closed = make_facility(region_id=township_id)
+    set_facility_status(closed, FacilityStatus.CLOSED, Actor(user("admin")), date.today())
+    make_facility(region_id=base_county().townships[1].id)  # another township
     login("reviewer")
-    township = db.session.scalar(select(Region).where(Region.name == "砚城镇"))
     before = _count()
     data = _plan_form(
-        region_id=township.id,
+        region_id=township_id,
         purpose="campaign",
         checklists=["service_safety"],
         inspectors=[user("mz1").id, user("mz2").id],
     )
     response = client.post("/inspections/campaign", data=data)
     assert response.status_code == 302
-    assert _count() - before == 8  # the demo county has 8 active facilities in 砚城镇
+    assert _count() - before == 4  # OWN and the three active facilities above
 
 
 def test_an_inspector_starts_a_spot_check_of_their_own_departments_checklist(client, login):
@@ -72,7 +83,7 @@ def test_an_inspector_starts_a_spot_check_of_their_own_departments_checklist(cli
     page = client.get("/inspections/spot").get_data(as_text=True)
     assert 'value="food_safety"' in page and 'value="fire_safety"' not in page
     data = {
-        "facility_id": facility("清涟敬老院").id,
+        "facility_id": facility(OWN).id,
         "inspected_on": TODAY,
         "purpose": "complaint",
         "checklists": ["food_safety"],
@@ -99,9 +110,3 @@ def test_who_may_see_an_inspection(client, login):
         login(username)
         assert client.get(location).status_code == status, username
         client.post("/auth/logout")
-
-
-@pytest.fixture(scope="module")
-def app(demo_app):
-    """These tests still read the demo county's names (see conftest `demo_app`)."""
-    return demo_app

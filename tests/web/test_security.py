@@ -4,6 +4,10 @@ from sqlalchemy import select
 from inspection.extensions import db
 from inspection.models import AuditEvent
 from inspection.models.audit import AuditLogIsAppendOnly
+from tests.factories import PASSWORD
+
+#: Everyone acts as a member of the cast (factories.make_cast), built in each test's transaction.
+pytestmark = pytest.mark.usefixtures("cast")
 
 
 @pytest.mark.parametrize("encoding", ["br", "gzip"])
@@ -33,7 +37,7 @@ def test_healthz_reports_the_database(client):
 
 
 def test_session_cookie_is_httponly_and_lax(client):
-    response = client.post("/auth/login", data={"username": "admin", "password": "wuzhai-demo-2026"})
+    response = client.post("/auth/login", data={"username": "admin", "password": PASSWORD})
     cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
 
@@ -71,9 +75,3 @@ def test_error_pages_are_in_chinese(client):
 def test_api_style_clients_get_json_errors(client):
     response = client.get("/no-such-page", headers={"Accept": "application/json"})
     assert response.status_code == 404 and response.json["error"]["code"] == 404
-
-
-@pytest.fixture(scope="module")
-def app(demo_app):
-    """These tests still read the demo county's names (see conftest `demo_app`)."""
-    return demo_app
