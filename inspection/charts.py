@@ -40,7 +40,7 @@ Number = int | float | Decimal
 
 @dataclass(frozen=True)
 class Series:
-    """One data series; `colour` is a key of PALETTE."""
+    """One data series; `colour` is a key of PALETTE or a colour "#rrggbb" (e.g. from checklist data)."""
 
     name: str
     values: Sequence[Number | None]
@@ -61,9 +61,13 @@ def _text(x: float, y: float, text: object, anchor: str = "start", fill: str = "
     return f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" fill="{fill}">{escape(str(text))}</text>'
 
 
+def _fill(colour: str) -> str:
+    return PALETTE.get(colour) or str(escape(colour))
+
+
 def _rect(x: float, y: float, w: float, h: float, colour: str, label: str) -> str:
     return (
-        f'<rect x="{x:.1f}" y="{y:.1f}" width="{max(w, 0):.1f}" height="{h:.1f}" fill="{PALETTE[colour]}">'
+        f'<rect x="{x:.1f}" y="{y:.1f}" width="{max(w, 0):.1f}" height="{h:.1f}" fill="{_fill(colour)}">'
         f"<title>{escape(label)}</title></rect>"
     )
 
@@ -185,10 +189,10 @@ def line_chart(
         ]  # fmt: skip
         if len(points) > 1:
             path = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
-            parts.append(f'<polyline points="{path}" fill="none" stroke="{PALETTE[s.colour]}" stroke-width="2"/>')
+            parts.append(f'<polyline points="{path}" fill="none" stroke="{_fill(s.colour)}" stroke-width="2"/>')
         for (x, y), value in zip(points, [v for v in s.values if v is not None], strict=True):
             parts.append(
-                f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{PALETTE[s.colour]}">'
+                f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{_fill(s.colour)}">'
                 f"<title>{escape(s.name)}：{escape(str(value))}</title></circle>"
             )
     every = max(1, len(labels) // 4)

@@ -5,27 +5,19 @@ from datetime import date
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from forms.common import ConfirmForm
 from forms.facilities import FacilityForm
+from inspection.blueprints import unit_of_work
 from inspection.extensions import db
-from inspection.models import (
-    Facility,
-    FacilityStanding,
-    FacilityStatus,
-    FacilityType,
-    Ownership,
-    RegionLevel,
-    Role,
-)
-from inspection.permissions import visible_facilities
+from inspection.models import FacilityStatus, FacilityType, Ownership, RegionLevel, Role
 from inspection.security import current_actor, get_facility_or_404, refuse, role_required
-from inspection.services import ServiceError
 from inspection.services.credit import blacklisted_ids, is_blacklisted
 from inspection.services.facilities import create_facility, set_facility_status, update_facility
 from inspection.services.facility_history import facility_history
+from inspection.services.facility_register import register_filters, register_query
 from inspection.services.regions import regions_within
+from inspection.services.standings import safety_standings, standings_of
 
 bp = Blueprint("facilities", __name__)
 
@@ -35,20 +27,8 @@ bp = Blueprint("facilities", __name__)
 def index():
     if current_user.role == Role.OPERATOR:
         refuse(403, "operators have no facility list")
-    filters = {key: request.args.get(key, "").strip() for key in ("q", "township", "type", "ownership", "status")}
-    stmt = visible_facilities(current_user).order_by(Facility.name, Facility.id)
-    if filters["q"]:
-        stmt = stmt.where(Facility.name.contains(filters["q"]))
-    if filters["township"].isdigit():
-        stmt = stmt.where(Facility.region_id == int(filters["township"]))
-    if filters["type"] in set(FacilityType):
-        stmt = stmt.where(Facility.type == filters["type"])
-    if filters["ownership"] in set(Ownership):
-        stmt = stmt.where(Facility.ownership == filters["ownership"])
-    status = filters["status"] if filters["status"] in ("all", FacilityStatus.CLOSED) else FacilityStatus.ACTIVE
-    if status != "all":
-        stmt = stmt.where(Facility.status == status)
-    page = db.paginate(stmt, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    filters = register_filters(request.args)
+    page = db.paginate(register_query(current_user, filters), per_page=current_app.config["PAGE_SIZE"], error_out=False)
     return render_template(
         "facilities/index.html",
         page=page,
@@ -64,15 +44,12 @@ def index():
 @login_required
 def detail(facility_id: int):
     facility = get_facility_or_404(facility_id)
-    standings = {
-        s.kind: s
-        for s in db.session.scalars(select(FacilityStanding).where(FacilityStanding.facility_id == facility.id))
-    }
     return render_template(
         "facilities/detail.html",
         facility=facility,
         confirm=ConfirmForm(),
-        standings=standings,
+        standings=standings_of([facility.id])[facility.id],
+        safety_kinds=safety_standings(),
         history=facility_history(facility, current_user),
         listed=is_blacklisted(facility.id),
     )
@@ -83,13 +60,9 @@ def detail(facility_id: int):
 def create():
     form = FacilityForm(townships=_township_choices())
     if form.validate_on_submit():
-        try:
+        with unit_of_work() as outcome:
             facility = create_facility(form.register_data(), current_actor())
-        except ServiceError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        else:
-            db.session.commit()
+        if outcome.ok:
             flash(_("已登记机构：%(name)s", name=facility.name), "success")
             return redirect(url_for("facilities.detail", facility_id=facility.id))
     status = 400 if request.method == "POST" else 200
@@ -102,13 +75,9 @@ def edit(facility_id: int):
     facility = get_facility_or_404(facility_id, for_edit=True)
     form = FacilityForm(obj=facility, townships=_township_choices())
     if form.validate_on_submit():
-        try:
+        with unit_of_work() as outcome:
             update_facility(facility, form.register_data(), current_actor())
-        except ServiceError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        else:
-            db.session.commit()
+        if outcome.ok:
             flash(_("已保存修改。"), "success")
             return redirect(url_for("facilities.detail", facility_id=facility.id))
     status = 400 if request.method == "POST" else 200
@@ -122,12 +91,9 @@ def change_status(facility_id: int, action: str):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     new_status = FacilityStatus.CLOSED if action == "close" else FacilityStatus.ACTIVE
-    try:
+    with unit_of_work() as outcome:
         set_facility_status(facility, new_status, current_actor(), date.today())
-    except ServiceError as exc:
-        flash(str(exc), "error")
-    else:
-        db.session.commit()
+    if outcome.ok:
         flash(_("机构已关闭，历史记录保留。") if action == "close" else _("机构已恢复运营。"), "success")
     return redirect(url_for("facilities.detail", facility_id=facility.id))
 

@@ -7,11 +7,11 @@ with the date, and how many hazards are open. No people, phone numbers, codes, a
 from datetime import date
 
 from flask import Blueprint, abort, render_template
-from sqlalchemy import func, select
 
 from inspection.extensions import db
-from inspection.models import Facility, FacilityStanding, Hazard, InspectionChecklist, StandingKind
-from inspection.services.rankings import OPEN_HAZARD
+from inspection.models import Facility
+from inspection.services.rankings import open_hazard_count
+from inspection.services.standings import public_grade
 
 bp = Blueprint("public", __name__)
 
@@ -21,24 +21,12 @@ def facility(facility_id: int):
     row = db.session.get(Facility, facility_id)
     if row is None:
         abort(404)
-    standing = db.session.scalar(
-        select(FacilityStanding).where(
-            FacilityStanding.facility_id == row.id, FacilityStanding.kind == StandingKind.GRADE
-        )
-    )
-    reviewed = standing is not None and db.session.scalar(
-        select(InspectionChecklist.reviewed_at.is_not(None)).where(
-            InspectionChecklist.id == standing.inspection_checklist_id
-        )
-    )
-    open_hazards = db.session.scalar(
-        select(func.count()).select_from(Hazard).where(Hazard.facility_id == row.id, Hazard.status.in_(OPEN_HAZARD))
-    )
+    standing, reviewed = public_grade(row.id)
     return render_template(
         "public/facility.html",
         facility=row,
         standing=standing,
-        reviewed=bool(reviewed),
-        open_hazards=open_hazards or 0,
+        reviewed=reviewed,
+        open_hazards=open_hazard_count(row.id),
         today=date.today(),
     )

@@ -14,45 +14,21 @@ import tempfile
 from datetime import date, datetime
 from urllib.parse import quote
 
-from flask import (
-    Blueprint,
-    Response,
-    abort,
-    flash,
-    redirect,
-    render_template,
-    request,
-    stream_with_context,
-    url_for,
-)
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, stream_with_context, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from forms.common import ConfirmForm
-from inspection.blueprints import file_response
+from inspection.blueprints import file_response, unit_of_work
 from inspection.charts import PALETTE, Series, bar_chart, grouped_bar_chart, stacked_bar_chart
 from inspection.extensions import db
-from inspection.models import (
-    FacilityType,
-    Hazard,
-    HazardPhoto,
-    HazardUpdate,
-    Inspection,
-    InspectionChecklist,
-    Ownership,
-    RegionLevel,
-    Role,
-)
-from inspection.permissions import can_view_facility, can_view_inspection
+from inspection.models import FacilityType, InspectionChecklist, Ownership, RegionLevel, Role
+from inspection.permissions import can_view_facility
 from inspection.scoring.rankings import GRADE_LABELS, GROUP_LABELS, RankGroup, group_key
 from inspection.security import current_actor, get_facility_or_404, may_see_rankings, refuse, role_required
-from inspection.services import ServiceError
 from inspection.services.exports import RULE_TEXT, csv_chunks, write_xlsx
-from inspection.services.facility_history import compare_inspections
+from inspection.services.facility_history import compare_inspections, facility_inspections, visible_hazard_photo
 from inspection.services.rankings import (
-    SORTS,
     RankingFilters,
     count_rows,
     grade_counts,
@@ -76,8 +52,8 @@ def _require_rankings() -> None:
 
 
 def _table_args() -> tuple[RankingFilters, str, str]:
-    sort = request.args.get("sort", "rank")
-    return RankingFilters.from_args(request.args), sort if sort in SORTS else "rank", request.args.get("dir", "asc")
+    """Return the filters, sort and direction of the URL (the table's services ignore a sort they do not know)."""
+    return RankingFilters.from_args(request.args), request.args.get("sort", "rank"), request.args.get("dir", "asc")
 
 
 @bp.route("/")
@@ -249,13 +225,9 @@ def countersign(checklist_id: int):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     comment, confirmed = request.form.get("comment", ""), request.form.get("confirmed") == "1"
-    try:
+    with unit_of_work() as outcome:
         countersign_grading(ic, comment, confirmed, current_actor())
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    else:
-        db.session.commit()
+    if outcome.ok:
         flash(
             _("已审核：%(name)s 的评定结果（%(v)s）计入排名。", name=ic.inspection.facility.name, v=ic.verdict),
             "success",
@@ -269,13 +241,7 @@ def compare():
     facility = get_facility_or_404(request.args.get("facility_id", 0, type=int) or 0)
     if current_user.role == Role.OPERATOR:
         refuse(403, "operators do not compare inspections")
-    stmt = (
-        select(Inspection)
-        .where(Inspection.facility_id == facility.id)
-        .options(selectinload(Inspection.assignments), selectinload(Inspection.checklists))
-        .order_by(Inspection.inspected_on.desc(), Inspection.id.desc())
-    )
-    choices = [i for i in db.session.scalars(stmt) if can_view_inspection(current_user, i)]
+    choices = facility_inspections(facility, current_user)
     by_id = {i.id: i for i in choices}
     a, b = by_id.get(request.args.get("a", 0, type=int)), by_id.get(request.args.get("b", 0, type=int))
     if a is None and b is None and len(choices) >= 2:
@@ -287,11 +253,7 @@ def compare():
 @bp.route("/hazard-photos/<int:photo_id>")
 @login_required
 def hazard_photo(photo_id: int):
-    photo = db.session.get(HazardPhoto, photo_id)
-    hazard = None
-    if photo is not None:
-        stmt = select(Hazard).join(HazardUpdate, HazardUpdate.hazard_id == Hazard.id)
-        hazard = db.session.scalar(stmt.where(HazardUpdate.id == photo.update_id))
-    if photo is None or hazard is None or not can_view_facility(current_user, hazard.facility):
+    photo = visible_hazard_photo(photo_id, current_user)
+    if photo is None:
         refuse(404, f"hazard photo {photo_id} not visible")
     return file_response(photo.file)

@@ -168,7 +168,12 @@ class AnswerChange(db.Model):
 
 
 class StandingKind(StrEnum):
-    """What a stored standing describes: the grade, or the latest verdict of one kind of safety check."""
+    """Names of the standing kinds the shipped checklists set.
+
+    The kinds come from the checklist files (``[standing] kind``, see ``inspection.checklists.Standing``): a new
+    checklist may set a kind not listed here, and no code needs to know it. Only GRADE is special in code (rankings,
+    countersigning, the public page); the others are named here for tests and scripts.
+    """
 
     GRADE = "grade"
     FIRE = "fire"
@@ -184,7 +189,8 @@ class FacilityStanding(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     facility_id: Mapped[int] = mapped_column(ForeignKey("facilities.id"), index=True)
-    kind: Mapped[StandingKind] = mapped_column(String(20))
+    #: The kind its checklist declares (``[standing] kind``): "grade", or a kind of safety verdict.
+    kind: Mapped[str] = mapped_column(String(20))
     inspection_checklist_id: Mapped[int] = mapped_column(ForeignKey("inspection_checklists.id"))
     #: Date of the inspection the standing comes from.
     decided_on: Mapped[date]

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from inspection.charts import Series, line_chart
-from inspection.checklists import GRADING_CHECKLIST, ITEM_CLASS_LABELS
+from inspection.checklists import ITEM_CLASS_LABELS
 from inspection.extensions import db
 from inspection.followup_rules import is_overdue
 from inspection.models import (
@@ -31,17 +31,12 @@ from inspection.models import (
     Photo,
     User,
 )
-from inspection.permissions import can_view_inspection
+from inspection.permissions import can_view_facility, can_view_inspection
 from inspection.scoring.rankings import GROUND_LABELS
 from inspection.services.checklists import checklist_of
+from inspection.services.standings import standing_kinds, standing_of
 
 CLOSED_SHOWN = 30
-SCORE_SERIES = (
-    (GRADING_CHECKLIST, "等级评定", "s0"),
-    ("fire_safety", "消防", "s1"),
-    ("food_safety", "食品", "s2"),
-    ("service_safety", "服务", "s3"),
-)
 CREDIT_STATUS_LABELS = {
     "proposed": "建议列入（待决定）",
     "dismissed": "未列入",
@@ -67,6 +62,8 @@ class ChecklistLine:
     reviewed_at: datetime | None
     reviewer: str
     review_comment: str
+    #: The kind of standing its result sets (``[standing] kind`` of its checklist), "" when none.
+    standing: str = ""
 
 
 @dataclass(frozen=True)
@@ -109,6 +106,8 @@ class FacilityHistory:
     listings: list[dict[str, Any]]
     chart: Markup | None
     chart_rows: list[tuple[str, list[str]]]
+    #: Headings of the chart table's score columns (one per standing kind, in order).
+    chart_headers: list[str] = field(default_factory=list)
 
 
 def facility_history(facility: Facility, user: User, today: date | None = None) -> FacilityHistory:
@@ -125,7 +124,7 @@ def facility_history(facility: Facility, user: User, today: date | None = None) 
     closed_rows = sorted((h for h in hazards if h.status == HazardStatus.CLOSED), key=lambda h: h.closed_on or today)
     closed_rows = closed_rows[::-1][:CLOSED_SHOWN]
     photos = _photos(open_rows + closed_rows)
-    chart, chart_rows = _score_chart(inspections)
+    chart, chart_rows, chart_headers = _score_chart(inspections)
     return FacilityHistory(
         inspections=inspections,
         notices=_notices(facility),
@@ -135,17 +134,34 @@ def facility_history(facility: Facility, user: User, today: date | None = None) 
         listings=_listings(facility),
         chart=chart,
         chart_rows=chart_rows,
+        chart_headers=chart_headers,
     )
 
 
-def _inspections(facility: Facility, user: User) -> list[InspectionLine]:
+def facility_inspections(facility: Facility, user: User) -> list[Inspection]:
+    """Return the inspections of `facility` that `user` may see, newest first."""
     stmt = (
         select(Inspection)
         .where(Inspection.facility_id == facility.id)
         .options(selectinload(Inspection.assignments), selectinload(Inspection.checklists))
         .order_by(Inspection.inspected_on.desc(), Inspection.id.desc())
     )
-    visible = [i for i in db.session.scalars(stmt) if can_view_inspection(user, i)]
+    return [i for i in db.session.scalars(stmt) if can_view_inspection(user, i)]
+
+
+def visible_hazard_photo(photo_id: int, user: User) -> HazardPhoto | None:
+    """Return an 'after' photo of a hazard's rectification, or None when there is none or `user` may not see its
+    facility."""
+    photo = db.session.get(HazardPhoto, photo_id)
+    if photo is None:
+        return None
+    stmt = select(Hazard).join(HazardUpdate, HazardUpdate.hazard_id == Hazard.id)
+    hazard = db.session.scalar(stmt.where(HazardUpdate.id == photo.update_id))
+    return photo if hazard is not None and can_view_facility(user, hazard.facility) else None
+
+
+def _inspections(facility: Facility, user: User) -> list[InspectionLine]:
+    visible = facility_inspections(facility, user)
     reviewer_ids = {ic.reviewed_by_id for i in visible for ic in i.checklists if ic.reviewed_by_id}
     names = {
         uid: name
@@ -173,6 +189,7 @@ def _line(ic: InspectionChecklist, names: dict[int, str]) -> ChecklistLine:
         reviewed_at=ic.reviewed_at,
         reviewer=names.get(ic.reviewed_by_id or 0, ""),
         review_comment=ic.review_comment,
+        standing=standing.kind if (standing := standing_of(ic.version)) else "",
     )
 
 
@@ -240,27 +257,31 @@ def _listings(facility: Facility) -> list[dict[str, Any]]:
     ]
 
 
-def _score_chart(inspections: list[InspectionLine]) -> tuple[Markup | None, list[tuple[str, list[str]]]]:
-    """Draw each kind's score (percent of the maximum) over time; return the chart and its table rows."""
+def _score_chart(
+    inspections: list[InspectionLine],
+) -> tuple[Markup | None, list[tuple[str, list[str]]], list[str]]:
+    """Draw the score (percent of the maximum) of each kind of standing over time, one series per kind the
+    checklist data declares; return the chart, its table rows and the table's headings."""
     points = sorted(
-        (i.inspected_on, c.code, c.percent)
+        (i.inspected_on, c.standing, c.percent)
         for i in inspections
         for c in i.checklists
-        if c.submitted and c.percent is not None
+        if c.submitted and c.percent is not None and c.standing
     )
     if len(points) < 2:
-        return None, []
+        return None, [], []
+    kinds = standing_kinds()
     dates = sorted({on for on, _, _ in points})
-    by_key = {(on, code): percent for on, code, percent in points}
+    by_key = {(on, kind): percent for on, kind, percent in points}
     series = [
-        Series(name, [by_key.get((on, code)) for on in dates], colour)
-        for code, name, colour in SCORE_SERIES
-        if any((on, code) in by_key for on in dates)
+        Series(s.label, [by_key.get((on, s.kind)) for on in dates], s.colour)
+        for s in kinds
+        if any((on, s.kind) in by_key for on in dates)
     ]
-    rows = [(on.isoformat(), [_percent(by_key.get((on, code))) for code, _, _ in SCORE_SERIES]) for on in dates]
-    desc = "按检查日期列出等级评定、消防、食品、服务检查得分率（%）；数据同下表。"
+    rows = [(on.isoformat(), [_percent(by_key.get((on, s.kind))) for s in kinds]) for on in dates]
+    desc = f"按检查日期列出{'、'.join(s.label for s in kinds)}检查得分率（%）；数据同下表。"
     labels = [on.strftime("%y-%m") for on in dates]
-    return line_chart("score-history", "得分率变化", desc, labels, series), rows
+    return line_chart("score-history", "得分率变化", desc, labels, series), rows, [s.label for s in kinds]
 
 
 def _percent(value: Decimal | None) -> str:

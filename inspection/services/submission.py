@@ -2,7 +2,6 @@
 
 from sqlalchemy import func, select
 
-from inspection.checklists import GRADING_CHECKLIST
 from inspection.extensions import db
 from inspection.models import (
     AnswerResult,
@@ -16,7 +15,6 @@ from inspection.models import (
     InspectionChecklist,
     InspectionStatus,
     Photo,
-    StandingKind,
 )
 from inspection.orm import utcnow
 from inspection.scoring import Answer as EngineAnswer
@@ -27,13 +25,7 @@ from inspection.services.checklists import checklist_of
 from inspection.services.credit import is_blacklisted
 from inspection.services.hazards import sync_hazards
 from inspection.services.planning import department_name, departments_of, item_index, submitted_departments
-
-STANDING_OF_CHECKLIST = {
-    GRADING_CHECKLIST: StandingKind.GRADE,
-    "fire_safety": StandingKind.FIRE,
-    "food_safety": StandingKind.FOOD,
-    "service_safety": StandingKind.SERVICE,
-}
+from inspection.services.standings import standing_of
 
 
 def facility_facts(facility: Facility) -> FacilityFacts:
@@ -143,9 +135,11 @@ def store_result(ic: InspectionChecklist, result: ScoreResult, actor: Actor) -> 
 
 
 def _update_standing(ic: InspectionChecklist, result: ScoreResult) -> None:
-    kind = STANDING_OF_CHECKLIST.get(ic.checklist_code)
-    if kind is None:
+    """Make the result the facility's standing of the kind its checklist declares, unless a later one decided."""
+    declared = standing_of(ic.version)
+    if declared is None:
         return
+    kind = declared.kind
     inspection = ic.inspection
     standing = db.session.scalar(
         select(FacilityStanding).where(

@@ -5,7 +5,7 @@ from flask import jsonify, request
 from inspection.blueprints.api import bp
 from inspection.blueprints.api.common import api_error, api_user, query_int, token_required
 from inspection.security import may_see_rankings
-from inspection.services.rankings import MAX_PER_PAGE, SORTS, RankingFilters, ranking_page
+from inspection.services.rankings import MAX_PER_PAGE, RankingFilters, RankingRow, ranking_page, safety_kinds, sort_keys
 
 MAX_PAGE = 100_000
 
@@ -16,9 +16,9 @@ def rankings():
     user = api_user()
     if not may_see_rankings(user):
         api_error(403, "forbidden", "您的角色无权查看等级排名")
-    sort = request.args.get("sort", "rank")
-    if sort not in SORTS:
-        api_error(400, "bad_request", "请求参数有误", {"sort": f"应为 {', '.join(SORTS)} 之一"})
+    sort, sorts = request.args.get("sort", "rank"), sort_keys(safety_kinds())
+    if sort not in sorts:
+        api_error(400, "bad_request", "请求参数有误", {"sort": f"应为 {', '.join(sorts)} 之一"})
     page = ranking_page(
         user,
         RankingFilters.from_args(request.args),
@@ -30,7 +30,7 @@ def rankings():
     return jsonify(items=[_item(row) for row in page.rows], total=page.total, page=page.page, per_page=page.per_page)
 
 
-def _item(row) -> dict:
+def _item(row: RankingRow) -> dict:
     return {
         "rank": row.rank,
         "facility_id": row.facility_id,
@@ -43,4 +43,8 @@ def _item(row) -> dict:
         "open_hazards": row.open_hazards,
         "overdue_hazards": row.overdue,
         "blacklisted": row.blacklisted,
+        "standings": {
+            kind: {"verdict": v.label, "verdict_code": v.code, "date": v.decided_on.isoformat()}
+            for kind, v in row.standings.items()
+        },
     }

@@ -4,11 +4,12 @@ from flask import jsonify
 
 from inspection.blueprints.api import bp
 from inspection.blueprints.api.common import api_user, query_int, token_required
-from inspection.blueprints.api.serializers import checklist_json, facility_json, standings_of
+from inspection.blueprints.api.serializers import checklist_json, facility_json
 from inspection.extensions import db
 from inspection.models import Facility, FacilityStatus
 from inspection.permissions import visible_facilities
 from inspection.services.checklists import checklist_of, latest_versions
+from inspection.services.standings import standings_of
 
 MAX_PER_PAGE = 500
 MAX_PAGE = 100_000

@@ -5,7 +5,7 @@ from typing import Any
 from flask import url_for
 from sqlalchemy import select
 
-from inspection.checklists import Checklist
+from inspection.checklists import GRADE_STANDING, Checklist
 from inspection.extensions import db
 from inspection.models import Facility, FacilityStanding, Inspection, Photo, Signature
 from inspection.services.checklists import checklist_of
@@ -48,17 +48,9 @@ def checklist_json(checklist: Checklist) -> dict[str, Any]:
     }
 
 
-def standings_of(facility_ids: list[int]) -> dict[int, dict[str, FacilityStanding]]:
-    """Return the stored standings of the facilities, by facility and kind."""
-    result: dict[int, dict[str, FacilityStanding]] = {fid: {} for fid in facility_ids}
-    for row in db.session.scalars(select(FacilityStanding).where(FacilityStanding.facility_id.in_(facility_ids))):
-        result[row.facility_id][row.kind] = row
-    return result
-
-
 def facility_json(facility: Facility, standings: dict[str, FacilityStanding]) -> dict[str, Any]:
-    """Return a facility with its stored grade and safety verdicts."""
-    grade = standings.get("grade")
+    """Return a facility with its stored grade and safety verdicts (every kind the checklist data declares)."""
+    grade = standings.get(GRADE_STANDING)
     return {
         "id": facility.id,
         "name": facility.name,
@@ -74,7 +66,7 @@ def facility_json(facility: Facility, standings: dict[str, FacilityStanding]) ->
         "safety": {
             kind: {"verdict": s.verdict, "verdict_code": s.verdict_code, "date": s.decided_on.isoformat()}
             for kind, s in standings.items()
-            if kind != "grade"
+            if kind != GRADE_STANDING
         },
     }
 

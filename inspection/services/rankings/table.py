@@ -1,0 +1,322 @@
+"""The county league table: a page (or every row, for the exports) of the ranking of a user's region, filtered and
+sorted, each row completed with its safety verdicts, last inspection, trend and the reason for its group.
+
+The SQL is in :mod:`inspection.services.rankings.query`; the columns of safety verdicts follow the checklist data
+(``inspection.services.standings``).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from decimal import Decimal
+from itertools import islice
+from typing import Any
+
+from sqlalchemy import Select, func, select, text
+
+from inspection.checklists import GRADING_CHECKLIST, Standing
+from inspection.extensions import db
+from inspection.models import ChecklistStatus, FacilityStanding, Hazard, Inspection, InspectionChecklist, User
+from inspection.scoring.rankings import GROUND_LABELS, GradingPoint, RankGroup, Trend, grade_trend, group_reason
+from inspection.services.rankings.filters import MAX_PER_PAGE, OPEN_HAZARD, RankingFilters, sort_keys
+from inspection.services.rankings.query import (
+    apply_filters,
+    dialect_name,
+    filtered_keys,
+    query_params,
+    safety_kinds,
+    table_statement,
+    unfiltered_by_rank,
+)
+from inspection.services.standings import safety_standings
+
+#: work_mem for the ranking queries on PostgreSQL (see allow_sort_memory).
+SORT_MEMORY = "32MB"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A stored safety verdict with its date."""
+
+    label: str
+    code: str
+    decided_on: date
+
+
+@dataclass(frozen=True)
+class RankingRow:
+    """One line of the league table."""
+
+    rank: int
+    facility_id: int
+    name: str
+    township: str
+    type: str
+    ownership: str
+    group: RankGroup
+    grade_code: str | None
+    grade: int | None
+    grade_label: str
+    grade_score: Decimal | None
+    grade_on: date | None
+    grade_ic_id: int | None
+    reviewed: bool
+    unverified: bool
+    open_hazards: int
+    open_major: int
+    overdue: int
+    blacklisted: bool
+    blacklist_ground: str
+    last_inspected: date | None
+    is_demo: bool
+    reason: str = ""
+    trend: Trend = field(default_factory=lambda: grade_trend(()))
+    #: The stored safety verdicts, by kind (the kinds the checklist data declares).
+    standings: Mapping[str, Verdict] = field(default_factory=dict)
+
+    # The export's fixed columns (``services.exports``) read the shipped kinds by name.
+    @property
+    def fire(self) -> Verdict | None:
+        """Return the fire-safety verdict."""
+        return self.standings.get("fire")
+
+    @property
+    def food(self) -> Verdict | None:
+        """Return the food-safety verdict."""
+        return self.standings.get("food")
+
+    @property
+    def service(self) -> Verdict | None:
+        """Return the service-safety verdict."""
+        return self.standings.get("service")
+
+
+@dataclass(frozen=True)
+class RankingPage:
+    """A page of the league table."""
+
+    rows: list[RankingRow]
+    total: int
+    page: int
+    per_page: int
+    sort: str
+    direction: str
+    #: The safety verdicts' columns, in order.
+    standings: tuple[Standing, ...] = ()
+
+    @property
+    def pages(self) -> int:
+        """Return the number of pages (at least 1)."""
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        """Return True when a previous page exists."""
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        """Return True when a next page exists."""
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        """Return the previous page's number."""
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        """Return the next page's number."""
+        return self.page + 1
+
+
+def batched(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    """Yield lists of up to `size` items (itertools.batched arrives only in Python 3.12)."""
+    iterator = iter(items)
+    while part := list(islice(iterator, size)):
+        yield part
+
+
+def ranking_page(
+    user: User,
+    filters: RankingFilters,
+    *,
+    sort: str = "rank",
+    direction: str = "asc",
+    page: int = 1,
+    per_page: int = 50,
+    today: date | None = None,
+) -> RankingPage:
+    """Return one page of the league table of `user`'s region, filtered and sorted.
+
+    :param sort: one of :func:`sort_keys` (others sort by rank); ties always fall back to the rank.
+    :param page: 1-based; a page past the end is empty (the total is still right).
+    """
+    standings = tuple(safety_standings())
+    kinds = tuple(s.kind for s in standings)
+    sort = sort if sort in sort_keys(kinds) else "rank"
+    direction = "desc" if direction == "desc" else "asc"
+    per_page, page = max(1, min(per_page, MAX_PER_PAGE)), max(1, page)
+    # past the first page of the unfiltered table, its size (cheap to count) lets the back half be read from the end
+    total = count_rows(user, filters, today) if page > 1 and unfiltered_by_rank(filters, sort) else None
+    stmt = page_statement(filters, sort, direction, page, per_page, total, kinds)
+    allow_sort_memory()
+    result = db.session.execute(stmt, query_params(user, today)).mappings().all()
+    total = result[0]["total"] if result else count_rows(user, filters, today)
+    rows = complete_rows([_row(r) for r in result], kinds)
+    return RankingPage(rows, total, page, per_page, sort, direction, standings)
+
+
+def page_statement(
+    filters: RankingFilters,
+    sort: str,
+    direction: str,
+    page: int,
+    per_page: int,
+    total: int | None = None,
+    kinds: tuple[str, ...] | None = None,
+) -> Select[Any]:
+    """Return the one query of a page (rows plus the filtered total); execute it with :func:`query_params`."""
+    return table_statement(filters, sort, direction, per_page, (page - 1) * per_page, total, kinds)
+
+
+def allow_sort_memory() -> None:
+    """Let PostgreSQL sort the region's whole table in memory for this transaction: with the default work_mem
+    (4 MB) the sort behind the rank spills to disk from about 10,000 facilities on."""
+    if dialect_name() == "postgresql":
+        db.session.execute(text(f"SET LOCAL work_mem = '{SORT_MEMORY}'"))
+
+
+def iter_ranking(
+    user: User,
+    filters: RankingFilters,
+    *,
+    sort: str = "rank",
+    direction: str = "asc",
+    chunk: int = 1000,
+    today: date | None = None,
+) -> Iterator[RankingRow]:
+    """Yield every row of the filtered table in order, reading `chunk` rows at a time (server-side cursor on
+    PostgreSQL), so an export never holds the whole table in memory."""
+    kinds = safety_kinds()
+    sort = sort if sort in sort_keys(kinds) else "rank"
+    direction = "desc" if direction == "desc" else "asc"
+    stmt = table_statement(filters, sort, direction, kinds=kinds)
+    allow_sort_memory()
+    result = db.session.execute(stmt.execution_options(yield_per=chunk), query_params(user, today)).mappings()
+    for part in batched(result, chunk):
+        yield from complete_rows([_row(r) for r in part], kinds)
+
+
+def count_rows(user: User, filters: RankingFilters, today: date | None = None) -> int:
+    """Return how many rows the filtered table has."""
+    keys = filtered_keys(filters, safety_kinds())
+    stmt = apply_filters(select(func.count()).select_from(keys), keys, filters)
+    return db.session.scalar(stmt, query_params(user, today)) or 0
+
+
+def _row(r: Mapping[str, Any]) -> RankingRow:
+    return RankingRow(
+        rank=r["rank"], facility_id=r["facility_id"], name=r["name"], township=r["township"], type=r["type"],
+        ownership=r["ownership"], group=RankGroup(r["grp"]), grade_code=r["grade_code"], grade=r["grade"],
+        grade_label=r["grade_label"] or "", grade_score=r["grade_score"], grade_on=r["grade_on"],
+        grade_ic_id=r["grade_ic_id"], reviewed=bool(r["reviewed"]), unverified=bool(r["unverified"]),
+        open_hazards=int(r["open_hazards"]), open_major=int(r["open_major"]), overdue=int(r["overdue"]),
+        blacklisted=bool(r["blacklisted"]), blacklist_ground=r["blacklist_ground"] or "",
+        last_inspected=r["grade_on"], is_demo=bool(r["is_demo"]),
+    )  # fmt: skip
+
+
+def complete_rows(rows: Sequence[RankingRow], kinds: Sequence[str] | None = None) -> list[RankingRow]:
+    """Add the safety verdicts, the last inspection date, the trend and the reason for the special groups (three
+    small queries for the rows given).
+
+    :param kinds: the safety verdicts' kinds (default: those the checklist data declares).
+    """
+    if not rows:
+        return []
+    verdicts = _safety_verdicts([r.facility_id for r in rows], safety_kinds() if kinds is None else kinds)
+    histories = grading_histories([r.facility_id for r in rows])
+    withheld = [r.grade_ic_id for r in rows if r.group == RankGroup.WITHHELD and r.grade_ic_id]
+    reasons = _withheld_reasons(withheld)
+    return [
+        replace(
+            row,
+            standings=verdicts.get(row.facility_id, {}),
+            last_inspected=max(
+                (d for d in (row.grade_on, *(v.decided_on for v in verdicts.get(row.facility_id, {}).values())) if d),
+                default=None,
+            ),
+            trend=grade_trend(histories.get(row.facility_id, ())),
+            reason=group_reason(
+                row.group,
+                withheld_reason=reasons.get(row.grade_ic_id or 0, ""),
+                blacklist_ground=GROUND_LABELS.get(row.blacklist_ground, ""),
+            ),
+        )
+        for row in rows
+    ]
+
+
+def _safety_verdicts(facility_ids: Sequence[int], kinds: Sequence[str]) -> dict[int, dict[str, Verdict]]:
+    """Return the stored safety verdicts of `kinds` of each facility, by kind."""
+    verdicts: dict[int, dict[str, Verdict]] = defaultdict(dict)
+    stmt = select(
+        FacilityStanding.facility_id,
+        FacilityStanding.kind,
+        FacilityStanding.verdict,
+        FacilityStanding.verdict_code,
+        FacilityStanding.decided_on,
+    ).where(
+        FacilityStanding.facility_id.in_(facility_ids),
+        FacilityStanding.kind.in_(kinds),
+    )
+    for facility_id, kind, label, code, decided_on in db.session.execute(stmt):
+        verdicts[facility_id][str(kind)] = Verdict(label, code, decided_on)
+    return verdicts
+
+
+def grading_histories(facility_ids: Sequence[int]) -> dict[int, list[GradingPoint]]:
+    """Return the submitted grading results of each facility, oldest first."""
+    histories: dict[int, list[GradingPoint]] = defaultdict(list)
+    for ids in batched(facility_ids, 500):
+        stmt = (
+            select(
+                Inspection.facility_id,
+                InspectionChecklist.verdict_code,
+                InspectionChecklist.grade,
+                InspectionChecklist.points,
+            )
+            .join(Inspection, Inspection.id == InspectionChecklist.inspection_id)
+            .where(
+                Inspection.facility_id.in_(ids),
+                InspectionChecklist.checklist_code == GRADING_CHECKLIST,
+                InspectionChecklist.status == ChecklistStatus.SUBMITTED,
+            )
+            .order_by(Inspection.facility_id, Inspection.inspected_on, InspectionChecklist.id)
+        )
+        for facility_id, code, grade, points in db.session.execute(stmt):
+            histories[facility_id].append(GradingPoint(code or "", grade, points))
+    return histories
+
+
+def _withheld_reasons(checklist_ids: Sequence[int]) -> dict[int, str]:
+    if not checklist_ids:
+        return {}
+    rows = db.session.execute(
+        select(InspectionChecklist.id, InspectionChecklist.result).where(InspectionChecklist.id.in_(checklist_ids))
+    )
+    return {ic_id: str((result or {}).get("decided_by", "")) for ic_id, result in rows}
+
+
+def open_hazard_count(facility_id: int) -> int:
+    """Return how many hazards of the facility are open (as the table counts them)."""
+    stmt = (
+        select(func.count())
+        .select_from(Hazard)
+        .where(Hazard.facility_id == facility_id, Hazard.status.in_(OPEN_HAZARD))
+    )
+    return db.session.scalar(stmt) or 0
