@@ -7,7 +7,7 @@ side (decorators, 403/404 with an audit record) lives in `security.py` and calls
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, or_, select
+from sqlalchemy import ColumnElement, Select, String, bindparam, or_, select
 from sqlalchemy.orm import contains_eager
 
 from inspection.models import (
@@ -37,6 +37,18 @@ def in_region(region: Region, path: Any = Region.path) -> ColumnElement[bool]:
 def is_assigned(user: User, inspection: Inspection) -> bool:
     """Return True if `user` is one of the inspection's inspectors."""
     return any(a.user_id == user.id for a in inspection.assignments)
+
+
+def in_bound_region(parameter: str, path: Any = Region.path) -> ColumnElement[bool]:
+    """Return the condition of `in_region` with the region left as the bound parameter `parameter`, for a
+    statement built once and run for many users; bind it to `region_pattern(region)`."""
+    return path.like(bindparam(parameter, type_=String))
+
+
+def region_pattern(region: Region) -> str:
+    """Return the value that makes `in_bound_region` mean "within `region`". A path holds only ids and slashes,
+    so it needs no escaping (and the league table's plan stays a plain prefix LIKE)."""
+    return f"{region.path}%"
 
 
 def can_view_facility(user: User, facility: Facility) -> bool:

@@ -17,7 +17,6 @@ from sqlalchemy import (
     Date,
     Float,
     Select,
-    String,
     and_,
     bindparam,
     case,
@@ -43,6 +42,7 @@ from inspection.models import (
     Region,
     User,
 )
+from inspection.permissions import in_bound_region, region_pattern
 from inspection.scoring.rankings import GRADE_CODE, WITHHELD_CODE, RankGroup
 from inspection.services.rankings.filters import GROUP_FILTERS, OPEN_HAZARD, RankingFilters
 from inspection.services.standings import safety_standings
@@ -136,7 +136,7 @@ def _aggregates() -> tuple[Any, Any]:
 
 def query_params(user: User, today: date | None = None) -> dict[str, Any]:
     """Return the values of the bound parameters of the cached table queries: the user's region and today."""
-    return {"region_like": f"{user.region.path}%", "today": today or date.today()}
+    return {"region_like": region_pattern(user.region), "today": today or date.today()}
 
 
 @lru_cache(maxsize=8)
@@ -175,7 +175,7 @@ def _keys(dialect: str, kinds: tuple[str, ...], *, with_dates: bool = False) -> 
         .outerjoin(pending, pending.c.id == grade.inspection_checklist_id)
         .outerjoin(hazards, hazards.c.facility_id == Facility.id)
         .outerjoin(listings, listings.c.facility_id == Facility.id)
-        .where(Facility.status == FacilityStatus.ACTIVE, Region.path.like(bindparam("region_like", type_=String)))
+        .where(Facility.status == FacilityStatus.ACTIVE, in_bound_region("region_like"))
     )
     if with_dates:
         stmt = _with_dates(stmt, grade, dialect, kinds)
