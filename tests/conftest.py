@@ -26,7 +26,7 @@ from inspection.models import Department, Facility, Region, Role, User
 from inspection.passwords import use_fast_hashing
 from inspection.services.checklists import import_shipped_checklists
 from inspection.services.users import create_user
-from tests.factories import BASE_COUNTY, PASSWORD, SETUP, make_county, make_facility
+from tests.factories import BASE_COUNTY, PASSWORD, SETUP, make_cast, make_county, make_facility
 
 use_fast_hashing()
 
@@ -221,6 +221,15 @@ def db_session(request: pytest.FixtureRequest) -> Iterator[orm.scoped_session]:
 
 
 @pytest.fixture
+def cast(app: Flask) -> dict:
+    """The people and facilities of `factories.make_cast`, built in the test's transaction and committed into it
+    (a request that fails rolls back only its own work, as in production; the test's end still rolls back all)."""
+    people = make_cast()
+    db.session.commit()
+    return people
+
+
+@pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
 
@@ -265,7 +274,7 @@ def facility(name: str) -> Facility:
     return db.session.scalar(select(Facility).where(Facility.name == name))
 
 
-def department(code: str, region_name: str = "五寨县") -> Department:
+def department(code: str, region_name: str = BASE_COUNTY) -> Department:
     """Return the department `code` of the region named `region_name`."""
     return db.session.scalar(
         select(Department).join(Department.region).where(Department.code == code, Region.name == region_name)

@@ -16,13 +16,13 @@ from werkzeug.test import TestResponse, encode_multipart
 from inspection.extensions import db
 from inspection.models import Photo, StoredFile
 from tests.conftest import facility, user
-from tests.factories import PASSWORD
+from tests.factories import OWN, PASSWORD, SAME_COUNTY
 
 #: The joint fire-safety checklist has sections of 消防救援 (xf) and 民政 (mz).
 FIRE = "fire_safety"
-#: Facility of the demo operator.
-OWN_FACILITY = "清涟敬老院"
-OTHER_FACILITY = "北苑敬老院"
+#: The operator's facility, and another of the same county (see factories.make_cast).
+OWN_FACILITY = OWN
+OTHER_FACILITY = SAME_COUNTY
 
 
 def new_id() -> str:
@@ -87,8 +87,8 @@ def token_for(client: FlaskClient, username: str) -> str:
 
 
 @pytest.fixture
-def as_user(app: Flask) -> Callable[[str], ApiClient]:
-    """Return a factory: `as_user("xf1")` is an API client holding xf1's token."""
+def as_user(app: Flask, cast: dict) -> Callable[[str], ApiClient]:
+    """Return a factory: `as_user("xf1")` is an API client holding the token of xf1 (of the cast)."""
 
     def make(username: str) -> ApiClient:
         client = app.test_client()
@@ -108,8 +108,8 @@ def answer(item_code: str, result: str = "pass", **extra: Any) -> dict[str, Any]
 
 
 @pytest.fixture
-def ids(app: Flask) -> dict[str, int]:
-    """The ids of the demo users and facilities the tests use."""
+def ids(app: Flask, cast: dict) -> dict[str, int]:
+    """The ids of the cast's users and facilities the tests use."""
     with app.app_context():
         users = {name: user(name).id for name in ("mz1", "mz2", "xf1", "xf2", "sc1", "sc2", "reviewer", "operator")}
         facilities = {"own": facility(OWN_FACILITY).id, "other": facility(OTHER_FACILITY).id}
@@ -168,9 +168,3 @@ def media_rows(app: Flask) -> tuple[int, int]:
 def counts(app: Flask) -> Callable[[], tuple[int, int]]:
     """Return a function counting the rows in photos and stored_files."""
     return lambda: media_rows(app)
-
-
-@pytest.fixture(scope="module")
-def app(demo_app):
-    """These tests still read the demo county's names (see conftest `demo_app`)."""
-    return demo_app

@@ -8,38 +8,49 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
-from inspection.demo.seed import seed_demo_county
 from inspection.extensions import db
-from inspection.models import Answer, AnswerChange, Department, Facility, Inspection, InspectionPurpose, User
+from inspection.models import (
+    Answer,
+    AnswerChange,
+    Department,
+    Facility,
+    Inspection,
+    InspectionPurpose,
+    Region,
+    User,
+)
 from inspection.services.checklists import import_shipped_checklists
 from inspection.services.planning import start_inspection
 from tests.api.conftest import FIRE, OWN_FACILITY, answer, token_for
 from tests.conftest import SETUP_ACTOR, run_together
+from tests.factories import BASE_COUNTY, make_cast, make_county
 
 SENDERS = 4
 
 
 @pytest.fixture(scope="module")
-def demo_county(concurrent_app: Flask) -> Flask:
-    """The concurrent app with the checklists and the demo county in its database."""
+def county_app(concurrent_app: Flask) -> Flask:
+    """The concurrent app with the checklists, a county and the cast (factories.make_cast) in its database."""
     with concurrent_app.app_context():
         import_shipped_checklists(SETUP_ACTOR)
-        seed_demo_county()
+        make_cast(make_county(BASE_COUNTY))
         db.session.commit()
     return concurrent_app
 
 
 @pytest.fixture
-def joint_inspection(demo_county: Flask) -> int:
+def joint_inspection(county_app: Flask) -> int:
     """A joint fire-safety inspection of its own for each test, committed."""
-    with demo_county.app_context():
+    with county_app.app_context():
         people = {u.username: u for u in db.session.scalars(select(User))}
         inspection = start_inspection(
             db.session.scalar(select(Facility).where(Facility.name == OWN_FACILITY)),
             [FIRE],
             date.today(),
             InspectionPurpose.ROUTINE,
-            db.session.scalar(select(Department).where(Department.code == "mz")),
+            db.session.scalar(
+                select(Department).join(Department.region).where(Department.code == "mz", Region.name == BASE_COUNTY)
+            ),
             {"mz": [people["mz1"], people["mz2"]], "xf": [people["xf1"], people["xf2"]]},
             SETUP_ACTOR,
         )

@@ -6,16 +6,19 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from inspection.demo.county import DEMO_PASSWORD
 from inspection.extensions import db
 from inspection.models import ApiToken
 from inspection.orm import utcnow
 from tests.api.conftest import ApiClient, assert_error, token_for
 from tests.conftest import user
+from tests.factories import PASSWORD
+
+#: The tests act as the cast (factories.make_cast), built in each test's transaction.
+pytestmark = pytest.mark.usefixtures("cast")
 
 
 def test_token_for_username_and_password(client):
-    response = client.post("/api/v1/auth/token", json={"username": "xf1", "password": DEMO_PASSWORD})
+    response = client.post("/api/v1/auth/token", json={"username": "xf1", "password": PASSWORD})
     assert response.status_code == 200
     body = response.json
     assert body["token"] and body["expires_at"].endswith("Z") and body["user"]["role"] == "inspector"
@@ -32,7 +35,7 @@ def test_wrong_password_is_401(client):
 def test_repeated_failures_are_throttled(client):
     for _ in range(5):
         client.post("/api/v1/auth/token", json={"username": "xf2", "password": "wrong"})
-    response = client.post("/api/v1/auth/token", json={"username": "xf2", "password": DEMO_PASSWORD})
+    response = client.post("/api/v1/auth/token", json={"username": "xf2", "password": PASSWORD})
     assert_error(response, 429, "throttled")
 
 

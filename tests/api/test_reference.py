@@ -1,9 +1,21 @@
 """Reference data: facilities (with standings) and checklists (with every item); the OpenAPI document validates."""
 
+import pytest
 from openapi_spec_validator import validate
 
 from inspection.blueprints.api.openapi import openapi_document
+from inspection.extensions import db
 from tests.api.conftest import assert_error
+from tests.factories import OTHER_COUNTY, OWN, grade, make_facility
+
+
+@pytest.fixture(autouse=True)
+def register(app, cast):
+    """Ten more facilities of the cast's county, one of them graded: twelve in the reviewer's region."""
+    for _ in range(9):
+        make_facility()
+    grade(make_facility(), 3)
+    db.session.commit()
 
 
 def test_openapi_document_is_valid():
@@ -29,15 +41,16 @@ def test_facilities_have_the_contract_fields(as_user):
     response = as_user("reviewer").get("/facilities")
     assert response.status_code == 200
     items = response.json["items"]
-    assert len(items) >= 10
+    assert len(items) == 12
     for field in ("id", "name", "township", "type", "ownership", "grade", "safety"):
         assert field in items[0]
-    assert "邻县敬老院" not in {f["name"] for f in items}  # the neighbouring county is outside the region
+    assert [f["grade"] for f in items if f["grade"]] == [3]
+    assert OTHER_COUNTY not in {f["name"] for f in items}  # the neighbouring county is outside the region
 
 
 def test_operator_sees_only_his_facility(as_user):
     items = as_user("operator").get("/facilities").json["items"]
-    assert [f["name"] for f in items] == ["清涟敬老院"]
+    assert [f["name"] for f in items] == [OWN]
 
 
 def test_facilities_pagination(as_user):

@@ -4,29 +4,29 @@ it instead of failing with "database is locked"."""
 import pytest
 from flask import Flask
 
-from inspection.demo.county import DEMO_PASSWORD
-from inspection.demo.seed import seed_demo_county
 from inspection.extensions import db
 from tests.conftest import run_together
+from tests.factories import BASE_COUNTY, PASSWORD, make_cast, make_county
 
 PEOPLE = ["mz1", "mz2", "xf1", "xf2", "sc1", "sc2"]
 
 
 @pytest.fixture(scope="module")
-def demo_people(concurrent_app: Flask) -> Flask:
+def people(concurrent_app: Flask) -> Flask:
+    """The concurrent app with a county and the cast (factories.make_cast) committed in its database."""
     with concurrent_app.app_context():
-        seed_demo_county()
+        make_cast(make_county(BASE_COUNTY))
         db.session.commit()
     return concurrent_app
 
 
-def test_people_logging_in_at_the_same_moment_all_get_in(demo_people):
+def test_people_logging_in_at_the_same_moment_all_get_in(people):
     def log_in(username: str):
         def task(go):
-            client = demo_people.test_client()
+            client = people.test_client()
             client.get("/auth/login")  # a session to read first, as a browser does
             go()
-            return client.post("/auth/login", data={"username": username, "password": DEMO_PASSWORD}).status_code
+            return client.post("/auth/login", data={"username": username, "password": PASSWORD}).status_code
 
         return task
 
