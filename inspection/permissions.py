@@ -76,6 +76,17 @@ def can_view_inspection(user: User, inspection: Inspection) -> bool:
     return inspection.facility_id == user.facility_id and inspection.status == InspectionStatus.COMPLETE
 
 
+def can_issue_notices(user: User | None, inspection: Inspection) -> bool:
+    """Return True if `user` may issue notices for `inspection`: a reviewer of its region, or an inspector of the
+    lead department assigned to it."""
+    if user is None or not user.region.contains(inspection.facility.region):
+        return False
+    if user.role == Role.REVIEWER:
+        return True
+    lead = user.department_id == inspection.lead_department_id
+    return user.role == Role.INSPECTOR and lead and is_assigned(user, inspection)
+
+
 def can_see_rankings(user: User, *, inspectors_allowed: bool) -> bool:
     """Return True if `user` may see the league table (inspectors only when the county allows it)."""
     if user.role in (Role.ADMIN, Role.REVIEWER):

@@ -20,7 +20,7 @@ from inspection.models import (
     Signature,
     User,
 )
-from inspection.permissions import is_assigned
+from inspection.permissions import can_issue_notices, is_assigned
 from inspection.security import current_actor, get_facility_or_404, get_inspection_or_404, refuse, role_required
 from inspection.services.checklists import checklist_of, latest_versions
 from inspection.services.inspection_lists import (
@@ -31,7 +31,7 @@ from inspection.services.inspection_lists import (
     inspectors_within,
     users_by_id,
 )
-from inspection.services.notices import hazards_awaiting_notice, may_issue
+from inspection.services.notices import hazards_awaiting_notice
 from inspection.services.planning import (
     departments_of,
     plan_campaign,
@@ -149,7 +149,7 @@ def detail(inspection_id: int):
     done = submitted_departments(inspection)
     checklists = [(ic, checklist_of(ic.version)) for ic in inspection.checklists]
     photos, signatures, notices = evidence_of(inspection)
-    issuing = inspection.status == InspectionStatus.COMPLETE and may_issue(inspection, current_user)
+    issuing = inspection.status == InspectionStatus.COMPLETE and can_issue_notices(current_user, inspection)
     return render_template(
         "inspections/detail.html",
         inspection=inspection,

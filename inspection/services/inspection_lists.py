@@ -17,6 +17,7 @@ from inspection.models import (
     Notice,
     Photo,
     Region,
+    Role,
     Signature,
     User,
 )
@@ -33,6 +34,15 @@ def inspection_list(user: User, status: str = "") -> Select[tuple[Inspection]]:
     if status in set(InspectionStatus):
         stmt = stmt.where(Inspection.status == status)
     return stmt
+
+
+def inspections_to_sync(user: User, today: date, limit: int) -> list[Inspection]:
+    """Return what an API client lists, oldest first: an inspector's assignments of the last 30 days, everyone
+    else all they may see; at most `limit` (counted in SQL over visible rows only)."""
+    stmt = permissions.visible_inspections(user).order_by(Inspection.inspected_on, Inspection.id)
+    if user.role == Role.INSPECTOR:
+        stmt = stmt.where(Inspection.inspected_on >= today - timedelta(days=30))
+    return list(db.session.scalars(stmt.limit(limit)))
 
 
 def upcoming_for(user: User, today: date) -> dict[str, list[Inspection]]:

@@ -31,15 +31,13 @@ from inspection.models import (
     Region,
     RegionLevel,
     Reinspection,
-    Role,
     Signature,
     SignerRole,
-    User,
 )
 from inspection.notices import context as ctx
 from inspection.notices.numbering import format_number
 from inspection.notices.pdf import render_notice_html, render_notice_pdf
-from inspection.permissions import is_assigned
+from inspection.permissions import can_issue_notices
 from inspection.services import Actor, ServiceError
 from inspection.services.audit import record_event
 from inspection.services.files import store_bytes
@@ -350,24 +348,13 @@ def _department(facility: Facility, code: str) -> Department:
     return department
 
 
-def may_issue(inspection: Inspection, user: User | None) -> bool:
-    """Return True if `user` may issue notices for `inspection`: a reviewer of its region, or an inspector of the
-    lead department assigned to it."""
-    if user is None or not user.region.contains(inspection.facility.region):
-        return False
-    if user.role == Role.REVIEWER:
-        return True
-    lead = user.department_id == inspection.lead_department_id
-    return user.role == Role.INSPECTOR and lead and is_assigned(user, inspection)
-
-
 def hazards_awaiting_notice(inspection: Inspection) -> list[Hazard]:
     """Return the inspection's hazards not listed on a current rectification notice."""
     return [h for h in _hazards_of(inspection) if not _on_current_notice(h)]
 
 
 def _require_issuer(inspection: Inspection, actor: Actor) -> None:
-    if not may_issue(inspection, actor.user):
+    if not can_issue_notices(actor.user, inspection):
         raise ServiceError("只有牵头部门的检查员或民政审核人员可以发出通知书")
 
 

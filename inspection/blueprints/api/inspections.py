@@ -3,10 +3,9 @@
 import base64
 import binascii
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 
 from flask import jsonify, request
-from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.sql.base import ExecutableOption
 
@@ -28,21 +27,19 @@ from inspection.extensions import db
 from inspection.models import (
     Facility,
     Inspection,
-    InspectionAssignment,
     InspectionPurpose,
-    InspectionStatus,
     Photo,
     Role,
     Signature,
     SignerRole,
 )
 from inspection.orm import utcnow
-from inspection.permissions import can_view_facility, can_view_inspection, is_assigned, visible_facilities
+from inspection.permissions import can_view_facility, can_view_inspection, is_assigned
 from inspection.scoring import AnswerResult
 from inspection.services import Conflict, OtherDepartment
 from inspection.services.answers import AnswerInput, SavedAnswer, correct_answer, save_answers
 from inspection.services.evidence import add_photo, add_signature
-from inspection.services.inspection_lists import users_by_id
+from inspection.services.inspection_lists import inspections_to_sync, users_by_id
 from inspection.services.planning import (
     check_spot_check_checklists,
     inspection_by_client_id,
@@ -61,19 +58,7 @@ RESULTS = {r.value: r for r in AnswerResult}
 @bp.get("/inspections")
 @token_required()
 def list_inspections():
-    user = api_user()
-    stmt = select(Inspection).order_by(Inspection.inspected_on, Inspection.id)
-    if user.role == Role.INSPECTOR:
-        since = utcnow().date() - timedelta(days=30)
-        stmt = stmt.join(InspectionAssignment).where(
-            InspectionAssignment.user_id == user.id, Inspection.inspected_on >= since
-        )
-    else:  # filter in SQL, so that the limit counts only what the user may see
-        facility_ids = visible_facilities(user).with_only_columns(Facility.id)
-        stmt = stmt.where(Inspection.facility_id.in_(facility_ids))
-        if user.role == Role.OPERATOR:
-            stmt = stmt.where(Inspection.status == InspectionStatus.COMPLETE)
-    rows = [i for i in db.session.scalars(stmt.limit(MAX_INSPECTIONS_LISTED)) if can_view_inspection(user, i)]
+    rows = inspections_to_sync(api_user(), utcnow().date(), MAX_INSPECTIONS_LISTED)
     return jsonify(
         items=[
             {
