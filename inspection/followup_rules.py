@@ -2,7 +2,7 @@
 
 from datetime import date, timedelta
 
-from inspection.checklists import ItemClass, RectificationDays
+from inspection.checklists import DepartmentCode, ItemClass, RectificationDays
 
 #: Removal from the credit list may be applied for after two full years (民发〔2019〕103号 第十一条, DOMAIN §8).
 LISTING_REMOVAL_YEARS = 2
@@ -50,4 +50,8 @@ def requirement_text(item_text: str, basis: str) -> str:
 def proposes_listing(item_class: ItemClass, department_code: str, closed: bool, deadline: date, today: date) -> bool:
     """Return True when a hazard should be proposed for the credit list: a major fire hazard past its deadline
     uncorrected (ground 4, DOMAIN §8). The listing itself is always a reviewer's decision."""
-    return item_class == ItemClass.MAJOR and department_code == "xf" and is_overdue(closed, deadline, today)
+    return (
+        item_class == ItemClass.MAJOR
+        and department_code == DepartmentCode.FIRE_RESCUE
+        and is_overdue(closed, deadline, today)
+    )

@@ -26,7 +26,7 @@ from inspection.checklists.schema import (
     Checklist,
     ChecklistError,
     Criterion,
-    Department,
+    DepartmentCode,
     Item,
     ItemClass,
     ParamError,
@@ -97,7 +97,7 @@ def _texts(value: Any) -> tuple[str, ...]:
     return tuple(value)
 
 
-def _choice(enum: type[Department] | type[ItemClass]) -> Callable[[Any], Any]:
+def _choice(enum: type[DepartmentCode] | type[ItemClass]) -> Callable[[Any], Any]:
     def check(value: Any) -> Any:
         if value not in {member.value for member in enum}:
             known = ", ".join(member.value for member in enum)
@@ -142,7 +142,7 @@ Spec = Mapping[str, tuple[Callable[[Any], Any], Any]]
 _TOP: Spec = {
     "code": (_text, _REQUIRED),
     "title": (_text, _REQUIRED),
-    "department": (_choice(Department), _REQUIRED),
+    "department": (_choice(DepartmentCode), _REQUIRED),
     "verified": (_flag, _REQUIRED),
     "source_note": (_text, _REQUIRED),
     "standing": (_table, None),
@@ -164,7 +164,7 @@ RESERVED_KINDS = frozenset(
 _SECTION: Spec = {
     "code": (_text, _REQUIRED),
     "title": (_text, _REQUIRED),
-    "department": (_choice(Department), None),
+    "department": (_choice(DepartmentCode), None),
     "items": (_tables, _REQUIRED),
 }
 _ITEM: Spec = {
@@ -317,7 +317,7 @@ def _read_item(c: _Collector, raw: dict[str, Any], section: str, index: int, haz
 
 
 def _read_sections(
-    c: _Collector, raw: list[dict[str, Any]], department: Department | None, hazards: Collection[str]
+    c: _Collector, raw: list[dict[str, Any]], department: DepartmentCode | None, hazards: Collection[str]
 ) -> list[Section]:
     sections: list[Section] = []
     seen_sections: set[str] = set()

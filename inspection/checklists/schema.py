@@ -30,26 +30,27 @@ ITEM_CLASS_LABELS: Mapping[ItemClass, str] = {
 ITEM_CLASS_ORDER: tuple[ItemClass, ...] = (ItemClass.MAJOR, ItemClass.KEY, ItemClass.GENERAL)
 
 
-class Department(StrEnum):
-    """Departments taking part in a joint inspection (DOMAIN §10, §12)."""
+class DepartmentCode(StrEnum):
+    """The codes of the departments taking part in a joint inspection (DOMAIN §10, §12), as checklist files and
+    the `Department` model's `code` spell them."""
 
-    MZ = "mz"
-    XF = "xf"
-    SC = "sc"
-    WJ = "wj"
-    ZJ = "zj"
+    CIVIL_AFFAIRS = "mz"
+    FIRE_RESCUE = "xf"
+    MARKET_REGULATION = "sc"
+    HEALTH = "wj"
+    HOUSING = "zj"
 
 
 #: Chinese names of the departments.
 #: Code of the GB/T 37276 grading scheme: its result is a facility's grade, which rankings and reviews follow.
 GRADING_CHECKLIST = "grading_gbt37276"
 
-DEPARTMENT_NAMES: Mapping[Department, str] = {
-    Department.MZ: "民政",
-    Department.XF: "消防救援",
-    Department.SC: "市场监管",
-    Department.WJ: "卫健",
-    Department.ZJ: "住建",
+DEPARTMENT_NAMES: Mapping[DepartmentCode, str] = {
+    DepartmentCode.CIVIL_AFFAIRS: "民政",
+    DepartmentCode.FIRE_RESCUE: "消防救援",
+    DepartmentCode.MARKET_REGULATION: "市场监管",
+    DepartmentCode.HEALTH: "卫健",
+    DepartmentCode.HOUSING: "住建",
 }
 
 #: Facility facts a checklist may name in ``na_when`` or a grade level's ``requires``.
@@ -99,7 +100,7 @@ class Section:
 
     code: str
     title: str
-    department: Department
+    department: DepartmentCode
     items: tuple[Item, ...]
 
     @property
@@ -160,7 +161,7 @@ class Checklist:
 
     code: str
     title: str
-    department: Department
+    department: DepartmentCode
     verified: bool
     source_note: str
     verdict: VerdictSpec

@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any, ClassVar, NamedTuple
 
 from inspection.checklists.schema import (
-    Department,
+    DepartmentCode,
     ItemClass,
     ParamError,
     Section,
@@ -64,7 +64,7 @@ class SectionResult(NamedTuple):
 
     code: str
     title: str
-    department: Department
+    department: DepartmentCode
     points: Decimal
     max_points: Decimal
     percent: Decimal | None

@@ -8,7 +8,7 @@ from sqlalchemy import Row, Select, func, select
 from sqlalchemy.orm import contains_eager
 
 from inspection import permissions
-from inspection.checklists import ItemClass
+from inspection.checklists import DepartmentCode, ItemClass
 from inspection.extensions import db
 from inspection.followup_rules import proposes_listing, removal_eligible_on
 from inspection.models import (
@@ -34,7 +34,7 @@ def propose_listings(today: date, actor: Actor) -> list[CreditListing]:
     uncorrected (ground 4), unless it already has an open proposal or an active listing on that ground."""
     stmt = select(Hazard).where(
         Hazard.item_class == ItemClass.MAJOR,
-        Hazard.department_code == "xf",
+        Hazard.department_code == DepartmentCode.FIRE_RESCUE,
         Hazard.status != HazardStatus.CLOSED,
         Hazard.deadline < today,
     )

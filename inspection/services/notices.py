@@ -12,7 +12,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from inspection.checklists import ItemClass
+from inspection.checklists import DepartmentCode, ItemClass
 from inspection.extensions import db
 from inspection.models import (
     Department,
@@ -211,9 +211,9 @@ def _issue(
         if a.department.code in codes
     )
     consequences = [ctx.CONSEQUENCE_CIVIL_AFFAIRS]
-    if any(h.department_code == "xf" for h in hazards):
+    if any(h.department_code == DepartmentCode.FIRE_RESCUE for h in hazards):
         consequences.append(ctx.CONSEQUENCE_FIRE)
-        if any(h.department_code == "xf" and h.item_class == ItemClass.MAJOR for h in hazards):
+        if any(h.department_code == DepartmentCode.FIRE_RESCUE and h.item_class == ItemClass.MAJOR for h in hazards):
             consequences.append(ctx.CONSEQUENCE_CREDIT_LIST)
     latest = max(h.deadline for h in hazards)
     context = ctx.NoticeContext(
