@@ -15,6 +15,7 @@ from inspection.models.fieldwork import StoredFile
 from inspection.models.inspections import Inspection, InspectionChecklist
 from inspection.models.regions import Department
 from inspection.models.users import User
+from inspection.notices.context import NoticeKind
 from inspection.orm import utcnow
 
 
@@ -124,13 +125,6 @@ class NoticeMode(StrEnum):
 
     PER_DEPARTMENT = "per_department"
     JOINT = "joint"
-
-
-class NoticeKind(StrEnum):
-    """The documents the app issues."""
-
-    RECTIFICATION = "rectification"  # 整改通知书
-    REINSPECTION = "reinspection"  # 复查意见书
 
 
 class NoticeStatus(StrEnum):

@@ -26,11 +26,15 @@ DEFAULT_REMEDY_TEXT: Final = "你单位如对本通知书内容有异议，可�
 
 
 class NoticeKind(StrEnum):
-    """The kind of document; its value is the printed title."""
+    """The documents the app issues; the value is what a stored notice's `kind` holds."""
 
-    RECTIFICATION = "整改通知书"
-    JOINT_RECTIFICATION = "联合检查整改通知书"
-    REINSPECTION = "复查意见书"
+    RECTIFICATION = "rectification"
+    REINSPECTION = "reinspection"
+
+
+#: Printed titles of the documents; a rectification notice of a joint inspection says so (`JOINT_TITLE`).
+TITLES: Final = {NoticeKind.RECTIFICATION: "整改通知书", NoticeKind.REINSPECTION: "复查意见书"}
+JOINT_TITLE: Final = "联合检查整改通知书"
 
 
 class HazardClass(StrEnum):
@@ -229,6 +233,7 @@ class NoticeContext:
     photos: tuple[Photo, ...] = ()
     supersedes: str | None = None  #: 文号 of the notice this one replaces
     service: ServiceInfo = field(default_factory=ServiceInfo)
+    joint: bool = False  #: one notice for every department of a joint inspection
 
     def __post_init__(self) -> None:
         if not self.authorities:
@@ -242,12 +247,14 @@ class NoticeContext:
             if bad:
                 raise ValueError(f"hazard {number} refers to missing photo(s) {bad}")
             if self.is_reinspection and hazard.outcome is None:
-                raise ValueError(f"hazard {number} needs an outcome on a {NoticeKind.REINSPECTION}")
+                raise ValueError(f"hazard {number} needs an outcome on a {TITLES[NoticeKind.REINSPECTION]}")
+        if self.joint and self.kind is not NoticeKind.RECTIFICATION:
+            raise ValueError("only a rectification notice is issued jointly")
 
     @property
     def title(self) -> str:
         """Return the printed title."""
-        return str(self.kind)
+        return JOINT_TITLE if self.joint else TITLES[self.kind]
 
     @property
     def is_reinspection(self) -> bool:

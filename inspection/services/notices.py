@@ -151,7 +151,7 @@ def issue_reinspection_notice(visit: Reinspection, actor: Actor, issued_on: date
     inspectors = (_inspector(visit.inspector, department.name, None), *_colleagues(visit))
     info = ctx.InspectionInfo(visit.reinspected_on, visit.facility.address, inspectors)
     context = ctx.NoticeContext(
-        kind=ctx.NoticeKind.REINSPECTION,
+        kind=NoticeKind.REINSPECTION,
         authorities=(department.name,),
         number=number.text,
         issued_on=issued_on,
@@ -217,7 +217,8 @@ def _issue(
             consequences.append(ctx.CONSEQUENCE_CREDIT_LIST)
     latest = max(h.deadline for h in hazards)
     context = ctx.NoticeContext(
-        kind=ctx.NoticeKind.JOINT_RECTIFICATION if mode == NoticeMode.JOINT else ctx.NoticeKind.RECTIFICATION,
+        kind=NoticeKind.RECTIFICATION,
+        joint=mode == NoticeMode.JOINT,
         authorities=tuple(d.name for d in authorities),
         number=number.text,
         issued_on=issued_on,
