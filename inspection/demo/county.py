@@ -4,6 +4,8 @@ Townships and facility names follow the county plan (DOMAIN §12) and must be ch
 lists before production use. Attributes, codes, phone numbers and people are invented.
 """
 
+from typing import Any
+
 from inspection.models import FacilityType as T
 from inspection.models import Ownership as O
 
@@ -61,3 +63,23 @@ ACCOUNTS = (
     ("wj2", "卫健检查员二", "inspector", "wj", None),
     ("operator", "清涟敬老院负责人（演示）", "operator", None, "清涟敬老院"),
 )
+
+
+#: The demo county's story: grades over two years (oldest first) and the cases every page should show.
+DEMO_PROFILES: dict[str, dict[str, Any]] = {
+    "五寨县社会福利中心": {"gradings": [3, 4], "quality": 4, "routine_phase": 35, "grading_phase": 40},
+    "康宁老年公寓": {"gradings": [3, 3], "quality": 3, "routine_phase": 45, "grading_phase": 75},
+    "清涟敬老院": {"gradings": [2, 2], "quality": 2, "routine_phase": 25, "grading_phase": 100, "newest_open": True},
+    "北苑敬老院": {"gradings": [3, 2], "quality": 2, "routine_phase": 60, "grading_phase": 120},
+    "三岔镇敬老院": {"gradings": [1, 2], "quality": 2, "routine_phase": 50, "grading_phase": 6, "pending_review": True},
+    "韩家楼敬老院": {
+        "gradings": [2, "withheld"],
+        "quality": 1,
+        "routine_phase": 90,
+        "grading_phase": 20,
+        "open_major_days": 50,
+    },
+    "颐和养老院": {"gradings": [2, 1], "quality": 0, "routine_phase": 70, "grading_phase": 150, "newest_open": True},
+}
+#: The demo facility on the credit blacklist, and how many days ago it was listed.
+DEMO_BLACKLISTED = ("颐和养老院", 40)

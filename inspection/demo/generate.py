@@ -9,37 +9,24 @@ from __future__ import annotations
 import random
 from collections.abc import Iterator
 from datetime import date, timedelta
-from functools import partial
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import func, insert, select
 
 from inspection.demo import county
-from inspection.demo.history import GRADING, ROUTINE, Context, FacilityPlan, HistoryWriter, insert_listings, listing_row
+from inspection.demo.history import Context, FacilityPlan, HistoryWriter, insert_listings, listing_row
 from inspection.extensions import db
 from inspection.models import (
-    Department,
     Facility,
-    FacilityStanding,
     FacilityType,
     FireAcceptance,
-    Hazard,
-    Inspection,
-    InspectionStatus,
-    NoticeMode,
     Ownership,
     Region,
-    RegionLevel,
     Role,
     User,
 )
-from inspection.permissions import in_region
 from inspection.services import Actor
-from inspection.services.checklists import latest_version
-from inspection.services.notices import issue_notices, verification_url
 from inspection.services.regions import create_department, create_region
-from inspection.services.submission import facility_facts
 from inspection.services.users import create_user
 
 GENERATOR = Actor(None, "demo-generate")
@@ -56,111 +43,6 @@ TYPE_WEIGHTS = {
 GRADED_TYPES = (FacilityType.NURSING_HOME, FacilityType.PRIVATE_HOME, FacilityType.WELFARE_CENTRE)
 QUALITY_OF_GRADE = {5: 4, 4: 3, 3: 3, 2: 2, 1: 1, "below": 0, "withheld": 1}
 CHUNK = 500
-
-#: The demo county's story: grades over two years (oldest first) and the cases every page should show.
-DEMO_PROFILES: dict[str, dict[str, Any]] = {
-    "五寨县社会福利中心": {"gradings": [3, 4], "quality": 4, "routine_phase": 35, "grading_phase": 40},
-    "康宁老年公寓": {"gradings": [3, 3], "quality": 3, "routine_phase": 45, "grading_phase": 75},
-    "清涟敬老院": {"gradings": [2, 2], "quality": 2, "routine_phase": 25, "grading_phase": 100, "newest_open": True},
-    "北苑敬老院": {"gradings": [3, 2], "quality": 2, "routine_phase": 60, "grading_phase": 120},
-    "三岔镇敬老院": {"gradings": [1, 2], "quality": 2, "routine_phase": 50, "grading_phase": 6, "pending_review": True},
-    "韩家楼敬老院": {
-        "gradings": [2, "withheld"],
-        "quality": 1,
-        "routine_phase": 90,
-        "grading_phase": 20,
-        "open_major_days": 50,
-    },
-    "颐和养老院": {"gradings": [2, 1], "quality": 0, "routine_phase": 70, "grading_phase": 150, "newest_open": True},
-}
-#: The demo facility on the credit blacklist, and how many days ago it was listed.
-DEMO_BLACKLISTED = ("颐和养老院", 40)
-
-
-def seed_demo_history(today: date | None = None) -> dict[str, int]:
-    """Give the demo county two years of inspections, results, hazards, countersignatures and one blacklisted
-    facility; does nothing when any stored result already exists (so the seed stays idempotent) or when the
-    checklists are not imported yet.
-
-    :return: rows created per table.
-    """
-    today = today or date.today()
-    home = db.session.scalar(select(Region).where(Region.name == county.COUNTY, Region.level == RegionLevel.COUNTY))
-    if home is None or db.session.scalar(select(FacilityStanding.id).limit(1)) is not None:
-        return {}
-    if any(latest_version(code) is None for code in (GRADING, *ROUTINE)):
-        return {}
-    departments = {d.code: d.id for d in db.session.scalars(select(Department).where(Department.region_id == home.id))}
-    users = {u.username: u.id for u in db.session.scalars(select(User).where(User.is_demo))}
-    inspectors = {code: [users[f"{code}{n}"] for n in (1, 2) if f"{code}{n}" in users] for code in departments}
-    ctx = Context(
-        today=today,
-        years=2,
-        lead_department_id=departments["mz"],
-        detailed=True,
-        rng=random.Random(2026),
-        inspectors={code: ids for code, ids in inspectors.items() if ids},
-        departments=departments,
-        reviewer_id=users.get("reviewer"),
-    )
-    facilities = list(
-        db.session.scalars(select(Facility).join(Facility.region).where(Facility.is_demo, in_region(home)))
-    )
-    plans = [_demo_plan(f, index, ctx.rng) for index, f in enumerate(sorted(facilities, key=lambda f: f.id))]
-    HistoryWriter(ctx).write(plans)
-    _blacklist_demo(facilities, ctx)
-    issue_history_notices(ctx)
-    db.session.flush()
-    return ctx.counts
-
-
-def _demo_plan(facility: Facility, index: int, rng: random.Random) -> FacilityPlan:
-    profile = DEMO_PROFILES.get(facility.name)
-    if profile is None:
-        profile = {"quality": rng.choice((1, 2, 2, 3, 3, 4)), "routine_phase": 20 + (index * 37) % 150}
-    return FacilityPlan(id=facility.id, facts=facility_facts(facility), **profile)
-
-
-def _blacklist_demo(facilities: list[Facility], ctx: Context) -> None:
-    name, days = DEMO_BLACKLISTED
-    facility = next((f for f in facilities if f.name == name), None)
-    if facility is None:
-        return
-    hazard_ids = db.session.scalars(select(Hazard.id).where(Hazard.facility_id == facility.id).limit(3))
-    evidence = [{"type": "hazard", "id": hazard_id} for hazard_id in hazard_ids]
-    insert_listings([listing_row(facility.id, ctx.today - timedelta(days=days), ctx.reviewer_id, evidence)])
-    ctx.counts["credit_listings"] = 1
-
-
-#: Where `make run` serves the demo, for the QR codes of demo notices when PUBLIC_BASE_URL is not set.
-DEMO_BASE_URL = "http://127.0.0.1:5000"
-#: How many of the newest demo inspections with hazards get their notices (rendering a PDF takes a moment).
-DEMO_NOTICES = 6
-
-
-def issue_history_notices(ctx: Context) -> int:
-    """Issue, as the demo reviewer, the rectification notices of the newest demo inspections with hazards
-    (one per responsible department, dated the day after the inspection), so the notice pages have content."""
-    reviewer = db.session.get(User, ctx.reviewer_id) if ctx.reviewer_id else None
-    if reviewer is None:
-        return 0
-    newest = (
-        select(Inspection)
-        .where(Inspection.status == InspectionStatus.COMPLETE, Inspection.id.in_(select(Hazard.inspection_id)))
-        .order_by(Inspection.inspected_on.desc(), Inspection.id.desc())
-        .limit(DEMO_NOTICES)
-    )
-    base = current_app.config["PUBLIC_BASE_URL"] or DEMO_BASE_URL
-    issued = 0
-    for inspection in reversed(db.session.scalars(newest).all()):  # oldest first, so numbers follow the dates
-        on = min(inspection.inspected_on + timedelta(days=1), ctx.today)
-        notices = issue_notices(
-            inspection, NoticeMode.PER_DEPARTMENT, Actor(reviewer, "demo-seed"), on, partial(verification_url, base)
-        )
-        issued += len(notices)
-    ctx.counts["notices"] = issued
-    return issued
-
 
 # --- flask demo generate ---------------------------------------------------------------------------------------
 

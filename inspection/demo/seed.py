@@ -15,11 +15,11 @@ from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from functools import partial
 
+from flask import current_app
 from sqlalchemy import select
 
 from inspection.checklists import GRADING_CHECKLIST
 from inspection.demo import county
-from inspection.demo.generate import DEMO_BLACKLISTED, DEMO_PROFILES, issue_history_notices
 from inspection.demo.history import ROUTINE, Context, FacilityPlan, HistoryWriter, demo_jpeg
 from inspection.extensions import db
 from inspection.identifiers import uscc_check_character
@@ -35,6 +35,7 @@ from inspection.models import (
     Inspection,
     InspectionPurpose,
     InspectionStatus,
+    NoticeMode,
     Region,
     Role,
     User,
@@ -47,6 +48,7 @@ from inspection.services.credit import list_party
 from inspection.services.evidence import add_photo
 from inspection.services.facilities import create_facility
 from inspection.services.hazards import Decision, reinspect, submit_evidence
+from inspection.services.notices import issue_notices, verification_url
 from inspection.services.planning import departments_of, start_inspection
 from inspection.services.regions import create_department, create_region
 from inspection.services.reviews import countersign_grading
@@ -145,13 +147,13 @@ class DemoHistory:
 
     def run(self) -> dict[str, int]:
         for index, facility in enumerate(self.facilities):
-            profile = DEMO_PROFILES.get(facility.name)
+            profile = county.DEMO_PROFILES.get(facility.name)
             if profile is None:
                 profile = {"quality": self.ctx.rng.choice((1, 2, 2, 3, 3, 4)), "routine_phase": 20 + (index * 37) % 150}
             plan = FacilityPlan(id=facility.id, facts=facility_facts(facility), **profile)
             for on, codes, targets, flags in self.writer.schedule(plan):
                 self._at(on, partial(self._inspect, facility, on, codes, targets, flags))
-        name, days = DEMO_BLACKLISTED
+        name, days = county.DEMO_BLACKLISTED
         listed = next((f for f in self.facilities if f.name == name), None)
         if listed is not None:
             self._at(self.today - timedelta(days=days), partial(self._blacklist, listed, days))
@@ -345,3 +347,33 @@ def _plan_first_inspection(facility: Facility, departments: dict[str, Department
         SEED_ACTOR,
     )
     return 1
+
+
+#: Where `make run` serves the demo, for the QR codes of demo notices when PUBLIC_BASE_URL is not set.
+DEMO_BASE_URL = "http://127.0.0.1:5000"
+#: How many of the newest demo inspections with hazards get their notices (rendering a PDF takes a moment).
+DEMO_NOTICES = 6
+
+
+def issue_history_notices(ctx: Context) -> int:
+    """Issue, as the demo reviewer, the rectification notices of the newest demo inspections with hazards
+    (one per responsible department, dated the day after the inspection), so the notice pages have content."""
+    reviewer = db.session.get(User, ctx.reviewer_id) if ctx.reviewer_id else None
+    if reviewer is None:
+        return 0
+    newest = (
+        select(Inspection)
+        .where(Inspection.status == InspectionStatus.COMPLETE, Inspection.id.in_(select(Hazard.inspection_id)))
+        .order_by(Inspection.inspected_on.desc(), Inspection.id.desc())
+        .limit(DEMO_NOTICES)
+    )
+    base = current_app.config["PUBLIC_BASE_URL"] or DEMO_BASE_URL
+    issued = 0
+    for inspection in reversed(db.session.scalars(newest).all()):  # oldest first, so numbers follow the dates
+        on = min(inspection.inspected_on + timedelta(days=1), ctx.today)
+        notices = issue_notices(
+            inspection, NoticeMode.PER_DEPARTMENT, Actor(reviewer, "demo-seed"), on, partial(verification_url, base)
+        )
+        issued += len(notices)
+    ctx.counts["notices"] = issued
+    return issued

@@ -13,6 +13,7 @@ from inspection.extensions import db
 from inspection.models import (
     Answer,
     AnswerResult,
+    Department,
     FacilityStanding,
     FacilityType,
     InspectionPurpose,
@@ -43,15 +44,19 @@ TEAMS = {"mz": ["mz1", "mz2"], "xf": ["xf1", "xf2"], "sc": ["sc1", "sc2"], "wj":
 DAY = date.today() + timedelta(days=1)
 
 
-def _mz():
-    return base_county().department("mz")
+def _mz(place=None):
+    """The 民政 department of the county of `place` (a facility; the base county when None)."""
+    if place is None:
+        return base_county().department("mz")
+    return db.session.scalar(
+        select(Department).where(Department.region_id == place.region.parent_id, Department.code == "mz")
+    )
 
 
 def _inspect(codes, on=DAY, facility_name=SAME_COUNTY):
     teams = {code: [user(name) for name in names] for code, names in TEAMS.items()}
-    return start_inspection(
-        facility(facility_name), codes, on, InspectionPurpose.ROUTINE, _mz(), teams, _actor("reviewer")
-    )
+    place = facility(facility_name)
+    return start_inspection(place, codes, on, InspectionPurpose.ROUTINE, _mz(place), teams, _actor("reviewer"))
 
 
 def _answer(ic, code, result, username, **extra):
