@@ -18,29 +18,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from forms.inspections import CheckboxesField
-from inspection.models import CreditGround, CreditStatus
-
-#: The listing situations of 民发〔2019〕103号 (DOMAIN §8), plus a court's 失信被执行人 list.
-CREDIT_GROUND_LABELS = {
-    CreditGround.BEYOND_SCOPE: _l("（一）超出章程规定的宗旨和业务范围开展活动"),
-    CreditGround.RIGHTS_INFRINGED: _l("（二）服务行为侵害老年人合法权益（如虐待老年人）"),
-    CreditGround.FRAUD: _l("（三）以非法集资、欺骗销售“保健品”等方式诈骗老年人财物"),
-    CreditGround.FIRE_HAZARD_UNCORRECTED: _l("（四）存在重大火灾隐患，无正当理由逾期未改正"),
-    CreditGround.ACCIDENT: _l("（五）对安全事故负有主要或直接责任"),
-    CreditGround.SUBSIDY_FRAUD: _l("（六）虚报冒领补贴等违反财政资金管理规定"),
-    CreditGround.OBSTRUCTION: _l("（七）拒绝、阻挠监督检查，或隐瞒事实、弄虚作假"),
-    CreditGround.NO_ANNUAL_REPORT: _l("（八）未按规定报送年度工作报告或履行信息公开义务"),
-    CreditGround.OTHER: _l("（九）其他严重违法失信行为"),
-    CreditGround.COURT: _l("被人民法院依法认定为失信被执行人"),
-}
-
-CREDIT_STATUS_LABELS = {
-    CreditStatus.PROPOSED: _l("系统建议，待决定"),
-    CreditStatus.DISMISSED: _l("不予列入"),
-    CreditStatus.ACTIVE: _l("已列入"),
-    CreditStatus.REMOVAL_REQUESTED: _l("已申请移出"),
-    CreditStatus.REMOVED: _l("已移出"),
-}
+from inspection.models.followup import CREDIT_GROUND_LABELS
 
 
 class ListingForm(FlaskForm):
@@ -64,7 +42,7 @@ class ListingForm(FlaskForm):
 
     def __init__(self, *args: Any, evidence: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.ground.choices = [(ground.value, label) for ground, label in CREDIT_GROUND_LABELS.items()]
+        self.ground.choices = [(ground.value, _l(label)) for ground, label in CREDIT_GROUND_LABELS.items()]
         self.evidence.choices = evidence
 
     def validate_decided_on(self, field: DateField) -> None:

@@ -12,8 +12,8 @@ from inspection.models import FacilityType, FireAcceptance, Ownership
 from inspection.templating import label
 
 
-def _choices(enum: Any) -> list[tuple[str, str]]:
-    return [(member.value, label(member)) for member in enum]
+def _choices(enum: Any, kind: str) -> list[tuple[str, str]]:
+    return [(member.value, label(member, kind)) for member in enum]
 
 
 class FacilityForm(FlaskForm):
@@ -61,9 +61,9 @@ class FacilityForm(FlaskForm):
 
     def __init__(self, *args: Any, townships: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.type.choices = _choices(FacilityType)
-        self.ownership.choices = _choices(Ownership)
-        self.fire_acceptance.choices = _choices(FireAcceptance)
+        self.type.choices = _choices(FacilityType, "facility_type")
+        self.ownership.choices = _choices(Ownership, "ownership")
+        self.fire_acceptance.choices = _choices(FireAcceptance, "fire_acceptance")
         self.region_id.choices = [(0, _l("请选择乡镇")), *townships]
 
     def validate_uscc(self, field: StringField) -> None:

@@ -18,14 +18,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from inspection.models import HazardStatus
 from inspection.services.hazards import MAX_EVIDENCE_PHOTOS
-
-HAZARD_STATUS_LABELS = {
-    HazardStatus.OPEN: _l("待整改"),
-    HazardStatus.EVIDENCE_SUBMITTED: _l("已报整改，待复查"),
-    HazardStatus.CLOSED: _l("已销号"),
-}
 
 #: What a phone shows for a photo input: the camera first, several pictures allowed.
 PHOTO_INPUT = {"accept": "image/*", "capture": "environment"}

@@ -8,15 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, SelectMultipleField, SubmitField, widgets
 from wtforms.validators import DataRequired, InputRequired, ValidationError
 
-from inspection.models import InspectionPurpose
-
-PURPOSE_LABELS = {
-    InspectionPurpose.ROUTINE: _l("日常检查"),
-    InspectionPurpose.CAMPAIGN: _l("专项行动"),
-    InspectionPurpose.COMPLAINT: _l("投诉核查"),
-    InspectionPurpose.REINSPECTION: _l("复查"),
-    InspectionPurpose.GRADING: _l("等级评定"),
-}
+from inspection.models.inspections import PURPOSE_LABELS
 
 
 class CheckboxesField(SelectMultipleField):
@@ -36,7 +28,7 @@ class _PlanBase(FlaskForm):
         self, *args: Any, checklists: list[tuple[str, str]], inspectors: list[tuple[int, str]], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.purpose.choices = [(p.value, label) for p, label in PURPOSE_LABELS.items()]
+        self.purpose.choices = [(p.value, _l(label)) for p, label in PURPOSE_LABELS.items()]
         self.checklists.choices = checklists
         self.inspectors.choices = inspectors
 

@@ -52,7 +52,7 @@ class UserForm(FlaskForm):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.role.choices = [(role.value, label(role)) for role in Role]
+        self.role.choices = [(role.value, label(role, "role")) for role in Role]
         self.region_id.choices = regions
         self.department_id.choices = [(0, _l("（无）")), *departments]
         self.facility_id.choices = [(0, _l("（无）")), *facilities]

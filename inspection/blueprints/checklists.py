@@ -5,7 +5,6 @@ from flask_babel import gettext as _
 
 from forms.checklists import ChecklistImportForm
 from inspection.blueprints import unit_of_work
-from inspection.checklists import DEPARTMENT_NAMES, ITEM_CLASS_LABELS
 from inspection.checklists.diff import diff_checklists
 from inspection.models import ChecklistVersion, Role
 from inspection.security import current_actor, refuse, role_required
@@ -67,8 +66,6 @@ def preview(code: str, version: int):
         "checklists/preview.html",
         row=row,
         checklist=checklist_of(row),
-        class_labels=ITEM_CLASS_LABELS,
-        dept_names=DEPARTMENT_NAMES,
     )
 
 

@@ -9,13 +9,10 @@ from flask_login import current_user
 
 from forms.common import ConfirmForm
 from forms.credit import (
-    CREDIT_GROUND_LABELS,
-    CREDIT_STATUS_LABELS,
     DismissForm,
     ListingForm,
     RemovalDecisionForm,
 )
-from forms.inspections import PURPOSE_LABELS
 from inspection.blueprints import unit_of_work
 from inspection.extensions import db
 from inspection.models import (
@@ -29,6 +26,7 @@ from inspection.models import (
     Notice,
     Role,
 )
+from inspection.models.inspections import PURPOSE_LABELS
 from inspection.permissions import can_view_listing
 from inspection.security import current_actor, get_facility_or_404, refuse, role_required
 from inspection.services.credit import (
@@ -73,7 +71,9 @@ def index():
         tab = "proposed" if counts.get(CreditStatus.PROPOSED) else "active"
     stmt = listings_of_status(current_user, TABS[tab])
     page = db.paginate(stmt, per_page=current_app.config["PAGE_SIZE"], error_out=False)
-    return render_template("credit/index.html", page=page, tab=tab, counts=counts, today=date.today(), **_labels())
+    return render_template(
+        "credit/index.html", page=page, tab=tab, counts=counts, today=date.today(), **_listing_states()
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -149,7 +149,7 @@ def removal_decision(listing_id: int):
 @bp.route("/public")
 def public():
     """The public list: facility name, township, ground, decision date and document — nothing else."""
-    return render_template("credit/public.html", rows=public_listings(), ground_labels=CREDIT_GROUND_LABELS)
+    return render_template("credit/public.html", rows=public_listings())
 
 
 def _listing_form(facility: Facility, proposal: CreditListing | None):
@@ -172,7 +172,7 @@ def _listing_form(facility: Facility, proposal: CreditListing | None):
         facility=facility,
         proposal=proposal,
         listed=is_blacklisted(facility.id),
-        **_labels(),
+        **_listing_states(),
     ), status
 
 
@@ -195,7 +195,7 @@ def _evidence_choices(facility: Facility, proposal: CreditListing | None) -> lis
     """Return the facility's inspections and notices (and the hazards a proposal cites) as evidence choices."""
     inspections, notices, hazards = evidence_candidates(facility, proposal)
     choices = [
-        (f"inspection:{i.id}", _("检查 %(d)s（%(p)s）", d=i.inspected_on.isoformat(), p=PURPOSE_LABELS[i.purpose]))
+        (f"inspection:{i.id}", _("检查 %(d)s（%(p)s）", d=i.inspected_on.isoformat(), p=_(PURPOSE_LABELS[i.purpose])))
         for i in inspections
     ]
     choices += [(f"notice:{n.id}", _("通知书 %(n)s", n=n.number)) for n in notices]
@@ -239,7 +239,7 @@ def _render_detail(
         dismiss_form=dismiss_form or (DismissForm() if reviewer else None),
         decision_form=decision_form or (RemovalDecisionForm() if reviewer else None),
         confirm_form=ConfirmForm() if reviewer else None,
-        **_labels(),
+        **_listing_states(),
     ), status
 
 
@@ -260,9 +260,8 @@ def _listing_for_removal_request(listing_id: int) -> CreditListing:
     return listing
 
 
-def _labels() -> dict[str, object]:
+def _listing_states() -> dict[str, object]:
+    """Which listing states mean the facility is on the list, for the templates."""
     return {
-        "ground_labels": CREDIT_GROUND_LABELS,
-        "status_labels": CREDIT_STATUS_LABELS,
         "LISTED_STATUSES": LISTED_STATUSES,
     }

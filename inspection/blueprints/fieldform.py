@@ -11,8 +11,6 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
-from inspection.checklists import DEPARTMENT_NAMES
-from inspection.checklists.schema import ITEM_CLASS_LABELS
 from inspection.extensions import db
 from inspection.models import Inspection, Photo, Signature
 from inspection.permissions import is_assigned
@@ -90,8 +88,6 @@ def _form_context(inspection: Inspection) -> dict[str, Any]:
             ensure_ascii=False,
             separators=(",", ":"),
         ),
-        "class_labels": ITEM_CLASS_LABELS,
-        "dept_names": DEPARTMENT_NAMES,
     }
 
 

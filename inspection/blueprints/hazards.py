@@ -8,9 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from forms.common import ConfirmForm
-from forms.credit import CREDIT_GROUND_LABELS
 from forms.hazards import (
-    HAZARD_STATUS_LABELS,
     DeadlineForm,
     EvidenceForm,
     ReinspectionForm,
@@ -19,7 +17,6 @@ from forms.hazards import (
 )
 from inspection.blueprints import file_response, unit_of_work
 from inspection.blueprints.notices import verify_url
-from inspection.checklists import DEPARTMENT_NAMES, ITEM_CLASS_LABELS
 from inspection.extensions import db
 from inspection.followup_rules import is_due_this_week, is_overdue
 from inspection.models import (
@@ -73,7 +70,7 @@ def dashboard():
         proposals=proposals,
         listed=blacklisted_ids([h.facility_id for h in page.items] + [p.facility_id for p in proposals]),
         townships=regions_within(current_user, RegionLevel.TOWNSHIP),
-        **_labels(),
+        **_followup_rules(),
     )
 
 
@@ -134,7 +131,7 @@ def worklist():
     today = date.today()
     items = reinspection_worklist(current_user, today)
     listed = blacklisted_ids([item.facility.id for item in items])
-    return render_template("hazards/worklist.html", items=items, today=today, listed=listed, **_labels())
+    return render_template("hazards/worklist.html", items=items, today=today, listed=listed, **_followup_rules())
 
 
 @bp.route("/reinspect/<int:facility_id>", methods=["GET", "POST"])
@@ -160,7 +157,7 @@ def reinspect_facility(facility_id: int):
         before=before_photos(hazards),
         after=latest_evidence(hazards),
         listed=blacklisted_ids([facility.id]),
-        **_labels(),
+        **_followup_rules(),
     ), 400 if request.method == "POST" else 200
 
 
@@ -216,7 +213,7 @@ def _render_mine(forms: dict[int, EvidenceForm], status: int = 200):
         listings=listings,
         confirm=ConfirmForm(),
         listed=blacklisted_ids([facility.id]),
-        **_labels(),
+        **_followup_rules(),
     ), status
 
 
@@ -232,7 +229,7 @@ def _render_detail(hazard: Hazard, form: DeadlineForm | None, status: int = 200)
         show_inspection=can_view_inspection(current_user, hazard.inspection),
         today=date.today(),
         listed=blacklisted_ids([hazard.facility_id]),
-        **_labels(),
+        **_followup_rules(),
     ), status
 
 
@@ -250,12 +247,9 @@ def _reinspect_and_issue(facility: Facility, hazards: list[Hazard], form: Reinsp
     return run_in_transaction(work)
 
 
-def _labels() -> dict[str, object]:
+def _followup_rules() -> dict[str, object]:
+    """The follow-up rules the templates apply to each hazard (the same as everywhere else)."""
     return {
-        "class_labels": ITEM_CLASS_LABELS,
-        "status_labels": HAZARD_STATUS_LABELS,
-        "department_names": DEPARTMENT_NAMES,
-        "ground_labels": CREDIT_GROUND_LABELS,
         "is_overdue": is_overdue,
         "is_due_this_week": is_due_this_week,
     }

@@ -4,10 +4,9 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from forms.inspections import PURPOSE_LABELS, CampaignForm, PlanInspectionForm, SpotCheckForm
+from forms.inspections import CampaignForm, PlanInspectionForm, SpotCheckForm
 from forms.notices import IssueNoticesForm
 from inspection.blueprints import file_response, unit_of_work
-from inspection.checklists import DEPARTMENT_NAMES, ITEM_CLASS_LABELS
 from inspection.extensions import db
 from inspection.models import (
     Department,
@@ -51,7 +50,7 @@ def index():
     status = request.args.get("status", "")
     stmt = inspection_list(current_user, status)
     page = db.paginate(stmt, per_page=current_app.config["PAGE_SIZE"], error_out=False)
-    return render_template("inspections/index.html", page=page, status=status, purposes=PURPOSE_LABELS)
+    return render_template("inspections/index.html", page=page, status=status)
 
 
 @bp.route("/plan", methods=["GET", "POST"])
@@ -154,12 +153,10 @@ def detail(inspection_id: int):
         "inspections/detail.html",
         inspection=inspection,
         checklists=checklists,
-        departments=[(code, DEPARTMENT_NAMES.get(code, code), code in done) for code in departments_of(inspection)],
+        departments=[(code, code in done) for code in departments_of(inspection)],
         photos=photos,
         signatures=signatures,
         assigned=is_assigned(current_user, inspection),
-        purposes=PURPOSE_LABELS,
-        class_labels=ITEM_CLASS_LABELS,
         notices=notices,
         issue_form=IssueNoticesForm() if issuing else None,
         pending_hazards=len(hazards_awaiting_notice(inspection)) if issuing else 0,

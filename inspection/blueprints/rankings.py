@@ -24,7 +24,7 @@ from inspection.charts import PALETTE, Series, bar_chart, grouped_bar_chart, sta
 from inspection.extensions import db
 from inspection.models import FacilityType, InspectionChecklist, Ownership, RegionLevel, Role
 from inspection.permissions import can_view_facility
-from inspection.scoring.rankings import GRADE_LABELS, GROUP_LABELS, RankGroup, group_key
+from inspection.scoring.rankings import GRADE_LABELS, GROUP_KEYS, GROUP_LABELS, RankGroup, group_key
 from inspection.security import current_actor, get_facility_or_404, may_see_rankings, refuse, role_required
 from inspection.services.exports import RULE_TEXT, csv_chunks, write_xlsx
 from inspection.services.facility_history import compare_inspections, facility_inspections, visible_hazard_photo
@@ -76,13 +76,16 @@ def index():
 
 
 def _filter_choices() -> dict:
-    grades = [(str(level), GRADE_LABELS[level]) for level in range(5, 0, -1)]
-    groups = [("below", "未达等级"), ("pending", "待审核"), ("unrated", "未评定"), ("withheld", "暂缓评定")]
+    grades = [(str(level), label(level, "grade")) for level in range(5, 0, -1)]
+    groups = [
+        (GROUP_KEYS[group], label(group, "rank_group"))
+        for group in (RankGroup.BELOW_GRADE, RankGroup.PENDING, RankGroup.UNRATED, RankGroup.WITHHELD)
+    ]
     return {
         "townships": regions_within(current_user, RegionLevel.TOWNSHIP),
-        "types": [(t.value, label(t)) for t in FacilityType],
-        "ownerships": [(o.value, label(o)) for o in Ownership],
-        "grades": grades + groups + [("blacklisted", "列入失信名单")],
+        "types": [(t.value, label(t, "facility_type")) for t in FacilityType],
+        "ownerships": [(o.value, label(o, "ownership")) for o in Ownership],
+        "grades": [*grades, *groups, (GROUP_KEYS[RankGroup.BLACKLISTED], label(RankGroup.BLACKLISTED, "rank_group"))],
     }
 
 
@@ -157,7 +160,9 @@ def _monthly(months: list[str], monthly: dict[str, tuple[int, int]]) -> dict:
 def export(fmt: str):
     _require_rankings()
     filters, sort, direction = _table_args()
-    labels = {t.value: label(t) for t in (*FacilityType, *Ownership)}
+    labels = {t.value: label(t, "facility_type") for t in FacilityType} | {
+        o.value: label(o, "ownership") for o in Ownership
+    }
     rows = iter_ranking(current_user, filters, sort=sort, direction=direction)
     name = f"等级排名-{datetime.now():%Y%m%d-%H%M}.{fmt}"
     headers = {
@@ -195,9 +200,9 @@ def _filter_words(filters: RankingFilters) -> list[tuple[str, str]]:
         names = {r.id: r.name for r in regions_within(current_user, RegionLevel.TOWNSHIP)}
         words.append(("乡镇", names.get(filters.township, str(filters.township))))
     if filters.type:
-        words.append(("类型", label(FacilityType(filters.type))))
+        words.append(("类型", label(filters.type, "facility_type")))
     if filters.ownership:
-        words.append(("运营性质", label(Ownership(filters.ownership))))
+        words.append(("运营性质", label(filters.ownership, "ownership")))
     if filters.grade:
         words.append(("等级", dict(_filter_choices()["grades"]).get(filters.grade, filters.grade)))
     if filters.overdue:

@@ -10,6 +10,8 @@ from collections.abc import Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from inspection.i18n import N_, labelled
+
 
 class ItemClass(StrEnum):
     """Severity class of an item: 重大事故隐患 / 重点项 / 一般项."""
@@ -19,12 +21,10 @@ class ItemClass(StrEnum):
     GENERAL = "general"
 
 
-#: Chinese labels for the item classes (notices, UI).
-ITEM_CLASS_LABELS: Mapping[ItemClass, str] = {
-    ItemClass.MAJOR: "重大事故隐患",
-    ItemClass.KEY: "重点项",
-    ItemClass.GENERAL: "一般项",
-}
+#: Labels of the item classes (notices, UI).
+ITEM_CLASS_LABELS: Mapping[ItemClass, str] = labelled(
+    "item_class", {ItemClass.MAJOR: N_("重大事故隐患"), ItemClass.KEY: N_("重点项"), ItemClass.GENERAL: N_("一般项")}
+)
 
 #: Order used wherever findings are listed: major first, then key, then general.
 ITEM_CLASS_ORDER: tuple[ItemClass, ...] = (ItemClass.MAJOR, ItemClass.KEY, ItemClass.GENERAL)
@@ -41,17 +41,20 @@ class DepartmentCode(StrEnum):
     HOUSING = "zj"
 
 
-#: Chinese names of the departments.
 #: Code of the GB/T 37276 grading scheme: its result is a facility's grade, which rankings and reviews follow.
 GRADING_CHECKLIST = "grading_gbt37276"
 
-DEPARTMENT_NAMES: Mapping[DepartmentCode, str] = {
-    DepartmentCode.CIVIL_AFFAIRS: "民政",
-    DepartmentCode.FIRE_RESCUE: "消防救援",
-    DepartmentCode.MARKET_REGULATION: "市场监管",
-    DepartmentCode.HEALTH: "卫健",
-    DepartmentCode.HOUSING: "住建",
-}
+#: Short names of the departments, as people say them.
+DEPARTMENT_NAMES: Mapping[DepartmentCode, str] = labelled(
+    "department",
+    {
+        DepartmentCode.CIVIL_AFFAIRS: N_("民政"),
+        DepartmentCode.FIRE_RESCUE: N_("消防救援"),
+        DepartmentCode.MARKET_REGULATION: N_("市场监管"),
+        DepartmentCode.HEALTH: N_("卫健"),
+        DepartmentCode.HOUSING: N_("住建"),
+    },
+)
 
 #: Facility facts a checklist may name in ``na_when`` or a grade level's ``requires``.
 #: Each is true or false for a facility; ``FacilityFacts.true_facts()`` (scoring engine)

@@ -10,6 +10,7 @@ from sqlalchemy import ForeignKey, Numeric, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from inspection.extensions import db
+from inspection.i18n import N_, labelled
 from inspection.models.regions import Region
 from inspection.orm import utcnow
 
@@ -25,12 +26,31 @@ class FacilityType(StrEnum):
     RESETTLEMENT = "resettlement"  # 移民集中安置点
 
 
+FACILITY_TYPE_LABELS = labelled(
+    "facility_type",
+    {
+        FacilityType.NURSING_HOME: N_("特困人员供养服务机构/敬老院"),
+        FacilityType.WELFARE_CENTRE: N_("社会福利中心"),
+        FacilityType.PRIVATE_HOME: N_("民办养老机构"),
+        FacilityType.DAY_CARE: N_("社区养老服务机构/日间照料中心"),
+        FacilityType.MUTUAL_AID: N_("农村互助幸福院"),
+        FacilityType.RESETTLEMENT: N_("移民集中安置点"),
+    },
+)
+
+
 class Ownership(StrEnum):
     """Who owns and who runs the facility."""
 
     PUBLIC = "public"  # 公办公营
     PUBLIC_PRIVATE = "public_private"  # 公建民营
     PRIVATE = "private"  # 民办
+
+
+OWNERSHIP_LABELS = labelled(
+    "ownership",
+    {Ownership.PUBLIC: N_("公办公营"), Ownership.PUBLIC_PRIVATE: N_("公建民营"), Ownership.PRIVATE: N_("民办")},
+)
 
 
 class FireAcceptance(StrEnum):
@@ -42,11 +62,27 @@ class FireAcceptance(StrEnum):
     NOT_REQUIRED = "not_required"  # 不需办理
 
 
+FIRE_ACCEPTANCE_LABELS = labelled(
+    "fire_acceptance",
+    {
+        FireAcceptance.ACCEPTED: N_("已验收"),
+        FireAcceptance.FILED: N_("已备案"),
+        FireAcceptance.NONE: N_("未办理"),
+        FireAcceptance.NOT_REQUIRED: N_("不需办理"),
+    },
+)
+
+
 class FacilityStatus(StrEnum):
     """A closed facility keeps its history and leaves the active lists."""
 
     ACTIVE = "active"
     CLOSED = "closed"
+
+
+FACILITY_STATUS_LABELS = labelled(
+    "facility_status", {FacilityStatus.ACTIVE: N_("运营中"), FacilityStatus.CLOSED: N_("已关闭")}
+)
 
 
 class Facility(db.Model):

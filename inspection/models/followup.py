@@ -10,6 +10,7 @@ from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from inspection.extensions import db
+from inspection.i18n import N_, labelled
 from inspection.models.facilities import Facility
 from inspection.models.fieldwork import StoredFile
 from inspection.models.inspections import Inspection, InspectionChecklist
@@ -25,6 +26,16 @@ class HazardStatus(StrEnum):
     OPEN = "open"
     EVIDENCE_SUBMITTED = "evidence_submitted"
     CLOSED = "closed"
+
+
+HAZARD_STATUS_LABELS = labelled(
+    "hazard_status",
+    {
+        HazardStatus.OPEN: N_("待整改"),
+        HazardStatus.EVIDENCE_SUBMITTED: N_("已报整改，待复查"),
+        HazardStatus.CLOSED: N_("已销号"),
+    },
+)
 
 
 class Hazard(db.Model):
@@ -230,6 +241,23 @@ class CreditGround(StrEnum):
     COURT = "court"  # 人民法院认定的失信被执行人
 
 
+CREDIT_GROUND_LABELS = labelled(
+    "credit_ground",
+    {
+        CreditGround.BEYOND_SCOPE: N_("（一）超出章程规定的宗旨和业务范围开展活动"),
+        CreditGround.RIGHTS_INFRINGED: N_("（二）服务行为侵害老年人合法权益（如虐待老年人）"),
+        CreditGround.FRAUD: N_("（三）以非法集资、欺骗销售“保健品”等方式诈骗老年人财物"),
+        CreditGround.FIRE_HAZARD_UNCORRECTED: N_("（四）存在重大火灾隐患，无正当理由逾期未改正"),
+        CreditGround.ACCIDENT: N_("（五）对安全事故负有主要或直接责任"),
+        CreditGround.SUBSIDY_FRAUD: N_("（六）虚报冒领补贴等违反财政资金管理规定"),
+        CreditGround.OBSTRUCTION: N_("（七）拒绝、阻挠监督检查，或隐瞒事实、弄虚作假"),
+        CreditGround.NO_ANNUAL_REPORT: N_("（八）未按规定报送年度工作报告或履行信息公开义务"),
+        CreditGround.OTHER: N_("（九）其他严重违法失信行为"),
+        CreditGround.COURT: N_("被人民法院依法认定为失信被执行人"),
+    },
+)
+
+
 class CreditStatus(StrEnum):
     """A proposal is the app's suggestion; listing is always a reviewer's decision."""
 
@@ -238,6 +266,18 @@ class CreditStatus(StrEnum):
     ACTIVE = "active"
     REMOVAL_REQUESTED = "removal_requested"
     REMOVED = "removed"
+
+
+CREDIT_STATUS_LABELS = labelled(
+    "credit_status",
+    {
+        CreditStatus.PROPOSED: N_("系统建议，待决定"),
+        CreditStatus.DISMISSED: N_("不予列入"),
+        CreditStatus.ACTIVE: N_("已列入"),
+        CreditStatus.REMOVAL_REQUESTED: N_("已申请移出"),
+        CreditStatus.REMOVED: N_("已移出"),
+    },
+)
 
 
 #: Statuses in which a party counts as blacklisted (marked everywhere, not graded).

@@ -11,6 +11,7 @@ from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, Text, UniqueCon
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from inspection.extensions import db
+from inspection.i18n import N_, labelled
 from inspection.models.checklists import ChecklistVersion
 from inspection.models.facilities import Facility
 from inspection.models.regions import Department
@@ -30,6 +31,18 @@ class InspectionPurpose(StrEnum):
     COMPLAINT = "complaint"  # 投诉
     REINSPECTION = "reinspection"  # 复查
     GRADING = "grading"  # 等级评定
+
+
+PURPOSE_LABELS = labelled(
+    "inspection_purpose",
+    {
+        InspectionPurpose.ROUTINE: N_("日常检查"),
+        InspectionPurpose.CAMPAIGN: N_("专项行动"),
+        InspectionPurpose.COMPLAINT: N_("投诉核查"),
+        InspectionPurpose.REINSPECTION: N_("复查"),
+        InspectionPurpose.GRADING: N_("等级评定"),
+    },
+)
 
 
 class InspectionStatus(StrEnum):

@@ -8,6 +8,7 @@ from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from inspection.extensions import db
+from inspection.i18n import N_, labelled
 
 
 class RegionLevel(StrEnum):
@@ -17,6 +18,17 @@ class RegionLevel(StrEnum):
     CITY = "city"
     COUNTY = "county"
     TOWNSHIP = "township"
+
+
+REGION_LEVEL_LABELS = labelled(
+    "region_level",
+    {
+        RegionLevel.PROVINCE: N_("省"),
+        RegionLevel.CITY: N_("市"),
+        RegionLevel.COUNTY: N_("县"),
+        RegionLevel.TOWNSHIP: N_("乡镇"),
+    },
+)
 
 
 class Region(db.Model):

@@ -10,6 +10,7 @@ from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from inspection.extensions import db
+from inspection.i18n import N_, labelled
 from inspection.models.facilities import Facility
 from inspection.models.regions import Department, Region
 from inspection.orm import utcnow
@@ -22,6 +23,17 @@ class Role(StrEnum):
     REVIEWER = "reviewer"
     INSPECTOR = "inspector"
     OPERATOR = "operator"
+
+
+ROLE_LABELS = labelled(
+    "role",
+    {
+        Role.ADMIN: N_("系统管理员"),
+        Role.REVIEWER: N_("民政审核人员"),
+        Role.INSPECTOR: N_("检查员"),
+        Role.OPERATOR: N_("机构负责人"),
+    },
+)
 
 
 class User(UserMixin, db.Model):

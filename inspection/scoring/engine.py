@@ -20,6 +20,7 @@ from enum import StrEnum
 from typing import Any, NamedTuple
 
 from inspection.checklists.schema import Checklist, Item, ItemClass, Section
+from inspection.i18n import N_, labelled
 from inspection.scoring.verdicts import VERDICT_RULES, FacilityFacts, SectionResult, Tally, VerdictRule
 
 #: Bump when the engine's or a rule's behaviour changes; stored with every result.
@@ -40,6 +41,11 @@ class AnswerResult(StrEnum):
     PASS = "pass"
     FAIL = "fail"
     NA = "na"
+
+
+ANSWER_RESULT_LABELS = labelled(
+    "answer_result", {AnswerResult.PASS: N_("合格"), AnswerResult.FAIL: N_("不合格"), AnswerResult.NA: N_("不适用")}
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,9 +22,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import IntEnum, StrEnum
 
+from inspection.i18n import N_, labelled
+
 #: Verdict codes of a grading result (see ``inspection.scoring.verdicts.Gbt37276Grade``).
 GRADE_CODE, BELOW_CODE, WITHHELD_CODE = "grade", "below_grade", "withheld"
-GRADE_LABELS = {1: "一级", 2: "二级", 3: "三级", 4: "四级", 5: "五级"}
+GRADE_LABELS = labelled("grade", {1: N_("一级"), 2: N_("二级"), 3: N_("三级"), 4: N_("四级"), 5: N_("五级")})
 
 
 class RankGroup(IntEnum):
@@ -38,14 +40,17 @@ class RankGroup(IntEnum):
     BLACKLISTED = 5
 
 
-GROUP_LABELS = {
-    RankGroup.GRADED: "已评定",
-    RankGroup.BELOW_GRADE: "未达等级",
-    RankGroup.PENDING: "待审核",
-    RankGroup.UNRATED: "未评定",
-    RankGroup.WITHHELD: "暂缓评定",
-    RankGroup.BLACKLISTED: "列入失信名单",
-}
+GROUP_LABELS = labelled(
+    "rank_group",
+    {
+        RankGroup.GRADED: N_("已评定"),
+        RankGroup.BELOW_GRADE: N_("未达等级"),
+        RankGroup.PENDING: N_("待审核"),
+        RankGroup.UNRATED: N_("未评定"),
+        RankGroup.WITHHELD: N_("暂缓评定"),
+        RankGroup.BLACKLISTED: N_("列入失信名单"),
+    },
+)
 
 
 #: The key of each group besides the graded one: the value of the grade filter, and the colour of the charts,
@@ -132,21 +137,6 @@ def group_reason(group: RankGroup, *, withheld_reason: str = "", blacklist_groun
     return ""
 
 
-#: Grounds of a credit listing, in words (DOMAIN §8).
-GROUND_LABELS = {
-    "1": "超出章程规定的宗旨和业务范围",
-    "2": "服务行为侵害老年人合法权益",
-    "3": "以非法集资、欺骗销售保健品等诈骗老年人财物",
-    "4": "重大火灾隐患逾期未改正",
-    "5": "对安全事故负主要或直接责任",
-    "6": "虚报冒领补贴等违反财政资金管理",
-    "7": "拒绝、阻挠监督检查或弄虚作假",
-    "8": "未报送年度工作报告或未履行信息公开义务",
-    "9": "其他严重违法失信行为",
-    "court": "失信被执行人",
-}
-
-
 class TrendDirection(StrEnum):
     """How the grade moved since the previous grading."""
 
@@ -157,13 +147,16 @@ class TrendDirection(StrEnum):
     NONE = "none"  # never graded
 
 
-TREND_LABELS = {
-    TrendDirection.UP: "上升",
-    TrendDirection.DOWN: "下降",
-    TrendDirection.SAME: "持平",
-    TrendDirection.NEW: "首次评定",
-    TrendDirection.NONE: "—",
-}
+TREND_LABELS = labelled(
+    "trend",
+    {
+        TrendDirection.UP: N_("上升"),
+        TrendDirection.DOWN: N_("下降"),
+        TrendDirection.SAME: N_("持平"),
+        TrendDirection.NEW: N_("首次评定"),
+        TrendDirection.NONE: "—",
+    },
+)
 
 
 @dataclass(frozen=True, slots=True)

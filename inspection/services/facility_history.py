@@ -14,7 +14,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from inspection.charts import Series, line_chart
-from inspection.checklists import ITEM_CLASS_LABELS
 from inspection.extensions import db
 from inspection.followup_rules import is_overdue
 from inspection.models import (
@@ -32,18 +31,11 @@ from inspection.models import (
     User,
 )
 from inspection.permissions import can_view_facility, can_view_inspection
-from inspection.scoring.rankings import GROUND_LABELS
+from inspection.scoring.engine import ANSWER_RESULT_LABELS, AnswerResult
 from inspection.services.checklists import checklist_of
 from inspection.services.standings import standing_kinds, standing_of
 
 CLOSED_SHOWN = 30
-CREDIT_STATUS_LABELS = {
-    "proposed": "建议列入（待决定）",
-    "dismissed": "未列入",
-    "active": "已列入",
-    "removal_requested": "已列入（申请移出中）",
-    "removed": "已移出",
-}
 
 
 @dataclass(frozen=True)
@@ -85,7 +77,6 @@ class HazardLine:
     item_code: str
     item_text: str
     item_class: str
-    class_label: str
     status: str
     deadline: date
     overdue: bool
@@ -231,7 +222,6 @@ def _hazard_line(h: Hazard, today: date, photos: dict[int, tuple[list[int], list
         item_code=h.item_code,
         item_text=h.item_text,
         item_class=h.item_class,
-        class_label=str(ITEM_CLASS_LABELS.get(h.item_class, h.item_class)),  # type: ignore[call-overload]
         status=h.status,
         deadline=h.deadline,
         overdue=is_overdue(h.status == HazardStatus.CLOSED, h.deadline, today),
@@ -246,8 +236,7 @@ def _listings(facility: Facility) -> list[dict[str, Any]]:
     return [
         {
             "status": row.status,
-            "status_label": CREDIT_STATUS_LABELS.get(row.status, row.status),
-            "ground": GROUND_LABELS.get(row.ground, row.ground),
+            "ground": row.ground,
             "decided_on": row.decided_on,
             "decision_document": row.decision_document,
             "removal_eligible_on": row.removal_eligible_on,
@@ -347,9 +336,6 @@ def compare_inspections(a: Inspection, b: Inspection) -> list[CompareSection]:
     return sections
 
 
-ANSWER_LABELS = {"pass": "合格", "fail": "不合格", "na": "不适用", "": "—"}
-
-
 def _answers(ic: InspectionChecklist | None) -> tuple[dict[str, tuple[str, str]], bool]:
     """Return {item code: (answer label, note)} and whether it was inferred from the stored result."""
     if ic is None:
@@ -365,13 +351,13 @@ def _answers(ic: InspectionChecklist | None) -> tuple[dict[str, tuple[str, str]]
     return {
         item.code: (_answer_label("fail", failed[item.code].get("deduction")), failed[item.code].get("note", ""))
         if item.code in failed
-        else ("合格", "")
+        else (ANSWER_RESULT_LABELS[AnswerResult.PASS], "")
         for item in checklist.items()
     }, True
 
 
 def _answer_label(result: str, deduction: Any) -> str:
-    label = ANSWER_LABELS.get(str(result), str(result))
+    label = ANSWER_RESULT_LABELS.get(str(result), str(result) or "—")  # type: ignore[call-overload]
     return f"{label}（扣 {deduction} 分）" if result == "fail" and deduction not in (None, "None") else label
 
 

@@ -108,3 +108,11 @@ def test_csrf_is_enforced_on_a_real_form(app, client, monkeypatch):
     accepted = client.post("/auth/login", data={"username": "admin", "password": PASSWORD, "csrf_token": token})
     assert accepted.status_code == 302, accepted.get_data(as_text=True)[-3000:]
     assert client.get("/").status_code == 200
+
+
+def test_enum_labels_follow_the_language(client, login):
+    login("admin")
+    assert "特困人员供养服务机构/敬老院" in client.get("/facilities/").get_data(as_text=True)
+    client.post("/auth/locale", data={"locale": "en", "next": "/"})
+    page = client.get("/facilities/").get_data(as_text=True)
+    assert "Public nursing home (敬老院)" in page and "系统管理员" not in page

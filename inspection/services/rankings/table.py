@@ -20,7 +20,8 @@ from sqlalchemy import Select, func, select, text
 from inspection.checklists import GRADING_CHECKLIST, Standing
 from inspection.extensions import db
 from inspection.models import ChecklistStatus, FacilityStanding, Hazard, Inspection, InspectionChecklist, User
-from inspection.scoring.rankings import GROUND_LABELS, GradingPoint, RankGroup, Trend, grade_trend, group_reason
+from inspection.models.followup import CREDIT_GROUND_LABELS
+from inspection.scoring.rankings import GradingPoint, RankGroup, Trend, grade_trend, group_reason
 from inspection.services.rankings.filters import MAX_PER_PAGE, OPEN_HAZARD, RankingFilters, sort_keys
 from inspection.services.rankings.query import (
     apply_filters,
@@ -254,7 +255,7 @@ def complete_rows(rows: Sequence[RankingRow], kinds: Sequence[str] | None = None
             reason=group_reason(
                 row.group,
                 withheld_reason=reasons.get(row.grade_ic_id or 0, ""),
-                blacklist_ground=GROUND_LABELS.get(row.blacklist_ground, ""),
+                blacklist_ground=CREDIT_GROUND_LABELS.get(row.blacklist_ground, ""),  # type: ignore[call-overload]
             ),
         )
         for row in rows

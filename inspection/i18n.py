@@ -1,0 +1,31 @@
+"""Display labels of enums, kept next to the enums they name and translated where they are shown.
+
+A label is written in Chinese (the default language) and marked with `N_`, which `pybabel extract` collects by
+default; `labelled` registers an enum's labels under a name. This module imports no Flask, so pure modules can
+label their enums too; the web layer translates on lookup (`inspection.templating`: the `labels` global and the
+`label` filter).
+"""
+
+from collections.abc import Mapping
+from typing import TypeVar
+
+K = TypeVar("K")
+
+#: Every enum's labels by name, e.g. LABELS["hazard_status"][HazardStatus.OPEN] == "待整改".
+LABELS: dict[str, Mapping[object, str]] = {}
+
+
+def N_(message: str) -> str:
+    """Mark `message` for translation where it is defined; it is translated where it is shown."""
+    return message
+
+
+def labelled(name: str, labels: Mapping[K, str]) -> Mapping[K, str]:
+    """Register `labels` (an enum's display labels, in the enum's order) under `name` and return them.
+
+    :raises ValueError: the name is taken (two homes for one enum's labels).
+    """
+    if name in LABELS:
+        raise ValueError(f"labels {name!r} are registered twice")
+    LABELS[name] = labels  # type: ignore[assignment]
+    return labels
