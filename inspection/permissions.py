@@ -51,6 +51,33 @@ def region_pattern(region: Region) -> str:
     return f"{region.path}%"
 
 
+def regions_overlap(one: Region, other: Region) -> bool:
+    """Return True if either region lies within the other (a county inspector works in its townships, a
+    township's staff in their county's joint inspections)."""
+    return one.contains(other) or other.contains(one)
+
+
+def can_view_region(user: User, region: Region) -> bool:
+    """Return True if `region` lies within the user's region."""
+    return user.region.contains(region)
+
+
+def can_view_user(user: User, other: User) -> bool:
+    """Return True if `user` may see the account `other` (one of their region)."""
+    return user.region.contains(other.region)
+
+
+def is_reviewer_for(user: User | None, facility: Facility) -> bool:
+    """Return True if `user` is a 民政 reviewer of the facility's region: who countersigns grades, decides the
+    credit list and issues notices for any inspection there."""
+    return user is not None and user.role == Role.REVIEWER and user.region.contains(facility.region)
+
+
+def may_inspect(user: User, facility: Facility) -> bool:
+    """Return True if `user` may be assigned to inspect `facility` (their area and the facility's overlap)."""
+    return regions_overlap(user.region, facility.region)
+
+
 def can_view_facility(user: User, facility: Facility) -> bool:
     """Return True if `user` may see `facility`: staff within their region, an operator only their own."""
     if user.role == Role.OPERATOR:
@@ -79,10 +106,10 @@ def can_view_inspection(user: User, inspection: Inspection) -> bool:
 def can_issue_notices(user: User | None, inspection: Inspection) -> bool:
     """Return True if `user` may issue notices for `inspection`: a reviewer of its region, or an inspector of the
     lead department assigned to it."""
+    if is_reviewer_for(user, inspection.facility):
+        return True
     if user is None or not user.region.contains(inspection.facility.region):
         return False
-    if user.role == Role.REVIEWER:
-        return True
     lead = user.department_id == inspection.lead_department_id
     return user.role == Role.INSPECTOR and lead and is_assigned(user, inspection)
 

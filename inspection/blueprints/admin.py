@@ -19,6 +19,7 @@ from forms.users import UserForm
 from inspection.blueprints import unit_of_work
 from inspection.extensions import db
 from inspection.models import Region, RegionLevel, Role, User
+from inspection.permissions import can_view_region, can_view_user
 from inspection.security import current_actor, refuse, role_required
 from inspection.services import ServiceError
 from inspection.services.audit import audit_log, iter_events
@@ -128,14 +129,14 @@ def _add_region_or_department(form: RegionForm | DepartmentForm) -> None:
 
 def _get_user_or_404(user_id: int) -> User:
     user = db.session.get(User, user_id)
-    if user is None or not current_user.region.contains(user.region):
+    if user is None or not can_view_user(current_user, user):
         refuse(404, f"user {user_id} not visible")
     return user
 
 
 def _visible_region(region_id: int) -> Region:
     region = db.session.get(Region, region_id)
-    if region is None or not current_user.region.contains(region):
+    if region is None or not can_view_region(current_user, region):
         refuse(404, f"region {region_id} not visible")
     return region
 

@@ -19,7 +19,7 @@ from inspection.models import (
     Signature,
     User,
 )
-from inspection.permissions import can_issue_notices, is_assigned
+from inspection.permissions import can_issue_notices, can_view_region, is_assigned
 from inspection.security import current_actor, get_facility_or_404, get_inspection_or_404, refuse, role_required
 from inspection.services.checklists import checklist_of, latest_versions
 from inspection.services.inspection_lists import (
@@ -90,7 +90,7 @@ def campaign():
         form.purpose.data = InspectionPurpose.CAMPAIGN.value
     if form.validate_on_submit():
         region = db.session.get(Region, form.region_id.data)
-        if region is None or not current_user.region.contains(region):
+        if region is None or not can_view_region(current_user, region):
             refuse(404, "region not visible")
         with unit_of_work() as outcome:
             planned = plan_campaign(

@@ -243,7 +243,7 @@ def blacklisted_ids(facility_ids: list[int]) -> set[int]:
 
 def _require_reviewer(facility: Facility, actor: Actor) -> None:
     user = actor.user
-    if user is None or user.role != Role.REVIEWER or not user.region.contains(facility.region):
+    if not permissions.is_reviewer_for(user, facility):
         raise ServiceError("只有该辖区的民政审核人员可以作出名单决定")
 
 

@@ -24,6 +24,7 @@ from inspection.models import (
     Reinspection,
     Role,
 )
+from inspection.permissions import can_view_facility
 from inspection.services import Actor, ServiceError
 from inspection.services.audit import record_event
 from inspection.services.checklists import checklist_of
@@ -222,7 +223,7 @@ def _require_responsible_inspector(hazard: Hazard, actor: Actor) -> None:
         or user.department.code != hazard.department_code
     ):
         raise ServiceError("只有负责该隐患的部门的检查员可以处理")
-    if not user.region.contains(hazard.facility.region):
+    if not can_view_facility(user, hazard.facility):
         raise ServiceError("该机构不在您的辖区")
 
 

@@ -21,6 +21,7 @@ from inspection.models import (
     Role,
     User,
 )
+from inspection.permissions import may_inspect
 from inspection.services import Actor, Conflict, ServiceError
 from inspection.services.audit import record_event
 from inspection.services.checklists import checklist_of, latest_version, latest_versions
@@ -203,7 +204,7 @@ def _assign(inspection: Inspection, assignments: Mapping[str, Sequence[User]], f
         for user in people:
             if user.role != Role.INSPECTOR or user.department is None or user.department.code != code:
                 raise ServiceError(f"{user.display_name} 不是{department_name(code)}的检查员")
-            if not user.region.contains(facility.region) and not facility.region.contains(user.region):
+            if not may_inspect(user, facility):
                 raise ServiceError(f"{user.display_name} 不负责该机构所在区域")
             inspection.assignments.append(InspectionAssignment(department=user.department, user=user))
 

@@ -18,7 +18,6 @@ from inspection.models import (
     Inspection,
     InspectionChecklist,
     Region,
-    Role,
     User,
 )
 from inspection.orm import utcnow
@@ -89,7 +88,7 @@ def countersign_grading(ic: InspectionChecklist, comment: str, confirmed: bool, 
     """
     user = actor.user
     facility = ic.inspection.facility
-    if user is None or user.role != Role.REVIEWER or not user.region.contains(facility.region):
+    if not permissions.is_reviewer_for(user, facility):
         raise ServiceError("只有机构所在区域的民政审核人员可以审核评定结果")
     if ic.checklist_code != GRADING_CHECKLIST or ic.status != ChecklistStatus.SUBMITTED:
         raise ServiceError("只能审核已提交的等级评定结果")

@@ -155,15 +155,11 @@ def _apply(user: User, data: dict[str, Any]) -> None:
     facility = db.session.get(Facility, user.facility_id) if user.facility_id else None
     if role in (Role.INSPECTOR, Role.REVIEWER) and department is None:
         raise ServiceError("检查员和审核人员必须属于一个部门")
-    if (
-        department is not None
-        and not department.region.contains(user.region)
-        and not user.region.contains(department.region)
-    ):
+    if department is not None and not permissions.regions_overlap(department.region, user.region):
         raise ServiceError("部门不在该用户的区域内")
     if role == Role.OPERATOR and facility is None:
         raise ServiceError("机构负责人账户必须关联一个机构")
-    if facility is not None and not user.region.contains(facility.region):
+    if facility is not None and not permissions.can_view_region(user, facility.region):
         raise ServiceError("机构不在该用户的区域内")
     user.department = department if role in (Role.INSPECTOR, Role.REVIEWER) else None
     user.facility = facility if role == Role.OPERATOR else None
