@@ -18,25 +18,17 @@ from inspection.models import (
     Department,
     Facility,
     FacilityStanding,
-    FacilityType,
     InspectionPurpose,
-    Ownership,
-    Role,
     User,
 )
 from inspection.services import Actor
 from inspection.services.answers import AnswerInput, save_answers
 from inspection.services.checklists import checklist_of, import_checklist
-from inspection.services.facilities import create_facility
 from inspection.services.planning import start_inspection
 from inspection.services.rankings import RankingFilters, ranking_page, sort_keys
-from inspection.services.regions import create_department, create_region
 from inspection.services.standings import safety_standings
 from inspection.services.submission import submit_department
-from inspection.services.users import create_user
-
-PASSWORD = "standing-test-password-2026"
-SETUP = Actor(None, "test-setup")
+from tests.factories import PASSWORD, make_county, make_facility, make_inspector, make_reviewer, unique
 
 #: A checklist no code knows: an existing verdict rule (percent bands) and a new kind of standing, "elevator".
 ELEVATOR = """
@@ -100,47 +92,16 @@ photo_on_fail = false
 
 @pytest.fixture
 def county(app):
-    """A county of its own with one township, a 民政 department, a reviewer, two inspectors and a facility."""
+    """A county of its own (民政 only) with a reviewer, two 民政 inspectors and one facility."""
     with app.app_context():
-        province = create_region(None, f"测试省{uuid4().hex[:6]}", "测", SETUP)
-        city = create_region(province, "测试市", "测", SETUP)
-        region = create_region(city, "电梯县", "梯", SETUP)
-        township = create_region(region, "电梯镇", "", SETUP)
-        department = create_department(
-            region, {"code": "mz", "name": "电梯县民政局", "kind": "民政", "short_code": "梯"}, SETUP
-        )
-        tag = uuid4().hex[:6]
+        place = make_county(unique("电梯县"), townships=1, departments=("mz",))
         people = {
-            name: create_user(
-                {
-                    "username": f"{name}_{tag}",
-                    "display_name": name,
-                    "role": role,
-                    "region_id": region.id,
-                    "department_id": department.id,
-                    "credential_no": f"梯-{name}-{tag}" if role == Role.INSPECTOR else None,
-                    "active": True,
-                },
-                PASSWORD,
-                SETUP,
-            )
-            for name, role in (("reviewer", Role.REVIEWER), ("mz_a", Role.INSPECTOR), ("mz_b", Role.INSPECTOR))
+            "reviewer": make_reviewer(place),
+            "mz_a": make_inspector("mz", place),
+            "mz_b": make_inspector("mz", place),
         }
-        facility = create_facility(
-            {
-                "name": "电梯县敬老院",
-                "type": FacilityType.NURSING_HOME,
-                "ownership": Ownership.PUBLIC,
-                "region_id": township.id,
-                "address": "电梯县",
-                "person_in_charge": "负责人",
-                "phone": "13900000000",
-                "beds": 30,
-                "residents": 20,
-            },
-            SETUP,
-        )
-        ids = {"department": department.id, "facility": facility.id, **{k: u.id for k, u in people.items()}}
+        facility = make_facility(place, name="电梯县敬老院")
+        ids = {"department": place.department("mz").id, "facility": facility.id, **{k: u.id for k, u in people.items()}}
         db.session.commit()  # into the test's outer transaction, which is rolled back at its end
     # no app context stays pushed (each request gets its own, as in production): tests load the objects by id
     return ids
