@@ -1,13 +1,11 @@
 """Issuing notices: 整改通知书 per department or jointly, superseding notices, and 复查意见书.
 
-Each notice is rendered once from plain data, and the PDF (with its SHA-256) and print HTML are stored: an
-issued notice never changes, even when templates do.
+Each operation checks that it may issue and what the notice lists, builds its printed content from the inspection
+(:mod:`.context_builder`) and stores it under the next document number (:mod:`.records`).
 """
 
-import hashlib
 import secrets
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
@@ -16,7 +14,6 @@ from inspection.checklists import DepartmentCode, ItemClass
 from inspection.extensions import db
 from inspection.models import (
     Department,
-    Facility,
     Hazard,
     HazardUpdate,
     HazardUpdateKind,
@@ -27,21 +24,23 @@ from inspection.models import (
     NoticeKind,
     NoticeMode,
     NoticeStatus,
-    Photo,
-    Region,
-    RegionLevel,
     Reinspection,
     Signature,
-    SignerRole,
 )
 from inspection.notices import context as ctx
-from inspection.notices.numbering import format_number
-from inspection.notices.pdf import render_notice_html, render_notice_pdf
 from inspection.permissions import can_issue_notices
 from inspection.services import Actor, ServiceError
 from inspection.services.audit import record_event
-from inspection.services.files import store_bytes
-from inspection.services.numbering import next_sequence
+from inspection.services.notices.context_builder import (
+    colleagues,
+    facility_party,
+    facility_signature,
+    hazard_row,
+    inspector_entry,
+    inspector_signature,
+    photos_and_rows,
+)
+from inspection.services.notices.records import NoticeRecord, county_department, store_notice, take_document_number
 
 #: Builds the public verification URL from a notice's token (the web layer knows the host).
 VerifyUrl = Callable[[str], str]
@@ -52,7 +51,6 @@ def verification_url(base_url: str, token: str) -> str:
     return f"{base_url.rstrip('/')}/n/{token}"
 
 
-_CLASS = {"major": ctx.HazardClass.MAJOR, "key": ctx.HazardClass.KEY, "general": ctx.HazardClass.GENERAL}
 ORDER_TEXT = "经检查，你单位存在下列问题。现责令你单位按下表所列整改要求和期限整改完毕，并将整改情况书面报告检查部门。"
 REINSPECTION_ORDER_TEXT = (
     "经对你单位前次检查发现问题的整改情况进行复查，复查意见如下。未整改到位的，须在新的期限内整改完毕并书面报告。"
@@ -77,11 +75,11 @@ def issue_notices(
     lead = inspection.lead_department
     if mode == NoticeMode.JOINT:
         codes = list(dict.fromkeys([lead.code, *(h.department_code for h in pending)]))
-        groups = [(lead, [_department(inspection.facility, c) for c in codes], pending)]
+        groups = [(lead, [county_department(inspection.facility, c) for c in codes], pending)]
     else:
         groups = []
         for code in dict.fromkeys(h.department_code for h in pending):
-            department = _department(inspection.facility, code)
+            department = county_department(inspection.facility, code)
             groups.append((department, [department], [h for h in pending if h.department_code == code]))
     return [
         _issue(inspection, mode, issuer, authorities, hazards, actor, issued_on, verify_url)
@@ -100,7 +98,7 @@ def supersede_notice(notice: Notice, reason: str, actor: Actor, issued_on: date,
         raise ServiceError("只能更正现行有效的整改通知书")
     inspection = notice.inspection
     _require_issuer(inspection, actor)
-    authorities = [_department(inspection.facility, code) for code in notice.context["department_codes"]]
+    authorities = [county_department(inspection.facility, code) for code in notice.context["department_codes"]]
     notice.status = NoticeStatus.SUPERSEDED
     db.session.flush()
     replacement = _issue(
@@ -133,13 +131,13 @@ def issue_reinspection_notice(visit: Reinspection, actor: Actor, issued_on: date
     ).all()
     if not decisions:
         raise ServiceError("本次复查没有结论")
-    department = _department(visit.facility, visit.department_code)
+    department = county_department(visit.facility, visit.department_code)
     hazards = [d.hazard for d in decisions]
     outcomes = {d.hazard_id: d for d in decisions}
-    number = _number(visit.facility, department, "复", issued_on)
+    number = take_document_number(visit.facility, department, "复", issued_on)
     token = secrets.token_urlsafe(24)
     rows = [
-        _hazard_row(
+        hazard_row(
             h,
             outcome=ctx.Outcome.RECTIFIED
             if outcomes[h.id].kind == HazardUpdateKind.ACCEPTED
@@ -148,14 +146,14 @@ def issue_reinspection_notice(visit: Reinspection, actor: Actor, issued_on: date
         )
         for h in hazards
     ]
-    inspectors = (_inspector(visit.inspector, department.name, None), *_colleagues(visit))
+    inspectors = (inspector_entry(visit.inspector, department.name, None), *colleagues(visit))
     info = ctx.InspectionInfo(visit.reinspected_on, visit.facility.address, inspectors)
     context = ctx.NoticeContext(
         kind=NoticeKind.REINSPECTION,
         authorities=(department.name,),
         number=number.text,
         issued_on=issued_on,
-        facility=_party(visit.facility),
+        facility=facility_party(visit.facility),
         inspection=info,
         hazards=tuple(rows),
         order_text=REINSPECTION_ORDER_TEXT,
@@ -174,16 +172,7 @@ def issue_reinspection_notice(visit: Reinspection, actor: Actor, issued_on: date
         department_codes=[department.code],
         reinspection_id=visit.id,
     )
-    return _store(context, record, actor)
-
-
-def _colleagues(visit: Reinspection) -> tuple[ctx.Inspector, ...]:
-    """A 复查意见书 lists two inspectors; the second is a colleague of the same department who inspected before."""
-    for hazard in db.session.scalars(select(Hazard).join(HazardUpdate).where(HazardUpdate.reinspection_id == visit.id)):
-        for assignment in hazard.inspection.assignments:
-            if assignment.department.code == visit.department_code and assignment.user_id != visit.inspector_id:
-                return (_inspector(assignment.user, assignment.department.name, None),)
-    raise ServiceError("复查意见书须列明两名检查人员：找不到同部门的第二名检查员")
+    return store_notice(context, record, actor)
 
 
 def _issue(
@@ -198,15 +187,15 @@ def _issue(
     supersedes: Notice | None = None,
 ) -> Notice:
     facility = inspection.facility
-    number = _number(facility, issuer_dept, "整", issued_on)
+    number = take_document_number(facility, issuer_dept, "整", issued_on)
     codes = [d.code for d in authorities]
     token = secrets.token_urlsafe(24)
-    photos, rows = _photos_and_rows(inspection, hazards)
+    photos, rows = photos_and_rows(inspection, hazards)
     signatures = db.session.scalars(
         select(Signature).where(Signature.inspection_id == inspection.id).order_by(Signature.id)
     ).all()
     inspectors = tuple(
-        _inspector(a.user, a.department.name, _signature_of(signatures, a.user.display_name))
+        inspector_entry(a.user, a.department.name, inspector_signature(signatures, a.user.display_name))
         for a in inspection.assignments
         if a.department.code in codes
     )
@@ -222,14 +211,14 @@ def _issue(
         authorities=tuple(d.name for d in authorities),
         number=number.text,
         issued_on=issued_on,
-        facility=_party(facility),
+        facility=facility_party(facility),
         inspection=ctx.InspectionInfo(inspection.inspected_on, facility.address, inspectors),
         hazards=tuple(rows),
         order_text=ORDER_TEXT,
         consequences=tuple(consequences),
         reinspection=ctx.Reinspection(method="现场复查", on=latest),
         verification_url=verify_url(token),
-        facility_signature=_facility_signature(signatures),
+        facility_signature=facility_signature(signatures),
         photos=tuple(photos),
         supersedes=supersedes.number if supersedes else None,
     )
@@ -245,108 +234,7 @@ def _issue(
         inspection_id=inspection.id,
         supersedes=supersedes,
     )
-    return _store(context, record, actor)
-
-
-@dataclass(frozen=True)
-class DocumentNumber:
-    """A document number as printed (五民养整〔2026〕012号) and the counter it was taken from."""
-
-    text: str
-    issuer: str
-    year: int
-    sequence: int
-
-
-@dataclass(frozen=True)
-class NoticeRecord:
-    """What is stored about a notice besides its printed content: what it is, whom it concerns, who issued it
-    under which number, and the hazards it lists."""
-
-    kind: NoticeKind
-    mode: NoticeMode
-    facility_id: int
-    department: Department
-    number: DocumentNumber
-    token: str
-    hazards: Sequence[Hazard]
-    department_codes: list[str]
-    inspection_id: int | None = None
-    reinspection_id: int | None = None
-    supersedes: Notice | None = None
-
-
-def _store(context: ctx.NoticeContext, record: NoticeRecord, actor: Actor) -> Notice:
-    pdf = render_notice_pdf(context)
-    html = render_notice_html(context, stylesheet_href="/static/css/notice-print.css")
-    hazards = record.hazards
-    notice = Notice(
-        kind=record.kind,
-        mode=record.mode,
-        number=context.number,
-        issuer=record.number.issuer,
-        year=record.number.year,
-        sequence=record.number.sequence,
-        facility_id=record.facility_id,
-        inspection_id=record.inspection_id,
-        reinspection_id=record.reinspection_id,
-        department=record.department,
-        supersedes=record.supersedes,
-        issued_on=context.issued_on,
-        issued_by_id=actor.user_id,
-        public_token=record.token,
-        pdf_file=store_bytes(pdf, "application/pdf"),
-        pdf_sha256=hashlib.sha256(pdf).hexdigest(),
-        context={
-            "department_codes": record.department_codes,
-            "hazard_ids": [h.id for h in hazards],
-            "title": context.title,
-            "html_sha256": hashlib.sha256(html.encode()).hexdigest(),
-            "html": html,
-        },
-    )
-    db.session.add(notice)
-    db.session.flush()
-    for hazard in hazards:
-        db.session.add(NoticeHazard(notice_id=notice.id, hazard_id=hazard.id))
-    db.session.flush()
-    region_path = notice.facility.region.path
-    record_event(
-        actor,
-        "notice.issue",
-        object_type="notice",
-        object_id=notice.id,
-        region_path=region_path,
-        after={"number": notice.number, "hazards": len(hazards), "sha256": notice.pdf_sha256},
-    )
-    return notice
-
-
-def _number(facility, department: Department, kind_char: str, issued_on: date) -> DocumentNumber:
-    county = _county(facility)
-    dept_short = f"{department.short_code}养"
-    issuer = f"{county.short_name}{dept_short}{kind_char}"
-    seq = next_sequence(issuer, issued_on.year)
-    text = format_number(county.short_name, dept_short, kind_char, issued_on.year, seq)
-    return DocumentNumber(text, issuer, issued_on.year, seq)
-
-
-def _county(facility) -> Region:
-    region = facility.region
-    while region is not None and region.level != RegionLevel.COUNTY:
-        region = region.parent
-    if region is None:
-        raise ServiceError("机构不在任何县内，无法编号")
-    return region
-
-
-def _department(facility: Facility, code: str) -> Department:
-    """Return the department with this code in the facility's county (the one that signs its notices)."""
-    county = _county(facility)
-    department = db.session.scalar(select(Department).where(Department.code == code, Department.region_id == county.id))
-    if department is None:
-        raise ServiceError(f"{county.name}没有代码为 {code} 的部门")
-    return department
+    return store_notice(context, record, actor)
 
 
 def hazards_awaiting_notice(inspection: Inspection) -> list[Hazard]:
@@ -374,72 +262,3 @@ def _on_current_notice(hazard: Hazard) -> bool:
         )
     )
     return db.session.scalar(stmt.limit(1)) is not None
-
-
-def _party(facility) -> ctx.Facility:
-    return ctx.Facility(
-        facility.name, facility.uscc or "（未登记）", facility.address, facility.person_in_charge, facility.phone
-    )
-
-
-def _inspector(user, department_name: str, signature: bytes | None) -> ctx.Inspector:
-    return ctx.Inspector(user.display_name, department_name, user.credential_no or "（未登记）", signature)
-
-
-def _signature_of(signatures: Sequence[Signature], name: str) -> bytes | None:
-    for signature in signatures:
-        if (
-            signature.signer_role == SignerRole.INSPECTOR
-            and signature.signer_name == name
-            and signature.file is not None
-        ):
-            return signature.file.data
-    return None
-
-
-def _facility_signature(signatures: Sequence[Signature]) -> ctx.FacilitySignature:
-    representative = next((s for s in signatures if s.signer_role == SignerRole.FACILITY), None)
-    if representative is None:
-        return ctx.FacilitySignature()
-    if representative.refused:
-        witness = next((s for s in signatures if s.signer_role == SignerRole.WITNESS), None)
-        return ctx.FacilitySignature(
-            representative.signer_name, refused=True, witness=witness.signer_name if witness else "（见证人未签名）"
-        )
-    data = representative.file.data if representative.file else None
-    return ctx.FacilitySignature(representative.signer_name, data, representative.signed_at.date())
-
-
-def _photos_and_rows(inspection: Inspection, hazards: Sequence[Hazard]) -> tuple[list[ctx.Photo], list[ctx.Hazard]]:
-    codes = {h.item_code for h in hazards}
-    photos: list[ctx.Photo] = []
-    refs: dict[str, list[int]] = {}
-    for photo in db.session.scalars(select(Photo).where(Photo.inspection_id == inspection.id).order_by(Photo.id)):
-        if photo.item_code in codes:
-            photos.append(
-                ctx.Photo(
-                    photo.file.data,
-                    f"{photo.item_code} 现场照片",
-                    photo.taken_at.date() if photo.taken_at else inspection.inspected_on,
-                )
-            )
-            refs.setdefault(photo.item_code, []).append(len(photos))
-    return photos, [_hazard_row(h, photo_refs=tuple(refs.get(h.item_code, ()))) for h in hazards]
-
-
-def _hazard_row(
-    hazard: Hazard, photo_refs: tuple[int, ...] = (), outcome: ctx.Outcome | None = None, outcome_note: str = ""
-) -> ctx.Hazard:
-    return ctx.Hazard(
-        finding=f"{hazard.item_text.rstrip('？?')}：{hazard.finding}"
-        if hazard.finding
-        else f"不符合：{hazard.item_text.rstrip('？?')}",
-        location=hazard.facility.name,
-        basis=hazard.basis,
-        hazard_class=_CLASS[hazard.item_class],
-        requirement=hazard.requirement,
-        deadline=ctx.IMMEDIATE if hazard.immediate else hazard.deadline,
-        photo_refs=photo_refs,
-        outcome=outcome,
-        outcome_note=outcome_note,
-    )
