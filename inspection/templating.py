@@ -1,15 +1,18 @@
-"""Template helpers: labels for enums, date formats and the navigation of each role."""
+"""Template helpers: labels for enums, date formats, the navigation of each role and a facility's score chart."""
 
 from collections.abc import Iterator, Mapping
 from datetime import date, datetime
 
 from flask import Flask
 from flask_babel import format_datetime, get_locale, gettext
+from markupsafe import Markup
 
+from inspection.charts import line_chart
 from inspection.i18n import LABELS
 from inspection.models import Role  # importing the models also registers their labels
 from inspection.scoring.rankings import group_key
 from inspection.security import may_see_rankings
+from inspection.services.facility_history import ScoreHistory
 
 
 class TranslatedLabels(Mapping[object, str]):
@@ -54,11 +57,20 @@ def ymd(value: date | datetime | None) -> str:
     return value.isoformat()
 
 
+def score_chart(scores: ScoreHistory) -> Markup:
+    """Draw a facility's scores over time (``history.scores|score_chart``) as an SVG line chart; the page shows the
+    same numbers as a table."""
+    desc = f"按检查日期列出{'、'.join(scores.headers)}检查得分率（%）；数据同下表。"
+    labels = [on.strftime("%y-%m") for on in scores.dates]
+    return line_chart("score-history", gettext("得分率变化"), desc, labels, scores.series)
+
+
 def init_templating(app: Flask) -> None:
     """Register the filters used by the templates."""
     app.jinja_env.filters["label"] = label
     app.jinja_env.globals["labels"] = Labels()
     app.jinja_env.filters["ymd"] = ymd
+    app.jinja_env.filters["score_chart"] = score_chart
     app.jinja_env.globals["Role"] = Role
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.globals["may_see_rankings"] = may_see_rankings

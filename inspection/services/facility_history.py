@@ -9,11 +9,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from inspection.charts import Series, line_chart
+from inspection.charts import Series
 from inspection.extensions import db
 from inspection.followup_rules import is_overdue
 from inspection.models import (
@@ -86,6 +85,19 @@ class HazardLine:
 
 
 @dataclass(frozen=True)
+class ScoreHistory:
+    """The score (percent of the maximum) of each kind of standing at each inspection date: the series a chart
+    draws (the kinds scored at least once) and the table of the same numbers (every kind in use)."""
+
+    dates: list[date]
+    series: list[Series]
+    #: Headings of the table's score columns (one per standing kind, in order).
+    headers: list[str]
+    #: The table's rows: the date and each kind's score ("—" when none).
+    rows: list[tuple[str, list[str]]]
+
+
+@dataclass(frozen=True)
 class FacilityHistory:
     """Everything the history partial shows."""
 
@@ -95,10 +107,8 @@ class FacilityHistory:
     closed_hazards: list[HazardLine]
     closed_total: int
     listings: list[dict[str, Any]]
-    chart: Markup | None
-    chart_rows: list[tuple[str, list[str]]]
-    #: Headings of the chart table's score columns (one per standing kind, in order).
-    chart_headers: list[str] = field(default_factory=list)
+    #: None when fewer than two scores were recorded.
+    scores: ScoreHistory | None
 
 
 def facility_history(facility: Facility, user: User, today: date | None = None) -> FacilityHistory:
@@ -115,7 +125,6 @@ def facility_history(facility: Facility, user: User, today: date | None = None) 
     closed_rows = sorted((h for h in hazards if h.status == HazardStatus.CLOSED), key=lambda h: h.closed_on or today)
     closed_rows = closed_rows[::-1][:CLOSED_SHOWN]
     photos = _photos(open_rows + closed_rows)
-    chart, chart_rows, chart_headers = _score_chart(inspections)
     return FacilityHistory(
         inspections=inspections,
         notices=_notices(facility),
@@ -123,9 +132,7 @@ def facility_history(facility: Facility, user: User, today: date | None = None) 
         closed_hazards=[_hazard_line(h, today, photos) for h in closed_rows],
         closed_total=len(hazards) - len(open_rows),
         listings=_listings(facility),
-        chart=chart,
-        chart_rows=chart_rows,
-        chart_headers=chart_headers,
+        scores=_scores(inspections),
     )
 
 
@@ -246,11 +253,8 @@ def _listings(facility: Facility) -> list[dict[str, Any]]:
     ]
 
 
-def _score_chart(
-    inspections: list[InspectionLine],
-) -> tuple[Markup | None, list[tuple[str, list[str]]], list[str]]:
-    """Draw the score (percent of the maximum) of each kind of standing over time, one series per kind the
-    checklist data declares; return the chart, its table rows and the table's headings."""
+def _scores(inspections: list[InspectionLine]) -> ScoreHistory | None:
+    """Return the score of each kind of standing over time, one series per kind the checklist data declares."""
     points = sorted(
         (i.inspected_on, c.standing, c.percent)
         for i in inspections
@@ -258,7 +262,7 @@ def _score_chart(
         if c.submitted and c.percent is not None and c.standing
     )
     if len(points) < 2:
-        return None, [], []
+        return None
     kinds = standing_kinds()
     dates = sorted({on for on, _, _ in points})
     by_key = {(on, kind): percent for on, kind, percent in points}
@@ -268,9 +272,7 @@ def _score_chart(
         if any((on, s.kind) in by_key for on in dates)
     ]
     rows = [(on.isoformat(), [_percent(by_key.get((on, s.kind))) for s in kinds]) for on in dates]
-    desc = f"按检查日期列出{'、'.join(s.label for s in kinds)}检查得分率（%）；数据同下表。"
-    labels = [on.strftime("%y-%m") for on in dates]
-    return line_chart("score-history", "得分率变化", desc, labels, series), rows, [s.label for s in kinds]
+    return ScoreHistory(dates, series, [s.label for s in kinds], rows)
 
 
 def _percent(value: Decimal | None) -> str:
