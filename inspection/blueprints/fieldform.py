@@ -9,14 +9,13 @@ from typing import Any
 from flask import Blueprint, Response, current_app, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
 
-from inspection.extensions import db
-from inspection.models import Inspection, Photo, Signature
+from inspection.models import Inspection
 from inspection.permissions import is_assigned
 from inspection.scoring.verdicts import VERDICT_RULES
 from inspection.security import get_inspection_or_404
 from inspection.services.checklists import checklist_of
+from inspection.services.inspection_lists import photo_counts, signatures_of
 from inspection.services.planning import departments_of, submitted_departments
 from inspection.services.submission import facility_facts
 
@@ -50,11 +49,6 @@ def _form_context(inspection: Inspection) -> dict[str, Any]:
     done = submitted_departments(inspection)
     facts = facility_facts(inspection.facility).true_facts()
     answers = {a.item_code: a for ic in inspection.checklists for a in ic.answers}
-    photo_counts = dict(
-        db.session.execute(
-            select(Photo.item_code, func.count()).where(Photo.inspection_id == inspection.id).group_by(Photo.item_code)
-        ).all()
-    )
     departments: dict[str, list[dict[str, Any]]] = {code: [] for code in departments_of(inspection)}
     verdicts = {}
     for ic in inspection.checklists:
@@ -62,9 +56,6 @@ def _form_context(inspection: Inspection) -> dict[str, Any]:
         verdicts[checklist.code] = _verdict_json(checklist)
         for section in checklist.sections:
             departments[section.department.value].append({"checklist": checklist, "section": section})
-    signatures = db.session.scalars(
-        select(Signature).where(Signature.inspection_id == inspection.id).order_by(Signature.id)
-    )
     return {
         "inspection": inspection,
         "departments": departments,
@@ -78,12 +69,12 @@ def _form_context(inspection: Inspection) -> dict[str, Any]:
             if not item.applies_to(facts)
         },
         "answers": answers,
-        "photo_counts": photo_counts,
+        "photo_counts": photo_counts(inspection),
         "verdicts_json": json.dumps(verdicts, ensure_ascii=False, separators=(",", ":")),
         "signatures_json": json.dumps(
             [
                 {"id": s.client_id, "name": s.signer_name, "role": s.signer_role, "refused": s.refused}
-                for s in signatures
+                for s in signatures_of(inspection)
             ],
             ensure_ascii=False,
             separators=(",", ":"),

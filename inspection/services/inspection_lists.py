@@ -1,5 +1,5 @@
-"""What the inspection pages list: a user's inspections, their day's work, and the people, places and
-facilities a plan may name. Reads only."""
+"""What the inspection pages list: a user's inspections, their day's work, the people, places and facilities a
+plan may name, and an inspection's evidence (photos, signatures, notices). Reads only."""
 
 from datetime import date, timedelta
 
@@ -110,9 +110,22 @@ def users_by_id(user_ids: list[int]) -> list[User]:
 
 def evidence_of(inspection: Inspection) -> tuple[list[Photo], list[Signature], list[Notice]]:
     """Return the inspection's photos, signatures and notices, in the order they were made."""
-    photos = db.session.scalars(select(Photo).where(Photo.inspection_id == inspection.id).order_by(Photo.id))
-    signatures = db.session.scalars(
-        select(Signature).where(Signature.inspection_id == inspection.id).order_by(Signature.id)
-    )
     notices = db.session.scalars(select(Notice).where(Notice.inspection_id == inspection.id).order_by(Notice.id))
-    return list(photos), list(signatures), list(notices)
+    return photos_of(inspection), signatures_of(inspection), list(notices)
+
+
+def photos_of(inspection: Inspection) -> list[Photo]:
+    """Return the inspection's photos, in the order they were uploaded."""
+    return list(db.session.scalars(select(Photo).where(Photo.inspection_id == inspection.id).order_by(Photo.id)))
+
+
+def photo_counts(inspection: Inspection) -> dict[str, int]:
+    """Return how many photos each item of the inspection has, by item code (items without photos left out)."""
+    stmt = select(Photo.item_code, func.count()).where(Photo.inspection_id == inspection.id).group_by(Photo.item_code)
+    return {item_code: count for item_code, count in db.session.execute(stmt)}
+
+
+def signatures_of(inspection: Inspection) -> list[Signature]:
+    """Return the inspection's signatures (and refusals to sign), in the order they were recorded."""
+    stmt = select(Signature).where(Signature.inspection_id == inspection.id).order_by(Signature.id)
+    return list(db.session.scalars(stmt))

@@ -3,12 +3,11 @@
 from typing import Any
 
 from flask import url_for
-from sqlalchemy import select
 
 from inspection.checklists import GRADE_STANDING, Checklist
-from inspection.extensions import db
 from inspection.models import Facility, FacilityStanding, Inspection, Photo, Signature
 from inspection.services.checklists import checklist_of
+from inspection.services.inspection_lists import photos_of, signatures_of
 from inspection.services.planning import departments_of, submitted_departments
 from inspection.services.submission import score_checklist
 
@@ -147,10 +146,6 @@ def inspection_results(inspection: Inspection) -> list[dict[str, Any]]:
 def inspection_json(inspection: Inspection) -> dict[str, Any]:
     """Return the whole inspection: checklists (with items), assignments, answers, photos, signatures, results."""
     done = submitted_departments(inspection)
-    photos = db.session.scalars(select(Photo).where(Photo.inspection_id == inspection.id).order_by(Photo.id))
-    signatures = db.session.scalars(
-        select(Signature).where(Signature.inspection_id == inspection.id).order_by(Signature.id)
-    )
     return {
         "id": inspection.id,
         "client_id": inspection.client_id,
@@ -186,7 +181,7 @@ def inspection_json(inspection: Inspection) -> dict[str, Any]:
             for ic in inspection.checklists
             for a in ic.answers
         ],
-        "photos": [photo_json(p) for p in photos],
-        "signatures": [signature_json(s) for s in signatures],
+        "photos": [photo_json(p) for p in photos_of(inspection)],
+        "signatures": [signature_json(s) for s in signatures_of(inspection)],
         "results": inspection_results(inspection),
     }
