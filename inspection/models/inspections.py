@@ -175,6 +175,9 @@ class AnswerChange(db.Model):
     #: Why a submitted section was corrected (the lead's reason); empty for ordinary edits.
     reason: Mapped[str] = mapped_column(String(500), default="")
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    #: When the person made the change on their device (UTC), if the client said: orders one person's edits that
+    #: reach the server out of order, so that an older edit never replaces a newer one.
+    edited_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     answer: Mapped[Answer] = relationship(back_populates="changes")

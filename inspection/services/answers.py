@@ -30,7 +30,8 @@ from inspection.services.submission import score_checklist, store_result
 
 
 class AnswerInput(NamedTuple):
-    """One answer change sent by a client; `base_revision` is the revision the client last saw (0 = new).
+    """One answer change sent by a client; `base_revision` is the revision the client last saw (0 = new), and
+    `edited_at` when the person made the change on their device (naive UTC), if the client said.
 
     A named tuple rather than a frozen dataclass: a phone's sync creates hundreds at once, and a tuple is built
     several times faster.
@@ -42,13 +43,18 @@ class AnswerInput(NamedTuple):
     deduction: Decimal | None = None
     note: str = ""
     base_revision: int | None = None
+    edited_at: datetime | None = None
 
 
 class SavedAnswer(NamedTuple):
-    """An answer as a batch left it (a named tuple, like `AnswerInput`: one per answer of a batch)."""
+    """An answer as the server holds it after a batch (a named tuple, like `AnswerInput`: one per item of a
+    batch); the client takes it as the server's value, whether this batch wrote it or an earlier one did."""
 
     item_code: str
     revision: int
+    result: AnswerResult
+    deduction: Decimal | None
+    note: str
 
 
 def save_answers(inspection: Inspection, inputs: Iterable[AnswerInput], actor: Actor) -> list[SavedAnswer]:
@@ -59,7 +65,13 @@ def save_answers(inspection: Inspection, inputs: Iterable[AnswerInput], actor: A
     when a UUID turns out to be taken (the unique index refuses it) or a change looks stale, the batch is
     redone knowing which changes the server already holds.
 
-    :raises Conflict: a UUID reused with other content, or a stale `base_revision`; nothing is stored.
+    A change built on an older revision conflicts only when *another person* changed the item since: one
+    person's edits that overtake each other on the way (a phone editing while its last save is in flight, a
+    reply lost) never conflict with themselves. Among one person's edits the one made last on the device wins:
+    an edit older than one the server already holds from the same person is skipped.
+
+    :raises Conflict: a UUID reused with other content, or another person changed an item since
+        `base_revision`; nothing is stored.
     :raises OtherDepartment: items of another department's sections; nothing is stored.
     :raises ServiceError: unknown item, a section already submitted, or a bad answer.
     """
@@ -88,6 +100,7 @@ def _save(
     if others:
         raise OtherDepartment(others)
     answers = {a.item_code: a for ic in inspection.checklists for a in ic.answers}
+    history = _changes_since(inputs, answers)
     conflicts: list[dict[str, object]] = []
     pending: list[tuple[AnswerInput, ItemRef]] = []
     for change in inputs:
@@ -108,19 +121,72 @@ def _save(
         current = answers.get(change.item_code)
         current_revision = current.revision if current else 0
         if change.base_revision is not None and change.base_revision != current_revision:
-            conflicts.append(_stale(change, current))
-            continue
+            since = _since(history, current, change.base_revision)
+            if since is None or any(edit.user_id != actor.user_id for edit in since):
+                conflicts.append(_stale(change, current))
+                continue
+            if _overtaken(change, since):
+                continue
         pending.append((change, ref))
     if conflicts:
         if applied is None:
             raise _MaybeResent
         raise Conflict("有条目已被他人修改或重复提交了不同内容，未保存任何修改", conflicts)
-    saved = _write(inspection, pending, answers, actor)
-    if saved:
+    written = _write(inspection, pending, answers, actor)
+    if written:
         _next_revision(inspection)
         for ic in inspection.checklists:
             db.session.expire(ic, ["answers"])  # written in bulk below the ORM: reload on next use
-    return saved
+    held = {code: _held(answers[code]) for code in {c.item_code for c in inputs} - written.keys()}
+    return [written.get(code) or held[code] for code in dict.fromkeys(c.item_code for c in inputs)]
+
+
+class _Edit(NamedTuple):
+    """One earlier change of an answer, as far as deciding a stale change needs it."""
+
+    revision: int
+    user_id: int | None
+    edited_at: datetime | None
+
+
+def _changes_since(inputs: list[AnswerInput], answers: dict[str, Answer]) -> dict[int, list[_Edit]]:
+    """The recorded changes of the answers that some change of the batch sees an older revision of, by answer id;
+    one query, and none for a batch built on current revisions (the usual case)."""
+    stale = {
+        answers[c.item_code].id: c.base_revision
+        for c in inputs
+        if c.item_code in answers and c.base_revision is not None and c.base_revision < answers[c.item_code].revision
+    }
+    if not stale:
+        return {}
+    rows = db.session.execute(
+        select(AnswerChange.answer_id, AnswerChange.revision, AnswerChange.user_id, AnswerChange.edited_at).where(
+            AnswerChange.answer_id.in_(stale), AnswerChange.revision > min(stale.values())
+        )
+    )
+    history: dict[int, list[_Edit]] = {}
+    for answer_id, revision, user_id, edited_at in rows:
+        history.setdefault(answer_id, []).append(_Edit(revision, user_id, edited_at))
+    return history
+
+
+def _since(history: dict[int, list[_Edit]], current: Answer | None, base: int) -> list[_Edit] | None:
+    """The changes after revision `base` of the current answer, or None when they are not all recorded (an answer
+    written without history, or a base the server never had): treated as another person's change."""
+    if current is None or base > current.revision:
+        return None
+    since = [edit for edit in history.get(current.id, ()) if edit.revision > base]
+    return since if len(since) == current.revision - base else None
+
+
+def _overtaken(change: AnswerInput, since: list[_Edit]) -> bool:
+    """Whether the server already holds an edit by the same person made after this one on their device."""
+    times = [edit.edited_at for edit in since if edit.edited_at is not None]
+    return change.edited_at is not None and bool(times) and change.edited_at < max(times)
+
+
+def _held(answer: Answer) -> SavedAnswer:
+    return SavedAnswer(answer.item_code, answer.revision, AnswerResult(answer.result), answer.deduction, answer.note)
 
 
 def _next_revision(inspection: Inspection) -> None:
@@ -137,7 +203,7 @@ def _next_revision(inspection: Inspection) -> None:
 
 def _write(
     inspection: Inspection, pending: list[tuple[AnswerInput, ItemRef]], answers: dict[str, Answer], actor: Actor
-) -> list[SavedAnswer]:
+) -> dict[str, SavedAnswer]:
     """Insert new answers and update existing ones in a few bulk statements, with one change row per change.
 
     A phone syncing a morning's work sends hundreds of answers at once; per-object ORM flushes made that
@@ -189,7 +255,16 @@ def _write(
     ]
     if changes:
         db.session.execute(insert(AnswerChange), changes)
-    return [SavedAnswer(code, base[code] + len(changes)) for code, changes in by_item.items()]
+    return {
+        code: SavedAnswer(code, base[code] + len(item_changes), last.result, _stored(last.deduction), last.note)
+        for code, item_changes in by_item.items()
+        for last in item_changes[-1:]
+    }
+
+
+def _stored(deduction: Decimal | None) -> Decimal | None:
+    """A deduction as the database gives it back (two decimals)."""
+    return None if deduction is None else deduction.quantize(Decimal("0.01"))
 
 
 def _answer_row(change: AnswerInput, revision: int, user_id: int | None, now: datetime, **keys: object) -> dict:
@@ -214,6 +289,7 @@ def _change_row(change: AnswerInput, revision: int, user_id: int | None, now: da
         "revision": revision,
         "reason": "",
         "user_id": user_id,
+        "edited_at": change.edited_at,
         "created_at": now,
     }
 

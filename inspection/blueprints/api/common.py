@@ -3,7 +3,7 @@
 import re
 import uuid
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from functools import wraps
 from typing import Any, NoReturn
@@ -281,6 +281,18 @@ class Fields:
             return date.fromisoformat(value) if value else None
         except ValueError:
             self.errors[name] = "日期格式应为 YYYY-MM-DD"
+            return None
+
+    def moment(self, name: str) -> datetime | None:
+        """An ISO 8601 time as naive UTC (how times are stored); one without a zone is taken as UTC."""
+        value = self.text(name, required=False, max_length=40)
+        if not value:
+            return None
+        try:
+            moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+            return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
+        except (ValueError, OverflowError):
+            self.errors[name] = "应为 ISO 8601 时间"
             return None
 
     def choice(self, name: str, choices: set[str], *, required: bool = True, default: str = "") -> str:

@@ -3,7 +3,8 @@
 import base64
 import binascii
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
+from typing import Literal
 
 from flask import jsonify, request
 from sqlalchemy.orm import joinedload
@@ -160,7 +161,18 @@ def put_answers(inspection_id: int):
         theirs = set(error.item_codes)
         error.fields = {f"answers[{n}].item_code": c.item_code for n, c in enumerate(inputs) if c.item_code in theirs}
         raise
-    return jsonify(revision=revision, items=[{"item_code": a.item_code, "revision": a.revision} for a in answers])
+    return jsonify(revision=revision, items=[_saved_json(answer) for answer in answers])
+
+
+def _saved_json(answer: SavedAnswer) -> dict[str, object]:
+    deduction = None if answer.deduction is None else str(answer.deduction)
+    return {
+        "item_code": answer.item_code,
+        "revision": answer.revision,
+        "result": answer.result.value,
+        "deduction": deduction,
+        "note": answer.note,
+    }
 
 
 def _answer_input(entry: object, where: str) -> AnswerInput:
@@ -177,10 +189,11 @@ def _answer_input(entry: object, where: str) -> AnswerInput:
     note = fields.text("note", required=False, max_length=2000)
     deduction = fields.decimal("deduction")
     base_revision = fields.integer("base_revision", required=False)
+    edited_at = fields.moment("edited_at")
     if fields.errors:
         prefix = f"{where}." if where else ""
         api_error(400, "bad_request", f"{where or '答案'} 有误", {prefix + k: v for k, v in fields.errors.items()})
-    return AnswerInput(item_code, RESULTS[result], client_id, deduction, note, base_revision)
+    return AnswerInput(item_code, RESULTS[result], client_id, deduction, note, base_revision, edited_at)
 
 
 def _plain_answer(entry: object) -> AnswerInput | None:
@@ -198,8 +211,22 @@ def _plain_answer(entry: object) -> AnswerInput | None:
         and type(note) is str and len(note) <= 2000 and storable(note)
         and (base is None or (type(base) is int and 0 <= base <= MAX_ID))
     ):  # fmt: skip
-        return AnswerInput(code, RESULTS[result], client_id, None, note, base)
+        edited_at = _utc(entry.get("edited_at"))
+        if edited_at is not False:
+            return AnswerInput(code, RESULTS[result], client_id, None, note, base, edited_at)
     return None
+
+
+def _utc(value: object) -> datetime | Literal[False] | None:
+    """A phone's `2026-12-04T08:15:30.123Z` as naive UTC; None when absent, False when it is anything else."""
+    if value is None:
+        return None
+    if type(value) is not str or len(value) != 24 or not value.endswith("Z"):
+        return False
+    try:
+        return datetime.fromisoformat(value[:-1])
+    except ValueError:
+        return False
 
 
 def _distinct_changes(inputs: list[AnswerInput]) -> list[AnswerInput]:
@@ -250,15 +277,7 @@ def post_signature(inspection_id: int):
 
 
 def _timestamp(fields: Fields, name: str) -> datetime:
-    value = fields.text(name, required=False, max_length=40)
-    if not value:
-        return utcnow()
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-        return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
-    except (ValueError, OverflowError):
-        fields.errors[name] = "应为 ISO 8601 时间"
-        return utcnow()
+    return fields.moment(name) or utcnow()
 
 
 def _png_bytes(image: str) -> bytes:

@@ -220,13 +220,11 @@ const queueChange = (code, patch) => {
 async function applyChange(code, patch) {
   const card = cards[code];
   if (!isEditable(card)) return;
+  await reloadQueue(); // the sync may have acknowledged the previous edit since the queue was last read
   const previous = pendingAnswer(code);
   const current = currentValue(card) || {};
   const next = { result: current.result, deduction: current.deduction ?? '', note: current.note ?? '', ...patch };
   if (!next.result || (!previous && sync.sameAnswer(next, card.server))) return;
-  const sentBefore = previous?.sent
-    ? [{ result: previous.result, deduction: previous.deduction, note: previous.note }]
-    : [];
   const entry = {
     id: uuid(),
     insp: session.inspectionId,
@@ -236,7 +234,6 @@ async function applyChange(code, patch) {
     t: Date.now(),
     ...next,
     base: previous ? previous.base : card.server?.revision || 0,
-    tried: previous ? [...(previous.tried || []), ...sentBefore] : [],
   };
   if (previous?.conflict) Object.assign(entry, { conflict: previous.conflict, reason: previous.reason });
   await swap(previous?.id, entry);
@@ -269,7 +266,7 @@ async function resolveConflict(code, card, takeServer) {
     if (pending.conflict.result) cards[code].server = pending.conflict;
   } else {
     const base = pending.conflict.revision || 0;
-    await swap(pending.id, { ...pending, id: uuid(), base, conflict: null, reason: null, sent: 0 });
+    await swap(pending.id, { ...pending, id: uuid(), base, conflict: null, reason: null });
   }
   delete find('.conflict', card).dataset.for;
   await refreshUI();

@@ -100,7 +100,6 @@ async function sendAnswers() {
     const batch = pending.filter((entry) => entry.kind === 'answer' && !entry.conflict && !entry.error);
     batch.splice(batchSize);
     if (!batch.length) return;
-    for (const entry of batch) await mark(entry.id, { sent: 1 });
     const response = await api('PUT', `/inspections/${form.inspectionId}/answers`, {
       answers: batch.map((entry) => ({
         item_code: entry.item,
@@ -109,6 +108,7 @@ async function sendAnswers() {
         note: entry.note || '',
         client_id: entry.id,
         base_revision: entry.base,
+        edited_at: new Date(entry.t).toISOString(),
       })),
     });
     if (response.ok) {
@@ -134,29 +134,22 @@ async function sendAnswers() {
   }
 }
 
+// The server took the entry (or holds a newer edit of ours): `item` is its answer now.
 async function acknowledge(entry, item) {
   await del('queue', entry.id);
-  const revision = item ? item.revision : null;
-  if (revision) {
-    // an edit made while this one was on its way now builds on it
-    for (const later of await myPending()) {
-      if (later.kind === 'answer' && later.item === entry.item && later.base === entry.base) {
-        await mark(later.id, { base: revision });
-      }
+  // an edit made while this one was on its way builds on what the server holds now
+  for (const later of await myPending()) {
+    if (later.kind === 'answer' && later.item === entry.item && later.base < item.revision) {
+      await mark(later.id, { base: item.revision });
     }
   }
-  const answer = { result: entry.result, deduction: deductionToSend(entry), note: entry.note || '', revision };
-  form.serverAnswer(entry.item, answer);
+  form.serverAnswer(entry.item, item);
 }
 
+// The server refuses the entry because another person changed the item (or its UUID was used for other content).
 async function recordConflict(entry, conflict) {
   const serverAnswer = conflict.server || null;
-  const stale = conflict.reason === 'stale_revision' && serverAnswer;
-  if (stale && sameAnswer(serverAnswer, entry)) return acknowledge(entry, { revision: serverAnswer.revision });
-  if (stale && (entry.tried || []).some((tried) => sameAnswer(tried, serverAnswer))) {
-    // the server holds an earlier edit of ours whose reply was lost
-    return mark(entry.id, { base: serverAnswer.revision });
-  }
+  if (conflict.reason === 'stale_revision' && sameAnswer(serverAnswer, entry)) return acknowledge(entry, serverAnswer);
   const theirs = serverAnswer || form.serverAnswerOf(entry.item) || { result: null, revision: 0 };
   await mark(entry.id, { conflict: theirs, reason: conflict.reason });
   form.announce(`${entry.item}：服务器上的结果与手机上的不同，请选择保留哪一个`);
