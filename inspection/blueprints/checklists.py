@@ -40,7 +40,7 @@ def import_file():
         row, created = import_uploaded_checklist(data, upload.filename or "upload.toml", current_actor())
     if not outcome.ok:
         error = outcome.error
-        problems = error.problems if isinstance(error, ChecklistRejected) else [str(error)]
+        problems = [_(p) for p in error.problems] if isinstance(error, ChecklistRejected) else [str(error)]
         return _index(form, errors=problems, status=400)
     if created:
         flash(_("已导入 %(title)s 第 %(v)s 版", title=row.title, v=row.version), "success")

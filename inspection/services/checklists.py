@@ -3,7 +3,6 @@
 from dataclasses import replace
 from functools import cache, lru_cache
 
-from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from inspection.checklists import (
@@ -16,6 +15,7 @@ from inspection.checklists import (
 )
 from inspection.checklists.loader import DATA_DIR
 from inspection.extensions import db
+from inspection.i18n import N_
 from inspection.models import ChecklistVersion
 from inspection.services import Actor, ServiceError
 from inspection.services.audit import record_event
@@ -25,7 +25,8 @@ MAX_CHECKLIST_BYTES = 512 * 1024
 
 
 class ChecklistRejected(ServiceError):
-    """An uploaded checklist file was not imported; `problems` names each finding, one line each."""
+    """An uploaded checklist file was not imported; `problems` names each finding, one line each (the view
+    translates those marked with `N_`)."""
 
     code = "invalid_checklist"
 
@@ -93,11 +94,11 @@ def import_uploaded_checklist(data: bytes, source_name: str, actor: Actor) -> tu
     :raises ChecklistRejected: too large, not UTF-8 text, or an invalid checklist (every problem named).
     """
     if len(data) > MAX_CHECKLIST_BYTES:
-        raise ChecklistRejected([_("文件过大（上限 512 KB）")])
+        raise ChecklistRejected([N_("文件过大（上限 512 KB）")])
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
-        raise ChecklistRejected([_("文件不是 UTF-8 文本")]) from None
+        raise ChecklistRejected([N_("文件不是 UTF-8 文本")]) from None
     try:
         return import_checklist(text, source_name, actor)
     except ChecklistError as error:

@@ -82,14 +82,20 @@ def test_an_invalid_upload_is_refused_with_a_precise_message_and_changes_nothing
     assert _versions() == 1
 
 
-def test_a_binary_upload_is_refused(client, login):
-    login("admin")
-    response = client.post(
+def _upload_binary(client):
+    return client.post(
         "/admin/checklists/import",
         data={"file": (io.BytesIO(b"\xff\xfe\x00bad"), "x.toml")},
         content_type="multipart/form-data",
     )
-    assert response.status_code == 400 and "UTF-8" in response.get_data(as_text=True)
+
+
+def test_a_binary_upload_is_refused_in_the_users_language(client, login):
+    login("admin")
+    response = _upload_binary(client)
+    assert response.status_code == 400 and "文件不是 UTF-8 文本" in response.get_data(as_text=True)
+    client.post("/auth/locale", data={"locale": "en", "next": "/"})
+    assert "The file is not UTF-8 text" in _upload_binary(client).get_data(as_text=True)
 
 
 @pytest.mark.parametrize("username", ["reviewer", "xf1", "operator"])
