@@ -1,5 +1,6 @@
 """Export the filtered league table to Excel (openpyxl write-only) or CSV (UTF-8 with BOM), row by row, and the
-audit log to CSV.
+audit log to CSV. The table's safety verdicts take two columns each, for the kinds the checklist data declares
+(:func:`inspection.services.standings.safety_standings`), as on the page.
 
 Neither export holds the table in memory: rows come from :func:`inspection.services.rankings.iter_ranking` a chunk
 at a time; the workbook's sheet goes to openpyxl's temporary file and the CSV is written out as it is produced.
@@ -21,12 +22,14 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from inspection.charts import PALETTE
+from inspection.checklists import Standing
 from inspection.models import AuditEvent
 from inspection.scoring.rankings import GROUP_LABELS, RankGroup, group_key
 from inspection.services.rankings import RankingRow, Verdict
+from inspection.services.standings import safety_standings
 
-#: Header, width (characters) and value of every exported column, in order.
-COLUMNS: tuple[tuple[str, int], ...] = (
+#: Header and width (characters) of the columns before the safety verdicts, in order.
+LEADING_COLUMNS: tuple[tuple[str, int], ...] = (
     ("名次", 6),
     ("机构名称", 30),
     ("乡镇", 12),
@@ -36,12 +39,9 @@ COLUMNS: tuple[tuple[str, int], ...] = (
     ("等级得分", 10),
     ("评定日期", 12),
     ("审核状态", 10),
-    ("消防检查结论", 12),
-    ("消防检查日期", 12),
-    ("食品检查结论", 12),
-    ("食品检查日期", 12),
-    ("服务检查结论", 12),
-    ("服务检查日期", 12),
+)
+#: Header and width of the columns after the safety verdicts, in order.
+TRAILING_COLUMNS: tuple[tuple[str, int], ...] = (
     ("未整改隐患", 10),
     ("其中重大隐患", 12),
     ("逾期隐患", 10),
@@ -50,8 +50,16 @@ COLUMNS: tuple[tuple[str, int], ...] = (
     ("较上次评定", 14),
     ("说明", 40),
 )
-HEADERS = [header for header, _ in COLUMNS]
+#: Width of each of a safety verdict's two columns (conclusion and date).
+VERDICT_WIDTH = 12
 GRADE_COLUMN = 5  # 0-based index of 等级
+
+
+def export_columns(standings: Sequence[Standing]) -> list[tuple[str, int]]:
+    """Return the header and width of every exported column, in order: two for each safety verdict of `standings`
+    (the kinds the checklist data declares), "<label>检查结论" and "<label>检查日期"."""
+    verdicts = [(f"{s.label}{heading}", VERDICT_WIDTH) for s in standings for heading in ("检查结论", "检查日期")]
+    return [*LEADING_COLUMNS, *verdicts, *TRAILING_COLUMNS]
 
 
 def grade_text(row: RankingRow) -> str:
@@ -70,8 +78,8 @@ def grade_colour(row: RankingRow) -> str:
     return group_key(row.group, row.grade)
 
 
-def row_values(row: RankingRow, labels: dict[str, str]) -> list[Any]:
-    """Return the exported values of `row`, in COLUMNS order.
+def row_values(row: RankingRow, labels: dict[str, str], standings: Sequence[Standing]) -> list[Any]:
+    """Return the exported values of `row`, in the order of :func:`export_columns` for `standings`.
 
     :param labels: display labels of the facility type and ownership values.
     """
@@ -85,9 +93,7 @@ def row_values(row: RankingRow, labels: dict[str, str]) -> list[Any]:
         row.grade_score,
         row.grade_on,
         ("已审核" if row.reviewed else "待审核") if row.grade_on else "",
-        *_verdict(row.fire),
-        *_verdict(row.food),
-        *_verdict(row.service),
+        *(value for s in standings for value in _verdict(row.standings.get(s.kind))),
         row.open_hazards,
         row.open_major,
         row.overdue,
@@ -110,18 +116,20 @@ def write_xlsx(
     :param filters: (name, value) of each filter applied, in words.
     :return: the number of table rows written.
     """
+    standings = safety_standings()
+    columns = export_columns(standings)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("等级排名")
     sheet.freeze_panes = "A2"
-    for index, (_, width) in enumerate(COLUMNS, start=1):
+    for index, (_, width) in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     bold = Font(bold=True)
-    sheet.append([_cell(sheet, header, font=bold) for header in HEADERS])
+    sheet.append([_cell(sheet, header, font=bold) for header, _ in columns])
     fills = {key: PatternFill("solid", fgColor="FF" + colour.lstrip("#").upper()) for key, colour in PALETTE.items()}
     light = Font(color="FFFFFF", bold=True)
     count = 0
     for row in rows:
-        values: list[Any] = row_values(row, labels)
+        values: list[Any] = row_values(row, labels, standings)
         colour = grade_colour(row)
         dark = colour in ("g5", "g4", "withheld", "blacklisted", "below")
         values[GRADE_COLUMN] = _cell(sheet, values[GRADE_COLUMN], fill=fills[colour], font=light if dark else bold)
@@ -165,13 +173,14 @@ RULE_TEXT = (
 
 def csv_chunks(rows: Iterable[RankingRow], labels: dict[str, str], *, chunk: int = 500) -> Iterator[bytes]:
     """Yield the CSV (UTF-8 with a BOM, so Excel opens it as UTF-8) in pieces of about `chunk` rows."""
+    standings = safety_standings()
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     buffer.write("\ufeff")
-    writer.writerow(HEADERS)
+    writer.writerow([header for header, _ in export_columns(standings)])
     pending = 0
     for row in rows:
-        writer.writerow(["" if v is None else v for v in row_values(row, labels)])
+        writer.writerow(["" if v is None else v for v in row_values(row, labels, standings)])
         pending += 1
         if pending >= chunk:
             yield buffer.getvalue().encode("utf-8")

@@ -1,14 +1,17 @@
 """A checklist's data file says which standing it sets: a new checklist with an existing verdict rule and a new kind
-of standing needs no code change to show on the league table and the facility page.
+of standing needs no code change to show on the league table, the facility page and the exports.
 
 The test builds its own county, people and facility through the services, so it depends on no seeded names.
 """
 
+import csv
+import io
 import re
 from datetime import date, timedelta
 from uuid import uuid4
 
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy import select
 
 from inspection.checklists import ChecklistError, load_checklist_file, load_checklist_text
@@ -185,7 +188,26 @@ def test_the_new_standing_shows_on_the_ranking_and_facility_pages(app, client, c
     assert re.search(r"<dt>电梯安全</dt><dd>不合格（\d{4}-\d{2}-\d{2}）</dd>", page)
     assert "<dt>消防安全</dt><dd>尚无检查</dd>" in page  # the shipped kinds still show
 
-    assert "电梯县敬老院" in client.get("/rankings/export.csv").get_data(as_text=True)
+
+def test_the_new_standing_has_its_columns_in_the_csv_and_excel_exports(app, client, county, tmp_path):
+    inspected_on = _import_and_inspect(app, county, tmp_path, fail=("E1",))
+    with app.app_context():
+        reviewer = _load(county)["reviewer"].username
+    _login(client, reviewer)
+
+    body = client.get("/rankings/export.csv").get_data().decode("utf-8-sig")
+    headers, *rows = csv.reader(io.StringIO(body))
+    elevator = headers.index("电梯检查结论")
+    after_service = ["服务检查日期", "电梯检查结论", "电梯检查日期", "未整改隐患"]
+    assert headers[elevator - 1 : elevator + 3] == after_service  # in the order the data file gives
+    row = next(r for r in rows if r[1] == "电梯县敬老院")
+    assert row[elevator : elevator + 2] == ["不合格", inspected_on.isoformat()]
+
+    workbook = load_workbook(io.BytesIO(client.get("/rankings/export.xlsx").get_data()))
+    sheet_headers, *sheet_rows = workbook["等级排名"].iter_rows(values_only=True)
+    assert list(sheet_headers) == headers
+    row = next(r for r in sheet_rows if r[1] == "电梯县敬老院")
+    assert row[elevator] == "不合格" and row[elevator + 1].date() == inspected_on
 
 
 @pytest.mark.parametrize(

@@ -78,22 +78,6 @@ class RankingRow:
     #: The stored safety verdicts, by kind (the kinds the checklist data declares).
     standings: Mapping[str, Verdict] = field(default_factory=dict)
 
-    # The export's fixed columns (``services.exports``) read the shipped kinds by name.
-    @property
-    def fire(self) -> Verdict | None:
-        """Return the fire-safety verdict."""
-        return self.standings.get("fire")
-
-    @property
-    def food(self) -> Verdict | None:
-        """Return the food-safety verdict."""
-        return self.standings.get("food")
-
-    @property
-    def service(self) -> Verdict | None:
-        """Return the service-safety verdict."""
-        return self.standings.get("service")
-
 
 @dataclass(frozen=True)
 class RankingPage:
