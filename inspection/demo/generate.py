@@ -14,7 +14,8 @@ from typing import Any
 from sqlalchemy import func, insert, select
 
 from inspection.demo import county
-from inspection.demo.history import Context, FacilityPlan, HistoryWriter, insert_listings, listing_row
+from inspection.demo.history import HistoryWriter, insert_listings, listing_row
+from inspection.demo.plan import Context, FacilityPlan
 from inspection.extensions import db
 from inspection.models import (
     Facility,

@@ -20,7 +20,9 @@ from sqlalchemy import select
 
 from inspection.checklists import GRADING_CHECKLIST
 from inspection.demo import county
-from inspection.demo.history import ROUTINE, Context, FacilityPlan, HistoryWriter, demo_jpeg
+from inspection.demo.history import HistoryWriter
+from inspection.demo.photos import demo_jpeg
+from inspection.demo.plan import ROUTINE, Context, FacilityPlan
 from inspection.extensions import db
 from inspection.identifiers import uscc_check_character
 from inspection.models import (
