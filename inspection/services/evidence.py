@@ -11,7 +11,7 @@ from inspection.models import Inspection, Photo, Signature, SignerRole
 from inspection.services import Actor, Conflict, OtherDepartment, ServiceError
 from inspection.services.audit import record_event
 from inspection.services.files import store_file
-from inspection.services.planning import item_index, submitted_departments
+from inspection.services.planning import is_complete, item_index, submitted_departments
 
 
 def add_photo(inspection: Inspection, item_code: str, client_id: str, data: bytes, actor: Actor) -> tuple[Photo, bool]:
@@ -70,17 +70,21 @@ def add_signature(
     *,
     refused: bool = False,
 ) -> tuple[Signature, bool]:
-    """Store a signature drawn on the phone (or a facility representative's refusal to sign).
+    """Store a signature drawn on the phone (or a facility representative's refusal to sign), while the inspection
+    is not complete: its record is signed before the last department submits, as answers and photos are made before.
 
     :raises Conflict: the UUID was used for a different signature.
-    :raises ServiceError: no name, no image without a refusal, or a refusal by anyone but the facility.
+    :raises ServiceError: the inspection is complete, no name, no image without a refusal, or a refusal by anyone but
+        the facility.
     :raises MediaError: the image is not an acceptable PNG.
     """
     digest = hashlib.sha256((data or b"") + f"|{signer_name}|{role}|{refused}".encode()).hexdigest()
     existing = db.session.scalar(select(Signature).where(Signature.client_id == client_id))
+    if existing is not None and existing.upload_sha256 == digest and existing.inspection_id == inspection.id:
+        return existing, False  # a phone sending again what it sent before: nothing changes
+    if is_complete(inspection):
+        raise ServiceError("检查已完成（各部门均已提交），不能再添加或修改签名")
     if existing is not None:
-        if existing.upload_sha256 == digest and existing.inspection_id == inspection.id:
-            return existing, False
         raise Conflict("该 client_id 已用于另一个签名", [{"client_id": client_id, "reason": "client_id_reused"}])
     if not signer_name.strip():
         raise ServiceError("请填写签名人姓名")

@@ -75,8 +75,15 @@ def department_name(code: str) -> str:
 
 
 def submitted_departments(inspection: Inspection) -> set[str]:
-    """Return the codes of the departments that have submitted their sections."""
+    """Return the codes of the departments that have submitted their sections (whose answers and photos are
+    locked)."""
     return {s.department_code for s in inspection.submissions}
+
+
+def is_complete(inspection: Inspection) -> bool:
+    """Return True once every department owning a section has submitted: the inspection is complete and nothing
+    recorded on site (answers, photos, signatures) may change any more."""
+    return set(departments_of(inspection)) <= submitted_departments(inspection)
 
 
 class NotOwnDepartment(ServiceError):

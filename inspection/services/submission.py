@@ -24,7 +24,13 @@ from inspection.services.audit import record_event
 from inspection.services.checklists import checklist_of
 from inspection.services.credit import is_blacklisted
 from inspection.services.hazards import sync_hazards
-from inspection.services.planning import department_name, departments_of, item_index, submitted_departments
+from inspection.services.planning import (
+    department_name,
+    departments_of,
+    is_complete,
+    item_index,
+    submitted_departments,
+)
 from inspection.services.standings import standing_of
 
 
@@ -81,7 +87,7 @@ def submit_department(inspection: Inspection, department_code: str, actor: Actor
         if ic.status == ChecklistStatus.OPEN and checklist_of(ic.version).section_departments() <= done:
             store_result(ic, result, actor)
         results.append(result)
-    if set(departments_of(inspection)) <= done:
+    if is_complete(inspection):
         inspection.status, inspection.completed_at = InspectionStatus.COMPLETE, utcnow()
     db.session.flush()
     record_event(

@@ -6,8 +6,12 @@ from typing import Any
 
 import pytest
 from PIL import Image
+from sqlalchemy import select
 
+from inspection.extensions import db
+from inspection.models import Signature
 from tests.api.conftest import assert_error, jpeg, new_id
+from tests.api.test_submit import answer_section, submit
 
 
 def png_base64(size: tuple[int, int] = (300, 120)) -> str:
@@ -100,3 +104,33 @@ def test_signatures_need_an_assigned_inspector(as_user, fire_inspection):
     assert_error(sign(as_user("sc1"), fire_inspection, signature()), 404, "not_found")
     assert_error(sign(as_user("operator"), fire_inspection, signature()), 403, "forbidden")
     assert_error(as_user("xf1").get("/signatures/999999"), 404, "not_found")
+
+
+def test_no_signature_is_added_or_changed_once_the_inspection_is_complete(app, as_user, fire_inspection):
+    """Signatures lock with the inspection, as answers and photos lock with their section: once the last department
+    has submitted, a new signature (or another content under a UUID already used) is refused and nothing is written;
+    a phone sending again a signature it sent before still gets it back."""
+    xf1, mz1 = as_user("xf1"), as_user("mz1")
+    before = signature()
+    assert sign(xf1, fire_inspection, before).status_code == 201
+    for api, department in ((xf1, "xf"), (mz1, "mz")):
+        answer_section(api, fire_inspection, department)
+        assert submit(api, fire_inspection).status_code == 200
+    stored = _signature_rows(app, fire_inspection["id"])
+
+    error = assert_error(sign(xf1, fire_inspection, signature(role="inspector")), 422, "rule_violation")
+    assert "检查已完成" in error["message"]
+    assert_error(sign(mz1, fire_inspection, {**before, "signer_name": "李四"}), 422, "rule_violation")
+    refusal = {k: v for k, v in signature(refused=True).items() if k != "image"}
+    assert_error(sign(xf1, fire_inspection, refusal), 422, "rule_violation")
+    assert _signature_rows(app, fire_inspection["id"]) == stored
+
+    again = sign(xf1, fire_inspection, before)
+    assert again.status_code == 200 and again.json["signer_name"] == "张三"
+    assert _signature_rows(app, fire_inspection["id"]) == stored
+
+
+def _signature_rows(app, inspection_id: int) -> list[tuple[str, str, bool]]:
+    with app.app_context():
+        rows = db.session.scalars(select(Signature).where(Signature.inspection_id == inspection_id))
+        return sorted((s.client_id, s.signer_name, s.refused) for s in rows)
