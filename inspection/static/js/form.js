@@ -243,18 +243,32 @@ async function applyChange(code, patch) {
 }
 
 // Typing in a note or a deduction is saved 300 ms after the last keystroke (or at once when the field is left).
+// Until then the typed text is also kept in localStorage, written at once: a tab the phone kills within those
+// 300 ms gets it back when the form opens again.
 const typing = {}; // by item code: {patch, timer}
+const draftKey = (code) => `ci-draft:${session.inspectionId}:${session.userId}:${code}`;
 function changeLater(code, patch) {
   clearTimeout(typing[code]?.timer);
-  typing[code] = { patch: { ...typing[code]?.patch, ...patch }, timer: setTimeout(() => changeNow(code), 300) };
+  const merged = { ...typing[code]?.patch, ...patch };
+  localStorage.setItem(draftKey(code), JSON.stringify(merged));
+  typing[code] = { patch: merged, timer: setTimeout(() => changeNow(code), 300) };
 }
 function changeNow(code) {
   const typed = typing[code];
   if (!typed) return Promise.resolve();
   clearTimeout(typed.timer);
   delete typing[code];
-  return queueChange(code, typed.patch);
+  return saveDraft(code, typed.patch);
 }
+async function saveDraft(code, patch) {
+  await queueChange(code, patch);
+  // a newer draft typed meanwhile stays
+  if (localStorage.getItem(draftKey(code)) === JSON.stringify(patch)) localStorage.removeItem(draftKey(code));
+}
+const leftoverDrafts = () =>
+  Object.keys(localStorage)
+    .filter((key) => key.startsWith(draftKey('')))
+    .map((key) => [key.slice(draftKey('').length), JSON.parse(localStorage.getItem(key))]);
 addEventListener('pagehide', () => {
   for (const code of Object.keys(typing)) changeNow(code);
 });
@@ -455,18 +469,25 @@ async function exportQueue() {
   announce(`已导出 ${myQueue().length} 项未同步数据`);
 }
 
-function applySnapshot(snapshot) {
+// Take the server's copy of the inspection. A fresh one from the server replaces what the page knew; the one stored
+// on the phone (`stored`) may be older or newer than a page served from the worker's cache, so it is merged: per
+// item the answer of the higher revision, and the longer lists of photos and signatures (neither ever shrinks).
+function applySnapshot(snapshot, stored = false) {
   const answers = Object.fromEntries(snapshot.answers.map((answer) => [answer.item_code, answer]));
   for (const card of Object.values(cards)) {
-    card.server = answers[card.code] || null;
-    card.photos = snapshot.photos.filter((photo) => photo.item_code === card.code).length;
+    const theirs = answers[card.code] || null;
+    if (!stored || (theirs?.revision || 0) > (card.server?.revision || 0)) card.server = theirs;
+    const photos = snapshot.photos.filter((photo) => photo.item_code === card.code).length;
+    card.photos = stored ? Math.max(card.photos, photos) : photos;
   }
   for (const department of snapshot.departments) if (department.submitted) submittedDepartments.add(department.code);
-  signatures = snapshot.signatures.map((signature) => ({
-    name: signature.signer_name,
-    role: signature.role,
-    refused: signature.refused,
-  }));
+  if (!stored || snapshot.signatures.length > signatures.length) {
+    signatures = snapshot.signatures.map((signature) => ({
+      name: signature.signer_name,
+      role: signature.role,
+      refused: signature.refused,
+    }));
+  }
 }
 
 sync.init({
@@ -493,8 +514,9 @@ sync.init({
 
 (async () => {
   const snapshot = await get('snap', session.inspectionId).catch(() => null);
-  if (snapshot && snapshot.revision >= Number(pageData.rev)) applySnapshot(snapshot);
+  if (snapshot) applySnapshot(snapshot, true);
   await refreshUI();
+  for (const [code, patch] of leftoverDrafts()) if (cards[code]) await saveDraft(code, patch);
   sync.flush();
   navigator.storage?.persist?.();
   navigator.serviceWorker?.register(pageData.sw).catch(() => {});

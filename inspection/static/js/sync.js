@@ -144,6 +144,18 @@ async function acknowledge(entry, item) {
     }
   }
   form.serverAnswer(entry.item, item);
+  await intoSnapshot('answers', item, (held) => held.item_code === item.item_code);
+}
+
+// Keep the stored server copy in step with each acknowledgement: an entry leaves the queue here, and a page
+// reloaded offline (from the worker's cache, with this copy) must still show it until the next refresh.
+async function intoSnapshot(collection, record, isSame) {
+  const snapshot = await get('snap', form.inspectionId);
+  if (!snapshot) return;
+  const index = snapshot[collection].findIndex(isSame);
+  if (index < 0) snapshot[collection].push(record);
+  else snapshot[collection][index] = { ...snapshot[collection][index], ...record };
+  await put('snap', snapshot);
 }
 
 // The server refuses the entry because another person changed the item (or its UUID was used for other content).
@@ -168,8 +180,10 @@ async function sendFiles() {
     const collection = entry.kind === 'photo' ? 'photos' : 'signatures';
     const response = await api('POST', `/inspections/${form.inspectionId}/${collection}`, body);
     if (response.ok) {
+      const stored = await response.json();
       await del('queue', entry.id);
-      form.fileAcknowledged(entry, await response.json());
+      await intoSnapshot(collection, stored, (held) => held.id === stored.id);
+      form.fileAcknowledged(entry, stored);
     } else if (response.status >= 500 || response.status === 429) {
       throw new Error(`${entry.kind} ${response.status}`);
     } else {
