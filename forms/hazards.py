@@ -4,19 +4,21 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
+from uuid import uuid4
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
+    HiddenField,
     MultipleFileField,
     RadioField,
     SelectChoice,
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import UUID, DataRequired, InputRequired, Length, Optional, ValidationError
 
 from inspection.services.hazards import MAX_EVIDENCE_PHOTOS
 
@@ -98,6 +100,8 @@ class ReinspectionForm(FlaskForm):
         description=_l("重大事故隐患只能经现场复查销号；书面复查（只看整改材料）不能关闭重大事故隐患。"),
     )
     submit = SubmitField(_l("提交复查结论并出具复查意见书"))
+    #: Identifies this form: sent twice (a double tap, a resend), it records one re-inspection.
+    client_id = HiddenField(default=lambda: str(uuid4()), validators=[Optional(), UUID()])
 
     hazard_ids: Sequence[int] = ()
 
@@ -161,6 +165,7 @@ def build_reinspection_form(hazard_ids: Sequence[int]) -> type[ReinspectionForm]
         pass
 
     Form.hazard_ids = tuple(hazard_ids)
+    Form.shown = HiddenField(default=",".join(map(str, hazard_ids)))  # what the inspector decided on
     for hazard_id in hazard_ids:
         setattr(
             Form,

@@ -1,14 +1,17 @@
-"""Running a unit of work as one transaction, retried when the database reports a transient lock conflict."""
+"""Running a unit of work as one transaction, retried when the database reports a transient lock conflict; row
+locks for the writes whose rule reads state first."""
 
 import time
 from collections.abc import Callable
 from typing import TypeVar
 
+from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from inspection.extensions import db
 
 T = TypeVar("T")
+M = TypeVar("M")
 
 #: SQLSTATEs of PostgreSQL serialization failures and deadlocks.
 _RETRYABLE_SQLSTATES = {"40001", "40P01"}
@@ -36,3 +39,13 @@ def _transient(error: DBAPIError) -> bool:
     if isinstance(error, OperationalError) and "database is locked" in str(error.orig):
         return True
     return getattr(error.orig, "sqlstate", None) in _RETRYABLE_SQLSTATES
+
+
+def locked(model: type[M], ids: int | list[int]) -> list[M]:
+    """Lock rows of `model` until the transaction ends and return them as they are now (reloaded): a request that
+    decides from the rows' state (what is still open, what is current) then sees what a request that held the lock
+    before it committed. PostgreSQL: SELECT … FOR UPDATE, in id order so that two requests never deadlock; SQLite
+    needs none, a writing request holds the whole database from its first statement (`BEGIN IMMEDIATE`)."""
+    wanted = sorted({ids} if isinstance(ids, int) else set(ids))
+    stmt = select(model).where(model.id.in_(wanted)).order_by(model.id).with_for_update()  # type: ignore[attr-defined]
+    return list(db.session.scalars(stmt.execution_options(populate_existing=True)))

@@ -43,7 +43,15 @@ from inspection.services.hazard_lists import (
     latest_evidence,
     reinspection_worklist,
 )
-from inspection.services.hazards import Decision, change_deadline, open_hazards, reinspect, submit_evidence
+from inspection.services.hazards import (
+    Decision,
+    change_deadline,
+    open_hazards,
+    reinspect,
+    reinspection_hazards,
+    reinspection_notice,
+    submit_evidence,
+)
 from inspection.services.notices import issue_reinspection_notice
 from inspection.services.regions import regions_within
 from inspection.transactions import run_in_transaction
@@ -138,8 +146,12 @@ def worklist():
 @role_required(Role.INSPECTOR)
 def reinspect_facility(facility_id: int):
     facility = get_facility_or_404(facility_id)
-    hazards = open_hazards(facility, current_user.department.code) if current_user.department else []
+    department = current_user.department.code if current_user.department else None
+    hazards = reinspection_hazards(facility, department, request.form.get("shown"))
     form = build_reinspection_form([h.id for h in hazards])()
+    recorded = reinspection_notice(form.client_id.data)
+    if recorded is not None:  # this form was sent before (a double tap): show what it recorded
+        return redirect(url_for("notices.detail", notice_id=recorded.id))
     if form.validate_on_submit():
         with unit_of_work(flash_error=False) as outcome:
             notice = _reinspect_and_issue(facility, hazards, form)
@@ -241,7 +253,15 @@ def _reinspect_and_issue(facility: Facility, hazards: list[Hazard], form: Reinsp
     photos = {e.hazard_id: e.photos for e in entries if e.photos}
 
     def work() -> Notice:
-        visit = reinspect(facility, decisions, form.reinspected_on.data, form.on_site.data, actor, photos=photos)
+        visit = reinspect(
+            facility,
+            decisions,
+            form.reinspected_on.data,
+            form.on_site.data,
+            actor,
+            photos=photos,
+            client_id=form.client_id.data or None,
+        )
         return issue_reinspection_notice(visit, actor, today, verify_url)
 
     return run_in_transaction(work)

@@ -162,7 +162,13 @@ class Notice(db.Model):
     """An issued document (整改通知书 or 复查意见书) with its stored PDF."""
 
     __tablename__ = "notices"
-    __table_args__ = (UniqueConstraint("number"),)
+    __table_args__ = (
+        UniqueConstraint("number"),
+        # A notice is replaced at most once, and a re-inspection gets one 复查意见书: the database refuses a
+        # second one issued by a request racing the first.
+        UniqueConstraint("supersedes_id"),
+        UniqueConstraint("reinspection_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[NoticeKind] = mapped_column(String(20))
@@ -203,8 +209,21 @@ class NoticeHazard(db.Model):
 
     __tablename__ = "notice_hazards"
 
+    __table_args__ = (
+        # A hazard is on at most one current rectification notice, whatever the requests racing to issue one.
+        Index(
+            "uq_notice_hazards_current",
+            "hazard_id",
+            unique=True,
+            postgresql_where=text("current_rectification"),
+            sqlite_where=text("current_rectification"),
+        ),
+    )
+
     notice_id: Mapped[int] = mapped_column(ForeignKey("notices.id"), primary_key=True)
     hazard_id: Mapped[int] = mapped_column(ForeignKey("hazards.id"), primary_key=True)
+    #: True while the notice is a current (not superseded) rectification notice: what the unique index holds to.
+    current_rectification: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
 
 
 class Reinspection(db.Model):
@@ -219,6 +238,8 @@ class Reinspection(db.Model):
     #: On site (required to close a major hazard) or by reviewing the evidence sent.
     on_site: Mapped[bool] = mapped_column(default=True)
     inspector_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    #: UUID of the form that recorded it: the same form sent twice (a double tap, a retry) is one re-inspection.
+    client_id: Mapped[str | None] = mapped_column(String(36), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     facility: Mapped[Facility] = relationship()

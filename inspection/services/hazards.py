@@ -20,6 +20,7 @@ from inspection.models import (
     HazardUpdate,
     HazardUpdateKind,
     InspectionChecklist,
+    Notice,
     NoticeHazard,
     Reinspection,
     Role,
@@ -29,6 +30,7 @@ from inspection.services import Actor, ServiceError
 from inspection.services.audit import record_event
 from inspection.services.checklists import checklist_of
 from inspection.services.files import store_file
+from inspection.transactions import locked
 
 MAX_EVIDENCE_PHOTOS = 6
 
@@ -157,26 +159,40 @@ def reinspect(
     on_site: bool,
     actor: Actor,
     photos: dict[int, list[bytes]] | None = None,
+    client_id: str | None = None,
 ) -> Reinspection:
     """Record a re-inspection (复查) of some of a facility's open hazards by an inspector of their department.
 
     :param photos: "after" photos taken at the re-inspection, by hazard id.
+    :param client_id: the UUID of the form sent; the same form again returns the re-inspection it recorded.
     :raises ServiceError: wrong department or facility, a closed hazard, a major hazard accepted without an
         on-site visit, or a rejection without reason or later deadline.
     """
     if not decisions:
         raise ServiceError("请至少对一项隐患作出复查结论")
+    # Requests deciding the same hazards take turns, and each sees the hazards as the one before left them.
+    locked(Hazard, [d.hazard.id for d in decisions])
+    earlier = reinspection_by_client_id(client_id)
+    if earlier is not None:
+        return earlier
     department = actor.department_code or ""
     visit = Reinspection(
-        facility=facility, department_code=department, reinspected_on=on, on_site=on_site, inspector=actor.user
+        facility=facility,
+        department_code=department,
+        reinspected_on=on,
+        on_site=on_site,
+        inspector=actor.user,
+        client_id=client_id,
     )
     db.session.add(visit)
     db.session.flush()
     for decision in decisions:
         hazard = decision.hazard
         _require_responsible_inspector(hazard, actor)
-        if hazard.facility_id != facility.id or hazard.status == HazardStatus.CLOSED:
+        if hazard.facility_id != facility.id:
             raise ServiceError(f"隐患 {hazard.id} 不在本次复查范围")
+        if hazard.status == HazardStatus.CLOSED:
+            raise ServiceError(f"{hazard.item_code} 已经复查销号（可能刚由他人复查），请刷新页面后重新填写")
         images = [process_photo(data) for data in (photos or {}).get(hazard.id, [])]
         update = HazardUpdate(reinspection_id=visit.id, user_id=actor.user.id, note=decision.note.strip()[:2000])
         update.photos = [
@@ -204,6 +220,33 @@ def reinspect(
         )
     db.session.flush()
     return visit
+
+
+def reinspection_by_client_id(client_id: str | None) -> Reinspection | None:
+    """The re-inspection recorded by the form with this UUID, if any."""
+    return db.session.scalar(select(Reinspection).where(Reinspection.client_id == client_id)) if client_id else None
+
+
+def reinspection_notice(client_id: str | None) -> Notice | None:
+    """The 复查意见书 of the re-inspection recorded by the form with this UUID, if any."""
+    if not client_id:
+        return None
+    return db.session.scalar(select(Notice).join(Reinspection).where(Reinspection.client_id == client_id))
+
+
+def reinspection_hazards(facility: Facility, department_code: str | None, shown: str | None) -> list[Hazard]:
+    """The hazards a re-inspection form decides: shown, the department's open hazards of the facility; sent, the
+    ones it showed (`shown`: their ids) whatever became of them since, so that a hazard someone else closed
+    meanwhile is refused by name instead of its decision being dropped."""
+    if not department_code:
+        return []
+    if shown is None:
+        return open_hazards(facility, department_code)
+    ids = [int(part) for part in shown.split(",") if part.isascii() and part.isdigit() and len(part) <= 10][:500]
+    stmt = select(Hazard).where(
+        Hazard.facility_id == facility.id, Hazard.department_code == department_code, Hazard.id.in_(ids)
+    )
+    return list(db.session.scalars(stmt.order_by(Hazard.deadline, Hazard.id)))
 
 
 def open_hazards(facility: Facility, department_code: str | None = None) -> list[Hazard]:

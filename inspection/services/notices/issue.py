@@ -8,7 +8,7 @@ import secrets
 from collections.abc import Callable, Sequence
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from inspection.checklists import DepartmentCode, ItemClass
 from inspection.extensions import db
@@ -41,6 +41,7 @@ from inspection.services.notices.context_builder import (
     photos_and_rows,
 )
 from inspection.services.notices.records import NoticeRecord, county_department, store_notice, take_document_number
+from inspection.transactions import locked
 
 #: Builds the public verification URL from a notice's token (the web layer knows the host).
 VerifyUrl = Callable[[str], str]
@@ -67,11 +68,12 @@ def issue_notices(
         reviewer of the region nor an inspector of the lead department on this inspection.
     """
     _require_issuer(inspection, actor)
+    locked(Inspection, inspection.id)  # one request at a time decides what is still awaiting a notice
     if inspection.status != InspectionStatus.COMPLETE:
         raise ServiceError("检查尚未全部提交，不能发出整改通知书")
     pending = hazards_awaiting_notice(inspection)
     if not pending:
-        raise ServiceError("没有需要发出整改通知书的隐患")
+        raise ServiceError("没有需要发出整改通知书的隐患（可能刚由他人发出，请查看通知书列表）")
     lead = inspection.lead_department
     if mode == NoticeMode.JOINT:
         codes = list(dict.fromkeys([lead.code, *(h.department_code for h in pending)]))
@@ -94,12 +96,16 @@ def supersede_notice(notice: Notice, reason: str, actor: Actor, issued_on: date,
     """
     if not reason.strip():
         raise ServiceError("请说明更正原因")
+    locked(Notice, notice.id)  # a request replacing it at the same moment waits, then finds it superseded
     if notice.status != NoticeStatus.ISSUED or notice.kind != NoticeKind.RECTIFICATION or notice.inspection is None:
         raise ServiceError("只能更正现行有效的整改通知书")
     inspection = notice.inspection
     _require_issuer(inspection, actor)
     authorities = [county_department(inspection.facility, code) for code in notice.context["department_codes"]]
     notice.status = NoticeStatus.SUPERSEDED
+    db.session.execute(
+        update(NoticeHazard).where(NoticeHazard.notice_id == notice.id).values(current_rectification=False)
+    )
     db.session.flush()
     replacement = _issue(
         inspection,
@@ -125,7 +131,12 @@ def supersede_notice(notice: Notice, reason: str, actor: Actor, issued_on: date,
 
 
 def issue_reinspection_notice(visit: Reinspection, actor: Actor, issued_on: date, verify_url: VerifyUrl) -> Notice:
-    """Issue the 复查意见书 of a re-inspection, listing each decided hazard with its outcome."""
+    """Issue the 复查意见书 of a re-inspection, listing each decided hazard with its outcome; a re-inspection has
+    one, so asking again returns it."""
+    locked(Reinspection, visit.id)
+    issued = db.session.scalar(select(Notice).where(Notice.reinspection_id == visit.id))
+    if issued is not None:
+        return issued
     decisions = db.session.scalars(
         select(HazardUpdate).where(HazardUpdate.reinspection_id == visit.id).order_by(HazardUpdate.id)
     ).all()

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from inspection.extensions import db
 from inspection.models import (
@@ -26,7 +27,7 @@ from inspection.models import (
 from inspection.notices import context as ctx
 from inspection.notices.numbering import format_number
 from inspection.notices.pdf import render_notice_html, render_notice_pdf
-from inspection.services import Actor, ServiceError
+from inspection.services import Actor, Conflict, ServiceError
 from inspection.services.audit import record_event
 from inspection.services.files import store_bytes
 from inspection.services.numbering import next_sequence
@@ -92,9 +93,13 @@ def store_notice(context: ctx.NoticeContext, record: NoticeRecord, actor: Actor)
     )
     db.session.add(notice)
     db.session.flush()
-    for hazard in hazards:
-        db.session.add(NoticeHazard(notice_id=notice.id, hazard_id=hazard.id))
-    db.session.flush()
+    current = record.kind == NoticeKind.RECTIFICATION
+    try:
+        with db.session.begin_nested():
+            for hazard in hazards:
+                db.session.add(NoticeHazard(notice_id=notice.id, hazard_id=hazard.id, current_rectification=current))
+    except IntegrityError:  # the unique index of current notices: another request listed them first
+        raise Conflict("这些隐患已列入另一份现行整改通知书，请刷新后查看", []) from None
     region_path = notice.facility.region.path
     record_event(
         actor,
