@@ -227,9 +227,9 @@ async def _open(context: BrowserContext, base_url: str, form_url: str) -> Page:
 
 
 async def _ready(page: Page) -> None:
-    """Wait until the form script has read its queue (the sync line no longer says it is loading)."""
+    """Wait until the form shows everything the phone holds (its queue, its stored copy, unsaved typing)."""
     page.set_default_timeout(20_000)
-    await page.wait_for_function("() => !document.querySelector('#sync-text').textContent.includes('正在加载')")
+    await page.wait_for_selector("#app[data-ready]", state="attached")
 
 
 async def _answer(page: Page, code: str, rng: random.Random, expected: Expected) -> None:

@@ -517,6 +517,7 @@ sync.init({
   if (snapshot) applySnapshot(snapshot, true);
   await refreshUI();
   for (const [code, patch] of leftoverDrafts()) if (cards[code]) await saveDraft(code, patch);
+  app.dataset.ready = '1'; // the form shows everything the phone holds
   sync.flush();
   navigator.storage?.persist?.();
   navigator.serviceWorker?.register(pageData.sw).catch(() => {});

@@ -134,8 +134,10 @@ async function sendAnswers() {
   }
 }
 
-// The server took the entry (or holds a newer edit of ours): `item` is its answer now.
+// The server took the entry (or holds a newer edit of ours): `item` is its answer now. The stored server copy
+// takes it before the entry leaves the queue, so that a reload in between never shows the item unanswered.
 async function acknowledge(entry, item) {
+  await intoSnapshot('answers', item, (held) => held.item_code === item.item_code);
   await del('queue', entry.id);
   // an edit made while this one was on its way builds on what the server holds now
   for (const later of await myPending()) {
@@ -144,14 +146,13 @@ async function acknowledge(entry, item) {
     }
   }
   form.serverAnswer(entry.item, item);
-  await intoSnapshot('answers', item, (held) => held.item_code === item.item_code);
 }
 
-// Keep the stored server copy in step with each acknowledgement: an entry leaves the queue here, and a page
-// reloaded offline (from the worker's cache, with this copy) must still show it until the next refresh.
+// Keep the stored server copy in step with each acknowledgement: a page reloaded offline (from the worker's cache)
+// merges this copy, and must show what the server took even before the next full refresh.
 async function intoSnapshot(collection, record, isSame) {
-  const snapshot = await get('snap', form.inspectionId);
-  if (!snapshot) return;
+  const empty = { id: form.inspectionId, answers: [], photos: [], signatures: [], departments: [] };
+  const snapshot = (await get('snap', form.inspectionId)) || empty;
   const index = snapshot[collection].findIndex(isSame);
   if (index < 0) snapshot[collection].push(record);
   else snapshot[collection][index] = { ...snapshot[collection][index], ...record };
@@ -181,8 +182,8 @@ async function sendFiles() {
     const response = await api('POST', `/inspections/${form.inspectionId}/${collection}`, body);
     if (response.ok) {
       const stored = await response.json();
-      await del('queue', entry.id);
       await intoSnapshot(collection, stored, (held) => held.id === stored.id);
+      await del('queue', entry.id);
       form.fileAcknowledged(entry, stored);
     } else if (response.status >= 500 || response.status === 429) {
       throw new Error(`${entry.kind} ${response.status}`);
