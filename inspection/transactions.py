@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from sqlalchemy import select
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from inspection.extensions import db
 
@@ -49,3 +49,20 @@ def locked(model: type[M], ids: int | list[int]) -> list[M]:
     wanted = sorted({ids} if isinstance(ids, int) else set(ids))
     stmt = select(model).where(model.id.in_(wanted)).order_by(model.id).with_for_update()  # type: ignore[attr-defined]
     return list(db.session.scalars(stmt.execution_options(populate_existing=True)))
+
+
+def insert_once(create: Callable[[], M], stored: Callable[[], M | None]) -> tuple[M, bool]:
+    """Add a row keyed by a client's UUID with `create` (which flushes it), or, when a request carrying the same
+    UUID stored one first (the unique index refuses this insert, after waiting for that request to commit),
+    return that one as `stored` finds it; the caller then compares contents. A savepoint keeps the transaction.
+
+    :return: the row and whether it was created now.
+    """
+    try:
+        with db.session.begin_nested():
+            return create(), True
+    except IntegrityError:
+        earlier = stored()
+        if earlier is None:
+            raise
+        return earlier, False

@@ -15,6 +15,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -88,9 +89,27 @@ class Client:
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()), _NoRedirect)
         self.headers: dict[str, str] = {}
 
-    def request(self, method: str, path: str, *, form: dict | None = None, json_body: Any = None) -> Reply:
+    def request(
+        self, method: str, path: str, *, form: dict | None = None, json_body: Any = None, files: dict | None = None
+    ) -> Reply:
+        """Send a request: `form` fields (multipart with `files`, name -> bytes) or a JSON body."""
         data, headers = None, dict(self.headers)
-        if form is not None:
+        if files is not None:
+            boundary = uuid.uuid4().hex
+            parts = [
+                f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+                for name, value in (form or {}).items()
+            ]
+            parts += [
+                f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{name}.jpg"\r\n'
+                f"Content-Type: application/octet-stream\r\n\r\n".encode()
+                + content
+                + b"\r\n"
+                for name, content in files.items()
+            ]
+            data = b"".join(parts) + f"--{boundary}--\r\n".encode()
+            headers["Content-Type"] = f"multipart/form-data; boundary={boundary}"
+        elif form is not None:
             data = urllib.parse.urlencode(form).encode()
             headers["Content-Type"] = "application/x-www-form-urlencoded"
         elif json_body is not None:

@@ -12,6 +12,9 @@ from inspection.services import Actor, Conflict, OtherDepartment, ServiceError
 from inspection.services.audit import record_event
 from inspection.services.files import store_file
 from inspection.services.planning import is_complete, item_index, submitted_departments
+from inspection.transactions import insert_once
+
+COMPLETE = "检查已完成（各部门均已提交），不能再添加或修改签名"
 
 
 def add_photo(inspection: Inspection, item_code: str, client_id: str, data: bytes, actor: Actor) -> tuple[Photo, bool]:
@@ -23,15 +26,24 @@ def add_photo(inspection: Inspection, item_code: str, client_id: str, data: byte
     :raises MediaError: the bytes are not an acceptable image.
     """
     digest = hashlib.sha256(data).hexdigest()
-    existing = db.session.scalar(select(Photo).where(Photo.client_id == client_id))
-    if existing is not None:
-        if (
-            existing.upload_sha256 == digest
-            and existing.inspection_id == inspection.id
-            and existing.item_code == item_code
-        ):
-            return existing, False
-        raise Conflict("该 client_id 已用于另一张照片", [{"client_id": client_id, "reason": "client_id_reused"}])
+    existing = _photo_by_client_id(client_id)
+    if existing is None:
+        existing, created = insert_once(
+            lambda: _new_photo(inspection, item_code, client_id, data, digest, actor),
+            lambda: _photo_by_client_id(client_id),
+        )
+        if created:
+            return existing, True
+    if existing.upload_sha256 == digest and existing.inspection_id == inspection.id and existing.item_code == item_code:
+        return existing, False  # sent again, or sent twice at once: the stored photo
+    raise Conflict("该 client_id 已用于另一张照片", [{"client_id": client_id, "reason": "client_id_reused"}])
+
+
+def _photo_by_client_id(client_id: str) -> Photo | None:
+    return db.session.scalar(select(Photo).where(Photo.client_id == client_id))
+
+
+def _new_photo(inspection: Inspection, item_code: str, client_id: str, data: bytes, digest: str, actor: Actor) -> Photo:
     ref = item_index(inspection).get(item_code)
     if ref is None:
         raise ServiceError(f"检查中没有条目 {item_code}")
@@ -56,7 +68,7 @@ def add_photo(inspection: Inspection, item_code: str, client_id: str, data: byte
     )
     db.session.add(photo)
     db.session.flush()
-    return photo, True
+    return photo
 
 
 def add_signature(
@@ -79,13 +91,38 @@ def add_signature(
     :raises MediaError: the image is not an acceptable PNG.
     """
     digest = hashlib.sha256((data or b"") + f"|{signer_name}|{role}|{refused}".encode()).hexdigest()
-    existing = db.session.scalar(select(Signature).where(Signature.client_id == client_id))
-    if existing is not None and existing.upload_sha256 == digest and existing.inspection_id == inspection.id:
+    existing = _signature_by_client_id(client_id)
+    if existing is None:
+        existing, created = insert_once(
+            lambda: _new_signature(inspection, client_id, signer_name, role, data, signed_at, actor, refused, digest),
+            lambda: _signature_by_client_id(client_id),
+        )
+        if created:
+            return existing, True
+    if existing.upload_sha256 == digest and existing.inspection_id == inspection.id:
         return existing, False  # a phone sending again what it sent before: nothing changes
     if is_complete(inspection):
-        raise ServiceError("检查已完成（各部门均已提交），不能再添加或修改签名")
-    if existing is not None:
-        raise Conflict("该 client_id 已用于另一个签名", [{"client_id": client_id, "reason": "client_id_reused"}])
+        raise ServiceError(COMPLETE)
+    raise Conflict("该 client_id 已用于另一个签名", [{"client_id": client_id, "reason": "client_id_reused"}])
+
+
+def _signature_by_client_id(client_id: str) -> Signature | None:
+    return db.session.scalar(select(Signature).where(Signature.client_id == client_id))
+
+
+def _new_signature(
+    inspection: Inspection,
+    client_id: str,
+    signer_name: str,
+    role: SignerRole,
+    data: bytes | None,
+    signed_at: datetime,
+    actor: Actor,
+    refused: bool,
+    digest: str,
+) -> Signature:
+    if is_complete(inspection):
+        raise ServiceError(COMPLETE)
     if not signer_name.strip():
         raise ServiceError("请填写签名人姓名")
     if refused and role != SignerRole.FACILITY:
@@ -115,4 +152,4 @@ def add_signature(
         region_path=inspection.facility.region.path,
         after={"signer": signature.signer_name, "role": role.value, "refused": refused},
     )
-    return signature, True
+    return signature

@@ -185,13 +185,24 @@ async function sendFiles() {
       await intoSnapshot(collection, stored, (held) => held.id === stored.id);
       await del('queue', entry.id);
       form.fileAcknowledged(entry, stored);
-    } else if (response.status >= 500 || response.status === 429) {
-      throw new Error(`${entry.kind} ${response.status}`);
+    } else if (response.status >= 500 || response.status === 429 || (await momentary(response))) {
+      throw new Error(`${entry.kind} ${response.status}`); // tried again with backoff
     } else {
       await mark(entry.id, { error: await errorMessage(response) });
     }
   }
 }
+
+// A 409 without conflicts: the database was busy with another request's write at that moment; trying again
+// succeeds (a real clash names what it clashes with).
+const momentary = async (response) =>
+  response.status === 409 &&
+  !(
+    await response
+      .clone()
+      .json()
+      .catch(() => null)
+  )?.error?.conflicts?.length;
 
 export async function refresh() {
   const response = await api('GET', `/inspections/${form.inspectionId}`);

@@ -1,0 +1,94 @@
+"""The same request sent several times at once, against a real server process (issue 11 case 3): a phone whose
+sync fires twice, a retry sent while the first try is still in flight. Every copy gets the stored result (one
+201, the others 200 with the same body); only a different body under a used client_id is a 409."""
+
+import uuid
+from datetime import date
+
+import pytest
+from flask import Flask
+from sqlalchemy import func, select
+
+from inspection.extensions import db
+from inspection.models import Department, Facility, InspectionPurpose, Photo, Region, Signature, User
+from inspection.services.checklists import import_shipped_checklists
+from inspection.services.planning import start_inspection
+from tests.conftest import SETUP_ACTOR, run_together
+from tests.factories import BASE_COUNTY, OWN, PASSWORD, jpeg, make_cast, make_county
+from tests.server_process import Client, Reply, server_process
+
+TOGETHER = 4
+
+
+@pytest.fixture(scope="module")
+def server(concurrent_app: Flask):
+    with concurrent_app.app_context():
+        import_shipped_checklists(SETUP_ACTOR)
+        make_cast(make_county(BASE_COUNTY))
+        db.session.commit()
+    with server_process(concurrent_app) as base:
+        yield base
+
+
+def people(app: Flask) -> dict[str, int]:
+    with app.app_context():
+        found = {u.username: u.id for u in db.session.scalars(select(User))}
+        found["facility"] = db.session.scalar(select(Facility.id).where(Facility.name == OWN))
+        return found
+
+
+def planned_inspection(app: Flask) -> int:
+    with app.app_context():
+        users = {u.username: u for u in db.session.scalars(select(User))}
+        inspection = start_inspection(
+            db.session.scalar(select(Facility).where(Facility.name == OWN)),
+            ["fire_safety"],
+            date.today(),
+            InspectionPurpose.ROUTINE,
+            db.session.scalar(
+                select(Department).join(Department.region).where(Department.code == "mz", Region.name == BASE_COUNTY)
+            ),
+            {"mz": [users["mz1"], users["mz2"]], "xf": [users["xf1"], users["xf2"]]},
+            SETUP_ACTOR,
+        )
+        db.session.commit()
+        return inspection.id
+
+
+def at_once(send) -> list[Reply]:
+    def task(go):
+        go()
+        return send()
+
+    return run_together([task] * TOGETHER)
+
+
+def count(app: Flask, model, **where) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(model).filter_by(**where))
+
+
+def assert_one_stored_result(replies: list[Reply]) -> None:
+    assert sorted(r.status for r in replies) == [200] * (TOGETHER - 1) + [201], [r.body[:200] for r in replies]
+    assert len({r.body for r in replies}) == 1  # every copy gets the stored result
+
+
+def test_one_photo_sent_four_times_at_once_is_stored_once(concurrent_app, server):
+    inspection_id = planned_inspection(concurrent_app)
+    xf1 = Client(server).api_token("xf1", PASSWORD)
+    fields = {"item_code": "F4", "client_id": str(uuid.uuid4())}
+    photo = jpeg(640, 480)
+    path = f"/api/v1/inspections/{inspection_id}/photos"
+    assert_one_stored_result(at_once(lambda: xf1.request("POST", path, form=fields, files={"file": photo})))
+    assert count(concurrent_app, Photo, inspection_id=inspection_id) == 1
+    other = xf1.request("POST", path, form=fields, files={"file": jpeg(320, 240)})
+    assert other.status == 409  # the same client_id with another photo
+
+
+def test_one_signature_sent_four_times_at_once_is_stored_once(concurrent_app, server):
+    inspection_id = planned_inspection(concurrent_app)
+    xf1 = Client(server).api_token("xf1", PASSWORD)
+    body = {"client_id": str(uuid.uuid4()), "signer_name": "王见证", "role": "facility", "refused": True}
+    path = f"/api/v1/inspections/{inspection_id}/signatures"
+    assert_one_stored_result(at_once(lambda: xf1.request("POST", path, json_body=body)))
+    assert count(concurrent_app, Signature, inspection_id=inspection_id) == 1
