@@ -34,6 +34,17 @@ T = TypeVar("T")
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL") or "sqlite://"
 SETUP_ACTOR = SETUP
+#: Seconds a test may take when it may have to seed the whole demo county first (`demo_app`, the browser tests'
+#: `live_app`): that alone takes a minute and a half on PostgreSQL on a busy two-core machine. Every other test
+#: has the `timeout` of pyproject.toml.
+SEEDING_TIMEOUT = 300
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Give the tests that may seed the demo county the longer limit; a test's own ``@pytest.mark.timeout`` wins."""
+    for item in items:
+        if {"demo_app", "live_app"} & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.timeout(SEEDING_TIMEOUT))
 
 
 def make_test_app(**overrides: object) -> Flask:
