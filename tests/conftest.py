@@ -112,7 +112,7 @@ def demo_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
             return demo_app
 
     and its tests run in rolled-back transactions as everywhere else."""
-    with _own_database("demo", tmp_path_factory) as app:
+    with own_database("demo", tmp_path_factory) as app:
         app.config["TEST_LOGIN_PASSWORD"] = DEMO_PASSWORD
         with app.app_context():
             import_shipped_checklists(SETUP_ACTOR)
@@ -134,7 +134,7 @@ def app_with(name: str, tmp_path_factory: pytest.TempPathFactory, build: Callabl
             with app_with("rankings", tmp_path_factory, build_county) as app:
                 yield app
     """
-    with _own_database(name, tmp_path_factory) as app:
+    with own_database(name, tmp_path_factory) as app:
         with app.app_context():
             import_shipped_checklists(SETUP_ACTOR)
             make_county(BASE_COUNTY, townships=3, short="测")
@@ -145,13 +145,16 @@ def app_with(name: str, tmp_path_factory: pytest.TempPathFactory, build: Callabl
 
 
 @contextmanager
-def _own_database(name: str, tmp_path_factory: pytest.TempPathFactory, backend: str | None = None) -> Iterator[Flask]:
+def own_database(
+    name: str, tmp_path_factory: pytest.TempPathFactory, backend: str | None = None, **overrides: object
+) -> Iterator[Flask]:
     """An app on a migrated database of its own: a temporary SQLite file, or a throw-away schema of the
-    PostgreSQL test database (the backend of the run unless `backend` is given); dropped afterwards."""
+    PostgreSQL test database (the backend of the run unless `backend` is given); dropped afterwards. `overrides`
+    replace single settings, as in `make_test_app`."""
     backend = backend or ("postgresql" if TEST_DATABASE_URL.startswith("postgresql") else "sqlite")
     if backend == "sqlite":
         folder = tmp_path_factory.mktemp(name)
-        app = make_test_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{folder}/{name}.sqlite")
+        app = make_test_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{folder}/{name}.sqlite", **overrides)
         schema = None
     else:
         schema = f"{name}_{uuid.uuid4().hex[:8]}"
@@ -160,7 +163,7 @@ def _own_database(name: str, tmp_path_factory: pytest.TempPathFactory, backend: 
             connection.exec_driver_sql(f"CREATE SCHEMA {schema}")
         engine.dispose()
         options = {"pool_pre_ping": True, "connect_args": {"options": f"-csearch_path={schema}"}}
-        app = make_test_app(SQLALCHEMY_DATABASE_URI=TEST_DATABASE_URL, SQLALCHEMY_ENGINE_OPTIONS=options)
+        app = make_test_app(SQLALCHEMY_DATABASE_URI=TEST_DATABASE_URL, SQLALCHEMY_ENGINE_OPTIONS=options, **overrides)
     with app.app_context():
         upgrade()
     try:
@@ -205,7 +208,7 @@ CONCURRENCY_BACKENDS = ["sqlite"] + (["postgresql"] if TEST_DATABASE_URL.startsw
 def concurrent_app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     """An app on a database of its own, migrated and empty, where work commits for real: a temporary SQLite file,
     or a throw-away schema of the PostgreSQL test database. Shared by a module's tests: each keeps to its own data."""
-    with _own_database("concurrent", tmp_path_factory, request.param) as app:
+    with own_database("concurrent", tmp_path_factory, request.param) as app:
         yield app
 
 

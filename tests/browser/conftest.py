@@ -1,4 +1,5 @@
-"""A live server on a file database and Debian's Chromium driven by Playwright (no downloaded browser)."""
+"""A live server on a database of its own (SQLite, or PostgreSQL on its pass) and Debian's Chromium driven by
+Playwright (no downloaded browser)."""
 
 import threading
 from collections.abc import Iterator
@@ -6,7 +7,6 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
-from flask_migrate import upgrade
 from playwright.sync_api import Browser, Page, sync_playwright
 from werkzeug.serving import make_server
 
@@ -15,7 +15,7 @@ from inspection.demo.seed import seed_demo_county
 from inspection.extensions import db
 from inspection.services import Actor
 from inspection.services.checklists import import_shipped_checklists
-from tests.conftest import make_test_app
+from tests.conftest import own_database
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 CHROMIUM_ARGS = [
@@ -38,20 +38,18 @@ PHONE = {
 
 @pytest.fixture(scope="session")
 def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
-    """The app behind the live server: a freshly migrated and seeded demo county in a file database, CSRF on.
+    """The app behind the live server: a freshly migrated and seeded demo county, CSRF on, in a database of its own:
+    a SQLite file, or on the PostgreSQL pass a throw-away schema of the PostgreSQL test database, so that the phone's
+    offline sync runs end to end on both.
 
     Tests may read or prepare data with ``with live_app.app_context():``.
     """
-    database = tmp_path_factory.mktemp("live") / "live.sqlite"
-    app = make_test_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{database}", WTF_CSRF_ENABLED=True)
-    with app.app_context():
-        upgrade()
-        import_shipped_checklists(Actor(None, "test"))
-        seed_demo_county()
-        db.session.commit()
-    yield app
-    with app.app_context():
-        db.engine.dispose()
+    with own_database("live", tmp_path_factory, WTF_CSRF_ENABLED=True) as app:
+        with app.app_context():
+            import_shipped_checklists(Actor(None, "test"))
+            seed_demo_county()
+            db.session.commit()
+        yield app
 
 
 @pytest.fixture(scope="session")
