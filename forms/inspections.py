@@ -32,10 +32,6 @@ class _PlanBase(FlaskForm):
         self.checklists.choices = checklists
         self.inspectors.choices = inspectors
 
-    def validate_inspected_on(self, field: DateField) -> None:
-        if field.data and field.data.year < 2000:
-            raise ValidationError(_l("日期不正确"))
-
 
 class PlanInspectionForm(_PlanBase):
     """A reviewer plans a joint inspection of one facility."""

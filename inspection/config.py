@@ -6,6 +6,8 @@ from typing import Any
 
 from flask import Flask
 
+from inspection.dates import PLAN_DAYS_AHEAD
+
 #: The development secret. The app refuses to start with it outside debug or testing.
 DEV_SECRET_KEY = "dev-only-insecure-secret-change-me"
 
@@ -49,6 +51,8 @@ DEFAULTS: dict[str, Any] = {
     "API_TOKEN_HOURS": 12,  # the token lives as long as the session
     #: Whether inspectors may see the county league table (read-only); operators never do.
     "RANKINGS_VISIBLE_TO_INSPECTORS": False,
+    #: How many days after today an inspection may be planned for (environment: CAREINSPECT_PLAN_DAYS_AHEAD).
+    "PLAN_DAYS_AHEAD": PLAN_DAYS_AHEAD,
 }
 
 #: Environment variables read directly, without a prefix.

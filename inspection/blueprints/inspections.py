@@ -1,5 +1,8 @@
 """Inspections on the web: lists, planning (joint, campaign, spot check) and the read-only result page."""
 
+from datetime import date
+from typing import Any
+
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -21,6 +24,7 @@ from inspection.models import (
 )
 from inspection.permissions import can_issue_notices, can_view_region, is_assigned
 from inspection.security import current_actor, get_facility_or_404, get_inspection_or_404, refuse, role_required
+from inspection.services import ServiceError
 from inspection.services.checklists import checklist_of, latest_versions
 from inspection.services.inspection_lists import (
     active_facilities_in,
@@ -62,7 +66,7 @@ def plan():
         form.facility_id.data = request.args.get("facility_id", 0, type=int)
     if form.validate_on_submit():
         facility = get_facility_or_404(form.facility_id.data)
-        with unit_of_work() as outcome:
+        with unit_of_work(flash_error=False) as outcome:
             inspection = start_inspection(
                 facility,
                 form.checklists.data,
@@ -71,10 +75,12 @@ def plan():
                 _department(form.lead_department_id.data),
                 _teams(form.inspectors.data),
                 current_actor(),
+                **_planning_days(),
             )
         if outcome.ok:
             flash(_("已安排对 %(name)s 的检查", name=facility.name), "success")
             return redirect(url_for("inspections.detail", inspection_id=inspection.id))
+        _show_refusal(form, outcome.error)
     return render_template(
         "inspections/plan.html", form=form, title=_("安排联合检查")
     ), 400 if request.method == "POST" else 200
@@ -92,7 +98,7 @@ def campaign():
         region = db.session.get(Region, form.region_id.data)
         if region is None or not can_view_region(current_user, region):
             refuse(404, "region not visible")
-        with unit_of_work() as outcome:
+        with unit_of_work(flash_error=False) as outcome:
             planned = plan_campaign(
                 active_facilities_in(region),
                 form.checklists.data,
@@ -100,10 +106,12 @@ def campaign():
                 _department(form.lead_department_id.data),
                 _teams(form.inspectors.data),
                 current_actor(),
+                **_planning_days(),
             )
         if outcome.ok:
             flash(_("已为 %(region)s 的 %(n)s 家机构安排检查", region=region.name, n=len(planned)), "success")
             return redirect(url_for("inspections.index"))
+        _show_refusal(form, outcome.error)
     return render_template(
         "inspections/plan.html", form=form, title=_("安排专项行动"), campaign=True
     ), 400 if request.method == "POST" else 200
@@ -124,7 +132,7 @@ def spot():
     if form.validate_on_submit():
         facility = get_facility_or_404(form.facility_id.data)
         team = {current_user.department.code: [current_user, *users_by_id(form.inspectors.data)]}
-        with unit_of_work() as outcome:
+        with unit_of_work(flash_error=False) as outcome:
             inspection = start_inspection(
                 facility,
                 form.checklists.data,
@@ -133,9 +141,11 @@ def spot():
                 current_user.department,
                 team,
                 current_actor(),
+                **_planning_days(),
             )
         if outcome.ok:
             return redirect(url_for("fieldform.form", inspection_id=inspection.id))
+        _show_refusal(form, outcome.error)
     return render_template(
         "inspections/plan.html", form=form, title=_("现场检查（本部门）")
     ), 400 if request.method == "POST" else 200
@@ -181,6 +191,19 @@ def signature(signature_id: int):
         refuse(404, f"signature {signature_id}")
     get_inspection_or_404(row.inspection_id)
     return file_response(row.file)
+
+
+def _planning_days() -> dict[str, Any]:
+    """The day plans are made from and how many days ahead they may reach (PLAN_DAYS_AHEAD), for the services."""
+    return {"today": date.today(), "days_ahead": current_app.config["PLAN_DAYS_AHEAD"]}
+
+
+def _show_refusal(form: PlanInspectionForm | CampaignForm | SpotCheckForm, error: Exception | None) -> None:
+    """Show a planning service's refusal next to the date when it is about the date, flashed otherwise."""
+    if isinstance(error, ServiceError) and "date" in error.fields:
+        form.inspected_on.errors = [*form.inspected_on.errors, error.fields["date"]]
+    elif error is not None:
+        flash(str(error), "error")
 
 
 def _department(department_id: int) -> Department:

@@ -178,7 +178,9 @@ class DemoHistory:
         """Plan, answer (with photos of the failures), submit, and schedule what follows for the hazards found."""
         purpose = InspectionPurpose.GRADING if codes == [GRADING_CHECKLIST] else InspectionPurpose.ROUTINE
         actor = Actor(self.reviewer, "demo-seed")
-        inspection = start_inspection(facility, codes, on, purpose, self.departments["mz"], self.teams, actor)
+        inspection = start_inspection(
+            facility, codes, on, purpose, self.departments["mz"], self.teams, actor, today=self.today
+        )
         failed: dict[str, list[str]] = {}
         for ic in inspection.checklists:
             checklist = checklist_of(ic.version)
@@ -197,7 +199,7 @@ class DemoHistory:
         for code in departments_of(inspection):
             for item_code in failed.get(code, []):
                 add_photo(inspection, item_code, str(uuid.uuid4()), self.photos["before"], self._actor(code))
-            submit_department(inspection, code, self._actor(code))
+            submit_department(inspection, code, self._actor(code), today=self.today)
         self.counts["inspections"] += 1
         done = datetime.combine(on, time(15, self.ctx.rng.randint(0, 59)))
         self._backdate(inspection, done)

@@ -9,6 +9,7 @@ from typing import NamedTuple
 from sqlalchemy import select
 
 from inspection.checklists import DEPARTMENT_NAMES, Checklist, Item
+from inspection.dates import PLAN_DAYS_AHEAD, planning_problem
 from inspection.extensions import db
 from inspection.models import (
     ChecklistVersion,
@@ -132,13 +133,18 @@ def start_inspection(
     actor: Actor,
     *,
     client_id: str | None = None,
+    today: date | None = None,
+    days_ahead: int = PLAN_DAYS_AHEAD,
 ) -> Inspection:
     """Plan an inspection with the newest version of each checklist (kept for good) and its inspectors.
 
     :param assignments: inspectors per department code; every department owning a section needs
         MIN_INSPECTORS_PER_DEPARTMENT inspectors of that department.
     :param client_id: a client's UUID; the same UUID again returns the inspection already created.
-    :raises ServiceError: closed facility, unknown checklist, overlapping item codes or missing inspectors.
+    :param today: the day planned from (default: the server's today).
+    :param days_ahead: how many days after `today` the inspection may be planned for (the app's PLAN_DAYS_AHEAD).
+    :raises ServiceError: a date out of range (`fields["date"]`), closed facility, unknown checklist, overlapping
+        item codes or missing inspectors.
     """
     if client_id:
         existing = inspection_by_client_id(client_id)
@@ -148,6 +154,7 @@ def start_inspection(
                     "该 client_id 已用于另一家机构的检查", [{"client_id": client_id, "reason": "client_id_reused"}]
                 )
             return existing
+    check_planned_date(inspected_on, today or date.today(), days_ahead)
     if not facility.is_active:
         raise ServiceError("机构已关闭，不能检查")
     if not checklist_codes:
@@ -183,6 +190,16 @@ def start_inspection(
         },
     )
     return inspection
+
+
+def check_planned_date(inspected_on: date, today: date, days_ahead: int) -> None:
+    """Refuse a day an inspection may not be planned for (`dates.planning_range`).
+
+    :raises ServiceError: naming the field "date" and the allowed range.
+    """
+    problem = planning_problem(inspected_on, today, days_ahead)
+    if problem:
+        raise ServiceError(problem, fields={"date": problem})
 
 
 def teams_by_department(people: Iterable[User]) -> dict[str, list[User]]:
@@ -223,11 +240,17 @@ def plan_campaign(
     lead_department: Department,
     assignments: Mapping[str, Sequence[User]],
     actor: Actor,
+    *,
+    today: date | None = None,
+    days_ahead: int = PLAN_DAYS_AHEAD,
 ) -> list[Inspection]:
-    """Plan one inspection per facility (专项行动), all or none.
+    """Plan one inspection per facility (专项行动), all or none; `today` and `days_ahead` as for `start_inspection`.
 
-    :raises ServiceError: no facility, or any single plan is refused (the message names the facility).
+    :raises ServiceError: a date out of range (`fields["date"]`), no facility, or any single plan is refused (the
+        message names the facility).
     """
+    today = today or date.today()
+    check_planned_date(inspected_on, today, days_ahead)
     if not facilities:
         raise ServiceError("范围内没有运营中的机构")
     planned = []
@@ -242,8 +265,10 @@ def plan_campaign(
                     lead_department,
                     assignments,
                     actor,
+                    today=today,
+                    days_ahead=days_ahead,
                 )
             )
         except ServiceError as error:
-            raise ServiceError(f"{facility.name}：{error}") from error
+            raise ServiceError(f"{facility.name}：{error}", fields=error.fields) from error
     return planned

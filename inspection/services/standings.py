@@ -8,13 +8,17 @@ nothing in code lists the kinds. Only the grade (``GRADE_STANDING``) is treated 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, fields
+from datetime import date
+from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import defer
+from sqlalchemy import Date, RowMapping, Subquery, and_, bindparam, case, func, or_, select
+from sqlalchemy.orm import aliased, defer
 
 from inspection.checklists import GRADE_STANDING, Standing
 from inspection.extensions import db
-from inspection.models import ChecklistVersion, FacilityStanding, InspectionChecklist
+from inspection.models import ChecklistStatus, ChecklistVersion, FacilityStanding, Inspection, InspectionChecklist
 from inspection.services.checklists import checklist_of, shipped
 
 #: The standing each checklist content declares, by content hash (a version's content never changes).
@@ -61,25 +65,120 @@ def safety_standings() -> list[Standing]:
     return [s for s in standing_kinds() if s.kind != GRADE_STANDING]
 
 
-def standings_of(facility_ids: Sequence[int]) -> dict[int, dict[str, FacilityStanding]]:
-    """Return the stored standings of the facilities, by facility and kind."""
-    result: dict[int, dict[str, FacilityStanding]] = {fid: {} for fid in facility_ids}
+@dataclass(frozen=True)
+class HeldStanding:
+    """A facility's standing of one kind as it holds on a day (a row of :func:`standings_on`)."""
+
+    facility_id: int
+    kind: str
+    inspection_checklist_id: int
+    #: Date of the inspection the standing comes from.
+    decided_on: date
+    verdict: str
+    verdict_code: str
+    grade: int | None
+    points: Decimal | None
+    unverified: bool
+
+
+#: The columns of a standing that a replacement (the latest result on or before today) gives.
+_REPLACED = ("inspection_checklist_id", "decided_on", "verdict", "verdict_code", "grade", "points", "unverified")
+
+
+def standings_on(name: str = "standings", kind: str | None = None) -> Subquery:
+    """The standings as they hold on the day bound as ``today`` (of `kind`, or every kind): one row per facility and
+    kind, with the columns of ``FacilityStanding``; execute with ``{"today": …}``.
+
+    A standing is the latest result on or before today (``dates.holds_on``). The stored one is that, unless it is
+    dated after today, which older data may hold: then the latest submitted result of the same checklist on or
+    before today stands in its place, and none when there is no such result.
+
+    The stored row stays the base of each row (so a join on the facility uses its unique index), corrected by the
+    few replacements, which are found once.
+    """
+    today = bindparam("today", type_=Date)
+    stored = FacilityStanding
+    stored_ic, earlier = aliased(InspectionChecklist), aliased(InspectionChecklist)
+    latest_first = func.row_number().over(
+        partition_by=stored.id, order_by=(Inspection.inspected_on.desc(), earlier.id.desc())
+    )
+    candidates = (
+        select(
+            stored.id.label("standing_id"),
+            earlier.id.label("inspection_checklist_id"),
+            Inspection.inspected_on.label("decided_on"),
+            earlier.verdict,
+            earlier.verdict_code,
+            earlier.grade,
+            earlier.points,
+            earlier.result["unverified"].as_boolean().label("unverified"),
+            latest_first.label("n"),
+        )
+        .join(stored_ic, stored_ic.id == stored.inspection_checklist_id)
+        .join(Inspection, and_(Inspection.facility_id == stored.facility_id, Inspection.inspected_on <= today))
+        .join(
+            earlier,
+            and_(
+                earlier.inspection_id == Inspection.id,
+                earlier.checklist_code == stored_ic.checklist_code,
+                earlier.status == ChecklistStatus.SUBMITTED,
+            ),
+        )
+        .where(stored.decided_on > today)
+    )
+    if kind is not None:
+        candidates = candidates.where(stored.kind == kind)
+    ranked = candidates.subquery(f"{name}_later")
+    instead = select(ranked).where(ranked.c.n == 1).subquery(f"{name}_instead")
+    holds = stored.decided_on <= today
+
+    def current(column: str) -> Any:
+        return case((holds, getattr(stored, column)), else_=instead.c[column]).label(column)
+
+    held = (
+        select(
+            stored.id,
+            stored.facility_id,
+            stored.kind,
+            *(current(c) for c in _REPLACED),
+        )
+        .outerjoin(instead, instead.c.standing_id == stored.id)
+        .where(or_(holds, instead.c.standing_id.is_not(None)))
+    )
+    if kind is not None:
+        held = held.where(stored.kind == kind)
+    return held.subquery(name)
+
+
+def _held(row: RowMapping) -> HeldStanding:
+    values = {f.name: row[f.name] for f in fields(HeldStanding)}
+    return HeldStanding(**{**values, "unverified": bool(values["unverified"])})
+
+
+def standings_of(facility_ids: Sequence[int], today: date | None = None) -> dict[int, dict[str, HeldStanding]]:
+    """Return the standings of the facilities as they hold on `today` (default: the server's), by facility and
+    kind."""
+    result: dict[int, dict[str, HeldStanding]] = {fid: {} for fid in facility_ids}
     if facility_ids:
-        stmt = select(FacilityStanding).where(FacilityStanding.facility_id.in_(facility_ids))
-        for row in db.session.scalars(stmt):
-            result[row.facility_id][row.kind] = row
+        held = standings_on()
+        stmt = select(held).where(held.c.facility_id.in_(facility_ids))
+        for row in db.session.execute(stmt, {"today": today or date.today()}).mappings():
+            result[row["facility_id"]][row["kind"]] = _held(row)
     return result
 
 
-def public_grade(facility_id: int) -> tuple[FacilityStanding | None, bool]:
-    """Return the facility's grade standing and whether it was countersigned (the public may see only then)."""
-    standing = db.session.scalar(
-        select(FacilityStanding).where(
-            FacilityStanding.facility_id == facility_id, FacilityStanding.kind == GRADE_STANDING
-        )
+def public_grade(facility_id: int, today: date | None = None) -> tuple[HeldStanding | None, bool]:
+    """Return the facility's grade standing on `today` (default: the server's) and whether it was countersigned
+    (the public may see only then)."""
+    held = standings_on(kind=GRADE_STANDING)
+    row = (
+        db.session.execute(select(held).where(held.c.facility_id == facility_id), {"today": today or date.today()})
+        .mappings()
+        .first()
     )
-    if standing is None:
+    if row is None:
         return None, False
+    standing = _held(row)
     reviewed = db.session.scalar(
         select(InspectionChecklist.reviewed_at.is_not(None)).where(
             InspectionChecklist.id == standing.inspection_checklist_id

@@ -1,7 +1,10 @@
 """Submitting a department's sections: completeness checks, scoring, stored results, standings and hazards."""
 
+from datetime import date
+
 from sqlalchemy import func, select
 
+from inspection.dates import recording_problem, replaces_standing
 from inspection.extensions import db
 from inspection.models import (
     AnswerResult,
@@ -62,14 +65,20 @@ def score_checklist(inspection_checklist: InspectionChecklist) -> ScoreResult:
     return score(checklist_of(inspection_checklist.version), answers, facility_facts(facility))
 
 
-def submit_department(inspection: Inspection, department_code: str, actor: Actor) -> list[ScoreResult]:
+def submit_department(
+    inspection: Inspection, department_code: str, actor: Actor, *, today: date | None = None
+) -> list[ScoreResult]:
     """Lock a department's sections; score every checklist whose departments have all submitted.
 
+    :param today: the day of the submission (default: the server's today); a result is recorded only once the
+        inspection's day has come.
     :return: the results of the inspection's checklists (final for the fully submitted ones).
     :raises Conflict: the department has already submitted (a second tap, or a colleague first).
     :raises ServiceError: the department has no section here.
-    :raises RuleViolation: items unanswered, or a failed item without its required photo.
+    :raises RuleViolation: the inspection's day is still to come (`fields["date"]`), items unanswered, or a failed
+        item without its required photo.
     """
+    today = today or date.today()
     if department_code not in departments_of(inspection):
         raise ServiceError("该部门在本次检查中没有检查部分")
     if department_code in submitted_departments(inspection):
@@ -77,6 +86,9 @@ def submit_department(inspection: Inspection, department_code: str, actor: Actor
             f"{department_name(department_code)}的检查部分已提交",
             [{"department": department_code, "reason": "already_submitted"}],
         )
+    problem = recording_problem(inspection.inspected_on, today)
+    if problem:
+        raise RuleViolation(problem, fields={"date": problem})
     _check_complete(inspection, department_code)
     inspection.submissions.append(DepartmentSubmission(department_code=department_code, submitted_by_id=actor.user_id))
     db.session.flush()
@@ -85,7 +97,7 @@ def submit_department(inspection: Inspection, department_code: str, actor: Actor
     for ic in inspection.checklists:
         result = score_checklist(ic)
         if ic.status == ChecklistStatus.OPEN and checklist_of(ic.version).section_departments() <= done:
-            store_result(ic, result, actor)
+            store_result(ic, result, actor, today=today)
         results.append(result)
     if is_complete(inspection):
         inspection.status, inspection.completed_at = InspectionStatus.COMPLETE, utcnow()
@@ -122,8 +134,9 @@ def _check_complete(inspection: Inspection, department_code: str) -> None:
         raise RuleViolation(f"以下不合格项须拍照后才能提交：{'、'.join(missing)}")
 
 
-def store_result(ic: InspectionChecklist, result: ScoreResult, actor: Actor) -> None:
-    """Record a checklist's final result, then the facility's standing and the hazards it found."""
+def store_result(ic: InspectionChecklist, result: ScoreResult, actor: Actor, *, today: date | None = None) -> None:
+    """Record a checklist's final result, then the facility's standing (as of `today`, default the server's) and the
+    hazards it found."""
     ic.status, ic.submitted_at, ic.submitted_by_id = (
         ChecklistStatus.SUBMITTED,
         utcnow(),
@@ -136,12 +149,13 @@ def store_result(ic: InspectionChecklist, result: ScoreResult, actor: Actor) -> 
         result.grade,
         result.to_dict(),
     )
-    _update_standing(ic, result)
+    _update_standing(ic, result, today or date.today())
     sync_hazards(ic)
 
 
-def _update_standing(ic: InspectionChecklist, result: ScoreResult) -> None:
-    """Make the result the facility's standing of the kind its checklist declares, unless a later one decided."""
+def _update_standing(ic: InspectionChecklist, result: ScoreResult, today: date) -> None:
+    """Make the result the facility's standing of the kind its checklist declares, unless a later one decided
+    (`dates.replaces_standing`: never a result dated after today, and a standing dated after today gives way)."""
     declared = standing_of(ic.version)
     if declared is None:
         return
@@ -152,7 +166,7 @@ def _update_standing(ic: InspectionChecklist, result: ScoreResult) -> None:
             FacilityStanding.facility_id == inspection.facility_id, FacilityStanding.kind == kind
         )
     )
-    if standing is not None and standing.decided_on > inspection.inspected_on:
+    if not replaces_standing(standing.decided_on if standing else None, inspection.inspected_on, today):
         return  # a later inspection already decided it
     if standing is None:
         standing = FacilityStanding(facility_id=inspection.facility_id, kind=kind)

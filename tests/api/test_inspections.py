@@ -1,5 +1,7 @@
 """Planning and reading inspections: idempotent creation, scope (404 outside it), roles (403), rule violations."""
 
+from datetime import date, timedelta
+
 import pytest
 from sqlalchemy import func, select
 
@@ -117,6 +119,32 @@ def test_rule_violations_are_422(as_user, ids, override, reason):
         as_user("reviewer").post("/inspections", json=plan_body(ids, **override)), 422, "rule_violation"
     )
     assert reason in error["message"]
+
+
+def days_ahead(days: int) -> str:
+    return (date.today() + timedelta(days=days)).isoformat()
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01", "1999-12-31"])
+def test_a_date_out_of_range_is_422_naming_the_field_and_the_range(app, as_user, ids, day):
+    """9999-12-31 would stay the facility's newest inspection for ever; plans reach from 2000-01-01 to
+    PLAN_DAYS_AHEAD (366 by default) days ahead."""
+    before = inspection_count(app)
+    response = as_user("reviewer").post("/inspections", json=plan_body(ids, date=day))
+    error = assert_error(response, 422, "rule_violation")
+    assert error["message"] == f"检查日期应在 2000-01-01 至 {days_ahead(366)} 之间"
+    assert error["fields"] == {"date": error["message"]}
+    assert inspection_count(app) == before
+
+
+def test_plans_reach_as_far_ahead_as_configured(app, as_user, ids, monkeypatch):
+    monkeypatch.setitem(app.config, "PLAN_DAYS_AHEAD", 30)
+    reviewer, inspector = as_user("reviewer"), as_user("sc1")
+    assert reviewer.post("/inspections", json=plan_body(ids, date=days_ahead(30))).status_code == 201
+    error = assert_error(reviewer.post("/inspections", json=plan_body(ids, date=days_ahead(31))), 422, "rule_violation")
+    assert days_ahead(30) in error["message"] and "date" in error["fields"]
+    spot = plan_body(ids, checklists=["food_safety"], inspectors=[ids["sc2"]], date=days_ahead(31))
+    assert "date" in assert_error(inspector.post("/inspections", json=spot), 422, "rule_violation")["fields"]
 
 
 def test_assigned_inspectors_and_reviewer_read_the_inspection(as_user, fire_inspection):

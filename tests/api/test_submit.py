@@ -1,6 +1,7 @@
 """Department submission: the summary (major hazards veto, failed items), required photos (422), locking, the
 inspection completing once every department has submitted, operators reading it then, and corrections."""
 
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -8,7 +9,7 @@ from sqlalchemy import func, select
 
 from inspection.extensions import db
 from inspection.models import AnswerChange
-from tests.api.conftest import ApiClient, answer, assert_error, items_of, jpeg, new_id
+from tests.api.conftest import ApiClient, answer, assert_error, items_of, jpeg, new_id, plan_body
 
 
 def answer_section(api: ApiClient, inspection: dict[str, Any], department: str, **fails: dict[str, Any]) -> None:
@@ -28,6 +29,20 @@ def submit(api: ApiClient, inspection: dict[str, Any]):
 def test_unanswered_items_block_submission(as_user, fire_inspection):
     error = assert_error(submit(as_user("xf1"), fire_inspection), 422, "rule_violation")
     assert "未检查" in error["message"]
+
+
+def test_a_result_is_not_recorded_before_the_inspections_day(as_user, ids):
+    """An inspection may be planned for tomorrow, but its result is recorded only once the day has come: a result
+    dated in the future would become the facility's standing ahead of every inspection until then."""
+    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    planned = as_user("reviewer").post("/inspections", json=plan_body(ids, date=tomorrow))
+    assert planned.status_code == 201, planned.json
+    xf1 = as_user("xf1")
+    answer_section(xf1, planned.json, "xf")
+    error = assert_error(submit(xf1, planned.json), 422, "rule_violation")
+    assert f"检查日期 {tomorrow} 尚未到来" in error["message"] and error["fields"] == {"date": error["message"]}
+    departments = xf1.get(f"/inspections/{planned.json['id']}").json["departments"]
+    assert all(not d["submitted"] for d in departments)  # nothing was locked
 
 
 def test_failed_item_without_its_required_photo_is_422(as_user, fire_inspection):

@@ -37,3 +37,10 @@ def test_the_app_refuses_to_start_in_production_with_the_development_secret(tmp_
         create_app({"TESTING": False}, instance_path=str(tmp_path))
     app = create_app({"TESTING": True}, instance_path=str(tmp_path))
     assert app.config["SECRET_KEY"] == DEV_SECRET_KEY  # tolerated in testing only
+
+
+def test_how_far_ahead_plans_reach_is_configurable(tmp_path, monkeypatch):
+    monkeypatch.delenv("CAREINSPECT_PLAN_DAYS_AHEAD", raising=False)
+    assert create_app({"TESTING": True}, instance_path=str(tmp_path)).config["PLAN_DAYS_AHEAD"] == 366
+    monkeypatch.setenv("CAREINSPECT_PLAN_DAYS_AHEAD", "30")
+    assert create_app({"TESTING": True}, instance_path=str(tmp_path)).config["PLAN_DAYS_AHEAD"] == 30

@@ -39,7 +39,8 @@ pytestmark = pytest.mark.usefixtures("app_ctx", "cast")
 
 #: Notice numbers start with the base county's short name (测试县: 测).
 ABBR = "测"
-FOUND = date.today() + timedelta(days=1)
+#: The day _inspected() inspects: a result is recorded only once its day has come (inspection.dates).
+FOUND = date.today()
 ISSUED = FOUND + timedelta(days=1)
 REVISIT = FOUND + timedelta(days=6)
 

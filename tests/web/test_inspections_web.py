@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -56,6 +56,36 @@ def test_a_plan_without_two_inspectors_per_department_is_refused_and_keeps_the_i
     assert "消防救援须指派至少 2 名检查员" in page
     assert f'value="{user("mz2").id}" checked' in page or 'checked id="inspectors-' in page
     assert _count() == before
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01"])
+def test_a_plan_dated_out_of_range_is_refused_at_the_date_and_keeps_the_input(client, login, day):
+    login("reviewer")
+    before = _count()
+    response = client.post("/inspections/plan", data=_plan_form(inspected_on=day))
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    last = (date.today() + timedelta(days=366)).isoformat()
+    assert f'id="inspected_on-error">检查日期应在 2000-01-01 至 {last} 之间</p>' in page  # at the date field
+    assert f'value="{day}"' in page and f'selected value="{facility(SAME_COUNTY).id}"' in page
+    assert _count() == before
+
+
+def test_a_campaign_dated_beyond_the_configured_days_ahead_is_refused(app, client, login, monkeypatch):
+    monkeypatch.setitem(app.config, "PLAN_DAYS_AHEAD", 10)
+    township_id = base_county().townships[0].id
+    login("reviewer")
+    before = _count()
+    day = (date.today() + timedelta(days=11)).isoformat()
+    data = _plan_form(region_id=township_id, purpose="campaign", checklists=["service_safety"], inspected_on=day)
+    response = client.post("/inspections/campaign", data=data)
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert (
+        f'id="inspected_on-error">检查日期应在 2000-01-01 至 {(date.today() + timedelta(days=10)).isoformat()} 之间'
+        in page
+    )
+    assert f'value="{day}"' in page and _count() == before
 
 
 def test_a_campaign_plans_one_inspection_per_active_facility_of_the_township(client, login):

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal
 
-from flask import jsonify, request
+from flask import current_app, jsonify, request
 from sqlalchemy.orm import joinedload
 from sqlalchemy.sql.base import ExecutableOption
 
@@ -103,6 +103,8 @@ def create_inspection():
             teams_by_department(people),
             api_actor(),
             client_id=plan.client_id,
+            today=date.today(),
+            days_ahead=current_app.config["PLAN_DAYS_AHEAD"],
         )
     )
     return jsonify(inspection_json(inspection)), 200 if before is not None else 201
@@ -293,7 +295,7 @@ def _png_bytes(image: str) -> bytes:
 def submit(inspection_id: int):
     inspection = _editable(inspection_id)
     department = api_user().department.code
-    run_in_transaction(lambda: submit_department(inspection, department, api_actor()))
+    run_in_transaction(lambda: submit_department(inspection, department, api_actor(), today=date.today()))
     results = inspection_results(inspection)
     mine = [r for r in results if any(s["department"] == department for s in r["sections"])] or results
     return jsonify(status=inspection.status, department=department, result=mine[0], results=results)

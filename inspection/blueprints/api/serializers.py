@@ -1,14 +1,16 @@
 """Plain-JSON views of models for the API (models never serialise themselves)."""
 
+from collections.abc import Mapping
 from typing import Any
 
 from flask import url_for
 
 from inspection.checklists import GRADE_STANDING, Checklist
-from inspection.models import Facility, FacilityStanding, Inspection, Photo, Signature
+from inspection.models import Facility, Inspection, Photo, Signature
 from inspection.services.checklists import checklist_of
 from inspection.services.inspection_lists import photos_of, signatures_of
 from inspection.services.planning import departments_of, submitted_departments
+from inspection.services.standings import HeldStanding
 from inspection.services.submission import score_checklist
 
 
@@ -47,8 +49,9 @@ def checklist_json(checklist: Checklist) -> dict[str, Any]:
     }
 
 
-def facility_json(facility: Facility, standings: dict[str, FacilityStanding]) -> dict[str, Any]:
-    """Return a facility with its stored grade and safety verdicts (every kind the checklist data declares)."""
+def facility_json(facility: Facility, standings: Mapping[str, HeldStanding]) -> dict[str, Any]:
+    """Return a facility with its grade and safety verdicts as they hold today (every kind the checklist data
+    declares)."""
     grade = standings.get(GRADE_STANDING)
     return {
         "id": facility.id,

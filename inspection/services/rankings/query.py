@@ -45,7 +45,7 @@ from inspection.models import (
 from inspection.permissions import in_bound_region, region_pattern
 from inspection.scoring.rankings import GRADE_CODE, WITHHELD_CODE, RankGroup
 from inspection.services.rankings.filters import GROUP_FILTERS, OPEN_HAZARD, RankingFilters
-from inspection.services.standings import safety_standings
+from inspection.services.standings import safety_standings, standings_on
 
 _NO_DATE = "0001-01-01"
 
@@ -134,6 +134,12 @@ def _aggregates() -> tuple[Any, Any]:
     return hazards, pending
 
 
+def held_standings(name: str, kind: str) -> Any:
+    """The standings of `kind` as they hold on the bound ``today`` (``standings.standings_on``), as an alias of
+    ``FacilityStanding`` named `name`."""
+    return aliased(FacilityStanding, standings_on(name, kind), adapt_on_names=True)
+
+
 def query_params(user: User, today: date | None = None) -> dict[str, Any]:
     """Return the values of the bound parameters of the cached table queries: the user's region and today."""
     return {"region_like": region_pattern(user.region), "today": today or date.today()}
@@ -142,14 +148,15 @@ def query_params(user: User, today: date | None = None) -> dict[str, Any]:
 @lru_cache(maxsize=8)
 def _keys(dialect: str, kinds: tuple[str, ...], *, with_dates: bool = False) -> Any:
     """Every active facility within the region bound as ``region_like``, with what the ranking rule, the filters
-    and the sorts need, and nothing more; overdue counts against the bound ``today``. Built once per dialect
+    and the sorts need, and nothing more; the standings hold and overdue counts on the bound ``today``. Built once
+    per dialect
     (building the construct costs more than running it), then executed with :func:`query_params`.
 
     :param kinds: the kinds of the safety verdicts shown (:func:`safety_kinds`).
     :param with_dates: also the dates of the safety verdicts (``<kind>_on``) and the latest of all (for filters and
         sorts on them); otherwise ``complete_rows`` adds the verdicts for the rows shown.
     """
-    grade = aliased(FacilityStanding, name="sg")
+    grade = held_standings("sg", GRADE_STANDING)
     hazards, pending = _aggregates()
     listings = _listings("bl", with_ground=False)
     group = _group_expr(grade, pending, listings)
@@ -183,7 +190,7 @@ def _keys(dialect: str, kinds: tuple[str, ...], *, with_dates: bool = False) -> 
 
 
 def _with_dates(stmt: Select[Any], grade: Any, dialect: str, kinds: tuple[str, ...]) -> Select[Any]:
-    verdicts = {kind: aliased(FacilityStanding, name=f"s_{kind}") for kind in kinds}
+    verdicts = {kind: held_standings(f"s_{kind}", kind) for kind in kinds}
     latest = _latest_of(dialect, grade.decided_on, *(v.decided_on for v in verdicts.values()))
     stmt = stmt.add_columns(*(v.decided_on.label(f"{kind}_on") for kind, v in verdicts.items()))
     for kind, verdict in verdicts.items():
@@ -312,6 +319,7 @@ def _previous_levels() -> Any:
         .where(
             InspectionChecklist.checklist_code == GRADING_CHECKLIST,
             InspectionChecklist.status == ChecklistStatus.SUBMITTED,
+            Inspection.inspected_on <= bindparam("today", type_=Date),  # as the standings: none dated later
         )
         .subquery("history")
     )
@@ -324,7 +332,7 @@ def _level_sql(code: Any, grade: Any) -> Any:
 
 def _details(rows: Any, order: Callable[[Any], list[Any]]) -> Select[Any]:
     """Add the wide columns to `rows` (a subquery of keys with `rank` and `total`) and order them by `order`."""
-    grade = aliased(FacilityStanding, name="sg")
+    grade = held_standings("sg", GRADE_STANDING)
     listings = _listings("bl", with_ground=True)
     c = rows.c
     columns = [

@@ -19,7 +19,7 @@ from sqlalchemy import Select, func, select, text
 
 from inspection.checklists import GRADING_CHECKLIST, Standing
 from inspection.extensions import db
-from inspection.models import ChecklistStatus, FacilityStanding, Hazard, Inspection, InspectionChecklist, User
+from inspection.models import ChecklistStatus, Hazard, Inspection, InspectionChecklist, User
 from inspection.models.followup import CREDIT_GROUND_LABELS
 from inspection.scoring.rankings import GradingPoint, RankGroup, Trend, grade_trend, group_reason
 from inspection.services.rankings.filters import MAX_PER_PAGE, OPEN_HAZARD, RankingFilters, sort_keys
@@ -32,7 +32,7 @@ from inspection.services.rankings.query import (
     table_statement,
     unfiltered_by_rank,
 )
-from inspection.services.standings import safety_standings
+from inspection.services.standings import safety_standings, standings_on
 
 #: work_mem for the ranking queries on PostgreSQL (see allow_sort_memory).
 SORT_MEMORY = "32MB"
@@ -151,7 +151,7 @@ def ranking_page(
     allow_sort_memory()
     result = db.session.execute(stmt, query_params(user, today)).mappings().all()
     total = result[0]["total"] if result else count_rows(user, filters, today)
-    rows = complete_rows([_row(r) for r in result], kinds)
+    rows = complete_rows([_row(r) for r in result], kinds, today)
     return RankingPage(rows, total, page, per_page, sort, direction, standings)
 
 
@@ -193,7 +193,7 @@ def iter_ranking(
     allow_sort_memory()
     result = db.session.execute(stmt.execution_options(yield_per=chunk), query_params(user, today)).mappings()
     for part in batched(result, chunk):
-        yield from complete_rows([_row(r) for r in part], kinds)
+        yield from complete_rows([_row(r) for r in part], kinds, today)
 
 
 def count_rows(user: User, filters: RankingFilters, today: date | None = None) -> int:
@@ -215,16 +215,19 @@ def _row(r: Mapping[str, Any]) -> RankingRow:
     )  # fmt: skip
 
 
-def complete_rows(rows: Sequence[RankingRow], kinds: Sequence[str] | None = None) -> list[RankingRow]:
+def complete_rows(
+    rows: Sequence[RankingRow], kinds: Sequence[str] | None = None, today: date | None = None
+) -> list[RankingRow]:
     """Add the safety verdicts, the last inspection date, the trend and the reason for the special groups (three
-    small queries for the rows given).
+    small queries for the rows given), as they hold on `today` (default: the server's).
 
     :param kinds: the safety verdicts' kinds (default: those the checklist data declares).
     """
     if not rows:
         return []
-    verdicts = _safety_verdicts([r.facility_id for r in rows], safety_kinds() if kinds is None else kinds)
-    histories = grading_histories([r.facility_id for r in rows])
+    today = today or date.today()
+    verdicts = _safety_verdicts([r.facility_id for r in rows], safety_kinds() if kinds is None else kinds, today)
+    histories = grading_histories([r.facility_id for r in rows], today)
     withheld = [r.grade_ic_id for r in rows if r.group == RankGroup.WITHHELD and r.grade_ic_id]
     reasons = _withheld_reasons(withheld)
     return [
@@ -246,26 +249,22 @@ def complete_rows(rows: Sequence[RankingRow], kinds: Sequence[str] | None = None
     ]
 
 
-def _safety_verdicts(facility_ids: Sequence[int], kinds: Sequence[str]) -> dict[int, dict[str, Verdict]]:
-    """Return the stored safety verdicts of `kinds` of each facility, by kind."""
+def _safety_verdicts(facility_ids: Sequence[int], kinds: Sequence[str], today: date) -> dict[int, dict[str, Verdict]]:
+    """Return the safety verdicts of `kinds` of each facility as they hold on `today`, by kind."""
     verdicts: dict[int, dict[str, Verdict]] = defaultdict(dict)
-    stmt = select(
-        FacilityStanding.facility_id,
-        FacilityStanding.kind,
-        FacilityStanding.verdict,
-        FacilityStanding.verdict_code,
-        FacilityStanding.decided_on,
-    ).where(
-        FacilityStanding.facility_id.in_(facility_ids),
-        FacilityStanding.kind.in_(kinds),
+    held = standings_on()
+    stmt = select(held.c.facility_id, held.c.kind, held.c.verdict, held.c.verdict_code, held.c.decided_on).where(
+        held.c.facility_id.in_(facility_ids), held.c.kind.in_(kinds)
     )
-    for facility_id, kind, label, code, decided_on in db.session.execute(stmt):
+    for facility_id, kind, label, code, decided_on in db.session.execute(stmt, {"today": today}):
         verdicts[facility_id][str(kind)] = Verdict(label, code, decided_on)
     return verdicts
 
 
-def grading_histories(facility_ids: Sequence[int]) -> dict[int, list[GradingPoint]]:
-    """Return the submitted grading results of each facility, oldest first."""
+def grading_histories(facility_ids: Sequence[int], today: date | None = None) -> dict[int, list[GradingPoint]]:
+    """Return the submitted grading results of each facility on or before `today` (default: the server's), oldest
+    first."""
+    today = today or date.today()
     histories: dict[int, list[GradingPoint]] = defaultdict(list)
     for ids in batched(facility_ids, 500):
         stmt = (
@@ -280,6 +279,7 @@ def grading_histories(facility_ids: Sequence[int]) -> dict[int, list[GradingPoin
                 Inspection.facility_id.in_(ids),
                 InspectionChecklist.checklist_code == GRADING_CHECKLIST,
                 InspectionChecklist.status == ChecklistStatus.SUBMITTED,
+                Inspection.inspected_on <= today,
             )
             .order_by(Inspection.facility_id, Inspection.inspected_on, InspectionChecklist.id)
         )
