@@ -9,7 +9,7 @@ from inspection import permissions
 from inspection.extensions import db
 from inspection.models import AuditEvent, Department, Facility, Region, Role, User
 from inspection.orm import utcnow
-from inspection.passwords import MIN_PASSWORD_LENGTH, hash_password, verify_password
+from inspection.passwords import MIN_PASSWORD_LENGTH, hash_password, verify_no_account, verify_password
 from inspection.services import Actor, ServiceError
 from inspection.services.audit import changes, record_event
 
@@ -127,7 +127,8 @@ def authenticate(username: str, password: str, ip: str, *, max_failures: int, wi
         record_event(anonymous, "auth.login_throttled", actor_name=username, detail="登录失败次数过多", region_path="/")
         raise LoginThrottled(f"登录失败次数过多，请 {window_minutes} 分钟后再试")
     user = db.session.scalar(select(User).where(User.username == username))
-    if user is None or not verify_password(user.password_hash, password) or not user.active:
+    matches = verify_password(user.password_hash, password) if user is not None else verify_no_account(password)
+    if not matches or not user.active:
         reason = "账户已停用" if user is not None and user.active is False else "用户名或密码错误"
         region_path = user.region.path if user is not None else "/"
         record_event(anonymous, "auth.login_failed", actor_name=username, detail=reason, region_path=region_path)
