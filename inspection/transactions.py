@@ -52,12 +52,16 @@ def locked(model: type[M], ids: int | list[int]) -> list[M]:
 
 
 def insert_once(create: Callable[[], M], stored: Callable[[], M | None]) -> tuple[M, bool]:
-    """Add a row keyed by a client's UUID with `create` (which flushes it), or, when a request carrying the same
-    UUID stored one first (the unique index refuses this insert, after waiting for that request to commit),
-    return that one as `stored` finds it; the caller then compares contents. A savepoint keeps the transaction.
+    """Return the row keyed by a client's UUID as `stored` finds it, or add it with `create` (which flushes it);
+    when a request carrying the same UUID stores it meanwhile (the unique index refuses this insert, after waiting
+    for that request to commit), return that one. The caller compares a found row's content with its own. A
+    savepoint keeps the transaction usable.
 
     :return: the row and whether it was created now.
     """
+    earlier = stored()
+    if earlier is not None:
+        return earlier, False
     try:
         with db.session.begin_nested():
             return create(), True

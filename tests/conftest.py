@@ -212,6 +212,21 @@ def concurrent_app(request: pytest.FixtureRequest, tmp_path_factory: pytest.Temp
         yield app
 
 
+@pytest.fixture(scope="module")
+def served_county(concurrent_app: Flask) -> Iterator[str]:
+    """The shipped checklists, the base county and the cast (`factories.make_cast`) in the concurrent database,
+    served by a separate server process (`tests/server_process.py`) for races that need a real one; yields its
+    base URL."""
+    from tests.server_process import server_process  # imports this module: a top-level import would be circular
+
+    with concurrent_app.app_context():
+        import_shipped_checklists(SETUP_ACTOR)
+        make_cast(make_county(BASE_COUNTY))
+        db.session.commit()
+    with server_process(concurrent_app) as base:
+        yield base
+
+
 @pytest.fixture(autouse=True)
 def db_session(request: pytest.FixtureRequest) -> Iterator[orm.scoped_session]:
     """Run each test in a transaction that is rolled back, using SQLAlchemy's savepoint recipe."""

@@ -16,7 +16,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from http.cookiejar import CookieJar
@@ -134,6 +134,20 @@ class Client:
         assert reply.status == 200, reply.body[:300]
         self.headers["Authorization"] = f"Bearer {reply.json()['token']}"
         return self
+
+
+def together(*sends: Callable[[], Reply]) -> list[Reply]:
+    """Make each request from a thread of its own, all released at the same moment; the replies in order."""
+    from tests.conftest import run_together
+
+    def task(send: Callable[[], Reply]) -> Callable[[Callable[[], object]], Reply]:
+        def run(go: Callable[[], object]) -> Reply:
+            go()
+            return send()
+
+        return run
+
+    return run_together([task(send) for send in sends])
 
 
 if __name__ == "__main__":

@@ -26,14 +26,12 @@ def add_photo(inspection: Inspection, item_code: str, client_id: str, data: byte
     :raises MediaError: the bytes are not an acceptable image.
     """
     digest = hashlib.sha256(data).hexdigest()
-    existing = _photo_by_client_id(client_id)
-    if existing is None:
-        existing, created = insert_once(
-            lambda: _new_photo(inspection, item_code, client_id, data, digest, actor),
-            lambda: _photo_by_client_id(client_id),
-        )
-        if created:
-            return existing, True
+    existing, created = insert_once(
+        lambda: _new_photo(inspection, item_code, client_id, data, digest, actor),
+        lambda: _photo_by_client_id(client_id),
+    )
+    if created:
+        return existing, True
     if existing.upload_sha256 == digest and existing.inspection_id == inspection.id and existing.item_code == item_code:
         return existing, False  # sent again, or sent twice at once: the stored photo
     raise Conflict("该 client_id 已用于另一张照片", [{"client_id": client_id, "reason": "client_id_reused"}])
@@ -91,14 +89,12 @@ def add_signature(
     :raises MediaError: the image is not an acceptable PNG.
     """
     digest = hashlib.sha256((data or b"") + f"|{signer_name}|{role}|{refused}".encode()).hexdigest()
-    existing = _signature_by_client_id(client_id)
-    if existing is None:
-        existing, created = insert_once(
-            lambda: _new_signature(inspection, client_id, signer_name, role, data, signed_at, actor, refused, digest),
-            lambda: _signature_by_client_id(client_id),
-        )
-        if created:
-            return existing, True
+    existing, created = insert_once(
+        lambda: _new_signature(inspection, client_id, signer_name, role, data, signed_at, actor, refused, digest),
+        lambda: _signature_by_client_id(client_id),
+    )
+    if created:
+        return existing, True
     if existing.upload_sha256 == digest and existing.inspection_id == inspection.id:
         return existing, False  # a phone sending again what it sent before: nothing changes
     if is_complete(inspection):

@@ -5,29 +5,17 @@ sync fires twice, a retry sent while the first try is still in flight. Every cop
 import uuid
 from datetime import date
 
-import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
 from inspection.extensions import db
 from inspection.models import Department, Facility, InspectionPurpose, Photo, Region, Signature, User
-from inspection.services.checklists import import_shipped_checklists
 from inspection.services.planning import start_inspection
-from tests.conftest import SETUP_ACTOR, run_together
-from tests.factories import BASE_COUNTY, OWN, PASSWORD, jpeg, make_cast, make_county
-from tests.server_process import Client, Reply, server_process
+from tests.conftest import SETUP_ACTOR
+from tests.factories import BASE_COUNTY, OWN, PASSWORD, jpeg
+from tests.server_process import Client, Reply, together
 
 TOGETHER = 4
-
-
-@pytest.fixture(scope="module")
-def server(concurrent_app: Flask):
-    with concurrent_app.app_context():
-        import_shipped_checklists(SETUP_ACTOR)
-        make_cast(make_county(BASE_COUNTY))
-        db.session.commit()
-    with server_process(concurrent_app) as base:
-        yield base
 
 
 def people(app: Flask) -> dict[str, int]:
@@ -56,11 +44,7 @@ def planned_inspection(app: Flask) -> int:
 
 
 def at_once(send) -> list[Reply]:
-    def task(go):
-        go()
-        return send()
-
-    return run_together([task] * TOGETHER)
+    return together(*[send] * TOGETHER)
 
 
 def count(app: Flask, model, **where) -> int:
@@ -73,9 +57,9 @@ def assert_one_stored_result(replies: list[Reply]) -> None:
     assert len({r.body for r in replies}) == 1  # every copy gets the stored result
 
 
-def test_one_photo_sent_four_times_at_once_is_stored_once(concurrent_app, server):
+def test_one_photo_sent_four_times_at_once_is_stored_once(concurrent_app, served_county):
     inspection_id = planned_inspection(concurrent_app)
-    xf1 = Client(server).api_token("xf1", PASSWORD)
+    xf1 = Client(served_county).api_token("xf1", PASSWORD)
     fields = {"item_code": "F4", "client_id": str(uuid.uuid4())}
     photo = jpeg(640, 480)
     path = f"/api/v1/inspections/{inspection_id}/photos"
@@ -85,9 +69,9 @@ def test_one_photo_sent_four_times_at_once_is_stored_once(concurrent_app, server
     assert other.status == 409  # the same client_id with another photo
 
 
-def test_one_signature_sent_four_times_at_once_is_stored_once(concurrent_app, server):
+def test_one_signature_sent_four_times_at_once_is_stored_once(concurrent_app, served_county):
     inspection_id = planned_inspection(concurrent_app)
-    xf1 = Client(server).api_token("xf1", PASSWORD)
+    xf1 = Client(served_county).api_token("xf1", PASSWORD)
     body = {"client_id": str(uuid.uuid4()), "signer_name": "王见证", "role": "facility", "refused": True}
     path = f"/api/v1/inspections/{inspection_id}/signatures"
     assert_one_stored_result(at_once(lambda: xf1.request("POST", path, json_body=body)))

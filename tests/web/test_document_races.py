@@ -5,31 +5,17 @@ document number is used up by a request that lost."""
 
 from datetime import date, timedelta
 
-import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
 from inspection.extensions import db
 from inspection.models import DocumentCounter, Facility, Hazard, Notice, NoticeHazard, NoticeMode, Reinspection, User
 from inspection.services import Actor
-from inspection.services.checklists import import_shipped_checklists
 from inspection.services.notices import issue_notices, verification_url
-from tests.conftest import SETUP_ACTOR, run_together
-from tests.factories import BASE_COUNTY, OWN, PASSWORD, inspect, make_cast, make_county
-from tests.server_process import Client, Reply, server_process
+from tests.factories import OWN, PASSWORD, inspect
+from tests.server_process import Client, together
 
 TOGETHER = 4
-
-
-@pytest.fixture(scope="module")
-def server(concurrent_app: Flask):
-    """The county and its cast in the concurrent database, served by a process of its own."""
-    with concurrent_app.app_context():
-        import_shipped_checklists(SETUP_ACTOR)
-        make_cast(make_county(BASE_COUNTY))
-        db.session.commit()
-    with server_process(concurrent_app) as base:
-        yield base
 
 
 def completed_inspection(app: Flask, issued: bool = False) -> int:
@@ -75,22 +61,11 @@ def numbers_used_match_notices(app: Flask) -> bool:
         return given == stored
 
 
-def together(requests) -> list[Reply]:
-    def task(send):
-        def run(go):
-            go()
-            return send()
-
-        return run
-
-    return run_together([task(send) for send in requests])
-
-
-def test_issuing_at_once_puts_each_hazard_on_one_current_notice(concurrent_app, server):
+def test_issuing_at_once_puts_each_hazard_on_one_current_notice(concurrent_app, served_county):
     inspection_id = completed_inspection(concurrent_app)
-    clients = [Client(server).api_token(name, PASSWORD) for name in ("mz1", "mz1", "reviewer", "reviewer")]
+    clients = [Client(served_county).api_token(name, PASSWORD) for name in ("mz1", "mz1", "reviewer", "reviewer")]
     path = f"/api/v1/inspections/{inspection_id}/notices"
-    replies = together([lambda c=c: c.request("POST", path, json_body={"mode": "per_department"}) for c in clients])
+    replies = together(*[lambda c=c: c.request("POST", path, json_body={"mode": "per_department"}) for c in clients])
     statuses = sorted(r.status for r in replies)
     assert statuses == [201, 422, 422, 422], [r.body[:200] for r in replies]
     refused = next(r for r in replies if r.status == 422).json()["error"]["message"]
@@ -99,13 +74,13 @@ def test_issuing_at_once_puts_each_hazard_on_one_current_notice(concurrent_app, 
     assert numbers_used_match_notices(concurrent_app)
 
 
-def test_correcting_one_notice_at_once_replaces_it_once(concurrent_app, server):
+def test_correcting_one_notice_at_once_replaces_it_once(concurrent_app, served_county):
     inspection_id = completed_inspection(concurrent_app, issued=True)
     with concurrent_app.app_context():
         original = db.session.scalar(select(Notice.id).where(Notice.inspection_id == inspection_id))
-    clients = [Client(server).log_in("mz1", PASSWORD) for _ in range(TOGETHER)]
+    clients = [Client(served_county).log_in("mz1", PASSWORD) for _ in range(TOGETHER)]
     path = f"/notices/{original}/supersede"
-    replies = together([lambda c=c: c.request("POST", path, form={"reason": "更正机构地址"}) for c in clients])
+    replies = together(*[lambda c=c: c.request("POST", path, form={"reason": "更正机构地址"}) for c in clients])
     assert [r.status for r in replies] == [302] * TOGETHER
     with concurrent_app.app_context():
         replacements = db.session.scalars(select(Notice.id).where(Notice.supersedes_id == original)).all()
@@ -141,13 +116,13 @@ def visits_to(app: Flask, facility_id: int) -> list[int]:
         return list(db.session.scalars(select(Reinspection.id).where(Reinspection.facility_id == facility_id)))
 
 
-def test_a_reinspection_form_sent_several_times_at_once_is_one_reinspection(concurrent_app, server):
+def test_a_reinspection_form_sent_several_times_at_once_is_one_reinspection(concurrent_app, served_county):
     inspection_id = completed_inspection(concurrent_app, issued=True)
     facility_id, form = reinspection_form(concurrent_app, inspection_id, "6f1c2b7e-2d43-4d1b-9a55-0c3f1e2a9b10")
-    clients = [Client(server).log_in("xf1", PASSWORD) for _ in range(TOGETHER)]
+    clients = [Client(served_county).log_in("xf1", PASSWORD) for _ in range(TOGETHER)]
     path = f"/hazards/reinspect/{facility_id}"
     before = visits_to(concurrent_app, facility_id)
-    replies = together([lambda c=c: c.request("POST", path, form=form) for c in clients])
+    replies = together(*[lambda c=c: c.request("POST", path, form=form) for c in clients])
     assert [r.status for r in replies] == [302] * TOGETHER, [r.body[:300] for r in replies]
     assert len({r.location for r in replies}) == 1  # every tap lands on the one 复查意见书
     visits = [v for v in visits_to(concurrent_app, facility_id) if v not in before]
@@ -159,16 +134,16 @@ def test_a_reinspection_form_sent_several_times_at_once_is_one_reinspection(conc
     assert numbers_used_match_notices(concurrent_app)
 
 
-def test_two_forms_closing_one_hazard_at_once_close_it_once(concurrent_app, server):
+def test_two_forms_closing_one_hazard_at_once_close_it_once(concurrent_app, served_county):
     inspection_id = completed_inspection(concurrent_app, issued=True)
     forms = [
         reinspection_form(concurrent_app, inspection_id, client_id)
         for client_id in ("0a4e7c1d-5b6f-4e21-8c3d-9f0a1b2c3d40", "0a4e7c1d-5b6f-4e21-8c3d-9f0a1b2c3d41")
     ]
-    clients = [Client(server).log_in(name, PASSWORD) for name in ("xf1", "xf2")]
+    clients = [Client(served_county).log_in(name, PASSWORD) for name in ("xf1", "xf2")]
     before = visits_to(concurrent_app, forms[0][0])
     replies = together(
-        [
+        *[
             lambda c=c, f=f: c.request("POST", f"/hazards/reinspect/{f[0]}", form=f[1])
             for c, f in zip(clients, forms, strict=True)
         ]
