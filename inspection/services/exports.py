@@ -1,6 +1,8 @@
 """Export the filtered league table to Excel (openpyxl write-only) or CSV (UTF-8 with BOM), row by row, and the
 audit log to CSV. The table's safety verdicts take two columns each, for the kinds the checklist data declares
-(:func:`inspection.services.standings.safety_standings`), as on the page.
+(:func:`inspection.services.standings.safety_standings`), as on the page. Every cell is written through
+:func:`inspection.exported_files.spreadsheet_cell`: facility names, typed filters, checklist labels and the usernames
+of failed logins are text anyone may choose, and must not run as formulas where the file is opened.
 
 Neither export holds the table in memory: rows come from :func:`inspection.services.rankings.iter_ranking` a chunk
 at a time; the workbook's sheet goes to openpyxl's temporary file and the CSV is written out as it is produced.
@@ -17,12 +19,13 @@ from datetime import date, datetime
 from typing import IO, Any
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from inspection.charts import PALETTE
 from inspection.checklists import Standing
+from inspection.exported_files import spreadsheet_cell
 from inspection.models import AuditEvent
 from inspection.scoring.rankings import GROUP_LABELS, RankGroup, group_key
 from inspection.services.rankings import RankingRow, Verdict
@@ -124,7 +127,7 @@ def write_xlsx(
     for index, (_, width) in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     bold = Font(bold=True)
-    sheet.append([_cell(sheet, header, font=bold) for header, _ in columns])
+    _append(sheet, [_cell(sheet, header, font=bold) for header, _ in columns])
     fills = {key: PatternFill("solid", fgColor="FF" + colour.lstrip("#").upper()) for key, colour in PALETTE.items()}
     light = Font(color="FFFFFF", bold=True)
     count = 0
@@ -133,15 +136,20 @@ def write_xlsx(
         colour = grade_colour(row)
         dark = colour in ("g5", "g4", "withheld", "blacklisted", "below")
         values[GRADE_COLUMN] = _cell(sheet, values[GRADE_COLUMN], fill=fills[colour], font=light if dark else bold)
-        sheet.append(values)
+        _append(sheet, values)
         count += 1
     _about_sheet(workbook, filters, count)
     workbook.save(out)
     return count
 
 
-def _cell(sheet: Any, value: Any, *, fill: PatternFill | None = None, font: Font | None = None) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, value=value)
+def _append(sheet: Any, values: list[Any]) -> None:
+    """Append a row of plain values and cells made by :func:`_cell` (whose values are safe already)."""
+    sheet.append([value if isinstance(value, Cell) else spreadsheet_cell(value) for value in values])
+
+
+def _cell(sheet: Any, value: Any, *, fill: PatternFill | None = None, font: Font | None = None) -> Cell:
+    cell = WriteOnlyCell(sheet, value=spreadsheet_cell(value))
     if fill is not None:
         cell.fill = fill
     if font is not None:
@@ -155,14 +163,14 @@ def _about_sheet(workbook: Workbook, filters: Sequence[tuple[str, str]], count: 
     sheet = workbook.create_sheet("筛选条件")
     sheet.column_dimensions["A"].width = 16
     sheet.column_dimensions["B"].width = 80
-    sheet.append(["导出时间", datetime.now().strftime("%Y-%m-%d %H:%M:%S")])
-    sheet.append(["行数", count])
+    _append(sheet, ["导出时间", datetime.now().strftime("%Y-%m-%d %H:%M:%S")])
+    _append(sheet, ["行数", count])
     for name, value in filters or [("筛选条件", "无（全部运营中机构）")]:
-        sheet.append([name, value])
+        _append(sheet, [name, value])
     rule = _cell(sheet, RULE_TEXT)
     rule.alignment = Alignment(wrap_text=True, vertical="top")
-    sheet.append(["排名规则", rule])
-    sheet.append(["说明", "名次为全县（本账号管辖范围）排名；筛选后保留原名次。"])
+    _append(sheet, ["排名规则", rule])
+    _append(sheet, ["说明", "名次为全县（本账号管辖范围）排名；筛选后保留原名次。"])
 
 
 RULE_TEXT = (
@@ -177,10 +185,10 @@ def csv_chunks(rows: Iterable[RankingRow], labels: dict[str, str], *, chunk: int
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     buffer.write("\ufeff")
-    writer.writerow([header for header, _ in export_columns(standings)])
+    _write_csv_row(writer, [header for header, _ in export_columns(standings)])
     pending = 0
     for row in rows:
-        writer.writerow(["" if v is None else v for v in row_values(row, labels, standings)])
+        _write_csv_row(writer, row_values(row, labels, standings))
         pending += 1
         if pending >= chunk:
             yield buffer.getvalue().encode("utf-8")
@@ -216,8 +224,13 @@ def audit_csv(events: Iterable[AuditEvent]) -> Iterator[str]:
 
 def _csv_line(values: list[Any]) -> str:
     buffer = io.StringIO()
-    csv.writer(buffer).writerow(values)
+    _write_csv_row(csv.writer(buffer), values)
     return buffer.getvalue()
+
+
+def _write_csv_row(writer: Any, values: Iterable[Any]) -> None:
+    """Write one CSV row: None as an empty cell, numbers unquoted, text that would run as a formula neutralised."""
+    writer.writerow(["" if value is None else spreadsheet_cell(value) for value in values])
 
 
 def _json(value: object) -> str:
