@@ -31,11 +31,6 @@ def test_security_headers_are_on_html_json_and_static_responses(client, path):
     assert headers["Referrer-Policy"] == "same-origin"
 
 
-def test_healthz_reports_the_database(client):
-    response = client.get("/healthz")
-    assert response.status_code == 200 and response.json == {"status": "ok", "database": "ok"}
-
-
 def test_session_cookie_is_httponly_and_lax(client):
     response = client.post("/auth/login", data={"username": "admin", "password": PASSWORD})
     cookie = response.headers["Set-Cookie"]
