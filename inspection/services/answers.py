@@ -15,18 +15,13 @@ from inspection.models import (
     Answer,
     AnswerChange,
     AnswerResult,
-    ChecklistStatus,
     Inspection,
-    InspectionChecklist,
 )
 from inspection.orm import utcnow
-from inspection.permissions import is_assigned
 from inspection.scoring import Answer as EngineAnswer
 from inspection.scoring import ScoringError
 from inspection.services import Actor, Conflict, OtherDepartment, ServiceError
-from inspection.services.audit import record_event
 from inspection.services.planning import ItemRef, department_name, item_index, submitted_departments
-from inspection.services.submission import score_checklist, store_result
 
 
 class AnswerInput(NamedTuple):
@@ -82,7 +77,7 @@ def save_answers(inspection: Inspection, inputs: Iterable[AnswerInput], actor: A
     except (IntegrityError, _MaybeResent):
         for ic in inspection.checklists:
             db.session.expire(ic, ["answers"])  # another request may have answered meanwhile
-    return _save(inspection, inputs, actor, applied=_applied_changes([i.client_id for i in inputs]))
+    return _save(inspection, inputs, actor, applied=applied_changes([i.client_id for i in inputs]))
 
 
 class _MaybeResent(Exception):
@@ -109,10 +104,10 @@ def _save(
             raise ServiceError(f"检查中没有条目 {change.item_code}")
         if ref.department_code in locked:
             raise ServiceError(f"{department_name(ref.department_code)}的检查部分已提交，不能再修改")
-        _validate(change, ref.item)
+        validate_change(change, ref.item)
         previous = applied.get(change.client_id) if applied else None
         if previous is not None:
-            if _same(previous, change, inspection):
+            if same_change(previous, change, inspection):
                 continue
             conflicts.append(
                 {"item_code": change.item_code, "client_id": change.client_id, "reason": "client_id_reused"}
@@ -294,14 +289,14 @@ def _change_row(change: AnswerInput, revision: int, user_id: int | None, now: da
     }
 
 
-def _applied_changes(client_ids: list[str]) -> dict[str, AnswerChange]:
+def applied_changes(client_ids: list[str]) -> dict[str, AnswerChange]:
     if not client_ids:
         return {}
     rows = db.session.scalars(select(AnswerChange).where(AnswerChange.client_id.in_(client_ids)))
     return {row.client_id: row for row in rows}
 
 
-def _same(previous: AnswerChange, change: AnswerInput, inspection: Inspection) -> bool:
+def same_change(previous: AnswerChange, change: AnswerInput, inspection: Inspection) -> bool:
     """Whether `previous` is `change` sent again: same inspection, item and content."""
     return (
         previous.answer.inspection_checklist.inspection_id == inspection.id
@@ -328,7 +323,7 @@ def _stale(change: AnswerInput, current: Answer | None) -> dict[str, object]:
     return {"item_code": change.item_code, "client_id": change.client_id, "reason": "stale_revision", "server": theirs}
 
 
-def _validate(change: AnswerInput, item: Item) -> None:
+def validate_change(change: AnswerInput, item: Item) -> None:
     if change.deduction is not None or not isinstance(change.result, AnswerResult):
         try:  # the engine's own checks; a plain pass/fail/na without deduction has nothing more to check
             EngineAnswer(AnswerResult(change.result), change.deduction, change.note)
@@ -340,82 +335,6 @@ def _validate(change: AnswerInput, item: Item) -> None:
         raise ServiceError(f"{item.code} 的扣分不能超过 {item.points} 分")
     if len(change.note) > 2000:
         raise ServiceError(f"{item.code} 的问题描述过长（上限 2000 字）")
-
-
-def _apply(
-    change: AnswerInput, ic: InspectionChecklist, answers: dict[str, Answer], actor: Actor, reason: str = ""
-) -> Answer:
-    answer = answers.get(change.item_code)
-    if answer is None:
-        answer = Answer(inspection_checklist=ic, item_code=change.item_code, revision=0, note="")
-        db.session.add(answer)
-        answers[change.item_code] = answer
-    answer.result, answer.deduction, answer.note = AnswerResult(change.result), change.deduction, change.note
-    answer.answered_by_id = actor.user_id
-    answer.revision += 1
-    answer.changes.append(
-        AnswerChange(
-            client_id=change.client_id,
-            revision=answer.revision,
-            result=answer.result,
-            deduction=answer.deduction,
-            note=answer.note,
-            reason=reason,
-            user_id=answer.answered_by_id,
-        )
-    )
-    return answer
-
-
-def correct_answer(inspection: Inspection, change: AnswerInput, reason: str, actor: Actor) -> Answer:
-    """Change an answer of a submitted section: only the lead department, with a reason; re-scores and records
-    before and after.
-
-    :raises Conflict: the change's UUID was already used for other content.
-    :raises ServiceError: no reason, not the lead department, or the section is not submitted yet.
-    """
-    if not reason.strip():
-        raise ServiceError("更正须填写理由")
-    user = actor.user
-    if user is None or user.department_id != inspection.lead_department_id or not is_assigned(user, inspection):
-        raise ServiceError("只有牵头部门的检查员可以更正已提交的结果")
-    ref = item_index(inspection).get(change.item_code)
-    if ref is None:
-        raise ServiceError(f"检查中没有条目 {change.item_code}")
-    if ref.department_code not in submitted_departments(inspection):
-        raise ServiceError("该部分尚未提交，请直接修改")
-    _validate(change, ref.item)
-    previous = _applied_changes([change.client_id]).get(change.client_id)
-    if previous is not None:  # a retried correction: the same content is a no-op, other content a conflict
-        if _same(previous, change, inspection):
-            return previous.answer
-        raise Conflict("该 client_id 已用于另一项修改", [{"item_code": change.item_code, "reason": "client_id_reused"}])
-    ic = ref.inspection_checklist(inspection)
-    answers = {a.item_code: a for a in ic.answers}
-    old = answers.get(change.item_code)
-    before = (
-        {"result": AnswerResult(old.result).value, "deduction": str(old.deduction), "note": old.note} if old else None
-    )
-    answer = _apply(change, ic, answers, actor, reason=reason.strip())
-    if ic.status == ChecklistStatus.SUBMITTED:
-        store_result(ic, score_checklist(ic), actor)
-    db.session.flush()
-    record_event(
-        actor,
-        "inspection.correct",
-        object_type="inspection",
-        object_id=inspection.id,
-        region_path=inspection.facility.region.path,
-        before=before,
-        after={
-            "item_code": change.item_code,
-            "result": answer.result.value,
-            "deduction": str(answer.deduction),
-            "note": answer.note,
-        },
-        detail=reason.strip(),
-    )
-    return answer
 
 
 def answered_count(inspection: Inspection) -> int:

@@ -59,7 +59,7 @@ def test_whole_inspection_matches_the_document(as_user, fire_inspection):
     answer_section(mz1, fire_inspection, "mz")
     assert submit(mz1, fire_inspection).status_code == 200
     correction = {"item_code": "F4", "result": "fail", "deduction": 1, "client_id": new_id(), "reason": "复核"}
-    call(mz1, "post", f"/inspections/{iid}/corrections", json=correction)
+    call(xf1, "post", f"/inspections/{iid}/corrections", json=correction)
     call(reviewer, "get", f"/inspections/{iid}")
     call(reviewer, "get", "/inspections")
     call(reviewer, "get", "/facilities")

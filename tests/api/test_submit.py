@@ -155,18 +155,18 @@ def correction(item_code: str = "F4", **extra: Any) -> dict[str, Any]:
     return {"item_code": item_code, "result": "fail", "deduction": 3, "client_id": new_id(), "reason": "复核", **extra}
 
 
-def test_lead_department_corrects_a_submitted_answer(app, as_user, completed):
-    mz1 = as_user("mz1")
-    body = correction(note="复核发现灭火器过期")
-    first = mz1.post(f"/inspections/{completed['id']}/corrections", json=body)
+def test_a_department_corrects_its_own_submitted_answer(app, as_user, completed):
+    xf1 = as_user("xf1")
+    body = correction(note="复核发现灭火器过期")  # F4, a 消防 item
+    first = xf1.post(f"/inspections/{completed['id']}/corrections", json=body)
     assert first.status_code == 200, first.json
     assert first.json["item_code"] == "F4" and first.json["revision"] == 2
     assert first.json["results"][0]["failed_items"][0]["item_code"] == "F4"
-    again = mz1.post(f"/inspections/{completed['id']}/corrections", json=body)  # a retry is not a second change
+    again = xf1.post(f"/inspections/{completed['id']}/corrections", json=body)  # a retry is not a second change
     assert again.status_code == 200 and again.json["revision"] == 2
     with app.app_context():
         assert db.session.scalar(select(func.count()).where(AnswerChange.client_id == body["client_id"])) == 1
-    other = mz1.post(f"/inspections/{completed['id']}/corrections", json={**body, "deduction": 1})
+    other = xf1.post(f"/inspections/{completed['id']}/corrections", json={**body, "deduction": 1})
     assert assert_error(other, 409, "conflict")["conflicts"][0]["reason"] == "client_id_reused"
 
 
@@ -178,12 +178,11 @@ def test_correction_needs_a_reason(as_user, completed):
     assert "result" in assert_error(response, 400, "bad_request")["fields"]
 
 
-def test_only_the_lead_department_corrects_and_only_submitted_sections(as_user, fire_inspection, completed):
-    assert_error(
-        as_user("xf1").post(f"/inspections/{completed['id']}/corrections", json=correction()), 422, "rule_violation"
-    )
+def test_another_department_even_the_lead_cannot_correct_a_finding(as_user, completed):
+    response = as_user("mz1").post(f"/inspections/{completed['id']}/corrections", json=correction())  # F4: 消防's
+    assert_error(response, 403, "forbidden")
 
 
 def test_correction_before_submission_is_422(as_user, fire_inspection):
-    response = as_user("mz1").post(f"/inspections/{fire_inspection['id']}/corrections", json=correction())
+    response = as_user("xf1").post(f"/inspections/{fire_inspection['id']}/corrections", json=correction())
     assert_error(response, 422, "rule_violation")

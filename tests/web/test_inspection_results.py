@@ -20,9 +20,10 @@ from inspection.models import (
     InspectionStatus,
     StandingKind,
 )
-from inspection.services import Actor, RuleViolation, ServiceError
-from inspection.services.answers import AnswerInput, correct_answer, save_answers
+from inspection.services import Actor, OtherDepartment, RuleViolation, ServiceError
+from inspection.services.answers import AnswerInput, save_answers
 from inspection.services.checklists import checklist_of, import_checklist
+from inspection.services.corrections import correct_answer
 from inspection.services.evidence import add_photo
 from inspection.services.planning import departments_of, start_inspection
 from inspection.services.submission import score_checklist, submit_department
@@ -236,14 +237,14 @@ def test_the_grade_standing_follows_the_latest_grading_inspection_and_is_marked_
     assert standing.grade == 4 and standing.verdict == "四级"
 
 
-def test_a_correction_after_submission_needs_the_lead_and_a_reason_and_is_rescored():
+def test_a_correction_after_submission_needs_its_own_department_and_a_reason_and_is_rescored():
     ic = _inspect(["fire_safety"]).checklists[0]
     _answer_all(ic)
     _submit_all(ic.inspection)
-    change = AnswerInput("F12", AnswerResult.FAIL, str(uuid4()), note="防火检查记录缺失")
+    change = AnswerInput("F12", AnswerResult.FAIL, str(uuid4()), note="防火检查记录缺失")  # a 民政 item
     with pytest.raises(ServiceError, match="理由"):
         correct_answer(ic.inspection, change, " ", _actor("mz1"))
-    with pytest.raises(ServiceError, match="牵头部门"):
+    with pytest.raises(OtherDepartment):
         correct_answer(ic.inspection, change, "补录", _actor("xf1"))
     correct_answer(ic.inspection, change, "复核记录时发现遗漏", _actor("mz1"))
     assert ic.percent < 100 and any(f["item_code"] == "F12" for f in ic.result["failed_items"])

@@ -38,7 +38,8 @@ from inspection.orm import utcnow
 from inspection.permissions import can_view_facility, can_view_inspection, is_assigned
 from inspection.scoring import AnswerResult
 from inspection.services import Conflict, OtherDepartment
-from inspection.services.answers import AnswerInput, SavedAnswer, correct_answer, save_answers
+from inspection.services.answers import AnswerInput, SavedAnswer, save_answers
+from inspection.services.corrections import correct_answer
 from inspection.services.evidence import add_photo, add_signature
 from inspection.services.inspection_lists import inspections_to_sync, users_by_id
 from inspection.services.planning import (
