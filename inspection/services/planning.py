@@ -4,7 +4,7 @@ inspection's structure: its items by code, the departments owning its sections, 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from types import MappingProxyType
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sqlalchemy import select
 
@@ -26,6 +26,7 @@ from inspection.permissions import may_inspect
 from inspection.services import Actor, Conflict, ServiceError
 from inspection.services.audit import record_event
 from inspection.services.checklists import checklist_of, latest_version, latest_versions
+from inspection.transactions import insert_once
 
 #: Inspectors per department (the food rules require at least two, 令第49号 第23条).
 MIN_INSPECTORS_PER_DEPARTMENT = 2
@@ -123,6 +124,22 @@ def inspection_by_client_id(client_id: str) -> Inspection | None:
     return db.session.scalar(select(Inspection).where(Inspection.client_id == client_id)) if client_id else None
 
 
+def start_inspection_once(client_id: str, facility: Facility, *args: Any, **kwargs: Any) -> tuple[Inspection, bool]:
+    """`start_inspection` for a client's UUID: the same UUID again, or sent twice at the same moment, returns the
+    inspection it created (compare `inspection_by_client_id`).
+
+    :return: the inspection and whether it was created now.
+    :raises Conflict: the UUID was used for an inspection of another facility.
+    """
+    inspection, created = insert_once(
+        lambda: start_inspection(facility, *args, client_id=client_id, **kwargs),
+        lambda: inspection_by_client_id(client_id),
+    )
+    if inspection.facility_id != facility.id:
+        raise Conflict("该 client_id 已用于另一家机构的检查", [{"client_id": client_id, "reason": "client_id_reused"}])
+    return inspection, created
+
+
 def start_inspection(
     facility: Facility,
     checklist_codes: Sequence[str],
@@ -140,20 +157,12 @@ def start_inspection(
 
     :param assignments: inspectors per department code; every department owning a section needs
         MIN_INSPECTORS_PER_DEPARTMENT inspectors of that department.
-    :param client_id: a client's UUID; the same UUID again returns the inspection already created.
+    :param client_id: the client's UUID stored with it (`start_inspection_once` makes a resend return it).
     :param today: the day planned from (default: the server's today).
     :param days_ahead: how many days after `today` the inspection may be planned for (the app's PLAN_DAYS_AHEAD).
     :raises ServiceError: a date out of range (`fields["date"]`), closed facility, unknown checklist, overlapping
         item codes or missing inspectors.
     """
-    if client_id:
-        existing = inspection_by_client_id(client_id)
-        if existing is not None:
-            if existing.facility_id != facility.id:
-                raise Conflict(
-                    "该 client_id 已用于另一家机构的检查", [{"client_id": client_id, "reason": "client_id_reused"}]
-                )
-            return existing
     check_planned_date(inspected_on, today or date.today(), days_ahead)
     if not facility.is_active:
         raise ServiceError("机构已关闭，不能检查")

@@ -9,7 +9,7 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from inspection.extensions import db
-from inspection.models import Department, Facility, InspectionPurpose, Photo, Region, Signature, User
+from inspection.models import Department, Facility, Inspection, InspectionPurpose, Photo, Region, Signature, User
 from inspection.services.planning import start_inspection
 from tests.conftest import SETUP_ACTOR
 from tests.factories import BASE_COUNTY, OWN, PASSWORD, jpeg
@@ -76,3 +76,19 @@ def test_one_signature_sent_four_times_at_once_is_stored_once(concurrent_app, se
     path = f"/api/v1/inspections/{inspection_id}/signatures"
     assert_one_stored_result(at_once(lambda: xf1.request("POST", path, json_body=body)))
     assert count(concurrent_app, Signature, inspection_id=inspection_id) == 1
+
+
+def test_one_plan_sent_four_times_at_once_is_one_inspection(concurrent_app, served_county):
+    ids = people(concurrent_app)
+    reviewer = Client(served_county).api_token("reviewer", PASSWORD)
+    client_id = str(uuid.uuid4())
+    body = {
+        "facility_id": ids["facility"],
+        "checklists": ["fire_safety"],
+        "date": date.today().isoformat(),
+        "purpose": "routine",
+        "client_id": client_id,
+        "inspectors": [ids["mz1"], ids["mz2"], ids["xf1"], ids["xf2"]],
+    }
+    assert_one_stored_result(at_once(lambda: reviewer.request("POST", "/api/v1/inspections", json_body=body)))
+    assert count(concurrent_app, Inspection, client_id=client_id) == 1

@@ -45,7 +45,7 @@ from inspection.services.inspection_lists import inspections_to_sync, users_by_i
 from inspection.services.planning import (
     check_spot_check_checklists,
     inspection_by_client_id,
-    start_inspection,
+    start_inspection_once,
     teams_by_department,
 )
 from inspection.services.submission import submit_department
@@ -94,8 +94,9 @@ def create_inspection():
     before = inspection_by_client_id(plan.client_id)
     if before is not None and not can_view_inspection(user, before):
         api_error(409, "conflict", "该 client_id 已被使用")
-    inspection = run_in_transaction(
-        lambda: start_inspection(
+    inspection, created = run_in_transaction(
+        lambda: start_inspection_once(
+            plan.client_id,
             facility,
             plan.checklists,
             plan.inspected_on,
@@ -103,12 +104,11 @@ def create_inspection():
             user.department,
             teams_by_department(people),
             api_actor(),
-            client_id=plan.client_id,
             today=date.today(),
             days_ahead=current_app.config["PLAN_DAYS_AHEAD"],
         )
     )
-    return jsonify(inspection_json(inspection)), 200 if before is not None else 201
+    return jsonify(inspection_json(inspection)), 201 if created else 200
 
 
 @dataclass(frozen=True)
