@@ -8,6 +8,7 @@ from flask import Flask, Response, has_request_context, request, session
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from inspection.config import load_config
 from inspection.extensions import babel, compress, csrf, db, login_manager, migrate
@@ -28,6 +29,10 @@ def create_app(test_config: Mapping[str, Any] | None = None, instance_path: str 
         template_folder=str(ROOT / "templates"),
     )
     load_config(app, test_config)
+    if trusted := int(app.config["TRUSTED_PROXIES"]):
+        # The client's address and scheme as the trusted proxies report them (throttling and the audit log key on
+        # the address); headers a client wrote itself, left of theirs, are ignored.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=trusted, x_proto=trusted)
     from inspection.services.checklists import shipped
 
     shipped()  # refuse to start with an invalid shipped checklist; the error names file, section, item, field

@@ -23,8 +23,13 @@ DEFAULTS: dict[str, Any] = {
     "REMEMBER_COOKIE_SECURE": True,
     "SESSION_IDLE_MINUTES": 30,
     "SESSION_ABSOLUTE_HOURS": 12,
+    #: Failed logins for one account from one address before each further attempt waits (services/login_throttle.py).
     "LOGIN_MAX_FAILURES": 5,
+    #: A login count without attempts for this long starts over; also the longest delay.
     "LOGIN_FAILURE_WINDOW_MINUTES": 15,
+    #: Reverse proxies in front of the app whose X-Forwarded-For/-Proto it believes (CAREINSPECT_TRUSTED_PROXIES);
+    #: 0: the client's address is the connection's, and such headers, which anyone can send, are ignored.
+    "TRUSTED_PROXIES": 0,
     "BABEL_DEFAULT_LOCALE": "zh_CN",
     "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
     "LANGUAGES": ("zh_CN", "en"),

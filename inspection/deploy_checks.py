@@ -1,6 +1,7 @@
 """Checks that a configuration is safe for production. Pure: no Flask."""
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from inspection.config import DEV_SECRET_KEY
@@ -38,3 +39,19 @@ def deployment_problems(config: Mapping[str, Any], *, debug: bool, demo_accounts
     if demo_accounts:
         problems.append(f"{demo_accounts} demo account(s) with the published password are active: disable them")
     return problems
+
+
+def deployment_warnings(config: Mapping[str, Any], *, untrusted_proxy_headers_at: datetime | None) -> list[str]:
+    """Return one message per setting that may be wrong, depending on how the app is reached (the app cannot tell).
+
+    :param untrusted_proxy_headers_at: when a request last carried X-Forwarded-For while no proxy was trusted.
+    """
+    warnings = []
+    if untrusted_proxy_headers_at is not None and not config.get("TRUSTED_PROXIES"):
+        warnings.append(
+            f"requests carried X-Forwarded-For (last {untrusted_proxy_headers_at:%Y-%m-%d %H:%M} UTC) but no proxy "
+            "is trusted: behind a reverse proxy, set CAREINSPECT_TRUSTED_PROXIES to the number of proxies, or every "
+            "client has the proxy's address (one person's failed logins delay everyone's); if clients reach the app "
+            "directly, they sent the header themselves and 0 is right"
+        )
+    return warnings

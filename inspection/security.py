@@ -8,6 +8,7 @@ from typing import Any
 from flask import Flask, Response, abort, current_app, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
+from sqlalchemy.exc import OperationalError
 
 from inspection.extensions import db
 from inspection.models import Facility, Inspection, Role, User
@@ -81,10 +82,32 @@ def get_inspection_or_404(inspection_id: int) -> Inspection:
     return inspection
 
 
+#: The audit action recorded when requests carry proxy headers while no proxy is trusted (read by check-deploy).
+UNTRUSTED_PROXY_HEADERS = "security.untrusted_proxy_headers"
+
+
 def init_security(app: Flask) -> None:
-    """Install the security headers and the idle/absolute session timeouts."""
+    """Install the security headers, the note on untrusted proxy headers and the idle/absolute session timeouts."""
     app.after_request(_security_headers)
+    app.before_request(_note_untrusted_proxy_headers)
     app.before_request(_enforce_session_timeouts)
+
+
+def _note_untrusted_proxy_headers() -> None:
+    """Record, once per process, a request carrying X-Forwarded-For while no proxy is trusted: behind a reverse
+    proxy every client then has the proxy's address, and one person's failed logins delay everyone's."""
+    if current_app.config["TRUSTED_PROXIES"] or current_app.extensions.get(UNTRUSTED_PROXY_HEADERS):
+        return
+    forwarded_for = request.headers.get("X-Forwarded-For")
+    if forwarded_for is None:
+        return
+    record_event(Actor(None, request.remote_addr or ""), UNTRUSTED_PROXY_HEADERS, detail=forwarded_for[:200])
+    try:
+        db.session.commit()
+    except OperationalError:  # the database is busy: a later request records it
+        db.session.rollback()
+        return
+    current_app.extensions[UNTRUSTED_PROXY_HEADERS] = True
 
 
 def _security_headers(response: Response) -> Response:

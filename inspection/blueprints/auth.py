@@ -32,7 +32,7 @@ def login():
             )
         if not outcome.ok:
             form.password.errors.append(str(outcome.error))
-            return render_template("auth/login.html", form=form), 401
+            return render_template("auth/login.html", form=form), outcome.error.status
         session.clear()
         login_user(user)
         now = utcnow().timestamp()

@@ -1,6 +1,7 @@
 """Command-line interface: thin click wrappers around the services."""
 
 import sys
+from datetime import timedelta
 
 import click
 from flask import Flask, current_app
@@ -10,17 +11,29 @@ from sqlalchemy import func, select
 from inspection.cli.checklists import checklists
 from inspection.cli.demo import demo
 from inspection.cli.users import users
-from inspection.deploy_checks import deployment_problems
+from inspection.deploy_checks import deployment_problems, deployment_warnings
 from inspection.extensions import db
-from inspection.models import User
+from inspection.models import AuditEvent, User
+from inspection.orm import utcnow
+from inspection.security import UNTRUSTED_PROXY_HEADERS
+
+#: How far back check-deploy looks for requests that carried proxy headers no proxy was trusted for.
+PROXY_HEADERS_LOOKBACK = timedelta(days=7)
 
 
 @click.command("check-deploy")
 @with_appcontext
 def check_deploy() -> None:
-    """Fail, naming each problem, when a production setting is unsafe."""
+    """Fail, naming each problem, when a production setting is unsafe; warn about those that may be."""
     demo_accounts = db.session.scalar(select(func.count()).select_from(User).where(User.is_demo, User.active))
     problems = deployment_problems(current_app.config, debug=current_app.debug, demo_accounts=demo_accounts or 0)
+    proxy_headers_at = db.session.scalar(
+        select(func.max(AuditEvent.created_at)).where(
+            AuditEvent.action == UNTRUSTED_PROXY_HEADERS, AuditEvent.created_at >= utcnow() - PROXY_HEADERS_LOOKBACK
+        )
+    )
+    for warning in deployment_warnings(current_app.config, untrusted_proxy_headers_at=proxy_headers_at):
+        click.echo(f"WARNING: {warning}", err=True)
     for problem in problems:
         click.echo(f"UNSAFE: {problem}", err=True)
     if problems:

@@ -48,7 +48,7 @@ from inspection.models.inspections import (
     StandingKind,
 )
 from inspection.models.regions import Department, Region, RegionLevel
-from inspection.models.users import Role, User
+from inspection.models.users import LoginThrottle, Role, ThrottleScope, User
 from inspection.scoring import AnswerResult
 
 __all__ = [
@@ -81,6 +81,7 @@ __all__ = [
     "InspectionChecklist",
     "InspectionPurpose",
     "InspectionStatus",
+    "LoginThrottle",
     "Notice",
     "NoticeHazard",
     "NoticeKind",
@@ -96,5 +97,6 @@ __all__ = [
     "SignerRole",
     "StandingKind",
     "StoredFile",
+    "ThrottleScope",
     "User",
 ]

@@ -71,3 +71,32 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
         return self.active
+
+
+class ThrottleScope(StrEnum):
+    """What a row of login attempts counts: one account from one address, one address, or one account."""
+
+    ACCOUNT_IP = "account_ip"
+    IP = "ip"
+    ACCOUNT = "account"
+
+
+class LoginThrottle(db.Model):
+    """Login attempts counted for a scope and subject, so that guessing passwords slows down (see
+    `services/login_throttle.py`). Each attempt changes its row in one statement, never by reading it first."""
+
+    __tablename__ = "login_throttles"
+
+    scope: Mapped[ThrottleScope] = mapped_column(String(20), primary_key=True)
+    #: The username as typed, the client address, or both as "username@address".
+    subject: Mapped[str] = mapped_column(String(100), primary_key=True)
+    #: Attempts since the count last started over, let through or not; numbers each attempt.
+    attempts: Mapped[int]
+    #: The number of the latest attempt let through to a password check.
+    admitted: Mapped[int]
+    #: Attempts let through and not known to have succeeded: the delay grows with them.
+    failures: Mapped[int]
+    #: When the next attempt may be let through; None while attempts are free.
+    free_at: Mapped[datetime | None]
+    #: When the latest attempt came; after a quiet window the count starts over.
+    last_attempt_at: Mapped[datetime]

@@ -1,5 +1,6 @@
 """Accounts: creation, changes, passwords and login, each recorded in the audit log."""
 
+import math
 from datetime import timedelta
 from typing import Any
 
@@ -7,11 +8,12 @@ from sqlalchemy import Select, func, or_, select
 
 from inspection import permissions
 from inspection.extensions import db
-from inspection.models import AuditEvent, Department, Facility, Region, Role, User
+from inspection.models import Department, Facility, Region, Role, User
 from inspection.orm import utcnow
 from inspection.passwords import MIN_PASSWORD_LENGTH, hash_password, verify_no_account, verify_password
 from inspection.services import Actor, ServiceError
 from inspection.services.audit import changes, record_event
+from inspection.services.login_throttle import count_attempt, forgive_attempt
 
 USER_FIELDS = (
     "username",
@@ -36,7 +38,7 @@ class LoginRefused(ServiceError):
 
 
 class LoginThrottled(LoginRefused):
-    """Too many failed logins for this username or address in the window."""
+    """Too many failed logins lately: this attempt waits out a delay, its password unchecked."""
 
     status = 429
     code = "throttled"
@@ -109,23 +111,19 @@ def set_password(user: User, password: str, actor: Actor) -> None:
 def authenticate(username: str, password: str, ip: str, *, max_failures: int, window_minutes: int) -> User:
     """Return the user whose credentials these are, recording the attempt either way.
 
-    Failed attempts are counted from the audit log, so the limit holds across several app servers.
+    Attempts are counted in the database before the password is checked (`services/login_throttle.py`), so the
+    delays hold across several app servers and for attempts racing each other.
 
-    :raises LoginThrottled: after `max_failures` failures for this username (or 4× that from one address).
+    :raises LoginThrottled: while a delay runs for this account from this address, this address or this account.
     :raises LoginRefused: when the credentials are wrong or the account is disabled.
     """
-    since = utcnow() - timedelta(minutes=window_minutes)
-    failures = (
-        select(func.count())
-        .select_from(AuditEvent)
-        .where(AuditEvent.action == "auth.login_failed", AuditEvent.created_at >= since)
-    )
-    by_name = db.session.scalar(failures.where(AuditEvent.actor_name == username))
-    by_ip = db.session.scalar(failures.where(AuditEvent.ip == ip))
     anonymous = Actor(None, ip)
-    if by_name >= max_failures or by_ip >= 4 * max_failures:
-        record_event(anonymous, "auth.login_throttled", actor_name=username, detail="登录失败次数过多", region_path="/")
-        raise LoginThrottled(f"登录失败次数过多，请 {window_minutes} 分钟后再试")
+    refusal = count_attempt(username, ip, max_failures=max_failures, window=timedelta(minutes=window_minutes))
+    if refusal is not None:
+        wait = _wait_text(refusal.wait)
+        if refusal.first:  # one event per delay: a flood of refused attempts must not flood the audit log
+            record_event(anonymous, "auth.login_throttled", actor_name=username, detail=f"等待 {wait}", region_path="/")
+        raise LoginThrottled(f"登录失败次数过多，请 {wait}后再试")
     user = db.session.scalar(select(User).where(User.username == username))
     matches = verify_password(user.password_hash, password) if user is not None else verify_no_account(password)
     if not matches or not user.active:
@@ -133,9 +131,15 @@ def authenticate(username: str, password: str, ip: str, *, max_failures: int, wi
         region_path = user.region.path if user is not None else "/"
         record_event(anonymous, "auth.login_failed", actor_name=username, detail=reason, region_path=region_path)
         raise LoginRefused("用户名或密码错误，或账户已停用")
+    forgive_attempt(username, ip)
     user.last_login_at = utcnow()
     record_event(Actor(user, ip), "auth.login", object_type="user", object_id=user.id)
     return user
+
+
+def _wait_text(wait: timedelta) -> str:
+    seconds = max(1, math.ceil(wait.total_seconds()))
+    return f"{seconds} 秒" if seconds < 120 else f"{math.ceil(seconds / 60)} 分钟"
 
 
 def _checked_hash(password: str) -> str:
