@@ -12,6 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from inspection.config import load_config
 from inspection.extensions import babel, compress, csrf, db, login_manager, migrate
+from inspection.request_limits import init_request_limits
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -38,6 +39,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, instance_path: str 
     shipped()  # refuse to start with an invalid shipped checklist; the error names file, section, item, field
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     _init_extensions(app)
+    init_request_limits(app)
     _register_blueprints(app)
     from inspection.cli import register_cli
     from inspection.security import init_security

@@ -3,19 +3,52 @@
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date
 
-from flask import Response, flash
+from flask import Response, flash, request
+from flask_babel import gettext as _
+from werkzeug.exceptions import BadRequest
 from wtforms import Field
 
 from inspection.extensions import db
 from inspection.media import MediaError
 from inspection.models import StoredFile
+from inspection.request_limits import MAX_ID
 from inspection.services import ServiceError
 
 
 def file_response(file: StoredFile) -> Response:
     """Answer with a stored photo or signature; the browser may keep it a day (the bytes of an id never change)."""
     return Response(file.data, mimetype=file.content_type, headers={"Cache-Control": "private, max-age=86400"})
+
+
+class BadParameter(BadRequest):
+    """A query parameter a view cannot read; the error page shows the description, which names it."""
+
+
+def query_number(name: str, default: int | None = None) -> int | None:
+    """Return the whole number (an id, a page) in query parameter `name`, `default` when it is absent or empty.
+
+    :raises BadParameter: when it is not a number from 0 to MAX_ID (a larger one would overflow the database driver).
+    """
+    raw = request.args.get(name, "")
+    if not raw:
+        return default
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= len(str(MAX_ID)) and int(raw) <= MAX_ID):
+        raise BadParameter(_("查询参数 %(name)s 应为 0–%(max)s 的整数。", name=name, max=MAX_ID))
+    return int(raw)
+
+
+def query_date(name: str) -> date | None:
+    """Return the date in query parameter `name`, None when it is absent or empty.
+
+    :raises BadParameter: when it is not a date (YYYY-MM-DD).
+    """
+    raw = request.args.get(name, "")
+    try:
+        return date.fromisoformat(raw) if raw else None
+    except ValueError:
+        raise BadParameter(_("查询参数 %(name)s 应为日期，格式为 YYYY-MM-DD。", name=name)) from None
 
 
 @dataclass

@@ -1,10 +1,10 @@
 """Administration of checklists: versions, a phone preview, differences between versions, import."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from forms.checklists import ChecklistImportForm
-from inspection.blueprints import unit_of_work
+from inspection.blueprints import query_number, unit_of_work
 from inspection.checklists.diff import diff_checklists
 from inspection.models import ChecklistVersion, Role
 from inspection.security import current_actor, refuse, role_required
@@ -72,8 +72,8 @@ def preview(code: str, version: int):
 @bp.route("/<code>/diff")
 @role_required(Role.ADMIN)
 def diff(code: str):
-    old = _version_or_404(code, request.args.get("a", type=int) or 0)
-    new = _version_or_404(code, request.args.get("b", type=int) or 0)
+    old = _version_or_404(code, query_number("a", 0))
+    new = _version_or_404(code, query_number("b", 0))
     changes = diff_checklists(checklist_of(old), checklist_of(new))
     return render_template("checklists/diff.html", code=code, old=old, new=new, changes=changes)
 

@@ -13,7 +13,7 @@ from forms.credit import (
     ListingForm,
     RemovalDecisionForm,
 )
-from inspection.blueprints import unit_of_work
+from inspection.blueprints import query_number, unit_of_work
 from inspection.extensions import db
 from inspection.models import (
     LISTED_STATUSES,
@@ -79,7 +79,7 @@ def index():
 @bp.route("/new", methods=["GET", "POST"])
 @role_required(Role.REVIEWER)
 def new():
-    facility_id = request.args.get("facility_id", type=int)
+    facility_id = query_number("facility_id")
     if not facility_id:
         return render_template("credit/pick.html", facilities=listable_facilities(current_user))
     return _listing_form(get_facility_or_404(facility_id), None)

@@ -3,6 +3,7 @@
 from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
+from inspection.blueprints import BadParameter
 from inspection.extensions import db
 
 MESSAGES = {
@@ -22,7 +23,10 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
-        return _render(error.code or 500, error.description)
+        status = error.code or 500
+        # A parameter a view could not read says which and why; werkzeug's own descriptions are English.
+        message = error.description if isinstance(error, BadParameter) else MESSAGES.get(status, error.description)
+        return _render(status, message)
 
     @app.errorhandler(Exception)
     def server_error(error: Exception):
@@ -30,11 +34,11 @@ def register_error_handlers(app: Flask) -> None:
         if app.testing:
             raise error
         app.logger.exception("unhandled error")
-        return _render(500, "")
+        return _render(500, MESSAGES[500])
 
 
-def _render(status: int, description: str):
-    message = MESSAGES.get(status, description or "出错了")
+def _render(status: int, message: str):
+    message = message or "出错了"
     if _wants_json():
         return jsonify(error={"code": status, "message": message, "fields": {}}), status
     return render_template("errors/error.html", status=status, message=message), status

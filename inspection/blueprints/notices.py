@@ -9,7 +9,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from forms.notices import IssueNoticesForm, SupersedeForm
-from inspection.blueprints import unit_of_work
+from inspection.blueprints import query_date, query_number, unit_of_work
+from inspection.exported_files import archive_entry_name
 from inspection.extensions import db
 from inspection.models import Notice, NoticeMode, NoticeStatus, Role
 from inspection.permissions import can_view_facility
@@ -100,18 +101,11 @@ def supersede(notice_id: int):
 @login_required
 def bundle():
     """Every notice of the current filter (e.g. a campaign's township and dates) in one zip, for printing."""
-    township = request.args.get("township", type=int)
-    issued_from, issued_to = request.args.get("from", ""), request.args.get("to", "")
-    notices = notices_to_print(
-        current_user,
-        township,
-        date.fromisoformat(issued_from) if issued_from else None,
-        date.fromisoformat(issued_to) if issued_to else None,
-    )
+    notices = notices_to_print(current_user, query_number("township"), query_date("from"), query_date("to"))
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
         for notice in notices:
-            archive.writestr(f"{notice.number}-{notice.facility.name}.pdf", notice.pdf_file.data)
+            archive.writestr(archive_entry_name(f"{notice.number}-{notice.facility.name}.pdf"), notice.pdf_file.data)
     data = buffer.getvalue()
     headers = {"Content-Disposition": "attachment; filename=notices.zip", "Content-Length": str(len(data))}
     return Response(data, mimetype="application/zip", headers=headers)

@@ -19,7 +19,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from forms.common import ConfirmForm
-from inspection.blueprints import file_response, unit_of_work
+from inspection.blueprints import file_response, query_number, unit_of_work
 from inspection.charts import PALETTE, Series, bar_chart, grouped_bar_chart, stacked_bar_chart
 from inspection.extensions import db
 from inspection.models import FacilityType, InspectionChecklist, Ownership, RegionLevel, Role
@@ -61,9 +61,7 @@ def _table_args() -> tuple[RankingFilters, str, str]:
 def index():
     _require_rankings()
     filters, sort, direction = _table_args()
-    page = ranking_page(
-        current_user, filters, sort=sort, direction=direction, page=request.args.get("page", 1, type=int) or 1
-    )
+    page = ranking_page(current_user, filters, sort=sort, direction=direction, page=query_number("page", 1))
     return render_template(
         "rankings/index.html",
         page=page,
@@ -243,12 +241,12 @@ def countersign(checklist_id: int):
 @bp.route("/compare")
 @login_required
 def compare():
-    facility = get_facility_or_404(request.args.get("facility_id", 0, type=int) or 0)
+    facility = get_facility_or_404(query_number("facility_id", 0))
     if current_user.role == Role.OPERATOR:
         refuse(403, "operators do not compare inspections")
     choices = facility_inspections(facility, current_user)
     by_id = {i.id: i for i in choices}
-    a, b = by_id.get(request.args.get("a", 0, type=int)), by_id.get(request.args.get("b", 0, type=int))
+    a, b = by_id.get(query_number("a")), by_id.get(query_number("b"))
     if a is None and b is None and len(choices) >= 2:
         a, b = choices[1], choices[0]
     sections = compare_inspections(a, b) if a is not None and b is not None else []

@@ -15,12 +15,11 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from inspection.extensions import db
 from inspection.media import MediaError, MediaTooLarge
 from inspection.models import Role, User
+from inspection.request_limits import MAX_ID
 from inspection.services import Actor, ServiceError
 from inspection.services.audit import record_event
 from inspection.services.tokens import active_token, record_use
 
-#: Largest id a path or body may name (the columns are 32-bit integers; larger numbers overflow the drivers).
-MAX_ID = 2**31 - 1
 CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 #: The error `code` sent for an HTTP error raised outside the routes' own checks.
 HTTP_ERROR_CODES = {

@@ -30,7 +30,7 @@ MAX_HAZARDS = 500
 @bp.post("/inspections/<int:inspection_id>/notices")
 @token_required(Role.REVIEWER, Role.INSPECTOR)
 def create_notices(inspection_id: int):
-    inspection = db.session.get(Inspection, inspection_id) if inspection_id <= MAX_ID else None
+    inspection = db.session.get(Inspection, inspection_id)
     if inspection is None or not can_view_inspection(api_user(), inspection):
         api_error(404, "not_found", "检查不存在或您无权查看")
     fields = Fields(json_body())
@@ -120,7 +120,7 @@ def _hazard(hazard: Hazard, today: date) -> dict:
 
 
 def _visible_notice(notice_id: int) -> Notice:
-    notice = db.session.get(Notice, notice_id) if notice_id <= MAX_ID else None
+    notice = db.session.get(Notice, notice_id)
     if notice is None or not can_view_facility(api_user(), notice.facility):
         api_error(404, "not_found", "通知书不存在")
     return notice

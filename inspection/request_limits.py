@@ -1,0 +1,39 @@
+"""Limits on what a request may carry, enforced where Flask reads it, so that hostile input is refused with a 4xx
+instead of failing deep inside with a 500: ids in URLs no larger than an id column holds, JSON bodies no deeper
+than the parser reads."""
+
+from typing import Any
+
+from flask import Flask
+from flask.json.provider import DefaultJSONProvider
+from werkzeug.routing import IntegerConverter, Map
+
+#: Largest id a path, query or body may name (the columns are 32-bit integers; larger numbers overflow the drivers).
+MAX_ID = 2**31 - 1
+
+
+class IdConverter(IntegerConverter):
+    """`<int:…>` of every route: a number no id column holds matches no route (404) instead of reaching a database
+    driver that cannot convert it (500)."""
+
+    def __init__(self, map: Map, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
+
+
+class JSONProvider(DefaultJSONProvider):
+    """Flask's JSON, except that a body nested deeper than the parser goes (10,000 "[") is malformed JSON like any
+    other, a 400 from ``request.get_json()`` (the API's and Flask-WTF's) and None from its silent form, instead of
+    a RecursionError (500)."""
+
+    def loads(self, s: str | bytes, **kwargs: Any) -> Any:
+        try:
+            return super().loads(s, **kwargs)
+        except RecursionError as error:
+            raise ValueError("JSON nested too deeply") from error
+
+
+def init_request_limits(app: Flask) -> None:
+    """Install the limits. Before the blueprints: a route is compiled with the converters of the moment."""
+    app.url_map.converters["int"] = IdConverter
+    app.json = JSONProvider(app)
