@@ -165,8 +165,10 @@ def bench(url: str, facilities: int, years: int, repeat: int, memory: bool) -> N
 
 def export_memory(app, username: str, rows: int) -> tuple[int, float]:
     """Write the first `rows` rows of the table to an .xlsx file; return tracemalloc's peak and the time."""
-    labels = {t.value: label(t) for t in (*FacilityType, *Ownership)}
     with app.test_request_context():
+        labels = {t.value: label(t, "facility_type") for t in FacilityType} | {
+            o.value: label(o, "ownership") for o in Ownership
+        }  # as the export view builds them
         user = db.session.scalar(select(User).where(User.username == username))
         with tempfile.TemporaryFile() as out:
             tracemalloc.start()
