@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 
 from forms.inspections import CampaignForm, PlanInspectionForm, SpotCheckForm
 from forms.notices import IssueNoticesForm
-from inspection.blueprints import file_response, unit_of_work
+from inspection.blueprints import file_response, query_number, unit_of_work
 from inspection.extensions import db
 from inspection.models import (
     Department,
@@ -63,7 +63,7 @@ def plan():
     form = PlanInspectionForm(facilities=_facility_choices(), departments=_department_choices(), **_team_choices())
     if request.method == "GET":
         form.lead_department_id.data = current_user.department_id
-        form.facility_id.data = request.args.get("facility_id", 0, type=int)
+        form.facility_id.data = query_number("facility_id", 0)
     if form.validate_on_submit():
         facility = get_facility_or_404(form.facility_id.data)
         with unit_of_work(flash_error=False) as outcome:

@@ -320,7 +320,7 @@ def correct(inspection_id: int):
 @bp.get("/photos/<int:photo_id>")
 @token_required()
 def photo_file(photo_id: int):
-    photo = db.session.get(Photo, photo_id) if photo_id <= MAX_ID else None
+    photo = db.session.get(Photo, photo_id)
     if photo is None:
         api_error(404, "not_found", "照片不存在")
     _visible(photo.inspection_id)
@@ -330,7 +330,7 @@ def photo_file(photo_id: int):
 @bp.get("/signatures/<int:signature_id>")
 @token_required()
 def signature_file(signature_id: int):
-    signature = db.session.get(Signature, signature_id) if signature_id <= MAX_ID else None
+    signature = db.session.get(Signature, signature_id)
     if signature is None or signature.file is None:
         api_error(404, "not_found", "签名不存在")
     _visible(signature.inspection_id)
@@ -338,7 +338,7 @@ def signature_file(signature_id: int):
 
 
 def _visible(inspection_id: int, *options: ExecutableOption) -> Inspection:
-    inspection = db.session.get(Inspection, inspection_id, options=options) if inspection_id <= MAX_ID else None
+    inspection = db.session.get(Inspection, inspection_id, options=options)
     if inspection is None or not can_view_inspection(api_user(), inspection):
         api_error(404, "not_found", "检查不存在或您无权查看")
     return inspection
