@@ -67,12 +67,9 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
 
-    from inspection.models import User
+    from inspection.security import session_user
 
-    @login_manager.user_loader
-    def load_user(user_id: str) -> User | None:
-        user = db.session.get(User, int(user_id))
-        return user if user is not None and user.active else None
+    login_manager.user_loader(session_user)
 
 
 def _register_blueprints(app: Flask) -> None:

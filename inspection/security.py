@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Flask, Response, abort, current_app, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy.exc import OperationalError
 
 from inspection.extensions import db
@@ -27,6 +27,23 @@ def current_actor() -> Actor:
     """Return the acting user and the client address of this request."""
     user = current_user if current_user.is_authenticated else None
     return Actor(user, request.remote_addr or "")
+
+
+def begin_session(user: User) -> None:
+    """Log `user` in on a fresh session, which lasts while the user's session generation stays the one it began in."""
+    session.clear()
+    login_user(user)
+    session["generation"] = user.session_generation
+    session["login_at"] = session["seen_at"] = utcnow().timestamp()
+
+
+def session_user(user_id: str) -> User | None:
+    """Return the user of this session (Flask-Login's user loader), or None once the session has ended: the account
+    is disabled, or logout, a password change or disabling moved its generation on since the session began."""
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.active or session.get("generation") != user.session_generation:
+        return None
+    return user
 
 
 def refuse(status: int, detail: str) -> None:

@@ -4,14 +4,13 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 
 from forms.auth import LoginForm
 from forms.common import ConfirmForm, LocaleForm
 from inspection.blueprints import unit_of_work
-from inspection.orm import utcnow
-from inspection.security import current_actor
-from inspection.services.users import authenticate, record_logout, remember_locale
+from inspection.security import begin_session, current_actor
+from inspection.services.users import authenticate, log_out, remember_locale
 
 bp = Blueprint("auth", __name__)
 
@@ -33,10 +32,7 @@ def login():
         if not outcome.ok:
             form.password.errors.append(str(outcome.error))
             return render_template("auth/login.html", form=form), outcome.error.status
-        session.clear()
-        login_user(user)
-        now = utcnow().timestamp()
-        session["login_at"] = session["seen_at"] = now
+        begin_session(user)
         return redirect(_safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form)
 
@@ -46,7 +42,7 @@ def login():
 def logout():
     if ConfirmForm().validate_on_submit():
         with unit_of_work():
-            record_logout(current_actor())
+            log_out(current_actor())
         logout_user()
         session.clear()
         flash(_("您已退出登录。"), "info")

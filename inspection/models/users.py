@@ -59,6 +59,9 @@ class User(UserMixin, db.Model):
     #: UI language chosen by the user: zh_CN or en.
     locale: Mapped[str] = mapped_column(String(10), default="zh_CN")
     active: Mapped[bool] = mapped_column(default=True)
+    #: Each web session remembers the generation it began in and ends once this moves on (logout, a password
+    #: change, disabling the account): a copied cookie dies with the others.
+    session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
     #: A demo account; check-deploy refuses these in production.
     is_demo: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

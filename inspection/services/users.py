@@ -72,9 +72,11 @@ def create_user(data: dict[str, Any], password: str, actor: Actor) -> User:
 
 
 def update_user(user: User, data: dict[str, Any], actor: Actor) -> User:
-    """Change account fields, recording what changed."""
+    """Change account fields, recording what changed; disabling the account ends its sessions."""
     before = user_snapshot(user)
     _apply(user, data)
+    if before["active"] and not user.active:
+        end_sessions(user)
     db.session.flush()
     old, new = changes(before, user_snapshot(user))
     if new:
@@ -90,9 +92,16 @@ def update_user(user: User, data: dict[str, Any], actor: Actor) -> User:
     return user
 
 
-def record_logout(actor: Actor) -> None:
-    """Record that the acting user logged out."""
+def log_out(actor: Actor) -> None:
+    """End the acting user's sessions, on every device, and record it."""
+    end_sessions(actor.user)
     record_event(actor, "auth.logout")
+
+
+def end_sessions(user: User) -> None:
+    """End every web session of `user`: each holds the generation it began in (`security.session_user`)."""
+    # Incremented in SQL: an ending that races another, or a login reading the generation, is never lost.
+    user.session_generation = User.session_generation + 1
 
 
 def remember_locale(user: User, locale: str) -> None:
@@ -102,8 +111,9 @@ def remember_locale(user: User, locale: str) -> None:
 
 
 def set_password(user: User, password: str, actor: Actor) -> None:
-    """Replace the user's password; the event records that it changed, not the value."""
+    """Replace the user's password and end their sessions; the event records that it changed, not the value."""
     user.password_hash = _checked_hash(password)
+    end_sessions(user)
     db.session.flush()
     record_event(actor, "user.password", object_type="user", object_id=user.id, region_path=user.region.path)
 
