@@ -1,10 +1,12 @@
+import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from flask_migrate import downgrade, upgrade
 
 from inspection.extensions import db
-from tests.conftest import make_test_app
+from tests.conftest import CONCURRENCY_BACKENDS, own_database
 
 
 def test_the_migrated_schema_matches_the_models(app):
@@ -13,13 +15,48 @@ def test_the_migrated_schema_matches_the_models(app):
     assert diff == []
 
 
-def test_migrations_upgrade_an_empty_sqlite_file_and_downgrade_again(tmp_path):
-    app = make_test_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path}/empty.sqlite")
-    with app.app_context():
-        upgrade()
-        assert {"facilities", "users", "audit_events", "regions", "departments"} <= set(
-            sa.inspect(db.engine).get_table_names()
-        )
+#: The region written at the first revision that every later step must keep.
+REGION = "往返县"
+
+
+@pytest.mark.parametrize("backend", CONCURRENCY_BACKENDS)
+def test_migrations_go_down_step_by_step_and_up_again_keeping_a_row(backend, tmp_path_factory):
+    """From head one revision at a time down to the first, a region written at the first revision is still there;
+    up again it still is; from base, up again, the schema matches the models. Issue 12."""
+    with own_database("round_trip", tmp_path_factory, backend) as app, app.app_context():
+        script = ScriptDirectory.from_config(app.extensions["migrate"].migrate.get_config())
+        revisions = [revision.revision for revision in script.walk_revisions()]  # head first
+        first = revisions[-1]
         downgrade(revision="base")
-        assert "facilities" not in sa.inspect(db.engine).get_table_names()
-        db.engine.dispose()
+        upgrade(revision=first)
+        with db.engine.begin() as connection:
+            connection.execute(
+                sa.text(
+                    "INSERT INTO regions (name, short_name, level, path, is_demo)"
+                    " VALUES (:name, '往', 'county', '/1/', false)"
+                ),
+                {"name": REGION},
+            )
+        upgrade()
+        for expected in revisions[1:]:
+            downgrade(revision="-1")
+            assert current_revision() == expected
+            assert regions() == [REGION], f"after going down to {expected}"
+        upgrade()
+        assert current_revision() == revisions[0]
+        assert regions() == [REGION]
+        downgrade(revision="base")
+        assert set(sa.inspect(db.engine).get_table_names()) <= {"alembic_version"}
+        upgrade()
+        with db.engine.connect() as connection:
+            assert compare_metadata(MigrationContext.configure(connection), db.metadata) == []
+
+
+def current_revision() -> str | None:
+    with db.engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def regions() -> list[str]:
+    with db.engine.connect() as connection:
+        return list(connection.execute(sa.text("SELECT name FROM regions")).scalars())
