@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from forms.admin import DepartmentForm, RegionForm
+from forms.common import ConfirmForm
 from forms.users import UserForm
 from inspection.blueprints import unit_of_work
 from inspection.extensions import db
@@ -25,6 +26,7 @@ from inspection.services import ServiceError
 from inspection.services.audit import audit_log, iter_events
 from inspection.services.exports import audit_csv
 from inspection.services.regions import create_department, create_region, departments_within, regions_within
+from inspection.services.tokens import active_tokens, revoke_tokens
 from inspection.services.users import create_user, find_users, linkable_facilities, set_password, update_user
 
 bp = Blueprint("admin", __name__)
@@ -56,7 +58,20 @@ def user_form(user_id: int | None = None):
             flash(_("已保存账户 %(name)s", name=user.username), "success")
             return redirect(url_for("admin.users"))
     status = 400 if request.method == "POST" else 200
-    return render_template("admin/user_form.html", form=form, user=user), status
+    tokens = active_tokens(user) if user else []
+    return render_template("admin/user_form.html", form=form, user=user, tokens=tokens, confirm=ConfirmForm()), status
+
+
+@bp.post("/users/<int:user_id>/tokens/revoke")
+@role_required(Role.ADMIN)
+def revoke_user_tokens(user_id: int):
+    user = _get_user_or_404(user_id)
+    if ConfirmForm().validate_on_submit():
+        with unit_of_work() as outcome:
+            revoked = revoke_tokens(user, current_actor())
+        if outcome.ok:
+            flash(_("已撤销 %(n)s 个令牌", n=revoked), "success")
+    return redirect(url_for("admin.user_form", user_id=user_id))
 
 
 @bp.route("/regions", methods=["GET", "POST"])

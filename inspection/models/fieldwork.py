@@ -124,7 +124,11 @@ class ApiToken(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: The client address the token was issued to.
+    created_ip: Mapped[str] = mapped_column(String(45), default="", server_default="")
     expires_at: Mapped[datetime]
     last_used_at: Mapped[datetime | None]
+    #: The client address of the last recorded use.
+    last_used_ip: Mapped[str] = mapped_column(String(45), default="", server_default="")
 
     user: Mapped[User] = relationship()

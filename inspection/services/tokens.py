@@ -1,21 +1,25 @@
-"""Bearer tokens for API clients. Only a hash of each token is stored."""
+"""Bearer tokens for API clients: issued, used, listed and revoked. Only a hash of each token is stored."""
 
 import hashlib
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import joinedload
 
 from inspection.extensions import db
 from inspection.models import ApiToken, User
 from inspection.orm import utcnow
+from inspection.services import Actor
+from inspection.services.audit import record_event
 
 
-def issue_token(user: User, hours: int) -> tuple[str, ApiToken]:
-    """Create a token for `user` valid for `hours`; return the secret (shown once) and its record."""
+def issue_token(user: User, hours: int, ip: str) -> tuple[str, ApiToken]:
+    """Create a token for `user` at address `ip`, valid for `hours`; return the secret (shown once) and its record."""
     secret = secrets.token_urlsafe(32)
-    token = ApiToken(user=user, token_sha256=_digest(secret), expires_at=utcnow() + timedelta(hours=hours))
+    token = ApiToken(
+        user=user, token_sha256=_digest(secret), expires_at=utcnow() + timedelta(hours=hours), created_ip=ip
+    )
     db.session.add(token)
     db.session.flush()
     return secret, token
@@ -35,14 +39,43 @@ def active_token(secret: str) -> ApiToken | None:
     return token
 
 
-def record_use(token: ApiToken) -> bool:
-    """Note that `token` was used now, unless that was noted lately (a syncing phone sends many requests);
-    return True if the token changed."""
+def record_use(token: ApiToken, ip: str) -> bool:
+    """Note that `token` was used now from `ip`, unless that was noted lately from there (a syncing phone sends many
+    requests); return True if the token changed."""
     now = utcnow()
-    if token.last_used_at is not None and now - token.last_used_at <= LAST_USED_PRECISION:
+    if token.last_used_at is not None and now - token.last_used_at <= LAST_USED_PRECISION and token.last_used_ip == ip:
         return False
-    token.last_used_at = now
+    token.last_used_at, token.last_used_ip = now, ip
     return True
+
+
+def active_tokens(user: User) -> list[ApiToken]:
+    """Return the unexpired tokens of `user`, the latest first."""
+    stmt = select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.expires_at >= utcnow())
+    return list(db.session.scalars(stmt.order_by(ApiToken.created_at.desc(), ApiToken.id.desc())))
+
+
+def revoke_token(token: ApiToken, actor: Actor) -> None:
+    """Revoke `token`: its holder logs out of the API."""
+    record_event(actor, "token.revoke", object_type="api_token", object_id=token.id, region_path=token.user.region.path)
+    db.session.delete(token)
+    db.session.flush()
+
+
+def revoke_tokens(user: User, actor: Actor) -> int:
+    """Revoke every token of `user` (a password change, disabling the account, or an admin's request); return how
+    many were revoked."""
+    revoked = db.session.execute(delete(ApiToken).where(ApiToken.user_id == user.id)).rowcount
+    if revoked:
+        record_event(
+            actor,
+            "token.revoke_all",
+            object_type="user",
+            object_id=user.id,
+            region_path=user.region.path,
+            detail=f"{revoked} 个令牌",
+        )
+    return revoked
 
 
 def _digest(secret: str) -> str:

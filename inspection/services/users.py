@@ -14,6 +14,7 @@ from inspection.passwords import MIN_PASSWORD_LENGTH, hash_password, verify_no_a
 from inspection.services import Actor, ServiceError
 from inspection.services.audit import changes, record_event
 from inspection.services.login_throttle import count_attempt, forgive_attempt
+from inspection.services.tokens import revoke_tokens
 
 USER_FIELDS = (
     "username",
@@ -72,11 +73,11 @@ def create_user(data: dict[str, Any], password: str, actor: Actor) -> User:
 
 
 def update_user(user: User, data: dict[str, Any], actor: Actor) -> User:
-    """Change account fields, recording what changed; disabling the account ends its sessions."""
+    """Change account fields, recording what changed; disabling the account ends its sessions and tokens."""
     before = user_snapshot(user)
     _apply(user, data)
     if before["active"] and not user.active:
-        end_sessions(user)
+        _end_access(user, actor)
     db.session.flush()
     old, new = changes(before, user_snapshot(user))
     if new:
@@ -104,6 +105,12 @@ def end_sessions(user: User) -> None:
     user.session_generation = User.session_generation + 1
 
 
+def _end_access(user: User, actor: Actor) -> None:
+    """End the user's web sessions and revoke their API tokens: whoever held them must log in again."""
+    end_sessions(user)
+    revoke_tokens(user, actor)
+
+
 def remember_locale(user: User, locale: str) -> None:
     """Keep the user's chosen interface language for their next login."""
     user.locale = locale
@@ -111,9 +118,10 @@ def remember_locale(user: User, locale: str) -> None:
 
 
 def set_password(user: User, password: str, actor: Actor) -> None:
-    """Replace the user's password and end their sessions; the event records that it changed, not the value."""
+    """Replace the user's password and end their sessions and tokens; the event records that it changed, not the
+    value."""
     user.password_hash = _checked_hash(password)
-    end_sessions(user)
+    _end_access(user, actor)
     db.session.flush()
     record_event(actor, "user.password", object_type="user", object_id=user.id, region_path=user.region.path)
 

@@ -1,4 +1,5 @@
-"""Tokens: from a username and password (other systems), or from the logged-in web session (the phone client)."""
+"""Tokens: from a username and password (other systems), or from the logged-in web session (the phone client);
+revoked by their holder."""
 
 from flask import current_app, jsonify, request
 from flask_login import current_user
@@ -6,8 +7,8 @@ from flask_wtf.csrf import CSRFError, validate_csrf
 from wtforms.validators import ValidationError
 
 from inspection.blueprints.api import bp
-from inspection.blueprints.api.common import Fields, api_error, json_body
-from inspection.services.tokens import issue_token
+from inspection.blueprints.api.common import Fields, api_actor, api_error, api_token, json_body, token_required
+from inspection.services.tokens import issue_token, revoke_token
 from inspection.services.users import authenticate
 from inspection.transactions import run_in_transaction
 
@@ -27,6 +28,14 @@ def token():
     return _token_response(user)
 
 
+@bp.delete("/auth/token")
+@token_required()
+def revoke_token_used():
+    """Revoke the token this request carries: the client logs out of the API."""
+    run_in_transaction(lambda: revoke_token(api_token(), api_actor()))
+    return "", 204
+
+
 @bp.post("/auth/session-token")
 def session_token():
     """Give the logged-in web page a token for its offline queue (CSRF-checked, since it relies on the cookie)."""
@@ -41,7 +50,8 @@ def session_token():
 
 
 def _token_response(user):
-    secret, token = run_in_transaction(lambda: issue_token(user, current_app.config["API_TOKEN_HOURS"]))
+    hours = current_app.config["API_TOKEN_HOURS"]
+    secret, token = run_in_transaction(lambda: issue_token(user, hours, request.remote_addr or ""))
     return jsonify(
         token=secret,
         expires_at=token.expires_at.isoformat() + "Z",

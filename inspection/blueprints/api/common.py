@@ -14,7 +14,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 
 from inspection.extensions import db
 from inspection.media import MediaError, MediaTooLarge
-from inspection.models import Role, User
+from inspection.models import ApiToken, Role, User
 from inspection.request_limits import MAX_ID
 from inspection.services import Actor, ServiceError
 from inspection.services.audit import record_event
@@ -133,7 +133,7 @@ def routing_error() -> Response | None:
 
 
 def token_required(*roles: Role) -> Callable[..., Any]:
-    """Require a valid bearer token (and one of `roles`, when given); sets `g.api_user`."""
+    """Require a valid bearer token (and one of `roles`, when given); sets `g.api_user` and `g.api_token`."""
 
     def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
         @wraps(view)
@@ -143,8 +143,9 @@ def token_required(*roles: Role) -> Callable[..., Any]:
             token = active_token(secret.strip()) if scheme.lower() == "bearer" and secret.strip() else None
             if token is None:
                 api_error(401, "unauthorized", "缺少或无效的令牌，请重新登录")
-            if record_use(token):
+            if record_use(token, request.remote_addr or ""):
                 _commit_token_use()
+            g.api_token = token
             g.api_user = user = token.user
             if roles and user.role not in roles:
                 api_error(403, "forbidden", "您的角色无权执行此操作")
@@ -168,6 +169,11 @@ def _commit_token_use() -> None:
 def api_user() -> User:
     """Return the user of the current API request."""
     return g.api_user
+
+
+def api_token() -> ApiToken:
+    """Return the token the current API request carries."""
+    return g.api_token
 
 
 def api_actor() -> Actor:
