@@ -1,0 +1,375 @@
+"""Permission sweep (issue 12): every web route and API operation of the URL map, requested by every persona, answers
+the outcome `EXPECTED` gives for that (endpoint, persona). A route added later without an entry fails the sweep,
+naming its endpoint; a new URL argument needs a value in `ARGUMENTS`.
+
+Outcomes: "login" (a redirect to the login page, or the API's 401), "403", "404", and "ok": the view was reached
+and answered without refusing, whatever else it said (a page, a redirect elsewhere, or 400/409/422 for a write sent
+with an empty body). Each of a route's methods is sent for real (writes inside the test's rolled-back transaction),
+and each must give the same outcome. A 500 fails the sweep.
+
+The world: a joint fire-safety inspection of the operator's facility (民政 leads; mz1 and mz2 of 民政, xf1 and xf2
+of 消防 assigned), completed with a failed item, its photo, a signature, its notices and hazards, a rectification
+photo; a grading result of another facility awaiting countersignature; a credit listing of the operator's facility.
+
+Unassigned inspectors of the same region (decided here, following the code): they do not see the inspection itself
+(404, web and API alike, as `can_view_inspection` says), but they may read the notices and hazards of every
+facility in their region (`visible_notices`, `visible_hazards`, `_visible_hazard`: staff of the facility's region),
+through the web and the API, because re-inspections and follow-up are region-wide work. Photos taken during the
+inspection stay with the inspection (404), except the hazard's own finding photo on its page.
+"""
+
+import io
+import uuid
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from PIL import Image
+from werkzeug.routing import Rule
+from werkzeug.test import TestResponse
+
+from inspection.checklists import GRADING_CHECKLIST
+from inspection.extensions import db
+from inspection.models import (
+    ChecklistVersion,
+    CreditListing,
+    Hazard,
+    HazardPhoto,
+    Inspection,
+    InspectionChecklist,
+    Notice,
+    NoticeMode,
+    Photo,
+    Signature,
+    SignerRole,
+)
+from inspection.services import Actor
+from inspection.services.evidence import add_signature
+from inspection.services.hazards import submit_evidence
+from inspection.services.notices import issue_notices
+from tests.api.conftest import token_for
+from tests.conftest import Login, app_with, facility, make_test_app, user
+from tests.factories import (
+    OWN,
+    SAME_COUNTY,
+    County,
+    answer_all,
+    base_county,
+    blacklist,
+    grade,
+    hazards_of,
+    jpeg,
+    make_admin,
+    make_cast,
+    make_inspector,
+    make_operator,
+    plan_inspection,
+    submit,
+)
+
+#: Who requests, by the username they log in with (None: not logged in).
+PERSONAS = {
+    "anonymous": None,
+    "admin": "admin",
+    "reviewer": "reviewer",
+    "lead": "mz1",  # 民政 leads the inspection
+    "other_dept": "xf1",  # assigned, of 消防
+    "unassigned": "mz3",  # 民政, same county, not on the team
+    "operator": "operator",  # of the inspected facility
+    "operator_other": "operator_same_county",
+    "other_reviewer": "other_reviewer",
+    "other_inspector": "other_inspector",
+    "other_admin": "other_admin",
+}
+IGNORED_METHODS = {"HEAD", "OPTIONS"}
+
+
+def expect(default: str, anonymous: str = "login", **outcomes: str) -> dict[str, str]:
+    """Return the outcome of every persona: `default` for the logged-in ones, `anonymous` for a visitor, and
+    `outcomes` for the personas named."""
+    assert outcomes.keys() <= PERSONAS.keys(), f"no such persona: {outcomes.keys() - PERSONAS.keys()}"
+    return {persona: anonymous if persona == "anonymous" else default for persona in PERSONAS} | outcomes
+
+
+#: What each persona gets from each route (keys: `route_key`), as the app answers today.
+EXPECTED = {
+    "admin.audit": expect("403", admin="ok", other_admin="ok"),
+    "admin.audit_export": expect("403", admin="ok", other_admin="ok"),
+    "admin.regions": expect("403", admin="ok", other_admin="ok"),
+    "admin.revoke_user_tokens": expect("403", admin="ok", other_admin="404"),
+    "admin.user_form /admin/users/<int:user_id>/edit": expect("403", admin="ok", other_admin="404"),
+    "admin.user_form /admin/users/new": expect("403", admin="ok", other_admin="ok"),
+    "admin.users": expect("403", admin="ok", other_admin="ok"),
+    "api.checklists": expect("ok"),
+    "api.correct": expect("403", lead="ok", other_dept="ok", unassigned="404", other_inspector="404"),
+    "api.create_inspection": expect("ok", admin="403", operator="403", operator_other="403", other_admin="403"),
+    "api.create_notices": expect(
+        "403", reviewer="ok", lead="ok", other_dept="ok", unassigned="404", other_reviewer="404", other_inspector="404"
+    ),
+    "api.facilities": expect("ok"),
+    "api.get_inspection": expect(
+        "ok", unassigned="404", operator_other="404", other_reviewer="404", other_inspector="404", other_admin="404"
+    ),
+    "api.get_notice": expect(
+        "ok", operator_other="404", other_reviewer="404", other_inspector="404", other_admin="404"
+    ),
+    "api.hazards": expect("ok"),
+    "api.list_inspections": expect("ok"),
+    "api.notice_pdf": expect(
+        "ok", operator_other="404", other_reviewer="404", other_inspector="404", other_admin="404"
+    ),
+    "api.openapi": expect("ok", anonymous="ok"),
+    "api.photo_file": expect(
+        "ok", unassigned="404", operator_other="404", other_reviewer="404", other_inspector="404", other_admin="404"
+    ),
+    "api.post_photo": expect("403", lead="ok", other_dept="ok", unassigned="404", other_inspector="404"),
+    "api.post_signature": expect("403", lead="ok", other_dept="ok", unassigned="404", other_inspector="404"),
+    "api.put_answers": expect("403", lead="ok", other_dept="ok", unassigned="404", other_inspector="404"),
+    "api.rankings": expect("403", admin="ok", reviewer="ok", other_reviewer="ok", other_admin="ok"),
+    "api.revoke_token_used": expect("ok"),
+    "api.session_token": expect("ok"),
+    "api.signature_file": expect(
+        "ok", unassigned="404", operator_other="404", other_reviewer="404", other_inspector="404", other_admin="404"
+    ),
+    "api.submit": expect("403", lead="ok", other_dept="ok", unassigned="404", other_inspector="404"),
+    "api.token": expect("ok", anonymous="ok"),
+    "auth.login": expect("ok", anonymous="ok"),
+    "auth.logout": expect("ok"),
+    "auth.set_locale": expect("ok", anonymous="ok"),
+    "checklists.diff": expect("403", admin="ok", other_admin="ok"),
+    "checklists.import_file": expect("403", admin="ok", other_admin="ok"),
+    "checklists.index": expect("403", admin="ok", other_admin="ok"),
+    "checklists.preview": expect("403", admin="ok", other_admin="ok"),
+    "checklists.versions": expect("403", admin="ok", other_admin="ok"),
+    "credit.confirm": expect("403", reviewer="ok", other_reviewer="404"),
+    "credit.detail": expect("403", admin="ok", reviewer="ok", other_reviewer="404", other_admin="404"),
+    "credit.dismiss": expect("403", reviewer="ok", other_reviewer="404"),
+    "credit.index": expect("403", admin="ok", reviewer="ok", other_reviewer="ok", other_admin="ok"),
+    "credit.new": expect("403", reviewer="ok", other_reviewer="ok"),
+    "credit.public": expect("ok", anonymous="ok"),
+    "credit.removal_decision": expect("403", reviewer="ok", other_reviewer="404"),
+    "credit.removal_request": expect("403", reviewer="ok", operator="ok", operator_other="404", other_reviewer="404"),
+    "facilities.change_status": expect(
+        "403", admin="ok", operator_other="404", other_reviewer="404", other_inspector="404", other_admin="404"
+    ),
+    "facilities.create": expect("403", admin="ok", other_admin="ok"),
+    "facilities.detail": expect(
+        "ok", operator_other="404", other_reviewer="404", other_inspector="404", other_admin="404"
+    ),
+    "facilities.edit": expect(
+        "403", admin="ok", operator_other="404", other_reviewer="404", other_inspector="404", other_admin="404"
+    ),
+    "facilities.index": expect("ok", operator="403", operator_other="403"),
+    "fieldform.form": expect(
+        "ok", unassigned="404", operator_other="404", other_reviewer="404", other_inspector="404", other_admin="404"
+    ),
+    "fieldform.manifest": expect("ok", anonymous="ok"),
+    "fieldform.service_worker": expect("ok", anonymous="ok"),
+    "hazards.before_photo": expect(
+        "ok", operator_other="404", other_reviewer="404", other_inspector="404", other_admin="404"
+    ),
+    "hazards.dashboard": expect("403", admin="ok", reviewer="ok", other_reviewer="ok", other_admin="ok"),
+    "hazards.deadline": expect("403", other_dept="ok", other_inspector="404"),
+    "hazards.detail": expect(
+        "ok", operator_other="404", other_reviewer="404", other_inspector="404", other_admin="404"
+    ),
+    "hazards.evidence": expect("403", operator="ok", operator_other="404"),
+    "hazards.mine": expect("403", operator="ok", operator_other="ok"),
+    "hazards.photo": expect("ok", operator_other="404", other_reviewer="404", other_inspector="404", other_admin="404"),
+    "hazards.reinspect_facility": expect("403", lead="ok", other_dept="ok", unassigned="ok", other_inspector="404"),
+    "hazards.worklist": expect("403", lead="ok", other_dept="ok", unassigned="ok", other_inspector="ok"),
+    "inspections.campaign": expect("403", reviewer="ok", other_reviewer="ok"),
+    "inspections.detail": expect(
+        "ok", unassigned="404", operator_other="404", other_reviewer="404", other_inspector="404", other_admin="404"
+    ),
+    "inspections.index": expect("ok"),
+    "inspections.photo": expect(
+        "ok", unassigned="404", operator_other="404", other_reviewer="404", other_inspector="404", other_admin="404"
+    ),
+    "inspections.plan": expect("403", reviewer="ok", other_reviewer="ok"),
+    "inspections.signature": expect(
+        "ok", unassigned="404", operator_other="404", other_reviewer="404", other_inspector="404", other_admin="404"
+    ),
+    "inspections.spot": expect("403", lead="ok", other_dept="ok", unassigned="ok", other_inspector="ok"),
+    "main.healthz": expect("ok", anonymous="ok"),
+    "main.index": expect("ok"),
+    "notices.bundle": expect("ok"),
+    "notices.detail": expect(
+        "ok", operator_other="404", other_reviewer="404", other_inspector="404", other_admin="404"
+    ),
+    "notices.index": expect("ok"),
+    "notices.issue": expect(
+        "ok", unassigned="404", operator_other="404", other_reviewer="404", other_inspector="404", other_admin="404"
+    ),
+    "notices.pdf": expect("ok", operator_other="404", other_reviewer="404", other_inspector="404", other_admin="404"),
+    "notices.print_view": expect(
+        "ok", operator_other="404", other_reviewer="404", other_inspector="404", other_admin="404"
+    ),
+    "notices.supersede": expect(
+        "ok", operator_other="404", other_reviewer="404", other_inspector="404", other_admin="404"
+    ),
+    "notices.verify": expect("ok", anonymous="ok"),
+    "public.facility": expect("ok", anonymous="ok"),
+    "rankings.charts": expect("403", admin="ok", reviewer="ok", other_reviewer="ok", other_admin="ok"),
+    "rankings.compare": expect(
+        "ok", operator="403", operator_other="404", other_reviewer="404", other_inspector="404", other_admin="404"
+    ),
+    "rankings.countersign": expect("403", reviewer="ok", other_reviewer="404"),
+    "rankings.export": expect("403", admin="ok", reviewer="ok", other_reviewer="ok", other_admin="ok"),
+    "rankings.hazard_photo": expect(
+        "ok", operator_other="404", other_reviewer="404", other_inspector="404", other_admin="404"
+    ),
+    "rankings.index": expect("403", admin="ok", reviewer="ok", other_reviewer="ok", other_admin="ok"),
+    "rankings.reviews": expect("403", reviewer="ok", other_reviewer="ok"),
+    "static": expect("ok", anonymous="ok"),
+}
+
+
+def build_world() -> None:
+    """The cast, the personas it lacks, and one row behind every URL argument (see the module docstring)."""
+    cast = make_cast()
+    neighbour = County(cast["other_reviewer"].region, [], {"mz": cast["other_reviewer"].department})
+    make_inspector("mz", base_county(), username="mz3")
+    make_operator(cast[SAME_COUNTY], username="operator_same_county")
+    make_inspector("mz", neighbour, username="other_inspector")
+    make_admin(neighbour, username="other_admin")
+    team = {"mz": [cast["mz1"], cast["mz2"]], "xf": [cast["xf1"], cast["xf2"]]}
+    inspection = plan_inspection(cast[OWN], ["fire_safety"], team=team, lead="mz")
+    answer_all(inspection, fail=["F1"])
+    add_signature(
+        inspection, str(uuid.uuid4()), "民政检查员一", SignerRole.INSPECTOR, png(), datetime.now(UTC),
+        Actor(cast["mz1"], "test"),
+    )  # fmt: skip
+    submit(inspection)
+    issue_notices(inspection, NoticeMode.JOINT, Actor(cast["reviewer"], "test"), inspection.inspected_on, verify_url)
+    submit_evidence(hazards_of(inspection)[0], "已整改（测试）", [jpeg()], Actor(cast["operator"], "test"))
+    grade(cast[SAME_COUNTY], 3, countersign=False)
+    blacklist(cast[OWN], reviewer=cast["reviewer"])
+
+
+def verify_url(token: str) -> str:
+    return f"https://t/{token}"
+
+
+def png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (200, 80), (255, 255, 255)).save(out, "PNG")
+    return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory: pytest.TempPathFactory):
+    with app_with("permission_sweep", tmp_path_factory, build_world) as app:
+        yield app
+
+
+@pytest.fixture(scope="module")
+def credentials(app: Flask) -> dict[str, tuple[str, str]]:
+    """Each persona's session cookie and API token, from real logins made once (before any test's transaction)."""
+    found = {}
+    for persona, username in PERSONAS.items():
+        if username is None:
+            continue
+        client = app.test_client()
+        Login(client)(username)
+        found[persona] = (client.get_cookie("session").value, token_for(client, username))
+    return found
+
+
+def first(model: type[db.Model], *where: sa.ColumnElement[bool]) -> int:
+    return db.session.scalar(sa.select(sa.func.min(model.id)).where(*where))
+
+
+#: The value of each URL argument: a row of the world.
+ARGUMENTS = {
+    "inspection_id": lambda: first(Inspection),
+    "notice_id": lambda: first(Notice),
+    "hazard_id": lambda: first(Hazard),
+    "facility_id": lambda: facility(OWN).id,
+    "photo_id": lambda: first(Photo),
+    "signature_id": lambda: first(Signature),
+    "user_id": lambda: user("mz1").id,
+    "listing_id": lambda: first(CreditListing),
+    "checklist_id": lambda: first(InspectionChecklist, InspectionChecklist.checklist_code == GRADING_CHECKLIST),
+    "code": lambda: "fire_safety",
+    "version": lambda: db.session.scalar(
+        sa.select(sa.func.max(ChecklistVersion.version)).where(ChecklistVersion.code == "fire_safety")
+    ),
+    "token": lambda: db.session.scalar(sa.select(Notice.public_token).where(Notice.id == first(Notice))),
+    "fmt": lambda: "csv",
+    "action": lambda: "close",
+    "filename": lambda: "css/app.css",
+}
+#: Endpoints whose argument names another kind of row than `ARGUMENTS` gives.
+ENDPOINT_ARGUMENTS = {
+    "hazards.photo": {"photo_id": lambda: first(HazardPhoto)},
+    "rankings.hazard_photo": {"photo_id": lambda: first(HazardPhoto)},
+}
+#: Query strings an endpoint needs to show anything at all.
+QUERIES = {
+    "rankings.compare": {"facility_id": lambda: facility(OWN).id},
+    "checklists.diff": {"a": ARGUMENTS["version"], "b": ARGUMENTS["version"]},
+}
+
+
+def url_of(rule: Rule) -> str:
+    values = {}
+    for argument in rule.arguments:
+        value = ENDPOINT_ARGUMENTS.get(rule.endpoint, {}).get(argument) or ARGUMENTS.get(argument)
+        if value is None:
+            pytest.fail(f"{rule.rule}: give the argument {argument!r} a value in ARGUMENTS")
+        values[argument] = value()
+    query = {name: value() for name, value in QUERIES.get(rule.endpoint, {}).items()}
+    return rule.build(values, append_unknown=False)[1] + (
+        "?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else ""
+    )
+
+
+def outcome(response: TestResponse) -> str:
+    """Name what a response says about access (see the module docstring)."""
+    status = response.status_code
+    assert status < 500, f"{status}: {response.get_data(as_text=True)[:300]}"
+    if status == 401 or (
+        status == 302 and urlsplit(response.location).path == "/auth/login" and "next=" in response.location
+    ):
+        return "login"
+    return str(status) if status in (403, 404) else "ok"
+
+
+def request_as(app: Flask, persona: str, credentials: dict, rule: Rule, method: str) -> str:
+    """Send `method` to the rule's URL as `persona` and return the outcome."""
+    client = app.test_client()
+    headers = {}
+    if persona in credentials:
+        cookie, token = credentials[persona]
+        client.set_cookie("session", cookie)
+        headers["Authorization"] = f"Bearer {token}"
+    body = {"json": {}} if rule.rule.startswith("/api/") and method != "GET" else {"data": {}}
+    with client.open(url_of(rule), method=method, headers=headers, **body) as response:
+        return outcome(response)
+
+
+RULES = sorted(make_test_app().url_map.iter_rules(), key=lambda rule: (rule.rule, rule.endpoint))
+SHARED_ENDPOINTS = {rule.endpoint for rule in RULES if sum(other.endpoint == rule.endpoint for other in RULES) > 1}
+
+
+def route_key(rule: Rule) -> str:
+    """The key of `EXPECTED` for a rule: its endpoint, with its URL when the endpoint has several."""
+    return f"{rule.endpoint} {rule.rule}" if rule.endpoint in SHARED_ENDPOINTS else rule.endpoint
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("rule", RULES, ids=map(route_key, RULES))
+def test_each_route_answers_each_persona_as_expected(app: Flask, credentials: dict, rule: Rule, persona: str):
+    expected = EXPECTED.get(route_key(rule))
+    if expected is None:
+        pytest.fail(f"{route_key(rule)!r} ({rule.rule}) has no entry in EXPECTED: say what each persona gets")
+    for method in sorted(rule.methods - IGNORED_METHODS):
+        got = request_as(app, persona, credentials, rule, method)
+        assert got == expected[persona], f"{method} {rule.rule} as {persona}: {got}, expected {expected[persona]}"
+
+
+def test_the_table_names_only_routes_of_the_url_map():
+    assert EXPECTED.keys() - {route_key(rule) for rule in RULES} == set()
