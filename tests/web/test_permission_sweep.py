@@ -2,14 +2,17 @@
 the outcome `EXPECTED` gives for that (endpoint, persona). A route added later without an entry fails the sweep,
 naming its endpoint; a new URL argument needs a value in `ARGUMENTS`.
 
-Outcomes: "login" (a redirect to the login page, or the API's 401), "403", "404", and "ok": the view was reached
-and answered without refusing, whatever else it said (a page, a redirect elsewhere, or 400/409/422 for a write sent
-with an empty body). Each of a route's methods is sent for real (writes inside the test's rolled-back transaction),
-and each must give the same outcome. A 500 fails the sweep.
+Outcomes: "login" (a redirect to the login page carrying `next`, or the API's 401), "403", "404", "refused" (the
+view was reached but its service refused the work: an error flashed on the web, a 422 from the API), and "ok": the
+view was reached and answered without refusing, whatever else it said (a page, a redirect elsewhere, a 400 for a
+write sent with an empty body). Each of a route's methods is sent for real (writes inside the test's rolled-back
+transaction), with an empty body unless `BODIES` gives a valid one (the writes whose service decides who may act),
+and each method must give the same outcome. A 500 fails the sweep.
 
 The world: a joint fire-safety inspection of the operator's facility (民政 leads; mz1 and mz2 of 民政, xf1 and xf2
 of 消防 assigned), completed with a failed item, its photo, a signature, its notices and hazards, a rectification
-photo; a grading result of another facility awaiting countersignature; a credit listing of the operator's facility.
+photo; a second such inspection the day before, whose hazards await a notice; a grading result of another facility
+awaiting countersignature; a credit listing of the operator's facility, old enough for a removal request.
 
 Unassigned inspectors of the same region (decided here, following the code): they do not see the inspection itself
 (404, web and API alike, as `can_view_inspection` says), but they may read the notices and hazards of every
@@ -20,8 +23,8 @@ inspection stay with the inspection (404), except the hazard's own finding photo
 
 import io
 import uuid
-from datetime import UTC, datetime
-from urllib.parse import urlsplit
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urlencode, urlsplit
 
 import pytest
 import sqlalchemy as sa
@@ -60,6 +63,7 @@ from tests.factories import (
     blacklist,
     grade,
     hazards_of,
+    inspect,
     jpeg,
     make_admin,
     make_cast,
@@ -93,6 +97,9 @@ def expect(default: str, anonymous: str = "login", **outcomes: str) -> dict[str,
     return {persona: anonymous if persona == "anonymous" else default for persona in PERSONAS} | outcomes
 
 
+#: The personas outside the facility's scope, to whom its objects do not exist.
+HIDDEN_OUTSIDE = dict.fromkeys(("operator_other", "other_reviewer", "other_inspector", "other_admin"), "404")
+
 #: What each persona gets from each route (keys: `route_key`), as the app answers today.
 EXPECTED = {
     "admin.audit": expect("403", admin="ok", other_admin="ok"),
@@ -106,33 +113,29 @@ EXPECTED = {
     "api.correct": expect("403", lead="ok", other_dept="ok", unassigned="404", other_inspector="404"),
     "api.create_inspection": expect("ok", admin="403", operator="403", operator_other="403", other_admin="403"),
     "api.create_notices": expect(
-        "403", reviewer="ok", lead="ok", other_dept="ok", unassigned="404", other_reviewer="404", other_inspector="404"
+        "403",
+        reviewer="ok",
+        lead="ok",
+        other_dept="refused",
+        unassigned="404",
+        other_reviewer="404",
+        other_inspector="404",
     ),
     "api.facilities": expect("ok"),
-    "api.get_inspection": expect(
-        "ok", unassigned="404", operator_other="404", other_reviewer="404", other_inspector="404", other_admin="404"
-    ),
-    "api.get_notice": expect(
-        "ok", operator_other="404", other_reviewer="404", other_inspector="404", other_admin="404"
-    ),
+    "api.get_inspection": expect("ok", unassigned="404", **HIDDEN_OUTSIDE),
+    "api.get_notice": expect("ok", **HIDDEN_OUTSIDE),
     "api.hazards": expect("ok"),
     "api.list_inspections": expect("ok"),
-    "api.notice_pdf": expect(
-        "ok", operator_other="404", other_reviewer="404", other_inspector="404", other_admin="404"
-    ),
+    "api.notice_pdf": expect("ok", **HIDDEN_OUTSIDE),
     "api.openapi": expect("ok", anonymous="ok"),
-    "api.photo_file": expect(
-        "ok", unassigned="404", operator_other="404", other_reviewer="404", other_inspector="404", other_admin="404"
-    ),
+    "api.photo_file": expect("ok", unassigned="404", **HIDDEN_OUTSIDE),
     "api.post_photo": expect("403", lead="ok", other_dept="ok", unassigned="404", other_inspector="404"),
     "api.post_signature": expect("403", lead="ok", other_dept="ok", unassigned="404", other_inspector="404"),
     "api.put_answers": expect("403", lead="ok", other_dept="ok", unassigned="404", other_inspector="404"),
     "api.rankings": expect("403", admin="ok", reviewer="ok", other_reviewer="ok", other_admin="ok"),
     "api.revoke_token_used": expect("ok"),
     "api.session_token": expect("ok"),
-    "api.signature_file": expect(
-        "ok", unassigned="404", operator_other="404", other_reviewer="404", other_inspector="404", other_admin="404"
-    ),
+    "api.signature_file": expect("ok", unassigned="404", **HIDDEN_OUTSIDE),
     "api.submit": expect("403", lead="ok", other_dept="ok", unassigned="404", other_inspector="404"),
     "api.token": expect("ok", anonymous="ok"),
     "auth.login": expect("ok", anonymous="ok"),
@@ -151,76 +154,46 @@ EXPECTED = {
     "credit.public": expect("ok", anonymous="ok"),
     "credit.removal_decision": expect("403", reviewer="ok", other_reviewer="404"),
     "credit.removal_request": expect("403", reviewer="ok", operator="ok", operator_other="404", other_reviewer="404"),
-    "facilities.change_status": expect(
-        "403", admin="ok", operator_other="404", other_reviewer="404", other_inspector="404", other_admin="404"
-    ),
+    "facilities.change_status": expect("403", admin="ok", **HIDDEN_OUTSIDE),
     "facilities.create": expect("403", admin="ok", other_admin="ok"),
-    "facilities.detail": expect(
-        "ok", operator_other="404", other_reviewer="404", other_inspector="404", other_admin="404"
-    ),
-    "facilities.edit": expect(
-        "403", admin="ok", operator_other="404", other_reviewer="404", other_inspector="404", other_admin="404"
-    ),
+    "facilities.detail": expect("ok", **HIDDEN_OUTSIDE),
+    "facilities.edit": expect("403", admin="ok", **HIDDEN_OUTSIDE),
     "facilities.index": expect("ok", operator="403", operator_other="403"),
-    "fieldform.form": expect(
-        "ok", unassigned="404", operator_other="404", other_reviewer="404", other_inspector="404", other_admin="404"
-    ),
+    "fieldform.form": expect("ok", unassigned="404", **HIDDEN_OUTSIDE),
     "fieldform.manifest": expect("ok", anonymous="ok"),
     "fieldform.service_worker": expect("ok", anonymous="ok"),
-    "hazards.before_photo": expect(
-        "ok", operator_other="404", other_reviewer="404", other_inspector="404", other_admin="404"
-    ),
+    "hazards.before_photo": expect("ok", **HIDDEN_OUTSIDE),
     "hazards.dashboard": expect("403", admin="ok", reviewer="ok", other_reviewer="ok", other_admin="ok"),
     "hazards.deadline": expect("403", other_dept="ok", other_inspector="404"),
-    "hazards.detail": expect(
-        "ok", operator_other="404", other_reviewer="404", other_inspector="404", other_admin="404"
-    ),
+    "hazards.detail": expect("ok", **HIDDEN_OUTSIDE),
     "hazards.evidence": expect("403", operator="ok", operator_other="404"),
     "hazards.mine": expect("403", operator="ok", operator_other="ok"),
-    "hazards.photo": expect("ok", operator_other="404", other_reviewer="404", other_inspector="404", other_admin="404"),
+    "hazards.photo": expect("ok", **HIDDEN_OUTSIDE),
     "hazards.reinspect_facility": expect("403", lead="ok", other_dept="ok", unassigned="ok", other_inspector="404"),
     "hazards.worklist": expect("403", lead="ok", other_dept="ok", unassigned="ok", other_inspector="ok"),
     "inspections.campaign": expect("403", reviewer="ok", other_reviewer="ok"),
-    "inspections.detail": expect(
-        "ok", unassigned="404", operator_other="404", other_reviewer="404", other_inspector="404", other_admin="404"
-    ),
+    "inspections.detail": expect("ok", unassigned="404", **HIDDEN_OUTSIDE),
     "inspections.index": expect("ok"),
-    "inspections.photo": expect(
-        "ok", unassigned="404", operator_other="404", other_reviewer="404", other_inspector="404", other_admin="404"
-    ),
+    "inspections.photo": expect("ok", unassigned="404", **HIDDEN_OUTSIDE),
     "inspections.plan": expect("403", reviewer="ok", other_reviewer="ok"),
-    "inspections.signature": expect(
-        "ok", unassigned="404", operator_other="404", other_reviewer="404", other_inspector="404", other_admin="404"
-    ),
+    "inspections.signature": expect("ok", unassigned="404", **HIDDEN_OUTSIDE),
     "inspections.spot": expect("403", lead="ok", other_dept="ok", unassigned="ok", other_inspector="ok"),
     "main.healthz": expect("ok", anonymous="ok"),
     "main.index": expect("ok"),
     "notices.bundle": expect("ok"),
-    "notices.detail": expect(
-        "ok", operator_other="404", other_reviewer="404", other_inspector="404", other_admin="404"
-    ),
+    "notices.detail": expect("ok", **HIDDEN_OUTSIDE),
     "notices.index": expect("ok"),
-    "notices.issue": expect(
-        "ok", unassigned="404", operator_other="404", other_reviewer="404", other_inspector="404", other_admin="404"
-    ),
-    "notices.pdf": expect("ok", operator_other="404", other_reviewer="404", other_inspector="404", other_admin="404"),
-    "notices.print_view": expect(
-        "ok", operator_other="404", other_reviewer="404", other_inspector="404", other_admin="404"
-    ),
-    "notices.supersede": expect(
-        "ok", operator_other="404", other_reviewer="404", other_inspector="404", other_admin="404"
-    ),
+    "notices.issue": expect("refused", reviewer="ok", lead="ok", unassigned="404", **HIDDEN_OUTSIDE),
+    "notices.pdf": expect("ok", **HIDDEN_OUTSIDE),
+    "notices.print_view": expect("ok", **HIDDEN_OUTSIDE),
+    "notices.supersede": expect("refused", reviewer="ok", lead="ok", **HIDDEN_OUTSIDE),
     "notices.verify": expect("ok", anonymous="ok"),
     "public.facility": expect("ok", anonymous="ok"),
     "rankings.charts": expect("403", admin="ok", reviewer="ok", other_reviewer="ok", other_admin="ok"),
-    "rankings.compare": expect(
-        "ok", operator="403", operator_other="404", other_reviewer="404", other_inspector="404", other_admin="404"
-    ),
+    "rankings.compare": expect("ok", operator="403", **HIDDEN_OUTSIDE),
     "rankings.countersign": expect("403", reviewer="ok", other_reviewer="404"),
     "rankings.export": expect("403", admin="ok", reviewer="ok", other_reviewer="ok", other_admin="ok"),
-    "rankings.hazard_photo": expect(
-        "ok", operator_other="404", other_reviewer="404", other_inspector="404", other_admin="404"
-    ),
+    "rankings.hazard_photo": expect("ok", **HIDDEN_OUTSIDE),
     "rankings.index": expect("403", admin="ok", reviewer="ok", other_reviewer="ok", other_admin="ok"),
     "rankings.reviews": expect("403", reviewer="ok", other_reviewer="ok"),
     "static": expect("ok", anonymous="ok"),
@@ -245,8 +218,11 @@ def build_world() -> None:
     submit(inspection)
     issue_notices(inspection, NoticeMode.JOINT, Actor(cast["reviewer"], "test"), inspection.inspected_on, verify_url)
     submit_evidence(hazards_of(inspection)[0], "已整改（测试）", [jpeg()], Actor(cast["operator"], "test"))
+    inspect(
+        cast[OWN], ["fire_safety"], fail=["F1"], team=team, lead="mz", on=inspection.inspected_on - timedelta(days=1)
+    )
     grade(cast[SAME_COUNTY], 3, countersign=False)
-    blacklist(cast[OWN], reviewer=cast["reviewer"])
+    blacklist(cast[OWN], reviewer=cast["reviewer"], decided_on=inspection.inspected_on - timedelta(days=3 * 365))
 
 
 def verify_url(token: str) -> str:
@@ -302,10 +278,25 @@ ARGUMENTS = {
     "action": lambda: "close",
     "filename": lambda: "css/app.css",
 }
-#: Endpoints whose argument names another kind of row than `ARGUMENTS` gives.
+#: Issuing needs an inspection whose hazards await a notice: the second one, inspected the day before.
+AWAITING_NOTICE = {
+    "inspection_id": lambda: db.session.scalar(
+        sa.select(sa.func.max(Inspection.id)).where(Inspection.facility_id == facility(OWN).id)
+    )
+}
+#: Endpoints whose argument names another row than `ARGUMENTS` gives.
 ENDPOINT_ARGUMENTS = {
     "hazards.photo": {"photo_id": lambda: first(HazardPhoto)},
     "rankings.hazard_photo": {"photo_id": lambda: first(HazardPhoto)},
+    "notices.issue": AWAITING_NOTICE,
+    "api.create_notices": AWAITING_NOTICE,
+}
+#: Valid bodies for the writes whose permission the service decides, so that its refusal shows.
+BODIES = {
+    "notices.issue": {"mode": NoticeMode.JOINT.value},
+    "api.create_notices": {"mode": NoticeMode.JOINT.value},
+    "notices.supersede": {"reason": "更正（测试）"},
+    "rankings.countersign": {"comment": "同意（测试）", "confirmed": "1"},
 }
 #: Query strings an endpoint needs to show anything at all.
 QUERIES = {
@@ -321,10 +312,9 @@ def url_of(rule: Rule) -> str:
         if value is None:
             pytest.fail(f"{rule.rule}: give the argument {argument!r} a value in ARGUMENTS")
         values[argument] = value()
+    path = rule.build(values, append_unknown=False)[1]
     query = {name: value() for name, value in QUERIES.get(rule.endpoint, {}).items()}
-    return rule.build(values, append_unknown=False)[1] + (
-        "?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else ""
-    )
+    return f"{path}?{urlencode(query)}" if query else path
 
 
 def outcome(response: TestResponse) -> str:
@@ -335,6 +325,8 @@ def outcome(response: TestResponse) -> str:
         status == 302 and urlsplit(response.location).path == "/auth/login" and "next=" in response.location
     ):
         return "login"
+    if status == 422:
+        return "refused"
     return str(status) if status in (403, 404) else "ok"
 
 
@@ -346,9 +338,13 @@ def request_as(app: Flask, persona: str, credentials: dict, rule: Rule, method: 
         cookie, token = credentials[persona]
         client.set_cookie("session", cookie)
         headers["Authorization"] = f"Bearer {token}"
-    body = {"json": {}} if rule.rule.startswith("/api/") and method != "GET" else {"data": {}}
-    with client.open(url_of(rule), method=method, headers=headers, **body) as response:
-        return outcome(response)
+    body = BODIES.get(rule.endpoint, {})
+    sent = {"json": body} if rule.rule.startswith("/api/") and method != "GET" else {"data": body}
+    with client.open(url_of(rule), method=method, headers=headers, **sent) as response:
+        answered = outcome(response)
+    with client.session_transaction() as session:
+        flashed = [category for category, _message in session.get("_flashes", [])]
+    return "refused" if answered == "ok" and "error" in flashed else answered
 
 
 RULES = sorted(make_test_app().url_map.iter_rules(), key=lambda rule: (rule.rule, rule.endpoint))
