@@ -51,7 +51,12 @@ const announce = (text) => {
 };
 const myQueue = () => queue.filter((entry) => entry.user === session.userId);
 const pendingAnswer = (code) => myQueue().find((entry) => entry.kind === 'answer' && entry.item === code);
-const currentValue = (card) => pendingAnswer(card.code) || card.server;
+// What the item holds for the inspector: the last queued edit (or the server's answer), with text typed since.
+const currentValue = (card) => {
+  const typed = typing[card.code]?.patch;
+  const held = pendingAnswer(card.code) || card.server;
+  return typed ? { ...held, ...typed } : held;
+};
 const isEditable = (card) =>
   card.department === session.department && !submittedDepartments.has(card.department) && !card.autoNa;
 const localPhotos = (code) => myQueue().filter((entry) => entry.kind === 'photo' && entry.item === code);
@@ -210,12 +215,23 @@ async function refreshUI() {
   renderAll();
 }
 
-// Changes are applied one at a time, so that two quick taps on one item never leave two queue entries.
+// Changes are applied one at a time, so that two quick taps on one item never leave two queue entries. Text typed
+// in the item and not saved yet goes with the change: a tap never saves (or shows) the item without it.
 let changeChain = Promise.resolve();
-const queueChange = (code, patch) => {
-  changeChain = changeChain.then(() => applyChange(code, patch)).catch((error) => announce(`保存失败：${error}`));
+function queueChange(code, patch) {
+  const typed = typing[code];
+  clearTimeout(typed?.timer);
+  const change = { ...typed?.patch, ...patch };
+  changeChain = changeChain
+    .then(() => applyChange(code, change))
+    .then(() => {
+      if (!typed) return;
+      if (typing[code] === typed) delete typing[code]; // shown as typed until the queue holds it
+      dropDraft(code, typed.patch);
+    })
+    .catch((error) => announce(`保存失败：${error}`));
   return changeChain;
-};
+}
 
 async function applyChange(code, patch) {
   const card = cards[code];
@@ -253,17 +269,14 @@ function changeLater(code, patch) {
   localStorage.setItem(draftKey(code), JSON.stringify(merged));
   typing[code] = { patch: merged, timer: setTimeout(() => changeNow(code), 300) };
 }
-function changeNow(code) {
-  const typed = typing[code];
-  if (!typed) return Promise.resolve();
-  clearTimeout(typed.timer);
-  delete typing[code];
-  return saveDraft(code, typed.patch);
+const changeNow = (code) => (typing[code] ? queueChange(code, {}) : Promise.resolve());
+// The draft is in the queue now; a newer draft typed meanwhile stays.
+function dropDraft(code, patch) {
+  if (localStorage.getItem(draftKey(code)) === JSON.stringify(patch)) localStorage.removeItem(draftKey(code));
 }
 async function saveDraft(code, patch) {
   await queueChange(code, patch);
-  // a newer draft typed meanwhile stays
-  if (localStorage.getItem(draftKey(code)) === JSON.stringify(patch)) localStorage.removeItem(draftKey(code));
+  dropDraft(code, patch);
 }
 const leftoverDrafts = () =>
   Object.keys(localStorage)
