@@ -15,7 +15,7 @@ from inspection.models import Facility, Inspection, Role, User
 from inspection.orm import utcnow
 from inspection.permissions import can_edit_facility, can_see_rankings, can_view_facility, can_view_inspection
 from inspection.services import Actor
-from inspection.services.audit import record_event
+from inspection.services.audit import record_event, record_refusal
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
@@ -54,6 +54,14 @@ def refuse(status: int, detail: str) -> None:
     )
     db.session.commit()
     abort(status)
+
+
+def log_refusal(action: str, detail: str) -> None:
+    """Record a refused anonymous request (rate-limited, `audit.record_refusal`) in a transaction of its own: the
+    request's own work, if any, is rolled back first."""
+    db.session.rollback()
+    if record_refusal(current_actor(), action, request.path, detail):
+        db.session.commit()
 
 
 def role_required(*roles: Role) -> Callable[..., Any]:

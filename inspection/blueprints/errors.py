@@ -1,10 +1,12 @@
 """Error pages in Chinese for people, JSON for programs."""
 
 from flask import Flask, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from inspection.blueprints import BadParameter
 from inspection.extensions import db
+from inspection.security import log_refusal
 
 MESSAGES = {
     400: "请求无效，请检查后重试。",
@@ -16,6 +18,7 @@ MESSAGES = {
     429: "请求过于频繁，请稍后再试。",
     500: "服务器出错了，已记录。请稍后再试。",
 }
+CSRF_MESSAGE = "页面已过期或来源无法确认，请刷新页面后重新提交。"
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -27,6 +30,11 @@ def register_error_handlers(app: Flask) -> None:
         # A parameter a view could not read says which and why; werkzeug's own descriptions are English.
         message = error.description if isinstance(error, BadParameter) else MESSAGES.get(status, error.description)
         return _render(status, message)
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError):
+        log_refusal("security.csrf_failed", error.description or "")
+        return _render(400, CSRF_MESSAGE)
 
     @app.errorhandler(Exception)
     def server_error(error: Exception):

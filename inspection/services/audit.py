@@ -1,14 +1,20 @@
 """Recording audit events, and reading the log."""
 
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select
+from sqlalchemy import Select, select
 
 from inspection import permissions
 from inspection.extensions import db
 from inspection.models import AuditEvent, User
+from inspection.orm import utcnow
 from inspection.services import Actor
+
+#: A refusal of a request nobody is known for (a CSRF failure, a missing or bad token) reaches the log at most once
+#: per kind and client address in this interval: a flood of them cannot fill the log.
+REFUSAL_LOG_INTERVAL = timedelta(minutes=1)
 
 
 def record_event(
@@ -82,3 +88,16 @@ def iter_events(stmt: Select[tuple[AuditEvent]], *, chunk: int = 1000) -> Iterat
         yield from events
         last_id = events[-1].id
         db.session.expunge_all()
+
+
+def record_refusal(actor: Actor, action: str, path: str, detail: str, now: datetime | None = None) -> bool:
+    """Record a refused request (`security.csrf_failed`, `security.unauthenticated`) unless one of the same kind
+    from the same address was recorded within REFUSAL_LOG_INTERVAL; return whether it was recorded."""
+    since = (now or utcnow()) - REFUSAL_LOG_INTERVAL
+    recent = select(AuditEvent.id).where(
+        AuditEvent.action == action, AuditEvent.ip == actor.ip, AuditEvent.created_at > since
+    )
+    if db.session.scalar(recent.limit(1)) is not None:
+        return False
+    record_event(actor, action, object_type="request", object_id=path[:50], detail=detail[:200])
+    return True

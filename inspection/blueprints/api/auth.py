@@ -8,6 +8,7 @@ from wtforms.validators import ValidationError
 
 from inspection.blueprints.api import bp
 from inspection.blueprints.api.common import Fields, api_actor, api_error, api_token, json_body, token_required
+from inspection.security import log_refusal
 from inspection.services.tokens import issue_token, revoke_token
 from inspection.services.users import authenticate
 from inspection.transactions import run_in_transaction
@@ -40,11 +41,13 @@ def revoke_token_used():
 def session_token():
     """Give the logged-in web page a token for its offline queue (CSRF-checked, since it relies on the cookie)."""
     if not current_user.is_authenticated:
+        log_refusal("security.unauthenticated", "session token without a login")
         api_error(401, "unauthorized", "请先登录")
     if current_app.config.get("WTF_CSRF_ENABLED", True):
         try:
             validate_csrf(request.headers.get("X-CSRFToken", ""))
         except (ValidationError, CSRFError):
+            log_refusal("security.csrf_failed", "session token without a valid CSRF token")
             api_error(400, "csrf", "页面已过期，请刷新后重试")
     return _token_response(current_user._get_current_object())
 

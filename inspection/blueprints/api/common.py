@@ -16,6 +16,7 @@ from inspection.extensions import db
 from inspection.media import MediaError, MediaTooLarge
 from inspection.models import ApiToken, Role, User
 from inspection.request_limits import MAX_ID
+from inspection.security import log_refusal
 from inspection.services import Actor, ServiceError
 from inspection.services.audit import record_event
 from inspection.services.tokens import active_token, record_use
@@ -142,6 +143,7 @@ def token_required(*roles: Role) -> Callable[..., Any]:
             scheme, _, secret = header.partition(" ")
             token = active_token(secret.strip()) if scheme.lower() == "bearer" and secret.strip() else None
             if token is None:
+                log_refusal("security.unauthenticated", "missing or invalid bearer token")
                 api_error(401, "unauthorized", "缺少或无效的令牌，请重新登录")
             if record_use(token, request.remote_addr or ""):
                 _commit_token_use()
