@@ -188,6 +188,7 @@ def _list_party(facility: Facility, form: ListingForm, proposal: CreditListing |
         person_name=form.person_name.data or "",
         note=form.note.data or "",
         proposal=proposal,
+        today=date.today(),
     )
 
 

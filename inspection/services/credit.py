@@ -74,15 +74,17 @@ def list_party(
     person_name: str = "",
     note: str = "",
     proposal: CreditListing | None = None,
+    today: date | None = None,
 ) -> CreditListing:
     """List a facility (or its person in charge) as a reviewer's decision, optionally confirming a proposal.
 
+    :param today: the day a decision may not be later than (defaults to today).
     :raises ServiceError: not a reviewer of the facility's region, no decision document, or a decision in the future.
     """
     _require_reviewer(facility, actor)
     if not decision_document.strip():
         raise ServiceError("请填写列入决定文书")
-    if decided_on > date.today():
+    if decided_on > (today or date.today()):
         raise ServiceError("决定日期不能晚于今天")
     listing = proposal or CreditListing(facility_id=facility.id, ground=ground)
     if proposal is not None and proposal.status != CreditStatus.PROPOSED:

@@ -18,12 +18,36 @@ from tests.web.test_followup import FOUND, _inspected
 #: Everyone acts as a member of the cast (factories.make_cast), built in each test's transaction.
 pytestmark = pytest.mark.usefixtures("cast")
 LONG_AGO = date(2024, 1, 15)
+#: The day the credit pages take as today (the `clock` fixture): more than two years after LONG_AGO, so those
+#: listings may be removed, whatever day the tests run.
+TODAY = date(2026, 12, 4)
 #: A day on which the major fire hazard _inspected() finds on FOUND is overdue (its deadline is FOUND + 7).
-OVERDUE_DAY = FOUND + timedelta(days=18)  # more than two years before any day these tests run
+OVERDUE_DAY = FOUND + timedelta(days=18)
+
+
+class FrozenDate(date):
+    frozen = TODAY
+
+    @classmethod
+    def today(cls):
+        return cls.frozen
+
+
+@pytest.fixture(autouse=True)
+def clock(monkeypatch):
+    """Make TODAY today for the credit pages, their form (no decision in the future) and the operator's page (which
+    offers the removal application); `clock(day)` moves it. The blueprints pass their today to every rule."""
+    for module in ("inspection.blueprints.credit", "forms.credit", "inspection.blueprints.hazards"):
+        monkeypatch.setattr(f"{module}.date", FrozenDate)
+
+    def move(day):
+        monkeypatch.setattr(FrozenDate, "frozen", day)
+
+    return move
 
 
 def _list(app, name, decided_on=LONG_AGO, **extra):
-    """List `name` as the reviewer would (through the service) and return the listing's id."""
+    """List `name` as the reviewer would on TODAY (through the service) and return the listing's id."""
     with app.app_context():
         listing = list_party(
             facility(name),
@@ -32,6 +56,7 @@ def _list(app, name, decided_on=LONG_AGO, **extra):
             extra.pop("document", "五民信〔2024〕3号"),
             [],
             Actor(user("reviewer"), "127.0.0.1"),
+            today=TODAY,
             **extra,
         )
         db.session.commit()
@@ -50,14 +75,6 @@ def _proposal(app, name=SAME_COUNTY):
 
 def _listing(listing_id):
     return db.session.get(CreditListing, listing_id)
-
-
-class FrozenDate(date):
-    frozen = OVERDUE_DAY
-
-    @classmethod
-    def today(cls):
-        return cls.frozen
 
 
 PAGES = [
@@ -161,16 +178,15 @@ def test_admins_read_but_do_not_decide(app, client, login):
     assert client.get(f"/credit/{proposal_id}/confirm").status_code == 403
 
 
-def test_removal_may_be_applied_for_two_full_years_after_the_decision(app, client, login, monkeypatch):
+def test_removal_may_be_applied_for_two_full_years_after_the_decision(app, client, login, clock):
     listing_id = _list(app, SAME_COUNTY, decided_on=date(2024, 11, 20))
-    monkeypatch.setattr("inspection.blueprints.credit.date", FrozenDate)
     login("reviewer")
-    FrozenDate.frozen = date(2026, 11, 19)
+    clock(date(2026, 11, 19))
     page = client.get(f"/credit/{listing_id}").get_data(as_text=True)
     assert "2026-11-20 起" in page and "登记移出申请" not in page
     client.post(f"/credit/{listing_id}/request-removal")
     assert _listing(listing_id).status == CreditStatus.ACTIVE
-    FrozenDate.frozen = date(2026, 11, 20)
+    clock(date(2026, 11, 20))
     assert "登记移出申请" in client.get(f"/credit/{listing_id}").get_data(as_text=True)
     assert client.post(f"/credit/{listing_id}/request-removal").status_code == 302
     assert _listing(listing_id).status == CreditStatus.REMOVAL_REQUESTED
@@ -186,7 +202,7 @@ def test_a_removal_is_decided_with_a_confirmation_and_a_reason(app, client, logi
     data = {"decision": "approve", "reason": "已完成整改且无新的失信行为", "confirm": "y"}
     assert client.post(f"/credit/{listing_id}/decide-removal", data=data).status_code == 302
     listing = _listing(listing_id)
-    assert listing.status == CreditStatus.REMOVED and listing.removed_on == date.today()
+    assert listing.status == CreditStatus.REMOVED and listing.removed_on == TODAY
 
 
 def test_a_refused_removal_keeps_the_listing_active(app, client, login):

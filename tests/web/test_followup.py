@@ -215,38 +215,53 @@ def test_an_overdue_major_fire_hazard_is_proposed_for_the_list_once_and_a_review
         return [p for p in propose_listings(day, _actor("reviewer")) if p.facility_id == inspection.facility_id]
 
     assert ours(FOUND + timedelta(days=7)) == []  # the deadline day itself is not late yet
-    (proposal,) = ours(FOUND + timedelta(days=8))
+    decided = FOUND + timedelta(days=8)
+    (proposal,) = ours(decided)
     assert proposal.status == CreditStatus.PROPOSED and proposal.ground == CreditGround.FIRE_HAZARD_UNCORRECTED
     assert ours(FOUND + timedelta(days=9)) == []
     with pytest.raises(ServiceError, match="民政审核人员"):
         list_party(
             inspection.facility,
             CreditGround.FIRE_HAZARD_UNCORRECTED,
-            date.today(),
+            decided,
             "测民信〔2026〕1号",
             [],
             _actor("xf1"),
             proposal=proposal,
+            today=decided,
+        )
+    with pytest.raises(ServiceError, match="不能晚于今天"):
+        list_party(
+            inspection.facility,
+            CreditGround.FIRE_HAZARD_UNCORRECTED,
+            decided + timedelta(days=1),
+            "测民信〔2026〕1号",
+            [],
+            _actor("reviewer"),
+            proposal=proposal,
+            today=decided,
         )
     listing = list_party(
         inspection.facility,
         CreditGround.FIRE_HAZARD_UNCORRECTED,
-        date.today(),
+        decided,
         "测民信〔2026〕1号",
         [],
         _actor("reviewer"),
         proposal=proposal,
+        today=decided,
     )
-    assert listing.status == CreditStatus.ACTIVE and listing.removal_eligible_on == removal_eligible_on(date.today())
+    assert listing.status == CreditStatus.ACTIVE and listing.removal_eligible_on == removal_eligible_on(decided)
 
 
 def test_removal_can_be_applied_for_only_after_two_full_years():
+    decided = date(2024, 11, 20)
     listing = list_party(
-        facility(SAME_COUNTY), CreditGround.FRAUD, date(2024, 11, 20), "测民信〔2024〕3号", [], _actor("reviewer")
+        facility(SAME_COUNTY), CreditGround.FRAUD, decided, "测民信〔2024〕3号", [], _actor("reviewer"), today=decided
     )
     with pytest.raises(ServiceError, match="满两年"):
         request_removal(listing, date(2026, 11, 19), _actor("reviewer"))
-    request_removal(listing, date.today(), _actor("reviewer"))
+    request_removal(listing, date(2026, 11, 20), _actor("reviewer"))
     decide_removal(listing, True, "已完成整改且无新的失信行为", date(2026, 11, 28), _actor("reviewer"))
     assert listing.status == CreditStatus.REMOVED and listing.removed_on == date(2026, 11, 28)
 
@@ -256,5 +271,6 @@ def test_a_blacklisted_facility_is_not_graded():
 
     target = facility(SAME_COUNTY)
     assert not facility_facts(target).blacklisted
-    list_party(target, CreditGround.FRAUD, date(2026, 11, 1), "测民信〔2026〕2号", [], _actor("reviewer"))
+    decided = date(2026, 11, 1)
+    list_party(target, CreditGround.FRAUD, decided, "测民信〔2026〕2号", [], _actor("reviewer"), today=decided)
     assert facility_facts(target).blacklisted
