@@ -23,7 +23,7 @@ inspection stay with the inspection (404), except the hazard's own finding photo
 
 import io
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from urllib.parse import urlencode, urlsplit
 
 import pytest
@@ -111,7 +111,7 @@ EXPECTED = {
     "admin.users": expect("403", admin="ok", other_admin="ok"),
     "api.checklists": expect("ok"),
     "api.correct": expect("403", lead="ok", other_dept="ok", unassigned="404", other_inspector="404"),
-    "api.create_inspection": expect("ok", admin="403", operator="403", operator_other="403", other_admin="403"),
+    "api.create_inspection": expect("403", reviewer="ok", other_reviewer="404", other_inspector="404"),
     "api.create_notices": expect(
         "403",
         reviewer="ok",
@@ -293,10 +293,18 @@ ENDPOINT_ARGUMENTS = {
 }
 #: Valid bodies for the writes whose permission the service decides, so that its refusal shows.
 BODIES = {
-    "notices.issue": {"mode": NoticeMode.JOINT.value},
-    "api.create_notices": {"mode": NoticeMode.JOINT.value},
-    "notices.supersede": {"reason": "更正（测试）"},
-    "rankings.countersign": {"comment": "同意（测试）", "confirmed": "1"},
+    "notices.issue": lambda: {"mode": NoticeMode.JOINT.value},
+    "api.create_notices": lambda: {"mode": NoticeMode.JOINT.value},
+    "notices.supersede": lambda: {"reason": "更正（测试）"},
+    "rankings.countersign": lambda: {"comment": "同意（测试）", "confirmed": "1"},
+    "api.create_inspection": lambda: {
+        "facility_id": facility(OWN).id,
+        "checklists": ["fire_safety"],
+        "date": (date.today() + timedelta(days=1)).isoformat(),
+        "purpose": "routine",
+        "client_id": str(uuid.uuid4()),
+        "inspectors": [user(name).id for name in ("mz1", "mz2", "xf1", "xf2")],
+    },
 }
 #: Query strings an endpoint needs to show anything at all.
 QUERIES = {
@@ -338,7 +346,7 @@ def request_as(app: Flask, persona: str, credentials: dict, rule: Rule, method: 
         cookie, token = credentials[persona]
         client.set_cookie("session", cookie)
         headers["Authorization"] = f"Bearer {token}"
-    body = BODIES.get(rule.endpoint, {})
+    body = BODIES[rule.endpoint]() if rule.endpoint in BODIES else {}
     sent = {"json": body} if rule.rule.startswith("/api/") and method != "GET" else {"data": body}
     with client.open(url_of(rule), method=method, headers=headers, **sent) as response:
         answered = outcome(response)
