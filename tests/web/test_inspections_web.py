@@ -13,13 +13,27 @@ from tests.factories import OWN, SAME_COUNTY, base_county, make_facility
 #: Everyone acts as a member of the cast (factories.make_cast), built in each test's transaction.
 pytestmark = pytest.mark.usefixtures("cast")
 
-TODAY = date.today().isoformat()
+#: The day the planning pages and the home page take as today (the autouse `frozen`), whatever day the tests run:
+#: the allowed plan dates and the inspector's "today" list are reckoned from it.
+TODAY = date(2026, 12, 4)
+
+
+class FrozenDate(date):
+    @classmethod
+    def today(cls):
+        return TODAY
+
+
+@pytest.fixture(autouse=True)
+def frozen(monkeypatch):
+    for module in ("inspection.blueprints.inspections", "inspection.blueprints.main", "forms.inspections"):
+        monkeypatch.setattr(f"{module}.date", FrozenDate)
 
 
 def _plan_form(**overrides):
     data = {
         "facility_id": facility(SAME_COUNTY).id,
-        "inspected_on": TODAY,
+        "inspected_on": TODAY.isoformat(),
         "purpose": "routine",
         "lead_department_id": base_county().department("mz").id,
         "checklists": ["fire_safety", "food_safety"],
@@ -65,7 +79,7 @@ def test_a_plan_dated_out_of_range_is_refused_at_the_date_and_keeps_the_input(cl
     response = client.post("/inspections/plan", data=_plan_form(inspected_on=day))
     assert response.status_code == 400
     page = response.get_data(as_text=True)
-    last = (date.today() + timedelta(days=366)).isoformat()
+    last = (TODAY + timedelta(days=366)).isoformat()
     assert f'id="inspected_on-error">检查日期应在 2000-01-01 至 {last} 之间</p>' in page  # at the date field
     assert f'value="{day}"' in page and f'selected value="{facility(SAME_COUNTY).id}"' in page
     assert _count() == before
@@ -76,15 +90,12 @@ def test_a_campaign_dated_beyond_the_configured_days_ahead_is_refused(app, clien
     township_id = base_county().townships[0].id
     login("reviewer")
     before = _count()
-    day = (date.today() + timedelta(days=11)).isoformat()
+    day = (TODAY + timedelta(days=11)).isoformat()
     data = _plan_form(region_id=township_id, purpose="campaign", checklists=["service_safety"], inspected_on=day)
     response = client.post("/inspections/campaign", data=data)
     assert response.status_code == 400
     page = response.get_data(as_text=True)
-    assert (
-        f'id="inspected_on-error">检查日期应在 2000-01-01 至 {(date.today() + timedelta(days=10)).isoformat()} 之间'
-        in page
-    )
+    assert f'id="inspected_on-error">检查日期应在 2000-01-01 至 {(TODAY + timedelta(days=10)).isoformat()} 之间' in page
     assert f'value="{day}"' in page and _count() == before
 
 
@@ -93,7 +104,7 @@ def test_a_campaign_plans_one_inspection_per_active_facility_of_the_township(cli
     for _ in range(3):
         make_facility(region_id=township_id)
     closed = make_facility(region_id=township_id)
-    set_facility_status(closed, FacilityStatus.CLOSED, Actor(user("admin")), date.today())
+    set_facility_status(closed, FacilityStatus.CLOSED, Actor(user("admin")), TODAY)
     make_facility(region_id=base_county().townships[1].id)  # another township
     login("reviewer")
     before = _count()
@@ -114,7 +125,7 @@ def test_an_inspector_starts_a_spot_check_of_their_own_departments_checklist(cli
     assert 'value="food_safety"' in page and 'value="fire_safety"' not in page
     data = {
         "facility_id": facility(OWN).id,
-        "inspected_on": TODAY,
+        "inspected_on": TODAY.isoformat(),
         "purpose": "complaint",
         "checklists": ["food_safety"],
         "inspectors": [user("sc2").id],
