@@ -3,6 +3,7 @@
 import io
 import uuid
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 import pytest
@@ -121,7 +122,7 @@ def plan_body(ids: dict[str, int], **overrides: Any) -> dict[str, Any]:
     body = {
         "facility_id": ids["facility_own"],
         "checklists": [FIRE],
-        "date": "2026-11-20",
+        "date": date.today().isoformat(),  # a day within the plan window, and come, on whatever day the tests run
         "purpose": "routine",
         "client_id": new_id(),
         "inspectors": [ids["mz1"], ids["mz2"], ids["xf1"], ids["xf2"]],

@@ -128,7 +128,7 @@ def test_operator_cannot_read_another_facilitys_inspection(as_user, ids):
     body = {
         "facility_id": ids["facility_other"],
         "checklists": ["food_safety"],
-        "date": "2026-11-20",
+        "date": date.today().isoformat(),
         "client_id": new_id(),
         "inspectors": [ids["sc2"]],
     }
