@@ -209,3 +209,16 @@ def test_stored_photo_is_served_only_within_scope(as_user, fire_inspection):
     for username in ("sc1", "operator", "other_reviewer"):
         assert_error(as_user(username).get(path), 404, "not_found")
     assert_error(as_user("xf1").get("/photos/999999"), 404, "not_found")
+
+
+def test_where_a_photo_was_taken_is_shown_only_to_who_may_see_the_inspection(as_user, fire_inspection, ids, client):
+    """GPS and capture time are evidence: the inspection's readers get them, nobody else, and no public page."""
+    photo = as_user("xf1").photo(fire_inspection["id"], "F1", exif_jpeg(800, 600)).json
+    path = f"/inspections/{fire_inspection['id']}"
+    assert as_user("reviewer").get(path).json["photos"][0]["latitude"] == "38.925000"
+    for outsider in ("other_reviewer", "other_operator"):
+        assert_error(as_user(outsider).get(path), 404, "not_found")
+        assert_error(as_user(outsider).get(photo["url"].removeprefix("/api/v1")), 404, "not_found")
+    public = client.get(f"/public/facilities/{ids['facility_own']}")
+    assert public.status_code == 200
+    assert "38.925" not in public.get_data(as_text=True) and "111.8375" not in public.get_data(as_text=True)
