@@ -12,6 +12,14 @@ from werkzeug.routing import IntegerConverter, Map
 MAX_ID = 2**31 - 1
 
 
+def parse_id(text: str) -> int | None:
+    """Return the id `text` names (plain digits, as a URL or a form carries it), None when it is anything else or a
+    number no id column holds."""
+    if text.isascii() and text.isdigit() and len(text) <= len(str(MAX_ID)) and int(text) <= MAX_ID:
+        return int(text)
+    return None
+
+
 class IdConverter(IntegerConverter):
     """`<int:…>` of every route: a number no id column holds matches no route (404) instead of reaching a database
     driver that cannot convert it (500)."""

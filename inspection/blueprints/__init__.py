@@ -4,22 +4,30 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from flask import Response, flash, request
+from flask import Response, current_app, flash, request
 from flask_babel import gettext as _
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import Select
 from werkzeug.exceptions import BadRequest
 from wtforms import Field
 
 from inspection.extensions import db
 from inspection.media import MediaError
 from inspection.models import StoredFile
-from inspection.request_limits import MAX_ID
+from inspection.request_limits import MAX_ID, parse_id
 from inspection.services import ServiceError
 
 
 def file_response(file: StoredFile) -> Response:
     """Answer with a stored photo or signature; the browser may keep it a day (the bytes of an id never change)."""
     return Response(file.data, mimetype=file.content_type, headers={"Cache-Control": "private, max-age=86400"})
+
+
+#: Longest search text a list takes: longer than any name it searches (SQLite refuses a LIKE pattern over 50,000
+#: bytes with a 500).
+SEARCH_LENGTH = 100
 
 
 class BadParameter(BadRequest):
@@ -34,9 +42,30 @@ def query_number(name: str, default: int | None = None) -> int | None:
     raw = request.args.get(name, "")
     if not raw:
         return default
-    if not (raw.isascii() and raw.isdigit() and len(raw) <= len(str(MAX_ID)) and int(raw) <= MAX_ID):
+    number = parse_id(raw)
+    if number is None:
         raise BadParameter(_("查询参数 %(name)s 应为 0–%(max)s 的整数。", name=name, max=MAX_ID))
-    return int(raw)
+    return number
+
+
+def paginate(stmt: Select[Any], per_page: int | None = None) -> Pagination:
+    """Return the page of `stmt` that query parameter `page` names, read as `query_number` reads (Flask-SQLAlchemy's
+    own reading takes a page of any size, whose offset overflows the database driver); `per_page` defaults to the
+    configured PAGE_SIZE."""
+    return db.paginate(
+        stmt, page=query_number("page", 1), per_page=per_page or current_app.config["PAGE_SIZE"], error_out=False
+    )
+
+
+def query_text(name: str, max_length: int = SEARCH_LENGTH) -> str:
+    """Return the text in query parameter `name`, stripped; "" when it is absent.
+
+    :raises BadParameter: when it is longer than `max_length` characters.
+    """
+    text = request.args.get(name, "").strip()
+    if len(text) > max_length:
+        raise BadParameter(_("查询参数 %(name)s 最长 %(max)s 个字符。", name=name, max=max_length))
+    return text
 
 
 def query_date(name: str) -> date | None:

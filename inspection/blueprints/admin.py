@@ -3,7 +3,6 @@
 from flask import (
     Blueprint,
     Response,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -17,7 +16,7 @@ from flask_login import current_user
 from forms.admin import DepartmentForm, RegionForm
 from forms.common import ConfirmForm
 from forms.users import UserForm
-from inspection.blueprints import unit_of_work
+from inspection.blueprints import paginate, query_text, unit_of_work
 from inspection.extensions import db
 from inspection.models import Region, RegionLevel, Role, User
 from inspection.permissions import can_view_region, can_view_user
@@ -37,8 +36,8 @@ AUDIT_EXPORT_CHUNK = 1000
 @bp.route("/users")
 @role_required(Role.ADMIN)
 def users():
-    query = request.args.get("q", "").strip()
-    page = db.paginate(find_users(current_user, query), per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    query = query_text("q")
+    page = paginate(find_users(current_user, query))
     return render_template("admin/users.html", page=page, q=query)
 
 
@@ -106,15 +105,15 @@ def regions():
 @bp.route("/audit")
 @role_required(Role.ADMIN)
 def audit():
-    action = request.args.get("action", "").strip()
-    page = db.paginate(audit_log(current_user, action), per_page=50, error_out=False)
+    action = query_text("action")
+    page = paginate(audit_log(current_user, action), per_page=50)
     return render_template("admin/audit.html", page=page, action=action)
 
 
 @bp.route("/audit/export.csv")
 @role_required(Role.ADMIN)
 def audit_export():
-    events = iter_events(audit_log(current_user, request.args.get("action", "").strip()), chunk=AUDIT_EXPORT_CHUNK)
+    events = iter_events(audit_log(current_user, query_text("action")), chunk=AUDIT_EXPORT_CHUNK)
     headers = {"Content-Disposition": "attachment; filename=audit-log.csv"}
     return Response(stream_with_context(audit_csv(events)), mimetype="text/csv; charset=utf-8", headers=headers)
 

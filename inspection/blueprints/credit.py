@@ -3,7 +3,7 @@ decisions (admins read only), the operator's removal application, and the public
 
 from datetime import date
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -13,7 +13,7 @@ from forms.credit import (
     ListingForm,
     RemovalDecisionForm,
 )
-from inspection.blueprints import query_number, unit_of_work
+from inspection.blueprints import paginate, query_number, unit_of_work
 from inspection.extensions import db
 from inspection.models import (
     LISTED_STATUSES,
@@ -70,7 +70,7 @@ def index():
     if tab not in TABS:
         tab = "proposed" if counts.get(CreditStatus.PROPOSED) else "active"
     stmt = listings_of_status(current_user, TABS[tab])
-    page = db.paginate(stmt, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    page = paginate(stmt)
     return render_template(
         "credit/index.html", page=page, tab=tab, counts=counts, today=date.today(), **_listing_states()
     )

@@ -2,14 +2,13 @@
 
 from datetime import date
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from forms.common import ConfirmForm
 from forms.facilities import FacilityForm
-from inspection.blueprints import unit_of_work
-from inspection.extensions import db
+from inspection.blueprints import paginate, query_text, unit_of_work
 from inspection.models import FacilityStatus, FacilityType, Ownership, RegionLevel, Role
 from inspection.security import current_actor, get_facility_or_404, refuse, role_required
 from inspection.services.credit import blacklisted_ids, is_blacklisted
@@ -27,8 +26,8 @@ bp = Blueprint("facilities", __name__)
 def index():
     if current_user.role == Role.OPERATOR:
         refuse(403, "operators have no facility list")
-    filters = register_filters(request.args)
-    page = db.paginate(register_query(current_user, filters), per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    filters = register_filters(request.args) | {"q": query_text("q")}
+    page = paginate(register_query(current_user, filters))
     return render_template(
         "facilities/index.html",
         page=page,

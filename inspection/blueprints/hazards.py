@@ -3,7 +3,7 @@ its history, and the inspector's re-inspection (复查) that issues a 复查意�
 
 from datetime import date
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -15,7 +15,7 @@ from forms.hazards import (
     build_reinspection_form,
     uploaded_bytes,
 )
-from inspection.blueprints import file_response, unit_of_work
+from inspection.blueprints import file_response, paginate, unit_of_work
 from inspection.blueprints.notices import verify_url
 from inspection.extensions import db
 from inspection.followup_rules import is_due_this_week, is_overdue
@@ -67,7 +67,7 @@ def dashboard():
     run_in_transaction(lambda: propose_listings(today, current_actor()))
     filters = {key: request.args.get(key, "").strip() for key in FILTERS}
     stmt = dashboard_hazards(current_user, filters, today)
-    page = db.paginate(stmt, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    page = paginate(stmt)
     proposals = proposed_listings(current_user)
     return render_template(
         "hazards/dashboard.html",

@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 
 from forms.inspections import CampaignForm, PlanInspectionForm, SpotCheckForm
 from forms.notices import IssueNoticesForm
-from inspection.blueprints import file_response, query_number, unit_of_work
+from inspection.blueprints import file_response, paginate, query_number, unit_of_work
 from inspection.extensions import db
 from inspection.models import (
     Department,
@@ -53,7 +53,7 @@ bp = Blueprint("inspections", __name__)
 def index():
     status = request.args.get("status", "")
     stmt = inspection_list(current_user, status)
-    page = db.paginate(stmt, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    page = paginate(stmt)
     return render_template("inspections/index.html", page=page, status=status)
 
 

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from forms.notices import IssueNoticesForm, SupersedeForm
-from inspection.blueprints import query_date, query_number, unit_of_work
+from inspection.blueprints import paginate, query_date, query_number, unit_of_work
 from inspection.exported_files import archive_entry_name
 from inspection.extensions import db
 from inspection.models import Notice, NoticeMode, NoticeStatus, Role
@@ -50,7 +50,7 @@ def issue(inspection_id: int):
 @login_required
 def index():
     status = request.args.get("status", "")
-    page = db.paginate(notice_list(current_user, status), per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    page = paginate(notice_list(current_user, status))
     return render_template("notices/index.html", page=page, status=status)
 
 

@@ -7,6 +7,7 @@ from sqlalchemy import Select
 
 from inspection.models import Facility, FacilityStatus, FacilityType, Ownership, User
 from inspection.permissions import visible_facilities
+from inspection.request_limits import parse_id
 
 #: The register's filters, as query parameters.
 REGISTER_FILTERS = ("q", "township", "type", "ownership", "status")
@@ -25,8 +26,9 @@ def register_query(user: User, filters: Mapping[str, str]) -> Select[Any]:
     stmt = visible_facilities(user).order_by(Facility.name, Facility.id)
     if filters["q"]:
         stmt = stmt.where(Facility.name.contains(filters["q"]))
-    if filters["township"].isdigit():
-        stmt = stmt.where(Facility.region_id == int(filters["township"]))
+    township = parse_id(filters["township"])
+    if township is not None:
+        stmt = stmt.where(Facility.region_id == township)
     if filters["type"] in set(FacilityType):
         stmt = stmt.where(Facility.type == filters["type"])
     if filters["ownership"] in set(Ownership):

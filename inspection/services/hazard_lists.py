@@ -26,6 +26,7 @@ from inspection.models import (
     Region,
     User,
 )
+from inspection.request_limits import parse_id
 
 WEEK = timedelta(days=6)
 #: Query-string filters of the dashboard's hazard list.
@@ -103,10 +104,11 @@ def dashboard_hazards(user: User, filters: Mapping[str, str], today: date) -> Se
         stmt = stmt.where(Hazard.item_class == filters["item_class"])
     if filters["department"] in DEPARTMENT_NAMES:
         stmt = stmt.where(Hazard.department_code == filters["department"])
-    if filters["township"].isdigit():
-        stmt = stmt.where(Facility.region_id == int(filters["township"]))
-    if filters["facility"].isdigit():
-        stmt = stmt.where(Hazard.facility_id == int(filters["facility"]))
+    township, facility = parse_id(filters["township"]), parse_id(filters["facility"])
+    if township is not None:
+        stmt = stmt.where(Facility.region_id == township)
+    if facility is not None:
+        stmt = stmt.where(Hazard.facility_id == facility)
     if filters["overdue"]:
         # the SQL form of followup_rules.is_overdue: not closed, deadline before today
         stmt = stmt.where(Hazard.status != HazardStatus.CLOSED, Hazard.deadline < today)

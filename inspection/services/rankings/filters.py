@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from inspection.models import FacilityType, HazardStatus, Ownership
+from inspection.request_limits import parse_id
 from inspection.scoring.rankings import GROUP_KEYS
 
 OPEN_HAZARD = (HazardStatus.OPEN, HazardStatus.EVIDENCE_SUBMITTED)
@@ -40,10 +41,9 @@ class RankingFilters:
     @classmethod
     def from_args(cls, args: Mapping[str, str]) -> RankingFilters:
         """Read the filters from query parameters, ignoring values that are not valid."""
-        township = args.get("township", "")
         grade = args.get("grade", "")
         return cls(
-            township=int(township) if township.isascii() and township.isdigit() and len(township) < 10 else None,
+            township=parse_id(args.get("township", "")),
             type=args.get("type", "") if args.get("type") in set(FacilityType) else "",
             ownership=args.get("ownership", "") if args.get("ownership") in set(Ownership) else "",
             grade=grade if grade in GROUP_FILTERS or grade in ("1", "2", "3", "4", "5") else "",
