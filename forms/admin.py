@@ -3,12 +3,13 @@
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Regexp
 
+from forms import WebForm
 
-class RegionForm(FlaskForm):
+
+class RegionForm(WebForm):
     """Add a region below an existing one (e.g. a township below the county)."""
 
     parent_id = SelectField(_l("上级区域"), coerce=int)
@@ -21,7 +22,7 @@ class RegionForm(FlaskForm):
         self.parent_id.choices = parents
 
 
-class DepartmentForm(FlaskForm):
+class DepartmentForm(WebForm):
     """Add a member department of a region's joint inspections."""
 
     region_id = SelectField(_l("所属区域"), coerce=int)

@@ -1,12 +1,13 @@
 """Login."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
+from forms import WebForm
 
-class LoginForm(FlaskForm):
+
+class LoginForm(WebForm):
     """Username and password."""
 
     username = StringField(

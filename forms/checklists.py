@@ -1,12 +1,13 @@
 """Checklist import form."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import SubmitField
 
+from forms import WebForm
 
-class ChecklistImportForm(FlaskForm):
+
+class ChecklistImportForm(WebForm):
     """Upload a checklist TOML file to import as a new version."""
 
     file = FileField(

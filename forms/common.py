@@ -1,17 +1,18 @@
 """Forms shared by many pages."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, SubmitField
 
+from forms import WebForm
 
-class ConfirmForm(FlaskForm):
+
+class ConfirmForm(WebForm):
     """A CSRF-only form behind every button that changes state."""
 
     submit = SubmitField(_l("确认"))
 
 
-class LocaleForm(FlaskForm):
+class LocaleForm(WebForm):
     """Switch the UI language."""
 
     locale = HiddenField()

@@ -4,7 +4,6 @@ from datetime import date
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -17,11 +16,12 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from forms import WebForm
 from forms.inspections import CheckboxesField
 from inspection.models.followup import CREDIT_GROUND_LABELS
 
 
-class ListingForm(FlaskForm):
+class ListingForm(WebForm):
     """A reviewer lists a facility (or its person in charge); `evidence=[(value, label)]` are its records."""
 
     ground = SelectField(_l("列入情形"), validators=[InputRequired()])
@@ -58,7 +58,7 @@ class ListingForm(FlaskForm):
         return links
 
 
-class DismissForm(FlaskForm):
+class DismissForm(WebForm):
     """A reviewer declines the app's proposal, with a reason."""
 
     reason = TextAreaField(
@@ -69,7 +69,7 @@ class DismissForm(FlaskForm):
     submit = SubmitField(_l("不予列入"))
 
 
-class RemovalDecisionForm(FlaskForm):
+class RemovalDecisionForm(WebForm):
     """A reviewer decides an application for removal."""
 
     decision = RadioField(

@@ -3,10 +3,10 @@
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, DecimalField, IntegerField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from forms import WebForm
 from inspection.identifiers import IdentifierError, normalize_phone, normalize_uscc
 from inspection.models import FacilityType, FireAcceptance, Ownership
 from inspection.templating import label
@@ -16,7 +16,7 @@ def _choices(enum: Any, kind: str) -> list[tuple[str, str]]:
     return [(member.value, label(member, kind)) for member in enum]
 
 
-class FacilityForm(FlaskForm):
+class FacilityForm(WebForm):
     """Create or edit a register entry; the view passes the townships as `townships=[(id, name)]`."""
 
     name = StringField(_l("机构名称"), validators=[DataRequired(_l("请填写机构名称")), Length(max=100)])

@@ -7,7 +7,6 @@ from typing import Any
 from uuid import uuid4
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -20,6 +19,7 @@ from wtforms import (
 )
 from wtforms.validators import UUID, DataRequired, InputRequired, Length, Optional, ValidationError
 
+from forms import WebForm
 from inspection.services.hazards import MAX_EVIDENCE_PHOTOS
 
 #: What a phone shows for a photo input: the camera first, several pictures allowed.
@@ -36,12 +36,12 @@ def uploaded_bytes(field: MultipleFileField) -> list[bytes]:
     return [item.read() for item in _chosen(field)]
 
 
-def _at_most_photos(form: FlaskForm, field: MultipleFileField) -> None:
+def _at_most_photos(form: WebForm, field: MultipleFileField) -> None:
     if len(_chosen(field)) > MAX_EVIDENCE_PHOTOS:
         raise ValidationError(_l("每次最多上传 %(n)s 张照片", n=MAX_EVIDENCE_PHOTOS))
 
 
-class EvidenceForm(FlaskForm):
+class EvidenceForm(WebForm):
     """The operator reports a rectification of one hazard; the view gives each hazard its own `prefix`."""
 
     note = TextAreaField(
@@ -63,7 +63,7 @@ class EvidenceForm(FlaskForm):
             raise ValidationError(_l("请填写整改说明或上传整改照片"))
 
 
-class DeadlineForm(FlaskForm):
+class DeadlineForm(WebForm):
     """An inspector of the responsible department changes a deadline (and the requirement), with a reason."""
 
     deadline = DateField(_l("新的整改期限"), validators=[InputRequired(_l("请选择日期"))])
@@ -90,7 +90,7 @@ class ReinspectionEntry:
     photos: list[bytes]
 
 
-class ReinspectionForm(FlaskForm):
+class ReinspectionForm(WebForm):
     """A re-inspection of a facility's open hazards; `build_reinspection_form` adds the fields of each hazard."""
 
     reinspected_on = DateField(_l("复查日期"), validators=[InputRequired(_l("请选择日期"))], default=date.today)

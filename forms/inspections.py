@@ -4,10 +4,10 @@ from datetime import date
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, SelectMultipleField, SubmitField, widgets
 from wtforms.validators import DataRequired, InputRequired, ValidationError
 
+from forms import WebForm
 from inspection.models.inspections import PURPOSE_LABELS
 
 
@@ -18,7 +18,7 @@ class CheckboxesField(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
 
-class _PlanBase(FlaskForm):
+class _PlanBase(WebForm):
     inspected_on = DateField(_l("检查日期"), validators=[InputRequired(_l("请选择日期"))], default=date.today)
     purpose = SelectField(_l("检查类型"))
     checklists = CheckboxesField(_l("检查表"), validators=[DataRequired(_l("请至少选择一张检查表"))])

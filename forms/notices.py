@@ -3,14 +3,14 @@
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import RadioField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
+from forms import WebForm
 from inspection.models import NoticeMode
 
 
-class IssueNoticesForm(FlaskForm):
+class IssueNoticesForm(WebForm):
     """The lead chooses one notice per department or one joint notice."""
 
     mode = RadioField(_l("通知书形式"), default=NoticeMode.PER_DEPARTMENT.value)
@@ -24,7 +24,7 @@ class IssueNoticesForm(FlaskForm):
         ]
 
 
-class SupersedeForm(FlaskForm):
+class SupersedeForm(WebForm):
     """Correct an issued notice by issuing a superseding one."""
 
     reason = StringField(_l("更正原因"), validators=[DataRequired(_l("请说明更正原因")), Length(max=500)])

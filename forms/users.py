@@ -3,16 +3,16 @@
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
+from forms import WebForm
 from inspection.models import Role
 from inspection.passwords import MIN_PASSWORD_LENGTH
 from inspection.templating import label
 
 
-class UserForm(FlaskForm):
+class UserForm(WebForm):
     """Create or edit an account; the view passes the region, department and facility choices."""
 
     username = StringField(
