@@ -89,10 +89,42 @@ def add_signature(
     :raises MediaError: the image is not an acceptable PNG.
     """
     digest = hashlib.sha256((data or b"") + f"|{signer_name}|{role}|{refused}".encode()).hexdigest()
-    existing, created = insert_once(
-        lambda: _new_signature(inspection, client_id, signer_name, role, data, signed_at, actor, refused, digest),
-        lambda: _signature_by_client_id(client_id),
-    )
+
+    def create() -> Signature:
+        if is_complete(inspection):
+            raise ServiceError(COMPLETE)
+        if not signer_name.strip():
+            raise ServiceError("请填写签名人姓名")
+        if refused and role != SignerRole.FACILITY:
+            raise ServiceError("只有被检查机构的代表可以拒绝签字")
+        if data is None and not refused:
+            raise ServiceError("请在签名框内签名")
+        department = (actor.department_code or "") if role == SignerRole.INSPECTOR else ""
+        signature = Signature(
+            client_id=client_id,
+            inspection_id=inspection.id,
+            signer_name=signer_name.strip()[:100],
+            signer_role=role,
+            department_code=department,
+            refused=refused,
+            file=store_file(process_signature(data)) if data is not None else None,
+            upload_sha256=digest,
+            signed_at=signed_at,
+            recorded_by_id=actor.user_id,
+        )
+        db.session.add(signature)
+        db.session.flush()
+        record_event(
+            actor,
+            "inspection.sign",
+            object_type="inspection",
+            object_id=inspection.id,
+            region_path=inspection.facility.region.path,
+            after={"signer": signature.signer_name, "role": role.value, "refused": refused},
+        )
+        return signature
+
+    existing, created = insert_once(create, lambda: _signature_by_client_id(client_id))
     if created:
         return existing, True
     if existing.upload_sha256 == digest and existing.inspection_id == inspection.id:
@@ -104,48 +136,3 @@ def add_signature(
 
 def _signature_by_client_id(client_id: str) -> Signature | None:
     return db.session.scalar(select(Signature).where(Signature.client_id == client_id))
-
-
-def _new_signature(
-    inspection: Inspection,
-    client_id: str,
-    signer_name: str,
-    role: SignerRole,
-    data: bytes | None,
-    signed_at: datetime,
-    actor: Actor,
-    refused: bool,
-    digest: str,
-) -> Signature:
-    if is_complete(inspection):
-        raise ServiceError(COMPLETE)
-    if not signer_name.strip():
-        raise ServiceError("请填写签名人姓名")
-    if refused and role != SignerRole.FACILITY:
-        raise ServiceError("只有被检查机构的代表可以拒绝签字")
-    if data is None and not refused:
-        raise ServiceError("请在签名框内签名")
-    department = (actor.department_code or "") if role == SignerRole.INSPECTOR else ""
-    signature = Signature(
-        client_id=client_id,
-        inspection_id=inspection.id,
-        signer_name=signer_name.strip()[:100],
-        signer_role=role,
-        department_code=department,
-        refused=refused,
-        file=store_file(process_signature(data)) if data is not None else None,
-        upload_sha256=digest,
-        signed_at=signed_at,
-        recorded_by_id=actor.user_id,
-    )
-    db.session.add(signature)
-    db.session.flush()
-    record_event(
-        actor,
-        "inspection.sign",
-        object_type="inspection",
-        object_id=inspection.id,
-        region_path=inspection.facility.region.path,
-        after={"signer": signature.signer_name, "role": role.value, "refused": refused},
-    )
-    return signature

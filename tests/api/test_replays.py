@@ -9,10 +9,9 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from inspection.extensions import db
-from inspection.models import Department, Facility, Inspection, InspectionPurpose, Photo, Region, Signature, User
-from inspection.services.planning import start_inspection
-from tests.conftest import SETUP_ACTOR
-from tests.factories import BASE_COUNTY, OWN, PASSWORD, jpeg
+from inspection.models import Facility, Inspection, Photo, Signature, User
+from tests.conftest import facility, user
+from tests.factories import OWN, PASSWORD, jpeg, plan_inspection
 from tests.server_process import Client, Reply, together
 
 TOGETHER = 4
@@ -26,19 +25,10 @@ def people(app: Flask) -> dict[str, int]:
 
 
 def planned_inspection(app: Flask) -> int:
+    """A fire inspection of OWN by the cast's 民政 and 消防 inspectors, committed."""
     with app.app_context():
-        users = {u.username: u for u in db.session.scalars(select(User))}
-        inspection = start_inspection(
-            db.session.scalar(select(Facility).where(Facility.name == OWN)),
-            ["fire_safety"],
-            date.today(),
-            InspectionPurpose.ROUTINE,
-            db.session.scalar(
-                select(Department).join(Department.region).where(Department.code == "mz", Region.name == BASE_COUNTY)
-            ),
-            {"mz": [users["mz1"], users["mz2"]], "xf": [users["xf1"], users["xf2"]]},
-            SETUP_ACTOR,
-        )
+        team = {"mz": [user("mz1"), user("mz2")], "xf": [user("xf1"), user("xf2")]}
+        inspection = plan_inspection(facility(OWN), team=team)
         db.session.commit()
         return inspection.id
 

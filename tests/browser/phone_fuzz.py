@@ -31,15 +31,8 @@ from inspection.extensions import db
 from inspection.models import Answer, Facility, InspectionChecklist, InspectionPurpose, Photo, Signature, User
 from inspection.services import Actor
 from inspection.services.planning import start_inspection
+from tests.browser.conftest import CHROMIUM_ARGS, PHONE
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync"]
-PHONE = {
-    "viewport": {"width": 390, "height": 844},
-    "device_scale_factor": 2,
-    "is_mobile": True,
-    "has_touch": True,
-    "locale": "zh-CN",
-}
 MAX_LATENCY = 1.5  # seconds added to each API request
 INSPECTOR = "xf1"
 DEPARTMENT = "xf"
