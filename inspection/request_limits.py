@@ -1,15 +1,21 @@
 """Limits on what a request may carry, enforced where Flask reads it, so that hostile input is refused with a 4xx
 instead of failing deep inside with a 500: ids in URLs no larger than an id column holds, JSON bodies no deeper
-than the parser reads."""
+than the parser reads, no NUL character in the path, a query or a form."""
 
 from typing import Any
 
-from flask import Flask
+from flask import Flask, request
 from flask.json.provider import DefaultJSONProvider
+from flask_babel import gettext as _
+from werkzeug.exceptions import BadRequest
 from werkzeug.routing import IntegerConverter, Map
 
 #: Largest id a path, query or body may name (the columns are 32-bit integers; larger numbers overflow the drivers).
 MAX_ID = 2**31 - 1
+
+
+class BadParameter(BadRequest):
+    """A parameter a view cannot read; the error page shows the description, which names it."""
 
 
 def parse_id(text: str) -> int | None:
@@ -41,7 +47,20 @@ class JSONProvider(DefaultJSONProvider):
             raise ValueError("JSON nested too deeply") from error
 
 
+def refuse_nul_characters() -> None:
+    """Refuse a NUL character in the path or in a query or form parameter with a 400 naming where it was: no
+    browser sends one from what a person types, and PostgreSQL refuses it in text (a 500 at the first query that
+    holds it). The API checks its JSON fields itself (`api.common.storable`)."""
+    if "\x00" in request.path:
+        raise BadParameter(_("地址含有不允许的字符。"))
+    for params in (request.args, request.form):
+        for name, value in params.items(multi=True):
+            if "\x00" in name or "\x00" in value:
+                raise BadParameter(_("参数 %(name)s 含有不允许的字符。", name=name.replace("\x00", "")))
+
+
 def init_request_limits(app: Flask) -> None:
     """Install the limits. Before the blueprints: a route is compiled with the converters of the moment."""
     app.url_map.converters["int"] = IdConverter
     app.json = JSONProvider(app)
+    app.before_request(refuse_nul_characters)

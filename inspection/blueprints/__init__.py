@@ -10,13 +10,12 @@ from flask import Response, current_app, flash, request
 from flask_babel import gettext as _
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select
-from werkzeug.exceptions import BadRequest
 from wtforms import Field
 
 from inspection.extensions import db
 from inspection.media import MediaError
 from inspection.models import StoredFile
-from inspection.request_limits import MAX_ID, parse_id
+from inspection.request_limits import MAX_ID, BadParameter, parse_id
 from inspection.services import ServiceError
 
 
@@ -28,10 +27,6 @@ def file_response(file: StoredFile) -> Response:
 #: Longest search text a list takes: longer than any name it searches (SQLite refuses a LIKE pattern over 50,000
 #: bytes with a 500).
 SEARCH_LENGTH = 100
-
-
-class BadParameter(BadRequest):
-    """A query parameter a view cannot read; the error page shows the description, which names it."""
 
 
 def query_number(name: str, default: int | None = None) -> int | None:

@@ -101,3 +101,30 @@ def test_a_facility_name_cannot_make_a_notice_bundle_entry_leave_its_folder(clie
     ours = [name for name in names if name.endswith("x.pdf")]
     assert len(ours) == 1 and ".." not in ours[0]
     assert all("/" not in name and "\\" not in name and not name.startswith(".") for name in names)
+
+
+@pytest.mark.parametrize("path", ["/n/%00", "/facilities/?q=a%00", "/rankings/?q=%00"])
+def test_a_nul_character_in_the_address_or_a_query_is_a_400(client, login, path):
+    """PostgreSQL refuses NUL in text: it used to be a 500 at the first query holding it."""
+    login("reviewer")
+    assert client.get(path).status_code == 400
+
+
+def test_a_nul_character_in_a_form_field_is_a_400_naming_it(client, login):
+    login("admin")
+    response = client.post("/facilities/new", data={"name": "东湖\x00敬老院"})
+    assert response.status_code == 400
+    assert "参数 name 含有不允许的字符" in response.get_data(as_text=True)
+
+
+def test_an_upload_where_a_form_expects_text_shows_the_form_again_with_the_input_kept(client, login):
+    login("admin")
+    response = client.post("/facilities/new", data={"name": (io.BytesIO(b"x"), "x.txt"), "address": "东湖路1号"})
+    text = response.get_data(as_text=True)
+    assert response.status_code == 400 and "请填写机构名称" in text and "东湖路1号" in text
+
+
+def test_a_web_form_does_not_read_a_json_body(client, login):
+    login("admin")
+    response = client.post("/facilities/new", json={"name": ["东湖敬老院"], "beds": {"n": 1}})
+    assert response.status_code == 400 and "请填写机构名称" in response.get_data(as_text=True)
