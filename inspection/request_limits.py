@@ -55,8 +55,8 @@ def refuse_nul_characters() -> None:
         raise BadParameter(_("地址含有不允许的字符。"))
     for params in (request.args, request.form):
         for name, value in params.items(multi=True):
-            if "\x00" in name or "\x00" in value:
-                raise BadParameter(_("参数 %(name)s 含有不允许的字符。", name=name.replace("\x00", "")))
+            if "\x00" in f"{name}{value}":  # a multipart part without a name comes as None
+                raise BadParameter(_("参数 %(name)s 含有不允许的字符。", name=str(name).replace("\x00", "")))
 
 
 def init_request_limits(app: Flask) -> None:
