@@ -10,20 +10,11 @@ from flask_babel import gettext as _
 from werkzeug.exceptions import BadRequest
 from werkzeug.routing import IntegerConverter, Map
 
-#: Largest id a path, query or body may name (the columns are 32-bit integers; larger numbers overflow the drivers).
-MAX_ID = 2**31 - 1
+from inspection.record_ids import MAX_ID
 
 
 class BadParameter(BadRequest):
     """A parameter a view cannot read; the error page shows the description, which names it."""
-
-
-def parse_id(text: str) -> int | None:
-    """Return the id `text` names (plain digits, as a URL or a form carries it), None when it is anything else or a
-    number no id column holds."""
-    if text.isascii() and text.isdigit() and len(text) <= len(str(MAX_ID)) and int(text) <= MAX_ID:
-        return int(text)
-    return None
 
 
 class IdConverter(IntegerConverter):

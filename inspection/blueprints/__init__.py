@@ -15,7 +15,8 @@ from wtforms import Field
 from inspection.extensions import db
 from inspection.media import MediaError
 from inspection.models import StoredFile
-from inspection.request_limits import MAX_ID, BadParameter, parse_id
+from inspection.record_ids import MAX_ID, parse_id
+from inspection.request_limits import BadParameter
 from inspection.services import ServiceError
 
 

@@ -7,7 +7,7 @@ from sqlalchemy import Select
 
 from inspection.models import Facility, FacilityStatus, FacilityType, Ownership, User
 from inspection.permissions import visible_facilities
-from inspection.request_limits import parse_id
+from inspection.record_ids import parse_id
 
 #: The register's filters, as query parameters.
 REGISTER_FILTERS = ("q", "township", "type", "ownership", "status")

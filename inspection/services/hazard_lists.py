@@ -26,7 +26,7 @@ from inspection.models import (
     Region,
     User,
 )
-from inspection.request_limits import parse_id
+from inspection.record_ids import parse_id
 
 WEEK = timedelta(days=6)
 #: Query-string filters of the dashboard's hazard list.

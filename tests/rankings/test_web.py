@@ -107,7 +107,7 @@ def test_the_excel_export_of_everything_has_every_row(client, login):
 
 
 def api_get(client, username, path):
-    token, _ = issue_token(user(username), 1)
+    token, _ = issue_token(user(username), 1, "127.0.0.1")
     db.session.flush()
     return client.get(f"/api/v1{path}", headers={"Authorization": f"Bearer {token}"})
 

@@ -15,7 +15,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from inspection.extensions import db
 from inspection.media import MediaError, MediaTooLarge
 from inspection.models import ApiToken, Role, User
-from inspection.request_limits import MAX_ID
+from inspection.record_ids import MAX_ID
 from inspection.security import log_refusal
 from inspection.services import Actor, ServiceError
 from inspection.services.audit import record_event

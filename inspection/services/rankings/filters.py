@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from inspection.models import FacilityType, HazardStatus, Ownership
-from inspection.request_limits import parse_id
+from inspection.record_ids import parse_id
 from inspection.scoring.rankings import GROUP_KEYS
 
 OPEN_HAZARD = (HazardStatus.OPEN, HazardStatus.EVIDENCE_SUBMITTED)
