@@ -34,6 +34,12 @@ def in_region(region: Region, path: Any = Region.path) -> ColumnElement[bool]:
     return path.startswith(region.path, autoescape=True)
 
 
+def in_township(township_id: int, region_id: Any = Facility.region_id) -> ColumnElement[bool]:
+    """Return the condition "the facility lies in township `township_id`": a facility's region is its township,
+    so no path is needed. `region_id` is a column holding a facility's region (`Facility.region_id` by default)."""
+    return region_id == township_id
+
+
 def is_assigned(user: User, inspection: Inspection) -> bool:
     """Return True if `user` is one of the inspection's inspectors."""
     return any(a.user_id == user.id for a in inspection.assignments)

@@ -6,7 +6,7 @@ from typing import Any
 from sqlalchemy import Select
 
 from inspection.models import Facility, FacilityStatus, FacilityType, Ownership, User
-from inspection.permissions import visible_facilities
+from inspection.permissions import in_township, visible_facilities
 from inspection.record_ids import parse_id
 
 #: The register's filters, as query parameters.
@@ -28,7 +28,7 @@ def register_query(user: User, filters: Mapping[str, str]) -> Select[Any]:
         stmt = stmt.where(Facility.name.contains(filters["q"]))
     township = parse_id(filters["township"])
     if township is not None:
-        stmt = stmt.where(Facility.region_id == township)
+        stmt = stmt.where(in_township(township))
     if filters["type"] in set(FacilityType):
         stmt = stmt.where(Facility.type == filters["type"])
     if filters["ownership"] in set(Ownership):

@@ -106,7 +106,7 @@ def dashboard_hazards(user: User, filters: Mapping[str, str], today: date) -> Se
         stmt = stmt.where(Hazard.department_code == filters["department"])
     township, facility = parse_id(filters["township"]), parse_id(filters["facility"])
     if township is not None:
-        stmt = stmt.where(Facility.region_id == township)
+        stmt = stmt.where(permissions.in_township(township))
     if facility is not None:
         stmt = stmt.where(Hazard.facility_id == facility)
     if filters["overdue"]:

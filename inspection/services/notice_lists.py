@@ -9,7 +9,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from inspection import permissions
 from inspection.extensions import db
-from inspection.models import Facility, Notice, NoticeStatus, User
+from inspection.models import Notice, NoticeStatus, User
 
 #: Most notices one download bundles.
 MAX_BUNDLE = 500
@@ -31,7 +31,7 @@ def notices_to_print(
     PDFs, at most MAX_BUNDLE."""
     stmt = permissions.visible_notices(user).where(Notice.status == NoticeStatus.ISSUED)
     if township_id:
-        stmt = stmt.where(Facility.region_id == township_id)
+        stmt = stmt.where(permissions.in_township(township_id))
     if issued_from:
         stmt = stmt.where(Notice.issued_on >= issued_from)
     if issued_to:

@@ -42,7 +42,7 @@ from inspection.models import (
     Region,
     User,
 )
-from inspection.permissions import in_bound_region, region_pattern
+from inspection.permissions import in_bound_region, in_township, region_pattern
 from inspection.scoring.rankings import GRADE_CODE, WITHHELD_CODE, RankGroup
 from inspection.services.rankings.filters import GROUP_FILTERS, OPEN_HAZARD, RankingFilters
 from inspection.services.standings import safety_standings, standings_on
@@ -254,7 +254,7 @@ def apply_filters(stmt: Select[Any], table: Any, filters: RankingFilters) -> Sel
     c = table.c
     conditions = []
     if filters.township:
-        conditions.append(c.region_id == filters.township)
+        conditions.append(in_township(filters.township, c.region_id))
     if filters.type:
         conditions.append(c.type == filters.type)
     if filters.ownership:
