@@ -4,7 +4,6 @@ import base64
 import binascii
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Literal
 
 from flask import current_app, jsonify, request
 from sqlalchemy.orm import joinedload
@@ -206,30 +205,29 @@ def _plain_answer(entry: object) -> AnswerInput | None:
     if not isinstance(entry, dict) or entry.get("deduction") is not None:
         return None
     code, result, client_id = entry.get("item_code"), entry.get("result"), entry.get("client_id")
-    note, base = entry.get("note", ""), entry.get("base_revision")
+    note, base, edited = entry.get("note", ""), entry.get("base_revision"), entry.get("edited_at")
+    edited_at = _phone_time(edited)
     if (
         type(code) is str and 0 < len(code) <= 30 and code.isascii() and "\x00" not in code
         and type(result) is str and result in RESULTS
         and type(client_id) is str and CANONICAL_UUID.fullmatch(client_id)
         and type(note) is str and len(note) <= 2000 and storable(note)
         and (base is None or (type(base) is int and 0 <= base <= MAX_ID))
+        and (edited is None or edited_at is not None)
     ):  # fmt: skip
-        edited_at = _utc(entry.get("edited_at"))
-        if edited_at is not False:
-            return AnswerInput(code, RESULTS[result], client_id, None, note, base, edited_at)
+        return AnswerInput(code, RESULTS[result], client_id, None, note, base, edited_at)
     return None
 
 
-def _utc(value: object) -> datetime | Literal[False] | None:
-    """A phone's `2026-12-04T08:15:30.123Z` as naive UTC; None when absent, False when it is anything else."""
-    if value is None:
-        return None
+def _phone_time(value: object) -> datetime | None:
+    """A phone's `2026-12-04T08:15:30.123Z` (what `Date.toISOString` writes) as naive UTC; None for anything else,
+    which `Fields.moment` then reads or names as the error."""
     if type(value) is not str or len(value) != 24 or not value.endswith("Z"):
-        return False
+        return None
     try:
         return datetime.fromisoformat(value[:-1])
     except ValueError:
-        return False
+        return None
 
 
 def _distinct_changes(inputs: list[AnswerInput]) -> list[AnswerInput]:
