@@ -26,6 +26,7 @@ from inspection.services.answers import AnswerInput, applied_changes, same_chang
 from inspection.services.audit import record_event
 from inspection.services.planning import item_index, submitted_departments
 from inspection.services.submission import score_checklist, store_result
+from inspection.transactions import locked
 
 
 def correct_answer(inspection: Inspection, change: AnswerInput, reason: str, actor: Actor) -> Answer:
@@ -49,12 +50,15 @@ def correct_answer(inspection: Inspection, change: AnswerInput, reason: str, act
     if ref.department_code not in submitted_departments(inspection):
         raise ServiceError("该部分尚未提交，请直接修改")
     validate_change(change, ref.item)
+    ic = ref.inspection_checklist(inspection)
+    # Corrections of one checklist take turns: a copy of this request sent at the same moment then finds the
+    # change the first stored, instead of running into its client_id.
+    locked(InspectionChecklist, ic.id)
     previous = applied_changes([change.client_id]).get(change.client_id)
     if previous is not None:  # a retried correction: the same content is a no-op, other content a conflict
         if same_change(previous, change, inspection):
             return previous.answer
         raise Conflict("该 client_id 已用于另一项修改", [{"item_code": change.item_code, "reason": "client_id_reused"}])
-    ic = ref.inspection_checklist(inspection)
     _refuse_if_served(ic, change.item_code)
     answers = {a.item_code: a for a in ic.answers}
     old = answers.get(change.item_code)

@@ -9,9 +9,9 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from inspection.extensions import db
-from inspection.models import Facility, Inspection, Photo, Signature, User
+from inspection.models import AnswerChange, Facility, Inspection, Photo, Signature, User
 from tests.conftest import facility, user
-from tests.factories import OWN, PASSWORD, jpeg, plan_inspection
+from tests.factories import OWN, PASSWORD, inspect, jpeg, plan_inspection
 from tests.server_process import Client, Reply, together
 
 TOGETHER = 4
@@ -82,3 +82,17 @@ def test_one_plan_sent_four_times_at_once_is_one_inspection(concurrent_app, serv
     }
     assert_one_stored_result(at_once(lambda: reviewer.request("POST", "/api/v1/inspections", json_body=body)))
     assert count(concurrent_app, Inspection, client_id=client_id) == 1
+
+
+def test_one_correction_sent_four_times_at_once_is_one_change(concurrent_app, served_county):
+    with concurrent_app.app_context():
+        team = {"mz": [user("mz1"), user("mz2")], "xf": [user("xf1"), user("xf2")]}
+        inspection_id = inspect(facility(OWN), team=team).id
+        db.session.commit()
+    xf1 = Client(served_county).api_token("xf1", PASSWORD)
+    body = {"item_code": "F4", "result": "fail", "deduction": 2, "client_id": str(uuid.uuid4()), "reason": "复核"}
+    path = f"/api/v1/inspections/{inspection_id}/corrections"
+    replies = at_once(lambda: xf1.request("POST", path, json_body=body))
+    assert [r.status for r in replies] == [200] * TOGETHER, [r.body[:200] for r in replies]
+    assert len({r.body for r in replies}) == 1
+    assert count(concurrent_app, AnswerChange, client_id=body["client_id"]) == 1
