@@ -142,6 +142,7 @@ ITEM: Spec = {
     "canned_notes": (_texts, ()),
     "verified": (_flag, True),
     "source_note": (_note, ""),
+    "requirement": (_note, ""),
 }
 RECTIFICATION_DAYS: Spec = {
     key: (_days, _REQUIRED) for key in ("major", "major_reinspect_within_days", "key", "general")

@@ -91,6 +91,8 @@ class Item:
     canned_notes: tuple[str, ...] = ()
     verified: bool = True
     source_note: str = ""
+    #: 整改要求 as an imperative sentence ("立即拆除安全出口门锁，保持疏散通道畅通"); empty in versions before 2026-12.
+    requirement: str = ""
 
     def applies_to(self, true_facts: frozenset[str]) -> bool:
         """Whether the item applies to a facility of these facts (else it is N/A whatever was answered)."""

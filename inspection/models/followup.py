@@ -68,6 +68,8 @@ class Hazard(db.Model):
     item_text: Mapped[str] = mapped_column(Text)
     #: The inspector's finding note (fact and location).
     finding: Mapped[str] = mapped_column(Text, default="")
+    #: Where the inspector saw it (二楼东侧安全出口), entered per failed item; empty on hazards recorded before.
+    location: Mapped[str] = mapped_column(String(200), default="")
     basis: Mapped[str] = mapped_column(Text)
     #: 整改要求: what must be done.
     requirement: Mapped[str] = mapped_column(Text)
