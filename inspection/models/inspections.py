@@ -149,6 +149,11 @@ class Answer(db.Model):
     #: Points lost on a failure; None means the item's full points.
     deduction: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
     note: Mapped[str] = mapped_column(Text, default="")
+    #: Where the inspector saw the failure (二楼东侧安全出口); empty unless the item failed.
+    location: Mapped[str] = mapped_column(String(200), default="")
+    #: The inspector judged this failure to affect food safety (总局令第49号: a general item failed so decides
+    #: 不符合); only ever true on a failed item of a food checklist.
+    affects_food_safety: Mapped[bool] = mapped_column(default=False)
     #: Increases on every change; a save based on an older revision is a conflict.
     revision: Mapped[int] = mapped_column(default=1)
     answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -172,6 +177,8 @@ class AnswerChange(db.Model):
     result: Mapped[AnswerResult] = mapped_column(String(10))
     deduction: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
     note: Mapped[str] = mapped_column(Text, default="")
+    location: Mapped[str] = mapped_column(String(200), default="")
+    affects_food_safety: Mapped[bool] = mapped_column(default=False)
     #: Why a submitted section was corrected (the lead's reason); empty for ordinary edits.
     reason: Mapped[str] = mapped_column(String(500), default="")
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

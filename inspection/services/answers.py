@@ -1,5 +1,6 @@
 """Answers: batches saved idempotently with stale-write checks, and corrections of submitted sections."""
 
+import unicodedata
 from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
@@ -9,13 +10,14 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
-from inspection.checklists import Item
+from inspection.checklists import Checklist, DepartmentCode
 from inspection.extensions import db
 from inspection.models import (
     Answer,
     AnswerChange,
     AnswerResult,
     Inspection,
+    StandingKind,
 )
 from inspection.orm import utcnow
 from inspection.scoring import Answer as EngineAnswer
@@ -23,10 +25,14 @@ from inspection.scoring import ScoringError
 from inspection.services import Actor, Conflict, OtherDepartment, ServiceError
 from inspection.services.planning import ItemRef, department_name, item_index, submitted_departments
 
+#: Longest location text (`Answer.location`).
+MAX_LOCATION = 200
+
 
 class AnswerInput(NamedTuple):
-    """One answer change sent by a client; `base_revision` is the revision the client last saw (0 = new), and
-    `edited_at` when the person made the change on their device (naive UTC), if the client said.
+    """One answer change sent by a client; `base_revision` is the revision the client last saw (0 = new),
+    `edited_at` when the person made the change on their device (naive UTC), if the client said, `location` where
+    a failure was seen and `affects_food_safety` the inspector's judgement on a failed food item.
 
     A named tuple rather than a frozen dataclass: a phone's sync creates hundreds at once, and a tuple is built
     several times faster.
@@ -39,6 +45,8 @@ class AnswerInput(NamedTuple):
     note: str = ""
     base_revision: int | None = None
     edited_at: datetime | None = None
+    location: str = ""
+    affects_food_safety: bool = False
 
 
 class SavedAnswer(NamedTuple):
@@ -50,6 +58,8 @@ class SavedAnswer(NamedTuple):
     result: AnswerResult
     deduction: Decimal | None
     note: str
+    location: str
+    affects_food_safety: bool
 
 
 def save_answers(inspection: Inspection, inputs: Iterable[AnswerInput], actor: Actor) -> list[SavedAnswer]:
@@ -104,7 +114,7 @@ def _save(
             raise ServiceError(f"检查中没有条目 {change.item_code}")
         if ref.department_code in locked:
             raise ServiceError(f"{department_name(ref.department_code)}的检查部分已提交，不能再修改")
-        validate_change(change, ref.item)
+        change = checked_change(change, ref)
         previous = applied.get(change.client_id) if applied else None
         if previous is not None:
             if same_change(previous, change, inspection):
@@ -181,7 +191,15 @@ def _overtaken(change: AnswerInput, since: list[_Edit]) -> bool:
 
 
 def _held(answer: Answer) -> SavedAnswer:
-    return SavedAnswer(answer.item_code, answer.revision, AnswerResult(answer.result), answer.deduction, answer.note)
+    return SavedAnswer(
+        answer.item_code,
+        answer.revision,
+        AnswerResult(answer.result),
+        answer.deduction,
+        answer.note,
+        answer.location,
+        answer.affects_food_safety,
+    )
 
 
 def _next_revision(inspection: Inspection) -> None:
@@ -251,7 +269,15 @@ def _write(
     if changes:
         db.session.execute(insert(AnswerChange), changes)
     return {
-        code: SavedAnswer(code, base[code] + len(item_changes), last.result, _stored(last.deduction), last.note)
+        code: SavedAnswer(
+            code,
+            base[code] + len(item_changes),
+            last.result,
+            _stored(last.deduction),
+            last.note,
+            last.location,
+            last.affects_food_safety,
+        )
         for code, item_changes in by_item.items()
         for last in item_changes[-1:]
     }
@@ -267,6 +293,8 @@ def _answer_row(change: AnswerInput, revision: int, user_id: int | None, now: da
         "result": change.result.value,
         "deduction": change.deduction,
         "note": change.note,
+        "location": change.location,
+        "affects_food_safety": change.affects_food_safety,
         "revision": revision,
         "answered_by_id": user_id,
         "updated_at": now,
@@ -281,6 +309,8 @@ def _change_row(change: AnswerInput, revision: int, user_id: int | None, now: da
         "result": change.result.value,
         "deduction": change.deduction,
         "note": change.note,
+        "location": change.location,
+        "affects_food_safety": change.affects_food_safety,
         "revision": revision,
         "reason": "",
         "user_id": user_id,
@@ -304,6 +334,8 @@ def same_change(previous: AnswerChange, change: AnswerInput, inspection: Inspect
         and previous.result == change.result
         and _decimal(previous.deduction) == _decimal(change.deduction)
         and previous.note == change.note
+        and previous.location == change.location
+        and previous.affects_food_safety == change.affects_food_safety
     )
 
 
@@ -318,12 +350,51 @@ def _stale(change: AnswerInput, current: Answer | None) -> dict[str, object]:
             "result": current.result,
             "deduction": None if current.deduction is None else str(current.deduction),
             "note": current.note,
+            "location": current.location,
+            "affects_food_safety": current.affects_food_safety,
             "revision": current.revision,
         }
     return {"item_code": change.item_code, "client_id": change.client_id, "reason": "stale_revision", "server": theirs}
 
 
-def validate_change(change: AnswerInput, item: Item) -> None:
+def checked_change(change: AnswerInput, ref: ItemRef) -> AnswerInput:
+    """Return the change as it is stored: the location trimmed, and cleared on an answer that is not a failure
+    (only a failure was seen somewhere).
+
+    :raises ServiceError: a bad deduction, note, location or food-safety flag; `fields` names the field.
+    """
+    _validate(change, ref)
+    location = change.location.strip() if change.result == AnswerResult.FAIL else ""
+    if len(location) > MAX_LOCATION:
+        raise ServiceError(f"{change.item_code} 的问题位置过长（上限 {MAX_LOCATION} 字）", fields={"location": "过长"})
+    if any(unicodedata.category(char) == "Cc" for char in location):
+        raise ServiceError(f"{change.item_code} 的问题位置含有控制字符", fields={"location": "含有不允许的字符"})
+    if change.affects_food_safety:
+        if change.result != AnswerResult.FAIL:
+            raise ServiceError(
+                f"{change.item_code} 未判为不合格，不能标记为影响食品安全",
+                fields={"affects_food_safety": "仅用于不合格项"},
+            )
+        if not takes_food_flag(ref.checklist, ref.department_code):
+            raise ServiceError(
+                f"{change.item_code} 不是食品安全检查条目，不能标记为影响食品安全",
+                fields={"affects_food_safety": "仅用于食品安全检查条目"},
+            )
+    return change if location == change.location else change._replace(location=location)
+
+
+def takes_food_flag(checklist: Checklist, department_code: str) -> bool:
+    """Whether a failure of an item may be marked as affecting food safety: the items of 市场监管's sections of a
+    food checklist, whose verdict under 总局令第49号 turns on that judgement (DOMAIN §15.4)."""
+    return (
+        checklist.standing is not None
+        and checklist.standing.kind == StandingKind.FOOD
+        and department_code == DepartmentCode.MARKET_REGULATION
+    )
+
+
+def _validate(change: AnswerInput, ref: ItemRef) -> None:
+    item = ref.item
     if change.deduction is not None or not isinstance(change.result, AnswerResult):
         try:  # the engine's own checks; a plain pass/fail/na without deduction has nothing more to check
             EngineAnswer(AnswerResult(change.result), change.deduction, change.note)

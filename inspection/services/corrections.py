@@ -22,7 +22,7 @@ from inspection.models import (
 )
 from inspection.permissions import is_assigned
 from inspection.services import Actor, Conflict, OtherDepartment, ServiceError
-from inspection.services.answers import AnswerInput, applied_changes, same_change, validate_change
+from inspection.services.answers import AnswerInput, applied_changes, checked_change, same_change
 from inspection.services.audit import record_event
 from inspection.services.planning import item_index, submitted_departments
 from inspection.services.submission import score_checklist, store_result
@@ -49,7 +49,7 @@ def correct_answer(inspection: Inspection, change: AnswerInput, reason: str, act
         raise OtherDepartment([change.item_code])
     if ref.department_code not in submitted_departments(inspection):
         raise ServiceError("该部分尚未提交，请直接修改")
-    validate_change(change, ref.item)
+    change = checked_change(change, ref)
     ic = ref.inspection_checklist(inspection)
     # Corrections of one checklist take turns: a copy of this request sent at the same moment then finds the
     # change the first stored, instead of running into its client_id.
@@ -62,9 +62,7 @@ def correct_answer(inspection: Inspection, change: AnswerInput, reason: str, act
     _refuse_if_served(ic, change.item_code)
     answers = {a.item_code: a for a in ic.answers}
     old = answers.get(change.item_code)
-    before = (
-        {"result": AnswerResult(old.result).value, "deduction": str(old.deduction), "note": old.note} if old else None
-    )
+    before = _audited(old) if old else None
     answer = _apply(change, ic, answers, actor, reason=reason.strip())
     if ic.status == ChecklistStatus.SUBMITTED:
         store_result(ic, score_checklist(ic), actor)
@@ -77,15 +75,21 @@ def correct_answer(inspection: Inspection, change: AnswerInput, reason: str, act
         object_id=inspection.id,
         region_path=inspection.facility.region.path,
         before=before,
-        after={
-            "item_code": change.item_code,
-            "result": answer.result.value,
-            "deduction": str(answer.deduction),
-            "note": answer.note,
-        },
+        after={"item_code": change.item_code, **_audited(answer)},
         detail=reason.strip(),
     )
     return answer
+
+
+def _audited(answer: Answer) -> dict[str, object]:
+    """What the audit log keeps of an answer before and after a correction."""
+    return {
+        "result": AnswerResult(answer.result).value,
+        "deduction": str(answer.deduction),
+        "note": answer.note,
+        "location": answer.location,
+        "affects_food_safety": answer.affects_food_safety,
+    }
 
 
 def _refuse_if_served(ic: InspectionChecklist, item_code: str) -> None:
@@ -139,6 +143,7 @@ def _apply(
         db.session.add(answer)
         answers[change.item_code] = answer
     answer.result, answer.deduction, answer.note = AnswerResult(change.result), change.deduction, change.note
+    answer.location, answer.affects_food_safety = change.location, change.affects_food_safety
     answer.answered_by_id = actor.user_id
     answer.revision += 1
     answer.changes.append(
@@ -148,6 +153,8 @@ def _apply(
             result=answer.result,
             deduction=answer.deduction,
             note=answer.note,
+            location=answer.location,
+            affects_food_safety=answer.affects_food_safety,
             reason=reason,
             user_id=answer.answered_by_id,
         )

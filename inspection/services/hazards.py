@@ -66,15 +66,17 @@ def sync_hazards(ic: InspectionChecklist) -> list[Hazard]:
                     item_class=item.item_class.value,
                     item_text=item.text,
                     finding=answer.note,
+                    location=answer.location,
                     basis=item.basis,
-                    requirement=requirement_text(item.text, item.basis),
+                    # checklist versions before 2026-12 have no requirement text: the generic sentence stands in
+                    requirement=item.requirement or requirement_text(item.text, item.basis),
                     immediate=immediate,
                     deadline=deadline,
                 )
                 db.session.add(hazard)
                 created.append(hazard)
             elif failed:
-                hazard.finding = answer.note
+                hazard.finding, hazard.location = answer.note, answer.location
             elif hazard is not None and not _listed_on_a_notice(hazard):
                 db.session.delete(hazard)
     db.session.flush()

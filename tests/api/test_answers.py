@@ -39,6 +39,8 @@ def test_answers_are_stored_and_read_back(as_user, fire_inspection):
         "result": "fail",
         "deduction": "2.50",
         "note": "灭火器过期",
+        "location": "",
+        "affects_food_safety": False,
         "revision": 1,
     }
     assert answers["F1"]["result"] == "pass" and answers["F1"]["deduction"] is None
@@ -116,7 +118,14 @@ def test_stale_write_is_409_showing_the_servers_value(app, as_user, fire_inspect
             "item_code": "F4",
             "client_id": stale["client_id"],
             "reason": "stale_revision",
-            "server": {"result": "fail", "deduction": "2.00", "note": "压力不足", "revision": 2},
+            "server": {
+                "result": "fail",
+                "deduction": "2.00",
+                "note": "压力不足",
+                "location": "",
+                "affects_food_safety": False,
+                "revision": 2,
+            },
         }
     ]
     assert stored(app) == before  # F6 was not stored either

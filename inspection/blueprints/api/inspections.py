@@ -24,6 +24,7 @@ from inspection.blueprints.api.common import (
 )
 from inspection.blueprints.api.serializers import inspection_json, inspection_results, photo_json, signature_json
 from inspection.extensions import db
+from inspection.media import read_capture
 from inspection.models import (
     Facility,
     Inspection,
@@ -37,7 +38,7 @@ from inspection.orm import utcnow
 from inspection.permissions import can_view_facility, can_view_inspection, is_assigned
 from inspection.scoring import AnswerResult
 from inspection.services import Conflict, OtherDepartment
-from inspection.services.answers import AnswerInput, SavedAnswer, save_answers
+from inspection.services.answers import MAX_LOCATION, AnswerInput, SavedAnswer, save_answers
 from inspection.services.corrections import correct_answer
 from inspection.services.evidence import add_photo, add_signature
 from inspection.services.inspection_lists import inspections_to_sync, users_by_id
@@ -174,6 +175,8 @@ def _saved_json(answer: SavedAnswer) -> dict[str, object]:
         "result": answer.result.value,
         "deduction": deduction,
         "note": answer.note,
+        "location": answer.location,
+        "affects_food_safety": answer.affects_food_safety,
     }
 
 
@@ -192,10 +195,14 @@ def _answer_input(entry: object, where: str) -> AnswerInput:
     deduction = fields.decimal("deduction")
     base_revision = fields.integer("base_revision", required=False)
     edited_at = fields.moment("edited_at")
+    location = fields.text("location", required=False, max_length=MAX_LOCATION)
+    affects_food_safety = fields.boolean("affects_food_safety")
     if fields.errors:
         prefix = f"{where}." if where else ""
         api_error(400, "bad_request", f"{where or '答案'} 有误", {prefix + k: v for k, v in fields.errors.items()})
-    return AnswerInput(item_code, RESULTS[result], client_id, deduction, note, base_revision, edited_at)
+    return AnswerInput(
+        item_code, RESULTS[result], client_id, deduction, note, base_revision, edited_at, location, affects_food_safety
+    )
 
 
 def _plain_answer(entry: object) -> AnswerInput | None:
@@ -206,16 +213,19 @@ def _plain_answer(entry: object) -> AnswerInput | None:
         return None
     code, result, client_id = entry.get("item_code"), entry.get("result"), entry.get("client_id")
     note, base, edited = entry.get("note", ""), entry.get("base_revision"), entry.get("edited_at")
+    location, food = entry.get("location", ""), entry.get("affects_food_safety", False)
     edited_at = _phone_time(edited)
     if (
         type(code) is str and 0 < len(code) <= 30 and code.isascii() and "\x00" not in code
         and type(result) is str and result in RESULTS
         and type(client_id) is str and CANONICAL_UUID.fullmatch(client_id)
         and type(note) is str and len(note) <= 2000 and storable(note)
+        and type(location) is str and len(location) <= MAX_LOCATION and storable(location)
+        and type(food) is bool
         and (base is None or (type(base) is int and 0 <= base <= MAX_ID))
         and (edited is None or edited_at is not None)
     ):  # fmt: skip
-        return AnswerInput(code, RESULTS[result], client_id, None, note, base, edited_at)
+        return AnswerInput(code, RESULTS[result], client_id, None, note, base, edited_at, location, food)
     return None
 
 
@@ -247,12 +257,19 @@ def post_photo(inspection_id: int):
     inspection = _editable(inspection_id)
     fields = Fields(request.form.to_dict())
     item_code, client_id = fields.text("item_code", max_length=30), fields.uuid("client_id")
+    capture, capture_errors = read_capture(
+        fields.moment("captured_at"),
+        fields.text("latitude", required=False, max_length=30),
+        fields.text("longitude", required=False, max_length=30),
+        now=utcnow(),
+    )
+    fields.errors.update(capture_errors)
     upload = request.files.get("file")
     if upload is None:
         fields.errors["file"] = "必填"
     fields.done()
     data = upload.read()
-    photo, created = run_in_transaction(lambda: add_photo(inspection, item_code, client_id, data, api_actor()))
+    photo, created = run_in_transaction(lambda: add_photo(inspection, item_code, client_id, data, api_actor(), capture))
     return jsonify(photo_json(photo)), 201 if created else 200
 
 

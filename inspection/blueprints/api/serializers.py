@@ -179,6 +179,8 @@ def inspection_json(inspection: Inspection) -> dict[str, Any]:
                 "result": a.result,
                 "deduction": None if a.deduction is None else str(a.deduction),
                 "note": a.note,
+                "location": a.location,
+                "affects_food_safety": a.affects_food_safety,
                 "revision": a.revision,
             }
             for ic in inspection.checklists
