@@ -24,7 +24,7 @@ from inspection.i18n import N_, labelled
 from inspection.scoring.verdicts import VERDICT_RULES, FacilityFacts, SectionResult, Tally, VerdictRule
 
 #: Bump when the engine's or a rule's behaviour changes; stored with every result.
-RULES_VERSION = "1"
+RULES_VERSION = "2"
 
 _TENTH = Decimal("0.1")
 #: Failed items are listed most severe first.
@@ -50,12 +50,17 @@ ANSWER_RESULT_LABELS = labelled(
 
 @dataclass(frozen=True, slots=True)
 class Answer:
-    """The answer to one item. A ``fail`` without ``deduction`` loses all the item's points."""
+    """The answer to one item. A ``fail`` without ``deduction`` loses all the item's points.
+
+    ``affects_food_safety`` is the inspector's judgement that a failure affects food safety (影响食品安全,
+    总局令第49号 第33条); only a failed answer's flag counts.
+    """
 
     result: AnswerResult
     deduction: int | Decimal | None = None
     note: str = ""
     photos: tuple[str, ...] = ()
+    affects_food_safety: bool = False
 
     def __post_init__(self) -> None:
         # A frozen dataclass normalises its own fields through object.__setattr__.
@@ -89,6 +94,7 @@ class FailedItem(NamedTuple):
     note: str
     major_hazards: tuple[str, ...]
     photos: tuple[str, ...]
+    affects_food_safety: bool
 
 
 @dataclass(frozen=True)
@@ -204,6 +210,7 @@ def score(checklist: Checklist, answers: Mapping[str, Answer], facts: FacilityFa
         failed_major=tuple(failure.item.code for failure in failures if failure.item.item_class is ItemClass.MAJOR),
         failed_key=sum(1 for failure in failures if failure.item.item_class is ItemClass.KEY),
         failed_general=sum(1 for failure in failures if failure.item.item_class is ItemClass.GENERAL),
+        affecting_food_safety=tuple(f.item.code for f in walk.failures if f.answer.affects_food_safety),
         unanswered=len(walk.unanswered),
         facts=facts,
     )
@@ -322,6 +329,7 @@ def _failed_item(failure: _Failure) -> FailedItem:
         note=answer.note,
         major_hazards=item.major_hazards,
         photos=answer.photos,
+        affects_food_safety=answer.affects_food_safety,
     )
 
 

@@ -13,6 +13,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any, ClassVar, NamedTuple
 
 from inspection.checklists.schema import (
@@ -77,7 +78,8 @@ class Tally(NamedTuple):
     """What the engine counted; the input of every rule's ``decide``.
 
     ``failed_major`` names the failed major items in checklist order; ``failed_key``,
-    ``failed_general`` and ``unanswered`` count items.
+    ``failed_general`` and ``unanswered`` count items. ``affecting_food_safety`` names the
+    failed items the inspector marked as affecting food safety (影响食品安全), in checklist order.
     """
 
     points: Decimal
@@ -87,6 +89,7 @@ class Tally(NamedTuple):
     failed_major: tuple[str, ...]
     failed_key: int
     failed_general: int
+    affecting_food_safety: tuple[str, ...]
     unanswered: int
     facts: FacilityFacts
 
@@ -129,7 +132,8 @@ class VerdictRule(ABC):
         facts. It shows ``veto`` when a major item failed, ``none_applicable`` (when not None) when
         no item applies, and otherwise the ``label`` of the first of ``outcomes`` whose conditions
         all hold: ``min_percent`` (the percentage, rounded as the engine rounds it, is at least
-        this) and ``max_failed`` (per item class, at most this many failed items). An outcome
+        this) and ``max_failed`` (per item class, or ``affects_food_safety`` for the failed answers
+        marked as affecting food safety: at most this many failed items). An outcome
         without conditions always holds; the last one should have none.
 
         The default leaves the verdict to the server; a rule overrides it to preview its own.
@@ -162,17 +166,27 @@ class Band:
     reason: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class BandParams:
+    """The bands, best first, and the band a failed key item caps the verdict at (None: no cap)."""
+
+    bands: tuple[Band, ...]
+    cap_on_failed_key: Band | None
+
+
 class PercentBands(VerdictRule):
     """优秀/良好/合格/不合格 by percentage of applicable points (DOMAIN §12).
 
     Bands compare the displayed percentage (rounded to 0.1, half up), so the band always
-    agrees with the number printed on the notice. A veto gives the lowest band.
+    agrees with the number printed on the notice. A veto gives the lowest band. With
+    ``cap_on_failed_key`` (a band code), a failed key item caps the verdict at that band: a
+    locked exit never reads 良好 however many points the rest earned (issue 13).
     """
 
     key = "percent_bands"
 
-    def parse(self, raw: Mapping[str, Any]) -> tuple[Band, ...]:
-        check_param_keys(raw, {"bands"})
+    def parse(self, raw: Mapping[str, Any]) -> BandParams:
+        check_param_keys(raw, {"bands", "cap_on_failed_key"})
         entries = raw.get("bands")
         if not isinstance(entries, list) or len(entries) < 2:
             raise ParamError("bands", "must be an array of at least two tables")
@@ -186,28 +200,48 @@ class PercentBands(VerdictRule):
             raise ParamError("bands", "band codes must be unique")
         reasons = [f"% ≥ {band.min_percent}% → {band.label}" for band in bands[:-1]]
         reasons.append(f"% < {bands[-2].min_percent}% → {bands[-1].label}")
-        return tuple(Band(b.min_percent, b.code, b.label, reason) for b, reason in zip(bands, reasons, strict=True))
+        bands = tuple(Band(b.min_percent, b.code, b.label, reason) for b, reason in zip(bands, reasons, strict=True))
+        return BandParams(bands, _cap_band(raw, bands))
 
-    def decide(self, params: tuple[Band, ...], tally: Tally) -> Verdict:
+    def decide(self, params: BandParams, tally: Tally) -> Verdict:
+        bands = params.bands
         if tally.failed_major:
-            last = params[-1]
+            last = bands[-1]
             return Verdict(last.code, last.label, 0, None, tally.failed_major, veto_text(tally.failed_major))
         percent = tally.percent
         if percent is None:
-            return Verdict(*NOT_APPLICABLE, len(params) - 1, None, (), "无适用检查项")
-        rank = len(params)
-        for band in params:
-            rank -= 1
+            return Verdict(*NOT_APPLICABLE, len(bands) - 1, None, (), "无适用检查项")
+        cap = params.cap_on_failed_key if tally.failed_key else None
+        for index, band in enumerate(bands):
             if percent >= band.min_percent:
                 reason = "得分率 " + str(percent) + band.reason
-                if tally.unanswered:
-                    reason = _provisional(reason, tally)
-                return Verdict(band.code, band.label, rank, None, (), reason)
+                if cap is not None and band.min_percent > cap.min_percent:
+                    band, index = cap, bands.index(cap)
+                    reason += f"；但有 {tally.failed_key} 项重点项不合格，结论最高为{cap.label}"
+                return Verdict(band.code, band.label, len(bands) - 1 - index, None, (), _provisional(reason, tally))
         raise AssertionError("the last band starts at 0")  # pragma: no cover
 
-    def preview(self, params: tuple[Band, ...]) -> dict[str, Any]:
-        outcomes = [{"label": band.label, "min_percent": band.min_percent} for band in params]
-        return {"veto": params[-1].label, "none_applicable": "无适用检查项", "outcomes": outcomes}
+    def preview(self, params: BandParams) -> dict[str, Any]:
+        cap = params.cap_on_failed_key
+        outcomes = []
+        for band in params.bands:
+            outcome: dict[str, Any] = {"label": band.label, "min_percent": band.min_percent}
+            if cap is not None and band.min_percent > cap.min_percent:
+                outcome["max_failed"] = {ItemClass.KEY.value: 0}
+            outcomes.append(outcome)
+        return {"veto": params.bands[-1].label, "none_applicable": "无适用检查项", "outcomes": outcomes}
+
+
+def _cap_band(raw: Mapping[str, Any], bands: tuple[Band, ...]) -> Band | None:
+    """Return the band named by ``cap_on_failed_key``, or None when the file sets no cap."""
+    if "cap_on_failed_key" not in raw:
+        return None
+    code = param_text(raw, "cap_on_failed_key")
+    for band in bands:
+        if band.code == code:
+            return band
+    known = ", ".join(band.code for band in bands)
+    raise ParamError("cap_on_failed_key", f"must be the code of one of the bands ({known}), got {code!r}")
 
 
 def _parse_band(entry: object, index: int) -> Band:
@@ -233,7 +267,9 @@ class FoodParams:
 
 
 class Food2016(VerdictRule):
-    """符合 / 基本符合 / 不符合 by counts of failed 一般项 and 重点项 (DOMAIN §5.4).
+    """符合 / 基本符合 / 不符合 by counts of failed 一般项 and 重点项 (DOMAIN §5.4), the 2016 rule.
+
+    Replaced by :class:`Food2022` and kept for the checklist versions recorded under it (DOMAIN §15.4).
 
     符合: no failure. 基本符合: failures, but general ≤ ``max_general_failures`` and key ≤
     ``max_key_failures``. 不符合: more than either, or any failed major item (veto).
@@ -243,16 +279,13 @@ class Food2016(VerdictRule):
 
     def parse(self, raw: Mapping[str, Any]) -> FoodParams:
         check_param_keys(raw, {"max_general_failures", "max_key_failures", "labels"})
-        labels = raw.get("labels")
-        if not isinstance(labels, dict):
-            raise ParamError("labels", "must be a table with compliant, basically_compliant, non_compliant")
-        check_param_keys(labels, {"compliant", "basically_compliant", "non_compliant"}, "labels.")
+        labels = _food_labels(raw)
         return FoodParams(
             max_general_failures=param_int(raw, "max_general_failures", 0, 1000),
             max_key_failures=param_int(raw, "max_key_failures", 0, 1000),
-            compliant=param_text(labels, "compliant", "labels."),
-            basically_compliant=param_text(labels, "basically_compliant", "labels."),
-            non_compliant=param_text(labels, "non_compliant", "labels."),
+            compliant=labels.compliant,
+            basically_compliant=labels.basically_compliant,
+            non_compliant=labels.non_compliant,
         )
 
     def decide(self, params: FoodParams, tally: Tally) -> Verdict:
@@ -283,6 +316,99 @@ class Food2016(VerdictRule):
             {"label": params.non_compliant},
         ]
         return {"veto": params.non_compliant, "none_applicable": "无适用检查项", "outcomes": outcomes}
+
+
+#: The preview's count of failed answers marked as affecting food safety (see ``Food2022.preview``).
+AFFECTS_FOOD_SAFETY = "affects_food_safety"
+
+
+class FoodMeasure(StrEnum):
+    """What follows a food verdict under 总局令第49号 第32–33条 (DOMAIN §15.4 [V]); the value is printed."""
+
+    ON_THE_SPOT = "当场整改"
+    INVESTIGATION = "调查处理"
+
+
+#: The measure each verdict code of the 2022 food rule calls for; a compliant result calls for none.
+FOOD_2022_MEASURES: dict[str, FoodMeasure] = {
+    "basically_compliant": FoodMeasure.ON_THE_SPOT,
+    "non_compliant": FoodMeasure.INVESTIGATION,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class FoodLabels:
+    """The printed words of the three food verdicts."""
+
+    compliant: str
+    basically_compliant: str
+    non_compliant: str
+
+
+class Food2022(VerdictRule):
+    """符合 / 基本符合 / 不符合 under 总局令第49号 第32–33条 (in force 2022-03-15, DOMAIN §15.4 [V]).
+
+    Any failed 重点项 → 不符合, and the case goes to 调查处理. Failed 一般项 only → 基本符合, corrected on the
+    spot (当场整改), unless the inspector marked a failure as affecting food safety: then 不符合 and 调查处理.
+    Nothing failed → 符合. A failed major item vetoes (不符合), as in every rule. Unlike the 2016 rule it counts
+    no thresholds: the verdict says in words which failures decided it.
+    """
+
+    key = "food_2022"
+
+    def parse(self, raw: Mapping[str, Any]) -> FoodLabels:
+        check_param_keys(raw, {"labels"})
+        return _food_labels(raw)
+
+    def decide(self, params: FoodLabels, tally: Tally) -> Verdict:
+        investigate = FoodMeasure.INVESTIGATION.value
+        if tally.failed_major:
+            reason = veto_text(tally.failed_major)
+            return Verdict("non_compliant", params.non_compliant, 0, None, tally.failed_major, reason)
+        if tally.max_points == 0:
+            return Verdict(*NOT_APPLICABLE, 2, None, (), "无适用检查项")
+        key, general, flagged = tally.failed_key, tally.failed_general, tally.affecting_food_safety
+        if key:
+            reason = f"有 {key} 项重点项不符合，判定为{params.non_compliant}，应{investigate}"
+            code, label, rank = "non_compliant", params.non_compliant, 0
+        elif flagged:
+            reason = (
+                f"有 {general} 项一般项不符合，其中 {'、'.join(flagged)} 经检查人员认定影响食品安全，"
+                f"判定为{params.non_compliant}，应{investigate}"
+            )
+            code, label, rank = "non_compliant", params.non_compliant, 0
+        elif general:
+            reason = (
+                f"仅有 {general} 项一般项不符合，且不影响食品安全，判定为{params.basically_compliant}，"
+                f"应{FoodMeasure.ON_THE_SPOT.value}"
+            )
+            code, label, rank = "basically_compliant", params.basically_compliant, 1
+        else:
+            reason = f"未发现问题，判定为{params.compliant}"
+            code, label, rank = "compliant", params.compliant, 2
+        return Verdict(code, label, rank, None, (), _provisional(reason, tally))
+
+    def preview(self, params: FoodLabels) -> dict[str, Any]:
+        # Beside the item classes, max_failed bounds the failed answers marked as affecting food safety.
+        none_key = {ItemClass.KEY.value: 0}
+        outcomes = [
+            {"label": params.compliant, "max_failed": {**none_key, ItemClass.GENERAL.value: 0}},
+            {"label": params.basically_compliant, "max_failed": {**none_key, AFFECTS_FOOD_SAFETY: 0}},
+            {"label": params.non_compliant},
+        ]
+        return {"veto": params.non_compliant, "none_applicable": "无适用检查项", "outcomes": outcomes}
+
+
+def _food_labels(raw: Mapping[str, Any]) -> FoodLabels:
+    labels = raw.get("labels")
+    if not isinstance(labels, dict):
+        raise ParamError("labels", "must be a table with compliant, basically_compliant, non_compliant")
+    check_param_keys(labels, {"compliant", "basically_compliant", "non_compliant"}, "labels.")
+    return FoodLabels(
+        compliant=param_text(labels, "compliant", "labels."),
+        basically_compliant=param_text(labels, "basically_compliant", "labels."),
+        non_compliant=param_text(labels, "non_compliant", "labels."),
+    )
 
 
 class Gbt37276Grade(VerdictRule):
@@ -328,4 +454,6 @@ class Gbt37276Grade(VerdictRule):
 
 
 #: Every verdict rule by key; a checklist's ``[verdict] rule`` must be one of these.
-VERDICT_RULES: dict[str, VerdictRule] = {rule.key: rule for rule in (PercentBands(), Food2016(), Gbt37276Grade())}
+VERDICT_RULES: dict[str, VerdictRule] = {
+    rule.key: rule for rule in (PercentBands(), Food2016(), Food2022(), Gbt37276Grade())
+}

@@ -60,7 +60,10 @@ def facility_facts(facility: Facility) -> FacilityFacts:
 
 def score_checklist(inspection_checklist: InspectionChecklist) -> ScoreResult:
     """Score the current answers against the checklist version the inspection pinned."""
-    answers = {a.item_code: EngineAnswer(a.result, a.deduction, a.note) for a in inspection_checklist.answers}
+    answers = {
+        a.item_code: EngineAnswer(a.result, a.deduction, a.note, affects_food_safety=a.affects_food_safety)
+        for a in inspection_checklist.answers
+    }
     facility = inspection_checklist.inspection.facility
     return score(checklist_of(inspection_checklist.version), answers, facility_facts(facility))
 

@@ -7,13 +7,16 @@ from decimal import Decimal
 import pytest
 
 from inspection.checklists import load_shipped
+from inspection.checklists.loader import load_checklist_text
 from inspection.scoring import RULES_VERSION, Answer, AnswerResult, ScoringError, score
 from tests.scoring.facts import make_facts
+from tests.scoring.food_versions import food_2016_text
 
 SHIPPED = load_shipped()
 FIRE = SHIPPED.checklists["fire_safety"]
 FOOD = SHIPPED.checklists["food_safety"]
 SERVICE = SHIPPED.checklists["service_safety"]
+FOOD_2016 = load_checklist_text(food_2016_text(), "food_safety.toml")
 FOOD_GENERAL = [item.code for item in FOOD.items() if item.item_class == "general"]
 
 
@@ -26,33 +29,72 @@ FAIL = Answer(AnswerResult.FAIL)
 NA = Answer(AnswerResult.NA)
 
 
-# --- food: the 2016 rule -------------------------------------------------------------
+# --- food: 总局令第49号 第32–33条 (the 2022 rule) ----------------------------------------
+
+
+FLAGGED = Answer(AnswerResult.FAIL, note="冷藏柜温度 12℃", affects_food_safety=True)
 
 
 def test_food_without_failures_is_compliant():
     result = score(FOOD, all_pass(FOOD), make_facts())
-    assert (result.verdict, result.verdict_code) == ("符合", "compliant")
+    assert (result.rule, result.verdict, result.verdict_code) == ("food_2022", "符合", "compliant")
     assert result.failed_items == () and result.complete
+    assert result.decided_by == "未发现问题，判定为符合"
 
 
-def test_food_eight_general_failures_is_basically_compliant():
-    failures = {code: FAIL for code in FOOD_GENERAL[:8]}
+@pytest.mark.parametrize("count", [1, 9, len(FOOD_GENERAL)])
+def test_food_general_failures_without_the_flag_are_basically_compliant_whatever_their_number(count):
+    failures = {code: FAIL for code in FOOD_GENERAL[:count]}
     result = score(FOOD, all_pass(FOOD, **failures), make_facts())
     assert (result.verdict, result.verdict_code) == ("基本符合", "basically_compliant")
-    assert "一般项不符合 8 项" in result.decided_by
+    assert result.decided_by == f"仅有 {count} 项一般项不符合，且不影响食品安全，判定为基本符合，应当场整改"
 
 
-def test_food_nine_general_failures_is_non_compliant():
-    failures = {code: FAIL for code in FOOD_GENERAL[:9]}
-    result = score(FOOD, all_pass(FOOD, **failures), make_facts())
+def test_one_general_failure_affecting_food_safety_is_non_compliant():
+    first, second = FOOD_GENERAL[:2]
+    result = score(FOOD, all_pass(FOOD, **{first: FAIL, second: FLAGGED}), make_facts())
     assert (result.verdict, result.verdict_code) == ("不符合", "non_compliant")
-    assert result.vetoed_by == ()
+    assert (
+        result.decided_by == f"有 2 项一般项不符合，其中 {second} 经检查人员认定影响食品安全，判定为不符合，应调查处理"
+    )
+    assert [failed.affects_food_safety for failed in result.failed_items] == [False, True]
+
+
+def test_the_flag_on_a_passed_answer_decides_nothing():
+    passed = Answer(AnswerResult.PASS, affects_food_safety=True)
+    result = score(FOOD, all_pass(FOOD, **{FOOD_GENERAL[0]: passed}), make_facts())
+    assert result.verdict == "符合"
 
 
 def test_food_one_key_failure_is_non_compliant():
     result = score(FOOD, all_pass(FOOD, C3=FAIL), make_facts())
-    assert result.verdict == "不符合"
-    assert "重点项不符合 1 项" in result.decided_by
+    assert (result.verdict, result.verdict_code) == ("不符合", "non_compliant")
+    assert result.decided_by == "有 1 项重点项不符合，判定为不符合，应调查处理"
+    assert result.vetoed_by == ()
+
+
+def test_food_verdict_words_show_no_formula():
+    for answers in (all_pass(FOOD), all_pass(FOOD, C3=FAIL), all_pass(FOOD, **{FOOD_GENERAL[0]: FLAGGED})):
+        decided_by = score(FOOD, answers, make_facts()).decided_by
+        assert not any(sign in decided_by for sign in "≤≥<>→%")
+
+
+# --- food: the 2016 rule, kept for versions recorded under it -------------------------
+
+
+def test_food_2016_eight_general_failures_is_basically_compliant():
+    failures = {code: FAIL for code in FOOD_GENERAL[:8]}
+    result = score(FOOD_2016, all_pass(FOOD_2016, **failures), make_facts())
+    assert (result.rule, result.verdict, result.verdict_code) == ("food_2016", "基本符合", "basically_compliant")
+    assert "一般项不符合 8 项" in result.decided_by
+
+
+def test_food_2016_nine_general_failures_is_non_compliant_and_ignores_the_flag():
+    failures = {code: FAIL for code in FOOD_GENERAL[:9]}
+    result = score(FOOD_2016, all_pass(FOOD_2016, **failures), make_facts())
+    assert (result.verdict, result.verdict_code) == ("不符合", "non_compliant")
+    flagged = score(FOOD_2016, all_pass(FOOD_2016, **{FOOD_GENERAL[0]: FLAGGED}), make_facts())
+    assert flagged.verdict == "基本符合"
 
 
 def test_food_without_licence_is_vetoed():
@@ -89,11 +131,43 @@ def test_a_failed_major_item_vetoes_a_95_percent_fire_score():
 
 
 def test_fire_bands_follow_the_displayed_percentage():
-    # 131 - 5 - 5 - 5 - 3 = 113 → 86.3 % → 良好
-    answers = all_pass(FIRE, F4=FAIL, F5=FAIL, F6=FAIL, F7=FAIL)
+    # 131 - 6 × 3 = 113 → 86.3 % → 良好
+    answers = all_pass(FIRE, F7=FAIL, F11=FAIL, F12=FAIL, F13=FAIL, F14=FAIL, F15=FAIL)
     result = score(FIRE, answers, make_facts())
     assert (result.percent, result.verdict) == (Decimal("86.3"), "良好")
     assert result.decided_by == "得分率 86.3% ≥ 80% → 良好"
+
+
+# --- percent bands capped by a failed key item ---------------------------------------
+
+
+@pytest.mark.parametrize("checklist", [FIRE, SERVICE], ids=["fire", "service"])
+def test_a_failed_key_item_caps_a_95_percent_verdict_at_pass(checklist):
+    key = next(item for item in checklist.items() if item.item_class == "key")
+    result = score(checklist, all_pass(checklist, **{key.code: Answer(AnswerResult.FAIL, deduction=1)}), make_facts())
+    assert result.percent >= 95
+    assert (result.verdict, result.verdict_code, result.verdict_rank) == ("合格", "pass", 1)
+    assert result.decided_by == f"得分率 {result.percent}% ≥ 90% → 优秀；但有 1 项重点项不合格，结论最高为合格"
+
+
+def test_the_cap_never_raises_a_verdict_below_it():
+    # 131 - 9 × 5 (key) = 86 → 65.6 % → 合格; 131 - 10 × 5 - 4 × 3 = 69 → 52.7 % → 不合格 stays
+    keys = [item.code for item in FIRE.items() if item.item_class == "key"]
+    generals = ["F7", "F11", "F12", "F13"]
+    result = score(FIRE, all_pass(FIRE, **dict.fromkeys(keys[:9], FAIL)), make_facts())
+    assert (result.percent, result.verdict) == (Decimal("65.6"), "合格")
+    assert "结论最高" not in result.decided_by
+    result = score(FIRE, all_pass(FIRE, **dict.fromkeys(keys[:10] + generals, FAIL)), make_facts())
+    assert (result.percent, result.verdict) == (Decimal("52.7"), "不合格")
+
+
+def test_general_failures_alone_are_not_capped():
+    result = score(
+        SERVICE,
+        all_pass(SERVICE, **{next(i.code for i in SERVICE.items() if i.item_class == "general"): FAIL}),
+        make_facts(),
+    )
+    assert result.verdict == "优秀"
 
 
 def test_failed_items_list_major_then_key_then_general_in_checklist_order():

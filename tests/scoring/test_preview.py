@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from inspection.checklists import Checklist, load_shipped
 from inspection.checklists.schema import ItemClass
 from inspection.scoring import VERDICT_RULES, Answer, AnswerResult, ScoreResult, score
-from inspection.scoring.verdicts import SERVER_DECIDES, VerdictRule
+from inspection.scoring.verdicts import AFFECTS_FOOD_SAFETY, SERVER_DECIDES, VerdictRule
 from tests.scoring.facts import make_facts
 
 SHIPPED = load_shipped()
@@ -28,6 +28,7 @@ def preview_of(checklist: Checklist) -> dict[str, Any]:
 def phone_verdict(preview: dict[str, Any], result: ScoreResult) -> str:
     """Read ``preview`` for a scored checklist as summary.js ``previewVerdict`` does."""
     failed = Counter(str(item.item_class) for item in result.failed_items)
+    failed[AFFECTS_FOOD_SAFETY] = sum(item.affects_food_safety for item in result.failed_items)
     if failed[ItemClass.MAJOR.value]:
         return preview["veto"]
     if result.percent is None and preview["none_applicable"] is not None:
@@ -50,26 +51,26 @@ def test_shipped_previews_are_json_and_name_no_rule():
         assert preview["outcomes"] and all("label" in outcome for outcome in preview["outcomes"])
 
 
-def test_percent_bands_preview_lists_the_bands_best_first():
+def test_percent_bands_preview_lists_the_bands_best_first_above_the_cap_only_without_failed_key_items():
     assert preview_of(SHIPPED.checklists["fire_safety"]) == {
         "veto": "不合格",
         "none_applicable": "无适用检查项",
         "outcomes": [
-            {"label": "优秀", "min_percent": 90},
-            {"label": "良好", "min_percent": 80},
+            {"label": "优秀", "min_percent": 90, "max_failed": {"key": 0}},
+            {"label": "良好", "min_percent": 80, "max_failed": {"key": 0}},
             {"label": "合格", "min_percent": 60},
             {"label": "不合格", "min_percent": 0},
         ],
     }
 
 
-def test_food_preview_allows_failures_per_item_class():
+def test_food_preview_allows_general_failures_unless_one_affects_food_safety():
     assert preview_of(SHIPPED.checklists["food_safety"]) == {
         "veto": "不符合",
         "none_applicable": "无适用检查项",
         "outcomes": [
             {"label": "符合", "max_failed": {"key": 0, "general": 0}},
-            {"label": "基本符合", "max_failed": {"key": 0, "general": 8}},
+            {"label": "基本符合", "max_failed": {"key": 0, "affects_food_safety": 0}},
             {"label": "不符合"},
         ],
     }
@@ -122,11 +123,21 @@ def test_worked_examples_agree_with_the_engine():
         (food, dict.fromkeys(_codes(food, ItemClass.MAJOR)[:1]), "不符合"),
         (fire, {}, "优秀"),
         (fire, dict.fromkeys(_codes(fire, ItemClass.MAJOR)[:1], Decimal(0)), "不合格"),
+        (fire, dict.fromkeys(_codes(fire, ItemClass.KEY)[:1], Decimal(1)), "合格"),
     ]
     for checklist, fail, expected in cases:
         result = score(checklist, _answers(checklist, fail), make_facts())
         assert result.verdict == expected
         assert phone_verdict(preview_of(checklist), result) == expected
+
+
+def test_a_general_failure_affecting_food_safety_reads_as_non_compliant_on_the_phone():
+    food = SHIPPED.checklists["food_safety"]
+    answers = _answers(food, {}) | {
+        _codes(food, ItemClass.GENERAL)[0]: Answer(AnswerResult.FAIL, affects_food_safety=True)
+    }
+    result = score(food, answers, make_facts())
+    assert result.verdict == phone_verdict(preview_of(food), result) == "不符合"
 
 
 def test_nothing_applicable_reads_as_no_applicable_items():
@@ -148,7 +159,7 @@ def scored(draw: st.DrawFn) -> tuple[Checklist, ScoreResult]:
             continue
         if roll < open_share + fail_share:
             deduction = draw(st.one_of(st.none(), st.integers(0, item.points).map(Decimal)))
-            answers[item.code] = Answer(AnswerResult.FAIL, deduction)
+            answers[item.code] = Answer(AnswerResult.FAIL, deduction, affects_food_safety=draw(st.booleans()))
         elif item.na_allowed and roll < open_share + fail_share + na_share:
             answers[item.code] = Answer(AnswerResult.NA)
         else:
