@@ -1,10 +1,12 @@
 """Checking and normalising uploaded images by decoding them, never by trusting names or headers. Pure: no Flask."""
 
+import hashlib
 import io
 import warnings
 from dataclasses import dataclass
-from datetime import datetime
-from decimal import Decimal
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from zoneinfo import ZoneInfo
 
 from PIL import ExifTags, Image, ImageFile, UnidentifiedImageError
 
@@ -16,6 +18,12 @@ MAX_PIXELS = 40_000_000
 PHOTO_LONG_SIDE = 1600
 PHOTO_FORMATS = {"JPEG", "PNG", "WEBP"}
 SIGNATURE_MAX_SIDE = 2000
+#: The county's clock: EXIF times carry no zone, and a camera in the county shows Beijing time (UTC+8, no DST).
+LOCAL_ZONE = ZoneInfo("Asia/Shanghai")
+#: How far ahead of the server's clock a phone's capture time may be (phone clocks drift) before it is refused.
+CLOCK_SKEW = timedelta(hours=1)
+#: Decimal places kept of a coordinate (about 0.1 m), as the columns hold them.
+COORDINATE_PLACES = Decimal("0.000001")
 
 
 class MediaError(ValueError):
@@ -28,15 +36,76 @@ class MediaTooLarge(MediaError):
 
 @dataclass(frozen=True, slots=True)
 class ProcessedImage:
-    """A re-encoded image without metadata, with what was worth keeping from its EXIF."""
+    """A re-encoded image without metadata, with the hash of the bytes it was made from and what was worth keeping
+    from their EXIF."""
 
     data: bytes
     content_type: str
     width: int
     height: int
+    #: SHA-256 (hex) of the bytes as received, before decoding.
+    received_sha256: str
     taken_at: datetime | None = None
     latitude: Decimal | None = None
     longitude: Decimal | None = None
+
+    @property
+    def sha256(self) -> str:
+        """Return the SHA-256 (hex) of the re-encoded image, as it is stored."""
+        return hashlib.sha256(self.data).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class Capture:
+    """When and where the phone says a photo was taken (its clock and, when permitted, its geolocation)."""
+
+    taken_at: datetime | None = None
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
+
+
+def local_time(moment: datetime) -> datetime:
+    """Return a stored (naive UTC) time as the county's naive local time, for printing."""
+    return moment.replace(tzinfo=UTC).astimezone(LOCAL_ZONE).replace(tzinfo=None)
+
+
+def read_capture(
+    taken_at: datetime | None, latitude: str | None, longitude: str | None, now: datetime
+) -> tuple[Capture, dict[str, str]]:
+    """Check a capture time (naive UTC) and place sent with a photo; return it and the errors by field name.
+
+    A place is both coordinates or neither, each within its range (±90°, ±180°), kept to six decimals.
+    A time later than `now` plus CLOCK_SKEW is refused: a photo cannot be taken in the future.
+    """
+    errors: dict[str, str] = {}
+    if taken_at is not None and taken_at > now + CLOCK_SKEW:
+        errors["captured_at"] = "拍摄时间晚于当前时间"
+        taken_at = None
+    place = {"latitude": latitude or None, "longitude": longitude or None}
+    if (place["latitude"] is None) != (place["longitude"] is None):
+        missing = "latitude" if place["latitude"] is None else "longitude"
+        errors[missing] = "经度和纬度须同时提供"
+        return Capture(taken_at), errors
+    degrees: dict[str, Decimal | None] = {}
+    for name, limit in (("latitude", 90), ("longitude", 180)):
+        degrees[name] = _coordinate(place[name], limit)
+        if place[name] is not None and degrees[name] is None:
+            errors[name] = f"应为 -{limit} 到 {limit} 之间的度数"
+    if "latitude" in errors or "longitude" in errors:
+        return Capture(taken_at), errors
+    return Capture(taken_at, degrees["latitude"], degrees["longitude"]), errors
+
+
+def _coordinate(text: str | None, limit: int) -> Decimal | None:
+    if text is None or len(text) > 30:
+        return None
+    try:
+        value = Decimal(text.strip())
+    except InvalidOperation:
+        return None
+    if not value.is_finite() or abs(value) > limit:
+        return None
+    return value.quantize(COORDINATE_PLACES)
 
 
 def process_photo(data: bytes) -> ProcessedImage:
@@ -50,7 +119,10 @@ def process_photo(data: bytes) -> ProcessedImage:
     image.thumbnail((PHOTO_LONG_SIDE, PHOTO_LONG_SIDE))
     out = io.BytesIO()
     image.save(out, "JPEG", quality=80, optimize=True)
-    return ProcessedImage(out.getvalue(), "image/jpeg", image.width, image.height, taken_at, latitude, longitude)
+    received = hashlib.sha256(data).hexdigest()
+    return ProcessedImage(
+        out.getvalue(), "image/jpeg", image.width, image.height, received, taken_at, latitude, longitude
+    )
 
 
 def process_signature(data: bytes) -> ProcessedImage:
@@ -64,7 +136,7 @@ def process_signature(data: bytes) -> ProcessedImage:
     image = image.convert("LA" if image.mode in ("L", "LA") else "RGBA")
     out = io.BytesIO()
     image.save(out, "PNG", optimize=True)
-    return ProcessedImage(out.getvalue(), "image/png", image.width, image.height)
+    return ProcessedImage(out.getvalue(), "image/png", image.width, image.height, hashlib.sha256(data).hexdigest())
 
 
 def _decode(data: bytes, formats: set[str]) -> Image.Image:
@@ -107,7 +179,8 @@ def _exif_fields(image: Image.Image) -> tuple[datetime | None, Decimal | None, D
     raw_time = exif.get_ifd(ExifTags.IFD.Exif).get(ExifTags.Base.DateTimeOriginal) or exif.get(ExifTags.Base.DateTime)
     if isinstance(raw_time, str):
         try:
-            taken_at = datetime.strptime(raw_time.strip(), "%Y:%m:%d %H:%M:%S")
+            local = datetime.strptime(raw_time.strip(), "%Y:%m:%d %H:%M:%S").replace(tzinfo=LOCAL_ZONE)
+            taken_at = local.astimezone(UTC).replace(tzinfo=None)  # stored as naive UTC, as every time is
         except ValueError:
             taken_at = None
     gps = exif.get_ifd(ExifTags.IFD.GPSInfo)

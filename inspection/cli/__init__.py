@@ -8,6 +8,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
+from inspection.cli.audit import audit
 from inspection.cli.checklists import checklists
 from inspection.cli.demo import demo
 from inspection.cli.users import users
@@ -47,3 +48,4 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(users)
     app.cli.add_command(demo)
     app.cli.add_command(checklists)
+    app.cli.add_command(audit)

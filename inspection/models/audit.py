@@ -33,6 +33,21 @@ class AuditEvent(db.Model):
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     detail: Mapped[str] = mapped_column(String(500), default="")
+    #: The hash chain (`inspection.audit_chain`): the previous entry's hash, and this entry's over its fields and that.
+    prev_hash: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    entry_hash: Mapped[str] = mapped_column(String(64), default="", server_default="")
+
+
+class AuditChainHead(db.Model):
+    """The one row naming the chain's last entry. Appending locks it, so two transactions never link to the same
+    predecessor; and an entry cut off the end of the chain is found, since the head still names it."""
+
+    __tablename__ = "audit_chain_head"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    last_event_id: Mapped[int | None]
+    last_hash: Mapped[str] = mapped_column(String(64))
+    length: Mapped[int] = mapped_column(default=0)
 
 
 class AuditLogIsAppendOnly(Exception):

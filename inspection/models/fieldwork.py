@@ -74,8 +74,11 @@ class Photo(db.Model):
     file_id: Mapped[int] = mapped_column(ForeignKey("stored_files.id"))
     #: sha256 of the bytes the client sent, to tell a repeat from different content under the same UUID.
     upload_sha256: Mapped[str] = mapped_column(String(64))
+    #: sha256 of the stored (re-encoded) image, as it was stored; None for a photo stored before it was kept.
+    image_sha256: Mapped[str | None] = mapped_column(String(64))
     width: Mapped[int]
     height: Mapped[int]
+    #: When (naive UTC) and where it was taken, as the phone sent it, else as the image's EXIF said.
     taken_at: Mapped[datetime | None]
     latitude: Mapped[Decimal | None] = mapped_column(Numeric(9, 6))
     longitude: Mapped[Decimal | None] = mapped_column(Numeric(9, 6))
@@ -108,7 +111,12 @@ class Signature(db.Model):
     #: The representative refused to sign (拒绝签字); a witness signature is then expected.
     refused: Mapped[bool] = mapped_column(default=False)
     file_id: Mapped[int | None] = mapped_column(ForeignKey("stored_files.id"))
+    #: sha256 of the image bytes with the signer's name, role and refusal: tells a repeat from a different signature.
     upload_sha256: Mapped[str] = mapped_column(String(64))
+    #: sha256 of the PNG bytes as received and of the stored PNG; None for a refusal, or a signature stored before
+    #: they were kept (the stored one is then filled in from the stored bytes).
+    received_sha256: Mapped[str | None] = mapped_column(String(64))
+    image_sha256: Mapped[str | None] = mapped_column(String(64))
     signed_at: Mapped[datetime]
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 

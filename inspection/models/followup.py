@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from inspection.extensions import db
@@ -135,6 +136,13 @@ class HazardPhoto(db.Model):
 
 class NoticeMode(StrEnum):
     """One notice per issuing department, or one joint notice signed by every department."""
+    #: Evidence, as for a finding photo: sha256 of the bytes received and of the stored image (None for a photo
+    #: stored before they were kept), and when and where it was taken as the image's EXIF said.
+    upload_sha256: Mapped[str | None] = mapped_column(String(64))
+    image_sha256: Mapped[str | None] = mapped_column(String(64))
+    taken_at: Mapped[datetime | None]
+    latitude: Mapped[Decimal | None] = mapped_column(Numeric(9, 6))
+    longitude: Mapped[Decimal | None] = mapped_column(Numeric(9, 6))
 
     PER_DEPARTMENT = "per_department"
     JOINT = "joint"

@@ -1,4 +1,4 @@
-"""Recording audit events, and reading the log."""
+"""Recording audit events in their hash chain, reading the log, and verifying the chain."""
 
 from collections.abc import Iterator
 from datetime import datetime, timedelta
@@ -7,14 +7,21 @@ from typing import Any
 from sqlalchemy import Select, select
 
 from inspection import permissions
+from inspection.audit_chain import GENESIS, HASHED_FIELDS, ChainState, ChainWalker, entry_hash, stored_json
 from inspection.extensions import db
 from inspection.models import AuditEvent, User
+from inspection.models.audit import AuditChainHead
 from inspection.orm import utcnow
 from inspection.services import Actor
+from inspection.transactions import locked
 
 #: A refusal of a request nobody is known for (a CSRF failure, a missing or bad token) reaches the log at most once
 #: per kind and client address in this interval: a flood of them cannot fill the log.
 REFUSAL_LOG_INTERVAL = timedelta(minutes=1)
+#: The id of the chain's one head row.
+CHAIN_HEAD_ID = 1
+#: Entries read per query when the chain is verified: memory stays flat however long the log.
+VERIFY_BATCH = 2000
 
 
 def record_event(
@@ -29,7 +36,11 @@ def record_event(
     detail: str = "",
     actor_name: str | None = None,
 ) -> AuditEvent:
-    """Append one audit event and flush it.
+    """Append one audit event to the hash chain and flush it.
+
+    The chain's head row is locked until the transaction ends (PostgreSQL: SELECT … FOR UPDATE; SQLite holds the
+    whole database already), so concurrent transactions append one after another, each linking to the entry the
+    one before it committed.
 
     :param actor: who acted and from which address.
     :param action: dotted event name, e.g. ``facility.update``.
@@ -39,21 +50,69 @@ def record_event(
     """
     if region_path is None:
         region_path = actor.user.region.path if actor.user else "/"
-    event = AuditEvent(
-        actor_id=actor.user_id,
-        actor_name=actor_name if actor_name is not None else actor.name,
-        ip=actor.ip,
-        action=action,
-        object_type=object_type,
-        object_id=str(object_id),
-        region_path=region_path,
-        before=before,
-        after=after,
-        detail=detail[:500],
-    )
+    fields = {
+        "created_at": utcnow(),
+        "actor_id": actor.user_id,
+        "actor_name": actor_name if actor_name is not None else actor.name,
+        "ip": actor.ip,
+        "action": action,
+        "object_type": object_type,
+        "object_id": str(object_id),
+        "region_path": region_path,
+        "before": stored_json(before),
+        "after": stored_json(after),
+        "detail": detail[:500],
+    }
+    head = _chain_head()
+    event = AuditEvent(**fields, prev_hash=head.last_hash, entry_hash=entry_hash(fields, head.last_hash))
     db.session.add(event)
     db.session.flush()
+    head.last_event_id, head.last_hash, head.length = event.id, event.entry_hash, head.length + 1
+    db.session.flush()
     return event
+
+
+def _chain_head() -> AuditChainHead:
+    """Return the chain's head row, locked; create it for an empty log (a database built without the migration)."""
+    head = locked(AuditChainHead, CHAIN_HEAD_ID)
+    if head:
+        return head[0]
+    start = AuditChainHead(id=CHAIN_HEAD_ID, last_event_id=None, last_hash=GENESIS, length=0)
+    db.session.add(start)
+    db.session.flush()
+    return start
+
+
+def verify_chain(batch: int = VERIFY_BATCH) -> ChainState:
+    """Walk the audit log in id order, `batch` rows per query (columns only, no ORM objects kept), and return how
+    far it matches: each entry must link to the one before and hash to its own hash, and the last must be the one
+    the head names (an entry cut off the end is found too)."""
+    columns = [
+        AuditEvent.id,
+        AuditEvent.prev_hash,
+        AuditEvent.entry_hash,
+        *(getattr(AuditEvent, f) for f in HASHED_FIELDS),
+    ]
+    walker = ChainWalker()
+    last_id = 0
+    while True:
+        rows = db.session.execute(
+            select(*columns).where(AuditEvent.id > last_id).order_by(AuditEvent.id).limit(batch)
+        ).all()
+        for row in rows:
+            fields = {name: getattr(row, name) for name in HASHED_FIELDS}
+            reason = walker.check(row.id, fields, row.prev_hash, row.entry_hash)
+            if reason:
+                return walker.state(row.id, reason)
+        if len(rows) < batch:
+            break
+        last_id = rows[-1].id
+    head = db.session.get(AuditChainHead, CHAIN_HEAD_ID)
+    last_hash, length = (head.last_hash, head.length) if head else (GENESIS, 0)
+    if (last_hash, length) != (walker.previous_hash, walker.verified):
+        missing = head.last_event_id if head else walker.last_id
+        return walker.state(missing, "链尾记录缺失（最后的记录被删除）或链头被改动")
+    return walker.state()
 
 
 def changes(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:

@@ -1,4 +1,7 @@
-"""Photos and signatures of an inspection, stored with their file content in one transaction."""
+"""Photos and signatures of an inspection, stored with their file content in one transaction, each keeping its
+evidence: the SHA-256 of the bytes received and of the stored image, and when and where it was taken. The audit log
+(hash-chained) records those hashes as well, so a photo or signature changed in the database afterwards no longer
+matches what was recorded when it arrived."""
 
 import hashlib
 from datetime import datetime
@@ -6,8 +9,8 @@ from datetime import datetime
 from sqlalchemy import select
 
 from inspection.extensions import db
-from inspection.media import process_photo, process_signature
-from inspection.models import Inspection, Photo, Signature, SignerRole
+from inspection.media import Capture, ProcessedImage, process_photo, process_signature
+from inspection.models import HazardPhoto, Inspection, Photo, Signature, SignerRole
 from inspection.services import Actor, Conflict, OtherDepartment, ServiceError
 from inspection.services.audit import record_event
 from inspection.services.files import store_file
@@ -17,9 +20,17 @@ from inspection.transactions import insert_once
 COMPLETE = "检查已完成（各部门均已提交），不能再添加或修改签名"
 
 
-def add_photo(inspection: Inspection, item_code: str, client_id: str, data: bytes, actor: Actor) -> tuple[Photo, bool]:
+def add_photo(
+    inspection: Inspection,
+    item_code: str,
+    client_id: str,
+    data: bytes,
+    actor: Actor,
+    capture: Capture | None = None,
+) -> tuple[Photo, bool]:
     """Check, re-encode and store a finding photo of one item; the same UUID and bytes again store nothing.
 
+    :param capture: when and where the phone says it was taken; what it leaves out is taken from the image's EXIF.
     :return: the photo and whether it was created now.
     :raises Conflict: the UUID was used for different content.
     :raises ServiceError: unknown item, another department's or a submitted section.
@@ -27,7 +38,7 @@ def add_photo(inspection: Inspection, item_code: str, client_id: str, data: byte
     """
     digest = hashlib.sha256(data).hexdigest()
     existing, created = insert_once(
-        lambda: _new_photo(inspection, item_code, client_id, data, digest, actor),
+        lambda: _new_photo(inspection, item_code, client_id, data, actor, capture or Capture()),
         lambda: _photo_by_client_id(client_id),
     )
     if created:
@@ -41,7 +52,9 @@ def _photo_by_client_id(client_id: str) -> Photo | None:
     return db.session.scalar(select(Photo).where(Photo.client_id == client_id))
 
 
-def _new_photo(inspection: Inspection, item_code: str, client_id: str, data: bytes, digest: str, actor: Actor) -> Photo:
+def _new_photo(
+    inspection: Inspection, item_code: str, client_id: str, data: bytes, actor: Actor, capture: Capture
+) -> Photo:
     ref = item_index(inspection).get(item_code)
     if ref is None:
         raise ServiceError(f"检查中没有条目 {item_code}")
@@ -51,22 +64,57 @@ def _new_photo(inspection: Inspection, item_code: str, client_id: str, data: byt
     if ref.department_code in submitted_departments(inspection):
         raise ServiceError("该检查部分已提交，不能再添加照片")
     image = process_photo(data)
+    placed = capture.latitude is not None
     photo = Photo(
         client_id=client_id,
         inspection_id=inspection.id,
         item_code=item_code,
         file=store_file(image),
-        upload_sha256=digest,
+        upload_sha256=image.received_sha256,
+        image_sha256=image.sha256,
         width=image.width,
         height=image.height,
-        taken_at=image.taken_at,
-        latitude=image.latitude,
-        longitude=image.longitude,
+        taken_at=capture.taken_at or image.taken_at,
+        latitude=capture.latitude if placed else image.latitude,
+        longitude=capture.longitude if placed else image.longitude,
         uploaded_by_id=actor.user_id,
     )
     db.session.add(photo)
     db.session.flush()
+    record_event(
+        actor,
+        "inspection.photo",
+        object_type="inspection",
+        object_id=inspection.id,
+        region_path=inspection.facility.region.path,
+        after={"photo": photo.id, "item": item_code, **_evidence(photo)},
+    )
     return photo
+
+
+def hazard_photo(image: ProcessedImage) -> HazardPhoto:
+    """Return a rectification photo of a checked image, stored with its evidence (the caller adds it to an update,
+    whose audit event names the photos' hashes: see `evidence_of`)."""
+    return HazardPhoto(
+        file=store_file(image),
+        width=image.width,
+        height=image.height,
+        upload_sha256=image.received_sha256,
+        image_sha256=image.sha256,
+        taken_at=image.taken_at,
+        latitude=image.latitude,
+        longitude=image.longitude,
+    )
+
+
+def evidence_of(photos: list[HazardPhoto]) -> list[str]:
+    """Return the stored images' hashes of rectification photos, for their audit event."""
+    return [photo.image_sha256 or "" for photo in photos]
+
+
+def _evidence(record: Photo | Signature) -> dict[str, str | None]:
+    received = record.upload_sha256 if isinstance(record, Photo) else record.received_sha256
+    return {"received_sha256": received, "image_sha256": record.image_sha256}
 
 
 def add_signature(
@@ -100,6 +148,7 @@ def add_signature(
         if data is None and not refused:
             raise ServiceError("请在签名框内签名")
         department = (actor.department_code or "") if role == SignerRole.INSPECTOR else ""
+        image = process_signature(data) if data is not None else None
         signature = Signature(
             client_id=client_id,
             inspection_id=inspection.id,
@@ -107,8 +156,10 @@ def add_signature(
             signer_role=role,
             department_code=department,
             refused=refused,
-            file=store_file(process_signature(data)) if data is not None else None,
+            file=store_file(image) if image is not None else None,
             upload_sha256=digest,
+            received_sha256=image.received_sha256 if image is not None else None,
+            image_sha256=image.sha256 if image is not None else None,
             signed_at=signed_at,
             recorded_by_id=actor.user_id,
         )
@@ -120,7 +171,7 @@ def add_signature(
             object_type="inspection",
             object_id=inspection.id,
             region_path=inspection.facility.region.path,
-            after={"signer": signature.signer_name, "role": role.value, "refused": refused},
+            after={"signer": signature.signer_name, "role": role.value, "refused": refused, **_evidence(signature)},
         )
         return signature
 
