@@ -22,7 +22,7 @@ from inspection.models import Region, RegionLevel, Role, User
 from inspection.permissions import can_view_region, can_view_user
 from inspection.security import current_actor, refuse, role_required
 from inspection.services import ServiceError
-from inspection.services.audit import audit_log, iter_events
+from inspection.services.audit import audit_log, iter_events, verify_chain
 from inspection.services.exports import audit_csv
 from inspection.services.regions import create_department, create_region, departments_within, regions_within
 from inspection.services.tokens import active_tokens, revoke_tokens
@@ -107,7 +107,7 @@ def regions():
 def audit():
     action = query_text("action")
     page = paginate(audit_log(current_user, action), per_page=50)
-    return render_template("admin/audit.html", page=page, action=action)
+    return render_template("admin/audit.html", page=page, action=action, chain=verify_chain())
 
 
 @bp.route("/audit/export.csv")

@@ -13,7 +13,7 @@ are unverified [U].
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, time
+from datetime import date, datetime, time
 from enum import StrEnum
 from typing import Final
 from urllib.parse import urlsplit
@@ -143,9 +143,18 @@ class Photo:
     data: bytes
     caption: str
     taken_on: date | None = None
+    #: Evidence printed under the photo: when it was taken (local time; None when unknown, then `taken_on` is the
+    #: inspection's date) and the SHA-256 of the stored image (None for a photo stored before it was kept).
+    taken_at: datetime | None = None
+    image_sha256: str | None = None
 
     def __post_init__(self) -> None:
         image_mime_type(self.data)
+
+    @property
+    def short_hash(self) -> str:
+        """Return the first 12 hex digits of the stored image's SHA-256, or — when it was not kept."""
+        return self.image_sha256[:12] if self.image_sha256 else "—"
 
     @property
     def mime_type(self) -> str:

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from sqlalchemy import select
 
 from inspection.extensions import db
+from inspection.media import local_time
 from inspection.models import Hazard, HazardUpdate, Inspection, Photo, Reinspection, Signature, SignerRole
 from inspection.notices import context as ctx
 from inspection.services import ServiceError
@@ -68,6 +69,8 @@ def photos_and_rows(inspection: Inspection, hazards: Sequence[Hazard]) -> tuple[
                     photo.file.data,
                     f"{photo.item_code} 现场照片",
                     photo.taken_at.date() if photo.taken_at else inspection.inspected_on,
+                    taken_at=local_time(photo.taken_at) if photo.taken_at else None,
+                    image_sha256=photo.image_sha256,
                 )
             )
             refs.setdefault(photo.item_code, []).append(len(photos))

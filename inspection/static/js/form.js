@@ -1,7 +1,7 @@
 // The on-site inspection form: every change goes to IndexedDB at once, then to the server in the background.
 // Queue entries keep their stored field names (insp, item, kind, t, …): phones may hold entries of earlier versions
 // of this script.
-import { pad, shrink } from './media.js';
+import { capturePlace, pad, shrink } from './media.js';
 import { byInspection, del, get, put, swap, uuid } from './store.js';
 import { element, preview, score, server as serverResult } from './summary.js';
 import * as sync from './sync.js';
@@ -343,9 +343,10 @@ app.addEventListener('change', async (event) => {
   const code = card.dataset.code;
   for (const file of event.target.files) {
     announce('正在压缩照片…');
-    const { blob, w, h } = await shrink(file);
+    const [{ blob, w, h }, place] = await Promise.all([shrink(file), capturePlace()]);
     const entry = { id: uuid(), insp: session.inspectionId, user: session.userId, kind: 'photo', item: code };
-    await put('queue', { ...entry, blob, w, h, t: Date.now() });
+    const captured = new Date(file.lastModified || Date.now()).toISOString(); // a camera's file is made at capture
+    await put('queue', { ...entry, blob, w, h, captured, place, t: Date.now() });
     announce(`${code} 照片已保存在手机（${w}×${h}，${Math.round(blob.size / 1024)} KB）`);
   }
   event.target.value = '';

@@ -177,6 +177,9 @@ async function sendFiles() {
       body.append('file', entry.blob, `${entry.id}.jpg`);
       body.append('item_code', entry.item);
       body.append('client_id', entry.id);
+      if (entry.captured) body.append('captured_at', entry.captured);
+      if (entry.place) body.append('latitude', entry.place.latitude);
+      if (entry.place) body.append('longitude', entry.place.longitude);
     }
     const collection = entry.kind === 'photo' ? 'photos' : 'signatures';
     const response = await api('POST', `/inspections/${form.inspectionId}/${collection}`, body);
