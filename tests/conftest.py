@@ -27,6 +27,7 @@ from inspection.passwords import use_fast_hashing
 from inspection.services.checklists import import_shipped_checklists
 from inspection.services.users import create_user
 from tests.factories import BASE_COUNTY, PASSWORD, SETUP, make_cast, make_county, make_facility
+from tests.signing.keys import TestKeys, make_test_keys
 
 use_fast_hashing()
 
@@ -45,6 +46,21 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if {"demo_app", "live_app"} & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.timeout(SEEDING_TIMEOUT))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def signing_keys(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestKeys]:
+    """Issued documents are signed: every department code gets a throwaway key of a demo CA, named in the
+    environment (so servers started by the browser tests find them too)."""
+    keys = make_test_keys(tmp_path_factory.mktemp("signing"))
+    saved = {name: os.environ.get(name) for name in keys.environ}
+    os.environ.update(keys.environ)
+    yield keys
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
 
 
 def make_test_app(**overrides: object) -> Flask:

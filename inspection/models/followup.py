@@ -212,6 +212,14 @@ class Notice(db.Model):
     supersedes: Mapped[Notice | None] = relationship(remote_side=[id])
     pdf_file: Mapped[StoredFile] = relationship()
     hazards: Mapped[list[Hazard]] = relationship(secondary="notice_hazards", order_by="Hazard.id")
+    #: The certificate the stored PDF is signed with (serial in hex, SHA-256 of the DER); None on a notice issued
+    #: before documents were signed.
+    signing_certificate_serial: Mapped[str | None] = mapped_column(String(64))
+    signing_certificate_sha256: Mapped[str | None] = mapped_column(String(64))
+
+
+#: 验真 by upload looks a document up by the SHA-256 of its bytes.
+Index("ix_notices_pdf_sha256", Notice.pdf_sha256)
 
 
 class NoticeHazard(db.Model):

@@ -31,6 +31,7 @@ from inspection.services import Actor, Conflict, ServiceError
 from inspection.services.audit import record_event
 from inspection.services.files import store_bytes
 from inspection.services.numbering import next_sequence
+from inspection.services.signing import sign_as_department
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,8 @@ class NoticeRecord:
 
 def store_notice(context: ctx.NoticeContext, record: NoticeRecord, actor: Actor) -> Notice:
     """Render `context` to PDF and print HTML, store both with `record`, link its hazards and audit the issue."""
-    pdf = render_notice_pdf(context)
+    signed = sign_as_department(render_notice_pdf(context), record.department)  # the signed bytes are the document
+    pdf = signed.pdf
     html = render_notice_html(context, stylesheet_href="/static/css/notice-print.css")
     hazards = record.hazards
     notice = Notice(
@@ -83,6 +85,8 @@ def store_notice(context: ctx.NoticeContext, record: NoticeRecord, actor: Actor)
         public_token=record.token,
         pdf_file=store_bytes(pdf, "application/pdf"),
         pdf_sha256=hashlib.sha256(pdf).hexdigest(),
+        signing_certificate_serial=signed.certificate_serial,
+        signing_certificate_sha256=signed.certificate_sha256,
         context={
             "department_codes": record.department_codes,
             "hazard_ids": [h.id for h in hazards],
