@@ -14,6 +14,7 @@ from inspection.models import Inspection
 from inspection.permissions import is_assigned
 from inspection.scoring.verdicts import VERDICT_RULES
 from inspection.security import get_inspection_or_404
+from inspection.services.answers import takes_food_flag
 from inspection.services.checklists import checklist_of
 from inspection.services.inspection_lists import photo_counts, signatures_of
 from inspection.services.planning import departments_of, submitted_departments
@@ -55,7 +56,9 @@ def _form_context(inspection: Inspection) -> dict[str, Any]:
         checklist = checklist_of(ic.version)
         verdicts[checklist.code] = _verdict_json(checklist)
         for section in checklist.sections:
-            departments[section.department.value].append({"checklist": checklist, "section": section})
+            departments[section.department.value].append(
+                {"checklist": checklist, "section": section, "food": takes_food_flag(checklist, section.department)}
+            )
     return {
         "inspection": inspection,
         "departments": departments,

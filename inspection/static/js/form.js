@@ -38,7 +38,14 @@ for (const node of findAll('.item-card[data-code]')) {
     text: find('.question', node).textContent,
     department: node.closest('.dept').dataset.dept,
     server: data.result
-      ? { result: data.result, deduction: data.deduction, note: data.note, revision: Number(data.rev) }
+      ? {
+          result: data.result,
+          deduction: data.deduction,
+          note: data.note,
+          location: data.location,
+          affects_food_safety: data.food === '1',
+          revision: Number(data.rev),
+        }
       : null,
   };
 }
@@ -68,6 +75,8 @@ function describeAnswer(value) {
   if (value.result === 'fail') {
     const all = value.deduction === '' || value.deduction == null;
     text += all ? '，扣全部分值' : `，扣 ${Number(value.deduction)} 分`;
+    if (value.affects_food_safety) text += '，影响食品安全';
+    if (value.location) text += `，位置：${value.location}`;
   }
   return text + (value.note ? `：${value.note}` : '');
 }
@@ -128,6 +137,10 @@ function renderCard(card) {
     const note = find('.note-input', node);
     if (document.activeElement !== deduction) deduction.value = value?.deduction ?? '';
     if (document.activeElement !== note) note.value = value?.note ?? '';
+    const location = find('.location-input', node);
+    if (document.activeElement !== location) location.value = value?.location ?? '';
+    const food = find('.food-input', node);
+    if (food) food.checked = !!value?.affects_food_safety;
     for (const field of findAll('input, textarea, button', failFields)) field.disabled = !editable;
   }
   const finding = find('.finding', node);
@@ -239,7 +252,14 @@ async function applyChange(code, patch) {
   await reloadQueue(); // the sync may have acknowledged the previous edit since the queue was last read
   const previous = pendingAnswer(code);
   const current = currentValue(card) || {};
-  const next = { result: current.result, deduction: current.deduction ?? '', note: current.note ?? '', ...patch };
+  const next = {
+    result: current.result,
+    deduction: current.deduction ?? '',
+    note: current.note ?? '',
+    location: current.location ?? '',
+    affects_food_safety: !!current.affects_food_safety,
+    ...patch,
+  };
   if (!next.result || (!previous && sync.sameAnswer(next, card.server))) return;
   const entry = {
     id: uuid(),
@@ -326,6 +346,7 @@ app.addEventListener('input', (event) => {
   if (!card) return;
   const code = card.dataset.code;
   if (event.target.matches('.note-input')) changeLater(code, { note: event.target.value });
+  if (event.target.matches('.location-input')) changeLater(code, { location: event.target.value });
   if (event.target.matches('.deduction')) {
     const field = event.target;
     const points = cards[code].points;
@@ -338,6 +359,9 @@ app.addEventListener('input', (event) => {
 });
 app.addEventListener('change', async (event) => {
   const card = event.target.closest('.item-card');
+  if (card && event.target.matches('.food-input')) {
+    return queueChange(card.dataset.code, { affects_food_safety: event.target.checked });
+  }
   if (card && !event.target.matches('.photo-input')) return changeNow(card.dataset.code);
   if (!card) return;
   const code = card.dataset.code;

@@ -31,12 +31,17 @@ export function init(formHooks) {
 
 const numberOrNull = (value) => (value === null || value === undefined || value === '' ? null : Number(value));
 const comparedDeduction = (answer) => (answer.result === 'fail' ? numberOrNull(answer.deduction) : null);
+// Where a failure was seen, and whether it affects food safety, belong to a failure: the server keeps them only there.
+const locationToSend = (answer) => (answer.result === 'fail' ? (answer.location || '').trim() : '');
+const foodFlagToSend = (answer) => answer.result === 'fail' && !!answer.affects_food_safety;
 export const sameAnswer = (a, b) =>
   !!a &&
   !!b &&
   a.result === b.result &&
   comparedDeduction(a) === comparedDeduction(b) &&
-  (a.note || '') === (b.note || '');
+  (a.note || '') === (b.note || '') &&
+  locationToSend(a) === locationToSend(b) &&
+  foodFlagToSend(a) === foodFlagToSend(b);
 
 async function csrfToken(refresh) {
   const meta = document.querySelector('meta[name=csrf-token]');
@@ -106,6 +111,8 @@ async function sendAnswers() {
         result: entry.result,
         deduction: deductionToSend(entry),
         note: entry.note || '',
+        location: locationToSend(entry),
+        affects_food_safety: foodFlagToSend(entry),
         client_id: entry.id,
         base_revision: entry.base,
         edited_at: new Date(entry.t).toISOString(),
