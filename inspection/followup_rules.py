@@ -4,6 +4,9 @@ from datetime import date, timedelta
 
 from inspection.checklists import DepartmentCode, ItemClass, RectificationDays
 
+#: Marks an item worded as a question (checklist versions before December 2026): never quoted in a requirement.
+QUESTION_MARKERS = ("是否", "？", "?")
+
 #: Removal from the credit list may be applied for after two full years (民发〔2019〕103号 第十一条, DOMAIN §8).
 LISTING_REMOVAL_YEARS = 2
 
@@ -42,16 +45,20 @@ def removal_eligible_on(decided_on: date) -> date:
 
 
 def requirement_text(item_text: str, basis: str) -> str:
-    """Return the default 整改要求 for a failed item."""
-    question = item_text.rstrip("？?。")
-    return f"按照{basis}的规定整改到位（{question}），整改完成后书面报告整改情况。"
+    """Return the default 整改要求 for a failed item whose checklist gives no requirement of its own.
+
+    An item worded as the state that holds when it passes ("安全出口畅通，未上锁") is the state to restore; an item
+    worded as a question is not quoted, so a requirement never reads as a question (DOMAIN §15.3).
+    """
+    state = item_text.strip().rstrip("。")
+    if state and not any(marker in state for marker in QUESTION_MARKERS):
+        return f"按照{basis}的规定整改，达到“{state}”的要求，整改完成后书面报告整改情况。"
+    return f"按照{basis}的规定整改到位，整改完成后书面报告整改情况。"
 
 
-def proposes_listing(item_class: ItemClass, department_code: str, closed: bool, deadline: date, today: date) -> bool:
-    """Return True when a hazard should be proposed for the credit list: a major fire hazard past its deadline
-    uncorrected (ground 4, DOMAIN §8). The listing itself is always a reviewer's decision."""
-    return (
-        item_class == ItemClass.MAJOR
-        and department_code == DepartmentCode.FIRE_RESCUE
-        and is_overdue(closed, deadline, today)
-    )
+def proposes_listing(fire_determination: bool, department_code: str, closed: bool, deadline: date, today: date) -> bool:
+    """Return True when a hazard should be proposed for the credit list on ground 4 (存在重大火灾隐患，逾期不改,
+    民发〔2019〕103号): a 消防 hazard that carries the 消防救援机构's 重大火灾隐患 determination under GB 35181 and is
+    past its deadline uncorrected (DOMAIN §15.5). A failed checklist item alone, even a major one, is not such a
+    determination. The listing itself is always a reviewer's decision."""
+    return fire_determination and department_code == DepartmentCode.FIRE_RESCUE and is_overdue(closed, deadline, today)

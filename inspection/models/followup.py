@@ -84,6 +84,12 @@ class Hazard(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     closed_on: Mapped[date | None]
     closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # A 重大火灾隐患 determination of the 消防救援机构 under GB 35181 (DOMAIN §15.5), recorded by 消防 on the hazard:
+    # only such a hazard, left uncorrected past its deadline, is proposed for the credit list (ground 4).
+    #: Number of the determination document; empty when there is none.
+    fire_determination_no: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    fire_determined_on: Mapped[date | None]
+    fire_determination_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     facility: Mapped[Facility] = relationship()
     inspection: Mapped[Inspection] = relationship()
@@ -162,7 +168,7 @@ class DocumentCounter(db.Model):
     __table_args__ = (UniqueConstraint("issuer", "year"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    #: Issuer key, e.g. "民养整" for 民政 rectification notices of one county (prefix of the 文号).
+    #: Issuer key, e.g. "五民整" for 民政 rectification notices of 五寨县 (prefix of the 文号).
     issuer: Mapped[str] = mapped_column(String(50))
     year: Mapped[int]
     last_value: Mapped[int] = mapped_column(default=0)
@@ -183,7 +189,7 @@ class Notice(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[NoticeKind] = mapped_column(String(20))
     mode: Mapped[NoticeMode] = mapped_column(String(20))
-    #: 文号, e.g. 五民养整〔2026〕012号.
+    #: 文号, e.g. 五民整〔2026〕12号 (numbers issued before December 2026 read 五民养整〔2026〕012号).
     number: Mapped[str] = mapped_column(String(50))
     issuer: Mapped[str] = mapped_column(String(50))
     year: Mapped[int]

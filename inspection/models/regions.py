@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from inspection.extensions import db
@@ -69,7 +69,20 @@ class Department(db.Model):
     name: Mapped[str] = mapped_column(String(100))
     #: Kind of department as people say it, e.g. 民政.
     kind: Mapped[str] = mapped_column(String(20))
-    #: One character used in document numbers, e.g. 民.
+    #: 机关代字 in its document numbers (GB/T 9704 §7.2.4): 民 → 五民整〔2026〕12号.
     short_code: Mapped[str] = mapped_column(String(4))
+    # What its notices say (DOMAIN §15.3); defaults per kind of department in inspection.notices.settings, edited
+    # on the admin pages. An empty text is printed as not configured, never guessed.
+    #: Title of its rectification notices: 整改通知书 or 责令限期改正通知书.
+    notice_title: Mapped[str] = mapped_column(String(30), default="整改通知书", server_default="整改通知书")
+    #: 复议机关 named in the remedies sentence, e.g. 五寨县人民政府 (行政复议法 第24条).
+    review_body: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    #: Basis of the inspection itself, e.g. 《中华人民共和国消防法》第五十三条.
+    inspection_basis: Mapped[str] = mapped_column(Text, default="", server_default="")
+    #: Power under which it orders correction (依据……责令限期改正).
+    order_basis: Mapped[str] = mapped_column(Text, default="", server_default="")
+    #: What follows if the order is not complied with, and the provision it rests on.
+    consequence: Mapped[str] = mapped_column(Text, default="", server_default="")
+    consequence_basis: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     region: Mapped[Region] = relationship()

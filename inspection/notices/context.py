@@ -4,10 +4,9 @@ Nothing here touches the database: a service converts an inspection into a `Noti
 `inspection.notices.pdf` turns that into HTML and PDF bytes. Every class is a frozen dataclass holding only
 strings, dates, tuples and bytes, so an issued notice can be stored and re-rendered exactly.
 
-Legal wording offered as defaults cites only what DOMAIN.md marks as verified or sourced:
-《老年人权益保障法》第四十五条第（四）项 [V], 《消防法》第五十四条 and 第六十条 [V], and 民发〔2019〕103号 listing
-ground 4 [S]. The remedies sentence is deliberately neutral because the exact 行政复议 / 行政诉讼 wording and periods
-are unverified [U].
+The legal texts (bases, powers, consequences, 复议机关) come from the issuing departments' settings
+(`inspection.notices.settings`, DOMAIN §15.3): each department's order and consequence is printed against that
+department's findings only.
 """
 
 from __future__ import annotations
@@ -21,18 +20,17 @@ from urllib.parse import urlsplit
 #: The deadline word for hazards that must be removed at once.
 IMMEDIATE: Final = "立即"
 
-#: Neutral remedies sentence; no period is stated because none is verified for these notices (DOMAIN §11 item 9).
-DEFAULT_REMEDY_TEXT: Final = "你单位如对本通知书内容有异议，可以依法申请行政复议或者提起行政诉讼。"
-
 
 class NoticeKind(StrEnum):
     """The documents the app issues; the value is what a stored notice's `kind` holds."""
 
     RECTIFICATION = "rectification"
     REINSPECTION = "reinspection"
+    #: 食品经营监督检查结果记录表 of a food inspection (总局令第49号, DOMAIN §15.4); printed by `notices.food_result`.
+    FOOD_RESULT = "food_result"
 
 
-#: Printed titles of the documents; a rectification notice of a joint inspection says so (`JOINT_TITLE`).
+#: Printed titles of the documents when no department setting names one; a joint notice says so (`JOINT_TITLE`).
 TITLES: Final = {NoticeKind.RECTIFICATION: "整改通知书", NoticeKind.REINSPECTION: "复查意见书"}
 JOINT_TITLE: Final = "联合检查整改通知书"
 
@@ -171,6 +169,21 @@ class Consequence:
 
 
 @dataclass(frozen=True)
+class Order:
+    """One issuing department's part of the notice: the basis of its inspection, the power under which it orders
+    correction of its findings (rows `rows` of the table, 1-based), and its consequence of not complying.
+
+    An empty basis or power is printed as nothing rather than guessed (a department not configured yet).
+    """
+
+    authority: str  #: full name, e.g. 五寨县消防救援大队
+    inspection_basis: str
+    power_basis: str
+    consequence: Consequence | None
+    rows: tuple[int, ...]
+
+
+@dataclass(frozen=True)
 class Reinspection:
     """The 复查 arrangement: a date (or None for "after the deadline") and a method."""
 
@@ -205,39 +218,22 @@ class ServiceInfo:
     place: str | None = None  #: defaults to the facility address
 
 
-CONSEQUENCE_CIVIL_AFFAIRS: Final = Consequence(
-    text="逾期未改正的，由民政部门依法责令停业整顿。",
-    basis="《中华人民共和国老年人权益保障法》第四十五条第（四）项",
-)
-CONSEQUENCE_FIRE: Final = Consequence(
-    text=(
-        "火灾隐患经通知后未及时消除的，由消防救援机构依法责令改正并处罚款；"
-        "隐患未消除、严重威胁公共安全的，消防救援机构可以依法对危险部位或者场所予以临时查封。"
-    ),
-    basis="《中华人民共和国消防法》第五十四条、第六十条",
-)
-CONSEQUENCE_CREDIT_LIST: Final = Consequence(
-    text="存在重大火灾隐患，无正当理由逾期未整改的，可以依法列入养老服务市场失信联合惩戒对象名单。",
-    basis="《养老服务市场失信联合惩戒对象名单管理办法（试行）》（民发〔2019〕103号）",
-)
-
-
 @dataclass(frozen=True)
 class NoticeContext:
     """Everything printed on one notice, its photo appendix and its 送达回证."""
 
     kind: NoticeKind
     authorities: tuple[str, ...]  #: full names of the issuing departments, lead first
-    number: str  #: 文号, e.g. 五民养整〔2026〕012号
+    number: str  #: 文号, e.g. 五民整〔2026〕12号
     issued_on: date
     facility: Facility
     inspection: InspectionInfo
     hazards: tuple[Hazard, ...]
-    order_text: str
-    consequences: tuple[Consequence, ...]
+    orders: tuple[Order, ...]  #: one per department whose findings are listed
+    remedy_text: str  #: 行政复议 / 行政诉讼 with body and periods (`settings.remedy_sentence`)
     reinspection: Reinspection
     verification_url: str
-    remedy_text: str = DEFAULT_REMEDY_TEXT
+    title_text: str = ""  #: the issuing department's configured title; empty for the kind's default
     facility_signature: FacilitySignature = field(default_factory=FacilitySignature)
     photos: tuple[Photo, ...] = ()
     supersedes: str | None = None  #: 文号 of the notice this one replaces
@@ -259,11 +255,23 @@ class NoticeContext:
                 raise ValueError(f"hazard {number} needs an outcome on a {TITLES[NoticeKind.REINSPECTION]}")
         if self.joint and self.kind is not NoticeKind.RECTIFICATION:
             raise ValueError("only a rectification notice is issued jointly")
+        if not self.orders:
+            raise ValueError("a notice needs the order of at least one department")
+        listed = sorted(row for order in self.orders for row in order.rows)
+        if listed != list(range(1, len(self.hazards) + 1)):
+            raise ValueError(f"every finding belongs to exactly one department's order, not rows {listed}")
 
     @property
     def title(self) -> str:
         """Return the printed title."""
-        return JOINT_TITLE if self.joint else TITLES[self.kind]
+        if self.joint:
+            return JOINT_TITLE
+        return self.title_text or TITLES[self.kind]
+
+    @property
+    def all_rectified(self) -> bool:
+        """Return True for a 复查意见书 on which every finding was found rectified: it closes, without threats."""
+        return self.is_reinspection and all(h.outcome is Outcome.RECTIFIED for h in self.hazards)
 
     @property
     def is_reinspection(self) -> bool:

@@ -1,8 +1,9 @@
-"""Document numbers (文号) of notices: ``{county}{department}{kind}〔{year}〕{seq:03d}号`` (DOMAIN §12).
+"""Document numbers (文号) of notices: ``{county}{机关代字}{kind}〔{year}〕{seq}号`` (DOMAIN §15.2, GB/T 9704 §7.2.4).
 
-Example: ``format_number("五", "民养", "整", 2026, 12) == "五民养整〔2026〕012号"``. The sequence is padded to three
-digits and simply grows wider past 999. Pure functions, no database: allocating the next gapless sequence per issuer
-and year is the caller's job.
+Example: ``format_number("五", "民", "整", 2026, 12) == "五民整〔2026〕12号"``. The sequence has no leading zeros
+("不编虚位"). Numbers issued before December 2026 were padded to three digits (``五民养整〔2026〕012号``); they keep
+their text and `parse_number` still reads them. Pure functions, no database: allocating the next gapless sequence per
+issuer and year is the caller's job.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_NUMBER_RE = re.compile(r"^(?P<prefix>[^\d〔〕\s]+)〔(?P<year>\d{4})〕(?P<seq>\d{3,})号$")
+_NUMBER_RE = re.compile(r"^(?P<prefix>[^\d〔〕\s]+)〔(?P<year>\d{4})〕(?P<seq>\d+)号$")
 _FORBIDDEN_IN_PARTS = re.compile(r"[\d〔〕号\s]")
 
 
@@ -38,11 +39,11 @@ def format_number(county_short: str, dept_short: str, kind_char: str, year: int,
     """Format a 文号.
 
     :param county_short: county abbreviation, e.g. ``"五"`` for 五寨县.
-    :param dept_short: department abbreviation, e.g. ``"民养"``.
+    :param dept_short: the department's 机关代字, e.g. ``"民"``.
     :param kind_char: one character for the document kind, e.g. ``"整"`` (整改) or ``"复"`` (复查).
     :param year: four-digit year.
     :param seq: sequence number within issuer and year, starting at 1.
-    :return: e.g. ``"五民养整〔2026〕012号"``.
+    :return: e.g. ``"五民整〔2026〕12号"``.
     :raises ValueError: on an empty or malformed part, a year outside 1000–9999, or a sequence below 1.
     """
     _check_part("county_short", county_short)
@@ -54,7 +55,7 @@ def format_number(county_short: str, dept_short: str, kind_char: str, year: int,
         raise ValueError(f"year must have four digits: {year}")
     if seq < 1:
         raise ValueError(f"seq must be at least 1: {seq}")
-    return f"{county_short}{dept_short}{kind_char}〔{year}〕{seq:03d}号"
+    return f"{county_short}{dept_short}{kind_char}〔{year}〕{seq}号"
 
 
 def parse_number(number: str, *, county_short: str | None = None) -> NoticeNumber:
@@ -64,7 +65,7 @@ def parse_number(number: str, *, county_short: str | None = None) -> NoticeNumbe
     `county_short` when given, and is otherwise assumed to be the first character (五 for 五寨县). The kind is always
     the last character before 〔.
 
-    :param number: e.g. ``"五民养整〔2026〕012号"``.
+    :param number: e.g. ``"五民整〔2026〕12号"``, or an older padded ``"五民养整〔2026〕012号"``.
     :param county_short: the known county abbreviation, when it may be longer than one character.
     :return: the parts.
     :raises ValueError: if the text is not a 文号 of this pattern or does not start with `county_short`.
@@ -80,6 +81,6 @@ def parse_number(number: str, *, county_short: str | None = None) -> NoticeNumbe
     if not dept:
         raise ValueError(f"document number {number!r} has no department abbreviation")
     seq = match["seq"]
-    if len(seq) > 3 and seq.startswith("0"):
-        raise ValueError(f"sequence wider than three digits must not be zero-padded: {number!r}")
+    if seq.startswith("0") and len(seq) != 3:  # the old numbers were padded to exactly three digits
+        raise ValueError(f"a sequence is written without leading zeros: {number!r}")
     return NoticeNumber(county, dept, kind, int(match["year"]), int(seq))

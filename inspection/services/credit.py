@@ -8,7 +8,7 @@ from sqlalchemy import Row, Select, func, select
 from sqlalchemy.orm import contains_eager
 
 from inspection import permissions
-from inspection.checklists import DepartmentCode, ItemClass
+from inspection.checklists import DepartmentCode
 from inspection.extensions import db
 from inspection.followup_rules import proposes_listing, removal_eligible_on
 from inspection.models import (
@@ -25,22 +25,23 @@ from inspection.models import (
     Role,
     User,
 )
-from inspection.services import Actor, ServiceError
+from inspection.services import Actor, OtherDepartment, ServiceError
 from inspection.services.audit import record_event
 
 
 def propose_listings(today: date, actor: Actor) -> list[CreditListing]:
-    """Propose (never decide) a listing for every facility with a major fire hazard past its deadline
-    uncorrected (ground 4), unless it already has an open proposal or an active listing on that ground."""
+    """Propose (never decide) a listing for every facility with a hazard that 消防 determined a 重大火灾隐患 (GB 35181)
+    and that is past its deadline uncorrected (ground 4, DOMAIN §15.5), unless it already has an open proposal or
+    an active listing on that ground."""
     stmt = select(Hazard).where(
-        Hazard.item_class == ItemClass.MAJOR,
+        Hazard.fire_determination_no != "",
         Hazard.department_code == DepartmentCode.FIRE_RESCUE,
         Hazard.status != HazardStatus.CLOSED,
         Hazard.deadline < today,
     )
     proposals = []
     for hazard in db.session.scalars(stmt.order_by(Hazard.facility_id, Hazard.id)):
-        if not proposes_listing(ItemClass(hazard.item_class), hazard.department_code, False, hazard.deadline, today):
+        if not proposes_listing(has_fire_determination(hazard), hazard.department_code, False, hazard.deadline, today):
             continue
         pending = select(CreditListing.id).where(
             CreditListing.facility_id == hazard.facility_id,
@@ -54,13 +55,67 @@ def propose_listings(today: date, actor: Actor) -> list[CreditListing]:
             ground=CreditGround.FIRE_HAZARD_UNCORRECTED,
             status=CreditStatus.PROPOSED,
             evidence=[{"type": "hazard", "id": hazard.id}, {"type": "inspection", "id": hazard.inspection_id}],
-            note=f"重大火灾隐患 {hazard.item_code} 整改期限 {hazard.deadline.isoformat()} 已过，仍未销号",
+            note=(
+                f"重大火灾隐患 {hazard.item_code}（判定文书 {hazard.fire_determination_no}，"
+                f"{hazard.fire_determined_on.isoformat()}）整改期限 {hazard.deadline.isoformat()} 已过，仍未销号"
+            ),
         )
         db.session.add(listing)
         db.session.flush()
         proposals.append(listing)
         _audit(actor, listing, "credit.propose")
     return proposals
+
+
+def has_fire_determination(hazard: Hazard) -> bool:
+    """Return True if 消防 recorded a 重大火灾隐患 determination (document number and date) on `hazard`."""
+    return bool(hazard.fire_determination_no) and hazard.fire_determined_on is not None
+
+
+def record_fire_determination(
+    hazard: Hazard, document_no: str, determined_on: date, actor: Actor, today: date
+) -> Hazard:
+    """Record on a 消防 hazard the 消防救援机构's determination that it is a 重大火灾隐患 under GB 35181 (集体讨论,
+    document number and date), as an inspector or reviewer of 消防 whose region holds the facility; audited.
+
+    :raises OtherDepartment: the actor is not of 消防, or the facility lies outside their region.
+    :raises ServiceError: not a 消防 hazard, no document number, or a date before the finding or in the future.
+    """
+    user = actor.user
+    of_fire_rescue = (
+        user is not None
+        and user.role in (Role.INSPECTOR, Role.REVIEWER)
+        and user.department is not None
+        and user.department.code == DepartmentCode.FIRE_RESCUE
+        and permissions.can_view_facility(user, hazard.facility)
+    )
+    if not of_fire_rescue:
+        raise OtherDepartment([hazard.item_code])
+    if hazard.department_code != DepartmentCode.FIRE_RESCUE:
+        raise ServiceError("只有消防救援部门负责的隐患可以登记重大火灾隐患判定", fields={"document_no": "not_fire"})
+    number = document_no.strip()
+    if not number:
+        raise ServiceError("请填写重大火灾隐患判定文书编号", fields={"document_no": "required"})
+    if determined_on < hazard.inspection.inspected_on or determined_on > today:
+        raise ServiceError("判定日期须在发现隐患之后、今天之前", fields={"determined_on": "out_of_range"})
+    before = {"document_no": hazard.fire_determination_no, "determined_on": _iso(hazard.fire_determined_on)}
+    hazard.fire_determination_no, hazard.fire_determined_on = number[:100], determined_on
+    hazard.fire_determination_by_id = user.id
+    db.session.flush()
+    record_event(
+        actor,
+        "hazard.fire_determination",
+        object_type="hazard",
+        object_id=hazard.id,
+        region_path=hazard.facility.region.path,
+        before=before,
+        after={"document_no": hazard.fire_determination_no, "determined_on": determined_on.isoformat()},
+    )
+    return hazard
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
 
 
 def list_party(

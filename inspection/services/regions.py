@@ -1,5 +1,6 @@
 """Regions and departments: creating them, and the ones a user may choose from."""
 
+from dataclasses import asdict
 from typing import Any
 
 from sqlalchemy import func, select
@@ -7,6 +8,7 @@ from sqlalchemy import func, select
 from inspection import permissions
 from inspection.extensions import db
 from inspection.models import Department, Region, RegionLevel, User
+from inspection.notices.settings import default_settings
 from inspection.services import Actor, ServiceError
 from inspection.services.audit import record_event
 
@@ -70,9 +72,9 @@ def create_department(region: Region, data: dict[str, Any], actor: Actor) -> Dep
     )
     if db.session.scalar(taken):
         raise ServiceError(f"该区域已有代码为 {data['code']} 的部门")
-    department = Department(
-        region=region, code=data["code"], name=data["name"], kind=data["kind"], short_code=data["short_code"]
-    )
+    # its notices start with the defaults of its kind (DOMAIN §15.3), edited later on the admin pages
+    settings = default_settings(data["code"], data["short_code"], region.name)
+    department = Department(region=region, code=data["code"], name=data["name"], kind=data["kind"], **asdict(settings))
     db.session.add(department)
     db.session.flush()
     record_event(

@@ -95,7 +95,7 @@ def test_reinspection_html_shows_outcomes() -> None:
     context = make_context(
         n_photos=0,
         kind=NoticeKind.REINSPECTION,
-        number="五民养复〔2026〕003号",
+        number="五民复〔2026〕3号",
         supersedes=NUMBER,
         hazards=hazards,
     )

@@ -1,4 +1,6 @@
-"""文号 formatting and parsing (DOMAIN §12)."""
+"""文号 formatting and parsing (DOMAIN §15.2: no leading zeros; old padded numbers still read)."""
+
+import re
 
 import pytest
 
@@ -6,12 +8,12 @@ from inspection.notices.numbering import NoticeNumber, format_number, parse_numb
 
 
 def test_format_matches_domain_example() -> None:
-    assert format_number("五", "民养", "整", 2026, 12) == "五民养整〔2026〕012号"
+    assert format_number("五", "民", "整", 2026, 12) == "五民整〔2026〕12号"
 
 
-@pytest.mark.parametrize(("seq", "text"), [(1, "001"), (99, "099"), (999, "999"), (1000, "1000"), (12345, "12345")])
-def test_sequence_is_padded_to_three_digits_and_grows_wider(seq: int, text: str) -> None:
-    assert format_number("五", "民", "整", 2026, seq) == f"五民整〔2026〕{text}号"
+@pytest.mark.parametrize("seq", [1, 9, 10, 99, 999, 1000, 12345])
+def test_sequence_has_no_leading_zeros(seq: int) -> None:
+    assert re.fullmatch(r"五民整〔\d{4}〕[1-9]\d*号", format_number("五", "民", "整", 2026, seq))
 
 
 @pytest.mark.parametrize(
@@ -26,19 +28,24 @@ def test_parse_inverts_format(county: str, dept: str, kind: str, year: int, seq:
 
 
 def test_parse_without_county_takes_first_character() -> None:
-    assert parse_number(" 五民养整〔2026〕012号 ") == NoticeNumber("五", "民养", "整", 2026, 12)
+    assert parse_number(" 五民整〔2026〕12号 ") == NoticeNumber("五", "民", "整", 2026, 12)
+
+
+def test_numbers_issued_padded_before_still_parse() -> None:
+    assert parse_number("五民养整〔2026〕012号") == NoticeNumber("五", "民养", "整", 2026, 12)
 
 
 @pytest.mark.parametrize(
     "text",
     [
         "五民养整[2026]012号",  # ASCII brackets
-        "五民养整〔2026〕12号",  # not padded
         "五民养整〔26〕012号",  # two-digit year
         "五民养整〔2026〕012",  # no 号
         "〔2026〕012号",  # no prefix
         "五整〔2026〕012号",  # no department
-        "五民养整〔2026〕0012号",  # zero-padded beyond three digits
+        "五民养整〔2026〕0012号",  # zero-padded beyond the old three digits
+        "五民整〔2026〕01号",  # zero-padded, and not an old three-digit number either
+        "五民整〔2026〕0号",  # no sequence number 0
     ],
 )
 def test_parse_rejects_malformed_numbers(text: str) -> None:

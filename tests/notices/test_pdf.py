@@ -27,7 +27,7 @@ from tests.notices.fixtures.pdftools import font_rows, inflated_streams, page_co
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts" / "notices"
-TABLE_HEADER = "发现问题（位置）"
+TABLE_HEADER = "发现问题"
 
 
 def write_pdf(directory: Path, name: str, context: NoticeContext) -> Path:
@@ -66,7 +66,7 @@ def test_text_has_number_facility_and_every_finding_with_deadline(short_pdf: Pat
         assert hazard.deadline_text in text
     for inspector in context.inspection.inspectors:
         assert inspector.credential_no in text
-    assert "第四十五条第（四）项" in text and "第五十四条、第六十条" in text
+    assert "第四十五条第一款第（四）项" in text and "第五十四条、第六十条、第六十七条" in text
 
 
 def test_fonts_are_embedded_subsets_of_the_bundled_regular_and_bold(short_pdf: Path) -> None:
@@ -171,7 +171,7 @@ def _variants() -> dict[str, NoticeContext]:
     reinspection = make_context(
         n_photos=0,
         kind=NoticeKind.REINSPECTION,
-        number="五民养复〔2026〕003号",
+        number="五民复〔2026〕3号",
         supersedes=NUMBER,
         hazards=(
             make_hazard(1, outcome=Outcome.RECTIFIED),

@@ -50,15 +50,17 @@ def test_removal_may_be_applied_for_after_two_full_years(decided, eligible):
     assert removal_eligible_on(decided) == eligible
 
 
-def test_only_an_overdue_major_fire_hazard_proposes_a_listing():
+def test_only_an_overdue_fire_hazard_with_a_determination_proposes_a_listing():
     late = date(2026, 12, 1)
-    assert proposes_listing(ItemClass.MAJOR, "xf", False, FOUND, late)
-    assert not proposes_listing(ItemClass.MAJOR, "xf", True, FOUND, late)
-    assert not proposes_listing(ItemClass.KEY, "xf", False, FOUND, late)
-    assert not proposes_listing(ItemClass.MAJOR, "sc", False, FOUND, late)
-    assert not proposes_listing(ItemClass.MAJOR, "xf", False, late, late)
+    assert proposes_listing(True, "xf", False, FOUND, late)
+    assert not proposes_listing(False, "xf", False, FOUND, late)  # a failed item alone is no determination
+    assert not proposes_listing(True, "xf", True, FOUND, late)
+    assert not proposes_listing(True, "sc", False, FOUND, late)
+    assert not proposes_listing(True, "xf", False, late, late)
 
 
-def test_the_default_requirement_cites_the_basis():
-    text = requirement_text("疏散通道是否畅通？", "《消防法》第二十八条")
-    assert text.startswith("按照《消防法》第二十八条的规定整改到位（疏散通道是否畅通）")
+def test_the_default_requirement_cites_the_basis_and_never_quotes_a_question():
+    old = requirement_text("疏散通道是否畅通？", "《消防法》第二十八条")
+    assert old.startswith("按照《消防法》第二十八条的规定整改到位") and "是否" not in old
+    new = requirement_text("安全出口、疏散通道畅通，未上锁、未堵塞", "《消防法》第二十八条")
+    assert "达到“安全出口、疏散通道畅通，未上锁、未堵塞”的要求" in new

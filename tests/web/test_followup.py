@@ -89,12 +89,12 @@ def _hazard(inspection, code):
 
 def counters(year=ISSUED.year):
     """Return the last number used per issuer in `year`."""
-    return {issuer: last_sequence(issuer, year) for issuer in (f"{ABBR}民养整", f"{ABBR}消养整", f"{ABBR}市养整")}
+    return {issuer: last_sequence(issuer, year) for issuer in (f"{ABBR}民整", f"{ABBR}消整", f"{ABBR}市整")}
 
 
 def expected_number(issuer, year, before):
     """Return the 文号 the next notice of `issuer` gets: one past the counter before the test issued."""
-    return f"{issuer}〔{year}〕{before[issuer] + 1:03d}号"
+    return f"{issuer}〔{year}〕{before[issuer] + 1}号"
 
 
 def _pdftext(data):
@@ -123,15 +123,15 @@ def test_per_department_notices_are_numbered_per_issuer_and_store_their_pdf():
     notices = issue_notices(inspection, NoticeMode.PER_DEPARTMENT, _actor("mz1"), ISSUED, verify)
     numbers = sorted(n.number for n in notices)
     assert numbers == [
-        expected_number(f"{ABBR}民养整", ISSUED.year, before),
-        expected_number(f"{ABBR}消养整", ISSUED.year, before),
+        expected_number(f"{ABBR}民整", ISSUED.year, before),
+        expected_number(f"{ABBR}消整", ISSUED.year, before),
     ]
     fire = next(n for n in notices if n.number.startswith(f"{ABBR}消"))
     assert {h.item_code for h in fire.hazards} == {"F1", "F5"}
     data = fire.pdf_file.data
     assert hashlib.sha256(data).hexdigest() == fire.pdf_sha256
     text = _pdftext(data)
-    assert expected_number(f"{ABBR}消养整", ISSUED.year, before) in text and SAME_COUNTY in text and "立即" in text
+    assert expected_number(f"{ABBR}消整", ISSUED.year, before) in text and SAME_COUNTY in text and "立即" in text
     with pytest.raises(ServiceError, match="没有需要发出"):
         issue_notices(inspection, NoticeMode.PER_DEPARTMENT, _actor("mz1"), ISSUED, verify)
 
@@ -139,7 +139,7 @@ def test_per_department_notices_are_numbered_per_issuer_and_store_their_pdf():
 def test_a_joint_notice_lists_every_hazard_under_the_leads_number():
     inspection = _inspected()
     (notice,) = issue_notices(inspection, NoticeMode.JOINT, _actor("reviewer"), ISSUED, verify)
-    assert notice.number.startswith(f"{ABBR}民养整〔{ISSUED.year}〕") and len(notice.hazards) == 3
+    assert notice.number.startswith(f"{ABBR}民整〔{ISSUED.year}〕") and len(notice.hazards) == 3
     text = _pdftext(notice.pdf_file.data)
     assert "联合检查整改通知书" in text and f"{BASE_COUNTY}消防救援大队" in text
 
@@ -199,7 +199,7 @@ def test_reinspection_accepts_rejects_and_closes_a_major_hazard_only_on_site():
     assert key.status == HazardStatus.OPEN and key.deadline == REVISIT + timedelta(days=12)
     notice = issue_reinspection_notice(visit, _actor("xf1"), REVISIT, verify)
     text = _pdftext(notice.pdf_file.data)
-    assert "复查意见书" in text and "已整改" in text and "未整改" in text and notice.number.startswith(f"{ABBR}消养复")
+    assert "复查意见书" in text and "已整改" in text and "未整改" in text and notice.number.startswith(f"{ABBR}消复")
 
 
 def test_only_the_responsible_department_reinspects():

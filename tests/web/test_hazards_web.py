@@ -253,7 +253,7 @@ def test_a_reinspection_accepts_and_rejects_and_issues_the_reinspection_opinion(
     )
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
     notice = db.session.get(Notice, int(response.headers["Location"].rsplit("/", 1)[1]))
-    assert notice.kind == "reinspection" and notice.number.startswith(f"{ABBR}消养复")
+    assert notice.kind == "reinspection" and notice.number.startswith(f"{ABBR}消复")
     major, key = _hazard(same_county["F1"]), _hazard(same_county["F5"])
     assert major.status == HazardStatus.CLOSED and major.closed_on == date.today()
     assert len(major.updates[-1].photos) == 1

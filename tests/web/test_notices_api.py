@@ -27,8 +27,8 @@ def test_issuing_over_the_api_returns_the_contract_fields(client, completed):  #
     assert response.status_code == 201
     items = response.json["items"]
     assert sorted(i["number"] for i in items) == [
-        expected_number(f"{ABBR}民养整", year, before),
-        expected_number(f"{ABBR}消养整", year, before),
+        expected_number(f"{ABBR}民整", year, before),
+        expected_number(f"{ABBR}消整", year, before),
     ]
     assert {tuple(sorted(i)) for i in items} == {("department", "hazard_count", "id", "number", "pdf_url")}
     fire = next(i for i in items if i["number"].startswith(f"{ABBR}消"))

@@ -7,7 +7,16 @@ from sqlalchemy import select
 
 from inspection.extensions import db
 from inspection.media import local_time
-from inspection.models import Hazard, HazardUpdate, Inspection, Photo, Reinspection, Signature, SignerRole
+from inspection.models import (
+    Department,
+    Hazard,
+    HazardUpdate,
+    Inspection,
+    Photo,
+    Reinspection,
+    Signature,
+    SignerRole,
+)
 from inspection.notices import context as ctx
 from inspection.services import ServiceError
 
@@ -33,15 +42,26 @@ def colleagues(visit: Reinspection) -> tuple[ctx.Inspector, ...]:
     raise ServiceError("复查意见书须列明两名检查人员：找不到同部门的第二名检查员")
 
 
-def inspector_signature(signatures: Sequence[Signature], name: str) -> bytes | None:
+def inspector_signature(signatures: Sequence[Signature], name: str, department: Department) -> bytes | None:
+    """Return the signature image of the inspector `name` of `department` (signatures recorded before departments
+    were noted on them match by name alone), or None to leave the line for a pen."""
     for signature in signatures:
         if (
             signature.signer_role == SignerRole.INSPECTOR
             and signature.signer_name == name
+            and signature.department_code in ("", department.code)
             and signature.file is not None
         ):
             return signature.file.data
     return None
+
+
+def department_order(department: Department, rows: tuple[int, ...]) -> ctx.Order:
+    """Return `department`'s order over table rows `rows`, from its notice settings."""
+    consequence = (
+        ctx.Consequence(department.consequence, department.consequence_basis) if department.consequence else None
+    )
+    return ctx.Order(department.name, department.inspection_basis, department.order_basis, consequence, rows)
 
 
 def facility_signature(signatures: Sequence[Signature]) -> ctx.FacilitySignature:
@@ -81,10 +101,8 @@ def hazard_row(
     hazard: Hazard, photo_refs: tuple[int, ...] = (), outcome: ctx.Outcome | None = None, outcome_note: str = ""
 ) -> ctx.Hazard:
     return ctx.Hazard(
-        finding=f"{hazard.item_text.rstrip('？?')}：{hazard.finding}"
-        if hazard.finding
-        else f"不符合：{hazard.item_text.rstrip('？?')}",
-        location=hazard.facility.name,
+        finding=finding_text(hazard),
+        location=hazard.location.strip(),
         basis=hazard.basis,
         hazard_class=_CLASS[hazard.item_class],
         requirement=hazard.requirement,
@@ -93,3 +111,11 @@ def hazard_row(
         outcome=outcome,
         outcome_note=outcome_note,
     )
+
+
+def finding_text(hazard: Hazard) -> str:
+    """Return the fact printed for `hazard`: the inspector's finding, or, when they wrote none, that the item's
+    requirement was not met (old checklist versions word items as questions, and their text is printed as stored)."""
+    if hazard.finding.strip():
+        return hazard.finding.strip()
+    return f"未达到“{hazard.item_text.strip().rstrip('？?。')}”的要求"

@@ -2,6 +2,10 @@
 
 Each operation checks that it may issue and what the notice lists, builds its printed content from the inspection
 (:mod:`.context_builder`) and stores it under the next document number (:mod:`.records`).
+
+Who issues in whose name (issue 13): a notice in a department's name is issued by that department's inspectors on the
+inspection, or by the lead (its inspectors, or a reviewer of the region) when that department took part; and only
+once that department has submitted its sections.
 """
 
 import secrets
@@ -10,7 +14,6 @@ from datetime import date
 
 from sqlalchemy import select, update
 
-from inspection.checklists import DepartmentCode, ItemClass
 from inspection.extensions import db
 from inspection.models import (
     Department,
@@ -28,11 +31,13 @@ from inspection.models import (
     Signature,
 )
 from inspection.notices import context as ctx
-from inspection.permissions import can_issue_notices
-from inspection.services import Actor, ServiceError
+from inspection.notices.settings import remedy_sentence
+from inspection.permissions import can_issue_notices, is_assigned
+from inspection.services import Actor, OtherDepartment, ServiceError
 from inspection.services.audit import record_event
 from inspection.services.notices.context_builder import (
     colleagues,
+    department_order,
     facility_party,
     facility_signature,
     hazard_row,
@@ -52,37 +57,59 @@ def verification_url(base_url: str, token: str) -> str:
     return f"{base_url.rstrip('/')}/n/{token}"
 
 
-ORDER_TEXT = "经检查，你单位存在下列问题。现责令你单位按下表所列整改要求和期限整改完毕，并将整改情况书面报告检查部门。"
-REINSPECTION_ORDER_TEXT = (
-    "经对你单位前次检查发现问题的整改情况进行复查，复查意见如下。未整改到位的，须在新的期限内整改完毕并书面报告。"
-)
+class NotIssuer(OtherDepartment):
+    """The actor may not issue a notice in this department's name (answered with 403 like other departments'
+    sections)."""
+
+    def __init__(self, message: str, department_code: str) -> None:
+        ServiceError.__init__(self, message, fields={"department": department_code})
+        self.item_codes: list[str] = []
 
 
 def issue_notices(
-    inspection: Inspection, mode: NoticeMode, actor: Actor, issued_on: date, verify_url: VerifyUrl
+    inspection: Inspection,
+    mode: NoticeMode,
+    actor: Actor,
+    issued_on: date,
+    verify_url: VerifyUrl,
+    *,
+    department_code: str | None = None,
 ) -> list[Notice]:
-    """Issue the rectification notices of a completed inspection for its hazards not on a notice yet.
+    """Issue the rectification notices of an inspection for its hazards not on a notice yet.
+
+    A joint notice needs the whole inspection submitted; a per-department notice only its department's sections.
+    An inspector of a department other than the lead issues per department, and only in their department's name.
 
     :param mode: one notice per responsible department, or one joint notice of every department (lead first).
-    :raises ServiceError: the inspection is not complete, nothing is left to notify, or the actor is neither a
-        reviewer of the region nor an inspector of the lead department on this inspection.
+    :param department_code: issue only this department's notice (per-department mode).
+    :raises NotIssuer: the actor may not issue in the name of a department the notice would be issued in.
+    :raises ServiceError: the inspection (or the department) has not submitted, or nothing is left to notify.
     """
-    _require_issuer(inspection, actor)
+    if department_code is None and mode == NoticeMode.PER_DEPARTMENT and not can_issue_notices(actor.user, inspection):
+        department_code = actor.department_code  # a department's own inspector issues in its own name
     locked(Inspection, inspection.id)  # one request at a time decides what is still awaiting a notice
-    if inspection.status != InspectionStatus.COMPLETE:
-        raise ServiceError("检查尚未全部提交，不能发出整改通知书")
+    if mode == NoticeMode.JOINT and inspection.status != InspectionStatus.COMPLETE:
+        raise ServiceError("检查尚未全部提交，不能发出联合整改通知书")
     pending = hazards_awaiting_notice(inspection)
+    if department_code is not None:
+        pending = [h for h in pending if h.department_code == department_code]
+        _require_issuer(inspection, actor, county_department(inspection.facility, department_code))
     if not pending:
         raise ServiceError("没有需要发出整改通知书的隐患（可能刚由他人发出，请查看通知书列表）")
     lead = inspection.lead_department
     if mode == NoticeMode.JOINT:
         codes = list(dict.fromkeys([lead.code, *(h.department_code for h in pending)]))
+        order = {code: number for number, code in enumerate(codes)}
+        pending.sort(key=lambda h: order[h.department_code])  # each department's findings together, lead first
         groups = [(lead, [county_department(inspection.facility, c) for c in codes], pending)]
     else:
         groups = []
         for code in dict.fromkeys(h.department_code for h in pending):
             department = county_department(inspection.facility, code)
             groups.append((department, [department], [h for h in pending if h.department_code == code]))
+    for _issuer, authorities, _hazards in groups:
+        for department in authorities:
+            _require_issuer(inspection, actor, department)
     return [
         _issue(inspection, mode, issuer, authorities, hazards, actor, issued_on, verify_url)
         for issuer, authorities, hazards in groups
@@ -100,8 +127,9 @@ def supersede_notice(notice: Notice, reason: str, actor: Actor, issued_on: date,
     if notice.status != NoticeStatus.ISSUED or notice.kind != NoticeKind.RECTIFICATION or notice.inspection is None:
         raise ServiceError("只能更正现行有效的整改通知书")
     inspection = notice.inspection
-    _require_issuer(inspection, actor)
     authorities = [county_department(inspection.facility, code) for code in notice.context["department_codes"]]
+    for department in authorities:
+        _require_issuer(inspection, actor, department)
     notice.status = NoticeStatus.SUPERSEDED
     db.session.execute(
         update(NoticeHazard).where(NoticeHazard.notice_id == notice.id).values(current_rectification=False)
@@ -167,8 +195,8 @@ def issue_reinspection_notice(visit: Reinspection, actor: Actor, issued_on: date
         facility=facility_party(visit.facility),
         inspection=info,
         hazards=tuple(rows),
-        order_text=REINSPECTION_ORDER_TEXT,
-        consequences=(ctx.CONSEQUENCE_CIVIL_AFFAIRS,),
+        orders=(department_order(department, tuple(range(1, len(rows) + 1))),),
+        remedy_text=remedy_sentence((department.review_body,)),
         reinspection=ctx.Reinspection(method="现场复查" if visit.on_site else "书面复查"),
         verification_url=verify_url(token),
     )
@@ -205,28 +233,33 @@ def _issue(
     signatures = db.session.scalars(
         select(Signature).where(Signature.inspection_id == inspection.id).order_by(Signature.id)
     ).all()
-    inspectors = tuple(
-        inspector_entry(a.user, a.department.name, inspector_signature(signatures, a.user.display_name))
-        for a in inspection.assignments
-        if a.department.code in codes
+    # every inspector of the departments in whose name it is issued, each with their own signature
+    signing = sorted(
+        (a for a in inspection.assignments if a.department.code in codes),
+        key=lambda a: (codes.index(a.department.code), a.id),
     )
-    consequences = [ctx.CONSEQUENCE_CIVIL_AFFAIRS]
-    if any(h.department_code == DepartmentCode.FIRE_RESCUE for h in hazards):
-        consequences.append(ctx.CONSEQUENCE_FIRE)
-        if any(h.department_code == DepartmentCode.FIRE_RESCUE and h.item_class == ItemClass.MAJOR for h in hazards):
-            consequences.append(ctx.CONSEQUENCE_CREDIT_LIST)
+    inspectors = tuple(
+        inspector_entry(a.user, a.department.name, inspector_signature(signatures, a.user.display_name, a.department))
+        for a in signing
+    )
+    orders = []
+    for department in authorities:
+        numbers = tuple(number for number, h in enumerate(hazards, start=1) if h.department_code == department.code)
+        if numbers:
+            orders.append(department_order(department, numbers))
     latest = max(h.deadline for h in hazards)
     context = ctx.NoticeContext(
         kind=NoticeKind.RECTIFICATION,
         joint=mode == NoticeMode.JOINT,
+        title_text=issuer_dept.notice_title,
         authorities=tuple(d.name for d in authorities),
         number=number.text,
         issued_on=issued_on,
         facility=facility_party(facility),
         inspection=ctx.InspectionInfo(inspection.inspected_on, facility.address, inspectors),
         hazards=tuple(rows),
-        order_text=ORDER_TEXT,
-        consequences=tuple(consequences),
+        orders=tuple(orders),
+        remedy_text=remedy_sentence(tuple(d.review_body for d in authorities)),
         reinspection=ctx.Reinspection(method="现场复查", on=latest),
         verification_url=verify_url(token),
         facility_signature=facility_signature(signatures),
@@ -253,9 +286,19 @@ def hazards_awaiting_notice(inspection: Inspection) -> list[Hazard]:
     return [h for h in _hazards_of(inspection) if not _on_current_notice(h)]
 
 
-def _require_issuer(inspection: Inspection, actor: Actor) -> None:
-    if not can_issue_notices(actor.user, inspection):
-        raise ServiceError("只有牵头部门的检查员或民政审核人员可以发出通知书")
+def _require_issuer(inspection: Inspection, actor: Actor, department: Department) -> None:
+    """Refuse unless `actor` may issue in `department`'s name, and `department` has submitted its sections."""
+    user = actor.user
+    took_part = any(a.department_id == department.id for a in inspection.assignments)
+    own = user is not None and user.department_id == department.id and is_assigned(user, inspection)
+    if not own and not (took_part and can_issue_notices(user, inspection)):
+        if not took_part:
+            message = f"{department.name}未参加本次检查，不能以其名义发出通知书"
+        else:
+            message = f"只有{department.name}参加本次检查的检查员，或牵头部门的检查员、审核人员，可以以其名义发出通知书"
+        raise NotIssuer(message, department.code)
+    if department.code not in {s.department_code for s in inspection.submissions}:
+        raise ServiceError(f"{department.name}尚未提交本次检查的检查部分，不能发出其通知书")
 
 
 def _hazards_of(inspection: Inspection) -> list[Hazard]:

@@ -36,7 +36,7 @@ from inspection.services.signing import sign_as_department
 
 @dataclass(frozen=True)
 class DocumentNumber:
-    """A document number as printed (五民养整〔2026〕012号) and the counter it was taken from."""
+    """A document number as printed (五民整〔2026〕12号) and the counter it was taken from."""
 
     text: str
     issuer: str
@@ -117,12 +117,12 @@ def store_notice(context: ctx.NoticeContext, record: NoticeRecord, actor: Actor)
 
 
 def take_document_number(facility, department: Department, kind_char: str, issued_on: date) -> DocumentNumber:
-    """Take the next number of the series of this county, department and kind of notice (整 or 复) for the year."""
+    """Take the next number of the series of this county, department (its 机关代字) and kind of notice (整 or 复)
+    for the year."""
     county = _county(facility)
-    dept_short = f"{department.short_code}养"
-    issuer = f"{county.short_name}{dept_short}{kind_char}"
+    issuer = f"{county.short_name}{department.short_code}{kind_char}"
     seq = next_sequence(issuer, issued_on.year)
-    text = format_number(county.short_name, dept_short, kind_char, issued_on.year, seq)
+    text = format_number(county.short_name, department.short_code, kind_char, issued_on.year, seq)
     return DocumentNumber(text, issuer, issued_on.year, seq)
 
 
