@@ -11,6 +11,7 @@ run: system-deps $(VENV)/.installed translations instance/config.py
 	$(FLASK) db upgrade
 	$(FLASK) checklists import
 	$(FLASK) demo seed --if-empty
+	$(FLASK) signing demo-ca
 	@echo "CareInspect on http://127.0.0.1:$(PORT)  (demo logins: admin reviewer mz1 mz2 xf1 xf2 sc1 sc2 wj1 wj2 operator; password wuzhai-demo-2026)"
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 

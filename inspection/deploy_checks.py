@@ -1,10 +1,11 @@
 """Checks that a configuration is safe for production. Pure: no Flask."""
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
 from inspection.config import DEV_SECRET_KEY
+from inspection.signing import SigningKeyError, department_signer
 
 MIN_SECRET_LENGTH = 32
 
@@ -38,6 +39,30 @@ def deployment_problems(config: Mapping[str, Any], *, debug: bool, demo_accounts
         problems.append("SQLite with several workers: use PostgreSQL (DATABASE_URL) or one worker")
     if demo_accounts:
         problems.append(f"{demo_accounts} demo account(s) with the published password are active: disable them")
+    return problems
+
+
+def signing_problems(
+    departments: Iterable[tuple[str, str]], config: Mapping[str, Any], environ: Mapping[str, str]
+) -> list[str]:
+    """Return one message per department that could not sign what it issues: no key, an unreadable key, or a
+    certificate of the demo CA (演示), which proves nothing to anyone outside.
+
+    :param departments: (code, name) of each department that issues documents.
+    :param environ: the process environment (keys are named there or in the configuration).
+    """
+    problems = []
+    for code, name in departments:
+        try:
+            signer = department_signer(code, name, config, environ)
+        except SigningKeyError as error:
+            problems.append(f"signing key of {name} ({code}): {error}")
+            continue
+        if signer.is_demo:
+            problems.append(
+                f"{name} ({code}) signs with a demo certificate ({signer.subject_common_name}, serial {signer.serial}):"
+                " configure the department's real PKCS#12 file"
+            )
     return problems
 
 

@@ -256,14 +256,24 @@ def _grouped(hex_serial: str) -> str:
 @cache
 def _stamp_style():
     """The stamp's look: red frame and text in the notice's serif font (embedded as a subset)."""
-    from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
+    from pyhanko.pdf_utils.font.opentype import GlyphAccumulator, GlyphAccumulatorFactory
     from pyhanko.pdf_utils.text import TextBoxStyle
     from pyhanko.stamp import TextStampStyle
+
+    class InMemoryFontFactory(GlyphAccumulatorFactory):
+        """pyHanko's factory opens the font file per signature and never closes it; read it once instead."""
+
+        def create_font_engine(self, writer, obj_stream=None) -> GlyphAccumulator:
+            if obj_stream is None and writer.stream_xrefs and self.create_objstream_if_needed:
+                obj_stream = writer.prepare_object_stream()
+            return GlyphAccumulator(
+                writer=writer, font_handle=BytesIO(_stamp_font_bytes()), font_size=self.font_size, obj_stream=obj_stream
+            )
 
     return TextStampStyle(
         stamp_text="%(department)s（电子签章）\n签章时间：%(signed_at)s\n证书序列号：\n%(serial)s",
         text_box_style=TextBoxStyle(
-            font=GlyphAccumulatorFactory(str(_STAMP_FONT), font_size=_STAMP_FONT_SIZE),
+            font=InMemoryFontFactory(str(_STAMP_FONT), font_size=_STAMP_FONT_SIZE),
             font_size=_STAMP_FONT_SIZE,
             leading=_STAMP_FONT_SIZE + 2,
             text_color=_SEAL_RED,
@@ -272,6 +282,11 @@ def _stamp_style():
         border_color=_SEAL_RED,
         background=None,
     )
+
+
+@cache
+def _stamp_font_bytes() -> bytes:
+    return _STAMP_FONT.read_bytes()
 
 
 @cache

@@ -13,7 +13,14 @@ from datetime import UTC, datetime, timedelta
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.hazmat.primitives.serialization import BestAvailableEncryption, pkcs12
+from cryptography.hazmat.primitives.serialization import (
+    BestAvailableEncryption,
+    Encoding,
+    NoEncryption,
+    PrivateFormat,
+    load_pem_private_key,
+    pkcs12,
+)
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 #: Organisation (O) of the demo root and of every certificate it issues.
@@ -60,6 +67,20 @@ def create_root(now: datetime | None = None) -> DemoCA:
         .sign(key, hashes.SHA256())
     )
     return DemoCA(key, certificate)
+
+
+def root_to_pem(ca: DemoCA) -> tuple[bytes, bytes]:
+    """Return the root's certificate and (unencrypted: it is a demo) key as PEM, to keep them between runs."""
+    key = ca.key.private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption())
+    return ca.certificate.public_bytes(Encoding.PEM), key
+
+
+def root_from_pem(certificate_pem: bytes, key_pem: bytes) -> DemoCA:
+    """Read a root written by `root_to_pem`."""
+    key = load_pem_private_key(key_pem, password=None)
+    if not isinstance(key, ec.EllipticCurvePrivateKey):
+        raise ValueError("the demo CA key is not an EC key")
+    return DemoCA(key, x509.load_pem_x509_certificate(certificate_pem))
 
 
 def issue_department_pkcs12(ca: DemoCA, department_name: str, password: bytes, now: datetime | None = None) -> bytes:

@@ -3,18 +3,21 @@
 import io
 import zipfile
 from datetime import date
+from math import ceil
 
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from forms.notices import IssueNoticesForm, SupersedeForm
+from forms.verify import VerifyUploadForm
 from inspection.blueprints import paginate, query_date, query_number, unit_of_work
 from inspection.exported_files import archive_entry_name
 from inspection.extensions import db
 from inspection.models import Notice, NoticeMode, NoticeStatus, Role
 from inspection.permissions import can_view_facility
 from inspection.security import current_actor, get_inspection_or_404, refuse
+from inspection.services.document_verification import MAX_UPLOAD_BYTES, NotAPdf, count_upload, verify_document
 from inspection.services.notice_lists import notice_by_token, notice_list, notices_to_print, replacement_of
 from inspection.services.notices import issue_notices, supersede_notice, verification_url
 from inspection.transactions import run_in_transaction
@@ -115,9 +118,34 @@ def bundle():
 def verify(token: str):
     """Public verification page behind the QR code: number, facility, date, issuer and status — nothing private."""
     notice = notice_by_token(token)
+    form = VerifyUploadForm()
     if notice is None:
-        return render_template("notices/verify.html", notice=None), 404
-    return render_template("notices/verify.html", notice=notice)
+        return render_template("notices/verify.html", notice=None, form=form), 404
+    return render_template("notices/verify.html", notice=notice, replaced_by=replacement_of(notice), form=form)
+
+
+@bp.route("/verify", methods=["GET", "POST"])
+def verify_upload():
+    """验真 by upload: anyone holding a PDF copy learns whether it is, byte for byte, a document as issued, which
+    one, and whether it has been superseded. The file is read in memory and never stored."""
+    form = VerifyUploadForm()
+    if not form.validate_on_submit():
+        return render_template("notices/verify_upload.html", form=form, result=None)
+    refusal = count_upload(request.remote_addr or "")
+    db.session.commit()  # the count holds whatever happens next
+    if refusal is not None:
+        form.file.errors = [_("核验次数过多，请 %(seconds)s 秒后再试", seconds=ceil(refusal.wait.total_seconds()))]
+        return render_template("notices/verify_upload.html", form=form, result=None), 429
+    data = form.file.data.stream.read(MAX_UPLOAD_BYTES + 1)
+    if len(data) > MAX_UPLOAD_BYTES:
+        form.file.errors = [_("文件超过 10 MB，不是本系统发出的文书")]
+        return render_template("notices/verify_upload.html", form=form, result=None), 413
+    try:
+        result = verify_document(data)
+    except NotAPdf:
+        form.file.errors = [_("上传的文件不是 PDF")]
+        return render_template("notices/verify_upload.html", form=form, result=None), 400
+    return render_template("notices/verify_upload.html", form=VerifyUploadForm(formdata=None), result=result)
 
 
 def _pdf_response(notice: Notice) -> Response:

@@ -1,5 +1,6 @@
 """Command-line interface: thin click wrappers around the services."""
 
+import os
 import sys
 from datetime import timedelta
 
@@ -11,8 +12,9 @@ from sqlalchemy import func, select
 from inspection.cli.audit import audit
 from inspection.cli.checklists import checklists
 from inspection.cli.demo import demo
+from inspection.cli.signing import departments_by_code, signing
 from inspection.cli.users import users
-from inspection.deploy_checks import deployment_problems, deployment_warnings
+from inspection.deploy_checks import deployment_problems, deployment_warnings, signing_problems
 from inspection.extensions import db
 from inspection.models import AuditEvent, User
 from inspection.orm import utcnow
@@ -28,6 +30,7 @@ def check_deploy() -> None:
     """Fail, naming each problem, when a production setting is unsafe; warn about those that may be."""
     demo_accounts = db.session.scalar(select(func.count()).select_from(User).where(User.is_demo, User.active))
     problems = deployment_problems(current_app.config, debug=current_app.debug, demo_accounts=demo_accounts or 0)
+    problems += signing_problems(departments_by_code(), current_app.config, os.environ)
     proxy_headers_at = db.session.scalar(
         select(func.max(AuditEvent.created_at)).where(
             AuditEvent.action == UNTRUSTED_PROXY_HEADERS, AuditEvent.created_at >= utcnow() - PROXY_HEADERS_LOOKBACK
@@ -47,5 +50,6 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(check_deploy)
     app.cli.add_command(users)
     app.cli.add_command(demo)
+    app.cli.add_command(signing)
     app.cli.add_command(checklists)
     app.cli.add_command(audit)

@@ -82,6 +82,8 @@ class ThrottleScope(StrEnum):
     ACCOUNT_IP = "account_ip"
     IP = "ip"
     ACCOUNT = "account"
+    #: Public uploads of a document to verify (验真), per address.
+    VERIFY_UPLOAD = "verify_upload"
 
 
 class LoginThrottle(db.Model):

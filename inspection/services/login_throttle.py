@@ -83,6 +83,16 @@ def count_attempt(username: str, ip: str, *, max_failures: int, window: timedelt
     return None
 
 
+def count_public_request(scope: ThrottleScope, ip: str, *, free: int, window: timedelta) -> Refusal | None:
+    """Count one anonymous request of a costly kind (an upload to verify) from `ip`, with the same growing delays
+    after `free` requests: each counts as a failure, none is forgiven. Return why it must wait, or None."""
+    now = utcnow()
+    row = db.session.execute(_count(_Limit(scope, free, window), ip, now, window)).one()
+    if row.admitted != row.attempts:
+        return Refusal(wait=row.free_at - now, first=row.attempts == row.admitted + 1)
+    return None
+
+
 def forgive_attempt(username: str, ip: str) -> None:
     """Take back the failure an attempt was counted as, once its password proved right: the account's count from
     this address starts over, and the address and account counts drop by one."""

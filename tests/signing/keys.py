@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from cryptography.hazmat.primitives.serialization import pkcs12
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.serialization import BestAvailableEncryption, pkcs12
+from cryptography.x509.oid import NameOID
 
 from inspection.signing import key_setting_names
 from inspection.signing_ca import DemoCA, create_root, issue_department_pkcs12
@@ -42,3 +47,31 @@ def make_test_keys(directory: Path) -> TestKeys:
         environ[path_name] = str(path)
         environ[password_name] = PASSWORD
     return TestKeys(ca, files, environ)
+
+
+def make_unmarked_keys(directory: Path) -> dict[str, str]:
+    """Write keys of a CA without the demo marks, as a real one would issue (for a check-deploy that passes), and
+    return the environment naming them."""
+    now = datetime.now(UTC)
+    root_key = ec.generate_private_key(ec.SECP256R1())
+    root_name = x509.Name([x509.NameAttribute(NameOID.ORGANIZATION_NAME, "某省数字证书认证中心（测试）")])
+    environ = {}
+    for code, suffix, *_ in DEPARTMENTS:
+        key = ec.generate_private_key(ec.SECP256R1())
+        certificate = (
+            x509.CertificateBuilder()
+            .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, f"{BASE_COUNTY}{suffix}")]))
+            .issuer_name(root_name)
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - timedelta(days=1))
+            .not_valid_after(now + timedelta(days=30))
+            .sign(root_key, hashes.SHA256())
+        )
+        path = directory / f"{code}-unmarked.p12"
+        path.write_bytes(
+            pkcs12.serialize_key_and_certificates(b"k", key, certificate, None, BestAvailableEncryption(b"pw"))
+        )
+        path_name, password_name = key_setting_names(code)
+        environ[path_name], environ[password_name] = str(path), "pw"
+    return environ

@@ -4,6 +4,7 @@ from sqlalchemy import func, select
 from inspection.extensions import db
 from inspection.models import AuditEvent, Department, Facility, Region, User
 from tests.conftest import user
+from tests.signing.keys import make_unmarked_keys
 
 
 def _counts():
@@ -76,7 +77,9 @@ def test_check_deploy_fails_on_the_test_configuration_and_names_the_problems(run
     assert "TESTING is on" in result.output and "demo account" in result.output
 
 
-def test_check_deploy_passes_on_a_safe_configuration(app, runner, monkeypatch):
+def test_check_deploy_passes_on_a_safe_configuration(app, runner, monkeypatch, tmp_path):
+    for name, value in make_unmarked_keys(tmp_path).items():  # the tests' own keys are demo keys
+        monkeypatch.setenv(name, value)
     for key, value in {
         "TESTING": False,
         "SESSION_COOKIE_SECURE": True,

@@ -1,0 +1,33 @@
+"""验真 over the API: POST a PDF, learn whether it is a document as issued. No token: anyone holding a copy may ask."""
+
+from math import ceil
+
+from flask import jsonify, request
+
+from inspection.blueprints.api import bp
+from inspection.blueprints.api.common import api_error, error_response
+from inspection.extensions import db
+from inspection.services.document_verification import MAX_UPLOAD_BYTES, NotAPdf, count_upload, verify_document
+
+
+@bp.post("/verify")
+def verify():
+    """Answer ``{"match": bool, "document": {number, kind, status, issued_on} | null}`` for the multipart `file`."""
+    upload = request.files.get("file")
+    if upload is None:
+        api_error(400, "bad_request", "请上传 PDF 文件（multipart 字段 file）", {"file": "必填"})
+    refusal = count_upload(request.remote_addr or "")
+    db.session.commit()  # the count holds whatever happens next
+    if refusal is not None:
+        seconds = ceil(refusal.wait.total_seconds())
+        response = error_response(429, "throttled", f"核验次数过多，请 {seconds} 秒后再试")
+        response.headers["Retry-After"] = str(seconds)
+        return response
+    data = upload.stream.read(MAX_UPLOAD_BYTES + 1)
+    if len(data) > MAX_UPLOAD_BYTES:
+        api_error(413, "too_large", "文件超过 10 MB", {"file": "不超过 10 MB"})
+    try:
+        result = verify_document(data)
+    except NotAPdf as error:
+        api_error(400, "not_pdf", str(error), {"file": str(error)})
+    return jsonify(match=result.match, document=result.summary())
