@@ -4,6 +4,9 @@ the opposite order of their making."""
 
 from tests.api.conftest import answer, assert_error
 
+#: What a reply says of an answer given without a location or food-safety mark.
+NO_PLACE = {"location": "", "affects_food_safety": False}
+
 
 def at(second: int) -> str:
     """An edit time as the phone sends it."""
@@ -24,7 +27,14 @@ def test_an_edit_made_while_the_previous_one_was_in_flight_is_stored(as_user, fi
     response = xf1.answers(iid, second)
     assert response.status_code == 200
     assert response.json["items"] == [
-        {"item_code": "F4", "revision": 2, "result": "fail", "deduction": "1.50", "note": "压力不足，已过期"}
+        {
+            "item_code": "F4",
+            "revision": 2,
+            "result": "fail",
+            "deduction": "1.50",
+            "note": "压力不足，已过期",
+            **NO_PLACE,
+        }
     ]
     held = server_answer(xf1, iid, "F4")
     assert (held["note"], held["deduction"], held["revision"]) == ("压力不足，已过期", "1.50", 2)
@@ -48,7 +58,9 @@ def test_a_resent_change_gets_the_servers_current_answer(as_user, fire_inspectio
     assert xf1.answers(iid, answer("F4", "fail", base_revision=1, edited_at=at(2))).status_code == 200
     replay = xf1.answers(iid, first)  # the reply to the first was lost; the phone sends it again
     assert replay.status_code == 200
-    assert replay.json["items"] == [{"item_code": "F4", "revision": 2, "result": "fail", "deduction": None, "note": ""}]
+    assert replay.json["items"] == [
+        {"item_code": "F4", "revision": 2, "result": "fail", "deduction": None, "note": "", **NO_PLACE}
+    ]
 
 
 def test_another_persons_change_in_between_is_still_a_conflict(as_user, fire_inspection):
