@@ -64,7 +64,7 @@ class EvidenceForm(WebForm):
 
 
 class DeadlineForm(WebForm):
-    """An inspector of the responsible department changes a deadline (and the requirement), with a reason."""
+    """An inspector of the responsible department changes a deadline, with a reason."""
 
     deadline = DateField(_l("新的整改期限"), validators=[InputRequired(_l("请选择日期"))])
     reason = TextAreaField(
@@ -72,7 +72,6 @@ class DeadlineForm(WebForm):
         validators=[DataRequired(_l("修改整改期限须填写理由")), Length(max=500)],
         render_kw={"rows": 2},
     )
-    requirement = TextAreaField(_l("整改要求"), validators=[Optional(), Length(max=2000)], render_kw={"rows": 3})
     submit = SubmitField(_l("保存新期限"))
 
 

@@ -15,15 +15,17 @@ from flask_login import current_user
 
 from forms.admin import DepartmentForm, RegionForm
 from forms.common import ConfirmForm
+from forms.notice_settings import NoticeSettingsForm
 from forms.users import UserForm
 from inspection.blueprints import paginate, query_text, unit_of_work
 from inspection.extensions import db
-from inspection.models import Region, RegionLevel, Role, User
+from inspection.models import Department, Region, RegionLevel, Role, User
 from inspection.permissions import can_view_region, can_view_user
 from inspection.security import current_actor, refuse, role_required
 from inspection.services import ServiceError
 from inspection.services.audit import audit_log, iter_events, verify_chain
 from inspection.services.exports import audit_csv
+from inspection.services.notice_settings import update_notice_settings
 from inspection.services.regions import create_department, create_region, departments_within, regions_within
 from inspection.services.tokens import active_tokens, revoke_tokens
 from inspection.services.users import create_user, find_users, linkable_facilities, set_password, update_user
@@ -100,6 +102,28 @@ def regions():
         region_form=region_form,
         department_form=department_form,
     ), status
+
+
+@bp.route("/departments/<int:department_id>/notices", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def department_notices(department_id: int):
+    """What the department's notices say: title, 机关代字, 复议机关, bases and consequence (DOMAIN §15.3)."""
+    department = db.session.get(Department, department_id)
+    if department is None or not can_view_region(current_user, department.region):
+        refuse(404, f"department {department_id} not visible")
+    form = NoticeSettingsForm(obj=department)
+    if form.validate_on_submit():
+        with unit_of_work(flash_error=False) as outcome:
+            update_notice_settings(department, form.settings(), current_actor())
+        if outcome.ok:
+            flash(_("%(name)s的文书设置已保存；已发出的通知书不变。", name=department.name), "success")
+            return redirect(url_for("admin.regions"))
+        for name, message in outcome.error.fields.items():
+            form[name].errors = [*form[name].errors, message]
+        if not outcome.error.fields:
+            flash(str(outcome.error), "error")
+    status = 400 if request.method == "POST" else 200
+    return render_template("admin/department_notices.html", department=department, form=form), status
 
 
 @bp.route("/audit")

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from forms.common import ConfirmForm
+from forms.hazard_records import FireDeterminationForm, RequirementForm
 from forms.hazards import (
     DeadlineForm,
     EvidenceForm,
@@ -17,6 +18,7 @@ from forms.hazards import (
 )
 from inspection.blueprints import file_response, paginate, unit_of_work
 from inspection.blueprints.notices import verify_url
+from inspection.checklists import DepartmentCode
 from inspection.extensions import db
 from inspection.followup_rules import is_due_this_week, is_overdue
 from inspection.models import (
@@ -32,7 +34,12 @@ from inspection.models import (
 )
 from inspection.permissions import can_view_facility, can_view_inspection
 from inspection.security import current_actor, get_facility_or_404, refuse, role_required
-from inspection.services.credit import blacklisted_ids, propose_listings, proposed_listings
+from inspection.services.credit import (
+    blacklisted_ids,
+    propose_listings,
+    proposed_listings,
+    record_fire_determination,
+)
 from inspection.services.hazard_lists import (
     FILTERS,
     active_listings_of,
@@ -46,6 +53,7 @@ from inspection.services.hazard_lists import (
 from inspection.services.hazards import (
     Decision,
     change_deadline,
+    change_requirement,
     open_hazards,
     reinspect,
     reinspection_hazards,
@@ -109,8 +117,46 @@ def detail(hazard_id: int):
     hazard = _visible_hazard(hazard_id)
     form = None
     if _responsible(hazard) and hazard.status != HazardStatus.CLOSED:
-        form = DeadlineForm(deadline=hazard.deadline, requirement=hazard.requirement)
+        form = DeadlineForm(deadline=hazard.deadline)
     return _render_detail(hazard, form)
+
+
+@bp.post("/<int:hazard_id>/requirement")
+@role_required(Role.INSPECTOR)
+def requirement(hazard_id: int):
+    """The responsible department rewords the 整改要求 before the hazard is on a notice."""
+    hazard = _visible_hazard(hazard_id)
+    if not _responsible(hazard):
+        refuse(403, f"hazard {hazard_id} belongs to another department")
+    form = RequirementForm()
+    if form.validate_on_submit():
+        with unit_of_work(flash_error=False) as outcome:
+            change_requirement(hazard, form.requirement.data, current_actor())
+        if outcome.ok:
+            flash(_("整改要求已保存，将印在通知书上。"), "success")
+            return redirect(url_for("hazards.detail", hazard_id=hazard.id))
+        form.requirement.errors = [*form.requirement.errors, str(outcome.error)]
+    return _render_detail(hazard, None, 400, requirement_form=form)
+
+
+@bp.post("/<int:hazard_id>/fire-determination")
+@role_required(Role.INSPECTOR, Role.REVIEWER)
+def fire_determination(hazard_id: int):
+    """消防 records the 重大火灾隐患 determination (GB 35181) of a fire hazard (DOMAIN §15.5)."""
+    hazard = _visible_hazard(hazard_id)
+    if not _records_fire_determinations(hazard):
+        refuse(403, f"hazard {hazard_id}: determinations are recorded by 消防 on its open hazards")
+    form = FireDeterminationForm()
+    if form.validate_on_submit():
+        with unit_of_work(flash_error=False) as outcome:
+            record_fire_determination(
+                hazard, form.document_no.data, form.determined_on.data, current_actor(), date.today()
+            )
+        if outcome.ok:
+            flash(_("已登记重大火灾隐患判定 %(n)s", n=hazard.fire_determination_no), "success")
+            return redirect(url_for("hazards.detail", hazard_id=hazard.id))
+        form.document_no.errors = [*form.document_no.errors, str(outcome.error)]
+    return _render_detail(hazard, None, 400, determination_form=form)
 
 
 @bp.post("/<int:hazard_id>/deadline")
@@ -122,9 +168,7 @@ def deadline(hazard_id: int):
     form = DeadlineForm()
     if form.validate_on_submit():
         with unit_of_work(flash_error=False) as outcome:
-            change_deadline(
-                hazard, form.deadline.data, form.reason.data, current_actor(), requirement=form.requirement.data
-            )
+            change_deadline(hazard, form.deadline.data, form.reason.data, current_actor())
         if outcome.error:
             form.deadline.errors = [*form.deadline.errors, str(outcome.error)]
         else:
@@ -210,6 +254,17 @@ def _responsible(hazard: Hazard) -> bool:
     return department is not None and department.code == hazard.department_code
 
 
+def _records_fire_determinations(hazard: Hazard) -> bool:
+    """Return True if the current user (of 消防) may record a determination on this open 消防 hazard."""
+    department = current_user.department if current_user.role in (Role.INSPECTOR, Role.REVIEWER) else None
+    return (
+        department is not None
+        and department.code == DepartmentCode.FIRE_RESCUE
+        and hazard.department_code == DepartmentCode.FIRE_RESCUE
+        and hazard.status != HazardStatus.CLOSED
+    )
+
+
 def _render_mine(forms: dict[int, EvidenceForm], status: int = 200):
     facility = current_user.facility
     hazards = open_hazards(facility)
@@ -229,14 +284,28 @@ def _render_mine(forms: dict[int, EvidenceForm], status: int = 200):
     ), status
 
 
-def _render_detail(hazard: Hazard, form: DeadlineForm | None, status: int = 200):
+def _render_detail(
+    hazard: Hazard,
+    form: DeadlineForm | None,
+    status: int = 200,
+    *,
+    requirement_form: RequirementForm | None = None,
+    determination_form: FireDeterminationForm | None = None,
+):
+    """Render the hazard's page with the forms the current user may use (those given keep what was typed)."""
     updates, notices = hazard_history(hazard)
+    if requirement_form is None and _responsible(hazard) and not notices:
+        requirement_form = RequirementForm(requirement=hazard.requirement)
+    if determination_form is None and _records_fire_determinations(hazard):
+        determination_form = FireDeterminationForm(formdata=None)
     return render_template(
         "hazards/detail.html",
         hazard=hazard,
         updates=updates,
         notices=notices,
         form=form,
+        requirement_form=requirement_form,
+        determination_form=determination_form,
         before=before_photos([hazard]).get(hazard.id, []),
         show_inspection=can_view_inspection(current_user, hazard.inspection),
         today=date.today(),

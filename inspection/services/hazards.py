@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from inspection.checklists import ItemClass
 from inspection.extensions import db
-from inspection.followup_rules import default_deadline, requirement_text
+from inspection.followup_rules import QUESTION_MARKERS, default_deadline, requirement_text
 from inspection.media import process_photo
 from inspection.models import (
     Answer,
@@ -90,11 +90,8 @@ def _listed_on_a_notice(hazard: Hazard) -> bool:
     )
 
 
-def change_deadline(
-    hazard: Hazard, deadline: date, reason: str, actor: Actor, *, requirement: str | None = None
-) -> Hazard:
-    """Set a new deadline (and optionally the requirement) with a reason, as an inspector of the responsible
-    department.
+def change_deadline(hazard: Hazard, deadline: date, reason: str, actor: Actor) -> Hazard:
+    """Set a new deadline with a reason, as an inspector of the responsible department.
 
     :raises ServiceError: no reason, a closed hazard, a date in the past, or not the responsible department.
     """
@@ -105,17 +102,36 @@ def change_deadline(
         raise ServiceError("修改整改期限须填写理由")
     if deadline < hazard.inspection.inspected_on:
         raise ServiceError("整改期限不能早于检查日期")
-    before = {"deadline": hazard.deadline.isoformat(), "requirement": hazard.requirement}
+    before = {"deadline": hazard.deadline.isoformat()}
     hazard.deadline, hazard.deadline_reason = deadline, reason.strip()[:500]
-    if requirement:
-        hazard.requirement = requirement.strip()
     hazard.updates.append(
         HazardUpdate(kind=HazardUpdateKind.DEADLINE, note=reason.strip(), new_deadline=deadline, user_id=actor.user.id)
     )
     db.session.flush()
-    _audit(
-        actor, hazard, "hazard.deadline", before, {"deadline": deadline.isoformat(), "requirement": hazard.requirement}
-    )
+    _audit(actor, hazard, "hazard.deadline", before, {"deadline": deadline.isoformat()})
+    return hazard
+
+
+def change_requirement(hazard: Hazard, requirement: str, actor: Actor) -> Hazard:
+    """Reword the 整改要求 printed on the notice, as an inspector of the responsible department, before the hazard
+    is listed on a notice (an issued notice never changes); audited with the text before and after.
+
+    A requirement states an action (DOMAIN §15.3), so it may not be worded as a question.
+
+    :raises ServiceError: not the responsible department, already on a notice, empty, or a question.
+    """
+    _require_responsible_inspector(hazard, actor)
+    if _listed_on_a_notice(hazard):
+        raise ServiceError("该隐患已列入通知书，整改要求不能再改；如有错误，请更正通知书")
+    text = requirement.strip()
+    if not text:
+        raise ServiceError("请填写整改要求", fields={"requirement": "required"})
+    if any(marker in text for marker in QUESTION_MARKERS):
+        raise ServiceError("整改要求应写明要做什么，不能写成问句（如“是否……”）", fields={"requirement": "question"})
+    before = {"requirement": hazard.requirement}
+    hazard.requirement = text[:2000]
+    db.session.flush()
+    _audit(actor, hazard, "hazard.requirement", before, {"requirement": hazard.requirement})
     return hazard
 
 

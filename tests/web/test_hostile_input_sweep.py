@@ -32,6 +32,7 @@ from inspection.blueprints.api.openapi import openapi_document
 from inspection.extensions import db
 from inspection.models import (
     CreditListing,
+    Department,
     Facility,
     Hazard,
     Inspection,
@@ -83,6 +84,7 @@ SENDERS = (
 #: and signatures, one submitted for corrections and notices; every photo: one of an inspection, one of evidence).
 TARGETS = {
     "user_id": sa.select(sa.func.min(User.id)),
+    "department_id": sa.select(sa.func.min(Department.id)),
     "facility_id": sa.select(sa.func.min(Facility.id)),
     "hazard_id": sa.select(sa.func.min(Hazard.id)),
     "inspection_id": sa.select(Inspection.id).order_by(Inspection.id),
