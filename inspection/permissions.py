@@ -120,6 +120,15 @@ def can_issue_notices(user: User | None, inspection: Inspection) -> bool:
     return user.role == Role.INSPECTOR and lead and is_assigned(user, inspection)
 
 
+def can_issue_food_result(user: User | None, inspection: Inspection, department_code: str) -> bool:
+    """Return True if `user` may issue the food result record (结果记录表) of `inspection`: an inspector assigned to
+    it for the department that owns its food checklist (市场监管). Whether that department submitted is the
+    service's rule."""
+    if user is None or user.role != Role.INSPECTOR:
+        return False
+    return any(a.user_id == user.id and a.department.code == department_code for a in inspection.assignments)
+
+
 def can_see_rankings(user: User, *, inspectors_allowed: bool) -> bool:
     """Return True if `user` may see the league table (inspectors only when the county allows it)."""
     if user.role in (Role.ADMIN, Role.REVIEWER):

@@ -7,6 +7,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from forms.food_result import FoodResultForm
 from forms.inspections import CampaignForm, PlanInspectionForm, SpotCheckForm
 from forms.notices import IssueNoticesForm
 from inspection.blueprints import file_response, paginate, query_number, unit_of_work
@@ -35,6 +36,7 @@ from inspection.services.inspection_lists import (
     users_by_id,
 )
 from inspection.services.notices import hazards_awaiting_notice
+from inspection.services.notices.food_result import food_result_of, food_result_refusal
 from inspection.services.planning import (
     departments_of,
     plan_campaign,
@@ -170,6 +172,8 @@ def detail(inspection_id: int):
         notices=notices,
         issue_form=IssueNoticesForm() if issuing else None,
         pending_hazards=len(hazards_awaiting_notice(inspection)) if issuing else 0,
+        food_record=food_result_of(inspection),
+        food_result_form=FoodResultForm() if food_result_refusal(inspection, current_user) is None else None,
     )
 
 

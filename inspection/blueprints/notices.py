@@ -19,7 +19,7 @@ from inspection.permissions import can_view_facility
 from inspection.security import current_actor, get_inspection_or_404, refuse
 from inspection.services.document_verification import MAX_UPLOAD_BYTES, NotAPdf, count_upload, verify_document
 from inspection.services.notice_lists import notice_by_token, notice_list, notices_to_print, replacement_of
-from inspection.services.notices import issue_notices, supersede_notice, verification_url
+from inspection.services.notices import food_result, issue_notices, supersede_notice, verification_url
 from inspection.transactions import run_in_transaction
 
 bp = Blueprint("notices", __name__)
@@ -47,6 +47,23 @@ def issue(inspection_id: int):
         return redirect(url_for("inspections.detail", inspection_id=inspection_id))
     flash(_("已发出：%(numbers)s", numbers="、".join(n.number for n in notices)), "success")
     return redirect(url_for("notices.detail", notice_id=notices[0].id))
+
+
+@bp.post("/inspections/<int:inspection_id>/food-result")
+@login_required
+def issue_food_result(inspection_id: int):
+    """The 市场监管 inspector issues the food inspection's result record (结果记录表), or opens the one issued.
+
+    The form (`FoodResultForm`) is a button and its CSRF token, which the app checks for every POST."""
+    inspection = get_inspection_or_404(inspection_id)
+    with unit_of_work() as outcome:
+        record = run_in_transaction(
+            lambda: food_result.issue_food_result(inspection, current_actor(), date.today(), verify_url)
+        )
+    if not outcome.ok:
+        return redirect(url_for("inspections.detail", inspection_id=inspection_id))
+    flash(_("结果记录表：%(number)s", number=record.number), "success")
+    return redirect(url_for("notices.detail", notice_id=record.id))
 
 
 @bp.route("/notices/")

@@ -1,15 +1,19 @@
 """Public pages, no login: what the QR code on a notice and the poster at a facility's door link to.
 
 They show only what the public may know: the facility's name, type and township, its current countersigned grade
-with the date, and how many hazards are open. No people, phone numbers, codes, addresses or findings.
+with the date, and how many hazards are open; and the results of food inspections (总局令第49号 第35条) with the
+link that verifies their record. No people, phone numbers, codes, addresses or findings.
 """
 
 from datetime import date
 
 from flask import Blueprint, abort, render_template
 
+from inspection.blueprints import paginate
+from inspection.blueprints.notices import verify_url
 from inspection.extensions import db
 from inspection.models import Facility
+from inspection.services.notices.food_result import food_verdict, published_food_results
 from inspection.services.rankings import open_hazard_count
 from inspection.services.standings import public_grade
 
@@ -30,3 +34,11 @@ def facility(facility_id: int):
         open_hazards=open_hazard_count(row.id),
         today=date.today(),
     )
+
+
+@bp.route("/food-results")
+def food_results():
+    """Food inspection results, published as soon as their record (结果记录表) is issued."""
+    page = paginate(published_food_results())
+    rows = [(record, food_verdict(record), verify_url(record.public_token)) for record in page.items]
+    return render_template("public/food_results.html", page=page, rows=rows, today=date.today())

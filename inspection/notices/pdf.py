@@ -26,7 +26,8 @@ from urllib.request import url2pathname
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from inspection.notices.context import NoticeContext, image_mime_type
+from inspection.notices.context import NoticeContext, NoticeKind, image_mime_type
+from inspection.notices.food_result import FoodResultContext
 from inspection.notices.qr import qr_svg
 
 if TYPE_CHECKING:
@@ -38,6 +39,10 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES_DIR = PROJECT_ROOT / "templates"
 STATIC_DIR = PROJECT_ROOT / "inspection" / "static"
 TEMPLATE_NAME = "notices/print/notice.html"
+#: Documents printed with a template of their own; every other kind is a notice (`TEMPLATE_NAME`).
+TEMPLATES: Mapping[NoticeKind, str] = {NoticeKind.FOOD_RESULT: "notices/print/food_result.html"}
+#: What this module prints: a notice, or a food inspection's result record.
+PrintedDocument = NoticeContext | FoodResultContext
 STYLESHEET = STATIC_DIR / "css" / "notice-print.css"
 FONT_FILES = (
     STATIC_DIR / "fonts" / "NotoSerifCJKsc-Regular.otf",
@@ -96,7 +101,7 @@ def data_uri(data: bytes) -> str:
     return f"data:{image_mime_type(data)};base64,{base64.b64encode(data).decode('ascii')}"
 
 
-def build_notice_html(context: NoticeContext, *, stylesheet_href: str | None = None) -> RenderedNotice:
+def build_notice_html(context: PrintedDocument, *, stylesheet_href: str | None = None) -> RenderedNotice:
     """Render the print template and collect the ``data:`` URIs of this notice's images.
 
     :param context: the notice.
@@ -112,7 +117,7 @@ def build_notice_html(context: NoticeContext, *, stylesheet_href: str | None = N
     facility_uri = data_uri(facility_sig) if facility_sig else None
     html = (
         _environment()
-        .get_template(TEMPLATE_NAME)
+        .get_template(TEMPLATES.get(context.kind, TEMPLATE_NAME))
         .render(
             n=context,
             photo_uris=photo_uris,
@@ -126,7 +131,7 @@ def build_notice_html(context: NoticeContext, *, stylesheet_href: str | None = N
     return RenderedNotice(html, uris)
 
 
-def render_notice_html(context: NoticeContext, *, stylesheet_href: str | None = None) -> str:
+def render_notice_html(context: PrintedDocument, *, stylesheet_href: str | None = None) -> str:
     """Return the notice as a complete HTML document (the print view, also shown by the web app).
 
     Images are embedded as ``data:`` URIs and the QR code as inline SVG, so the page needs nothing but the
@@ -140,7 +145,7 @@ def render_notice_html(context: NoticeContext, *, stylesheet_href: str | None = 
     return build_notice_html(context, stylesheet_href=stylesheet_href).html
 
 
-def render_notice_pdf(context: NoticeContext) -> bytes:
+def render_notice_pdf(context: PrintedDocument) -> bytes:
     """Render the notice, its photo appendix and its 送达回证 to a PDF/A-3b document.
 
     :param context: the notice.

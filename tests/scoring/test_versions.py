@@ -25,8 +25,9 @@ def test_an_old_version_inspection_re_scores_under_the_2016_rule_unchanged():
     assert old.version.id == old_version.id
     assert (old.result["rule"], old.verdict) == ("food_2016", "不符合")
 
-    # The 2022 version is imported later (a changed file is a new version; comments count).
-    shipped = (DATA_DIR / "food_safety.toml").read_text(encoding="utf-8") + "\n# 总局令第49号\n"
+    # The 2022 version is imported later (the shipped file, one word changed so that it is new to this database).
+    shipped = (DATA_DIR / "food_safety.toml").read_text(encoding="utf-8")
+    shipped = shipped.replace('source_note = "《市场监督管理总局令', 'source_note = "（新版）《市场监督管理总局令', 1)
     new_version, created = import_checklist(shipped, "food_safety.toml", SETUP)
     assert created and new_version.version > old_version.version
 

@@ -122,6 +122,10 @@ EXPECTED = {
         other_reviewer="404",
         other_inspector="404",
     ),
+    # the sweep's inspections have no food checklist: whoever may see one is refused for that reason
+    "api.create_food_result": expect(
+        "403", lead="refused", other_dept="refused", unassigned="404", other_inspector="404"
+    ),
     "api.facilities": expect("ok"),
     "api.get_inspection": expect("ok", unassigned="404", **HIDDEN_OUTSIDE),
     "api.get_notice": expect("ok", **HIDDEN_OUTSIDE),
@@ -186,12 +190,14 @@ EXPECTED = {
     "notices.bundle": expect("ok"),
     "notices.detail": expect("ok", **HIDDEN_OUTSIDE),
     "notices.index": expect("ok"),
+    "notices.issue_food_result": expect("refused", unassigned="404", **HIDDEN_OUTSIDE),
     "notices.issue": expect("refused", reviewer="ok", lead="ok", unassigned="404", **HIDDEN_OUTSIDE),
     "notices.pdf": expect("ok", **HIDDEN_OUTSIDE),
     "notices.print_view": expect("ok", **HIDDEN_OUTSIDE),
     "notices.supersede": expect("refused", reviewer="ok", lead="ok", **HIDDEN_OUTSIDE),
     "notices.verify": expect("ok", anonymous="ok"),
     "public.facility": expect("ok", anonymous="ok"),
+    "public.food_results": expect("ok", anonymous="ok"),
     "rankings.charts": expect("403", admin="ok", reviewer="ok", other_reviewer="ok", other_admin="ok"),
     "rankings.compare": expect("ok", operator="403", **HIDDEN_OUTSIDE),
     "rankings.countersign": expect("403", reviewer="ok", other_reviewer="404"),

@@ -22,6 +22,7 @@ from inspection.models import Facility, Hazard, HazardStatus, Inspection, Notice
 from inspection.permissions import can_view_facility, can_view_inspection
 from inspection.services.hazard_lists import hazard_list
 from inspection.services.notices import issue_notices
+from inspection.services.notices.food_result import food_result_of, issue_food_result
 from inspection.transactions import run_in_transaction
 
 MAX_HAZARDS = 500
@@ -40,6 +41,18 @@ def create_notices(inspection_id: int):
         lambda: issue_notices(inspection, NoticeMode(mode), api_actor(), date.today(), verify_url)
     )
     return jsonify(items=[_summary(n) for n in notices]), 201
+
+
+@bp.post("/inspections/<int:inspection_id>/food-result")
+@token_required(Role.INSPECTOR)
+def create_food_result(inspection_id: int):
+    """Issue the food inspection's result record (结果记录表); 200 with the record when it was issued before."""
+    inspection = db.session.get(Inspection, inspection_id)
+    if inspection is None or not can_view_inspection(api_user(), inspection):
+        api_error(404, "not_found", "检查不存在或您无权查看")
+    issued = food_result_of(inspection)
+    record = run_in_transaction(lambda: issue_food_result(inspection, api_actor(), date.today(), verify_url))
+    return jsonify(_summary(record)), 200 if issued is not None else 201
 
 
 @bp.get("/notices/<int:notice_id>")
