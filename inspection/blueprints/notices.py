@@ -17,7 +17,13 @@ from inspection.extensions import db
 from inspection.models import Notice, NoticeMode, NoticeStatus, Role
 from inspection.permissions import can_view_facility
 from inspection.security import current_actor, get_inspection_or_404, refuse
-from inspection.services.document_verification import MAX_UPLOAD_BYTES, NotAPdf, count_upload, verify_document
+from inspection.services.document_verification import (
+    NotAPdf,
+    UploadTooLarge,
+    count_upload,
+    read_upload,
+    verify_document,
+)
 from inspection.services.notice_lists import notice_by_token, notice_list, notices_to_print, replacement_of
 from inspection.services.notices import food_result, issue_notices, supersede_notice, verification_url
 from inspection.transactions import run_in_transaction
@@ -153,12 +159,11 @@ def verify_upload():
     if refusal is not None:
         form.file.errors = [_("核验次数过多，请 %(seconds)s 秒后再试", seconds=ceil(refusal.wait.total_seconds()))]
         return render_template("notices/verify_upload.html", form=form, result=None), 429
-    data = form.file.data.stream.read(MAX_UPLOAD_BYTES + 1)
-    if len(data) > MAX_UPLOAD_BYTES:
+    try:
+        result = verify_document(read_upload(form.file.data.stream))
+    except UploadTooLarge:
         form.file.errors = [_("文件超过 10 MB，不是本系统发出的文书")]
         return render_template("notices/verify_upload.html", form=form, result=None), 413
-    try:
-        result = verify_document(data)
     except NotAPdf:
         form.file.errors = [_("上传的文件不是 PDF")]
         return render_template("notices/verify_upload.html", form=form, result=None), 400

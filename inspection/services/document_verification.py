@@ -9,6 +9,7 @@ in memory and never stored. Uploads are counted per address (`login_throttle.cou
 import hashlib
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import BinaryIO
 
 from sqlalchemy import select
 
@@ -28,6 +29,10 @@ _HEADER_SPAN = 1024
 
 class NotAPdf(ValueError):
     """The upload is not a PDF file."""
+
+
+class UploadTooLarge(ValueError):
+    """The upload is larger than `MAX_UPLOAD_BYTES`: no document issued here is."""
 
 
 @dataclass(frozen=True)
@@ -62,10 +67,21 @@ def count_upload(ip: str) -> Refusal | None:
     return count_public_request(ThrottleScope.VERIFY_UPLOAD, ip, free=FREE_UPLOADS, window=UPLOAD_WINDOW)
 
 
+def read_upload(stream: BinaryIO) -> bytes:
+    """Read an uploaded file into memory, at most `MAX_UPLOAD_BYTES`.
+
+    :raises UploadTooLarge: if there is more.
+    """
+    data = stream.read(MAX_UPLOAD_BYTES + 1)
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise UploadTooLarge(f"文件超过 {MAX_UPLOAD_BYTES // (1024 * 1024)} MB，不是本系统发出的文书")
+    return data
+
+
 def verify_document(data: bytes) -> Verification:
     """Look the upload up by its SHA-256 among the issued documents.
 
-    :param data: the whole uploaded file (at most `MAX_UPLOAD_BYTES`, checked by the caller while reading).
+    :param data: the whole uploaded file, as `read_upload` returns it.
     :raises NotAPdf: if the bytes do not start like a PDF.
     """
     if b"%PDF-" not in data[:_HEADER_SPAN]:

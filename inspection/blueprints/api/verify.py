@@ -7,7 +7,13 @@ from flask import jsonify, request
 from inspection.blueprints.api import bp
 from inspection.blueprints.api.common import api_error, error_response
 from inspection.extensions import db
-from inspection.services.document_verification import MAX_UPLOAD_BYTES, NotAPdf, count_upload, verify_document
+from inspection.services.document_verification import (
+    NotAPdf,
+    UploadTooLarge,
+    count_upload,
+    read_upload,
+    verify_document,
+)
 
 
 @bp.post("/verify")
@@ -23,11 +29,10 @@ def verify():
         response = error_response(429, "throttled", f"核验次数过多，请 {seconds} 秒后再试")
         response.headers["Retry-After"] = str(seconds)
         return response
-    data = upload.stream.read(MAX_UPLOAD_BYTES + 1)
-    if len(data) > MAX_UPLOAD_BYTES:
-        api_error(413, "too_large", "文件超过 10 MB", {"file": "不超过 10 MB"})
     try:
-        result = verify_document(data)
+        result = verify_document(read_upload(upload.stream))
+    except UploadTooLarge as error:
+        api_error(413, "too_large", str(error), {"file": str(error)})
     except NotAPdf as error:
         api_error(400, "not_pdf", str(error), {"file": str(error)})
     return jsonify(match=result.match, document=result.summary())
