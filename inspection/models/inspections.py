@@ -7,7 +7,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, Text, UniqueConstraint, text
+from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, Text, UniqueConstraint, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from inspection.extensions import db
@@ -77,6 +77,8 @@ class Inspection(db.Model):
     completed_at: Mapped[datetime | None]
     #: Increases with every accepted batch of answers.
     revision: Mapped[int] = mapped_column(default=0)
+    #: Planned for a day already past: the record of an inspection done before it was entered (补录), shown as such.
+    recorded_after_the_fact: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     facility: Mapped[Facility] = relationship()
     lead_department: Mapped[Department] = relationship()
@@ -128,6 +130,10 @@ class InspectionChecklist(db.Model):
     reviewed_at: Mapped[datetime | None]
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     review_comment: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    #: The last return (退回) of a submitted grading result by a reviewer, and why; the lead corrects and resubmits.
+    returned_at: Mapped[datetime | None]
+    returned_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    return_reason: Mapped[str] = mapped_column(String(500), default="", server_default="")
 
     inspection: Mapped[Inspection] = relationship(back_populates="checklists")
     version: Mapped[ChecklistVersion] = relationship()
