@@ -105,10 +105,11 @@ def settings_problems(settings: NoticeSettings) -> dict[str, str]:
     return problems
 
 
-def remedy_sentence(review_bodies: tuple[str, ...]) -> str:
-    """Return the remedies sentence of DOMAIN §15.3 naming the 复议机关 (several, joined, on a joint notice)."""
+def remedy_sentence(review_bodies: tuple[str, ...], document: str = "通知书") -> str:
+    """Return the remedies sentence of DOMAIN §15.3 naming the 复议机关 (several, joined, on a joint notice) and the
+    kind of document (通知书, or 复查意见书 for a re-inspection opinion)."""
     bodies = "或".join(dict.fromkeys(body for body in review_bodies if body)) or "有管辖权的行政复议机关"
     return (
-        f"如不服本通知书，可以自收到之日起{REVIEW_PERIOD}内向{bodies}申请行政复议，"
+        f"如不服本{document}，可以自收到之日起{REVIEW_PERIOD}内向{bodies}申请行政复议，"
         f"或者自收到之日起{LITIGATION_PERIOD}内依法向有管辖权的人民法院提起行政诉讼。"
     )

@@ -169,7 +169,7 @@ def test_a_fully_accepted_reinspection_closes_without_threats(inspection):
     visit = reinspect(facility(SAME_COUNTY), decisions, ISSUED + timedelta(days=5), True, actor("xf1"))
     opinion = issue_reinspection_notice(visit, actor("xf1"), ISSUED + timedelta(days=5), verify)
     text = pdf_text(opinion)
-    assert "复查意见书" in text and "均已整改到位，予以销号" in text
+    assert "复查意见书" in text and "均已整改到位，予以销号，不再另行复查" in text and "如不服本复查意见书" in text
     assert not any(word in text for word in CONSEQUENCE_WORDS.values())
     assert f"六十日内向{REVIEW_BODY}申请行政复议" in text and "六个月内" in text
     assert DOC_NUMBER.search(opinion.number)
@@ -237,3 +237,13 @@ def test_ground_4_needs_a_recorded_fire_hazard_determination(inspection):
     assert "五消重判〔2026〕1号" in listing.note and {"type": "hazard", "id": hazard.id} in listing.evidence
     actions = set(db.session.scalars(select(AuditEvent.action).where(AuditEvent.object_id == hazard.id)))
     assert "hazard.fire_determination" in actions
+
+
+def test_a_reinspection_that_finds_work_undone_repeats_the_order_and_its_consequence(inspection):
+    (notice,) = issue_notices(inspection, NoticeMode.PER_DEPARTMENT, actor("xf1"), ISSUED, verify)
+    new_deadline = ISSUED + timedelta(days=20)
+    decisions = [Decision(h, False, "门锁仍未拆除", new_deadline) for h in notice.hazards]
+    visit = reinspect(facility(SAME_COUNTY), decisions, ISSUED + timedelta(days=5), True, actor("xf1"))
+    text = pdf_text(issue_reinspection_notice(visit, actor("xf1"), ISSUED + timedelta(days=5), verify))
+    assert "对上表第1项中未整改到位的问题，" + ORDER_POWER["xf"] in text
+    assert CONSEQUENCE_WORDS["xf"] in text and "予以销号" not in text

@@ -196,7 +196,7 @@ def issue_reinspection_notice(visit: Reinspection, actor: Actor, issued_on: date
         inspection=info,
         hazards=tuple(rows),
         orders=(department_order(department, tuple(range(1, len(rows) + 1))),),
-        remedy_text=remedy_sentence((department.review_body,)),
+        remedy_text=remedy_sentence((department.review_body,), ctx.TITLES[NoticeKind.REINSPECTION]),
         reinspection=ctx.Reinspection(method="现场复查" if visit.on_site else "书面复查"),
         verification_url=verify_url(token),
     )
