@@ -12,6 +12,7 @@ import pytest
 from inspection.extensions import db
 from inspection.models import Notice
 from inspection.services import document_verification
+from tests.api.test_contract import assert_documented
 from tests.factories import OWN
 from tests.signing.pdfsig import pdfsig, tampered
 from tests.web.test_followup import _inspected
@@ -70,7 +71,9 @@ def test_the_issued_pdf_carries_a_valid_signature_of_the_issuing_department(issu
 
 
 def test_an_uploaded_copy_verifies_as_the_issued_document(client, issued):
-    body = _api_verify(client, issued.pdf).get_json()
+    response = _api_verify(client, issued.pdf)
+    assert_documented(response, "post", "/verify")
+    body = response.get_json()
     assert body == {
         "match": True,
         "document": {
@@ -89,7 +92,9 @@ def test_an_uploaded_copy_verifies_as_the_issued_document(client, issued):
 def test_one_changed_byte_fails_pdfsig_and_verification(client, issued, tmp_path):
     changed = tampered(issued.pdf)
     assert not pdfsig(changed, tmp_path).valid
-    assert _api_verify(client, changed).get_json() == {"match": False, "document": None}
+    response = _api_verify(client, changed)
+    assert_documented(response, "post", "/verify")
+    assert response.get_json() == {"match": False, "document": None}
     page = client.post("/verify", data={"file": (io.BytesIO(changed), "n.pdf")}, content_type="multipart/form-data")
     assert "不是本系统发出的文书，或发出后已被改动" in page.get_data(as_text=True)
 
