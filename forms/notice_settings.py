@@ -1,7 +1,7 @@
 """The form of a department's notice settings (what its 整改通知书 say, DOMAIN §15.3)."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectField, StringField, SubmitField, TextAreaField
+from wtforms import SelectChoice, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from forms import WebForm
@@ -16,7 +16,7 @@ class NoticeSettingsForm(WebForm):
         validators=[DataRequired(), Length(max=4)],
         description=_l("如“民”，文号为 五民整〔2026〕12号"),
     )
-    notice_title = SelectField(_l("整改文书名称"), choices=[(title, title) for title in NOTICE_TITLES])
+    notice_title = SelectField(_l("整改文书名称"), choices=[SelectChoice(title, title) for title in NOTICE_TITLES])
     review_body = StringField(
         _l("复议机关"), validators=[DataRequired(), Length(max=100)], description=_l("如 五寨县人民政府")
     )

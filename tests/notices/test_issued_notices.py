@@ -88,6 +88,13 @@ def seen_by_the_inspectors(inspection) -> None:
     db.session.flush()
 
 
+def fire_hazard(inspection) -> Hazard:
+    """The inspection's hazard of 消防."""
+    return db.session.scalar(
+        select(Hazard).where(Hazard.inspection_id == inspection.id, Hazard.department_code == "xf")
+    )
+
+
 @pytest.fixture
 def inspection():
     inspection, _ = planned()
@@ -202,9 +209,7 @@ def test_settings_are_validated_with_a_message_per_field():
 
 
 def test_the_requirement_is_an_action_edited_before_the_notice(inspection):
-    hazard = db.session.scalar(
-        select(Hazard).where(Hazard.inspection_id == inspection.id, Hazard.department_code == "xf")
-    )
+    hazard = fire_hazard(inspection)
     with pytest.raises(ServiceError, match="问句"):
         change_requirement(hazard, "安全出口是否畅通？", actor("xf1"))
     with pytest.raises(ServiceError, match="负责该隐患的部门"):
@@ -217,9 +222,7 @@ def test_the_requirement_is_an_action_edited_before_the_notice(inspection):
 
 
 def test_ground_4_needs_a_recorded_fire_hazard_determination(inspection):
-    hazard = db.session.scalar(
-        select(Hazard).where(Hazard.inspection_id == inspection.id, Hazard.department_code == "xf")
-    )
+    hazard = fire_hazard(inspection)
     hazard.item_class = "major"  # even a major failure proposes nothing on its own
     late = hazard.deadline + timedelta(days=1)
 
