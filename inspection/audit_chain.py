@@ -57,7 +57,7 @@ def canonical_bytes(fields: dict[str, Any], previous_hash: str) -> bytes:
     if created_at.tzinfo is not None:
         raise ValueError("audit timestamps are naive UTC")
     document = {name: fields[name] for name in HASHED_FIELDS}
-    document["created_at"] = created_at.strftime("%Y-%m-%dT%H:%M:%S.%f")
+    document["created_at"] = created_at.isoformat(timespec="microseconds")
     document["v"] = CANONICAL_VERSION
     document["prev"] = previous_hash
     text = json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False)

@@ -87,26 +87,20 @@ def verify_chain(batch: int = VERIFY_BATCH) -> ChainState:
     """Walk the audit log in id order, `batch` rows per query (columns only, no ORM objects kept), and return how
     far it matches: each entry must link to the one before and hash to its own hash, and the last must be the one
     the head names (an entry cut off the end is found too)."""
-    columns = [
-        AuditEvent.id,
-        AuditEvent.prev_hash,
-        AuditEvent.entry_hash,
-        *(getattr(AuditEvent, f) for f in HASHED_FIELDS),
-    ]
+    hashed = [getattr(AuditEvent, name) for name in HASHED_FIELDS]
+    query = select(AuditEvent.id, AuditEvent.prev_hash, AuditEvent.entry_hash, *hashed).order_by(AuditEvent.id)
+    connection = db.session.connection()
     walker = ChainWalker()
     last_id = 0
     while True:
-        rows = db.session.execute(
-            select(*columns).where(AuditEvent.id > last_id).order_by(AuditEvent.id).limit(batch)
-        ).all()
-        for row in rows:
-            fields = {name: getattr(row, name) for name in HASHED_FIELDS}
-            reason = walker.check(row.id, fields, row.prev_hash, row.entry_hash)
+        rows = connection.execute(query.where(AuditEvent.id > last_id).limit(batch)).all()
+        for entry_id, prev_hash, own_hash, *values in rows:
+            reason = walker.check(entry_id, dict(zip(HASHED_FIELDS, values, strict=True)), prev_hash, own_hash)
             if reason:
-                return walker.state(row.id, reason)
+                return walker.state(entry_id, reason)
         if len(rows) < batch:
             break
-        last_id = rows[-1].id
+        last_id = rows[-1][0]
     head = db.session.get(AuditChainHead, CHAIN_HEAD_ID)
     last_hash, length = (head.last_hash, head.length) if head else (GENESIS, 0)
     if (last_hash, length) != (walker.previous_hash, walker.verified):
