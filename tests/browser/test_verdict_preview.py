@@ -30,8 +30,11 @@ def _cases(count: int) -> list[tuple[dict, str]]:
             roll, value = rng.random(), None
             if roll < fail_share:
                 deduction = rng.choice([None, rng.randint(0, int(item.points))])
-                answers[item.code] = Answer(AnswerResult.FAIL, None if deduction is None else Decimal(deduction))
+                flag = rng.random() < 0.2  # marked as affecting food safety
+                lost = None if deduction is None else Decimal(deduction)
+                answers[item.code] = Answer(AnswerResult.FAIL, lost, affects_food_safety=flag)
                 value = {"result": "fail", "deduction": "" if deduction is None else str(deduction), "note": ""}
+                value["affects_food_safety"] = flag
             elif roll >= fail_share + open_share:
                 result = AnswerResult.NA if item.na_allowed and rng.random() < 0.1 else AnswerResult.PASS
                 answers[item.code] = Answer(result)

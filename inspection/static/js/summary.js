@@ -23,7 +23,7 @@ export function element(tag, attributes = {}, ...children) {
 // The verdict label from a checklist's rule as the server describes it (VerdictRule.preview in scoring/verdicts.py):
 // the veto label when a major item failed, the not-applicable label when no item applies, else the label of the
 // first outcome whose conditions all hold (min_percent: at least that percentage; max_failed: at most that many
-// failed items of each class).
+// failed items of each class, or of failures marked as affecting food safety).
 export function previewVerdict(rule, percent, failedByClass) {
   if (failedByClass.major) return rule.veto;
   if (percent === null && rule.none_applicable !== null) return rule.none_applicable;
@@ -62,6 +62,8 @@ export function score(cards, rule) {
   const major = failed.filter((item) => item.itemClass === 'major');
   const failedByClass = {};
   for (const item of failed) failedByClass[item.itemClass] = (failedByClass[item.itemClass] ?? 0) + 1;
+  // the 2022 food rule also bounds the failures marked as affecting food safety (Food2022.preview)
+  failedByClass.affects_food_safety = failed.filter((item) => item.value.affects_food_safety).length;
   let verdict = previewVerdict(rule, percent, failedByClass);
   if (major.length) verdict += `（一票否决：${major.map((item) => item.code).join('、')}）`;
   if (unanswered.length) verdict += `（${unanswered.length} 项未答，结论为暂定）`;
