@@ -14,7 +14,7 @@ from forms.verify import VerifyUploadForm
 from inspection.blueprints import paginate, query_date, query_number, unit_of_work
 from inspection.exported_files import archive_entry_name
 from inspection.extensions import db
-from inspection.models import Notice, NoticeMode, NoticeStatus, Role
+from inspection.models import Notice, NoticeKind, NoticeMode, NoticeStatus, Role
 from inspection.permissions import can_view_facility
 from inspection.security import current_actor, get_inspection_or_404, refuse
 from inspection.services.document_verification import (
@@ -85,7 +85,11 @@ def index():
 def detail(notice_id: int):
     notice = _visible_notice(notice_id)
     replaced_by = replacement_of(notice)
-    can_correct = current_user.role in (Role.REVIEWER, Role.INSPECTOR) and notice.status == NoticeStatus.ISSUED
+    can_correct = (
+        current_user.role in (Role.REVIEWER, Role.INSPECTOR)
+        and notice.status == NoticeStatus.ISSUED
+        and notice.kind == NoticeKind.RECTIFICATION  # only a rectification notice is corrected by a new one
+    )
     return render_template(
         "notices/detail.html", notice=notice, replaced_by=replaced_by, form=SupersedeForm() if can_correct else None
     )

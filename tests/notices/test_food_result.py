@@ -165,6 +165,13 @@ def test_the_inspection_page_offers_the_button_to_the_market_regulation_inspecto
     assert issued.status_code == 302 and "/notices/" in issued.headers["Location"]
     page = client.get(f"/inspections/{inspection_id}").get_data(as_text=True)
     assert "出具结果记录表" not in page and "〔" in page
+    record = client.get(issued.headers["Location"]).get_data(as_text=True)
+    assert "食品经营监督检查结果记录表" in record
+    assert "更正通知书" not in record and "所列问题" not in record  # a record is neither corrected nor lists hazards
+    with app.app_context():
+        facility_id = facility(OWN).id
+    history = client.get(f"/facilities/{facility_id}").get_data(as_text=True)
+    assert "检〔" in history and "结果记录表" in history
 
 
 def test_the_public_page_lists_the_result_with_its_verification_link_and_no_inspector(app, client):
