@@ -4,7 +4,7 @@ from datetime import date
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, SelectField, SelectMultipleField, SubmitField, widgets
+from wtforms import BooleanField, DateField, SelectField, SelectMultipleField, SubmitField, widgets
 from wtforms.validators import DataRequired, InputRequired, ValidationError
 
 from forms import WebForm
@@ -20,6 +20,10 @@ class CheckboxesField(SelectMultipleField):
 
 class _PlanBase(WebForm):
     inspected_on = DateField(_l("检查日期"), validators=[InputRequired(_l("请选择日期"))], default=date.today)
+    after_the_fact = BooleanField(
+        _l("补录已完成的检查"),
+        description=_l("检查已经做过、现在才录入时勾选：日期可以是过去的某一天，检查页面上标明“补录”。"),
+    )
     purpose = SelectField(_l("检查类型"))
     checklists = CheckboxesField(_l("检查表"), validators=[DataRequired(_l("请至少选择一张检查表"))])
     inspectors = CheckboxesField(_l("检查人员（每个部门至少2名）"), coerce=int)

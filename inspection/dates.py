@@ -2,7 +2,8 @@
 database; "today" is always a parameter.
 
 An inspection is planned for a day from EARLIEST_INSPECTION up to a configured number of days after today
-(``PLAN_DAYS_AHEAD``); its result is recorded (submitted) only once that day has come, so a result never lies in the
+(``PLAN_DAYS_AHEAD``); a person planning plans from today on, or records an inspection already done (补录), which is
+marked as such; its result is recorded (submitted) only once that day has come, so a result never lies in the
 future. A standing is the latest result on or before today: one dated later (older data may hold one) never holds.
 """
 
@@ -47,10 +48,23 @@ def recording_range(today: date) -> DateRange:
     return DateRange(EARLIEST_INSPECTION, max(today, EARLIEST_INSPECTION))
 
 
-def planning_problem(day: date, today: date, days_ahead: int = PLAN_DAYS_AHEAD) -> str | None:
-    """Return why an inspection may not be planned for `day` (the allowed range), or None when it may."""
+def planning_problem(
+    day: date, today: date, days_ahead: int = PLAN_DAYS_AHEAD, *, after_the_fact: bool | None = None
+) -> str | None:
+    """Return why an inspection may not be planned for `day`, or None when it may.
+
+    :param after_the_fact: what a person planning says: False, a plan (today or later); True, the record of an
+        inspection already done (补录: today or earlier). None when nobody says (history brought in, a phone's
+        spot check synced days after it was made): then only the outer range holds.
+    """
     allowed = planning_range(today, days_ahead)
-    return None if day in allowed else f"检查日期应在 {allowed} 之间"
+    if day not in allowed:
+        return f"检查日期应在 {allowed} 之间"
+    if after_the_fact is False and day < today:
+        return f"检查日期 {day.isoformat()} 已过，不能安排；如是补录已完成的检查，请勾选“补录已完成的检查”"
+    if after_the_fact and day > today:
+        return f"补录的是已完成的检查，检查日期不能晚于今天（{today.isoformat()}）"
+    return None
 
 
 def recording_problem(day: date, today: date) -> str | None:

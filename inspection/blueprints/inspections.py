@@ -14,6 +14,7 @@ from inspection.blueprints import file_response, paginate, query_number, unit_of
 from inspection.extensions import db
 from inspection.models import (
     Department,
+    Facility,
     InspectionPurpose,
     InspectionStatus,
     Photo,
@@ -40,6 +41,7 @@ from inspection.services.notices.food_result import food_result_of, food_result_
 from inspection.services.planning import (
     departments_of,
     plan_campaign,
+    plan_problems,
     spot_check_checklists,
     start_inspection,
     submitted_departments,
@@ -66,7 +68,7 @@ def plan():
     if request.method == "GET":
         form.lead_department_id.data = current_user.department_id
         form.facility_id.data = query_number("facility_id", 0)
-    if form.validate_on_submit():
+    elif _plan_checked(form, _chosen_facility(form), _teams(form.inspectors.data or [])):
         facility = get_facility_or_404(form.facility_id.data)
         with unit_of_work(flash_error=False) as outcome:
             inspection = start_inspection(
@@ -77,7 +79,7 @@ def plan():
                 _department(form.lead_department_id.data),
                 _teams(form.inspectors.data),
                 current_actor(),
-                **_planning_days(),
+                **_planning_days(form),
             )
         if outcome.ok:
             flash(_("已安排对 %(name)s 的检查", name=facility.name), "success")
@@ -96,7 +98,7 @@ def campaign():
     if request.method == "GET":
         form.lead_department_id.data = current_user.department_id
         form.purpose.data = InspectionPurpose.CAMPAIGN.value
-    if form.validate_on_submit():
+    elif _plan_checked(form, None, _teams(form.inspectors.data or [])):
         region = db.session.get(Region, form.region_id.data)
         if region is None or not can_view_region(current_user, region):
             refuse(404, "region not visible")
@@ -108,7 +110,7 @@ def campaign():
                 _department(form.lead_department_id.data),
                 _teams(form.inspectors.data),
                 current_actor(),
-                **_planning_days(),
+                **_planning_days(form),
             )
         if outcome.ok:
             flash(_("已为 %(region)s 的 %(n)s 家机构安排检查", region=region.name, n=len(planned)), "success")
@@ -129,11 +131,11 @@ def spot():
         if u.department_id == current_user.department_id and u.id != current_user.id
     ]
     form = SpotCheckForm(facilities=_facility_choices(), checklists=own, inspectors=colleagues)
+    team = {current_user.department.code: [current_user, *users_by_id(form.inspectors.data or [])]}
     if request.method == "GET":
         form.purpose.data = InspectionPurpose.COMPLAINT.value
-    if form.validate_on_submit():
+    elif _plan_checked(form, _chosen_facility(form), team):
         facility = get_facility_or_404(form.facility_id.data)
-        team = {current_user.department.code: [current_user, *users_by_id(form.inspectors.data)]}
         with unit_of_work(flash_error=False) as outcome:
             inspection = start_inspection(
                 facility,
@@ -143,7 +145,7 @@ def spot():
                 current_user.department,
                 team,
                 current_actor(),
-                **_planning_days(),
+                **_planning_days(form),
             )
         if outcome.ok:
             return redirect(url_for("fieldform.form", inspection_id=inspection.id))
@@ -174,6 +176,10 @@ def detail(inspection_id: int):
         pending_hazards=len(hazards_awaiting_notice(inspection)) if issuing else 0,
         food_record=food_result_of(inspection),
         food_result_form=FoodResultForm() if food_result_refusal(inspection, current_user) is None else None,
+        returned_by={
+            u.id: u.display_name
+            for u in users_by_id([ic.returned_by_id for ic in inspection.checklists if ic.returned_by_id])
+        },
     )
 
 
@@ -197,16 +203,60 @@ def signature(signature_id: int):
     return file_response(row.file)
 
 
-def _planning_days() -> dict[str, Any]:
-    """The day plans are made from and how many days ahead they may reach (PLAN_DAYS_AHEAD), for the services."""
-    return {"today": date.today(), "days_ahead": current_app.config["PLAN_DAYS_AHEAD"]}
+PlanForm = PlanInspectionForm | CampaignForm | SpotCheckForm
+#: The form field each planning problem is shown at (`planning.plan_problems`).
+_PROBLEM_FIELDS = {
+    "date": "inspected_on",
+    "facility": "facility_id",
+    "checklists": "checklists",
+    "inspectors": "inspectors",
+}
 
 
-def _show_refusal(form: PlanInspectionForm | CampaignForm | SpotCheckForm, error: Exception | None) -> None:
-    """Show a planning service's refusal next to the date when it is about the date, flashed otherwise."""
-    if isinstance(error, ServiceError) and "date" in error.fields:
-        form.inspected_on.errors = [*form.inspected_on.errors, error.fields["date"]]
-    elif error is not None:
+def _planning_days(form: PlanForm) -> dict[str, Any]:
+    """The day plans are made from, how many days ahead they may reach (PLAN_DAYS_AHEAD) and whether the person
+    records an inspection already done (补录), for the services."""
+    return {
+        "today": date.today(),
+        "days_ahead": current_app.config["PLAN_DAYS_AHEAD"],
+        "after_the_fact": form.after_the_fact.data,
+    }
+
+
+def _chosen_facility(form: PlanInspectionForm | SpotCheckForm) -> Facility | None:
+    """The facility the form names, once it names one of the choices (the choices are the visible facilities)."""
+    if not form.facility_id.data or form.facility_id.data not in dict(form.facility_id.choices):
+        return None
+    return get_facility_or_404(form.facility_id.data)
+
+
+def _plan_checked(form: PlanForm, facility: Facility | None, teams: dict[str, list[User]]) -> bool:
+    """Validate the posted form and the plan's rules together, so that every wrong field shows its error after one
+    submit (not one per try); True when nothing is wrong."""
+    valid = form.validate_on_submit()
+    problems = plan_problems(
+        facility, form.checklists.data or [], form.inspected_on.data, teams, **_planning_days(form)
+    )
+    for key, messages in problems.items():
+        field = getattr(form, _PROBLEM_FIELDS[key], None)
+        if field is None:
+            flash("；".join(messages), "error")
+            continue
+        field.errors = [*field.errors, *(m for m in messages if m not in field.errors)]
+    return valid and not problems
+
+
+def _show_refusal(form: PlanForm, error: Exception | None) -> None:
+    """Show a planning service's refusal at the fields it names, flashed when it names none of them."""
+    if not isinstance(error, ServiceError):
+        return
+    shown = False
+    for key, message in error.fields.items():
+        field = getattr(form, _PROBLEM_FIELDS.get(key, ""), None)
+        if field is not None:
+            field.errors = [*field.errors, message]
+            shown = True
+    if not shown:
         flash(str(error), "error")
 
 

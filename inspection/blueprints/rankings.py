@@ -5,7 +5,8 @@ URL map (prefix /rankings):
     /                      league table (filters, sorting, pagination in the URL)
     /charts                charts of the same filtered set
     /export.xlsx  .csv     the filtered table as a file
-    /reviews               grading results waiting for a countersignature; POST /reviews/<id> countersigns
+    /reviews               grading results waiting for a countersignature; POST /reviews/<id> countersigns,
+                           POST /reviews/<id>/return returns one (退回) with a reason
     /compare               two inspections of one facility, item by item
     /hazard-photos/<id>    an 'after' photo of a hazard's rectification
 """
@@ -19,6 +20,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from forms.common import ConfirmForm
+from forms.reviews import ReturnGradingForm
 from inspection.blueprints import file_response, query_number, unit_of_work
 from inspection.charts import PALETTE, Series, bar_chart, grouped_bar_chart, stacked_bar_chart
 from inspection.extensions import db
@@ -38,7 +40,7 @@ from inspection.services.rankings import (
     ranking_page,
 )
 from inspection.services.regions import regions_within
-from inspection.services.reviews import countersign_grading, pending_reviews
+from inspection.services.reviews import countersign_grading, pending_reviews, return_grading
 from inspection.templating import label
 
 bp = Blueprint("rankings", __name__)
@@ -216,7 +218,9 @@ def _filter_words(filters: RankingFilters) -> list[tuple[str, str]]:
 @bp.route("/reviews")
 @role_required(Role.REVIEWER)
 def reviews():
-    return render_template("rankings/reviews.html", pending=pending_reviews(current_user), form=ConfirmForm())
+    return render_template(
+        "rankings/reviews.html", pending=pending_reviews(current_user), form=ConfirmForm(), return_form=None
+    )
 
 
 @bp.post("/reviews/<int:checklist_id>")
@@ -236,6 +240,29 @@ def countersign(checklist_id: int):
             "success",
         )
     return redirect(url_for("rankings.reviews"))
+
+
+@bp.post("/reviews/<int:checklist_id>/return")
+@role_required(Role.REVIEWER)
+def return_result(checklist_id: int):
+    """Return (退回) a grading result with a reason; a refused or empty reason shows at that result's card."""
+    ic = db.session.get(InspectionChecklist, checklist_id)
+    if ic is None or not can_view_facility(current_user, ic.inspection.facility):
+        refuse(404, f"grading result {checklist_id} not visible")
+    form = ReturnGradingForm()
+    if form.validate_on_submit():
+        with unit_of_work(flash_error=False) as outcome:
+            return_grading(ic, form.reason.data, current_actor())
+        if outcome.ok:
+            flash(_("已退回 %(name)s 的评定结果，检查组更正后重新提交。", name=ic.inspection.facility.name), "success")
+            return redirect(url_for("rankings.reviews"))
+        form.reason.errors = [*form.reason.errors, str(outcome.error)]
+    pending = pending_reviews(current_user)
+    if all(p.checklist_id != checklist_id for p in pending):  # no card to show the error at (countersigned already)
+        flash("；".join(form.reason.errors), "error")
+    return render_template(
+        "rankings/reviews.html", pending=pending, form=ConfirmForm(), return_form=form, returning=checklist_id
+    ), 400
 
 
 @bp.route("/compare")

@@ -140,6 +140,18 @@ def start_inspection_once(client_id: str, facility: Facility, *args: Any, **kwar
     return inspection, created
 
 
+class PlanRefused(ServiceError):
+    """Every problem of a plan at once, by the field it is about ("facility", "date", "checklists", "inspectors"),
+    so that a form shows each at its field after one submit."""
+
+    def __init__(self, problems: Mapping[str, Sequence[str]]) -> None:
+        super().__init__(
+            "；".join(message for messages in problems.values() for message in messages),
+            fields={field: "；".join(messages) for field, messages in problems.items()},
+        )
+        self.problems = {field: list(messages) for field, messages in problems.items()}
+
+
 def start_inspection(
     facility: Facility,
     checklist_codes: Sequence[str],
@@ -152,6 +164,7 @@ def start_inspection(
     client_id: str | None = None,
     today: date | None = None,
     days_ahead: int = PLAN_DAYS_AHEAD,
+    after_the_fact: bool | None = None,
 ) -> Inspection:
     """Plan an inspection with the newest version of each checklist (kept for good) and its inspectors.
 
@@ -160,14 +173,16 @@ def start_inspection(
     :param client_id: the client's UUID stored with it (`start_inspection_once` makes a resend return it).
     :param today: the day planned from (default: the server's today).
     :param days_ahead: how many days after `today` the inspection may be planned for (the app's PLAN_DAYS_AHEAD).
-    :raises ServiceError: a date out of range (`fields["date"]`), closed facility, unknown checklist, overlapping
-        item codes or missing inspectors.
+    :param after_the_fact: as `dates.planning_problem` takes it: False, a plan from today on; True, the record of an
+        inspection already done (stored, and shown on its page); None, only the outer range holds.
+    :raises PlanRefused: every problem at once: a date out of range, a closed facility, no or unknown checklists,
+        overlapping item codes, missing or wrong inspectors.
     """
-    check_planned_date(inspected_on, today or date.today(), days_ahead)
-    if not facility.is_active:
-        raise ServiceError("机构已关闭，不能检查")
-    if not checklist_codes:
-        raise ServiceError("请至少选择一张检查表")
+    problems = plan_problems(
+        facility, checklist_codes, inspected_on, assignments, today or date.today(), days_ahead, after_the_fact
+    )
+    if problems:
+        raise PlanRefused(problems)
     inspection = Inspection(
         facility=facility,
         inspected_on=inspected_on,
@@ -175,14 +190,13 @@ def start_inspection(
         lead_department=lead_department,
         created_by=actor.user,
         client_id=client_id,
+        recorded_after_the_fact=bool(after_the_fact),
     )
     for code in dict.fromkeys(checklist_codes):
-        version = latest_version(code)
-        if version is None:
-            raise ServiceError(f"检查表 {code} 尚未导入")
-        inspection.checklists.append(InspectionChecklist(version=version, checklist_code=code))
-    _check_item_codes_unique(inspection)
-    _assign(inspection, assignments, facility)
+        inspection.checklists.append(InspectionChecklist(version=latest_version(code), checklist_code=code))
+    for code in departments_of(inspection):
+        for user in dict.fromkeys(assignments.get(code, ())):
+            inspection.assignments.append(InspectionAssignment(department=user.department, user=user))
     db.session.add(inspection)
     db.session.flush()
     record_event(
@@ -194,6 +208,7 @@ def start_inspection(
         after={
             "facility_id": facility.id,
             "date": inspected_on.isoformat(),
+            "recorded_after_the_fact": inspection.recorded_after_the_fact,
             "checklists": [f"{c.checklist_code}@{c.version.version}" for c in inspection.checklists],
             "inspectors": sorted(a.user.username for a in inspection.assignments),
         },
@@ -201,12 +216,48 @@ def start_inspection(
     return inspection
 
 
-def check_planned_date(inspected_on: date, today: date, days_ahead: int) -> None:
-    """Refuse a day an inspection may not be planned for (`dates.planning_range`).
+def plan_problems(
+    facility: Facility | None,
+    checklist_codes: Sequence[str],
+    inspected_on: date | None,
+    assignments: Mapping[str, Sequence[User]],
+    today: date,
+    days_ahead: int = PLAN_DAYS_AHEAD,
+    after_the_fact: bool | None = None,
+) -> dict[str, list[str]]:
+    """Return every reason the plan may not be made, by field ("facility", "date", "checklists", "inspectors");
+    empty when it may. `today`, `days_ahead` and `after_the_fact` as `start_inspection` takes them. A form whose
+    facility (or date) is not chosen yet passes None: what depends on it is not checked, the rest is."""
+    problems: dict[str, list[str]] = {}
+    date_problem = inspected_on and planning_problem(inspected_on, today, days_ahead, after_the_fact=after_the_fact)
+    if date_problem:
+        problems["date"] = [date_problem]
+    if facility is not None and not facility.is_active:
+        problems["facility"] = ["机构已关闭，不能检查"]
+    versions = []
+    for code in dict.fromkeys(checklist_codes):
+        version = latest_version(code)
+        if version is None:
+            problems.setdefault("checklists", []).append(f"检查表 {code} 尚未导入")
+        else:
+            versions.append(version)
+    if not checklist_codes:
+        problems["checklists"] = ["请至少选择一张检查表"]
+    elif overlap := _overlapping_item_code(versions):
+        problems.setdefault("checklists", []).append(overlap)
+    departments = dict.fromkeys(s.department.value for v in versions for s in checklist_of(v).sections)
+    team_problems = [p for code in departments for p in _team_problems(code, assignments.get(code, ()), facility)]
+    if team_problems:
+        problems["inspectors"] = team_problems
+    return problems
 
-    :raises ServiceError: naming the field "date" and the allowed range.
+
+def check_planned_date(inspected_on: date, today: date, days_ahead: int, after_the_fact: bool | None = None) -> None:
+    """Refuse a day an inspection may not be planned for (`dates.planning_problem`).
+
+    :raises ServiceError: naming the field "date" and why.
     """
-    problem = planning_problem(inspected_on, today, days_ahead)
+    problem = planning_problem(inspected_on, today, days_ahead, after_the_fact=after_the_fact)
     if problem:
         raise ServiceError(problem, fields={"date": problem})
 
@@ -220,26 +271,30 @@ def teams_by_department(people: Iterable[User]) -> dict[str, list[User]]:
     return teams
 
 
-def _check_item_codes_unique(inspection: Inspection) -> None:
+def _overlapping_item_code(versions: Sequence[ChecklistVersion]) -> str | None:
+    """Return why the checklists cannot go together (two use the same item code), or None."""
     seen: dict[str, str] = {}
-    for ic in inspection.checklists:
-        for item in checklist_of(ic.version).items():
+    for version in versions:
+        for item in checklist_of(version).items():
             if item.code in seen:
-                raise ServiceError(f"检查表 {seen[item.code]} 与 {ic.checklist_code} 的条目编号 {item.code} 重复")
-            seen[item.code] = ic.checklist_code
+                return f"检查表 {seen[item.code]} 与 {version.code} 的条目编号 {item.code} 重复"
+            seen[item.code] = version.code
+    return None
 
 
-def _assign(inspection: Inspection, assignments: Mapping[str, Sequence[User]], facility: Facility) -> None:
-    for code in departments_of(inspection):
-        people = list(dict.fromkeys(assignments.get(code, ())))
-        if len(people) < MIN_INSPECTORS_PER_DEPARTMENT:
-            raise ServiceError(f"{department_name(code)}须指派至少 {MIN_INSPECTORS_PER_DEPARTMENT} 名检查员")
-        for user in people:
-            if user.role != Role.INSPECTOR or user.department is None or user.department.code != code:
-                raise ServiceError(f"{user.display_name} 不是{department_name(code)}的检查员")
-            if not may_inspect(user, facility):
-                raise ServiceError(f"{user.display_name} 不负责该机构所在区域")
-            inspection.assignments.append(InspectionAssignment(department=user.department, user=user))
+def _team_problems(code: str, people: Sequence[User], facility: Facility | None) -> list[str]:
+    """Return what is wrong with the inspectors of department `code` for an inspection of `facility` (their region
+    is not checked while no facility is chosen)."""
+    people = list(dict.fromkeys(people))
+    problems = []
+    if len(people) < MIN_INSPECTORS_PER_DEPARTMENT:
+        problems.append(f"{department_name(code)}须指派至少 {MIN_INSPECTORS_PER_DEPARTMENT} 名检查员")
+    for user in people:
+        if user.role != Role.INSPECTOR or user.department is None or user.department.code != code:
+            problems.append(f"{user.display_name} 不是{department_name(code)}的检查员")
+        elif facility is not None and not may_inspect(user, facility):
+            problems.append(f"{user.display_name} 不负责该机构所在区域")
+    return problems
 
 
 def plan_campaign(
@@ -252,14 +307,16 @@ def plan_campaign(
     *,
     today: date | None = None,
     days_ahead: int = PLAN_DAYS_AHEAD,
+    after_the_fact: bool | None = None,
 ) -> list[Inspection]:
-    """Plan one inspection per facility (专项行动), all or none; `today` and `days_ahead` as for `start_inspection`.
+    """Plan one inspection per facility (专项行动), all or none; `today`, `days_ahead` and `after_the_fact` as for
+    `start_inspection`.
 
     :raises ServiceError: a date out of range (`fields["date"]`), no facility, or any single plan is refused (the
-        message names the facility).
+        message names the facility, `fields` name what is wrong).
     """
     today = today or date.today()
-    check_planned_date(inspected_on, today, days_ahead)
+    check_planned_date(inspected_on, today, days_ahead, after_the_fact)
     if not facilities:
         raise ServiceError("范围内没有运营中的机构")
     planned = []
@@ -276,8 +333,10 @@ def plan_campaign(
                     actor,
                     today=today,
                     days_ahead=days_ahead,
+                    after_the_fact=after_the_fact,
                 )
             )
         except ServiceError as error:
-            raise ServiceError(f"{facility.name}：{error}", fields=error.fields) from error
+            named = {field: f"{facility.name}：{message}" for field, message in error.fields.items()}
+            raise ServiceError(f"{facility.name}：{error}", fields=named) from error
     return planned

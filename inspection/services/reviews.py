@@ -1,5 +1,6 @@
 """Countersigning (审核) grading results: until a reviewer countersigns, a grade shows as 待审核 and does not count in
-the league table."""
+the league table. A reviewer may instead return (退回) a result with a reason: the inspection reopens for the
+departments that graded, who correct and submit again."""
 
 from __future__ import annotations
 
@@ -15,14 +16,17 @@ from inspection.extensions import db
 from inspection.models import (
     ChecklistStatus,
     Facility,
+    FacilityStanding,
     Inspection,
     InspectionChecklist,
+    InspectionStatus,
     Region,
     User,
 )
 from inspection.orm import utcnow
 from inspection.services import Actor, ServiceError
 from inspection.services.audit import record_event
+from inspection.services.checklists import checklist_of
 
 MAX_COMMENT = 500
 
@@ -88,12 +92,7 @@ def countersign_grading(ic: InspectionChecklist, comment: str, confirmed: bool, 
     """
     user = actor.user
     facility = ic.inspection.facility
-    if not permissions.is_reviewer_for(user, facility):
-        raise ServiceError("只有机构所在区域的民政审核人员可以审核评定结果")
-    if ic.checklist_code != GRADING_CHECKLIST or ic.status != ChecklistStatus.SUBMITTED:
-        raise ServiceError("只能审核已提交的等级评定结果")
-    if ic.reviewed_at is not None:
-        raise ServiceError("该评定结果已审核")
+    _check_reviewable(ic, user)
     comment = comment.strip()
     if not comment:
         raise ServiceError("请填写审核意见")
@@ -112,3 +111,83 @@ def countersign_grading(ic: InspectionChecklist, comment: str, confirmed: bool, 
         after={"facility_id": facility.id, "verdict": ic.verdict, "points": str(ic.points), "comment": comment},
     )
     return ic
+
+
+def return_grading(ic: InspectionChecklist, reason: str, actor: Actor, *, today: date | None = None) -> None:
+    """Return (退回) a submitted grading result, not yet countersigned, with the reviewer's reason; audited.
+
+    The departments owning its sections have their submission withdrawn, so their sections open again; the
+    inspection is in progress again, the stored result is cleared (the audit entry keeps it) and the facility's
+    grade standing goes back to its previous result (none when there is none). The reason stays on the result
+    for the lead to read until it is submitted again.
+
+    :param reason: why it is returned (required, at most MAX_COMMENT characters).
+    :param today: the day of the return (default: the server's), for the standing that holds after it.
+    :raises ServiceError: not a reviewer of the facility's region, not a submitted grading result, already
+        countersigned, or no reason.
+    """
+    _check_reviewable(ic, actor.user)
+    reason = reason.strip()
+    if not reason:
+        raise ServiceError("请填写退回原因", fields={"reason": "请填写退回原因"})
+    if len(reason) > MAX_COMMENT:
+        raise ServiceError(f"退回原因不能超过 {MAX_COMMENT} 字", fields={"reason": f"不能超过 {MAX_COMMENT} 字"})
+    inspection, facility = ic.inspection, ic.inspection.facility
+    before = {"verdict": ic.verdict, "points": str(ic.points), "grade": ic.grade}
+    departments = checklist_of(ic.version).section_departments()
+    for submission in [s for s in inspection.submissions if s.department_code in departments]:
+        inspection.submissions.remove(submission)
+    inspection.status, inspection.completed_at = InspectionStatus.IN_PROGRESS, None
+    ic.status, ic.submitted_at, ic.submitted_by_id = ChecklistStatus.OPEN, None, None
+    ic.points = ic.max_points = ic.percent = None
+    ic.verdict = ic.verdict_code = ic.grade = ic.result = None
+    ic.returned_at, ic.returned_by_id, ic.return_reason = utcnow(), actor.user_id, reason
+    db.session.flush()
+    _withdraw_standing(ic, today or date.today())
+    record_event(
+        actor,
+        "grading.return",
+        object_type="inspection_checklist",
+        object_id=ic.id,
+        region_path=facility.region.path,
+        before=before,
+        after={"facility_id": facility.id, "reason": reason, "reopened": sorted(departments)},
+    )
+
+
+def _check_reviewable(ic: InspectionChecklist, user: User | None) -> None:
+    """Refuse a countersignature or return of `ic` by `user` unless both may happen."""
+    if user is None or not permissions.is_reviewer_for(user, ic.inspection.facility):
+        raise ServiceError("只有机构所在区域的民政审核人员可以审核评定结果")
+    if ic.checklist_code != GRADING_CHECKLIST or ic.status != ChecklistStatus.SUBMITTED:
+        raise ServiceError("只能审核已提交的等级评定结果")
+    if ic.reviewed_at is not None:
+        raise ServiceError("该评定结果已审核")
+
+
+def _withdraw_standing(ic: InspectionChecklist, today: date) -> None:
+    """Give the standing that `ic`'s result set (if it did) to the facility's previous submitted result of the same
+    checklist on or before `today`, or remove it when there is none."""
+    standing = db.session.scalar(select(FacilityStanding).where(FacilityStanding.inspection_checklist_id == ic.id))
+    if standing is None:
+        return
+    previous = db.session.execute(
+        select(InspectionChecklist, Inspection.inspected_on)
+        .join(Inspection, Inspection.id == InspectionChecklist.inspection_id)
+        .where(
+            Inspection.facility_id == standing.facility_id,
+            Inspection.inspected_on <= today,
+            InspectionChecklist.checklist_code == ic.checklist_code,
+            InspectionChecklist.status == ChecklistStatus.SUBMITTED,
+            InspectionChecklist.id != ic.id,
+        )
+        .order_by(Inspection.inspected_on.desc(), InspectionChecklist.id.desc())
+        .limit(1)
+    ).first()
+    if previous is None:
+        db.session.delete(standing)
+        return
+    earlier, decided_on = previous
+    standing.inspection_checklist, standing.decided_on = earlier, decided_on
+    standing.verdict, standing.verdict_code, standing.grade = earlier.verdict, earlier.verdict_code, earlier.grade
+    standing.points, standing.unverified = earlier.points, bool((earlier.result or {}).get("unverified"))
