@@ -10,9 +10,9 @@ from sqlalchemy import select
 from inspection.extensions import db
 from inspection.models import CreditGround, CreditListing, CreditStatus
 from inspection.services import Actor
-from inspection.services.credit import list_party, propose_listings
+from inspection.services.credit import list_party, propose_listings, record_fire_determination
 from tests.conftest import facility, user
-from tests.factories import OTHER_COUNTY, OWN, SAME_COUNTY
+from tests.factories import OTHER_COUNTY, OWN, SAME_COUNTY, hazards_of
 from tests.web.test_followup import FOUND, _inspected
 
 #: Everyone acts as a member of the cast (factories.make_cast), built in each test's transaction.
@@ -64,9 +64,12 @@ def _list(app, name, decided_on=LONG_AGO, **extra):
 
 
 def _proposal(app, name=SAME_COUNTY):
-    """A completed inspection whose major fire hazard is overdue, and the app's proposal for it."""
+    """A completed inspection whose fire hazard, determined a 重大火灾隐患 by 消防, is overdue, and the app's
+    proposal for it."""
     with app.app_context():
         inspection = _inspected(facility_name=name)
+        hazard = next(h for h in hazards_of(inspection) if h.department_code == "xf")
+        record_fire_determination(hazard, "五消重判〔2026〕1号", FOUND, Actor(user("xf1"), "127.0.0.1"), FOUND)
         proposals = propose_listings(OVERDUE_DAY, Actor(user("reviewer"), "127.0.0.1"))
         (proposal,) = [p for p in proposals if p.facility_id == inspection.facility_id]
         db.session.commit()

@@ -24,14 +24,20 @@ from inspection.scoring import AnswerResult
 from inspection.services import Actor, ServiceError
 from inspection.services.answers import AnswerInput, save_answers
 from inspection.services.checklists import checklist_of
-from inspection.services.credit import decide_removal, list_party, propose_listings, request_removal
+from inspection.services.credit import (
+    decide_removal,
+    list_party,
+    propose_listings,
+    record_fire_determination,
+    request_removal,
+)
 from inspection.services.evidence import add_photo
 from inspection.services.hazards import Decision, change_deadline, reinspect, submit_evidence
 from inspection.services.notices import issue_notices, issue_reinspection_notice, supersede_notice
 from inspection.services.numbering import last_sequence
 from inspection.services.submission import submit_department
 from tests.conftest import facility, user
-from tests.factories import BASE_COUNTY, OWN, SAME_COUNTY
+from tests.factories import BASE_COUNTY, OWN, SAME_COUNTY, hazards_of
 from tests.web.test_inspection_results import TEAMS, _inspect
 
 #: Everyone acts as a member of the cast (factories.make_cast), built in each test's transaction.
@@ -208,12 +214,15 @@ def test_only_the_responsible_department_reinspects():
         reinspect(inspection.facility, [Decision(_hazard(inspection, "F5"), True)], REVISIT, True, _actor("mz1"))
 
 
-def test_an_overdue_major_fire_hazard_is_proposed_for_the_list_once_and_a_reviewer_decides():
+def test_an_overdue_determined_fire_hazard_is_proposed_for_the_list_once_and_a_reviewer_decides():
     inspection = _inspected()
 
     def ours(day):
         return [p for p in propose_listings(day, _actor("reviewer")) if p.facility_id == inspection.facility_id]
 
+    assert ours(FOUND + timedelta(days=8)) == []  # a failed major item alone is no 重大火灾隐患 determination
+    major = next(h for h in hazards_of(inspection) if h.item_class == "major" and h.department_code == "xf")
+    record_fire_determination(major, "测消重判〔2026〕1号", FOUND, _actor("xf1"), FOUND)
     assert ours(FOUND + timedelta(days=7)) == []  # the deadline day itself is not late yet
     decided = FOUND + timedelta(days=8)
     (proposal,) = ours(decided)

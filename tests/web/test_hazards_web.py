@@ -11,7 +11,9 @@ from sqlalchemy import func, select
 
 from inspection.extensions import db
 from inspection.models import CreditListing, CreditStatus, Hazard, HazardStatus, Notice, Photo
-from tests.conftest import facility
+from inspection.services import Actor
+from inspection.services.credit import record_fire_determination
+from tests.conftest import facility, user
 from tests.factories import OTHER_COUNTY, OWN, SAME_COUNTY, make_facility
 from tests.web.test_followup import ABBR, FOUND, _inspected
 
@@ -335,7 +337,11 @@ def test_the_list_filters_by_facility_department_class_and_status(client, login,
     assert f'/hazards/{same_county["F5"]}"' not in client.get("/hazards/?status=closed").get_data(as_text=True)
 
 
-def test_the_dashboard_proposes_a_listing_once_and_shows_it(client, login, same_county, frozen):
+def test_the_dashboard_proposes_a_listing_once_and_shows_it(app, client, login, same_county, frozen):
+    with app.app_context():  # 消防 determined the overdue major hazard a 重大火灾隐患 (GB 35181)
+        major = next(h for h in map(_hazard, same_county.values()) if h.item_class == "major")
+        record_fire_determination(major, "测消重判〔2026〕1号", FOUND, Actor(user("xf1"), "test"), FOUND)
+        db.session.commit()
     login("reviewer")
     page = client.get("/hazards/").get_data(as_text=True)
     client.get("/hazards/")
