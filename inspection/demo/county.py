@@ -1,7 +1,9 @@
 """The demo county: 五寨县 (Wuzhai, Shanxi), its townships, departments, facilities and demo accounts.
 
-Townships and facility names follow the county plan (DOMAIN §12) and must be checked against the county's own
-lists before production use. Attributes, codes, phone numbers and people are invented.
+The townships are the county's ten since 2021 (3镇7乡, DOMAIN §15.1: 梁家坪乡 and 新寨乡 were merged away). The
+facilities the county plan names (清涟敬老院, 北苑敬老院, 韩家楼敬老院, the welfare centre, the 乡级移民集中安置点) keep
+its names; village sites are called 农村老年人日间照料中心, the plan's word for them. Every other facility and village
+name, attributes, codes, phone numbers and people are invented.
 """
 
 from typing import Any
@@ -12,8 +14,8 @@ from inspection.models import Ownership as O
 DEMO_PASSWORD = "wuzhai-demo-2026"
 PROVINCE, CITY, COUNTY, COUNTY_SHORT = "山西省", "忻州市", "五寨县", "五"
 TOWNSHIPS = (
-    "砚城镇", "小河头镇", "三岔镇", "前所乡", "李家坪乡", "孙家坪乡",
-    "杏岭子乡", "胡会乡", "韩家楼乡", "东秀庄乡", "梁家坪乡", "新寨乡",
+    "砚城镇", "小河头镇", "三岔镇", "前所乡", "李家坪乡",
+    "孙家坪乡", "胡会乡", "韩家楼乡", "东秀庄乡", "杏岭子乡",
 )  # fmt: skip
 
 #: code, full name, kind, short character for document numbers.
@@ -39,14 +41,14 @@ FACILITIES = (
     ("砚城镇新华社区日间照料中心", "砚城镇", T.DAY_CARE, O.PUBLIC, 15, 9, 0, 1, False, False, False),
     ("三岔镇移民集中安置点养老服务站", "三岔镇", T.RESETTLEMENT, O.PUBLIC, 30, 18, 2, 5, True, False, False),
     ("前所乡移民集中安置点日间照料站", "前所乡", T.RESETTLEMENT, O.PUBLIC, 16, 10, 0, 2, False, False, False),
-    ("胡会乡移民集中安置点互助幸福院", "胡会乡", T.RESETTLEMENT, O.PUBLIC, 20, 13, 1, 3, True, False, False),
-    ("小河头镇中心村互助幸福院", "小河头镇", T.MUTUAL_AID, O.PUBLIC, 12, 8, 0, 1, True, False, False),
-    ("李家坪乡互助幸福院", "李家坪乡", T.MUTUAL_AID, O.PUBLIC, 10, 7, 0, 1, False, False, False),
-    ("孙家坪乡互助幸福院", "孙家坪乡", T.MUTUAL_AID, O.PUBLIC, 10, 6, 0, 0, False, False, False),
-    ("杏岭子乡互助幸福院", "杏岭子乡", T.MUTUAL_AID, O.PUBLIC, 12, 9, 1, 1, True, False, False),
-    ("东秀庄乡互助幸福院", "东秀庄乡", T.MUTUAL_AID, O.PUBLIC, 8, 5, 0, 1, False, False, False),
-    ("梁家坪乡互助幸福院", "梁家坪乡", T.MUTUAL_AID, O.PUBLIC, 10, 6, 0, 1, False, False, False),
-    ("新寨乡互助幸福院", "新寨乡", T.MUTUAL_AID, O.PUBLIC, 10, 7, 1, 0, True, False, False),
+    ("胡会乡移民集中安置点日间照料中心", "胡会乡", T.RESETTLEMENT, O.PUBLIC, 20, 13, 1, 3, True, False, False),
+    ("小河头村农村老年人日间照料中心", "小河头镇", T.MUTUAL_AID, O.PUBLIC, 12, 8, 0, 1, True, False, False),
+    ("李家坪村农村老年人日间照料中心", "李家坪乡", T.MUTUAL_AID, O.PUBLIC, 10, 7, 0, 1, False, False, False),
+    ("孙家坪村农村老年人日间照料中心", "孙家坪乡", T.MUTUAL_AID, O.PUBLIC, 10, 6, 0, 0, False, False, False),
+    ("杏岭子村农村老年人日间照料中心", "杏岭子乡", T.MUTUAL_AID, O.PUBLIC, 12, 9, 1, 1, True, False, False),
+    ("东秀庄村农村老年人日间照料中心", "东秀庄乡", T.MUTUAL_AID, O.PUBLIC, 8, 5, 0, 1, False, False, False),
+    ("前所村农村老年人日间照料中心", "前所乡", T.MUTUAL_AID, O.PUBLIC, 10, 6, 0, 1, False, False, False),
+    ("韩家楼村农村老年人日间照料中心", "韩家楼乡", T.MUTUAL_AID, O.PUBLIC, 10, 7, 1, 0, True, False, False),
 )
 
 #: username, display name, role, department code, facility name.

@@ -162,7 +162,7 @@ _TYPE_WORDS = {
     FacilityType.PRIVATE_HOME: "养老院",
     FacilityType.WELFARE_CENTRE: "社会福利中心",
     FacilityType.DAY_CARE: "日间照料中心",
-    FacilityType.MUTUAL_AID: "互助幸福院",
+    FacilityType.MUTUAL_AID: "农村老年人日间照料中心",
     FacilityType.RESETTLEMENT: "安置点养老服务站",
 }
 

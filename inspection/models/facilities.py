@@ -22,7 +22,7 @@ class FacilityType(StrEnum):
     WELFARE_CENTRE = "welfare_centre"  # 社会福利中心
     PRIVATE_HOME = "private_home"  # 民办养老机构
     DAY_CARE = "day_care"  # 社区养老服务机构/日间照料中心
-    MUTUAL_AID = "mutual_aid"  # 农村互助幸福院
+    MUTUAL_AID = "mutual_aid"  # 农村老年人日间照料中心, the village site (the county plan's word, DOMAIN §15.1)
     RESETTLEMENT = "resettlement"  # 移民集中安置点
 
 
@@ -33,7 +33,7 @@ FACILITY_TYPE_LABELS = labelled(
         FacilityType.WELFARE_CENTRE: N_("社会福利中心"),
         FacilityType.PRIVATE_HOME: N_("民办养老机构"),
         FacilityType.DAY_CARE: N_("社区养老服务机构/日间照料中心"),
-        FacilityType.MUTUAL_AID: N_("农村互助幸福院"),
+        FacilityType.MUTUAL_AID: N_("农村老年人日间照料中心"),
         FacilityType.RESETTLEMENT: N_("移民集中安置点"),
     },
 )

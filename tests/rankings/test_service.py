@@ -140,7 +140,7 @@ def test_the_township_and_date_filters():
     township = facility("韩家楼敬老院").region
     rows = table(RankingFilters(township=township.id)).rows
     assert {r.township for r in rows} == {township.name}
-    assert {r.name for r in rows} == {"韩家楼敬老院", "小河头互助幸福院"}
+    assert {r.name for r in rows} == {"韩家楼敬老院", "小河头村农村老年人日间照料中心"}
     start = date.today() - timedelta(days=60)
     recent = table(RankingFilters(date_from=start)).rows
     assert recent and all(r.last_inspected >= start for r in recent)
@@ -208,7 +208,7 @@ def test_trends_come_from_the_previous_grading():
     rows = {r.name: r for r in table().rows}
     assert rows["社会福利中心"].trend.direction == "up"
     assert rows["北苑敬老院"].trend.direction == "down"
-    assert rows["东秀庄乡互助幸福院"].trend.direction == "none"
+    assert rows["东秀庄村农村老年人日间照料中心"].trend.direction == "none"
 
 
 def test_chart_counts_add_up_to_the_filtered_rows():

@@ -59,7 +59,7 @@ def test_the_page_shows_the_rule_and_keeps_filters_in_its_links(client, login):
     login("reviewer")
     page = client.get("/rankings/?grade=unrated&type=mutual_aid&sort=name&dir=desc").get_data(as_text=True)
     assert "排名规则" in page and "暂缓评定和列入失信名单的机构排在末位" in page
-    assert "互助幸福院" in page and "清涟敬老院" not in page
+    assert "农村老年人日间照料中心" in page and "清涟敬老院" not in page
     assert "/rankings/export.xlsx?sort=name&amp;dir=desc&amp;type=mutual_aid&amp;grade=unrated" in page
     assert 'aria-sort="descending"' in page
 

@@ -104,15 +104,15 @@ def build_ranking_county() -> None:
 
     small = {"offers_ten_services": False, "beds": 12, "residents": 8}
     for name, kind, checklists, ago, township in (
-        ("东秀庄乡互助幸福院", FacilityType.MUTUAL_AID, ["service_safety"], 80, first),
+        ("东秀庄村农村老年人日间照料中心", FacilityType.MUTUAL_AID, ["service_safety"], 80, first),
         ("城北日间照料中心", FacilityType.DAY_CARE, ["fire_safety"], 10, first),
         ("城南日间照料中心", FacilityType.DAY_CARE, ["fire_safety"], 200, first),
-        ("小河头互助幸福院", FacilityType.MUTUAL_AID, ["fire_safety"], 30, second),
-        ("李家坪互助幸福院", FacilityType.MUTUAL_AID, ["fire_safety"], 300, first),
+        ("小河头村农村老年人日间照料中心", FacilityType.MUTUAL_AID, ["fire_safety"], 30, second),
+        ("李家坪村农村老年人日间照料中心", FacilityType.MUTUAL_AID, ["fire_safety"], 300, first),
         ("三岔镇安置点养老服务站", FacilityType.RESETTLEMENT, ["fire_safety"], 90, first),
         ("前所乡安置点日间照料站", FacilityType.RESETTLEMENT, ["fire_safety"], 45, first),
-        ("胡会乡安置点互助幸福院", FacilityType.RESETTLEMENT, ["service_safety"], 150, first),
-        ("孙家坪互助幸福院", FacilityType.MUTUAL_AID, ["fire_safety"], 20, first),
+        ("胡会乡移民集中安置点日间照料中心", FacilityType.RESETTLEMENT, ["service_safety"], 150, first),
+        ("孙家坪村农村老年人日间照料中心", FacilityType.MUTUAL_AID, ["fire_safety"], 20, first),
         ("新华社区日间照料中心", FacilityType.DAY_CARE, ["service_safety"], 5, first),
     ):
         inspect(home(name, type=kind, region_id=township.id, **small), checklists, on=days_ago(ago))

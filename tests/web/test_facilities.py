@@ -105,13 +105,13 @@ def test_the_list_filters_by_township_type_and_ownership(client, login):
     township = base_county().townships[1]
     township_id = township.id
     make_facility(name="韩家楼敬老院", region_id=township_id)
-    make_facility(name="新寨乡互助幸福院", type=FacilityType.MUTUAL_AID)
+    make_facility(name="杏岭子村农村老年人日间照料中心", type=FacilityType.MUTUAL_AID)
     make_facility(name="康宁老年公寓", type=FacilityType.PRIVATE_HOME, ownership=Ownership.PRIVATE)
     login("reviewer")
     page = client.get(f"/facilities/?township={township_id}").get_data(as_text=True)
     assert "韩家楼敬老院" in page and OWN not in page
     page = client.get("/facilities/?type=mutual_aid").get_data(as_text=True)
-    assert "新寨乡互助幸福院" in page and OWN not in page
+    assert "杏岭子村农村老年人日间照料中心" in page and OWN not in page
     page = client.get("/facilities/?ownership=private").get_data(as_text=True)
     assert "康宁老年公寓" in page and SAME_COUNTY not in page
     assert "没有符合条件的机构" in client.get("/facilities/?q=不存在的名字").get_data(as_text=True)
