@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from inspection.i18n import N_
+
 CANONICAL_VERSION = 1
 GENESIS = "0" * 64
 
@@ -76,7 +78,7 @@ class ChainState:
     :ivar verified: how many entries matched, from the first on.
     :ivar last_id: the id of the last entry that matched (None when none did).
     :ivar broken_at: the id of the first entry that does not match (None when the chain is whole).
-    :ivar reason: why that entry does not match, in Chinese.
+    :ivar reason: why that entry does not match, in Chinese (marked for translation where it is shown).
     """
 
     verified: int
@@ -101,9 +103,9 @@ class ChainWalker:
     def check(self, entry_id: int, fields: dict[str, Any], prev_hash: str | None, own_hash: str | None) -> str:
         """Return "" when the entry links to the one before and its hash matches its fields, else the reason."""
         if prev_hash != self.previous_hash:
-            return "与前一条记录的链接不符（前一条被删除、插入或改动）"
+            return N_("与前一条记录的链接不符（前一条被删除、插入或改动）")
         if own_hash != entry_hash(fields, self.previous_hash):
-            return "记录内容与其哈希不符（记录被改动）"
+            return N_("记录内容与其哈希不符（记录被改动）")
         self.previous_hash, self.last_id = own_hash, entry_id
         self.verified += 1
         return ""

@@ -9,6 +9,7 @@ from sqlalchemy import Select, select
 from inspection import permissions
 from inspection.audit_chain import GENESIS, HASHED_FIELDS, ChainState, ChainWalker, entry_hash, stored_json
 from inspection.extensions import db
+from inspection.i18n import N_
 from inspection.models import AuditEvent, User
 from inspection.models.audit import AuditChainHead
 from inspection.orm import utcnow
@@ -105,7 +106,7 @@ def verify_chain(batch: int = VERIFY_BATCH) -> ChainState:
     last_hash, length = (head.last_hash, head.length) if head else (GENESIS, 0)
     if (last_hash, length) != (walker.previous_hash, walker.verified):
         missing = head.last_event_id if head else walker.last_id
-        return walker.state(missing, "链尾记录缺失（最后的记录被删除）或链头被改动")
+        return walker.state(missing, N_("链尾记录缺失（最后的记录被删除）或链头被改动"))
     return walker.state()
 
 
