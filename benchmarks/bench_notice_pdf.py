@@ -1,8 +1,10 @@
-"""Benchmark: notice PDF rendering versus plain WeasyPrint on the same HTML.
+"""Benchmark: notice PDF rendering and signing versus plain WeasyPrint on the same HTML.
 
 Renders the one-page notice and the 30-finding notice (10 photos) 20 times each in a warm process and prints the
-median of ``render_notice_pdf`` next to the median of WeasyPrint converting the SAME final HTML string (from
-``render_notice_html``) with the same stylesheet, fonts and PDF/A options but no application code around it.
+median of what issuing a notice costs (``render_notice_pdf`` then ``sign_pdf``, the bytes that are stored), of
+``render_notice_pdf`` alone, of ``sign_pdf`` alone on the rendered bytes, and of WeasyPrint converting the SAME final
+HTML string (from ``render_notice_html``) with the same stylesheet, fonts and PDF/A options but no application code
+around it. Signing uses a throwaway demo-CA key (ECDSA P-256) and no timestamp authority.
 
 Run: ``.venv/bin/python benchmarks/bench_notice_pdf.py [--runs 20]``
 """
@@ -15,6 +17,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -30,7 +33,11 @@ from inspection.notices.pdf import (
     render_notice_html,
     render_notice_pdf,
 )
+from inspection.signing import DepartmentSigner, sign_pdf
+from inspection.signing_ca import create_root, issue_department_pkcs12
 from tests.notices.fixtures.contexts import make_context, make_one_page_context
+
+SIGNED_AT = datetime(2026, 12, 4, tzinfo=UTC)
 
 
 def plain_weasyprint(html: str) -> bytes:
@@ -68,12 +75,16 @@ def main() -> None:
         "1-page notice (2 findings, 0 photos)": make_one_page_context(),
         "30 findings + 10 photos": make_context(n_hazards=30, n_photos=10),
     }
-    print(f"runs per case: {runs} (after 1 warm-up, app and plain interleaved), medians, load {os.getloadavg()[0]:.1f}")
+    signer = _demo_signer()
+    print(f"runs per case: {runs} (after 1 warm-up, all interleaved), medians, load {os.getloadavg()[0]:.1f}")
     for name, context in cases.items():
         html = render_notice_html(context)
+        rendered = render_notice_pdf(context)
         results = measure(
             {
+                "render + sign": lambda c=context: sign_pdf(render_notice_pdf(c), signer, signed_at=SIGNED_AT),
                 "render_notice_pdf": lambda c=context: render_notice_pdf(c),
+                "sign_pdf alone": lambda pdf=rendered: sign_pdf(pdf, signer, signed_at=SIGNED_AT),
                 "plain WeasyPrint": lambda h=html: plain_weasyprint(h),
             },
             runs,
@@ -81,8 +92,17 @@ def main() -> None:
         print(f"{name}:")
         for label, (wall_ms, cpu_ms, size) in results.items():
             print(f"  {label:<20} wall {wall_ms:7.1f} ms   cpu {cpu_ms:7.1f} ms   {size / 1024:7.1f} KiB")
-        (app_wall, app_cpu, _), (plain_wall, plain_cpu, _) = results.values()
-        print(f"  {'ratio app/plain':<20} wall {app_wall / plain_wall:7.2f} x    cpu {app_cpu / plain_cpu:7.2f} x")
+        plain_wall, plain_cpu, _ = results["plain WeasyPrint"]
+        for label in ("render + sign", "render_notice_pdf"):
+            wall_ms, cpu_ms, _ = results[label]
+            ratio = f"ratio {'signed' if label == 'render + sign' else 'unsigned'}/plain"
+            print(f"  {ratio:<20} wall {wall_ms / plain_wall:7.2f} x    cpu {cpu_ms / plain_cpu:7.2f} x")
+
+
+def _demo_signer() -> DepartmentSigner:
+    """A department key of a throwaway demo CA, made in memory."""
+    p12 = issue_department_pkcs12(create_root(), "五寨县民政局", b"bench")
+    return DepartmentSigner.from_pkcs12(p12, b"bench", "五寨县民政局")
 
 
 if __name__ == "__main__":
