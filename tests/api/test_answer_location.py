@@ -176,3 +176,15 @@ def test_hazards_take_the_location_and_the_items_requirement(app, as_user, fire_
         item = shipped(found["F6"].inspection_checklist.version).item("F6")
         assert (found["F6"].location, found["F6"].finding) == ("", "应急照明不亮")
         assert found["F6"].requirement == requirement_text(item.text, item.basis)
+
+
+def test_the_phone_form_offers_the_food_switch_on_food_items_only(as_user, ids, login):
+    people = [ids[name] for name in ("mz1", "mz2", "xf1", "xf2", "sc1", "sc2")]
+    body = plan_body(ids, checklists=["fire_safety", "food_safety"], inspectors=people)
+    planned = as_user("reviewer").post("/inspections", json=body)
+    assert planned.status_code == 201, planned.json
+    page = login("sc1").get(f"/inspections/{planned.json['id']}/form").get_data(as_text=True)
+    food_codes = [i["code"] for i in items_of(planned.json, "sc")]
+    assert page.count('class="food-input"') == len(food_codes) > 0
+    assert f'id="f-{food_codes[0]}"' in page and 'id="f-F4"' not in page
+    assert page.count('class="location-input"') == len(food_codes)  # sc1 answers only its own items
