@@ -19,6 +19,7 @@ from inspection.services.checklists import checklist_of
 from inspection.services.notices.food_result import NotFoodIssuer, food_result_of, issue_food_result
 from inspection.services.submission import facility_facts
 from tests.api.conftest import ApiClient, token_for
+from tests.api.test_contract import assert_documented
 from tests.conftest import facility, user
 from tests.factories import OWN, answer_all, plan_inspection, submit
 
@@ -146,10 +147,13 @@ def test_the_api_issues_it_for_the_market_regulation_inspector_and_refuses_other
     created = sc1.post(path)
     assert created.status_code == 201
     assert sorted(created.json) == ["department", "hazard_count", "id", "number", "pdf_url"]
-    detail = sc1.get(f"/notices/{created.json['id']}").json
-    assert detail["kind"] == "food_result" and detail["inspection_id"] == inspection_id
+    assert_documented(created, "post", path)
+    read = sc1.get(f"/notices/{created.json['id']}")
+    assert_documented(read, "get", f"/notices/{created.json['id']}")
+    assert read.json["kind"] == "food_result" and read.json["inspection_id"] == inspection_id
     again = sc1.post(path)
     assert again.status_code == 200 and again.json["id"] == created.json["id"]
+    assert_documented(again, "post", path)
 
 
 def test_the_inspection_page_offers_the_button_to_the_market_regulation_inspector_only(app, client, login):
