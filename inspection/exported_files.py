@@ -1,9 +1,11 @@
-"""What goes into files people download and open elsewhere: spreadsheet cells that must not run as formulas, and
-names of files in a zip that must not land outside the folder it is unpacked into. Pure: no Flask."""
+"""What goes into files people download and open elsewhere: spreadsheet cells that must not run as formulas, names
+of files in a zip that must not land outside the folder it is unpacked into, and the name a download is saved
+under. Pure: no Flask."""
 
 import re
 import unicodedata
 from typing import Any
+from urllib.parse import quote
 
 #: First characters that make Excel, LibreOffice or Google Sheets read a cell as a formula (OWASP, CSV injection);
 #: some of them skip a leading tab or carriage return before looking.
@@ -29,3 +31,11 @@ def archive_entry_name(name: str) -> str:
     extension) become "_", runs of dots become one (no ".."), and leading dots and spaces go (no hidden file)."""
     single = "".join("_" if ch in PATH_SEPARATORS or unicodedata.category(ch) in ("Cc", "Cf") else ch for ch in name)
     return re.sub(r"\.{2,}", ".", single).lstrip(". ") or "_"
+
+
+def content_disposition(name: str, fallback: str, *, inline: bool = False) -> str:
+    """Return a Content-Disposition header saving the download as `name` (Chinese allowed, e.g. a 文号), with
+    `fallback` (ASCII) for clients that do not read RFC 5987's ``filename*`` (RFC 6266 §4.3). `name` is made one file
+    name first (`archive_entry_name`); `inline` asks the browser to show the file rather than save it."""
+    encoded = quote(archive_entry_name(name), safe="")
+    return f"{'inline' if inline else 'attachment'}; filename=\"{fallback}\"; filename*=UTF-8''{encoded}"

@@ -2,12 +2,16 @@
 
 from datetime import date
 
-from flask import Blueprint, jsonify, redirect, render_template, url_for
+from flask import Blueprint, jsonify, render_template
 from flask_login import current_user, login_required
 
 from inspection.health import run_checks
 from inspection.models import Role
+from inspection.services.hazard_lists import latest_evidence
+from inspection.services.hazards import MAX_EVIDENCE_PHOTOS, open_hazards
 from inspection.services.inspection_lists import active_facilities_by_township, upcoming_for
+from inspection.services.notice_lists import current_notices_of
+from inspection.todo import todo_list
 
 bp = Blueprint("main", __name__)
 
@@ -16,11 +20,26 @@ bp = Blueprint("main", __name__)
 @login_required
 def index():
     if current_user.role == Role.OPERATOR:
-        return redirect(url_for("facilities.detail", facility_id=current_user.facility_id))
+        return _operator_home()
     by_township = active_facilities_by_township(current_user)
     total = sum(count for _, _, count in by_township)
     mine = upcoming_for(current_user, date.today()) if current_user.role == Role.INSPECTOR else None
     return render_template("main/index.html", by_township=by_township, total=total, mine=mine)
+
+
+def _operator_home():
+    """The operator's to-do list: the open hazards to report as rectified, overdue first, each with what to upload
+    and the notice that ordered it (the facility's profile is one link away)."""
+    facility = current_user.facility
+    hazards = open_hazards(facility)
+    return render_template(
+        "main/operator.html",
+        facility=facility,
+        todos=todo_list(hazards, date.today()),
+        reports=latest_evidence(hazards),
+        notices=current_notices_of(hazards),
+        max_photos=MAX_EVIDENCE_PHOTOS,
+    )
 
 
 @bp.route("/healthz")

@@ -12,7 +12,7 @@ from flask_login import current_user, login_required
 from forms.notices import IssueNoticesForm, SupersedeForm
 from forms.verify import VerifyUploadForm
 from inspection.blueprints import paginate, query_date, query_number, unit_of_work
-from inspection.exported_files import archive_entry_name
+from inspection.exported_files import archive_entry_name, content_disposition
 from inspection.extensions import db
 from inspection.models import Notice, NoticeKind, NoticeMode, NoticeStatus, Role
 from inspection.permissions import can_view_facility
@@ -176,7 +176,9 @@ def verify_upload():
 
 def _pdf_response(notice: Notice) -> Response:
     response = Response(notice.pdf_file.data, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f"inline; filename=notice-{notice.id}.pdf"
+    response.headers["Content-Disposition"] = content_disposition(
+        f"{notice.number}.pdf", f"notice-{notice.id}.pdf", inline=True
+    )
     response.headers["ETag"] = notice.pdf_sha256
     return response
 

@@ -13,7 +13,6 @@ URL map (prefix /rankings):
 
 import tempfile
 from datetime import date, datetime
-from urllib.parse import quote
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, stream_with_context, url_for
 from flask_babel import gettext as _
@@ -23,6 +22,7 @@ from forms.common import ConfirmForm
 from forms.reviews import ReturnGradingForm
 from inspection.blueprints import file_response, query_number, unit_of_work
 from inspection.charts import PALETTE, Series, bar_chart, grouped_bar_chart, stacked_bar_chart
+from inspection.exported_files import content_disposition
 from inspection.extensions import db
 from inspection.models import FacilityType, InspectionChecklist, Ownership, RegionLevel, Role
 from inspection.permissions import can_view_facility
@@ -168,7 +168,7 @@ def export(fmt: str):
     headers = {
         "X-Total-Rows": str(count_rows(current_user, filters)),
         "Cache-Control": "no-store",
-        "Content-Disposition": _attachment(name),
+        "Content-Disposition": content_disposition(name, f"rankings.{fmt}"),
     }
     if fmt == "csv":
         body = stream_with_context(csv_chunks(rows, labels))
@@ -185,12 +185,6 @@ def _read_chunks(handle):
     with handle:
         while chunk := handle.read(EXPORT_CHUNK):
             yield chunk
-
-
-def _attachment(name: str) -> str:
-    """Return a Content-Disposition with an ASCII fallback name and the Chinese name (RFC 6266)."""
-    fallback = "rankings." + name.rsplit(".", 1)[1]
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name)}"
 
 
 def _filter_words(filters: RankingFilters) -> list[tuple[str, str]]:

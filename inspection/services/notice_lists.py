@@ -1,5 +1,5 @@
-"""What the notice pages list: a user's notices, a bundle for printing, a notice's replacement, and the notice
-behind a public verification token. Reads only."""
+"""What the notice pages list: a user's notices, a bundle for printing, a notice's replacement, the notice behind a
+public verification token, and the current rectification notice of each hazard. Reads only."""
 
 from collections.abc import Iterator
 from datetime import date
@@ -9,7 +9,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from inspection import permissions
 from inspection.extensions import db
-from inspection.models import Notice, NoticeStatus, User
+from inspection.models import Hazard, Notice, NoticeHazard, NoticeStatus, User
 
 #: Most notices one download bundles.
 MAX_BUNDLE = 500
@@ -47,3 +47,16 @@ def replacement_of(notice: Notice) -> Notice | None:
 def notice_by_token(token: str) -> Notice | None:
     """Return the notice whose public verification token this is."""
     return db.session.scalar(select(Notice).where(Notice.public_token == token))
+
+
+def current_notices_of(hazards: list[Hazard]) -> dict[int, Notice]:
+    """Return the current (not superseded) rectification notice listing each hazard, by hazard id (hazards on no
+    notice yet are left out)."""
+    if not hazards:
+        return {}
+    stmt = (
+        select(NoticeHazard.hazard_id, Notice)
+        .join(Notice, Notice.id == NoticeHazard.notice_id)
+        .where(NoticeHazard.hazard_id.in_([h.id for h in hazards]), NoticeHazard.current_rectification)
+    )
+    return {hazard_id: notice for hazard_id, notice in db.session.execute(stmt)}

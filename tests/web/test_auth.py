@@ -26,11 +26,12 @@ def test_an_inspector_home_shows_their_inspections_section(client, login):
     assert "我的检查" in client.get("/").get_data(as_text=True)
 
 
-def test_an_operator_lands_on_their_own_facility(client, login):
+def test_an_operator_lands_on_their_to_do_list_with_a_link_to_their_facility(client, login):
     login("operator")
     response = client.get("/")
-    assert response.status_code == 302
-    assert response.headers["Location"].endswith(f"/facilities/{user('operator').facility_id}")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "<h1>待办</h1>" in page and f'href="/facilities/{user("operator").facility_id}"' in page
 
 
 def test_a_wrong_password_is_refused_keeps_the_username_and_is_audited(client):
