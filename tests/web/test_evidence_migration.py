@@ -1,15 +1,20 @@
-"""The evidence migration on a database that already holds photos and audit entries (issue 18): stored images get
-their hash from the stored bytes, and the existing entries are chained once, in id order, so that `audit verify`
-passes right after the upgrade and keeps passing as entries are appended."""
+"""The evidence migration's data steps on a database that already holds photos and audit entries (issue 18): stored
+images get their hash from the stored bytes, and the existing entries are chained once, in id order, so that
+`audit verify` passes right after the upgrade and keeps passing as entries are appended. (Its schema steps, up and
+down, are checked with every other revision's by test_migrations.) The rows are put back as they were before the
+revision — no hashes, no chain head — rather than by downgrading, which would run every later revision's downgrade
+too."""
 
 import hashlib
+import importlib.util
 import uuid
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from flask_migrate import downgrade, upgrade
 from sqlalchemy import select
 
+import inspection
 from inspection.extensions import db
 from inspection.models import Photo
 from inspection.services import Actor
@@ -20,7 +25,8 @@ from inspection.services.planning import item_index
 from tests.conftest import CONCURRENCY_BACKENDS, SETUP_ACTOR, own_database
 from tests.factories import BASE_COUNTY, OWN, answer_all, inspector_of, jpeg, make_cast, make_county, plan_inspection
 
-BEFORE_EVIDENCE = "d18s4c0e1004"
+VERSIONS = Path(inspection.__file__).parent / "migrations" / "versions"
+MIGRATION = next(VERSIONS.glob("*_e18e4c0e1005_evidence_hashes_audit_chain.py"))
 
 #: Entries written before the chain existed: a JSON object with unsorted keys, nulls, non-ASCII text.
 OLD_ENTRIES = [
@@ -42,8 +48,11 @@ def test_existing_photos_are_hashed_and_existing_entries_chained(backend, tmp_pa
         add_photo(inspection, code, str(uuid.uuid4()), jpeg(), inspector)
         db.session.commit()
         db.session.remove()
-        downgrade(revision=BEFORE_EVIDENCE)
         with db.engine.begin() as connection:
+            for table in ("photos", "signatures", "hazard_photos"):
+                connection.execute(sa.text(f"UPDATE {table} SET image_sha256 = NULL"))
+            connection.execute(sa.text("UPDATE audit_events SET prev_hash = '', entry_hash = ''"))
+            connection.execute(sa.text("DELETE FROM audit_chain_head"))
             for created_at, action, before, after in OLD_ENTRIES:
                 connection.execute(
                     sa.text(
@@ -53,7 +62,11 @@ def test_existing_photos_are_hashed_and_existing_entries_chained(backend, tmp_pa
                     ),
                     {"created_at": created_at, "action": action, "before": before, "after": after},
                 )
-        upgrade()
+        migration = load_migration()
+        with db.engine.begin() as connection:
+            for table in ("photos", "signatures", "hazard_photos"):
+                migration._hash_stored_images(connection, table)
+            migration._chain_existing_events(connection)
 
         photos = db.session.scalars(select(Photo)).all()
         assert photos, "the inspection stored no photo"
@@ -66,3 +79,10 @@ def test_existing_photos_are_hashed_and_existing_entries_chained(backend, tmp_pa
         record_event(Actor(None, "10.0.0.1"), "test.after_upgrade")
         db.session.commit()
         assert verify_chain().verified == total + 1
+
+
+def load_migration():
+    spec = importlib.util.spec_from_file_location("evidence_migration", MIGRATION)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
