@@ -31,6 +31,7 @@ FACTS = FacilityFacts(
     has_medical_unit=True,
     has_special_equipment=True,
     has_campus_roads=True,
+    is_key_fire_unit=True,
     beds=100,
     residents=80,
     offers_ten_services=True,

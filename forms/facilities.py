@@ -52,6 +52,12 @@ class FacilityForm(WebForm):
             "出入院、生活照料、膳食、清洁卫生、洗涤、医疗护理、文化娱乐、心理/精神支持、安宁、委托服务；等级评定的前提"
         ),
     )
+    has_campus_roads = BooleanField(
+        _l("有院区或内部道路"), description=_l("无院区或内部道路的，等级评定不评院内交通一项")
+    )
+    is_key_fire_unit = BooleanField(
+        _l("消防安全重点单位"), description=_l("由消防救援机构确定；重点单位须每日防火巡查（《消防法》第17条）")
+    )
     fire_acceptance = SelectField(_l("消防验收/备案"))
     food_licence_no = StringField(_l("食品经营许可证号"), validators=[Optional(), Length(max=50)])
     food_licence_expiry = DateField(_l("食品经营许可证有效期至"), validators=[Optional()])

@@ -7,7 +7,7 @@ rolled-back transaction).
     county = base_county()
     home = make_facility(name="东风敬老院", beds=60)
     inspection = plan_inspection(home, ["fire_safety"])
-    answer_all(inspection, fail=["F1"])
+    answer_all(inspection, fail=["F2"])
     submit(inspection)
 """
 

@@ -37,9 +37,9 @@ def _flag(value: Any) -> bool:
     return value
 
 
-def _positive(value: Any) -> int:
-    if type(value) is not int or value <= 0:  # bool is an int subclass: refuse it
-        raise _Bad(f"must be a positive integer, got {show(value)}")
+def _points(value: Any) -> int:
+    if type(value) is not int or value < 0:  # bool is an int subclass: refuse it
+        raise _Bad(f"must be a non-negative integer, got {show(value)}")
     return value
 
 
@@ -134,7 +134,7 @@ ITEM: Spec = {
     "method": (_text, _REQUIRED),
     "basis": (_text, _REQUIRED),
     "class": (_choice(ItemClass), _REQUIRED),
-    "points": (_positive, _REQUIRED),
+    "points": (_points, _REQUIRED),
     "na_allowed": (_flag, _REQUIRED),
     "na_when": (_texts, ()),
     "photo_on_fail": (_flag, _REQUIRED),

@@ -1,7 +1,7 @@
 """Parse and validate checklist and criteria TOML files into frozen dataclasses.
 
 Every problem is reported with the file, section, item and field it concerns, e.g.
-``fire_safety.toml: section "evacuation" item "F5": field "points": must be a positive
+``fire_safety.toml: section "evacuation" item "F5": field "points": must be a non-negative
 integer, got -3``. All problems of a file are collected before :class:`ChecklistError`
 is raised. What each field may hold is checked by :mod:`inspection.checklists.fields`;
 this module adds the rules across fields, items and files. The verdict rule registry
@@ -49,6 +49,7 @@ from inspection.checklists.schema import (
     Standing,
     VerdictSpec,
 )
+from inspection.checklists.wording import wording_problems
 
 if TYPE_CHECKING:
     from inspection.scoring.verdicts import VerdictRule
@@ -134,6 +135,8 @@ def _read_item(c: Collector, raw: dict[str, Any], section: str, index: int, haza
         c.add("major_hazards is only allowed on class = major items", field="major_hazards", **where)
     if v.get("canned_notes") and not 2 <= len(v["canned_notes"]) <= 4:
         c.add(f"must hold 2 to 4 phrases, got {len(v['canned_notes'])}", field="canned_notes", **where)
+    if v.get("points") == 0 and v.get("class") not in (None, ItemClass.MAJOR):
+        c.add("only a class = major item may carry 0 points (a placeholder carrying a veto)", field="points", **where)
     if len(c.problems) > before:
         return None
     item_class = v.pop("class")
@@ -165,11 +168,15 @@ def _read_sections(
     return sections
 
 
-def load_checklist_text(text: str, source: str, hazard_codes: Collection[str] | None = None) -> Checklist:
+def load_checklist_text(
+    text: str, source: str, hazard_codes: Collection[str] | None = None, *, current: bool = False
+) -> Checklist:
     """Parse and validate one checklist.
 
     :param source: the file name used in error messages.
     :param hazard_codes: valid ``major_hazards`` codes (default: the shipped criteria).
+    :param current: the text is to become a current version (validated, imported or shipped), so its items must
+        also be worded as :mod:`inspection.checklists.wording` says; versions stored before those rules load without.
     :raises ChecklistError: listing every problem found.
     """
     c = Collector(source)
@@ -184,6 +191,11 @@ def load_checklist_text(text: str, source: str, hazard_codes: Collection[str] | 
     if verdict is not None and not c.problems:
         for section, field, message in _verdict_rules()[verdict.rule].check(verdict.params, sections):
             c.add(message, section=section, field=field)
+    if current:
+        for section in sections:
+            for item in section.items:
+                for field, message in wording_problems(item):
+                    c.add(message, section=section.code, item=item.code, field=field)
     c.raise_if_any()
     return Checklist(
         code=top["code"],
@@ -198,13 +210,16 @@ def load_checklist_text(text: str, source: str, hazard_codes: Collection[str] | 
     )
 
 
-def load_checklist_file(path: str | Path, hazard_codes: Collection[str] | None = None) -> Checklist:
+def load_checklist_file(
+    path: str | Path, hazard_codes: Collection[str] | None = None, *, current: bool = False
+) -> Checklist:
     """Load one checklist file; its ``code`` must equal the file's stem.
 
+    :param current: as for :func:`load_checklist_text`.
     :raises ChecklistError: the file is malformed.
     """
     path = Path(path)
-    checklist = load_checklist_text(path.read_text(encoding="utf-8"), path.name, hazard_codes)
+    checklist = load_checklist_text(path.read_text(encoding="utf-8"), path.name, hazard_codes, current=current)
     if checklist.code != path.stem:
         raise ChecklistError([Problem(path.name, f"must equal the file name {path.stem!r}", field="code")])
     return checklist
@@ -240,7 +255,7 @@ def load_shipped() -> ShippedChecklists:
     kinds: dict[str, str] = {}
     for path in sorted(DATA_DIR.glob("*.toml")):
         if path.name != CRITERIA_FILENAME:
-            checklist = load_checklist_file(path, criteria.keys())
+            checklist = load_checklist_file(path, criteria.keys(), current=True)
             checklists[checklist.code] = checklist
             if checklist.standing is not None:
                 if checklist.standing.kind in kinds:
@@ -251,7 +266,7 @@ def load_shipped() -> ShippedChecklists:
 
 
 def validate_paths(paths: Iterable[str | Path]) -> list[str]:
-    """Validate files (a directory means every ``.toml`` in it); return error messages.
+    """Validate files (a directory means every ``.toml`` in it) as current versions; return error messages.
 
     ``major_hazards`` references resolve against the criteria files among ``paths``,
     or the shipped criteria when none is given.
@@ -266,7 +281,7 @@ def validate_paths(paths: Iterable[str | Path]) -> list[str]:
         errors.extend(_attempt(lambda file=file: hazard_codes.update(load_criteria_file(file))))
     for file in files:
         if file.name != CRITERIA_FILENAME:
-            errors.extend(_attempt(lambda file=file: load_checklist_file(file, hazard_codes)))
+            errors.extend(_attempt(lambda file=file: load_checklist_file(file, hazard_codes, current=True)))
     return errors
 
 

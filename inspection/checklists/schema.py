@@ -69,6 +69,8 @@ FACILITY_FACTS: frozenset[str] = frozenset(
         "no_special_equipment",
         "has_campus_roads",
         "no_campus_roads",
+        "is_key_fire_unit",
+        "not_key_fire_unit",
         "offers_ten_services",
     }
 )

@@ -152,6 +152,8 @@ def _facility_row(home: Region, townships: list[Region], n: int, rng: random.Ran
         "has_medical_unit": ftype == FacilityType.WELFARE_CENTRE or rng.random() < 0.15,
         "has_special_equipment": beds >= 150,
         "offers_ten_services": ftype in GRADED_TYPES,
+        "has_campus_roads": ftype in GRADED_TYPES,
+        "is_key_fire_unit": beds >= 100,
         "fire_acceptance": FireAcceptance.ACCEPTED,
         "is_demo": True,
     }
@@ -174,7 +176,8 @@ def _synthetic_plan(facility_id: int, row: dict[str, Any], years: int, rng: rand
         has_canteen=row["has_canteen"],
         has_medical_unit=row["has_medical_unit"],
         has_special_equipment=row["has_special_equipment"],
-        has_campus_roads=True,
+        has_campus_roads=row["has_campus_roads"],
+        is_key_fire_unit=row["is_key_fire_unit"],
         beds=row["beds"],
         residents=row["residents"],
         offers_ten_services=row["offers_ten_services"],

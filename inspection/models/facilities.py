@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, Numeric, String, false
+from sqlalchemy import ForeignKey, Numeric, String, false, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from inspection.extensions import db
@@ -117,6 +117,11 @@ class Facility(db.Model):
     #: Offers the ten basic services every grade requires (出入院、生活照料、膳食、清洁卫生、洗涤、医疗护理、
     #: 文化娱乐、心理/精神支持、安宁、委托 — DOMAIN §14.1); a grading precondition.
     offers_ten_services: Mapped[bool] = mapped_column(default=False, server_default=false())
+    #: Has a campus or internal roads: GB/T 37276 point 1.1.1.5 (院内交通) is not scored without (DOMAIN §14.1).
+    has_campus_roads: Mapped[bool] = mapped_column(default=True, server_default=true())
+    #: Designated a 消防安全重点单位 by the fire authority: 《消防法》第17条 (daily patrol records) binds only such
+    #: units (DOMAIN §15.6).
+    is_key_fire_unit: Mapped[bool] = mapped_column(default=False, server_default=false())
     fire_acceptance: Mapped[FireAcceptance] = mapped_column(String(20), default=FireAcceptance.NONE)
     food_licence_no: Mapped[str] = mapped_column(String(50), default="")
     food_licence_expiry: Mapped[date | None]

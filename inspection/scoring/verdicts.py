@@ -41,6 +41,8 @@ class FacilityFacts:
     has_medical_unit: bool
     has_special_equipment: bool
     has_campus_roads: bool
+    #: Designated 消防安全重点单位: 《消防法》第17条 (daily patrol) binds only such units.
+    is_key_fire_unit: bool
     beds: int = 0
     residents: int = 0
     blacklisted: bool = False
@@ -55,6 +57,7 @@ class FacilityFacts:
                 "has_medical_unit" if self.has_medical_unit else "no_medical_unit",
                 "has_special_equipment" if self.has_special_equipment else "no_special_equipment",
                 "has_campus_roads" if self.has_campus_roads else "no_campus_roads",
+                "is_key_fire_unit" if self.is_key_fire_unit else "not_key_fire_unit",
             }
             | ({"offers_ten_services"} if self.offers_ten_services else set())
         )

@@ -54,7 +54,7 @@ def import_checklist(text: str, source_name: str, actor: Actor) -> tuple[Checkli
     :return: the version, and whether it was created now.
     :raises ChecklistError: the file is invalid; the message names the file, section, item and field.
     """
-    checklist = load_checklist_text(text, source_name, shipped().criteria.keys())
+    checklist = load_checklist_text(text, source_name, shipped().criteria.keys(), current=True)
     digest = content_hash(text)
     existing = db.session.scalar(
         select(ChecklistVersion).where(ChecklistVersion.code == checklist.code, ChecklistVersion.content_hash == digest)

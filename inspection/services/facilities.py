@@ -30,6 +30,8 @@ EDITABLE_FIELDS = (
     "has_medical_unit",
     "has_special_equipment",
     "offers_ten_services",
+    "has_campus_roads",
+    "is_key_fire_unit",
     "fire_acceptance",
     "food_licence_no",
     "food_licence_expiry",

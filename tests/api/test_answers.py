@@ -29,10 +29,10 @@ def server_answers(api, inspection_id: int) -> dict[str, dict]:
 
 def test_answers_are_stored_and_read_back(as_user, fire_inspection):
     api, iid = as_user("xf1"), fire_inspection["id"]
-    response = api.answers(iid, answer("F1"), answer("F4", "fail", deduction="2.5", note="灭火器过期"))
+    response = api.answers(iid, answer("F2"), answer("F4", "fail", deduction="2.5", note="灭火器过期"))
     assert response.status_code == 200, response.json
     assert response.json["revision"] == 1
-    assert {i["item_code"]: i["revision"] for i in response.json["items"]} == {"F1": 1, "F4": 1}
+    assert {i["item_code"]: i["revision"] for i in response.json["items"]} == {"F2": 1, "F4": 1}
     answers = server_answers(api, iid)
     assert answers["F4"] == {
         "item_code": "F4",
@@ -43,7 +43,7 @@ def test_answers_are_stored_and_read_back(as_user, fire_inspection):
         "affects_food_safety": False,
         "revision": 1,
     }
-    assert answers["F1"]["result"] == "pass" and answers["F1"]["deduction"] is None
+    assert answers["F2"]["result"] == "pass" and answers["F2"]["deduction"] is None
 
 
 def test_same_answer_uuid_five_times_stores_one_row_and_one_change(app, as_user, fire_inspection):
@@ -63,11 +63,11 @@ def test_same_uuid_with_other_content_is_409_and_stores_nothing(app, as_user, fi
     change = answer("F4", "fail", deduction=3)
     assert api.answers(iid, change).status_code == 200
     before = stored(app)
-    response = api.answers(iid, answer("F1"), {**change, "deduction": 1})
+    response = api.answers(iid, answer("F2"), {**change, "deduction": 1})
     error = assert_error(response, 409, "conflict")
     assert error["conflicts"] == [{"item_code": "F4", "client_id": change["client_id"], "reason": "client_id_reused"}]
     assert stored(app) == before
-    assert "F1" not in server_answers(api, iid)
+    assert "F2" not in server_answers(api, iid)
 
 
 def test_a_resent_change_with_its_old_base_revision_is_no_conflict(app, as_user, fire_inspection):
@@ -89,7 +89,7 @@ def test_a_uuid_used_in_another_inspection_is_409_and_stores_nothing(app, as_use
     assert api.answers(fire_inspection["id"], change).status_code == 200
     other = as_user("reviewer").post("/inspections", json=plan_body(ids)).json["id"]
     before = stored(app)
-    error = assert_error(api.answers(other, answer("F1"), change), 409, "conflict")
+    error = assert_error(api.answers(other, answer("F2"), change), 409, "conflict")
     assert error["conflicts"] == [{"item_code": "F4", "client_id": change["client_id"], "reason": "client_id_reused"}]
     assert stored(app) == before
     assert server_answers(api, other) == {}
@@ -155,10 +155,10 @@ def test_a_batch_with_one_bad_answer_stores_nothing(app, as_user, fire_inspectio
     api, iid = as_user("xf1"), fire_inspection["id"]
     before = stored(app)
     too_much = answer("F4", "fail", deduction=999)
-    error = assert_error(api.answers(iid, answer("F1"), answer("F6"), too_much), 422, "rule_violation")
+    error = assert_error(api.answers(iid, answer("F2"), answer("F6"), too_much), 422, "rule_violation")
     assert "F4" in error["message"]
-    assert_error(api.answers(iid, answer("F1"), answer("NOPE")), 422, "rule_violation")
-    assert_error(api.answers(iid, answer("F1"), answer("F6", "maybe")), 400, "bad_request")
+    assert_error(api.answers(iid, answer("F2"), answer("NOPE")), 422, "rule_violation")
+    assert_error(api.answers(iid, answer("F2"), answer("F6", "maybe")), 400, "bad_request")
     assert stored(app) == before
 
 
@@ -166,15 +166,15 @@ def test_a_batch_with_one_bad_answer_stores_nothing(app, as_user, fire_inspectio
     ("entry", "field"),
     [
         ({"result": "pass", "client_id": "x"}, "answers[0].item_code"),
-        ({"item_code": "F1", "client_id": "x"}, "answers[0].result"),
-        ({"item_code": "F1", "result": "pass"}, "answers[0].client_id"),
-        ({"item_code": "F1", "result": "pass", "client_id": "no-uuid"}, "answers[0].client_id"),
-        ({"item_code": "F1", "result": "fail", "client_id": "UUID", "deduction": "1.234"}, "answers[0].deduction"),
-        ({"item_code": "F1", "result": "fail", "client_id": "UUID", "deduction": True}, "answers[0].deduction"),
-        ({"item_code": "F1", "result": "pass", "client_id": "UUID", "base_revision": -1}, "answers[0].base_revision"),
-        ({"item_code": "F1", "result": "pass", "client_id": "UUID", "note": "x" * 2001}, "answers[0].note"),
-        ({"item_code": "F1", "result": ["pass"], "client_id": "UUID"}, "answers[0].result"),
-        ({"item_code": "F1", "result": {"pass": 1}, "client_id": "UUID"}, "answers[0].result"),
+        ({"item_code": "F2", "client_id": "x"}, "answers[0].result"),
+        ({"item_code": "F2", "result": "pass"}, "answers[0].client_id"),
+        ({"item_code": "F2", "result": "pass", "client_id": "no-uuid"}, "answers[0].client_id"),
+        ({"item_code": "F2", "result": "fail", "client_id": "UUID", "deduction": "1.234"}, "answers[0].deduction"),
+        ({"item_code": "F2", "result": "fail", "client_id": "UUID", "deduction": True}, "answers[0].deduction"),
+        ({"item_code": "F2", "result": "pass", "client_id": "UUID", "base_revision": -1}, "answers[0].base_revision"),
+        ({"item_code": "F2", "result": "pass", "client_id": "UUID", "note": "x" * 2001}, "answers[0].note"),
+        ({"item_code": "F2", "result": ["pass"], "client_id": "UUID"}, "answers[0].result"),
+        ({"item_code": "F2", "result": {"pass": 1}, "client_id": "UUID"}, "answers[0].result"),
     ],
 )
 def test_bad_answer_input_is_400_naming_the_field(as_user, fire_inspection, entry, field):
@@ -183,26 +183,26 @@ def test_bad_answer_input_is_400_naming_the_field(as_user, fire_inspection, entr
     assert field in assert_error(response, 400, "bad_request")["fields"]
 
 
-@pytest.mark.parametrize("body", [{}, {"answers": []}, {"answers": "F1"}, {"answers": [1]}])
+@pytest.mark.parametrize("body", [{}, {"answers": []}, {"answers": "F2"}, {"answers": [1]}])
 def test_malformed_batches_are_400(as_user, fire_inspection, body):
     response = as_user("xf1").put(f"/inspections/{fire_inspection['id']}/answers", json=body)
     assert_error(response, 400, "bad_request")
 
 
 def test_pass_with_a_deduction_is_422(as_user, fire_inspection):
-    assert_error(as_user("xf1").answers(fire_inspection["id"], answer("F1", deduction=2)), 422, "rule_violation")
+    assert_error(as_user("xf1").answers(fire_inspection["id"], answer("F2", deduction=2)), 422, "rule_violation")
 
 
 def test_na_where_not_allowed_is_422(as_user, fire_inspection):
-    assert_error(as_user("xf1").answers(fire_inspection["id"], answer("F1", "na")), 422, "rule_violation")
+    assert_error(as_user("xf1").answers(fire_inspection["id"], answer("F2", "na")), 422, "rule_violation")
 
 
 def test_inspector_cannot_answer_another_departments_section(app, as_user, fire_inspection):
     before = stored(app)
     mz_item = items_of(fire_inspection, "mz")[0]["code"]
-    error = assert_error(as_user("xf1").answers(fire_inspection["id"], answer("F1"), answer(mz_item)), 403, "forbidden")
+    error = assert_error(as_user("xf1").answers(fire_inspection["id"], answer("F2"), answer(mz_item)), 403, "forbidden")
     assert error["fields"] == {"answers[1].item_code": mz_item}
-    assert_error(as_user("mz1").answers(fire_inspection["id"], answer("F1")), 403, "forbidden")
+    assert_error(as_user("mz1").answers(fire_inspection["id"], answer("F2")), 403, "forbidden")
     assert stored(app) == before
 
 
@@ -215,18 +215,18 @@ def test_sc1_cannot_answer_a_fire_item(app, as_user, ids):
     iid = inspection.json["id"]
     sc1 = as_user("sc1")
     assert sc1.get(f"/inspections/{iid}").status_code == 200
-    assert_error(sc1.answers(iid, answer("F1")), 403, "forbidden")
+    assert_error(sc1.answers(iid, answer("F2")), 403, "forbidden")
     assert sc1.answers(iid, answer(items_of(inspection.json, "sc")[0]["code"])).status_code == 200
 
 
 def test_unassigned_inspector_gets_404(as_user, fire_inspection):
-    assert_error(as_user("sc1").answers(fire_inspection["id"], answer("F1")), 404, "not_found")
+    assert_error(as_user("sc1").answers(fire_inspection["id"], answer("F2")), 404, "not_found")
 
 
 @pytest.mark.parametrize("username", ["reviewer", "operator", "admin"])
 def test_only_inspectors_answer(as_user, fire_inspection, username):
-    assert_error(as_user(username).answers(fire_inspection["id"], answer("F1")), 403, "forbidden")
+    assert_error(as_user(username).answers(fire_inspection["id"], answer("F2")), 403, "forbidden")
 
 
 def test_answers_to_an_unknown_inspection_are_404(as_user):
-    assert_error(as_user("xf1").answers(999999, answer("F1")), 404, "not_found")
+    assert_error(as_user("xf1").answers(999999, answer("F2")), 404, "not_found")

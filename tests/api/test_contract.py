@@ -45,17 +45,17 @@ def test_whole_inspection_matches_the_document(as_user, fire_inspection):
         calls.append((response, method, path))
         return response
 
-    batch = [answer(i["code"]) for i in items_of(fire_inspection, "xf") if i["code"] != "F1"]
-    batch.append(answer("F1", "fail", note="危房"))
+    batch = [answer(i["code"]) for i in items_of(fire_inspection, "xf") if i["code"] != "F2"]
+    batch.append(answer("F2", "fail", note="危房"))
     call(xf1, "put", f"/inspections/{iid}/answers", json={"answers": batch})
-    photo = xf1.photo(iid, "F1", exif_jpeg(800, 600))
+    photo = xf1.photo(iid, "F2", exif_jpeg(800, 600))
     calls.append((photo, "post", f"/inspections/{iid}/photos"))
     call(xf1, "post", f"/inspections/{iid}/signatures", json=signature())
     refused = signature(refused=True)
     del refused["image"]
     call(xf1, "post", f"/inspections/{iid}/signatures", json=refused)
     call(xf1, "post", f"/inspections/{iid}/submit")
-    call(xf1, "put", f"/inspections/{iid}/answers", json={"answers": [answer("F1", base_revision=0)]})
+    call(xf1, "put", f"/inspections/{iid}/answers", json={"answers": [answer("F2", base_revision=0)]})
     answer_section(mz1, fire_inspection, "mz")
     assert submit(mz1, fire_inspection).status_code == 200
     correction = {"item_code": "F4", "result": "fail", "deduction": 1, "client_id": new_id(), "reason": "复核"}

@@ -54,7 +54,7 @@ def test_corpus_files_are_small():
 @pytest.mark.parametrize("name", sorted(CORPUS))
 def test_bad_files_are_refused_and_nothing_is_stored(as_user, fire_inspection, counts, name):
     before = counts()
-    response = as_user("xf1").photo(fire_inspection["id"], "F1", CORPUS[name])
+    response = as_user("xf1").photo(fire_inspection["id"], "F2", CORPUS[name])
     error = assert_error(response, 400, "bad_image")
     assert error["fields"]["file"] == error["message"]
     if "bomb" in name:
@@ -67,7 +67,7 @@ def test_truncated_jpeg_is_refused_even_after_weasyprint_relaxed_pillow(as_user,
     depend on it."""
     monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)
     before = counts()
-    assert_error(as_user("xf1").photo(fire_inspection["id"], "F1", CORPUS["truncated_jpeg"]), 400, "bad_image")
+    assert_error(as_user("xf1").photo(fire_inspection["id"], "F2", CORPUS["truncated_jpeg"]), 400, "bad_image")
     assert counts() == before
     assert ImageFile.LOAD_TRUNCATED_IMAGES is True  # WeasyPrint's own setting is left as it was
 
@@ -75,7 +75,7 @@ def test_truncated_jpeg_is_refused_even_after_weasyprint_relaxed_pillow(as_user,
 def test_file_over_the_upload_limit_is_413_and_nothing_is_stored(as_user, fire_inspection, counts):
     before = counts()
     big = jpeg() + b"\x00" * (MAX_UPLOAD_BYTES + 1)
-    assert_error(as_user("xf1").photo(fire_inspection["id"], "F1", big), 413, "too_large")
+    assert_error(as_user("xf1").photo(fire_inspection["id"], "F2", big), 413, "too_large")
     assert counts() == before
 
 
@@ -85,7 +85,7 @@ def test_request_over_the_request_limit_is_413_and_nothing_is_stored(
     api = as_user("xf1")
     monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 64 * 1024)
     before = counts()
-    assert_error(api.photo(fire_inspection["id"], "F1", b"\xff" * 100_000), 413, "too_large")
+    assert_error(api.photo(fire_inspection["id"], "F2", b"\xff" * 100_000), 413, "too_large")
     assert counts() == before
 
 
@@ -109,7 +109,7 @@ def test_exif_is_stripped_while_time_and_gps_survive_as_fields(as_user, fire_ins
     api = as_user("xf1")
     upload = exif_jpeg()
     assert Image.open(io.BytesIO(upload)).getexif()[ExifTags.Base.Make] == "SecretCam"  # the fixture has EXIF
-    response = api.photo(fire_inspection["id"], "F1", upload)
+    response = api.photo(fire_inspection["id"], "F2", upload)
     assert response.status_code == 201, response.json
     photo = response.json
     assert photo["taken_at"] == "2026-11-20T01:41:05"  # the camera's Beijing time, stored as UTC
@@ -127,7 +127,7 @@ def test_exif_is_stripped_while_time_and_gps_survive_as_fields(as_user, fire_ins
 
 @pytest.mark.parametrize("size", [(1200, 5000), (800, 600)])
 def test_stored_photos_are_at_most_1600_px_on_the_long_side(as_user, fire_inspection, size):
-    response = as_user("xf1").photo(fire_inspection["id"], "F1", jpeg(*size))
+    response = as_user("xf1").photo(fire_inspection["id"], "F2", jpeg(*size))
     assert response.status_code == 201
     width, height = response.json["width"], response.json["height"]
     assert max(width, height) == min(PHOTO_LONG_SIDE, max(size))
@@ -138,7 +138,7 @@ def test_png_and_webp_are_accepted_and_stored_as_jpeg(as_user, fire_inspection):
     for kind in ("PNG", "WEBP"):
         out = io.BytesIO()
         Image.new("RGB", (50, 40), (1, 2, 3)).save(out, kind)
-        response = api.photo(fire_inspection["id"], "F1", out.getvalue())
+        response = api.photo(fire_inspection["id"], "F2", out.getvalue())
         assert response.status_code == 201, (kind, response.json)
         assert api.get(response.json["url"].removeprefix("/api/v1")).mimetype == "image/jpeg"
 
@@ -146,16 +146,16 @@ def test_png_and_webp_are_accepted_and_stored_as_jpeg(as_user, fire_inspection):
 def test_same_photo_uuid_and_bytes_five_times_store_one_photo(as_user, fire_inspection, counts):
     api, data, client_id = as_user("xf1"), jpeg(), new_id()
     before = counts()
-    statuses = [api.photo(fire_inspection["id"], "F1", data, client_id).status_code for _ in range(5)]
+    statuses = [api.photo(fire_inspection["id"], "F2", data, client_id).status_code for _ in range(5)]
     assert statuses == [201, 200, 200, 200, 200]
     assert counts() == (before[0] + 1, before[1] + 1)
 
 
 def test_same_photo_uuid_with_other_bytes_is_409(as_user, fire_inspection, counts):
     api, client_id = as_user("xf1"), new_id()
-    assert api.photo(fire_inspection["id"], "F1", jpeg(), client_id).status_code == 201
+    assert api.photo(fire_inspection["id"], "F2", jpeg(), client_id).status_code == 201
     before = counts()
-    error = assert_error(api.photo(fire_inspection["id"], "F1", jpeg(32, 32), client_id), 409, "conflict")
+    error = assert_error(api.photo(fire_inspection["id"], "F2", jpeg(32, 32), client_id), 409, "conflict")
     assert error["conflicts"][0]["reason"] == "client_id_reused"
     assert counts() == before
 
@@ -163,9 +163,9 @@ def test_same_photo_uuid_with_other_bytes_is_409(as_user, fire_inspection, count
 @pytest.mark.parametrize(
     ("form", "field"),
     [
-        ({"item_code": "F1", "client_id": "not-a-uuid"}, "client_id"),
+        ({"item_code": "F2", "client_id": "not-a-uuid"}, "client_id"),
         ({"client_id": "UUID"}, "item_code"),
-        ({"item_code": "F1"}, "client_id"),
+        ({"item_code": "F2"}, "client_id"),
     ],
 )
 def test_bad_form_fields_are_400(as_user, fire_inspection, form, field):
@@ -177,7 +177,7 @@ def test_bad_form_fields_are_400(as_user, fire_inspection, form, field):
 
 def test_missing_file_is_400(as_user, fire_inspection):
     response = as_user("xf1").multipart(
-        f"/inspections/{fire_inspection['id']}/photos", {"item_code": "F1", "client_id": new_id()}
+        f"/inspections/{fire_inspection['id']}/photos", {"item_code": "F2", "client_id": new_id()}
     )
     assert "file" in assert_error(response, 400, "bad_request")["fields"]
 
@@ -196,13 +196,13 @@ def test_photo_of_an_unknown_item_is_422(as_user, fire_inspection, counts):
 
 
 def test_photos_need_an_assigned_inspector(as_user, fire_inspection):
-    assert_error(as_user("sc1").photo(fire_inspection["id"], "F1", jpeg()), 404, "not_found")
-    assert_error(as_user("reviewer").photo(fire_inspection["id"], "F1", jpeg()), 403, "forbidden")
-    assert_error(as_user("xf1").photo(999999, "F1", jpeg()), 404, "not_found")
+    assert_error(as_user("sc1").photo(fire_inspection["id"], "F2", jpeg()), 404, "not_found")
+    assert_error(as_user("reviewer").photo(fire_inspection["id"], "F2", jpeg()), 403, "forbidden")
+    assert_error(as_user("xf1").photo(999999, "F2", jpeg()), 404, "not_found")
 
 
 def test_stored_photo_is_served_only_within_scope(as_user, fire_inspection):
-    response = as_user("xf1").photo(fire_inspection["id"], "F1", jpeg())
+    response = as_user("xf1").photo(fire_inspection["id"], "F2", jpeg())
     path = response.json["url"].removeprefix("/api/v1")
     assert as_user("mz1").get(path).status_code == 200
     assert as_user("reviewer").get(path).status_code == 200
@@ -213,7 +213,7 @@ def test_stored_photo_is_served_only_within_scope(as_user, fire_inspection):
 
 def test_where_a_photo_was_taken_is_shown_only_to_who_may_see_the_inspection(as_user, fire_inspection, ids, client):
     """GPS and capture time are evidence: the inspection's readers get them, nobody else, and no public page."""
-    photo = as_user("xf1").photo(fire_inspection["id"], "F1", exif_jpeg(800, 600)).json
+    photo = as_user("xf1").photo(fire_inspection["id"], "F2", exif_jpeg(800, 600)).json
     path = f"/inspections/{fire_inspection['id']}"
     assert as_user("reviewer").get(path).json["photos"][0]["latitude"] == "38.925000"
     for outsider in ("other_reviewer", "other_operator"):

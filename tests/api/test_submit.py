@@ -47,17 +47,17 @@ def test_a_result_is_not_recorded_before_the_inspections_day(as_user, ids):
 
 def test_failed_item_without_its_required_photo_is_422(as_user, fire_inspection):
     xf1 = as_user("xf1")
-    answer_section(xf1, fire_inspection, "xf", F1={"note": "房屋被鉴定为C级危房"})
+    answer_section(xf1, fire_inspection, "xf", F2={"note": "房屋被鉴定为C级危房"})
     error = assert_error(submit(xf1, fire_inspection), 422, "rule_violation")
-    assert "拍照" in error["message"] and "F1" in error["message"]
+    assert "拍照" in error["message"] and "F2" in error["message"]
     departments = xf1.get(f"/inspections/{fire_inspection['id']}").json["departments"]
     assert all(not d["submitted"] for d in departments)  # nothing was locked
 
 
 def test_joint_submission_summary_with_a_major_hazard_veto(as_user, fire_inspection):
     xf1, mz1 = as_user("xf1"), as_user("mz1")
-    answer_section(xf1, fire_inspection, "xf", F1={"note": "房屋被鉴定为C级危房"}, F4={"deduction": 2, "note": "过期"})
-    for item_code in ("F1", "F4"):
+    answer_section(xf1, fire_inspection, "xf", F2={"note": "房屋被鉴定为C级危房"}, F4={"deduction": 2, "note": "过期"})
+    for item_code in ("F2", "F4"):
         assert xf1.photo(fire_inspection["id"], item_code, jpeg()).status_code == 201
 
     first = submit(xf1, fire_inspection)
@@ -72,21 +72,21 @@ def test_joint_submission_summary_with_a_major_hazard_veto(as_user, fire_inspect
     result = last.json["result"]
     for field in ("points", "max_points", "percent", "verdict", "grade", "vetoed_by", "sections", "failed_items"):
         assert field in result
-    assert result["final"] is True and result["vetoed_by"] == ["F1"] and result["verdict_code"] == "fail"
+    assert result["final"] is True and result["vetoed_by"] == ["F2"] and result["verdict_code"] == "fail"
     assert {s["department"] for s in result["sections"]} == {"xf", "mz"}
     failed = {f["item_code"]: f for f in result["failed_items"]}
-    assert failed["F1"] == {
-        "item_code": "F1",
+    assert failed["F2"] == {
+        "item_code": "F2",
         "class": "major",
         "deduction": "10",
         "note": "房屋被鉴定为C级危房",
-        "major_hazards": ["MH-4-1"],
+        "major_hazards": ["MH-4-3"],
     }
     assert failed["F4"]["deduction"] in ("2", "2.00") and failed["F4"]["class"] == "key"
 
     whole = as_user("reviewer").get(f"/inspections/{fire_inspection['id']}").json
     assert whole["status"] == "complete" and all(d["submitted"] for d in whole["departments"])
-    assert whole["results"][0]["vetoed_by"] == ["F1"] and len(whole["photos"]) == 2
+    assert whole["results"][0]["vetoed_by"] == ["F2"] and len(whole["photos"]) == 2
     assert len(whole["answers"]) == len(items_of(fire_inspection, "xf")) + len(items_of(fire_inspection, "mz"))
 
 
@@ -101,8 +101,8 @@ def completed(as_user, fire_inspection) -> dict[str, Any]:
 
 
 def test_submitted_sections_are_locked(as_user, completed):
-    assert_error(as_user("xf2").answers(completed["id"], answer("F1", "fail")), 422, "rule_violation")
-    assert_error(as_user("xf2").photo(completed["id"], "F1", jpeg()), 422, "rule_violation")
+    assert_error(as_user("xf2").answers(completed["id"], answer("F2", "fail")), 422, "rule_violation")
+    assert_error(as_user("xf2").photo(completed["id"], "F2", jpeg()), 422, "rule_violation")
 
 
 def test_a_department_submits_once(as_user, completed):

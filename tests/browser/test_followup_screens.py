@@ -31,7 +31,7 @@ def _photo(text_color: str, background: str) -> bytes:
 
 @pytest.fixture(scope="module")
 def followup(live_app: Flask) -> dict[str, int]:
-    """A completed fire inspection of the operator's facility with three hazards (F1 major and F5 key are 消防)."""
+    """A completed fire inspection of the operator's facility with three hazards (F2 major and F5 key are 消防)."""
     with live_app.app_context():
         inspection = _inspected(facility_name=FACILITY)
         db.session.commit()
@@ -66,14 +66,14 @@ def test_the_operator_reports_a_rectification_from_the_phone(live_server: str, p
 def test_a_bad_photo_keeps_the_note_on_the_phone(live_server: str, phone: Page, followup):
     log_in(phone, live_server, "operator")
     phone.goto(f"{live_server}/hazards/mine")
-    card = phone.locator(f"#hazard-{followup['F1']}")
+    card = phone.locator(f"#hazard-{followup['F2']}")
     card.get_by_text("提交整改材料…").click()
     card.get_by_label("整改说明").fill("已拆除违规设置的彩钢板隔间")
     card.locator('input[type="file"]').set_input_files(
         [{"name": "x.jpg", "mimeType": "image/jpeg", "buffer": b"<html>not an image</html>"}]
     )
     card.get_by_role("button", name="提交整改材料").click()
-    card = phone.locator(f"#hazard-{followup['F1']}")
+    card = phone.locator(f"#hazard-{followup['F2']}")
     expect(card.get_by_text("无法识别为图片")).to_be_visible()
     expect(card.get_by_label("整改说明")).to_have_value("已拆除违规设置的彩钢板隔间")
 

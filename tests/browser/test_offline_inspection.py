@@ -180,7 +180,7 @@ def test_offline_answers_photos_and_signatures_survive_a_reload_and_sync_once(
     assert len(offline) == 30 and {*FAILS, CHANGED} <= set(offline) | {"F10"}
 
     # Each inspector edits only their own department's sections.
-    expect(mz.locator("#item-F1 .answer-pass")).to_be_disabled()
+    expect(mz.locator("#item-F24 .answer-pass")).to_be_disabled()
     expect(xf.locator("#item-F18 .answer-pass")).to_be_disabled()
     expect(xf.locator("#item-B1 .answer-pass")).to_be_disabled()
     expect(mz.locator('.dept-nav [data-progress="mz"]')).to_have_text("0 / 33")
@@ -301,37 +301,37 @@ def test_a_stale_write_shows_both_values_and_overwrites_nothing(live_app: Flask,
     xf2 = _open_form(second, live_server, "xf2", inspection_id)
 
     second.set_offline(True)
-    _answer(xf1, "F1", "pass")
+    _answer(xf1, "F24", "pass")
     _wait_synced(xf1)
-    _answer(xf2, "F1", "fail")  # xf2 has not seen xf1's answer
-    xf2.locator("#item-F1 .chip").first.click()
+    _answer(xf2, "F24", "fail")  # xf2 has not seen xf1's answer
+    xf2.locator("#item-F24 .chip").first.click()
     second.set_offline(False)
 
-    conflict = xf2.locator("#item-F1 .conflict")
+    conflict = xf2.locator("#item-F24 .conflict")
     expect(conflict).to_be_visible()
-    expect(conflict.locator(".mine")).to_have_text("不合格，扣全部分值：房屋被鉴定为C级危房")
+    expect(conflict.locator(".mine")).to_have_text("不合格，扣全部分值：老年人居室采用芯材可燃的彩钢夹芯板搭建")
     expect(conflict.locator(".theirs")).to_have_text("合格")
-    expect(xf2.locator("#item-F1 .item-state")).to_have_text("冲突")
+    expect(xf2.locator("#item-F24 .item-state")).to_have_text("冲突")
     expect(xf2.locator("#sync-text")).to_contain_text("1 项未同步")
     with live_app.app_context():
-        answer = _answer_row(inspection_id, "F1")
+        answer = _answer_row(inspection_id, "F24")
         assert (answer.result, answer.revision) == ("pass", 1)  # xf1's answer was not overwritten
-    _card_shot(xf2, "#item-F1", "form-conflict-390")
+    _card_shot(xf2, "#item-F24", "form-conflict-390")
 
     # xf2 decides to keep theirs: it is stored on top of xf1's answer, as a new revision.
     conflict.get_by_role("button", name="保留我的").click()
     _wait_synced(xf2)
     with live_app.app_context():
-        answer = _answer_row(inspection_id, "F1")
-        assert (answer.result, answer.revision, answer.note) == ("fail", 2, "房屋被鉴定为C级危房")
-    expect(xf2.locator("#item-F1 .conflict")).to_be_hidden()
+        answer = _answer_row(inspection_id, "F24")
+        assert (answer.result, answer.revision, answer.note) == ("fail", 2, "老年人居室采用芯材可燃的彩钢夹芯板搭建")
+    expect(xf2.locator("#item-F24 .conflict")).to_be_hidden()
 
 
 def test_an_expired_token_or_login_keeps_the_queue(live_app: Flask, live_server: str, contexts):
     inspection_id = _plan(live_app, ["fire_safety"])
     context = contexts()
     page = _open_form(context, live_server, "xf1", inspection_id)
-    _answer(page, "F1", "pass")
+    _answer(page, "F24", "pass")
     _wait_synced(page)
 
     # The token expires while the login lives: the page gets a new token by itself.

@@ -24,8 +24,16 @@ def test_every_shipped_file_validates():
     assert validate_paths([DATA_DIR]) == []
 
 
-def test_the_four_checklists_and_the_criteria_are_shipped(shipped):
-    assert set(shipped.checklists) == {"fire_safety", "food_safety", "service_safety", "grading_gbt37276"}
+def test_the_checklists_and_the_criteria_are_shipped(shipped):
+    assert set(shipped.checklists) == {
+        "fire_safety",
+        "food_safety",
+        "service_safety",
+        "grading_gbt37276",
+        "building_safety",
+        "special_equipment",
+        "medical_care",
+    }
     assert list(shipped.criteria) == [
         "MH-4-1",
         "MH-4-2",
@@ -65,11 +73,12 @@ def test_a_file_with_an_unverified_item_is_unverified(shipped):
             assert checklist.verified is False, checklist.code
 
 
-def test_fire_checklist_has_f1_to_f17_and_the_gb35181_major_items(shipped):
+def test_fire_checklist_has_its_items_and_the_gb35181_major_items(shipped):
     fire = shipped.checklists["fire_safety"]
     codes = {item.code for item in fire.items()}
-    assert {f"F{number}" for number in range(1, 18)} <= codes
-    assert fire.item("F17").verified is False
+    # F1 (危房) moved to 住建's building_safety, F16 was split into gas (住建) and special equipment (市场监管), and
+    # F17 (微型消防站) left: no source gives it a basis (DOMAIN §11).
+    assert {f"F{number}" for number in range(2, 31)} - codes == {"F16", "F17"}
     assert fire.item("F23").item_class is ItemClass.MAJOR and "GB 35181-2017" in fire.item("F23").basis
     assert fire.item("F24").item_class is ItemClass.MAJOR
     assert fire.section_of("F13").department == "mz"
@@ -77,24 +86,45 @@ def test_fire_checklist_has_f1_to_f17_and_the_gb35181_major_items(shipped):
     assert fire.rectification_days.major == 0 and fire.rectification_days.major_reinspect_within_days == 7
 
 
-def test_food_checklist_items_are_all_na_without_a_canteen(shipped):
+def test_food_checklist_items_are_na_without_a_canteen_but_bought_in_meals(shipped):
     food = shipped.checklists["food_safety"]
-    items = list(food.items())
-    assert all(item.na_allowed and item.na_when == ("no_canteen",) for item in items)
-    assert sum(item.item_class is ItemClass.GENERAL for item in items) >= 9
-    assert {f"C{number}" for number in range(1, 16)} <= {item.code for item in items}
+    canteen_items = [item for item in food.items() if item.code != "C15"]
+    assert all(item.na_allowed and item.na_when == ("no_canteen",) for item in canteen_items)
+    assert food.item("C15").na_when == ("has_canteen",)
+    assert sum(item.item_class is ItemClass.GENERAL for item in canteen_items) >= 9
+    # C14 (明厨亮灶) left: no national requirement was found (DOMAIN §5.5).
+    assert {f"C{number}" for number in range(1, 21)} - {item.code for item in food.items()} == {"C14"}
     assert food.item("C16").major_hazards == ("MH-5-2",)
-    assert food.item("C14").verified is False
 
 
-def test_service_checklist_has_the_nine_protections_and_placeholders(shipped):
+def test_service_checklist_has_the_nine_protections_and_placeholders_without_points(shipped):
     service = shipped.checklists["service_safety"]
     assert tuple(item.code for item in service.sections[2].items) == NINE_PROTECTIONS
-    assert service.item("Q1").na_when == ("no_medical_unit",)
-    assert service.item("Q2").na_when == ("no_special_equipment",)
     for code in ("X6", "X7", "X8"):
         item = service.item(code)
         assert item.item_class is ItemClass.MAJOR and item.verified is False and item.na_allowed
+        assert item.points == 0 and item.major_hazards
+
+
+def test_each_joint_meeting_department_owns_sections(shipped):
+    owners = {section.department for c in shipped.checklists.values() for section in c.sections}
+    assert owners == {"mz", "xf", "sc", "wj", "zj"}
+    assert shipped.checklists["building_safety"].section_departments() == {"zj"}
+    assert shipped.checklists["building_safety"].item("F1").major_hazards == ("MH-4-1",)
+    assert shipped.checklists["special_equipment"].section_departments() == {"sc"}
+    assert shipped.checklists["medical_care"].section_departments() == {"wj"}
+
+
+def test_medical_and_special_equipment_items_apply_by_the_facility_facts(shipped):
+    assert all(item.na_when == ("no_medical_unit",) for item in shipped.checklists["medical_care"].items())
+    assert all(item.na_when == ("no_special_equipment",) for item in shipped.checklists["special_equipment"].items())
+    assert shipped.checklists["medical_care"].item("W1").major_hazards == ("MH-5-1",)
+
+
+def test_item_codes_are_unique_across_the_shipped_checklists(shipped):
+    """An inspection may combine any checklists, and its item codes must not repeat."""
+    codes = [item.code for c in shipped.checklists.values() for item in c.items()]
+    assert len(codes) == len(set(codes))
 
 
 def test_grading_scheme_sections_sum_to_1000_and_is_unverified(shipped):

@@ -41,18 +41,19 @@ title = "疏散"
 
 [[sections.items]]
 code = "A1"
-text = "安全出口畅通？"
+text = "安全出口畅通，未上锁"
 method = "现场查看"
 basis = "《消防法》第28条"
 class = "key"
 points = 5
 na_allowed = false
 photo_on_fail = true
+requirement = "立即拆除安全出口门锁"
 
 [[sections.items]]
 code = "A2"
-text = "有危房鉴定？"
-method = "查阅"
+text = "房屋未被鉴定为危房"
+method = "查阅鉴定报告"
 basis = "判定标准 第四条（一）"
 class = "major"
 points = 10
@@ -60,6 +61,7 @@ na_allowed = true
 na_when = ["no_canteen"]
 photo_on_fail = true
 major_hazards = ["MH-4-1"]
+requirement = "立即停止使用危房"
 """
 
 
@@ -86,13 +88,21 @@ def test_the_template_is_valid():
 
 def test_negative_points_message_names_file_section_item_and_field():
     message = problem_text(VALID.replace("points = 5", "points = -3"))
-    assert message == 'demo.toml: section "evac" item "A1": field "points": must be a positive integer, got -3'
+    assert message == 'demo.toml: section "evac" item "A1": field "points": must be a non-negative integer, got -3'
 
 
-@pytest.mark.parametrize("value", ["true", "0", "2.5", '"5"'])
-def test_points_must_be_a_positive_int_not_a_bool_or_float(value):
+@pytest.mark.parametrize("value", ["true", "2.5", '"5"'])
+def test_points_must_be_a_non_negative_int_not_a_bool_or_float(value):
     message = problem_text(VALID.replace("points = 5", f"points = {value}"))
-    assert_names(message, "demo.toml", '"evac"', '"A1"', 'field "points"', "positive integer")
+    assert_names(message, "demo.toml", '"evac"', '"A1"', 'field "points"', "non-negative integer")
+
+
+def test_only_a_major_item_may_carry_no_points():
+    """A placeholder that exists to carry a veto carries no points; a key or general item without points would
+    count for nothing."""
+    assert load(VALID.replace("points = 10", "points = 0")).item("A2").points == 0
+    message = problem_text(VALID.replace("points = 5", "points = 0"))
+    assert_names(message, '"A1"', 'field "points"', "only a class = major item may carry 0 points")
 
 
 def test_bad_toml_syntax_names_the_line():
@@ -163,7 +173,7 @@ def test_duplicate_item_code():
 
 @pytest.mark.parametrize("field", ["text", "basis"])
 def test_missing_text_or_basis(field):
-    line = {"text": 'text = "安全出口畅通？"\n', "basis": 'basis = "《消防法》第28条"\n'}[field]
+    line = {"text": 'text = "安全出口畅通，未上锁"\n', "basis": 'basis = "《消防法》第28条"\n'}[field]
     message = problem_text(VALID.replace(line, ""))
     assert_names(message, 'section "evac" item "A1"', f'field "{field}"', "missing required field")
 
@@ -369,4 +379,4 @@ def test_content_hash_ignores_comments_and_layout():
 
 def test_content_hash_changes_when_an_item_changes():
     assert content_hash(VALID.replace("points = 5", "points = 6")) != content_hash(VALID)
-    assert content_hash(VALID.replace("安全出口畅通？", "安全出口畅通吗？")) != content_hash(VALID)
+    assert content_hash(VALID.replace("安全出口畅通，未上锁", "安全出口畅通，未锁闭")) != content_hash(VALID)

@@ -73,23 +73,25 @@ title = "电梯"
 
 [[sections.items]]
 code = "E1"
-text = "电梯是否在检验有效期内？"
+text = "电梯在检验有效期内"
 method = "查看检验合格标志"
 basis = "测试依据"
 class = "key"
 points = 5
 na_allowed = false
 photo_on_fail = false
+requirement = "停用超期未检的电梯"
 
 [[sections.items]]
 code = "E2"
-text = "轿厢内是否有紧急报警装置？"
+text = "轿厢内设有紧急报警装置"
 method = "现场测试"
 basis = "测试依据"
 class = "general"
 points = 3
 na_allowed = false
 photo_on_fail = false
+requirement = "在轿厢内加装紧急报警装置"
 """
 
 

@@ -93,7 +93,7 @@ def build_ranking_county() -> None:
     grade(hanjialou, 2, on=days_ago(385))
     for hazard in hazards_of(inspect(hanjialou, on=days_ago(200), fail=["F3"])):
         close_hazard(hazard, on=days_ago(190))
-    inspect(hanjialou, on=days_ago(50), fail=["F1"])  # a major hazard, never rectified
+    inspect(hanjialou, on=days_ago(50), fail=["F2"])  # a major hazard, never rectified
     grade(hanjialou, 2, on=days_ago(20))  # withheld: the major hazard is open
 
     yihe = home("颐和养老院", type=FacilityType.PRIVATE_HOME, ownership=Ownership.PRIVATE, beds=70, residents=38)

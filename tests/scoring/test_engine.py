@@ -104,8 +104,8 @@ def test_food_without_licence_is_vetoed():
     assert result.failed_items[0].major_hazards == ("MH-5-2",)
 
 
-def test_no_canteen_makes_every_food_item_na_whatever_was_answered():
-    answers = {item.code: FAIL for item in FOOD.items()}
+def test_no_canteen_and_no_bought_in_meals_make_every_food_item_na_whatever_was_answered():
+    answers = {item.code: FAIL for item in FOOD.items()} | {"C15": NA}
     result = score(FOOD, answers, make_facts(has_canteen=False))
     assert result.max_points == 0 and result.percent is None
     assert result.failed_items == () and result.complete
@@ -118,24 +118,24 @@ def test_no_canteen_makes_every_food_item_na_whatever_was_answered():
 
 def test_fire_all_pass_is_excellent():
     result = score(FIRE, all_pass(FIRE), make_facts())
-    assert (result.points, result.max_points, result.percent) == (Decimal(131), Decimal(131), Decimal("100.0"))
+    assert (result.points, result.max_points, result.percent) == (Decimal(137), Decimal(137), Decimal("100.0"))
     assert (result.verdict, result.verdict_code, result.grade) == ("优秀", "excellent", None)
 
 
 def test_a_failed_major_item_vetoes_a_95_percent_fire_score():
-    result = score(FIRE, all_pass(FIRE, F1=Answer(AnswerResult.FAIL, deduction=1, note="C级危房")), make_facts())
+    result = score(FIRE, all_pass(FIRE, F2=Answer(AnswerResult.FAIL, deduction=1, note="彩钢板房")), make_facts())
     assert result.percent >= 95
     assert (result.verdict, result.verdict_code) == ("不合格", "fail")
-    assert result.vetoed_by == ("F1",)
-    assert result.decided_by == "一票否决：F1 重大事故隐患"
+    assert result.vetoed_by == ("F2",)
+    assert result.decided_by == "一票否决：F2 重大事故隐患"
 
 
 def test_fire_bands_follow_the_displayed_percentage():
-    # 131 - 6 × 3 = 113 → 86.3 % → 良好
+    # 137 - 6 × 3 = 119 → 86.9 % → 良好
     answers = all_pass(FIRE, F7=FAIL, F11=FAIL, F12=FAIL, F13=FAIL, F14=FAIL, F15=FAIL)
     result = score(FIRE, answers, make_facts())
-    assert (result.percent, result.verdict) == (Decimal("86.3"), "良好")
-    assert result.decided_by == "得分率 86.3% ≥ 80% → 良好"
+    assert (result.percent, result.verdict) == (Decimal("86.9"), "良好")
+    assert result.decided_by == "得分率 86.9% ≥ 80% → 良好"
 
 
 # --- percent bands capped by a failed key item ---------------------------------------
@@ -151,14 +151,14 @@ def test_a_failed_key_item_caps_a_95_percent_verdict_at_pass(checklist):
 
 
 def test_the_cap_never_raises_a_verdict_below_it():
-    # 131 - 9 × 5 (key) = 86 → 65.6 % → 合格; 131 - 10 × 5 - 4 × 3 = 69 → 52.7 % → 不合格 stays
+    # 137 - 9 × 5 (key) = 92 → 67.2 % → 合格; 137 - 10 × 5 - 4 × 3 = 75 → 54.7 % → 不合格 stays
     keys = [item.code for item in FIRE.items() if item.item_class == "key"]
     generals = ["F7", "F11", "F12", "F13"]
     result = score(FIRE, all_pass(FIRE, **dict.fromkeys(keys[:9], FAIL)), make_facts())
-    assert (result.percent, result.verdict) == (Decimal("65.6"), "合格")
+    assert (result.percent, result.verdict) == (Decimal("67.2"), "合格")
     assert "结论最高" not in result.decided_by
     result = score(FIRE, all_pass(FIRE, **dict.fromkeys(keys[:10] + generals, FAIL)), make_facts())
-    assert (result.percent, result.verdict) == (Decimal("52.7"), "不合格")
+    assert (result.percent, result.verdict) == (Decimal("54.7"), "不合格")
 
 
 def test_general_failures_alone_are_not_capped():
@@ -171,17 +171,17 @@ def test_general_failures_alone_are_not_capped():
 
 
 def test_failed_items_list_major_then_key_then_general_in_checklist_order():
-    answers = all_pass(FIRE, F15=FAIL, F7=FAIL, F5=FAIL, F4=FAIL, F24=FAIL, F1=FAIL)
+    answers = all_pass(FIRE, F15=FAIL, F7=FAIL, F5=FAIL, F4=FAIL, F24=FAIL, F2=FAIL)
     result = score(FIRE, answers, make_facts())
-    assert [failed.item_code for failed in result.failed_items] == ["F1", "F24", "F4", "F5", "F7", "F15"]
+    assert [failed.item_code for failed in result.failed_items] == ["F2", "F24", "F4", "F5", "F7", "F15"]
     assert [failed.item_class for failed in result.failed_items[:3]] == ["major", "major", "key"]
-    assert result.vetoed_by == ("F1", "F24")
+    assert result.vetoed_by == ("F2", "F24")
 
 
 def test_deduction_loses_only_that_many_points():
     result = score(FIRE, all_pass(FIRE, F4=Answer(AnswerResult.FAIL, deduction=Decimal("2.5"))), make_facts())
-    assert result.points == Decimal("128.5") and result.failed_items[0].deduction == Decimal("2.5")
-    assert result.percent == Decimal("98.1")
+    assert result.points == Decimal("134.5") and result.failed_items[0].deduction == Decimal("2.5")
+    assert result.percent == Decimal("98.2")
 
 
 def test_points_keep_the_decimals_of_the_deductions():
@@ -189,16 +189,16 @@ def test_points_keep_the_decimals_of_the_deductions():
         FIRE, F4=Answer(AnswerResult.FAIL, deduction=Decimal("1.50")), F5=Answer(AnswerResult.FAIL, deduction=2)
     )
     result = score(FIRE, answers, make_facts())
-    assert (str(result.points), str(result.max_points), str(result.percent)) == ("127.50", "131", "97.3")
+    assert (str(result.points), str(result.max_points), str(result.percent)) == ("133.50", "137", "97.4")
     assert [str(failed.deduction) for failed in result.failed_items] == ["1.50", "2"]
-    assert {section.code: str(section.points) for section in result.sections}["facilities"] == "14.50"
+    assert {section.code: str(section.points) for section in result.sections}["facilities"] == "24.50"
 
 
 def test_sections_break_the_score_down_by_department():
     result = score(FIRE, all_pass(FIRE, F13=FAIL), make_facts())
     management = {section.code: section for section in result.sections}["management"]
-    assert (management.department, management.points, management.max_points) == ("mz", Decimal(22), Decimal(25))
-    assert management.percent == Decimal("88.0")
+    assert (management.department, management.points, management.max_points) == ("mz", Decimal(30), Decimal(33))
+    assert management.percent == Decimal("90.9")
     assert sum(section.points for section in result.sections) == result.points
 
 
@@ -206,21 +206,21 @@ def test_sections_break_the_score_down_by_department():
 
 
 def test_allowed_na_leaves_the_denominator():
-    result = score(FIRE, all_pass(FIRE, F17=NA), make_facts())
-    assert result.max_points == 128 and result.points == 128
+    result = score(FIRE, all_pass(FIRE, F25=NA), make_facts())  # no automatic alarm or sprinkler system
+    assert result.max_points == 127 and result.points == 127
     facilities = {section.code: section for section in result.sections}["facilities"]
-    assert (facilities.na, facilities.answered, facilities.total) == (1, 4, 4)
+    assert (facilities.na, facilities.answered, facilities.total) == (1, 5, 5)
 
 
 def test_na_on_an_item_that_does_not_allow_it_raises():
-    with pytest.raises(ScoringError, match="F1 does not allow N/A"):
-        score(FIRE, all_pass(FIRE, F1=NA), make_facts())
+    with pytest.raises(ScoringError, match="F2 does not allow N/A"):
+        score(FIRE, all_pass(FIRE, F2=NA), make_facts())
 
 
 def test_items_na_by_facts_ignore_the_answer():
-    answers = all_pass(SERVICE, Q1=FAIL)
-    result = score(SERVICE, answers, make_facts(has_medical_unit=False))
-    assert result.vetoed_by == () and result.max_points == SERVICE.max_points - 10
+    medical = SHIPPED.checklists["medical_care"]
+    result = score(medical, all_pass(medical, W1=FAIL), make_facts(has_medical_unit=False))
+    assert result.vetoed_by == () and result.max_points == 0
 
 
 def test_unanswered_items_stay_in_the_denominator():
@@ -228,7 +228,7 @@ def test_unanswered_items_stay_in_the_denominator():
     del answers["F5"], answers["F7"]
     result = score(FIRE, answers, make_facts())
     assert result.unanswered == ("F7", "F5") and not result.complete  # checklist order
-    assert (result.points, result.max_points) == (Decimal(123), Decimal(131))
+    assert (result.points, result.max_points) == (Decimal(129), Decimal(137))
     assert "2 项未答" in result.decided_by
 
 
@@ -268,8 +268,9 @@ def test_answers_for_unknown_items_raise():
 
 
 def test_unverified_when_an_unverified_item_is_scored():
-    assert score(FIRE, all_pass(FIRE), make_facts()).unverified is True  # F17 微型消防站 is [U]
-    assert score(FIRE, all_pass(FIRE, F17=NA), make_facts()).unverified is False
+    unverified = [item.code for item in FOOD.items() if not item.verified]  # C10, C11, C17, C18: [S] sources
+    assert score(FOOD, all_pass(FOOD), make_facts()).unverified is True
+    assert score(FOOD, all_pass(FOOD, **dict.fromkeys(unverified, NA)), make_facts()).unverified is False
 
 
 def test_rule_version_names_checklist_version_and_engine_rules():
@@ -280,13 +281,13 @@ def test_rule_version_names_checklist_version_and_engine_rules():
 
 
 def test_to_dict_is_json_safe_and_deterministic():
-    answers = all_pass(FIRE, F1=Answer(AnswerResult.FAIL, deduction=Decimal("0.5"), note="n", photos=("a.jpg",)))
+    answers = all_pass(FIRE, F2=Answer(AnswerResult.FAIL, deduction=Decimal("0.5"), note="n", photos=("a.jpg",)))
     first = score(FIRE, answers, make_facts()).to_dict()
     second = score(FIRE, dict(reversed(answers.items())), make_facts()).to_dict()
     assert first == second
     dumped = json.dumps(first, sort_keys=True, ensure_ascii=False)
     assert dumped == json.dumps(second, sort_keys=True, ensure_ascii=False)
-    assert first["points"] == "130.5" and first["failed_items"][0]["photos"] == ["a.jpg"]
+    assert first["points"] == "136.5" and first["failed_items"][0]["photos"] == ["a.jpg"]
     assert first["sections"][0]["department"] == "xf"
     assert "_outcome" not in first and "_layout" not in first
 
@@ -306,6 +307,7 @@ def test_true_facts_name_each_fact_that_holds():
         "has_medical_unit",
         "no_special_equipment",
         "has_campus_roads",
+        "is_key_fire_unit",
         "offers_ten_services",
     }
     assert "offers_ten_services" not in make_facts(offers_ten_services=False).true_facts()

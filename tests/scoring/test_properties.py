@@ -45,6 +45,7 @@ def cases(draw: st.DrawFn) -> tuple[Checklist, dict[str, Answer], FacilityFacts]
         has_medical_unit=draw(st.booleans()),
         has_special_equipment=draw(st.booleans()),
         has_campus_roads=draw(st.booleans()),
+        is_key_fire_unit=draw(st.booleans()),
         beds=beds,
         residents=draw(st.integers(0, beds)),
         blacklisted=draw(st.booleans()),

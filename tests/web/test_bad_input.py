@@ -90,7 +90,7 @@ def test_a_deeply_nested_json_body_is_a_400_on_a_web_form(client, login):
 
 def test_a_facility_name_cannot_make_a_notice_bundle_entry_leave_its_folder(client, login):
     facility = make_facility(name="../../x")
-    inspection = inspect(facility, fail=["F1"])
+    inspection = inspect(facility, fail=["F2"])
     lead = Actor(inspector_of(inspection, "mz"), "test")
     issue_notices(inspection, NoticeMode.JOINT, lead, date.today(), lambda token: f"https://example.test/n/{token}")
     db.session.commit()

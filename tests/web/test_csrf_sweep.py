@@ -69,7 +69,7 @@ def build_world() -> None:
     """One row behind every URL argument: the cast, an inspection with hazards and notices, a grading result
     awaiting countersignature and a credit listing."""
     cast = make_cast()
-    inspection = inspect(cast[OWN], fail=["F1"])
+    inspection = inspect(cast[OWN], fail=["F2"])
     reviewer = Actor(cast["reviewer"], "test")
     issue_notices(inspection, NoticeMode.JOINT, reviewer, date.today(), lambda token: f"https://t/{token}")
     grade(cast[SAME_COUNTY], 3, countersign=False)

@@ -19,13 +19,13 @@ TOGETHER = 4
 
 
 def completed_inspection(app: Flask, issued: bool = False) -> int:
-    """A submitted fire inspection of the cast's facility, led by 民政 (mz1), with hazards F1 and F5 (消防);
+    """A submitted fire inspection of the cast's facility, led by 民政 (mz1), with hazards F2 and F5 (消防);
     `issued`: its notice already issued."""
     with app.app_context():
         people = {u.username: u for u in db.session.scalars(select(User))}
         facility = db.session.scalar(select(Facility).where(Facility.name == OWN))
         team = {"mz": [people["mz1"], people["mz2"]], "xf": [people["xf1"], people["xf2"]]}
-        inspection = inspect(facility, ["fire_safety"], fail=["F1", "F5"], team=team)
+        inspection = inspect(facility, ["fire_safety"], fail=["F2", "F5"], team=team)
         if issued:
             issue_notices(
                 inspection,
@@ -91,7 +91,7 @@ def test_correcting_one_notice_at_once_replaces_it_once(concurrent_app, served_c
 
 
 def reinspection_form(app: Flask, inspection_id: int, client_id: str) -> tuple[int, dict[str, str]]:
-    """The facility and the form xf1 sends: F1 rectified, F5 not, with a new deadline."""
+    """The facility and the form xf1 sends: F2 rectified, F5 not, with a new deadline."""
     with app.app_context():
         hazards = {
             h.item_code: h for h in db.session.scalars(select(Hazard).where(Hazard.inspection_id == inspection_id))
@@ -99,16 +99,16 @@ def reinspection_form(app: Flask, inspection_id: int, client_id: str) -> tuple[i
         today = date.today()
         form = {
             "client_id": client_id,
-            "shown": f"{hazards['F1'].id},{hazards['F5'].id}",
+            "shown": f"{hazards['F2'].id},{hazards['F5'].id}",
             "reinspected_on": today.isoformat(),
             "on_site": "y",
-            f"decision_{hazards['F1'].id}": "accept",
-            f"note_{hazards['F1'].id}": "已拆除",
+            f"decision_{hazards['F2'].id}": "accept",
+            f"note_{hazards['F2'].id}": "已拆除",
             f"decision_{hazards['F5'].id}": "reject",
             f"note_{hazards['F5'].id}": "通道仍堆放杂物",
             f"deadline_{hazards['F5'].id}": (today + timedelta(days=10)).isoformat(),
         }
-        return hazards["F1"].facility_id, form
+        return hazards["F2"].facility_id, form
 
 
 def visits_to(app: Flask, facility_id: int) -> list[int]:
@@ -150,6 +150,6 @@ def test_two_forms_closing_one_hazard_at_once_close_it_once(concurrent_app, serv
     )
     assert sorted(r.status for r in replies) == [302, 400], [r.body[:300] for r in replies]
     refused = next(r for r in replies if r.status == 400).body.decode()
-    assert "F1 已经复查销号（可能刚由他人复查），请刷新页面后重新填写" in refused
+    assert "F2 已经复查销号（可能刚由他人复查），请刷新页面后重新填写" in refused
     assert len(visits_to(concurrent_app, forms[0][0])) == len(before) + 1
     assert numbers_used_match_notices(concurrent_app)

@@ -65,8 +65,8 @@ def _jpeg(color="red"):
     return buffer.getvalue()
 
 
-def _inspected(fail=("F1", "F5", "F12"), facility_name=SAME_COUNTY):
-    """A completed fire inspection with failures: F1 major (xf), F5 key (xf), F12 general (mz)."""
+def _inspected(fail=("F2", "F5", "F12"), facility_name=SAME_COUNTY):
+    """A completed fire inspection with failures: F2 major (xf), F5 key (xf), F12 general (mz)."""
     inspection = _inspect(["fire_safety"], on=FOUND, facility_name=facility_name)
     ic = inspection.checklists[0]
     for section in checklist_of(ic.version).sections:
@@ -111,7 +111,7 @@ def _pdftext(data):
 
 def test_failed_items_become_hazards_with_default_deadlines_and_responsible_departments():
     inspection = _inspected()
-    major, key, general = (_hazard(inspection, c) for c in ("F1", "F5", "F12"))
+    major, key, general = (_hazard(inspection, c) for c in ("F2", "F5", "F12"))
     assert (
         major.item_class == "major"
         and major.immediate
@@ -120,7 +120,7 @@ def test_failed_items_become_hazards_with_default_deadlines_and_responsible_depa
     )
     assert key.deadline == FOUND + timedelta(days=15) and not key.immediate
     assert general.deadline == FOUND + timedelta(days=30) and general.department_code == "mz"
-    assert "现场发现" in general.finding and general.basis and general.requirement.startswith("按照")
+    assert "现场发现" in general.finding and general.basis and general.requirement == "按规定频次开展防火检查，建立隐患整改台账并逐项整改"
 
 
 def test_per_department_notices_are_numbered_per_issuer_and_store_their_pdf():
@@ -133,7 +133,7 @@ def test_per_department_notices_are_numbered_per_issuer_and_store_their_pdf():
         expected_number(f"{ABBR}消整", ISSUED.year, before),
     ]
     fire = next(n for n in notices if n.number.startswith(f"{ABBR}消"))
-    assert {h.item_code for h in fire.hazards} == {"F1", "F5"}
+    assert {h.item_code for h in fire.hazards} == {"F2", "F5"}
     data = fire.pdf_file.data
     assert hashlib.sha256(data).hexdigest() == fire.pdf_sha256
     text = _pdftext(data)
@@ -187,7 +187,7 @@ def test_a_bad_evidence_photo_stores_nothing():
 
 def test_reinspection_accepts_rejects_and_closes_a_major_hazard_only_on_site():
     inspection = _inspected()
-    major, key = _hazard(inspection, "F1"), _hazard(inspection, "F5")
+    major, key = _hazard(inspection, "F2"), _hazard(inspection, "F5")
     with pytest.raises(ServiceError, match="只能经现场复查销号"), db.session.begin_nested():
         reinspect(inspection.facility, [Decision(major, accepted=True)], REVISIT, on_site=False, actor=_actor("xf1"))
     with pytest.raises(ServiceError, match="新整改期限"), db.session.begin_nested():

@@ -19,7 +19,7 @@ from tests.web.test_followup import ABBR, FOUND, _inspected
 
 #: Everyone acts as a member of the cast (factories.make_cast), built in each test's transaction.
 pytestmark = pytest.mark.usefixtures("cast")
-#: _inspected() finds the hazards on FOUND: F1 major (xf, due FOUND+7), F5 key (xf, +15), F12 general (mz, +30).
+#: _inspected() finds the hazards on FOUND: F2 major (xf, due FOUND+7), F5 key (xf, +15), F12 general (mz, +30).
 FROZEN = FOUND + timedelta(days=10)
 
 
@@ -116,15 +116,15 @@ def test_the_reinspection_page_refuses_a_facility_outside_the_region(client, log
 
 def test_before_photos_are_served_to_who_may_see_the_hazard_only(app, client, login, own):
     photo_id = db.session.scalar(
-        select(Photo.id).where(Photo.inspection_id == _hazard(own["F1"]).inspection_id, Photo.item_code == "F1")
+        select(Photo.id).where(Photo.inspection_id == _hazard(own["F2"]).inspection_id, Photo.item_code == "F2")
     )
     login("operator")
-    response = client.get(f"/hazards/{own['F1']}/before/{photo_id}")
+    response = client.get(f"/hazards/{own['F2']}/before/{photo_id}")
     assert response.status_code == 200 and response.mimetype == "image/jpeg"
     assert client.get(f"/hazards/{own['F5']}/before/{photo_id}").status_code == 404  # another hazard's photo
     client.post("/auth/logout")
     login("other_operator")
-    assert client.get(f"/hazards/{own['F1']}/before/{photo_id}").status_code == 404
+    assert client.get(f"/hazards/{own['F2']}/before/{photo_id}").status_code == 404
 
 
 # ---- the operator ------------------------------------------------------------------------------------------------
@@ -133,11 +133,11 @@ def test_before_photos_are_served_to_who_may_see_the_hazard_only(app, client, lo
 def test_the_operator_sees_open_hazards_nearest_deadline_first_with_overdue_written_out(client, login, own, frozen):
     login("operator")
     page = client.get("/hazards/mine").get_data(as_text=True)
-    assert page.index(f'id="hazard-{own["F1"]}"') < page.index(f'id="hazard-{own["F5"]}"')
+    assert page.index(f'id="hazard-{own["F2"]}"') < page.index(f'id="hazard-{own["F5"]}"')
     assert page.index(f'id="hazard-{own["F5"]}"') < page.index(f'id="hazard-{own["F12"]}"')
-    assert "立即" in page and "已逾期 3 天" in page  # F1: deadline 11-09, today 11-12
+    assert "立即" in page and "已逾期 3 天" in page  # F2: deadline 11-09, today 11-12
     assert 'capture="environment"' in page and 'accept="image/*"' in page and "multiple" in page
-    assert f"/hazards/{own['F1']}/before/" in page  # the finding photo
+    assert f"/hazards/{own['F2']}/before/" in page  # the finding photo
 
 
 def test_the_operator_uploads_evidence(client, login, own):
@@ -221,8 +221,8 @@ def _decisions(hazards, **overrides):
     data = {
         "reinspected_on": today.isoformat(),
         "on_site": "y",
-        f"decision_{hazards['F1']}": "accept",
-        f"note_{hazards['F1']}": "已拆除",
+        f"decision_{hazards['F2']}": "accept",
+        f"note_{hazards['F2']}": "已拆除",
         f"decision_{hazards['F5']}": "reject",
         f"note_{hazards['F5']}": "通道仍堆放杂物",
         f"deadline_{hazards['F5']}": (today + timedelta(days=10)).isoformat(),
@@ -236,18 +236,18 @@ def test_the_work_list_and_the_reinspection_page_show_only_the_departments_open_
     work = client.get("/hazards/reinspect").get_data(as_text=True)
     assert SAME_COUNTY in work and f"/hazards/reinspect/{facility(SAME_COUNTY).id}" in work
     page = client.get(f"/hazards/reinspect/{facility(SAME_COUNTY).id}").get_data(as_text=True)
-    assert f"decision_{same_county['F1']}" in page and f"decision_{same_county['F5']}" in page
+    assert f"decision_{same_county['F2']}" in page and f"decision_{same_county['F5']}" in page
     assert f"decision_{same_county['F12']}" not in page  # a 民政 hazard
     assert "重大事故隐患只能经现场复查销号" in page and "整改前" in page and "整改后" in page
     client.post("/auth/logout")
     login("mz1")
     page = client.get(f"/hazards/reinspect/{facility(SAME_COUNTY).id}").get_data(as_text=True)
-    assert f"decision_{same_county['F12']}" in page and f"decision_{same_county['F1']}" not in page
+    assert f"decision_{same_county['F12']}" in page and f"decision_{same_county['F2']}" not in page
 
 
 def test_a_reinspection_accepts_and_rejects_and_issues_the_reinspection_opinion(client, login, same_county):
     login("xf1")
-    files = {f"photos_{same_county['F1']}": [(io.BytesIO(_jpeg("blue")), "after.jpg")]}
+    files = {f"photos_{same_county['F2']}": [(io.BytesIO(_jpeg("blue")), "after.jpg")]}
     response = client.post(
         f"/hazards/reinspect/{facility(SAME_COUNTY).id}",
         data={**_decisions(same_county), **files},
@@ -256,7 +256,7 @@ def test_a_reinspection_accepts_and_rejects_and_issues_the_reinspection_opinion(
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
     notice = db.session.get(Notice, int(response.headers["Location"].rsplit("/", 1)[1]))
     assert notice.kind == "reinspection" and notice.number.startswith(f"{ABBR}消复")
-    major, key = _hazard(same_county["F1"]), _hazard(same_county["F5"])
+    major, key = _hazard(same_county["F2"]), _hazard(same_county["F5"])
     assert major.status == HazardStatus.CLOSED and major.closed_on == date.today()
     assert len(major.updates[-1].photos) == 1
     assert key.status == HazardStatus.OPEN and key.deadline == date.today() + timedelta(days=10)
@@ -271,7 +271,7 @@ def test_a_major_hazard_is_not_closed_off_site_and_the_input_is_kept(client, log
     assert response.status_code == 400
     page = response.get_data(as_text=True)
     assert "只能经现场复查销号" in page and "通道仍堆放杂物</textarea>" in page
-    assert _hazard(same_county["F1"]).status == HazardStatus.OPEN
+    assert _hazard(same_county["F2"]).status == HazardStatus.OPEN
     assert _hazard(same_county["F5"]).status == HazardStatus.OPEN
     assert db.session.scalar(select(func.count()).select_from(Notice)) == notices
 
@@ -282,7 +282,7 @@ def test_a_rejection_needs_a_reason_and_a_later_deadline(client, login, same_cou
     response = client.post(f"/hazards/reinspect/{facility(SAME_COUNTY).id}", data=data)
     page = response.get_data(as_text=True)
     assert response.status_code == 400 and "未通过复查须说明理由" in page and "请给出晚于复查日期的新整改期限" in page
-    assert f'<input checked id="decision_{same_county["F1"]}-1"' in page  # accept, as sent
+    assert f'<input checked id="decision_{same_county["F2"]}-1"' in page  # accept, as sent
     assert f'<input checked id="decision_{same_county["F5"]}-2"' in page  # reject, as sent
 
 
@@ -316,15 +316,15 @@ def test_the_dashboard_counts_open_due_this_week_and_overdue_against_today(app, 
     before = client.get("/hazards/").get_data(as_text=True)
     hazards = _hazards(app, SAME_COUNTY)
     page = client.get("/hazards/").get_data(as_text=True)
-    # today 11-12: F1 (11-09) overdue, F5 (11-17) due this week, F12 (12-02) only open
+    # today 11-12: F2 (11-09) overdue, F5 (11-17) due this week, F12 (12-02) only open
     assert _row(page, SAME_COUNTY) == (3, 1, 1)
     for name, added in (("消防救援", (2, 1, 1)), ("民政", (1, 0, 0)), (facility(SAME_COUNTY).region.name, (3, 1, 1))):
         assert tuple(a - b for a, b in zip(_row(page, name), _row(before, name), strict=True)) == added
     only = f"facility={facility(SAME_COUNTY).id}"
     overdue = client.get(f"/hazards/?overdue=1&{only}").get_data(as_text=True)
-    assert f'/hazards/{hazards["F1"]}"' in overdue and f'/hazards/{hazards["F5"]}"' not in overdue
+    assert f'/hazards/{hazards["F2"]}"' in overdue and f'/hazards/{hazards["F5"]}"' not in overdue
     due = client.get(f"/hazards/?due=1&{only}").get_data(as_text=True)
-    assert f'/hazards/{hazards["F5"]}"' in due and f'/hazards/{hazards["F1"]}"' not in due
+    assert f'/hazards/{hazards["F5"]}"' in due and f'/hazards/{hazards["F2"]}"' not in due
 
 
 def test_the_list_filters_by_facility_department_class_and_status(client, login, same_county, own):
@@ -333,7 +333,7 @@ def test_the_list_filters_by_facility_department_class_and_status(client, login,
         as_text=True
     )
     assert f'/hazards/{same_county["F5"]}"' in page
-    assert f'/hazards/{same_county["F1"]}"' not in page and f'/hazards/{own["F5"]}"' not in page
+    assert f'/hazards/{same_county["F2"]}"' not in page and f'/hazards/{own["F5"]}"' not in page
     assert f'/hazards/{same_county["F5"]}"' not in client.get("/hazards/?status=closed").get_data(as_text=True)
 
 

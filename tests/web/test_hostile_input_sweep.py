@@ -141,12 +141,12 @@ def build_world() -> None:
     answered and signed; a grading result awaiting countersignature; the operator's facility on the credit list."""
     cast = make_cast()
     team = {"xf": [cast["xf1"], cast["xf2"]], "mz": [cast["mz1"], cast["mz2"]]}
-    inspection = inspect(cast[OWN], fail=["F1"], team=team)
+    inspection = inspect(cast[OWN], fail=["F2"], team=team)
     reviewer = Actor(cast["reviewer"], "test")
     issue_notices(inspection, NoticeMode.JOINT, reviewer, date.today(), lambda token: f"https://t/{token}")
     submit_evidence(hazards_of(inspection)[0], "已整改（测试）", [jpeg()], Actor(cast["operator"], "test"))
     underway = plan_inspection(cast[SAME_COUNTY], team=team)
-    answer_all(underway, fail=["F1"], departments=["xf"])
+    answer_all(underway, fail=["F2"], departments=["xf"])
     add_signature(
         underway, str(uuid.uuid4()), "消防检查员一", SignerRole.INSPECTOR, png(), datetime.now(UTC),
         Actor(cast["xf1"], "test"),

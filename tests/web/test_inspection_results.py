@@ -116,44 +116,44 @@ def test_the_checklist_is_scored_only_when_every_owning_department_has_submitted
 
 def test_a_failed_major_item_vetoes_the_stored_verdict():
     ic = _inspect(["fire_safety"]).checklists[0]
-    _answer_all(ic, fail=("F1",))
-    _photo(ic, "F1")
+    _answer_all(ic, fail=("F2",))
+    _photo(ic, "F2")
     result = _submit_all(ic.inspection)
-    assert result.percent > 90 and ic.verdict == "不合格" and "F1" in result.vetoed_by
+    assert result.percent > 90 and ic.verdict == "不合格" and "F2" in result.vetoed_by
 
 
 def test_a_failed_item_needing_a_photo_blocks_submission_until_the_photo_is_there():
     ic = _inspect(["fire_safety"]).checklists[0]
-    _answer_all(ic, fail=("F1",))
+    _answer_all(ic, fail=("F2",))
     with pytest.raises(RuleViolation, match="须拍照"):
         submit_department(ic.inspection, "xf", _actor("xf1"))
-    _photo(ic, "F1")
+    _photo(ic, "F2")
     submit_department(ic.inspection, "xf", _actor("xf1"))
 
 
 def test_submission_is_refused_while_items_are_unanswered_and_locks_afterwards():
     ic = _inspect(["fire_safety"]).checklists[0]
-    _answer(ic, "F1", AnswerResult.PASS, "xf1")
+    _answer(ic, "F2", AnswerResult.PASS, "xf1")
     with pytest.raises(RuleViolation, match="未检查"):
         submit_department(ic.inspection, "xf", _actor("xf1"))
     _answer_all(ic)
     submit_department(ic.inspection, "xf", _actor("xf1"))
     with pytest.raises(ServiceError, match="已提交"):
-        _answer(ic, "F1", AnswerResult.FAIL, "xf1")
+        _answer(ic, "F2", AnswerResult.FAIL, "xf1")
 
 
 def test_an_inspector_edits_only_their_own_departments_sections():
     ic = _inspect(["fire_safety"]).checklists[0]
     with pytest.raises(ServiceError, match="只能查看"):
-        _answer(ic, "F1", AnswerResult.PASS, "mz1")
+        _answer(ic, "F2", AnswerResult.PASS, "mz1")
 
 
 def test_answers_break_no_item_rule():
     ic = _inspect(["fire_safety"]).checklists[0]
     with pytest.raises(ServiceError, match="不允许作为合理缺项"):
-        _answer(ic, "F1", AnswerResult.NA, "xf1")
+        _answer(ic, "F2", AnswerResult.NA, "xf1")
     with pytest.raises(ServiceError, match="扣分不能超过"):
-        _answer(ic, "F1", AnswerResult.FAIL, "xf1", deduction=Decimal(11))
+        _answer(ic, "F2", AnswerResult.FAIL, "xf1", deduction=Decimal(11))
     with pytest.raises(ServiceError, match="没有条目"):
         _answer(ic, "NOPE", AnswerResult.PASS, "xf1")
 
@@ -195,11 +195,11 @@ def test_a_plan_needs_two_inspectors_of_each_department():
         )
 
 
-def test_a_facility_without_canteen_gets_the_food_items_as_not_applicable():
+def test_a_facility_without_canteen_is_asked_only_about_its_bought_in_meals():
     day_care = make_facility(type=FacilityType.DAY_CARE, has_canteen=False, beds=15, residents=9)
     ic = _inspect(["food_safety"], facility_name=day_care.name).checklists[0]
     result = score_checklist(ic)
-    assert result.complete and result.max_points == 0
+    assert result.unanswered == ("C15",) and result.max_points == 5  # 食品安全法 第57条第二款
 
 
 def test_an_old_inspection_keeps_its_version_and_result_after_a_new_version_is_imported():
@@ -213,7 +213,7 @@ def test_an_old_inspection_keeps_its_version_and_result_after_a_new_version_is_i
     assert old.version.version == 1
     assert score_checklist(old).to_dict() == stored  # re-scored against v1, byte for byte the same
     newer = _inspect(["fire_safety"], on=DAY + timedelta(days=18)).checklists[0]
-    assert newer.version.version == 2 and checklist_of(newer.version).item("F1").points == 12
+    assert newer.version.version == 2 and checklist_of(newer.version).item("F2").points == 12
 
 
 def test_the_grade_standing_follows_the_latest_grading_inspection_and_is_marked_unverified():

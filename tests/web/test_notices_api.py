@@ -34,7 +34,7 @@ def test_issuing_over_the_api_returns_the_contract_fields(client, completed):  #
     fire = next(i for i in items if i["number"].startswith(f"{ABBR}消"))
     assert fire["hazard_count"] == 2 and fire["department"] == f"{BASE_COUNTY}消防救援大队"
     detail = api.get(f"/notices/{fire['id']}").json
-    assert detail["status"] == "issued" and {h["item_code"] for h in detail["hazards"]} == {"F1", "F5"}
+    assert detail["status"] == "issued" and {h["item_code"] for h in detail["hazards"]} == {"F2", "F5"}
     pdf = api.get(fire["pdf_url"].removeprefix("/api/v1"))
     assert pdf.mimetype == "application/pdf" and hashlib.sha256(pdf.data).hexdigest() == detail["pdf_sha256"]
 
@@ -54,11 +54,11 @@ def test_bad_mode_nothing_left_and_wrong_people_are_refused(client, completed): 
 def test_hazards_filter_by_facility_and_status_and_respect_scope(client, completed):  # noqa: F811
     reviewer = _api(client, "reviewer")
     ours = [h for h in reviewer.get("/hazards").json["items"] if h["inspection_id"] == completed]
-    assert {h["item_code"] for h in ours} == {"F1", "F5", "F12"}
+    assert {h["item_code"] for h in ours} == {"F2", "F5", "F12"}
     facility_id = ours[0]["facility_id"]
     open_ones = reviewer.get(f"/hazards?facility_id={facility_id}&status=open").json["items"]
     assert all(h["status"] == "open" and h["facility_id"] == facility_id for h in open_ones)
-    major = next(h for h in open_ones if h["item_code"] == "F1" and h["inspection_id"] == completed)
+    major = next(h for h in open_ones if h["item_code"] == "F2" and h["inspection_id"] == completed)
     assert major["deadline"] == "立即" and major["class"] == "major"
     assert reviewer.get("/hazards?status=nonsense").status_code == 400
     assert _api(client, "other_reviewer").get(f"/hazards?facility_id={facility_id}").status_code == 404

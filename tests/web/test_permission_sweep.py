@@ -221,7 +221,7 @@ def build_world() -> None:
     make_admin(neighbour, username="other_admin")
     team = {"mz": [cast["mz1"], cast["mz2"]], "xf": [cast["xf1"], cast["xf2"]]}
     inspection = plan_inspection(cast[OWN], ["fire_safety"], team=team, lead="mz")
-    answer_all(inspection, fail=["F1"])
+    answer_all(inspection, fail=["F2"])
     add_signature(
         inspection, str(uuid.uuid4()), "民政检查员一", SignerRole.INSPECTOR, png(), datetime.now(UTC),
         Actor(cast["mz1"], "test"),
@@ -230,7 +230,7 @@ def build_world() -> None:
     issue_notices(inspection, NoticeMode.JOINT, Actor(cast["reviewer"], "test"), inspection.inspected_on, verify_url)
     submit_evidence(hazards_of(inspection)[0], "已整改（测试）", [jpeg()], Actor(cast["operator"], "test"))
     inspect(
-        cast[OWN], ["fire_safety"], fail=["F1"], team=team, lead="mz", on=inspection.inspected_on - timedelta(days=1)
+        cast[OWN], ["fire_safety"], fail=["F2"], team=team, lead="mz", on=inspection.inspected_on - timedelta(days=1)
     )
     grade(cast[SAME_COUNTY], 3, countersign=False)
     blacklist(cast[OWN], reviewer=cast["reviewer"], decided_on=inspection.inspected_on - timedelta(days=3 * 365))
