@@ -42,6 +42,8 @@ from inspection.transactions import locked
 
 #: The kind character of the records' 文号 series (检查结果), e.g. 五市检〔2026〕3号.
 KIND_CHAR = "检"
+#: The key under which a record's stored context keeps the result it states.
+RESULT_KEY = "food_result"
 
 
 class NotFoodIssuer(ServiceError):
@@ -76,8 +78,9 @@ def published_food_results() -> Select[tuple[Notice]]:
 
 
 def food_verdict(record: Notice) -> str:
-    """Return the result (符合 / 基本符合 / 不符合) a record states, as its inspection stored it."""
-    return food_checklist(record.inspection).verdict
+    """Return the result (符合 / 基本符合 / 不符合) the record states: kept with it, so that the public page says what
+    the issued PDF says even if the inspection's answers are corrected later."""
+    return record.context[RESULT_KEY]
 
 
 def food_result_refusal(inspection: Inspection, user) -> ServiceError | None:
@@ -150,7 +153,9 @@ def issue_food_result(inspection: Inspection, actor: Actor, issued_on: date, ver
         department_codes=[department_code],
         inspection_id=inspection.id,
     )
-    return store_notice(context, record, actor)
+    notice = store_notice(context, record, actor)
+    notice.context = {**notice.context, RESULT_KEY: context.result}
+    return notice
 
 
 def _failed_items(ic: InspectionChecklist) -> tuple[FailedItem, ...]:
