@@ -14,6 +14,7 @@ from inspection.extensions import db
 from inspection.models import (
     AuditEvent,
     CreditListing,
+    Department,
     Facility,
     Hazard,
     Inspection,
@@ -44,6 +45,7 @@ SENDERS = (
 #: URL arguments naming a row: the first row of the model is the target.
 TARGETS = {
     "user_id": User,
+    "department_id": Department,
     "facility_id": Facility,
     "hazard_id": Hazard,
     "inspection_id": Inspection,
