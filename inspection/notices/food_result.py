@@ -15,8 +15,10 @@ from typing import ClassVar, Final
 from inspection.notices import context as ctx
 
 TITLE: Final = "食品经营监督检查结果记录表"
-#: The three results, in the order the record prints them with the one found ticked.
-RESULTS: Final = ("符合", "基本符合", "不符合")
+#: The three results of 第32–33条 by the food rule's verdict code, in the order the record prints them (the one
+#: found ticked): the record uses the regulation's words whatever labels a checklist file gives its verdicts.
+RESULT_WORDS: Final = {"compliant": "符合", "basically_compliant": "基本符合", "non_compliant": "不符合"}
+RESULTS: Final = tuple(RESULT_WORDS.values())
 #: The measures of 第32–33条, in the order the record prints them.
 MEASURES: Final = ("当场整改", "调查处理")
 #: Why the record is displayed, printed under the result (总局令第49号, DOMAIN §5.2).

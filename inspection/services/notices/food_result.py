@@ -24,7 +24,7 @@ from inspection.models import (
     Signature,
 )
 from inspection.notices import context as ctx
-from inspection.notices.food_result import FailedItem, FoodResultContext
+from inspection.notices.food_result import RESULT_WORDS, FailedItem, FoodResultContext
 from inspection.permissions import can_issue_food_result
 from inspection.scoring.verdicts import FOOD_2022_MEASURES, NOT_APPLICABLE, Food2022
 from inspection.services import Actor, ServiceError
@@ -135,7 +135,7 @@ def issue_food_result(inspection: Inspection, actor: Actor, issued_on: date, ver
         facility=facility_party(facility),
         inspection=ctx.InspectionInfo(inspection.inspected_on, facility.address, inspectors),
         inspection_basis=department.inspection_basis,
-        result=result["verdict"],
+        result=RESULT_WORDS[result["verdict_code"]],
         explanation=result["decided_by"],
         measure=FOOD_2022_MEASURES.get(result["verdict_code"], ""),
         failed=_failed_items(ic),
