@@ -103,3 +103,26 @@ def test_reinspection_html_shows_outcomes() -> None:
     assert "复查意见书" in html and "复查结果" in html
     for word in ("已整改", "部分整改", "未整改", "充电场所未建成", f"按照{NUMBER}整改情况"):
         assert word in html
+
+
+def test_a_finding_recorded_without_a_location_prints_no_location() -> None:
+    hazard = Hazard(
+        finding="走廊堆放杂物",
+        location="",
+        basis="《中华人民共和国消防法》第二十八条",
+        hazard_class=HazardClass.KEY,
+        requirement="立即清除走廊堆放的杂物",
+        deadline=IMMEDIATE,
+    )
+    html = render_notice_html(make_context(n_photos=0, hazards=(hazard,)))
+    assert "走廊堆放杂物" in html and "位置：" not in html and "违反了《中华人民共和国消防法》第二十八条的规定" in html
+
+
+def test_an_old_hazard_without_a_finding_prints_its_stored_item_text_as_not_met() -> None:
+    from inspection.models import Hazard as StoredHazard
+    from inspection.services.notices.context_builder import finding_text
+
+    old = StoredHazard(finding="", item_text="是否配备灭火器？")
+    assert finding_text(old) == "未达到“是否配备灭火器”的要求"  # old data keeps its words; new items are statements
+    seen = StoredHazard(finding=" 二楼灭火器压力不足 ", item_text="灭火器压力正常")
+    assert finding_text(seen) == "二楼灭火器压力不足"
