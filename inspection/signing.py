@@ -16,7 +16,6 @@ and the certificate serial number, in the notice's own font so that it stays emb
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -147,10 +146,6 @@ class SignedDocument:
     pdf: bytes
     certificate_serial: str
     certificate_sha256: str
-
-    @property
-    def sha256(self) -> str:
-        return hashlib.sha256(self.pdf).hexdigest()
 
 
 def sign_pdf(pdf_bytes: bytes, signer: DepartmentSigner, *, signed_at: datetime, tsa_url: str | None = None) -> bytes:
