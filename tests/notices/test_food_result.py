@@ -186,6 +186,9 @@ def test_the_public_page_lists_the_result_with_its_verification_link_and_no_insp
         _food(inspection).verdict = "基本符合"  # as if corrected later: the page says what the issued record says
         db.session.commit()
         number, token = record.number, record.public_token
+    with app.app_context():
+        facility_page = client.get(f"/public/facilities/{facility(OWN).id}").get_data(as_text=True)
+    assert 'href="/public/food-results"' in facility_page
     page = client.get("/public/food-results")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
