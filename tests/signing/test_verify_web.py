@@ -8,10 +8,12 @@ import re
 from dataclasses import dataclass
 
 import pytest
+from sqlalchemy import func, select
 
 from inspection.extensions import db
 from inspection.models import Notice
 from inspection.services import document_verification
+from inspection.signing import key_setting_names
 from tests.api.test_contract import assert_documented
 from tests.factories import OWN
 from tests.signing.pdfsig import pdfsig, tampered
@@ -149,3 +151,16 @@ def test_uploads_from_one_address_are_throttled(client, monkeypatch):
     assert answers == [200, 200, 429]
     page = client.post("/verify", data={"file": (io.BytesIO(b"%PDF-1.7"), "x.pdf")}, content_type="multipart/form-data")
     assert page.status_code == 429 and re.search(r"请 \d+ 秒后再试", page.get_data(as_text=True))
+
+
+def test_a_department_without_a_key_issues_nothing_and_is_told_why(app, client, login, monkeypatch):
+    with app.app_context():
+        inspection_id = _inspected(facility_name=OWN).id
+        db.session.commit()
+    for name in key_setting_names("mz"):
+        monkeypatch.delenv(name)
+    login("mz1")
+    before = db.session.scalar(select(func.count()).select_from(Notice))
+    response = client.post(f"/inspections/{inspection_id}/notices", data={"mode": "joint"}, follow_redirects=True)
+    assert "没有配置签名证书（SIGNING_P12_MZ、SIGNING_P12_PASSWORD_MZ）" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Notice)) == before
