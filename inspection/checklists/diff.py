@@ -17,6 +17,7 @@ COMPARED_FIELDS = {
     "photo_on_fail": "不合格须拍照",
     "major_hazards": "重大隐患判定条目",
     "canned_notes": "常用问题描述",
+    "requirement": "整改要求",
     "verified": "已核实",
 }
 

@@ -3,10 +3,12 @@ when it passes and orders an action when it fails; facts make items apply the ri
 answers its own sections."""
 
 import uuid
+from pathlib import Path
 
 import pytest
 
 from inspection.checklists import ChecklistError, load_checklist_text, load_shipped
+from inspection.checklists.diff import diff_checklists
 from inspection.checklists.wording import DOUBLE_NEGATIVE, NO_PROVISION_NOTE, cites_provision, lacks_cited_provision
 from inspection.extensions import db
 from inspection.scoring import Answer, AnswerResult, score
@@ -18,6 +20,8 @@ from tests.factories import OWN, inspector_of, make_facility, plan_inspection
 from tests.scoring.facts import make_facts
 
 SHIPPED = load_shipped()
+#: The fire checklist as shipped before issue 13 (questions, no requirements): a stored old version.
+OLD_FIRE = Path(__file__).parent / "data" / "fire_safety_2026_11.toml"
 ITEMS = [(checklist.code, item) for checklist in SHIPPED.checklists.values() for item in checklist.items()]
 
 
@@ -220,3 +224,14 @@ def test_the_housing_and_health_sections_are_answered_only_by_their_departments(
         save_answers(inspection, [change], Actor(inspector_of(inspection, "xf"), "test"))
     saved = save_answers(inspection, [change], Actor(inspector_of(inspection, owner), "test"))
     assert [answer.item_code for answer in saved] == [item]
+
+
+def test_the_diff_of_the_fire_checklist_keeps_reworded_items_under_their_codes():
+    """Items whose wording changed keep their codes, so history and the version diff stay readable."""
+    previous = load_checklist_text(OLD_FIRE.read_text(encoding="utf-8"), "fire_safety.toml", SHIPPED.criteria.keys())
+    changes = {change.item_code: change for change in diff_checklists(previous, SHIPPED.checklists["fire_safety"])}
+    reworded = changes["F5"]
+    assert reworded.kind == "changed"
+    assert {field.field for field in reworded.fields} >= {"text", "requirement"}
+    assert changes["F1"].kind == changes["F16"].kind == changes["F17"].kind == "removed"
+    assert changes["F25"].kind == changes["F26"].kind == "added"
