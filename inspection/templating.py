@@ -1,4 +1,5 @@
-"""Template helpers: labels for enums, date formats, the navigation of each role and a facility's score chart."""
+"""Template helpers: labels for enums, date formats, the navigation of each role, a facility's score chart, and
+rule texts and criterion codes in words (``|in_words``, ``|criterion``)."""
 
 from collections.abc import Iterator, Mapping
 from datetime import date, datetime
@@ -13,6 +14,7 @@ from inspection.models import Role  # importing the models also registers their 
 from inspection.scoring.rankings import group_key
 from inspection.security import may_see_rankings
 from inspection.services.facility_history import ScoreHistory
+from inspection.wording import criterion_words, in_words
 
 
 class TranslatedLabels(Mapping[object, str]):
@@ -71,6 +73,8 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.globals["labels"] = Labels()
     app.jinja_env.filters["ymd"] = ymd
     app.jinja_env.filters["score_chart"] = score_chart
+    app.jinja_env.filters["in_words"] = in_words
+    app.jinja_env.filters["criterion"] = criterion_words
     app.jinja_env.globals["Role"] = Role
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.globals["may_see_rankings"] = may_see_rankings

@@ -2,7 +2,9 @@
 under its 文号, and the operator's home as a to-do list."""
 
 import io
+import re
 from datetime import date
+from html import unescape
 from urllib.parse import quote
 
 import pytest
@@ -10,7 +12,7 @@ from sqlalchemy import select
 
 from inspection.extensions import db
 from inspection.models import Hazard, Notice
-from tests.factories import OWN, SAME_COUNTY
+from tests.factories import OWN, SAME_COUNTY, grade, make_facility
 from tests.web.test_followup import _inspected
 
 pytestmark = pytest.mark.usefixtures("cast")
@@ -106,3 +108,44 @@ def test_a_refused_upload_shows_its_error_at_its_hazard_and_returns_there(client
     assert response.status_code == 400
     card = response.get_data(as_text=True).split(f'id="hazard-{hazard_id}"')[1].split("</li>")[0]
     assert 'class="error"' in card and '<details class="evidence-form" open>' in card
+
+
+#: What must not show as text on a page a person reads: major-hazard criterion codes, item classes and department
+#: codes as stored, and the engine's rule signs.
+CODES = re.compile(r"MH-\d|\b(major|key|general|mz|xf|sc|wj|zj)\b|→|≥| < ")
+
+
+def visible_text(html: str) -> str:
+    """The text a browser shows: no scripts, styles, tags or attribute values."""
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    return unescape(re.sub(r"<[^>]+>", " ", html))
+
+
+def test_pages_people_read_show_no_internal_codes_or_formulas(app, client, login, three_notices):
+    with app.app_context():
+        graded = grade(make_facility(), 3, countersign=False).inspection_id  # its explanation has rule signs
+        db.session.commit()
+    hazard_ids = db.session.scalars(select(Hazard.id).where(Hazard.facility.has(name=OWN))).all()
+    notice_id = db.session.scalar(select(Notice.id).limit(1))
+    pages = {
+        "reviewer": [
+            "/",
+            "/rankings/reviews",
+            f"/inspections/{graded}",
+            "/notices/",
+            f"/notices/{notice_id}",
+            f"/inspections/{three_notices}",
+            "/hazards/",
+        ]
+        + [f"/hazards/{h}" for h in hazard_ids],
+        "xf1": ["/", "/hazards/reinspect", f"/inspections/{three_notices}"],
+        "operator": ["/", "/hazards/mine", "/notices/"],
+    }
+    for username, paths in pages.items():
+        login(username)
+        for path in paths:
+            response = client.get(path)
+            assert response.status_code == 200, path
+            found = CODES.search(visible_text(response.get_data(as_text=True)))
+            assert found is None, f"{username} {path}: {found and found.group(0)!r}"
+        client.post("/auth/logout")
