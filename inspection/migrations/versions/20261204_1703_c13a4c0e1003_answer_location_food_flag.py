@@ -6,8 +6,8 @@ Create Date: 2026-12-04 17:03:00
 
 """
 
-import sqlalchemy as sa  # noqa: F401
-from alembic import op  # noqa: F401
+import sqlalchemy as sa
+from alembic import op
 
 revision = "c13a4c0e1003"
 down_revision = "b13d4c0e1002"
