@@ -15,7 +15,6 @@ from inspection.models import (
     AnswerResult,
     Facility,
     Hazard,
-    HazardPhoto,
     HazardStatus,
     HazardUpdate,
     HazardUpdateKind,
@@ -29,7 +28,7 @@ from inspection.permissions import can_view_facility
 from inspection.services import Actor, ServiceError
 from inspection.services.audit import record_event
 from inspection.services.checklists import checklist_of
-from inspection.services.files import store_file
+from inspection.services.evidence import evidence_of, hazard_photo
 from inspection.transactions import locked
 
 MAX_EVIDENCE_PHOTOS = 6
@@ -152,11 +151,12 @@ def submit_evidence(hazard: Hazard, note: str, photos: Sequence[bytes], actor: A
         raise ServiceError(f"每次最多上传 {MAX_EVIDENCE_PHOTOS} 张照片")
     images = [process_photo(data) for data in photos]  # all checked before anything is stored
     update = HazardUpdate(kind=HazardUpdateKind.EVIDENCE, note=note.strip()[:2000], user_id=user.id)
-    update.photos = [HazardPhoto(file=store_file(image), width=image.width, height=image.height) for image in images]
+    update.photos = [hazard_photo(image) for image in images]
     hazard.updates.append(update)
     hazard.status = HazardStatus.EVIDENCE_SUBMITTED
     db.session.flush()
-    _audit(actor, hazard, "hazard.evidence", None, {"photos": len(images), "note": update.note})
+    evidence = {"photos": len(images), "photo_sha256": evidence_of(update.photos), "note": update.note}
+    _audit(actor, hazard, "hazard.evidence", None, evidence)
     return update
 
 
@@ -213,9 +213,7 @@ def reinspect(
             raise ServiceError(f"{hazard.item_code} 已经复查销号（可能刚由他人复查），请刷新页面后重新填写")
         images = [process_photo(data) for data in (photos or {}).get(hazard.id, [])]
         update = HazardUpdate(reinspection_id=visit.id, user_id=actor.user.id, note=decision.note.strip()[:2000])
-        update.photos = [
-            HazardPhoto(file=store_file(image), width=image.width, height=image.height) for image in images
-        ]
+        update.photos = [hazard_photo(image) for image in images]
         if decision.accepted:
             if hazard.item_class == ItemClass.MAJOR and not on_site:
                 raise ServiceError(f"重大事故隐患（{hazard.item_code}）只能经现场复查销号")
@@ -234,7 +232,12 @@ def reinspect(
             hazard,
             "hazard.reinspect",
             None,
-            {"accepted": decision.accepted, "note": update.note, "reinspection": visit.id},
+            {
+                "accepted": decision.accepted,
+                "note": update.note,
+                "reinspection": visit.id,
+                "photo_sha256": evidence_of(update.photos),
+            },
         )
     db.session.flush()
     return visit
