@@ -136,12 +136,6 @@ class HazardPhoto(db.Model):
     file_id: Mapped[int] = mapped_column(ForeignKey("stored_files.id"))
     width: Mapped[int]
     height: Mapped[int]
-
-    file: Mapped[StoredFile] = relationship()
-
-
-class NoticeMode(StrEnum):
-    """One notice per issuing department, or one joint notice signed by every department."""
     #: Evidence, as for a finding photo: sha256 of the bytes received and of the stored image (None for a photo
     #: stored before they were kept), and when and where it was taken as the image's EXIF said.
     upload_sha256: Mapped[str | None] = mapped_column(String(64))
@@ -149,6 +143,12 @@ class NoticeMode(StrEnum):
     taken_at: Mapped[datetime | None]
     latitude: Mapped[Decimal | None] = mapped_column(Numeric(9, 6))
     longitude: Mapped[Decimal | None] = mapped_column(Numeric(9, 6))
+
+    file: Mapped[StoredFile] = relationship()
+
+
+class NoticeMode(StrEnum):
+    """One notice per issuing department, or one joint notice signed by every department."""
 
     PER_DEPARTMENT = "per_department"
     JOINT = "joint"
