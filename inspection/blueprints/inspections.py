@@ -16,7 +16,6 @@ from inspection.models import (
     Department,
     Facility,
     InspectionPurpose,
-    InspectionStatus,
     Photo,
     Region,
     RegionLevel,
@@ -24,7 +23,7 @@ from inspection.models import (
     Signature,
     User,
 )
-from inspection.permissions import can_issue_notices, can_view_region, is_assigned
+from inspection.permissions import can_view_region, is_assigned
 from inspection.security import current_actor, get_facility_or_404, get_inspection_or_404, refuse, role_required
 from inspection.services import ServiceError
 from inspection.services.checklists import checklist_of, latest_versions
@@ -36,7 +35,7 @@ from inspection.services.inspection_lists import (
     inspectors_within,
     users_by_id,
 )
-from inspection.services.notices import hazards_awaiting_notice
+from inspection.services.notices import hazards_user_may_notify
 from inspection.services.notices.food_result import food_result_of, food_result_refusal
 from inspection.services.planning import (
     departments_of,
@@ -162,7 +161,9 @@ def detail(inspection_id: int):
     done = submitted_departments(inspection)
     checklists = [(ic, checklist_of(ic.version)) for ic in inspection.checklists]
     photos, signatures, notices = evidence_of(inspection)
-    issuing = inspection.status == InspectionStatus.COMPLETE and can_issue_notices(current_user, inspection)
+    # the lead once everything is submitted; another department's inspector its own notice once it has submitted
+    issuable = hazards_user_may_notify(current_user, inspection)
+    issuing = issuable is not None
     return render_template(
         "inspections/detail.html",
         inspection=inspection,
@@ -173,7 +174,7 @@ def detail(inspection_id: int):
         assigned=is_assigned(current_user, inspection),
         notices=notices,
         issue_form=IssueNoticesForm() if issuing else None,
-        pending_hazards=len(hazards_awaiting_notice(inspection)) if issuing else 0,
+        pending_hazards=len(issuable or []),
         food_record=food_result_of(inspection),
         food_result_form=FoodResultForm() if food_result_refusal(inspection, current_user) is None else None,
         returned_by={

@@ -3,9 +3,10 @@ hazard's requirement before its notice; 消防 records its 重大火灾隐患 de
 inspector is refused issuing in the lead's name with 403."""
 
 import pytest
+from sqlalchemy import select
 
 from inspection.extensions import db
-from inspection.models import Department, Hazard
+from inspection.models import Department, Hazard, Notice
 from tests.api.conftest import ApiClient, token_for
 from tests.conftest import Login
 from tests.factories import BASE_COUNTY, base_county, submit
@@ -119,3 +120,17 @@ def test_another_departments_inspector_is_refused_with_403_over_the_api(client, 
     assert response.status_code == 201 and [i["department"] for i in response.json["items"]] == [
         f"{BASE_COUNTY}市场监督管理局"
     ]
+
+
+def test_a_departments_inspector_issues_its_own_notice_from_the_inspection_page(app, client, login, submitted):
+    inspection_id, _ = submitted
+    login("xf1")
+    page = client.get(f"/inspections/{inspection_id}").get_data(as_text=True)
+    assert "有 1 项隐患尚未发出通知书" in page  # only 消防's own
+    response = client.post(f"/inspections/{inspection_id}/notices", data={"mode": "per_department"})
+    assert response.status_code == 302
+    with app.app_context():
+        (notice,) = db.session.scalars(select(Notice).where(Notice.inspection_id == inspection_id)).all()
+        assert notice.department.code == "xf"
+    response = client.post(f"/inspections/{inspection_id}/notices", data={"mode": "joint"}, follow_redirects=True)
+    assert f"只有{BASE_COUNTY}民政局参加本次检查的检查员，或牵头部门的检查员" in response.get_data(as_text=True)

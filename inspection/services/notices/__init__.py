@@ -6,6 +6,7 @@ notice's printed content from the inspection; :mod:`.records` numbers and stores
 
 from inspection.services.notices.issue import (
     hazards_awaiting_notice,
+    hazards_user_may_notify,
     issue_notices,
     issue_reinspection_notice,
     supersede_notice,
@@ -14,6 +15,7 @@ from inspection.services.notices.issue import (
 
 __all__ = [
     "hazards_awaiting_notice",
+    "hazards_user_may_notify",
     "issue_notices",
     "issue_reinspection_notice",
     "supersede_notice",

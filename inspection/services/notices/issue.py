@@ -85,8 +85,9 @@ def issue_notices(
     :raises NotIssuer: the actor may not issue in the name of a department the notice would be issued in.
     :raises ServiceError: the inspection (or the department) has not submitted, or nothing is left to notify.
     """
-    if department_code is None and mode == NoticeMode.PER_DEPARTMENT and not can_issue_notices(actor.user, inspection):
-        department_code = actor.department_code  # a department's own inspector issues in its own name
+    leads = inspection.status == InspectionStatus.COMPLETE and can_issue_notices(actor.user, inspection)
+    if department_code is None and mode == NoticeMode.PER_DEPARTMENT and not leads:
+        department_code = actor.department_code  # a department issues in its own name before the lead issues all
     locked(Inspection, inspection.id)  # one request at a time decides what is still awaiting a notice
     if mode == NoticeMode.JOINT and inspection.status != InspectionStatus.COMPLETE:
         raise ServiceError("检查尚未全部提交，不能发出联合整改通知书")
@@ -284,6 +285,18 @@ def _issue(
 def hazards_awaiting_notice(inspection: Inspection) -> list[Hazard]:
     """Return the inspection's hazards not listed on a current rectification notice."""
     return [h for h in _hazards_of(inspection) if not _on_current_notice(h)]
+
+
+def hazards_user_may_notify(user, inspection: Inspection) -> list[Hazard] | None:
+    """Return the hazards awaiting a notice that `user` may issue now, or None if they may issue nothing here:
+    the lead (or a reviewer) every one once the inspection is complete; an inspector of another department on the
+    inspection their own department's, once it has submitted (what `issue_notices` allows)."""
+    if inspection.status == InspectionStatus.COMPLETE and can_issue_notices(user, inspection):
+        return hazards_awaiting_notice(inspection)
+    department = user.department if user is not None and is_assigned(user, inspection) else None
+    if department is None or department.code not in {s.department_code for s in inspection.submissions}:
+        return None
+    return [h for h in hazards_awaiting_notice(inspection) if h.department_code == department.code]
 
 
 def _require_issuer(inspection: Inspection, actor: Actor, department: Department) -> None:
