@@ -6,6 +6,7 @@ import click
 from flask.cli import AppGroup
 
 from inspection.services.audit import verify_chain
+from inspection.services.evidence import altered_evidence
 
 
 @click.group(cls=AppGroup)
@@ -26,3 +27,15 @@ def verify() -> None:
         err=True,
     )
     sys.exit(1)
+
+
+@audit.command("verify-evidence")
+def verify_evidence() -> None:
+    """Hash every stored photo and signature image again and name each one that no longer matches the hash recorded
+    when it arrived (exit code 1)."""
+    altered = list(altered_evidence())
+    for kind, record_id in altered:
+        click.echo(f"ALTERED: {kind} {record_id}: the stored image does not match its recorded hash", err=True)
+    if altered:
+        sys.exit(1)
+    click.echo("OK: every stored photo and signature image matches its recorded hash")

@@ -7,6 +7,7 @@ import io
 from datetime import datetime, timedelta
 
 import pytest
+import sqlalchemy as sa
 from sqlalchemy import select
 
 from inspection.extensions import db
@@ -103,3 +104,17 @@ def test_rectification_photos_keep_their_hashes_too(cast):
         assert photo.upload_sha256 == sha256(factory_jpeg()) and photo.image_sha256 == sha256(photo.file.data)
     assert last_event("hazard.evidence").after["photo_sha256"] == [photos[1].image_sha256]
     assert last_event("hazard.reinspect").after["photo_sha256"] == [photos[0].image_sha256]
+
+
+def test_a_stored_image_swapped_in_the_database_is_named(as_user, fire_inspection, runner):
+    api = as_user("xf1")
+    photo_id = upload(api, fire_inspection, jpeg()).json["id"]
+    signature_id = sign(api, fire_inspection, signature()).json["id"]
+    file_id = db.session.get(Photo, photo_id).file_id
+    result = runner.invoke(args=["audit", "verify-evidence"])
+    assert result.exit_code == 0, result.output
+    db.session.execute(sa.update(StoredFile).where(StoredFile.id == file_id).values(data=jpeg(65, 48)))
+    db.session.commit()
+    result = runner.invoke(args=["audit", "verify-evidence"])
+    assert result.exit_code == 1
+    assert f"ALTERED: photo {photo_id}:" in result.output and f"signature {signature_id}" not in result.output
