@@ -63,8 +63,10 @@ def test_the_export_button_shows_progress_and_finishes(live_server: str, desktop
     desktop.goto(f"{live_server}/rankings/")
     with desktop.expect_download() as download:
         desktop.get_by_role("link", name="CSV").click()
-    assert download.value.suggested_filename.endswith(".csv")
-    assert "导出完成：20 行" in desktop.locator("[data-export-status]").inner_text()
+    assert download.value.suggested_filename.endswith(".csv") and download.value.suggested_filename.startswith("等级排名")
+    status = desktop.locator("[data-download-status]")
+    assert "导出完成：20 行，已保存为 等级排名" in status.inner_text()
+    assert desktop.get_by_role("link", name="CSV").get_attribute("aria-disabled") is None  # no longer busy
 
 
 def test_the_charts_on_a_desktop_and_a_phone(live_server: str, desktop: Page, phone: Page):
