@@ -4,7 +4,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response, has_request_context, request, session
+from flask import Flask, Response, g, has_request_context, request, session
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -108,7 +108,10 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _select_locale() -> str:
-    """Pick the UI language: the user's setting, then the session's choice, then Chinese."""
+    """Pick the UI language: the user's setting (an API request's token user's), then the session's choice, then
+    Chinese."""
+    if api_user := g.get("api_user"):
+        return api_user.locale
     if current_user and current_user.is_authenticated:
         return current_user.locale
     return session.get("locale") or "zh_CN"

@@ -13,6 +13,7 @@ from sqlalchemy import Select
 from wtforms import Field
 
 from inspection.extensions import db
+from inspection.i18n import Message
 from inspection.media import MediaError
 from inspection.models import StoredFile
 from inspection.record_ids import MAX_ID, parse_id
@@ -76,12 +77,37 @@ def query_date(name: str) -> date | None:
         raise BadParameter(_("查询参数 %(name)s 应为日期，格式为 YYYY-MM-DD。", name=name)) from None
 
 
+def translated(message: object) -> str:
+    """Return a user-facing message (a `Message`, a msgid, or a refusal raised with one) in the request's
+    language; text that is no msgid (a name, a code) comes back as it is."""
+    if isinstance(message, ServiceError):
+        message = message.message
+    elif isinstance(message, Exception):
+        message = message.args[0] if len(message.args) == 1 and isinstance(message.args[0], str) else str(message)
+    if isinstance(message, Message):
+        params = {
+            name: translated(value) if isinstance(value, Message) else value for name, value in message.params.items()
+        }
+        return _(message.msgid, **params)
+    return _(message) if isinstance(message, str) and message else str(message)
+
+
+def translated_fields(fields: dict[str, str]) -> dict[str, str]:
+    """Return a refusal's per-field messages in the request's language."""
+    return {name: translated(message) for name, message in fields.items()}
+
+
 @dataclass
 class Outcome:
     """How a unit of work ended: `ok` once it committed; `error` the refusal otherwise."""
 
     ok: bool = False
     error: ServiceError | MediaError | None = None
+
+    @property
+    def message(self) -> str:
+        """The refusal's message in the request's language ("" when the work committed)."""
+        return translated(self.error) if self.error else ""
 
 
 @contextmanager
@@ -107,9 +133,9 @@ def unit_of_work(*, flash_error: bool = True, image_field: Field | None = None) 
         else:
             db.session.rollback()
         if image_field is not None and isinstance(error, MediaError):
-            image_field.errors = [*image_field.errors, str(error)]
+            image_field.errors = [*image_field.errors, translated(error)]
         elif flash_error:
-            flash(str(error), "error")
+            flash(translated(error), "error")
         outcome.error = error
         return
     db.session.commit()

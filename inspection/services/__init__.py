@@ -3,6 +3,7 @@
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from inspection.i18n import N_, Message
 from inspection.models import User
 
 
@@ -42,9 +43,14 @@ class ServiceError(Exception):
     #: Whether the work done before the refusal is still committed (it recorded the refusal itself).
     keep_work = False
 
-    def __init__(self, message: str, *, fields: dict[str, str] | None = None) -> None:
-        super().__init__(message)
-        #: Input fields the refusal is about, by name, for forms and the API's `fields`.
+    def __init__(self, message: str, *, fields: dict[str, str] | None = None, **params: object) -> None:
+        """`message` is Chinese, marked with `N_` where it is raised, with named placeholders filled from `params`
+        (``ServiceError(N_("检查中没有条目 %(code)s"), code=code)``); `str(error)` is the Chinese text, and the web
+        and the API translate `error.message` into the reader's language."""
+        #: The message, remembering its msgid and values for translation.
+        self.message = message if isinstance(message, Message) and not params else Message(message, **params)
+        super().__init__(self.message)
+        #: Input fields the refusal is about, by name, for forms and the API's `fields` (a Message or a code).
         self.fields = fields or {}
 
 
@@ -73,4 +79,4 @@ class OtherDepartment(ServiceError):
     def __init__(self, item_codes: Iterable[str]) -> None:
         self.item_codes = list(dict.fromkeys(item_codes))
         codes = "、".join(self.item_codes)
-        super().__init__(f"{codes} 属于其他部门的检查部分，您只能查看", fields={"item_code": codes})
+        super().__init__(N_("%(codes)s 属于其他部门的检查部分，您只能查看"), fields={"item_code": codes}, codes=codes)

@@ -12,7 +12,9 @@ from flask import Response, abort, g, jsonify, request
 from sqlalchemy.exc import IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 
+from inspection.blueprints import translated, translated_fields
 from inspection.extensions import db
+from inspection.i18n import N_, Message
 from inspection.media import MediaError, MediaTooLarge
 from inspection.models import ApiToken, Role, User
 from inspection.record_ids import MAX_ID
@@ -35,16 +37,16 @@ HTTP_ERROR_CODES = {
     422: "rule_violation",
     429: "throttled",
 }
-#: Their Chinese messages (werkzeug's descriptions are English).
+#: Their messages (werkzeug's descriptions are English), translated when sent.
 HTTP_ERROR_MESSAGES = {
-    400: "请求无效",
-    401: "请先登录",
-    403: "无权执行此操作",
-    404: "地址不存在",
-    405: "不支持此请求方法",
-    413: "请求内容过大",
-    415: "不支持的请求内容类型",
-    429: "请求过于频繁，请稍后再试",
+    400: N_("请求无效"),
+    401: N_("请先登录"),
+    403: N_("无权执行此操作"),
+    404: N_("地址不存在"),
+    405: N_("不支持此请求方法"),
+    413: N_("请求内容过大"),
+    415: N_("不支持的请求内容类型"),
+    429: N_("请求过于频繁，请稍后再试"),
 }
 
 
@@ -74,8 +76,9 @@ def error_response(
     fields: dict[str, str] | None = None,
     conflicts: list[dict[str, object]] | None = None,
 ) -> Response:
-    """Return the API's JSON error body with `status` (and `conflicts` when a change clashed)."""
-    body: dict[str, object] = {"code": code, "message": message, "fields": fields or {}}
+    """Return the API's JSON error body with `status` (and `conflicts` when a change clashed); the message and the
+    field messages in the request's language."""
+    body: dict[str, object] = {"code": code, "message": translated(message), "fields": translated_fields(fields or {})}
     if conflicts is not None:
         body["conflicts"] = conflicts
     response = jsonify(error=body)
@@ -88,7 +91,7 @@ def error_response(
 def http_error(error: HTTPException) -> Response:
     """Render an HTTP error raised inside an API route (e.g. 413 from the request size limit) as API JSON."""
     status = error.code or 500
-    message = HTTP_ERROR_MESSAGES.get(status) or error.description or "请求无法处理"
+    message = HTTP_ERROR_MESSAGES.get(status) or error.description or N_("请求无法处理")
     response = error_response(status, HTTP_ERROR_CODES.get(status, "error"), message)
     for name, value in error.get_headers():
         if name.lower() != "content-type":
@@ -105,14 +108,14 @@ def service_error(error: ServiceError) -> Response:
         db.session.rollback()
     if error.status in (403, 404):
         _record_refusal(error.status, str(error))
-    return error_response(error.status, error.code, str(error), error.fields, getattr(error, "conflicts", None))
+    return error_response(error.status, error.code, error.message, error.fields, getattr(error, "conflicts", None))
 
 
 def concurrent_write(_error: IntegrityError) -> Response:
     """Answer a unique key taken by another request at the same moment (a client UUID, a new answer): the
     client retries, and the retry finds what the other request stored."""
     db.session.rollback()
-    return error_response(409, "conflict", "数据正由另一个请求保存，请重试", conflicts=[])
+    return error_response(409, "conflict", N_("数据正由另一个请求保存，请重试"), conflicts=[])
 
 
 def media_error(error: MediaError) -> Response:
@@ -121,7 +124,8 @@ def media_error(error: MediaError) -> Response:
     db.session.rollback()
     field = "file" if request.files else "image"
     status, code = (413, "too_large") if isinstance(error, MediaTooLarge) else (400, "bad_image")
-    return error_response(status, code, str(error), {field: str(error)})
+    message = translated(error)
+    return error_response(status, code, message, {field: message})
 
 
 def routing_error() -> Response | None:
@@ -144,13 +148,13 @@ def token_required(*roles: Role) -> Callable[..., Any]:
             token = active_token(secret.strip()) if scheme.lower() == "bearer" and secret.strip() else None
             if token is None:
                 log_refusal("security.unauthenticated", "missing or invalid bearer token")
-                api_error(401, "unauthorized", "缺少或无效的令牌，请重新登录")
+                api_error(401, "unauthorized", N_("缺少或无效的令牌，请重新登录"))
             if record_use(token, request.remote_addr or ""):
                 _commit_token_use()
             g.api_token = token
             g.api_user = user = token.user
             if roles and user.role not in roles:
-                api_error(403, "forbidden", "您的角色无权执行此操作")
+                api_error(403, "forbidden", N_("您的角色无权执行此操作"))
             return view(*args, **kwargs)
 
         return wrapped
@@ -187,7 +191,7 @@ def json_body() -> dict[str, Any]:
     """Return the request's JSON object, or abort with 400."""
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
-        api_error(400, "bad_request", "请求体必须是 JSON 对象")
+        api_error(400, "bad_request", N_("请求体必须是 JSON 对象"))
     return data
 
 
@@ -210,7 +214,12 @@ def query_int(name: str, default: int, minimum: int, maximum: int) -> int:
     if raw is None:
         return default
     if not (raw.isascii() and raw.isdigit() and len(raw) <= 10) or not minimum <= int(raw) <= maximum:
-        api_error(400, "bad_request", "请求参数有误", {name: f"应为 {minimum}–{maximum} 的整数"})
+        api_error(
+            400,
+            "bad_request",
+            N_("请求参数有误"),
+            {name: Message(N_("应为 %(minimum)s–%(maximum)s 的整数"), minimum=minimum, maximum=maximum)},
+        )
     return int(raw)
 
 
@@ -225,13 +234,13 @@ class Fields:
         value = self.data.get(name, None)
         if value is None:
             if required:
-                self.errors[name] = "必填"
+                self.errors[name] = N_("必填")
             return default
         if not isinstance(value, str) or len(value) > max_length:
-            self.errors[name] = f"应为不超过 {max_length} 字的文本"
+            self.errors[name] = Message(N_("应为不超过 %(max_length)s 字的文本"), max_length=max_length)
             return default
         if not storable(value):
-            self.errors[name] = "含有不允许的字符"
+            self.errors[name] = N_("含有不允许的字符")
             return default
         return value
 
@@ -242,17 +251,17 @@ class Fields:
         try:
             return str(uuid.UUID(value)) if value else value
         except ValueError:
-            self.errors[name] = "应为 UUID"
+            self.errors[name] = N_("应为 UUID")
             return ""
 
     def integer(self, name: str, *, required: bool = True, minimum: int = 0, maximum: int = MAX_ID) -> int | None:
         value = self.data.get(name)
         if value is None:
             if required:
-                self.errors[name] = "必填"
+                self.errors[name] = N_("必填")
             return None
         if type(value) is not int or not minimum <= value <= maximum:
-            self.errors[name] = f"应为 {minimum}–{maximum} 的整数"
+            self.errors[name] = Message(N_("应为 %(minimum)s–%(maximum)s 的整数"), minimum=minimum, maximum=maximum)
             return None
         return value
 
@@ -261,7 +270,7 @@ class Fields:
         if value is None:
             return default
         if not isinstance(value, bool):
-            self.errors[name] = "应为 true 或 false"
+            self.errors[name] = N_("应为 true 或 false")
             return default
         return value
 
@@ -270,15 +279,15 @@ class Fields:
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, int | float | str) or len(str(value)) > 30:
-            self.errors[name] = "应为数字"
+            self.errors[name] = N_("应为数字")
             return None
         try:
             number = Decimal(str(value))
         except (InvalidOperation, ValueError):
-            self.errors[name] = "应为数字"
+            self.errors[name] = N_("应为数字")
             return None
         if not number.is_finite() or number < 0 or number > 10000 or number != number.quantize(Decimal("0.01")):
-            self.errors[name] = "应为 0–10000 之间、最多两位小数的数字"
+            self.errors[name] = N_("应为 0–10000 之间、最多两位小数的数字")
             return None
         return number
 
@@ -287,7 +296,7 @@ class Fields:
         try:
             return date.fromisoformat(value) if value else None
         except ValueError:
-            self.errors[name] = "日期格式应为 YYYY-MM-DD"
+            self.errors[name] = N_("日期格式应为 YYYY-MM-DD")
             return None
 
     def moment(self, name: str) -> datetime | None:
@@ -299,16 +308,16 @@ class Fields:
             moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
             return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
         except (ValueError, OverflowError):
-            self.errors[name] = "应为 ISO 8601 时间"
+            self.errors[name] = N_("应为 ISO 8601 时间")
             return None
 
     def choice(self, name: str, choices: set[str], *, required: bool = True, default: str = "") -> str:
         value = self.text(name, required=required, max_length=50, default=default)
         if value and value not in choices:
-            self.errors[name] = f"应为 {'、'.join(sorted(choices))} 之一"
+            self.errors[name] = Message(N_("应为 %(choices)s 之一"), choices="、".join(sorted(choices)))
         return value
 
     def done(self) -> None:
         """Abort with 400 listing every field error found."""
         if self.errors:
-            api_error(400, "bad_request", "请求内容有误", self.errors)
+            api_error(400, "bad_request", N_("请求内容有误"), self.errors)
