@@ -319,6 +319,7 @@ def _facility(number: int, row: tuple, townships: dict[str, Region], created: di
         "has_canteen": canteen,
         "has_medical_unit": medical,
         "has_special_equipment": special,
+        "is_key_fire_unit": beds >= 100,  # invented: the larger homes are designated 消防安全重点单位
         "offers_ten_services": ftype
         in (FacilityType.NURSING_HOME, FacilityType.WELFARE_CENTRE, FacilityType.PRIVATE_HOME),
         "fire_acceptance": FireAcceptance.ACCEPTED if beds >= 50 else FireAcceptance.FILED,

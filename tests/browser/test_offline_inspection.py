@@ -35,8 +35,8 @@ MZ_ONLINE = ("F18", "F10", "F11")
 FAILS = {"F10": "2", "X6": ""}
 #: mz1 fails X7 offline, then changes it to not applicable: only the last value reaches the server.
 CHANGED = "X7"
-#: The facility of the offline inspection: it has a medical unit and special equipment, so Q1 and Q2 are not
-#: automatically not applicable and all 33 of mz's items are answered by hand.
+#: The facility of the offline inspection: a 消防安全重点单位 with a canteen, so no item is automatically not
+#: applicable (F11, the daily patrol, binds key units only) and all 38 of mz's items are answered by hand.
 FACILITY = "五寨县社会福利中心"
 
 # Read the photo entries of the page's IndexedDB queue: size, pixels and the bytes' SHA-256.
@@ -174,16 +174,16 @@ def test_offline_answers_photos_and_signatures_survive_a_reload_and_sync_once(
     mz = _open_form(mz_context, live_server, "mz1", inspection_id)
     xf_codes = _codes(xf, "xf")
     codes = _codes(mz, "mz")  # the fire checklist's management section and the whole service-safety checklist
-    assert len(xf_codes) == 17 and len(codes) == 7 + 26
+    assert len(xf_codes) == 18 and len(codes) == 9 + 29
     expect(mz.locator(".item-card[data-auto-na]")).to_have_count(0)
     offline = [c for c in codes if c not in MZ_ONLINE]
-    assert len(offline) == 30 and {*FAILS, CHANGED} <= set(offline) | {"F10"}
+    assert len(offline) == 35 and {*FAILS, CHANGED} <= set(offline) | {"F10"}
 
     # Each inspector edits only their own department's sections.
     expect(mz.locator("#item-F24 .answer-pass")).to_be_disabled()
     expect(xf.locator("#item-F18 .answer-pass")).to_be_disabled()
     expect(xf.locator("#item-B1 .answer-pass")).to_be_disabled()
-    expect(mz.locator('.dept-nav [data-progress="mz"]')).to_have_text("0 / 33")
+    expect(mz.locator('.dept-nav [data-progress="mz"]')).to_have_text("0 / 38")
 
     # Three answers online, then the network goes.
     for code in MZ_ONLINE:
@@ -244,7 +244,7 @@ def test_offline_answers_photos_and_signatures_survive_a_reload_and_sync_once(
     expect(mz.locator("#item-X6 .thumbs img")).to_have_count(1)
     expect(mz.locator("#item-F10 .thumbs img")).to_have_count(1)
     expect(mz.locator("#sig-list li")).to_have_count(3)
-    expect(mz.locator('.dept-nav [data-progress="mz"]')).to_have_text("33 / 33")
+    expect(mz.locator('.dept-nav [data-progress="mz"]')).to_have_text("38 / 38")
 
     # Meanwhile xf1 answers the 消防救援 sections online, in the other context.
     for code in xf_codes:
