@@ -238,7 +238,11 @@ def test_ground_4_needs_a_recorded_fire_hazard_determination(inspection):
     assert hazard.status != HazardStatus.CLOSED
     (listing,) = proposed()
     assert "五消重判〔2026〕1号" in listing.note and {"type": "hazard", "id": hazard.id} in listing.evidence
-    actions = set(db.session.scalars(select(AuditEvent.action).where(AuditEvent.object_id == hazard.id)))
+    actions = set(
+        db.session.scalars(
+            select(AuditEvent.action).where(AuditEvent.object_type == "hazard", AuditEvent.object_id == str(hazard.id))
+        )
+    )
     assert "hazard.fire_determination" in actions
 
 
