@@ -6,12 +6,14 @@ from typing import Any
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from wtforms import SelectMultipleField
 
 from forms.food_result import FoodResultForm
 from forms.inspections import CampaignForm, PlanInspectionForm, SpotCheckForm
 from forms.notices import IssueNoticesForm
-from inspection.blueprints import file_response, paginate, query_number, unit_of_work
+from inspection.blueprints import file_response, paginate, query_number, translated, unit_of_work
 from inspection.extensions import db
+from inspection.i18n import joined
 from inspection.models import (
     Department,
     Facility,
@@ -67,7 +69,7 @@ def plan():
     if request.method == "GET":
         form.lead_department_id.data = current_user.department_id
         form.facility_id.data = query_number("facility_id", 0)
-    elif _plan_checked(form, _chosen_facility(form), _teams(form.inspectors.data or [])):
+    elif _plan_checked(form, _chosen_facility(form), _teams(_chosen(form.inspectors))):
         facility = get_facility_or_404(form.facility_id.data)
         with unit_of_work(flash_error=False) as outcome:
             inspection = start_inspection(
@@ -97,7 +99,7 @@ def campaign():
     if request.method == "GET":
         form.lead_department_id.data = current_user.department_id
         form.purpose.data = InspectionPurpose.CAMPAIGN.value
-    elif _plan_checked(form, None, _teams(form.inspectors.data or [])):
+    elif _plan_checked(form, None, _teams(_chosen(form.inspectors))):
         region = db.session.get(Region, form.region_id.data)
         if region is None or not can_view_region(current_user, region):
             refuse(404, "region not visible")
@@ -130,7 +132,7 @@ def spot():
         if u.department_id == current_user.department_id and u.id != current_user.id
     ]
     form = SpotCheckForm(facilities=_facility_choices(), checklists=own, inspectors=colleagues)
-    team = {current_user.department.code: [current_user, *users_by_id(form.inspectors.data or [])]}
+    team = {current_user.department.code: [current_user, *users_by_id(_chosen(form.inspectors))]}
     if request.method == "GET":
         form.purpose.data = InspectionPurpose.COMPLAINT.value
     elif _plan_checked(form, _chosen_facility(form), team):
@@ -231,19 +233,23 @@ def _chosen_facility(form: PlanInspectionForm | SpotCheckForm) -> Facility | Non
     return get_facility_or_404(form.facility_id.data)
 
 
+def _chosen(field: SelectMultipleField) -> list[Any]:
+    """The posted values of a multiple choice that are among its choices (the rest is reported by the form)."""
+    offered = {value for value, _label in field.choices}
+    return [value for value in field.data or [] if value in offered]
+
+
 def _plan_checked(form: PlanForm, facility: Facility | None, teams: dict[str, list[User]]) -> bool:
     """Validate the posted form and the plan's rules together, so that every wrong field shows its error after one
     submit (not one per try); True when nothing is wrong."""
     valid = form.validate_on_submit()
-    problems = plan_problems(
-        facility, form.checklists.data or [], form.inspected_on.data, teams, **_planning_days(form)
-    )
+    problems = plan_problems(facility, _chosen(form.checklists), form.inspected_on.data, teams, **_planning_days(form))
     for key, messages in problems.items():
         field = getattr(form, _PROBLEM_FIELDS[key], None)
         if field is None:
-            flash("；".join(messages), "error")
+            flash(translated(joined(messages)), "error")
             continue
-        field.errors = [*field.errors, *(m for m in messages if m not in field.errors)]
+        field.errors = [*field.errors, *(m for m in map(translated, messages) if m not in field.errors)]
     return valid and not problems
 
 
@@ -255,10 +261,10 @@ def _show_refusal(form: PlanForm, error: Exception | None) -> None:
     for key, message in error.fields.items():
         field = getattr(form, _PROBLEM_FIELDS.get(key, ""), None)
         if field is not None:
-            field.errors = [*field.errors, message]
+            field.errors = [*field.errors, translated(message)]
             shown = True
     if not shown:
-        flash(str(error), "error")
+        flash(translated(error), "error")
 
 
 def _department(department_id: int) -> Department:

@@ -250,10 +250,10 @@ def return_result(checklist_id: int):
         if outcome.ok:
             flash(_("已退回 %(name)s 的评定结果，检查组更正后重新提交。", name=ic.inspection.facility.name), "success")
             return redirect(url_for("rankings.reviews"))
-        form.reason.errors = [*form.reason.errors, str(outcome.error)]
+        form.reason.errors = [*form.reason.errors, outcome.message]
     pending = pending_reviews(current_user)
     if all(p.checklist_id != checklist_id for p in pending):  # no card to show the error at (countersigned already)
-        flash("；".join(form.reason.errors), "error")
+        flash("；".join(map(str, form.reason.errors)), "error")
     return render_template(
         "rankings/reviews.html", pending=pending, form=ConfirmForm(), return_form=form, returning=checklist_id
     ), 400

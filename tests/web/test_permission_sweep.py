@@ -206,6 +206,7 @@ EXPECTED = {
     "rankings.export": expect("403", admin="ok", reviewer="ok", other_reviewer="ok", other_admin="ok"),
     "rankings.hazard_photo": expect("ok", **HIDDEN_OUTSIDE),
     "rankings.index": expect("403", admin="ok", reviewer="ok", other_reviewer="ok", other_admin="ok"),
+    "rankings.return_result": expect("403", reviewer="ok", other_reviewer="404"),
     "rankings.reviews": expect("403", reviewer="ok", other_reviewer="ok"),
     "static": expect("ok", anonymous="ok"),
 }
@@ -309,6 +310,7 @@ BODIES = {
     "api.create_notices": lambda: {"mode": NoticeMode.JOINT.value},
     "notices.supersede": lambda: {"reason": "更正（测试）"},
     "rankings.countersign": lambda: {"comment": "同意（测试）", "confirmed": "1"},
+    "rankings.return_result": lambda: {"reason": "扣分依据不足（测试）"},
     "api.create_inspection": lambda: {
         "facility_id": facility(OWN).id,
         "checklists": ["fire_safety"],
