@@ -16,7 +16,9 @@ and the certificate serial number, in the notice's own font so that it stays emb
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import asyncio
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache, lru_cache
@@ -184,15 +186,29 @@ def sign_pdf(pdf_bytes: bytes, signer: DepartmentSigner, *, signed_at: datetime,
         new_field_spec=fields.SigFieldSpec(SIGNATURE_FIELD, on_page=page, box=box),
     )
     shown_at = signed_at.astimezone(DISPLAY_ZONE)
-    output = pdf_signer.sign_pdf(
-        writer,
-        appearance_text_params={
-            "department": signer.department_name,
-            "signed_at": f"{shown_at:%Y-%m-%d %H:%M:%S} (UTC+8)",
-            "serial": _grouped(signer.serial),
-        },
+    output = _outside_event_loop(
+        lambda: pdf_signer.sign_pdf(
+            writer,
+            appearance_text_params={
+                "department": signer.department_name,
+                "signed_at": f"{shown_at:%Y-%m-%d %H:%M:%S} (UTC+8)",
+                "serial": _grouped(signer.serial),
+            },
+        )
     )
     return output.getvalue()
+
+
+def _outside_event_loop(work: Callable[[], Any]) -> Any:
+    """Run `work` here, or on a short-lived thread when this thread already runs an event loop: pyHanko's
+    synchronous API starts its own loop (``asyncio.run``), which fails inside a running one (a caller driven by an
+    async framework, or by Playwright's synchronous API in the browser tests)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return work()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(work).result()
 
 
 def sign_document(
