@@ -7,6 +7,7 @@ from wtforms import BooleanField, DateField, DecimalField, IntegerField, SelectF
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from forms import WebForm
+from inspection.blueprints import translated
 from inspection.identifiers import IdentifierError, normalize_phone, normalize_uscc
 from inspection.models import FacilityType, FireAcceptance, Ownership
 from inspection.templating import label
@@ -76,13 +77,13 @@ class FacilityForm(WebForm):
         try:
             field.data = normalize_uscc(field.data)
         except IdentifierError as exc:
-            raise ValidationError(str(exc)) from exc
+            raise ValidationError(translated(exc)) from exc
 
     def validate_phone(self, field: StringField) -> None:
         try:
             field.data = normalize_phone(field.data)
         except IdentifierError as exc:
-            raise ValidationError(str(exc)) from exc
+            raise ValidationError(translated(exc)) from exc
 
     def validate_region_id(self, field: SelectField) -> None:
         if not field.data:

@@ -10,6 +10,8 @@ future. A standing is the latest result on or before today: one dated later (old
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from inspection.i18n import N_, Message
+
 #: No inspection is dated before this day. Facilities hold no register (opening) date yet; when they do, the later
 #: of the two is the bound.
 EARLIEST_INSPECTION = date(2000, 1, 1)
@@ -59,11 +61,13 @@ def planning_problem(
     """
     allowed = planning_range(today, days_ahead)
     if day not in allowed:
-        return f"检查日期应在 {allowed} 之间"
+        return Message(N_("检查日期应在 %(first)s 至 %(last)s 之间"), first=allowed.first, last=allowed.last)
     if after_the_fact is False and day < today:
-        return f"检查日期 {day.isoformat()} 已过，不能安排；如是补录已完成的检查，请勾选“补录已完成的检查”"
+        return Message(
+            N_("检查日期 %(day)s 已过，不能安排；如是补录已完成的检查，请勾选“补录已完成的检查”"), day=day.isoformat()
+        )
     if after_the_fact and day > today:
-        return f"补录的是已完成的检查，检查日期不能晚于今天（{today.isoformat()}）"
+        return Message(N_("补录的是已完成的检查，检查日期不能晚于今天（%(today)s）"), today=today.isoformat())
     return None
 
 
@@ -73,8 +77,13 @@ def recording_problem(day: date, today: date) -> str | None:
     if day in allowed:
         return None
     if day > today:
-        return f"检查日期 {day.isoformat()} 尚未到来，到当天才能提交结果（允许 {allowed}）"
-    return f"检查日期应在 {allowed} 之间"
+        return Message(
+            N_("检查日期 %(day)s 尚未到来，到当天才能提交结果（允许 %(first)s 至 %(last)s）"),
+            day=day.isoformat(),
+            first=allowed.first,
+            last=allowed.last,
+        )
+    return Message(N_("检查日期应在 %(first)s 至 %(last)s 之间"), first=allowed.first, last=allowed.last)
 
 
 def holds_on(decided_on: date, today: date) -> bool:

@@ -9,7 +9,7 @@ A message with values in it (a service's refusal, a validation problem) is a `Me
 msgid and named values, so the web and the API show it in the reader's language (`inspection.blueprints.translated`).
 """
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import TypeVar
 
 K = TypeVar("K")
@@ -38,6 +38,12 @@ class Message(str):
         message.msgid = msgid
         message.params = params
         return message
+
+
+def joined(messages: Iterable[str], separator: str = "；") -> Message:
+    """Return `messages` as one message, each part still translated where it is shown."""
+    parts = {f"part{number}": message for number, message in enumerate(messages)}
+    return Message(separator.join(f"%({name})s" for name in parts), **parts)
 
 
 def labelled(name: str, labels: Mapping[K, str]) -> Mapping[K, str]:

@@ -2,6 +2,8 @@
 
 import re
 
+from inspection.i18n import N_, Message
+
 #: GB 32100-2015 code alphabet: digits and capitals without I, O, Z, S, V.
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
@@ -11,7 +13,7 @@ _LANDLINE = re.compile(r"0\d{2,3}-?\d{7,8}(?:-\d{1,6})?")
 
 
 class IdentifierError(ValueError):
-    """A typed identifier is malformed; the message says what is wrong, in Chinese."""
+    """A typed identifier is malformed; the message (a `Message`) says what is wrong."""
 
 
 def uscc_check_character(first17: str) -> str:
@@ -24,15 +26,21 @@ def normalize_uscc(raw: str) -> str:
     """Return the 统一社会信用代码 in canonical form, or raise IdentifierError saying why it is wrong."""
     code = raw.strip().upper().replace(" ", "")
     if len(code) != 18:
-        raise IdentifierError(f"统一社会信用代码应为18位，当前为{len(code)}位")
+        raise IdentifierError(Message(N_("统一社会信用代码应为18位，当前为%(length)s位"), length=len(code)))
     bad = sorted({ch for ch in code if ch not in USCC_ALPHABET})
     if bad:
-        raise IdentifierError(f"统一社会信用代码含有不允许的字符：{''.join(bad)}（不使用 I、O、Z、S、V）")
+        raise IdentifierError(
+            Message(
+                N_("统一社会信用代码含有不允许的字符：%(characters)s（不使用 I、O、Z、S、V）"), characters="".join(bad)
+            )
+        )
     if not code[2:8].isdigit():
-        raise IdentifierError("统一社会信用代码第3–8位应为行政区划码（数字）")
+        raise IdentifierError(N_("统一社会信用代码第3–8位应为行政区划码（数字）"))
     expected = uscc_check_character(code[:17])
     if code[17] != expected:
-        raise IdentifierError(f"统一社会信用代码校验位错误：最后一位应为 {expected}，请核对")
+        raise IdentifierError(
+            Message(N_("统一社会信用代码校验位错误：最后一位应为 %(expected)s，请核对"), expected=expected)
+        )
     return code
 
 
@@ -43,4 +51,4 @@ def normalize_phone(raw: str) -> str:
         phone = phone[3:]
     if _MOBILE.fullmatch(phone) or _LANDLINE.fullmatch(phone):
         return phone
-    raise IdentifierError("电话号码格式不正确：手机号为11位（1开头），座机为区号-号码，如 0350-1234567")
+    raise IdentifierError(N_("电话号码格式不正确：手机号为11位（1开头），座机为区号-号码，如 0350-1234567"))

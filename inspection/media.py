@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo
 
 from PIL import ExifTags, Image, ImageFile, UnidentifiedImageError
 
+from inspection.i18n import N_, Message
+
 #: Largest upload accepted before decoding (the phone sends ≈ 300 KB).
 MAX_UPLOAD_BYTES = 8 * 1024 * 1024
 #: Largest decoded image accepted: refuses decompression bombs before they are decoded.
@@ -79,18 +81,18 @@ def read_capture(
     """
     errors: dict[str, str] = {}
     if taken_at is not None and taken_at > now + CLOCK_SKEW:
-        errors["captured_at"] = "拍摄时间晚于当前时间"
+        errors["captured_at"] = N_("拍摄时间晚于当前时间")
         taken_at = None
     place = {"latitude": latitude or None, "longitude": longitude or None}
     if (place["latitude"] is None) != (place["longitude"] is None):
         missing = "latitude" if place["latitude"] is None else "longitude"
-        errors[missing] = "经度和纬度须同时提供"
+        errors[missing] = N_("经度和纬度须同时提供")
         return Capture(taken_at), errors
     degrees: dict[str, Decimal | None] = {}
     for name, limit in (("latitude", 90), ("longitude", 180)):
         degrees[name] = _coordinate(place[name], limit)
         if place[name] is not None and degrees[name] is None:
-            errors[name] = f"应为 -{limit} 到 {limit} 之间的度数"
+            errors[name] = Message(N_("应为 -%(limit)s 到 %(limit)s 之间的度数"), limit=limit)
     if "latitude" in errors or "longitude" in errors:
         return Capture(taken_at), errors
     return Capture(taken_at, degrees["latitude"], degrees["longitude"]), errors
@@ -132,7 +134,7 @@ def process_signature(data: bytes) -> ProcessedImage:
     """
     image = _decode(data, {"PNG"})
     if max(image.size) > SIGNATURE_MAX_SIDE:
-        raise MediaError(f"签名图片过大（最长边不超过 {SIGNATURE_MAX_SIDE} 像素）")
+        raise MediaError(Message(N_("签名图片过大（最长边不超过 %(side)s 像素）"), side=SIGNATURE_MAX_SIDE))
     image = image.convert("LA" if image.mode in ("L", "LA") else "RGBA")
     out = io.BytesIO()
     image.save(out, "PNG", optimize=True)
@@ -141,24 +143,32 @@ def process_signature(data: bytes) -> ProcessedImage:
 
 def _decode(data: bytes, formats: set[str]) -> Image.Image:
     if not data:
-        raise MediaError("文件为空")
+        raise MediaError(N_("文件为空"))
     if len(data) > MAX_UPLOAD_BYTES:
-        raise MediaTooLarge(f"文件过大（上限 {MAX_UPLOAD_BYTES // (1024 * 1024)} MB）")
+        raise MediaTooLarge(Message(N_("文件过大（上限 %(size)s MB）"), size=MAX_UPLOAD_BYTES // (1024 * 1024)))
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data))
             if image.format not in formats:
-                raise MediaError(f"不支持的图片格式：{image.format or '未知'}（只接受 {'、'.join(sorted(formats))}）")
+                raise MediaError(
+                    Message(
+                        N_("不支持的图片格式：%(format)s（只接受 %(accepted)s）"),
+                        format=image.format or Message(N_("未知")),
+                        accepted="、".join(sorted(formats)),
+                    )
+                )
             if image.width * image.height > MAX_PIXELS:
-                raise MediaError(f"图片像素过多（{image.width}×{image.height}），已拒绝")
+                raise MediaError(
+                    Message(N_("图片像素过多（%(width)s×%(height)s），已拒绝"), width=image.width, height=image.height)
+                )
             _load_strictly(image)  # full decode: a truncated file fails here
     except MediaError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise MediaError("图片像素过多，已拒绝") from None
+        raise MediaError(N_("图片像素过多，已拒绝")) from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        raise MediaError("无法识别为图片，或图片文件已损坏") from None
+        raise MediaError(N_("无法识别为图片，或图片文件已损坏")) from None
     return image
 
 

@@ -8,10 +8,12 @@ from flask import Flask
 from flask_babel import format_datetime, get_locale, gettext
 from markupsafe import Markup
 
+from inspection.blueprints import translated
 from inspection.charts import line_chart
 from inspection.i18n import LABELS
 from inspection.models import Role  # importing the models also registers their labels
 from inspection.scoring.rankings import group_key
+from inspection.script_strings import script_strings
 from inspection.security import may_see_rankings
 from inspection.services.facility_history import ScoreHistory
 from inspection.wording import criterion_words, in_words
@@ -70,6 +72,7 @@ def score_chart(scores: ScoreHistory) -> Markup:
 def init_templating(app: Flask) -> None:
     """Register the filters used by the templates."""
     app.jinja_env.filters["label"] = label
+    app.jinja_env.filters["translated"] = translated
     app.jinja_env.globals["labels"] = Labels()
     app.jinja_env.filters["ymd"] = ymd
     app.jinja_env.filters["score_chart"] = score_chart
@@ -77,5 +80,6 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.filters["criterion"] = criterion_words
     app.jinja_env.globals["Role"] = Role
     app.jinja_env.globals["get_locale"] = get_locale
+    app.jinja_env.globals["script_strings"] = script_strings
     app.jinja_env.globals["may_see_rankings"] = may_see_rankings
     app.jinja_env.globals["group_key"] = group_key

@@ -17,7 +17,7 @@ from forms.admin import DepartmentForm, RegionForm
 from forms.common import ConfirmForm
 from forms.notice_settings import NoticeSettingsForm
 from forms.users import UserForm
-from inspection.blueprints import paginate, query_text, unit_of_work
+from inspection.blueprints import paginate, query_text, translated, unit_of_work
 from inspection.extensions import db
 from inspection.models import Department, Region, RegionLevel, Role, User
 from inspection.permissions import can_view_region, can_view_user
@@ -119,9 +119,9 @@ def department_notices(department_id: int):
             flash(_("%(name)s的文书设置已保存；已发出的通知书不变。", name=department.name), "success")
             return redirect(url_for("admin.regions"))
         for name, message in outcome.error.fields.items():
-            form[name].errors = [*form[name].errors, message]
+            form[name].errors = [*form[name].errors, translated(message)]
         if not outcome.error.fields:
-            flash(str(outcome.error), "error")
+            flash(outcome.message, "error")
     status = 400 if request.method == "POST" else 200
     return render_template("admin/department_notices.html", department=department, form=form), status
 

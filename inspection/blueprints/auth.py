@@ -30,7 +30,7 @@ def login():
                 window_minutes=current_app.config["LOGIN_FAILURE_WINDOW_MINUTES"],
             )
         if not outcome.ok:
-            form.password.errors.append(str(outcome.error))
+            form.password.errors.append(outcome.message)
             return render_template("auth/login.html", form=form), outcome.error.status
         begin_session(user)
         return redirect(_safe_next(request.args.get("next")))

@@ -4,7 +4,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from forms.checklists import ChecklistImportForm
-from inspection.blueprints import query_number, unit_of_work
+from inspection.blueprints import query_number, translated, unit_of_work
 from inspection.checklists.diff import diff_checklists
 from inspection.models import ChecklistVersion, Role
 from inspection.security import current_actor, refuse, role_required
@@ -40,7 +40,7 @@ def import_file():
         row, created = import_uploaded_checklist(data, upload.filename or "upload.toml", current_actor())
     if not outcome.ok:
         error = outcome.error
-        problems = [_(p) for p in error.problems] if isinstance(error, ChecklistRejected) else [str(error)]
+        problems = [_(p) for p in error.problems] if isinstance(error, ChecklistRejected) else [translated(error)]
         return _index(form, errors=problems, status=400)
     if created:
         flash(_("已导入 %(title)s 第 %(v)s 版", title=row.title, v=row.version), "success")

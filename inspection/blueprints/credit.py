@@ -112,7 +112,7 @@ def dismiss(listing_id: int):
         if outcome.ok:
             flash(_("已决定不予列入：%(name)s", name=listing.facility.name), "success")
             return redirect(url_for("credit.index", tab="proposed"))
-        form.reason.errors = [*form.reason.errors, str(outcome.error)]
+        form.reason.errors = [*form.reason.errors, outcome.message]
     return _render_detail(listing, dismiss_form=form, status=400)
 
 
@@ -142,7 +142,7 @@ def removal_decision(listing_id: int):
         if outcome.ok:
             flash(_("已准予移出名单。") if approve else _("不予移出，继续列入名单。"), "success")
             return redirect(url_for("credit.detail", listing_id=listing.id))
-        form.reason.errors = [*form.reason.errors, str(outcome.error)]
+        form.reason.errors = [*form.reason.errors, outcome.message]
     return _render_detail(listing, decision_form=form, status=400)
 
 

@@ -1,24 +1,25 @@
-"""Error pages in Chinese for people, JSON for programs."""
+"""Error pages in the reader's language for people, JSON for programs."""
 
 from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from inspection.blueprints import BadParameter
+from inspection.blueprints import BadParameter, translated
 from inspection.extensions import db
+from inspection.i18n import N_
 from inspection.security import log_refusal
 
 MESSAGES = {
-    400: "请求无效，请检查后重试。",
-    401: "请先登录。",
-    403: "您没有权限访问此页面。",
-    404: "页面不存在，或您无权查看。",
-    405: "不支持此操作。",
-    413: "上传的内容太大。",
-    429: "请求过于频繁，请稍后再试。",
-    500: "服务器出错了，已记录。请稍后再试。",
+    400: N_("请求无效，请检查后重试。"),
+    401: N_("请先登录。"),
+    403: N_("您没有权限访问此页面。"),
+    404: N_("页面不存在，或您无权查看。"),
+    405: N_("不支持此操作。"),
+    413: N_("上传的内容太大。"),
+    429: N_("请求过于频繁，请稍后再试。"),
+    500: N_("服务器出错了，已记录。请稍后再试。"),
 }
-CSRF_MESSAGE = "页面已过期或来源无法确认，请刷新页面后重新提交。"
+CSRF_MESSAGE = N_("页面已过期或来源无法确认，请刷新页面后重新提交。")
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -46,7 +47,7 @@ def register_error_handlers(app: Flask) -> None:
 
 
 def _render(status: int, message: str):
-    message = message or "出错了"
+    message = translated(message or N_("出错了"))
     if _wants_json():
         return jsonify(error={"code": status, "message": message, "fields": {}}), status
     return render_template("errors/error.html", status=status, message=message), status

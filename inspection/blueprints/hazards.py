@@ -135,7 +135,7 @@ def requirement(hazard_id: int):
         if outcome.ok:
             flash(_("整改要求已保存，将印在通知书上。"), "success")
             return redirect(url_for("hazards.detail", hazard_id=hazard.id))
-        form.requirement.errors = [*form.requirement.errors, str(outcome.error)]
+        form.requirement.errors = [*form.requirement.errors, outcome.message]
     return _render_detail(hazard, None, 400, requirement_form=form)
 
 
@@ -155,7 +155,7 @@ def fire_determination(hazard_id: int):
         if outcome.ok:
             flash(_("已登记重大火灾隐患判定 %(n)s", n=hazard.fire_determination_no), "success")
             return redirect(url_for("hazards.detail", hazard_id=hazard.id))
-        form.document_no.errors = [*form.document_no.errors, str(outcome.error)]
+        form.document_no.errors = [*form.document_no.errors, outcome.message]
     return _render_detail(hazard, None, 400, determination_form=form)
 
 
@@ -170,7 +170,7 @@ def deadline(hazard_id: int):
         with unit_of_work(flash_error=False) as outcome:
             change_deadline(hazard, form.deadline.data, form.reason.data, current_actor())
         if outcome.error:
-            form.deadline.errors = [*form.deadline.errors, str(outcome.error)]
+            form.deadline.errors = [*form.deadline.errors, outcome.message]
         else:
             flash(_("整改期限已改为 %(d)s", d=hazard.deadline.isoformat()), "success")
             return redirect(url_for("hazards.detail", hazard_id=hazard.id))

@@ -51,7 +51,9 @@ class ServiceError(Exception):
         self.message = message if isinstance(message, Message) and not params else Message(message, **params)
         super().__init__(self.message)
         #: Input fields the refusal is about, by name, for forms and the API's `fields` (a Message or a code).
-        self.fields = fields or {}
+        self.fields = {
+            name: text if isinstance(text, Message) else Message(text) for name, text in (fields or {}).items()
+        }
 
 
 class RuleViolation(ServiceError):

@@ -12,6 +12,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from inspection.checklists import Checklist, DepartmentCode
 from inspection.extensions import db
+from inspection.i18n import N_
 from inspection.models import (
     Answer,
     AnswerChange,
@@ -111,9 +112,11 @@ def _save(
     for change in inputs:
         ref = index.get(change.item_code)
         if ref is None:
-            raise ServiceError(f"检查中没有条目 {change.item_code}")
+            raise ServiceError(N_("检查中没有条目 %(code)s"), code=change.item_code)
         if ref.department_code in locked:
-            raise ServiceError(f"{department_name(ref.department_code)}的检查部分已提交，不能再修改")
+            raise ServiceError(
+                N_("%(department)s的检查部分已提交，不能再修改"), department=department_name(ref.department_code)
+            )
         change = checked_change(change, ref)
         previous = applied.get(change.client_id) if applied else None
         if previous is not None:
@@ -136,7 +139,7 @@ def _save(
     if conflicts:
         if applied is None:
             raise _MaybeResent
-        raise Conflict("有条目已被他人修改或重复提交了不同内容，未保存任何修改", conflicts)
+        raise Conflict(N_("有条目已被他人修改或重复提交了不同内容，未保存任何修改"), conflicts)
     written = _write(inspection, pending, answers, actor)
     if written:
         _next_revision(inspection)
@@ -366,19 +369,28 @@ def checked_change(change: AnswerInput, ref: ItemRef) -> AnswerInput:
     _validate(change, ref)
     location = change.location.strip() if change.result == AnswerResult.FAIL else ""
     if len(location) > MAX_LOCATION:
-        raise ServiceError(f"{change.item_code} 的问题位置过长（上限 {MAX_LOCATION} 字）", fields={"location": "过长"})
+        raise ServiceError(
+            N_("%(code)s 的问题位置过长（上限 %(max)s 字）"),
+            fields={"location": N_("过长")},
+            code=change.item_code,
+            max=MAX_LOCATION,
+        )
     if any(unicodedata.category(char) == "Cc" for char in location):
-        raise ServiceError(f"{change.item_code} 的问题位置含有控制字符", fields={"location": "含有不允许的字符"})
+        raise ServiceError(
+            N_("%(code)s 的问题位置含有控制字符"), fields={"location": N_("含有不允许的字符")}, code=change.item_code
+        )
     if change.affects_food_safety:
         if change.result != AnswerResult.FAIL:
             raise ServiceError(
-                f"{change.item_code} 未判为不合格，不能标记为影响食品安全",
-                fields={"affects_food_safety": "仅用于不合格项"},
+                N_("%(code)s 未判为不合格，不能标记为影响食品安全"),
+                fields={"affects_food_safety": N_("仅用于不合格项")},
+                code=change.item_code,
             )
         if not takes_food_flag(ref.checklist, ref.department_code):
             raise ServiceError(
-                f"{change.item_code} 不是食品安全检查条目，不能标记为影响食品安全",
-                fields={"affects_food_safety": "仅用于食品安全检查条目"},
+                N_("%(code)s 不是食品安全检查条目，不能标记为影响食品安全"),
+                fields={"affects_food_safety": N_("仅用于食品安全检查条目")},
+                code=change.item_code,
             )
     return change if location == change.location else change._replace(location=location)
 
@@ -399,13 +411,13 @@ def _validate(change: AnswerInput, ref: ItemRef) -> None:
         try:  # the engine's own checks; a plain pass/fail/na without deduction has nothing more to check
             EngineAnswer(AnswerResult(change.result), change.deduction, change.note)
         except (ScoringError, ValueError) as error:
-            raise ServiceError(f"{item.code}: {error}") from None
+            raise ServiceError(N_("%(code)s: %(problem)s"), code=item.code, problem=str(error)) from None
     if change.result == AnswerResult.NA and not item.na_allowed:
-        raise ServiceError(f"{item.code} 不允许作为合理缺项")
+        raise ServiceError(N_("%(code)s 不允许作为合理缺项"), code=item.code)
     if change.deduction is not None and change.deduction > item.points:
-        raise ServiceError(f"{item.code} 的扣分不能超过 {item.points} 分")
+        raise ServiceError(N_("%(code)s 的扣分不能超过 %(points)s 分"), code=item.code, points=item.points)
     if len(change.note) > 2000:
-        raise ServiceError(f"{item.code} 的问题描述过长（上限 2000 字）")
+        raise ServiceError(N_("%(code)s 的问题描述过长（上限 2000 字）"), code=item.code)
 
 
 def answered_count(inspection: Inspection) -> int:

@@ -9,6 +9,7 @@ countersigned grading result voids the countersignature, so the changed result w
 from sqlalchemy import select
 
 from inspection.extensions import db
+from inspection.i18n import N_
 from inspection.models import (
     Answer,
     AnswerChange,
@@ -38,17 +39,17 @@ def correct_answer(inspection: Inspection, change: AnswerInput, reason: str, act
         finding is listed on a current rectification notice.
     """
     if not reason.strip():
-        raise ServiceError("更正须填写理由")
+        raise ServiceError(N_("更正须填写理由"))
     user = actor.user
     if user is None or not is_assigned(user, inspection):
-        raise ServiceError("只有本次检查的检查员可以更正已提交的结果")
+        raise ServiceError(N_("只有本次检查的检查员可以更正已提交的结果"))
     ref = item_index(inspection).get(change.item_code)
     if ref is None:
-        raise ServiceError(f"检查中没有条目 {change.item_code}")
+        raise ServiceError(N_("检查中没有条目 %(code)s"), code=change.item_code)
     if ref.department_code != actor.department_code:
         raise OtherDepartment([change.item_code])
     if ref.department_code not in submitted_departments(inspection):
-        raise ServiceError("该部分尚未提交，请直接修改")
+        raise ServiceError(N_("该部分尚未提交，请直接修改"))
     change = checked_change(change, ref)
     ic = ref.inspection_checklist(inspection)
     # Corrections of one checklist take turns: a copy of this request sent at the same moment then finds the
@@ -58,7 +59,9 @@ def correct_answer(inspection: Inspection, change: AnswerInput, reason: str, act
     if previous is not None:  # a retried correction: the same content is a no-op, other content a conflict
         if same_change(previous, change, inspection):
             return previous.answer
-        raise Conflict("该 client_id 已用于另一项修改", [{"item_code": change.item_code, "reason": "client_id_reused"}])
+        raise Conflict(
+            N_("该 client_id 已用于另一项修改"), [{"item_code": change.item_code, "reason": "client_id_reused"}]
+        )
     _refuse_if_served(ic, change.item_code)
     answers = {a.item_code: a for a in ic.answers}
     old = answers.get(change.item_code)
@@ -106,8 +109,12 @@ def _refuse_if_served(ic: InspectionChecklist, item_code: str) -> None:
     )
     if number is not None:
         raise ServiceError(
-            f"{item_code} 已列入现行整改通知书 {number}，不能直接更正；"
-            "如该项认定有误，请由签发部门依法撤销或变更该通知书后再更正"
+            N_(
+                "%(code)s 已列入现行整改通知书 %(number)s，不能直接更正；"
+                "如该项认定有误，请由签发部门依法撤销或变更该通知书后再更正"
+            ),
+            code=item_code,
+            number=number,
         )
 
 

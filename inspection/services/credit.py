@@ -11,6 +11,7 @@ from inspection import permissions
 from inspection.checklists import DepartmentCode
 from inspection.extensions import db
 from inspection.followup_rules import proposes_listing, removal_eligible_on
+from inspection.i18n import N_
 from inspection.models import (
     LISTED_STATUSES,
     CreditGround,
@@ -92,12 +93,12 @@ def record_fire_determination(
     if not of_fire_rescue:
         raise OtherDepartment([hazard.item_code])
     if hazard.department_code != DepartmentCode.FIRE_RESCUE:
-        raise ServiceError("只有消防救援部门负责的隐患可以登记重大火灾隐患判定", fields={"document_no": "not_fire"})
+        raise ServiceError(N_("只有消防救援部门负责的隐患可以登记重大火灾隐患判定"), fields={"document_no": "not_fire"})
     number = document_no.strip()
     if not number:
-        raise ServiceError("请填写重大火灾隐患判定文书编号", fields={"document_no": "required"})
+        raise ServiceError(N_("请填写重大火灾隐患判定文书编号"), fields={"document_no": "required"})
     if determined_on < hazard.inspection.inspected_on or determined_on > today:
-        raise ServiceError("判定日期须在发现隐患之后、今天之前", fields={"determined_on": "out_of_range"})
+        raise ServiceError(N_("判定日期须在发现隐患之后、今天之前"), fields={"determined_on": "out_of_range"})
     before = {"document_no": hazard.fire_determination_no, "determined_on": _iso(hazard.fire_determined_on)}
     hazard.fire_determination_no, hazard.fire_determined_on = number[:100], determined_on
     hazard.fire_determination_by_id = user.id
@@ -138,12 +139,12 @@ def list_party(
     """
     _require_reviewer(facility, actor)
     if not decision_document.strip():
-        raise ServiceError("请填写列入决定文书")
+        raise ServiceError(N_("请填写列入决定文书"))
     if decided_on > (today or date.today()):
-        raise ServiceError("决定日期不能晚于今天")
+        raise ServiceError(N_("决定日期不能晚于今天"))
     listing = proposal or CreditListing(facility_id=facility.id, ground=ground)
     if proposal is not None and proposal.status != CreditStatus.PROPOSED:
-        raise ServiceError("该建议已处理")
+        raise ServiceError(N_("该建议已处理"))
     listing.ground, listing.status, listing.decided_on = ground, CreditStatus.ACTIVE, decided_on
     listing.decision_document, listing.person_name = decision_document.strip(), person_name.strip()
     listing.evidence = evidence or listing.evidence or []
@@ -160,9 +161,9 @@ def dismiss_proposal(listing: CreditListing, reason: str, actor: Actor) -> Credi
     """Decline the app's proposal, with a reason."""
     _require_reviewer(listing.facility, actor)
     if listing.status != CreditStatus.PROPOSED:
-        raise ServiceError("只能驳回待处理的建议")
+        raise ServiceError(N_("只能驳回待处理的建议"))
     if not reason.strip():
-        raise ServiceError("请说明不予列入的理由")
+        raise ServiceError(N_("请说明不予列入的理由"))
     listing.status, listing.note = CreditStatus.DISMISSED, f"{listing.note}\n不予列入：{reason.strip()}"
     listing.decided_by_id = actor.user.id
     db.session.flush()
@@ -176,14 +177,14 @@ def request_removal(listing: CreditListing, today: date, actor: Actor) -> Credit
     :raises ServiceError: not active, or the two years have not passed.
     """
     if listing.status != CreditStatus.ACTIVE:
-        raise ServiceError("该名单记录不在有效状态")
+        raise ServiceError(N_("该名单记录不在有效状态"))
     if listing.removal_eligible_on is None or today < listing.removal_eligible_on:
-        raise ServiceError(f"列入满两年后方可申请移出（{listing.removal_eligible_on}起）")
+        raise ServiceError(N_("列入满两年后方可申请移出（%(date)s起）"), date=listing.removal_eligible_on)
     user = actor.user
     if user is None or not (
         (user.role == Role.OPERATOR and user.facility_id == listing.facility_id) or user.role == Role.REVIEWER
     ):
-        raise ServiceError("只有该机构负责人或民政审核人员可以登记移出申请")
+        raise ServiceError(N_("只有该机构负责人或民政审核人员可以登记移出申请"))
     listing.status = CreditStatus.REMOVAL_REQUESTED
     db.session.flush()
     _audit(actor, listing, "credit.removal_request")
@@ -194,9 +195,9 @@ def decide_removal(listing: CreditListing, approve: bool, reason: str, today: da
     """Decide an application for removal, as a reviewer: removed, or back to active."""
     _require_reviewer(listing.facility, actor)
     if listing.status != CreditStatus.REMOVAL_REQUESTED:
-        raise ServiceError("没有待决定的移出申请")
+        raise ServiceError(N_("没有待决定的移出申请"))
     if not reason.strip():
-        raise ServiceError("请填写决定理由")
+        raise ServiceError(N_("请填写决定理由"))
     listing.status = CreditStatus.REMOVED if approve else CreditStatus.ACTIVE
     listing.removed_on = today if approve else None
     listing.note = f"{listing.note}\n移出申请{'准予' if approve else '不予'}：{reason.strip()}"
@@ -301,7 +302,7 @@ def blacklisted_ids(facility_ids: list[int]) -> set[int]:
 def _require_reviewer(facility: Facility, actor: Actor) -> None:
     user = actor.user
     if not permissions.is_reviewer_for(user, facility):
-        raise ServiceError("只有该辖区的民政审核人员可以作出名单决定")
+        raise ServiceError(N_("只有该辖区的民政审核人员可以作出名单决定"))
 
 
 def _audit(actor: Actor, listing: CreditListing, action: str) -> None:

@@ -14,6 +14,7 @@ from typing import BinaryIO
 from sqlalchemy import select
 
 from inspection.extensions import db
+from inspection.i18n import N_, Message
 from inspection.models import Notice, NoticeStatus, ThrottleScope
 from inspection.services.login_throttle import Refusal, count_public_request
 from inspection.services.notice_lists import replacement_of
@@ -74,7 +75,9 @@ def read_upload(stream: BinaryIO) -> bytes:
     """
     data = stream.read(MAX_UPLOAD_BYTES + 1)
     if len(data) > MAX_UPLOAD_BYTES:
-        raise UploadTooLarge(f"文件超过 {MAX_UPLOAD_BYTES // (1024 * 1024)} MB，不是本系统发出的文书")
+        raise UploadTooLarge(
+            Message(N_("文件超过 %(size)s MB，不是本系统发出的文书"), size=MAX_UPLOAD_BYTES // (1024 * 1024))
+        )
     return data
 
 
@@ -85,7 +88,7 @@ def verify_document(data: bytes) -> Verification:
     :raises NotAPdf: if the bytes do not start like a PDF.
     """
     if b"%PDF-" not in data[:_HEADER_SPAN]:
-        raise NotAPdf("上传的文件不是 PDF")
+        raise NotAPdf(N_("上传的文件不是 PDF"))
     digest = hashlib.sha256(data).hexdigest()
     notice = db.session.scalar(select(Notice).where(Notice.pdf_sha256 == digest).order_by(Notice.id).limit(1))
     if notice is None:

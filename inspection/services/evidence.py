@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from inspection.extensions import db
+from inspection.i18n import N_
 from inspection.media import Capture, ProcessedImage, process_photo, process_signature
 from inspection.models import HazardPhoto, Inspection, Photo, Signature, SignerRole, StoredFile
 from inspection.services import Actor, Conflict, OtherDepartment, ServiceError
@@ -18,7 +19,7 @@ from inspection.services.files import store_file
 from inspection.services.planning import is_complete, item_index, submitted_departments
 from inspection.transactions import insert_once
 
-COMPLETE = "检查已完成（各部门均已提交），不能再添加或修改签名"
+COMPLETE = N_("检查已完成（各部门均已提交），不能再添加或修改签名")
 #: The records whose stored image has a recorded hash, by the name a check reports them under.
 EVIDENCE_RECORDS: dict[str, type[Photo | Signature | HazardPhoto]] = {
     "photo": Photo,
@@ -54,7 +55,7 @@ def add_photo(
         return existing, True
     if existing.upload_sha256 == digest and existing.inspection_id == inspection.id and existing.item_code == item_code:
         return existing, False  # sent again, or sent twice at once: the stored photo
-    raise Conflict("该 client_id 已用于另一张照片", [{"client_id": client_id, "reason": "client_id_reused"}])
+    raise Conflict(N_("该 client_id 已用于另一张照片"), [{"client_id": client_id, "reason": "client_id_reused"}])
 
 
 def _photo_by_client_id(client_id: str) -> Photo | None:
@@ -66,12 +67,12 @@ def _new_photo(
 ) -> Photo:
     ref = item_index(inspection).get(item_code)
     if ref is None:
-        raise ServiceError(f"检查中没有条目 {item_code}")
+        raise ServiceError(N_("检查中没有条目 %(code)s"), code=item_code)
     department = actor.department_code
     if ref.department_code != department:
         raise OtherDepartment([item_code])
     if ref.department_code in submitted_departments(inspection):
-        raise ServiceError("该检查部分已提交，不能再添加照片")
+        raise ServiceError(N_("该检查部分已提交，不能再添加照片"))
     image = process_photo(data)
     placed = capture.latitude is not None
     photo = Photo(
@@ -151,11 +152,11 @@ def add_signature(
         if is_complete(inspection):
             raise ServiceError(COMPLETE)
         if not signer_name.strip():
-            raise ServiceError("请填写签名人姓名")
+            raise ServiceError(N_("请填写签名人姓名"))
         if refused and role != SignerRole.FACILITY:
-            raise ServiceError("只有被检查机构的代表可以拒绝签字")
+            raise ServiceError(N_("只有被检查机构的代表可以拒绝签字"))
         if data is None and not refused:
-            raise ServiceError("请在签名框内签名")
+            raise ServiceError(N_("请在签名框内签名"))
         department = (actor.department_code or "") if role == SignerRole.INSPECTOR else ""
         image = process_signature(data) if data is not None else None
         signature = Signature(
@@ -191,7 +192,7 @@ def add_signature(
         return existing, False  # a phone sending again what it sent before: nothing changes
     if is_complete(inspection):
         raise ServiceError(COMPLETE)
-    raise Conflict("该 client_id 已用于另一个签名", [{"client_id": client_id, "reason": "client_id_reused"}])
+    raise Conflict(N_("该 client_id 已用于另一个签名"), [{"client_id": client_id, "reason": "client_id_reused"}])
 
 
 def _signature_by_client_id(client_id: str) -> Signature | None:

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from inspection.extensions import db
+from inspection.i18n import N_
 from inspection.models import Facility, FacilityStatus, Region, RegionLevel
 from inspection.services import Actor, ServiceError
 from inspection.services.audit import changes, record_event
@@ -97,7 +98,7 @@ def update_facility(facility: Facility, data: dict[str, Any], actor: Actor) -> F
 def set_facility_status(facility: Facility, status: FacilityStatus, actor: Actor, on: date) -> Facility:
     """Close or reopen `facility`; its inspections and history stay untouched."""
     if facility.status == status:
-        raise ServiceError("机构已是该状态")
+        raise ServiceError(N_("机构已是该状态"))
     before = snapshot(facility)
     facility.status = status
     facility.closed_on = on if status == FacilityStatus.CLOSED else None
@@ -119,14 +120,14 @@ def set_facility_status(facility: Facility, status: FacilityStatus, actor: Actor
 def _apply(facility: Facility, data: dict[str, Any]) -> None:
     township = db.session.get(Region, data["region_id"])
     if township is None or township.level != RegionLevel.TOWNSHIP:
-        raise ServiceError("请选择机构所在的乡镇")
+        raise ServiceError(N_("请选择机构所在的乡镇"))
     uscc = data.get("uscc") or None
     if uscc:
         clash = db.session.scalar(
             select(func.count()).select_from(Facility).where(Facility.uscc == uscc, Facility.id != facility.id)
         )
         if clash:
-            raise ServiceError("该统一社会信用代码已被其他机构使用")
+            raise ServiceError(N_("该统一社会信用代码已被其他机构使用"))
     for field in EDITABLE_FIELDS:
         if field in data:
             setattr(facility, field, data[field])

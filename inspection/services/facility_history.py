@@ -15,6 +15,7 @@ from sqlalchemy.orm import selectinload
 from inspection.charts import Series
 from inspection.extensions import db
 from inspection.followup_rules import is_overdue
+from inspection.i18n import N_, Message
 from inspection.models import (
     ChecklistStatus,
     CreditListing,
@@ -299,6 +300,16 @@ class CompareItem:
         """Return True when the two answers differ."""
         return self.a != self.b
 
+    @property
+    def a_failed(self) -> bool:
+        """Return True when the item failed in the first inspection."""
+        return _is_failure(self.a)
+
+    @property
+    def b_failed(self) -> bool:
+        """Return True when the item failed in the second inspection."""
+        return _is_failure(self.b)
+
 
 @dataclass(frozen=True)
 class CompareSection:
@@ -353,14 +364,20 @@ def _answers(ic: InspectionChecklist | None) -> tuple[dict[str, tuple[str, str]]
     return {
         item.code: (_answer_label("fail", failed[item.code].get("deduction")), failed[item.code].get("note", ""))
         if item.code in failed
-        else (ANSWER_RESULT_LABELS[AnswerResult.PASS], "")
+        else (Message(ANSWER_RESULT_LABELS[AnswerResult.PASS]), "")
         for item in checklist.items()
     }, True
 
 
-def _answer_label(result: str, deduction: Any) -> str:
-    label = ANSWER_RESULT_LABELS.get(str(result), str(result) or "—")  # type: ignore[call-overload]
-    return f"{label}（扣 {deduction} 分）" if result == "fail" and deduction not in (None, "None") else label
+def _answer_label(result: str, deduction: Any) -> Message:
+    label = Message(ANSWER_RESULT_LABELS.get(str(result), str(result) or "—"))  # type: ignore[call-overload]
+    if result == "fail" and deduction not in (None, "None"):
+        return Message(N_("%(label)s（扣 %(deduction)s 分）"), label=label, deduction=deduction)
+    return label
+
+
+def _is_failure(answer: str) -> bool:
+    return answer.startswith(ANSWER_RESULT_LABELS[AnswerResult.FAIL])
 
 
 def _pair(a: dict[str, tuple[str, str]], b: dict[str, tuple[str, str]], code: str) -> tuple[str, str, str, str]:
@@ -371,8 +388,8 @@ def _pair(a: dict[str, tuple[str, str]], b: dict[str, tuple[str, str]], code: st
 
 def _result(ic: InspectionChecklist | None) -> str:
     if ic is None:
-        return "未检查此表"
+        return N_("未检查此表")
     if ic.status != ChecklistStatus.SUBMITTED:
-        return "未提交"
+        return N_("未提交")
     score = f" · {ic.points}/{ic.max_points}" if ic.points is not None else ""
     return f"{ic.verdict}{score}"

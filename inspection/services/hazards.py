@@ -9,6 +9,7 @@ from sqlalchemy import select
 from inspection.checklists import ItemClass
 from inspection.extensions import db
 from inspection.followup_rules import QUESTION_MARKERS, default_deadline, requirement_text
+from inspection.i18n import N_
 from inspection.media import process_photo
 from inspection.models import (
     Answer,
@@ -96,11 +97,11 @@ def change_deadline(hazard: Hazard, deadline: date, reason: str, actor: Actor) -
     """
     _require_responsible_inspector(hazard, actor)
     if hazard.status == HazardStatus.CLOSED:
-        raise ServiceError("隐患已销号，不能修改期限")
+        raise ServiceError(N_("隐患已销号，不能修改期限"))
     if not reason.strip():
-        raise ServiceError("修改整改期限须填写理由")
+        raise ServiceError(N_("修改整改期限须填写理由"))
     if deadline < hazard.inspection.inspected_on:
-        raise ServiceError("整改期限不能早于检查日期")
+        raise ServiceError(N_("整改期限不能早于检查日期"))
     before = {"deadline": hazard.deadline.isoformat()}
     hazard.deadline, hazard.deadline_reason = deadline, reason.strip()[:500]
     hazard.updates.append(
@@ -121,12 +122,12 @@ def change_requirement(hazard: Hazard, requirement: str, actor: Actor) -> Hazard
     """
     _require_responsible_inspector(hazard, actor)
     if _listed_on_a_notice(hazard):
-        raise ServiceError("该隐患已列入通知书，整改要求不能再改；如有错误，请更正通知书")
+        raise ServiceError(N_("该隐患已列入通知书，整改要求不能再改；如有错误，请更正通知书"))
     text = requirement.strip()
     if not text:
-        raise ServiceError("请填写整改要求", fields={"requirement": "required"})
+        raise ServiceError(N_("请填写整改要求"), fields={"requirement": "required"})
     if any(marker in text for marker in QUESTION_MARKERS):
-        raise ServiceError("整改要求应写明要做什么，不能写成问句（如“是否……”）", fields={"requirement": "question"})
+        raise ServiceError(N_("整改要求应写明要做什么，不能写成问句（如“是否……”）"), fields={"requirement": "question"})
     before = {"requirement": hazard.requirement}
     hazard.requirement = text[:2000]
     db.session.flush()
@@ -142,13 +143,13 @@ def submit_evidence(hazard: Hazard, note: str, photos: Sequence[bytes], actor: A
     """
     user = actor.user
     if user is None or user.role != Role.OPERATOR or user.facility_id != hazard.facility_id:
-        raise ServiceError("只有本机构负责人可以提交整改材料")
+        raise ServiceError(N_("只有本机构负责人可以提交整改材料"))
     if hazard.status == HazardStatus.CLOSED:
-        raise ServiceError("隐患已销号")
+        raise ServiceError(N_("隐患已销号"))
     if not note.strip() and not photos:
-        raise ServiceError("请填写整改说明或上传整改照片")
+        raise ServiceError(N_("请填写整改说明或上传整改照片"))
     if len(photos) > MAX_EVIDENCE_PHOTOS:
-        raise ServiceError(f"每次最多上传 {MAX_EVIDENCE_PHOTOS} 张照片")
+        raise ServiceError(N_("每次最多上传 %(count)s 张照片"), count=MAX_EVIDENCE_PHOTOS)
     images = [process_photo(data) for data in photos]  # all checked before anything is stored
     update = HazardUpdate(kind=HazardUpdateKind.EVIDENCE, note=note.strip()[:2000], user_id=user.id)
     update.photos = [hazard_photo(image) for image in images]
@@ -187,7 +188,7 @@ def reinspect(
         on-site visit, or a rejection without reason or later deadline.
     """
     if not decisions:
-        raise ServiceError("请至少对一项隐患作出复查结论")
+        raise ServiceError(N_("请至少对一项隐患作出复查结论"))
     # Requests deciding the same hazards take turns, and each sees the hazards as the one before left them.
     locked(Hazard, [d.hazard.id for d in decisions])
     earlier = reinspection_by_client_id(client_id)
@@ -208,22 +209,24 @@ def reinspect(
         hazard = decision.hazard
         _require_responsible_inspector(hazard, actor)
         if hazard.facility_id != facility.id:
-            raise ServiceError(f"隐患 {hazard.id} 不在本次复查范围")
+            raise ServiceError(N_("隐患 %(id)s 不在本次复查范围"), id=hazard.id)
         if hazard.status == HazardStatus.CLOSED:
-            raise ServiceError(f"{hazard.item_code} 已经复查销号（可能刚由他人复查），请刷新页面后重新填写")
+            raise ServiceError(
+                N_("%(code)s 已经复查销号（可能刚由他人复查），请刷新页面后重新填写"), code=hazard.item_code
+            )
         images = [process_photo(data) for data in (photos or {}).get(hazard.id, [])]
         update = HazardUpdate(reinspection_id=visit.id, user_id=actor.user.id, note=decision.note.strip()[:2000])
         update.photos = [hazard_photo(image) for image in images]
         if decision.accepted:
             if hazard.item_class == ItemClass.MAJOR and not on_site:
-                raise ServiceError(f"重大事故隐患（{hazard.item_code}）只能经现场复查销号")
+                raise ServiceError(N_("重大事故隐患（%(code)s）只能经现场复查销号"), code=hazard.item_code)
             update.kind = HazardUpdateKind.ACCEPTED
             hazard.status, hazard.closed_on, hazard.closed_by_id = HazardStatus.CLOSED, on, actor.user.id
         else:
             if not decision.note.strip():
-                raise ServiceError(f"{hazard.item_code}：未通过复查须说明理由")
+                raise ServiceError(N_("%(code)s：未通过复查须说明理由"), code=hazard.item_code)
             if decision.new_deadline is None or decision.new_deadline <= on:
-                raise ServiceError(f"{hazard.item_code}：请给出晚于复查日期的新整改期限")
+                raise ServiceError(N_("%(code)s：请给出晚于复查日期的新整改期限"), code=hazard.item_code)
             update.kind, update.new_deadline = HazardUpdateKind.REJECTED, decision.new_deadline
             hazard.status, hazard.deadline = HazardStatus.OPEN, decision.new_deadline
         hazard.updates.append(update)
@@ -286,9 +289,9 @@ def _require_responsible_inspector(hazard: Hazard, actor: Actor) -> None:
         or user.department is None
         or user.department.code != hazard.department_code
     ):
-        raise ServiceError("只有负责该隐患的部门的检查员可以处理")
+        raise ServiceError(N_("只有负责该隐患的部门的检查员可以处理"))
     if not can_view_facility(user, hazard.facility):
-        raise ServiceError("该机构不在您的辖区")
+        raise ServiceError(N_("该机构不在您的辖区"))
 
 
 def _audit(actor: Actor, hazard: Hazard, action: str, before: dict | None, after: dict) -> None:

@@ -3,6 +3,7 @@
 from dataclasses import asdict
 
 from inspection.extensions import db
+from inspection.i18n import N_, joined
 from inspection.models import Department, Role
 from inspection.notices.settings import SETTING_NAMES, NoticeSettings, settings_problems
 from inspection.permissions import can_view_region
@@ -25,11 +26,11 @@ def update_notice_settings(department: Department, settings: NoticeSettings, act
     """
     user = actor.user
     if user is None or user.role != Role.ADMIN or not can_view_region(user, department.region):
-        raise ServiceError("只有该区域的管理员可以修改部门的文书设置")
+        raise ServiceError(N_("只有该区域的管理员可以修改部门的文书设置"))
     cleaned = NoticeSettings(**{name: value.strip() for name, value in asdict(settings).items()})
     problems = settings_problems(cleaned)
     if problems:
-        raise RuleViolation("文书设置有误：" + "；".join(problems.values()), fields=problems)
+        raise RuleViolation(N_("文书设置有误：%(problems)s"), fields=problems, problems=joined(problems.values()))
     before = asdict(current_settings(department))
     for name, value in asdict(cleaned).items():
         setattr(department, name, value)

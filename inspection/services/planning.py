@@ -11,6 +11,7 @@ from sqlalchemy import select
 from inspection.checklists import DEPARTMENT_NAMES, Checklist, Item
 from inspection.dates import PLAN_DAYS_AHEAD, planning_problem
 from inspection.extensions import db
+from inspection.i18n import N_, Message, joined
 from inspection.models import (
     ChecklistVersion,
     Department,
@@ -114,9 +115,9 @@ def check_spot_check_checklists(checklist_codes: Sequence[str], department_code:
     for code in checklist_codes:
         version = latest_version(code)
         if version is None:
-            raise ServiceError(f"检查表 {code} 尚未导入")
+            raise ServiceError(N_("检查表 %(code)s 尚未导入"), code=code)
         if not _owned_only_by(version, department_code):
-            raise NotOwnDepartment(f"检查表 {code} 含有其他部门的检查部分，请由民政部门安排联合检查")
+            raise NotOwnDepartment(N_("检查表 %(code)s 含有其他部门的检查部分，请由民政部门安排联合检查"), code=code)
 
 
 def inspection_by_client_id(client_id: str) -> Inspection | None:
@@ -136,7 +137,9 @@ def start_inspection_once(client_id: str, facility: Facility, *args: Any, **kwar
         lambda: inspection_by_client_id(client_id),
     )
     if inspection.facility_id != facility.id:
-        raise Conflict("该 client_id 已用于另一家机构的检查", [{"client_id": client_id, "reason": "client_id_reused"}])
+        raise Conflict(
+            N_("该 client_id 已用于另一家机构的检查"), [{"client_id": client_id, "reason": "client_id_reused"}]
+        )
     return inspection, created
 
 
@@ -146,8 +149,8 @@ class PlanRefused(ServiceError):
 
     def __init__(self, problems: Mapping[str, Sequence[str]]) -> None:
         super().__init__(
-            "；".join(message for messages in problems.values() for message in messages),
-            fields={field: "；".join(messages) for field, messages in problems.items()},
+            joined(message for messages in problems.values() for message in messages),
+            fields={field: joined(messages) for field, messages in problems.items()},
         )
         self.problems = {field: list(messages) for field, messages in problems.items()}
 
@@ -233,16 +236,16 @@ def plan_problems(
     if date_problem:
         problems["date"] = [date_problem]
     if facility is not None and not facility.is_active:
-        problems["facility"] = ["机构已关闭，不能检查"]
+        problems["facility"] = [N_("机构已关闭，不能检查")]
     versions = []
     for code in dict.fromkeys(checklist_codes):
         version = latest_version(code)
         if version is None:
-            problems.setdefault("checklists", []).append(f"检查表 {code} 尚未导入")
+            problems.setdefault("checklists", []).append(Message(N_("检查表 %(code)s 尚未导入"), code=code))
         else:
             versions.append(version)
     if not checklist_codes:
-        problems["checklists"] = ["请至少选择一张检查表"]
+        problems["checklists"] = [N_("请至少选择一张检查表")]
     elif overlap := _overlapping_item_code(versions):
         problems.setdefault("checklists", []).append(overlap)
     departments = dict.fromkeys(s.department.value for v in versions for s in checklist_of(v).sections)
@@ -277,7 +280,12 @@ def _overlapping_item_code(versions: Sequence[ChecklistVersion]) -> str | None:
     for version in versions:
         for item in checklist_of(version).items():
             if item.code in seen:
-                return f"检查表 {seen[item.code]} 与 {version.code} 的条目编号 {item.code} 重复"
+                return Message(
+                    N_("检查表 %(first)s 与 %(second)s 的条目编号 %(code)s 重复"),
+                    first=seen[item.code],
+                    second=version.code,
+                    code=item.code,
+                )
             seen[item.code] = version.code
     return None
 
@@ -288,12 +296,22 @@ def _team_problems(code: str, people: Sequence[User], facility: Facility | None)
     people = list(dict.fromkeys(people))
     problems = []
     if len(people) < MIN_INSPECTORS_PER_DEPARTMENT:
-        problems.append(f"{department_name(code)}须指派至少 {MIN_INSPECTORS_PER_DEPARTMENT} 名检查员")
+        problems.append(
+            Message(
+                N_("%(department)s须指派至少 %(count)s 名检查员"),
+                department=department_name(code),
+                count=MIN_INSPECTORS_PER_DEPARTMENT,
+            )
+        )
     for user in people:
         if user.role != Role.INSPECTOR or user.department is None or user.department.code != code:
-            problems.append(f"{user.display_name} 不是{department_name(code)}的检查员")
+            problems.append(
+                Message(
+                    N_("%(name)s 不是%(department)s的检查员"), name=user.display_name, department=department_name(code)
+                )
+            )
         elif facility is not None and not may_inspect(user, facility):
-            problems.append(f"{user.display_name} 不负责该机构所在区域")
+            problems.append(Message(N_("%(name)s 不负责该机构所在区域"), name=user.display_name))
     return problems
 
 
@@ -318,7 +336,7 @@ def plan_campaign(
     today = today or date.today()
     check_planned_date(inspected_on, today, days_ahead, after_the_fact)
     if not facilities:
-        raise ServiceError("范围内没有运营中的机构")
+        raise ServiceError(N_("范围内没有运营中的机构"))
     planned = []
     for facility in facilities:
         try:
@@ -337,6 +355,11 @@ def plan_campaign(
                 )
             )
         except ServiceError as error:
-            named = {field: f"{facility.name}：{message}" for field, message in error.fields.items()}
-            raise ServiceError(f"{facility.name}：{error}", fields=named) from error
+            named = {
+                field: Message(N_("%(facility)s：%(problem)s"), facility=facility.name, problem=message)
+                for field, message in error.fields.items()
+            }
+            raise ServiceError(
+                N_("%(facility)s：%(problem)s"), fields=named, facility=facility.name, problem=error.message
+            ) from error
     return planned

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from inspection import permissions
 from inspection.extensions import db
+from inspection.i18n import N_
 from inspection.models import Department, Region, RegionLevel, User
 from inspection.notices.settings import default_settings
 from inspection.services import Actor, ServiceError
@@ -35,7 +36,7 @@ def create_region(parent: Region | None, name: str, short_name: str, actor: Acto
     :raises ServiceError: below a township, or when the parent already has a region of that name.
     """
     if parent is not None and parent.level not in _CHILD_LEVEL:
-        raise ServiceError("乡镇之下不能再添加区域")
+        raise ServiceError(N_("乡镇之下不能再添加区域"))
     level = _CHILD_LEVEL[RegionLevel(parent.level)] if parent else RegionLevel.PROVINCE
     same_name = (
         select(func.count())
@@ -43,7 +44,7 @@ def create_region(parent: Region | None, name: str, short_name: str, actor: Acto
         .where(Region.name == name, Region.parent_id == (parent.id if parent else None))
     )
     if db.session.scalar(same_name):
-        raise ServiceError(f"{name} 已存在")
+        raise ServiceError(N_("%(name)s 已存在"), name=name)
     region = Region(name=name, short_name=short_name or name[:1], level=level, parent=parent, is_demo=is_demo)
     db.session.add(region)
     db.session.flush()
@@ -71,7 +72,7 @@ def create_department(region: Region, data: dict[str, Any], actor: Actor) -> Dep
         .where(Department.region_id == region.id, Department.code == data["code"])
     )
     if db.session.scalar(taken):
-        raise ServiceError(f"该区域已有代码为 {data['code']} 的部门")
+        raise ServiceError(N_("该区域已有代码为 %(code)s 的部门"), code=data["code"])
     # its notices start with the defaults of its kind (DOMAIN §15.3), edited later on the admin pages
     settings = default_settings(data["code"], data["short_code"], region.name)
     department = Department(region=region, code=data["code"], name=data["name"], kind=data["kind"], **asdict(settings))

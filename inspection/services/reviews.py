@@ -13,6 +13,7 @@ from sqlalchemy import select
 from inspection import permissions
 from inspection.checklists import GRADING_CHECKLIST
 from inspection.extensions import db
+from inspection.i18n import N_
 from inspection.models import (
     ChecklistStatus,
     Facility,
@@ -95,11 +96,11 @@ def countersign_grading(ic: InspectionChecklist, comment: str, confirmed: bool, 
     _check_reviewable(ic, user)
     comment = comment.strip()
     if not comment:
-        raise ServiceError("请填写审核意见")
+        raise ServiceError(N_("请填写审核意见"))
     if len(comment) > MAX_COMMENT:
-        raise ServiceError(f"审核意见不能超过 {MAX_COMMENT} 字")
+        raise ServiceError(N_("审核意见不能超过 %(count)s 字"), count=MAX_COMMENT)
     if not confirmed:
-        raise ServiceError("请确认已核对评定材料")
+        raise ServiceError(N_("请确认已核对评定材料"))
     ic.reviewed_at, ic.reviewed_by_id, ic.review_comment = utcnow(), user.id, comment
     db.session.flush()
     record_event(
@@ -129,9 +130,11 @@ def return_grading(ic: InspectionChecklist, reason: str, actor: Actor, *, today:
     _check_reviewable(ic, actor.user)
     reason = reason.strip()
     if not reason:
-        raise ServiceError("请填写退回原因", fields={"reason": "请填写退回原因"})
+        raise ServiceError(N_("请填写退回原因"), fields={"reason": N_("请填写退回原因")})
     if len(reason) > MAX_COMMENT:
-        raise ServiceError(f"退回原因不能超过 {MAX_COMMENT} 字", fields={"reason": f"不能超过 {MAX_COMMENT} 字"})
+        raise ServiceError(
+            N_("退回原因不能超过 %(count)s 字"), fields={"reason": N_("不能超过 %(count)s 字")}, count=MAX_COMMENT
+        )
     inspection, facility = ic.inspection, ic.inspection.facility
     before = {"verdict": ic.verdict, "points": str(ic.points), "grade": ic.grade}
     departments = checklist_of(ic.version).section_departments()
@@ -158,11 +161,11 @@ def return_grading(ic: InspectionChecklist, reason: str, actor: Actor, *, today:
 def _check_reviewable(ic: InspectionChecklist, user: User | None) -> None:
     """Refuse a countersignature or return of `ic` by `user` unless both may happen."""
     if user is None or not permissions.is_reviewer_for(user, ic.inspection.facility):
-        raise ServiceError("只有机构所在区域的民政审核人员可以审核评定结果")
+        raise ServiceError(N_("只有机构所在区域的民政审核人员可以审核评定结果"))
     if ic.checklist_code != GRADING_CHECKLIST or ic.status != ChecklistStatus.SUBMITTED:
-        raise ServiceError("只能审核已提交的等级评定结果")
+        raise ServiceError(N_("只能审核已提交的等级评定结果"))
     if ic.reviewed_at is not None:
-        raise ServiceError("该评定结果已审核")
+        raise ServiceError(N_("该评定结果已审核"))
 
 
 def _withdraw_standing(ic: InspectionChecklist, today: date) -> None:

@@ -10,6 +10,7 @@ from datetime import datetime
 
 from flask import current_app
 
+from inspection.i18n import N_
 from inspection.models import Department
 from inspection.services import ServiceError
 from inspection.signing import SignedDocument, SigningKeyError, department_signer, setting, sign_document
@@ -33,5 +34,5 @@ def sign_as_department(pdf: bytes, department: Department, *, signed_at: datetim
     try:
         signer = department_signer(department.code, department.name, config, os.environ)
     except SigningKeyError as error:
-        raise SigningUnavailable(f"{error}：无法签发文书，请联系系统管理员") from None
+        raise SigningUnavailable(N_("%(problem)s：无法签发文书，请联系系统管理员"), problem=str(error)) from None
     return sign_document(pdf, signer, signed_at=signed_at, tsa_url=setting(TSA_SETTING, config, os.environ) or None)

@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from inspection.dates import recording_problem, replaces_standing
 from inspection.extensions import db
+from inspection.i18n import N_, Message
 from inspection.models import (
     AnswerResult,
     ChecklistStatus,
@@ -84,10 +85,10 @@ def submit_department(
     """
     today = today or date.today()
     if department_code not in departments_of(inspection):
-        raise ServiceError("该部门在本次检查中没有检查部分")
+        raise ServiceError(N_("该部门在本次检查中没有检查部分"))
     if department_code in submitted_departments(inspection):
         raise Conflict(
-            f"{department_name(department_code)}的检查部分已提交",
+            Message(N_("%(department)s的检查部分已提交"), department=department_name(department_code)),
             [{"department": department_code, "reason": "already_submitted"}],
         )
     problem = recording_problem(inspection.inspected_on, today)
@@ -123,7 +124,9 @@ def _check_complete(inspection: Inspection, department_code: str) -> None:
     answers = {a.item_code: a for ic in inspection.checklists for a in ic.answers}
     unanswered = [r.item.code for r in refs if r.item.code not in answers and r.item.applies_to(facts)]
     if unanswered:
-        raise RuleViolation(f"还有 {len(unanswered)} 项未检查：{'、'.join(unanswered[:10])}")
+        raise RuleViolation(
+            N_("还有 %(count)s 项未检查：%(codes)s"), count=len(unanswered), codes="、".join(unanswered[:10])
+        )
     photographed = set(
         db.session.scalars(
             select(Photo.item_code).where(Photo.inspection_id == inspection.id).group_by(Photo.item_code)
@@ -135,7 +138,7 @@ def _check_complete(inspection: Inspection, department_code: str) -> None:
         r.item.code for r in refs if r.item.photo_on_fail and r.item.code in failed and r.item.code not in photographed
     ]
     if missing:
-        raise RuleViolation(f"以下不合格项须拍照后才能提交：{'、'.join(missing)}")
+        raise RuleViolation(N_("以下不合格项须拍照后才能提交：%(codes)s"), codes="、".join(missing))
 
 
 def store_result(ic: InspectionChecklist, result: ScoreResult, actor: Actor, *, today: date | None = None) -> None:

@@ -8,6 +8,7 @@ from sqlalchemy import Select, func, or_, select
 
 from inspection import permissions
 from inspection.extensions import db
+from inspection.i18n import N_
 from inspection.models import Department, Facility, Region, Role, User
 from inspection.orm import utcnow
 from inspection.passwords import MIN_PASSWORD_LENGTH, hash_password, verify_no_account, verify_password
@@ -56,7 +57,7 @@ def create_user(data: dict[str, Any], password: str, actor: Actor) -> User:
     :raises ServiceError: when the username is taken, the password too short, or the role's links are missing.
     """
     if db.session.scalar(select(func.count()).select_from(User).where(User.username == data["username"])):
-        raise ServiceError(f"用户名 {data['username']} 已存在")
+        raise ServiceError(N_("用户名 %(username)s 已存在"), username=data["username"])
     user = User(password_hash=_checked_hash(password))
     _apply(user, data)
     db.session.add(user)
@@ -148,7 +149,7 @@ def authenticate(username: str, password: str, ip: str, *, max_failures: int, wi
         reason = "账户已停用" if user is not None and user.active is False else "用户名或密码错误"
         region_path = user.region.path if user is not None else "/"
         record_event(anonymous, "auth.login_failed", actor_name=username, detail=reason, region_path=region_path)
-        raise LoginRefused("用户名或密码错误，或账户已停用")
+        raise LoginRefused(N_("用户名或密码错误，或账户已停用"))
     forgive_attempt(username, ip)
     user.last_login_at = utcnow()
     record_event(Actor(user, ip), "auth.login", object_type="user", object_id=user.id)
@@ -162,7 +163,7 @@ def _wait_text(wait: timedelta) -> str:
 
 def _checked_hash(password: str) -> str:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise ServiceError(f"密码至少 {MIN_PASSWORD_LENGTH} 个字符")
+        raise ServiceError(N_("密码至少 %(count)s 个字符"), count=MIN_PASSWORD_LENGTH)
     return hash_password(password)
 
 
@@ -172,18 +173,18 @@ def _apply(user: User, data: dict[str, Any]) -> None:
             setattr(user, field, data[field])
     user.region = db.session.get(Region, user.region_id)
     if user.region is None:
-        raise ServiceError("请选择所属区域")
+        raise ServiceError(N_("请选择所属区域"))
     role = Role(user.role)
     department = db.session.get(Department, user.department_id) if user.department_id else None
     facility = db.session.get(Facility, user.facility_id) if user.facility_id else None
     if role in (Role.INSPECTOR, Role.REVIEWER) and department is None:
-        raise ServiceError("检查员和审核人员必须属于一个部门")
+        raise ServiceError(N_("检查员和审核人员必须属于一个部门"))
     if department is not None and not permissions.regions_overlap(department.region, user.region):
-        raise ServiceError("部门不在该用户的区域内")
+        raise ServiceError(N_("部门不在该用户的区域内"))
     if role == Role.OPERATOR and facility is None:
-        raise ServiceError("机构负责人账户必须关联一个机构")
+        raise ServiceError(N_("机构负责人账户必须关联一个机构"))
     if facility is not None and not permissions.can_view_region(user, facility.region):
-        raise ServiceError("机构不在该用户的区域内")
+        raise ServiceError(N_("机构不在该用户的区域内"))
     user.department = department if role in (Role.INSPECTOR, Role.REVIEWER) else None
     user.facility = facility if role == Role.OPERATOR else None
     if user.department is None:

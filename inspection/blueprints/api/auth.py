@@ -8,6 +8,7 @@ from wtforms.validators import ValidationError
 
 from inspection.blueprints.api import bp
 from inspection.blueprints.api.common import Fields, api_actor, api_error, api_token, json_body, token_required
+from inspection.i18n import N_
 from inspection.security import log_refusal
 from inspection.services.tokens import issue_token, revoke_token
 from inspection.services.users import authenticate
@@ -42,13 +43,13 @@ def session_token():
     """Give the logged-in web page a token for its offline queue (CSRF-checked, since it relies on the cookie)."""
     if not current_user.is_authenticated:
         log_refusal("security.unauthenticated", "session token without a login")
-        api_error(401, "unauthorized", "请先登录")
+        api_error(401, "unauthorized", N_("请先登录"))
     if current_app.config.get("WTF_CSRF_ENABLED", True):
         try:
             validate_csrf(request.headers.get("X-CSRFToken", ""))
         except (ValidationError, CSRFError):
             log_refusal("security.csrf_failed", "session token without a valid CSRF token")
-            api_error(400, "csrf", "页面已过期，请刷新后重试")
+            api_error(400, "csrf", N_("页面已过期，请刷新后重试"))
     return _token_response(current_user._get_current_object())
 
 

@@ -24,6 +24,7 @@ from inspection.blueprints.api.common import (
 )
 from inspection.blueprints.api.serializers import inspection_json, inspection_results, photo_json, signature_json
 from inspection.extensions import db
+from inspection.i18n import N_, Message
 from inspection.media import read_capture
 from inspection.models import (
     Facility,
@@ -83,17 +84,17 @@ def create_inspection():
     plan = _plan_request()
     facility = db.session.get(Facility, plan.facility_id)
     if facility is None or not can_view_facility(user, facility):
-        api_error(404, "not_found", "机构不存在或不在您的辖区")
+        api_error(404, "not_found", N_("机构不存在或不在您的辖区"))
     inspector_ids = plan.inspector_ids
     if user.role == Role.INSPECTOR:
         check_spot_check_checklists(plan.checklists, user.department.code)
         inspector_ids = [user.id, *inspector_ids]
     people = users_by_id(inspector_ids)
     if len(people) != len(set(inspector_ids)):
-        api_error(400, "bad_request", "检查员不存在", {"inspectors": "含有不存在的用户"})
+        api_error(400, "bad_request", N_("检查员不存在"), {"inspectors": N_("含有不存在的用户")})
     before = inspection_by_client_id(plan.client_id)
     if before is not None and not can_view_inspection(user, before):
-        api_error(409, "conflict", "该 client_id 已被使用")
+        api_error(409, "conflict", N_("该 client_id 已被使用"))
     inspection, created = run_in_transaction(
         lambda: start_inspection_once(
             plan.client_id,
@@ -127,14 +128,14 @@ def _plan_request() -> _PlanRequest:
     facility_id = fields.integer("facility_id", minimum=1)
     codes = fields.data.get("checklists")
     if not isinstance(codes, list) or not codes or not all(isinstance(c, str) and len(c) <= 50 for c in codes):
-        fields.errors["checklists"] = "应为检查表代码的列表"
+        fields.errors["checklists"] = N_("应为检查表代码的列表")
         codes = []
     inspected_on = fields.date("date")
     purpose = fields.choice("purpose", PURPOSES, required=False, default=InspectionPurpose.ROUTINE.value)
     client_id = fields.uuid("client_id")
     inspector_ids = fields.data.get("inspectors", [])
     if not isinstance(inspector_ids, list) or not all(type(i) is int and 1 <= i <= MAX_ID for i in inspector_ids):
-        fields.errors["inspectors"] = "应为检查员 id 的列表"
+        fields.errors["inspectors"] = N_("应为检查员 id 的列表")
         inspector_ids = []
     fields.done()
     return _PlanRequest(facility_id, codes, inspected_on, purpose, client_id, inspector_ids)
@@ -152,7 +153,12 @@ def put_answers(inspection_id: int):
     inspection = _editable(inspection_id)
     raw = json_body().get("answers")
     if not isinstance(raw, list) or not raw or len(raw) > MAX_ANSWERS_PER_REQUEST:
-        api_error(400, "bad_request", f"answers 应为 1–{MAX_ANSWERS_PER_REQUEST} 条答案的列表", {"answers": "格式错误"})
+        api_error(
+            400,
+            "bad_request",
+            Message(N_("answers 应为 1–%(max)s 条答案的列表"), max=MAX_ANSWERS_PER_REQUEST),
+            {"answers": N_("格式错误")},
+        )
     inputs = _distinct_changes([_answer_input(entry, f"answers[{index}]") for index, entry in enumerate(raw)])
 
     def save() -> tuple[list[SavedAnswer], int]:
@@ -186,7 +192,7 @@ def _answer_input(entry: object, where: str) -> AnswerInput:
     if plain is not None:
         return plain
     if not isinstance(entry, dict):
-        api_error(400, "bad_request", f"{where} 格式错误", {where: "应为对象"})
+        api_error(400, "bad_request", Message(N_("%(where)s 格式错误"), where=where), {where: N_("应为对象")})
     fields = Fields(entry)
     item_code = fields.text("item_code", max_length=30)
     result = fields.choice("result", RESULTS)
@@ -199,7 +205,8 @@ def _answer_input(entry: object, where: str) -> AnswerInput:
     affects_food_safety = fields.boolean("affects_food_safety")
     if fields.errors:
         prefix = f"{where}." if where else ""
-        api_error(400, "bad_request", f"{where or '答案'} 有误", {prefix + k: v for k, v in fields.errors.items()})
+        message = Message(N_("%(where)s 有误"), where=where) if where else N_("答案有误")
+        api_error(400, "bad_request", message, {prefix + k: v for k, v in fields.errors.items()})
     return AnswerInput(
         item_code, RESULTS[result], client_id, deduction, note, base_revision, edited_at, location, affects_food_safety
     )
@@ -247,7 +254,7 @@ def _distinct_changes(inputs: list[AnswerInput]) -> list[AnswerInput]:
         seen = by_id.setdefault(change.client_id, change)
         if seen != change:
             conflict = {"item_code": change.item_code, "client_id": change.client_id, "reason": "client_id_reused"}
-            raise Conflict("同一批答案中一个 client_id 对应了不同内容，未保存任何修改", [conflict])
+            raise Conflict(N_("同一批答案中一个 client_id 对应了不同内容，未保存任何修改"), [conflict])
     return list(by_id.values())
 
 
@@ -266,7 +273,7 @@ def post_photo(inspection_id: int):
     fields.errors.update(capture_errors)
     upload = request.files.get("file")
     if upload is None:
-        fields.errors["file"] = "必填"
+        fields.errors["file"] = N_("必填")
     fields.done()
     data = upload.read()
     photo, created = run_in_transaction(lambda: add_photo(inspection, item_code, client_id, data, api_actor(), capture))
@@ -303,7 +310,7 @@ def _png_bytes(image: str) -> bytes:
     try:
         return base64.b64decode(payload, validate=True)
     except (binascii.Error, ValueError):
-        api_error(400, "bad_image", "签名图片编码错误", {"image": "应为 base64 编码的 PNG"})
+        api_error(400, "bad_image", N_("签名图片编码错误"), {"image": N_("应为 base64 编码的 PNG")})
 
 
 @bp.post("/inspections/<int:inspection_id>/submit")
@@ -325,7 +332,7 @@ def correct(inspection_id: int):
     reason_field = Fields(body)
     reason = reason_field.text("reason", max_length=500)
     if not reason.strip():
-        reason_field.errors.setdefault("reason", "必填")
+        reason_field.errors.setdefault("reason", N_("必填"))
     reason_field.done()
     change = _answer_input(body, "")
     answer = run_in_transaction(lambda: correct_answer(inspection, change, reason, api_actor()))
@@ -337,7 +344,7 @@ def correct(inspection_id: int):
 def photo_file(photo_id: int):
     photo = db.session.get(Photo, photo_id)
     if photo is None:
-        api_error(404, "not_found", "照片不存在")
+        api_error(404, "not_found", N_("照片不存在"))
     _visible(photo.inspection_id)
     return file_response(photo.file)
 
@@ -347,7 +354,7 @@ def photo_file(photo_id: int):
 def signature_file(signature_id: int):
     signature = db.session.get(Signature, signature_id)
     if signature is None or signature.file is None:
-        api_error(404, "not_found", "签名不存在")
+        api_error(404, "not_found", N_("签名不存在"))
     _visible(signature.inspection_id)
     return file_response(signature.file)
 
@@ -355,7 +362,7 @@ def signature_file(signature_id: int):
 def _visible(inspection_id: int, *options: ExecutableOption) -> Inspection:
     inspection = db.session.get(Inspection, inspection_id, options=options)
     if inspection is None or not can_view_inspection(api_user(), inspection):
-        api_error(404, "not_found", "检查不存在或您无权查看")
+        api_error(404, "not_found", N_("检查不存在或您无权查看"))
     return inspection
 
 
@@ -363,5 +370,5 @@ def _editable(inspection_id: int) -> Inspection:
     # One query for the inspection with its inspectors and checklists: every change checks both.
     inspection = _visible(inspection_id, joinedload(Inspection.assignments), joinedload(Inspection.checklists))
     if not is_assigned(api_user(), inspection):
-        api_error(403, "forbidden", "您未被指派参加这次检查")
+        api_error(403, "forbidden", N_("您未被指派参加这次检查"))
     return inspection

@@ -18,6 +18,7 @@ from inspection.blueprints.api.common import (
 from inspection.blueprints.notices import verify_url
 from inspection.extensions import db
 from inspection.followup_rules import is_overdue
+from inspection.i18n import N_
 from inspection.models import Facility, Hazard, HazardStatus, Inspection, Notice, NoticeMode, Role
 from inspection.permissions import can_view_facility, can_view_inspection
 from inspection.services.hazard_lists import hazard_list
@@ -33,7 +34,7 @@ MAX_HAZARDS = 500
 def create_notices(inspection_id: int):
     inspection = db.session.get(Inspection, inspection_id)
     if inspection is None or not can_view_inspection(api_user(), inspection):
-        api_error(404, "not_found", "检查不存在或您无权查看")
+        api_error(404, "not_found", N_("检查不存在或您无权查看"))
     fields = Fields(json_body())
     mode = fields.choice("mode", {m.value for m in NoticeMode})
     fields.done()
@@ -49,7 +50,7 @@ def create_food_result(inspection_id: int):
     """Issue the food inspection's result record (结果记录表); 200 with the record when it was issued before."""
     inspection = db.session.get(Inspection, inspection_id)
     if inspection is None or not can_view_inspection(api_user(), inspection):
-        api_error(404, "not_found", "检查不存在或您无权查看")
+        api_error(404, "not_found", N_("检查不存在或您无权查看"))
     issued = food_result_of(inspection)
     record = run_in_transaction(lambda: issue_food_result(inspection, api_actor(), date.today(), verify_url))
     return jsonify(_summary(record)), 200 if issued is not None else 201
@@ -90,11 +91,16 @@ def hazards():
     facility_id = query_int("facility_id", 0, 1, MAX_ID) or None
     status = request.args.get("status", "")
     if status and status not in {*HazardStatus, "overdue"}:
-        api_error(400, "bad_request", "status 应为 open、evidence_submitted、closed 或 overdue", {"status": "取值无效"})
+        api_error(
+            400,
+            "bad_request",
+            N_("status 应为 open、evidence_submitted、closed 或 overdue"),
+            {"status": N_("取值无效")},
+        )
     if facility_id is not None:
         facility = db.session.get(Facility, facility_id)
         if facility is None or not can_view_facility(user, facility):
-            api_error(404, "not_found", "机构不存在或不在您的辖区")
+            api_error(404, "not_found", N_("机构不存在或不在您的辖区"))
     today = date.today()
     rows = hazard_list(user, facility_id, status, today, MAX_HAZARDS)
     return jsonify(items=[_hazard(h, today) for h in rows], total=len(rows))
@@ -135,5 +141,5 @@ def _hazard(hazard: Hazard, today: date) -> dict:
 def _visible_notice(notice_id: int) -> Notice:
     notice = db.session.get(Notice, notice_id)
     if notice is None or not can_view_facility(api_user(), notice.facility):
-        api_error(404, "not_found", "通知书不存在")
+        api_error(404, "not_found", N_("通知书不存在"))
     return notice

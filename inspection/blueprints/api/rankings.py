@@ -4,6 +4,7 @@ from flask import jsonify, request
 
 from inspection.blueprints.api import bp
 from inspection.blueprints.api.common import api_error, api_user, query_int, token_required
+from inspection.i18n import N_, Message
 from inspection.security import may_see_rankings
 from inspection.services.rankings import MAX_PER_PAGE, RankingFilters, RankingRow, ranking_page, safety_kinds, sort_keys
 
@@ -15,10 +16,15 @@ MAX_PAGE = 100_000
 def rankings():
     user = api_user()
     if not may_see_rankings(user):
-        api_error(403, "forbidden", "您的角色无权查看等级排名")
+        api_error(403, "forbidden", N_("您的角色无权查看等级排名"))
     sort, sorts = request.args.get("sort", "rank"), sort_keys(safety_kinds())
     if sort not in sorts:
-        api_error(400, "bad_request", "请求参数有误", {"sort": f"应为 {', '.join(sorts)} 之一"})
+        api_error(
+            400,
+            "bad_request",
+            N_("请求参数有误"),
+            {"sort": Message(N_("应为 %(choices)s 之一"), choices=", ".join(sorts))},
+        )
     page = ranking_page(
         user,
         RankingFilters.from_args(request.args),

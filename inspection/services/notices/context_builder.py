@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from sqlalchemy import select
 
 from inspection.extensions import db
+from inspection.i18n import N_
 from inspection.media import local_time
 from inspection.models import (
     Department,
@@ -39,7 +40,7 @@ def colleagues(visit: Reinspection) -> tuple[ctx.Inspector, ...]:
         for assignment in hazard.inspection.assignments:
             if assignment.department.code == visit.department_code and assignment.user_id != visit.inspector_id:
                 return (inspector_entry(assignment.user, assignment.department.name, None),)
-    raise ServiceError("复查意见书须列明两名检查人员：找不到同部门的第二名检查员")
+    raise ServiceError(N_("复查意见书须列明两名检查人员：找不到同部门的第二名检查员"))
 
 
 def inspector_signature(signatures: Sequence[Signature], name: str, department: Department) -> bytes | None:

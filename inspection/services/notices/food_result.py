@@ -12,6 +12,7 @@ from datetime import date
 from sqlalchemy import Select, select
 
 from inspection.extensions import db
+from inspection.i18n import N_
 from inspection.models import (
     ChecklistStatus,
     Hazard,
@@ -91,13 +92,13 @@ def food_result_refusal(inspection: Inspection, user) -> ServiceError | None:
     """
     ic = food_checklist(inspection)
     if ic is None:
-        return ServiceError("本次检查没有按《食品生产经营监督检查管理办法》（总局令第49号）评定的食品安全检查")
+        return ServiceError(N_("本次检查没有按《食品生产经营监督检查管理办法》（总局令第49号）评定的食品安全检查"))
     if not can_issue_food_result(user, inspection, checklist_of(ic.version).department.value):
-        return NotFoodIssuer("只有参加本次检查的市场监管检查人员可以出具结果记录表")
+        return NotFoodIssuer(N_("只有参加本次检查的市场监管检查人员可以出具结果记录表"))
     if ic.status != ChecklistStatus.SUBMITTED:
-        return ServiceError("食品安全检查部分提交后才能出具结果记录表")
+        return ServiceError(N_("食品安全检查部分提交后才能出具结果记录表"))
     if ic.verdict_code == NOT_APPLICABLE[0]:
-        return ServiceError("本次检查食品安全检查项均不适用（机构无食堂），无需出具结果记录表")
+        return ServiceError(N_("本次检查食品安全检查项均不适用（机构无食堂），无需出具结果记录表"))
     return None
 
 

@@ -15,6 +15,7 @@ from datetime import date
 from sqlalchemy import select, update
 
 from inspection.extensions import db
+from inspection.i18n import N_, Message
 from inspection.models import (
     Department,
     Hazard,
@@ -90,13 +91,13 @@ def issue_notices(
         department_code = actor.department_code  # a department issues in its own name before the lead issues all
     locked(Inspection, inspection.id)  # one request at a time decides what is still awaiting a notice
     if mode == NoticeMode.JOINT and inspection.status != InspectionStatus.COMPLETE:
-        raise ServiceError("检查尚未全部提交，不能发出联合整改通知书")
+        raise ServiceError(N_("检查尚未全部提交，不能发出联合整改通知书"))
     pending = hazards_awaiting_notice(inspection)
     if department_code is not None:
         pending = [h for h in pending if h.department_code == department_code]
         _require_issuer(inspection, actor, county_department(inspection.facility, department_code))
     if not pending:
-        raise ServiceError("没有需要发出整改通知书的隐患（可能刚由他人发出，请查看通知书列表）")
+        raise ServiceError(N_("没有需要发出整改通知书的隐患（可能刚由他人发出，请查看通知书列表）"))
     lead = inspection.lead_department
     if mode == NoticeMode.JOINT:
         codes = list(dict.fromkeys([lead.code, *(h.department_code for h in pending)]))
@@ -123,10 +124,10 @@ def supersede_notice(notice: Notice, reason: str, actor: Actor, issued_on: date,
     :raises ServiceError: no reason, not a current rectification notice, or the actor may not issue.
     """
     if not reason.strip():
-        raise ServiceError("请说明更正原因")
+        raise ServiceError(N_("请说明更正原因"))
     locked(Notice, notice.id)  # a request replacing it at the same moment waits, then finds it superseded
     if notice.status != NoticeStatus.ISSUED or notice.kind != NoticeKind.RECTIFICATION or notice.inspection is None:
-        raise ServiceError("只能更正现行有效的整改通知书")
+        raise ServiceError(N_("只能更正现行有效的整改通知书"))
     inspection = notice.inspection
     authorities = [county_department(inspection.facility, code) for code in notice.context["department_codes"]]
     for department in authorities:
@@ -170,7 +171,7 @@ def issue_reinspection_notice(visit: Reinspection, actor: Actor, issued_on: date
         select(HazardUpdate).where(HazardUpdate.reinspection_id == visit.id).order_by(HazardUpdate.id)
     ).all()
     if not decisions:
-        raise ServiceError("本次复查没有结论")
+        raise ServiceError(N_("本次复查没有结论"))
     department = county_department(visit.facility, visit.department_code)
     hazards = [d.hazard for d in decisions]
     outcomes = {d.hazard_id: d for d in decisions}
@@ -306,12 +307,15 @@ def _require_issuer(inspection: Inspection, actor: Actor, department: Department
     own = user is not None and user.department_id == department.id and is_assigned(user, inspection)
     if not own and not (took_part and can_issue_notices(user, inspection)):
         if not took_part:
-            message = f"{department.name}未参加本次检查，不能以其名义发出通知书"
+            message = Message(N_("%(department)s未参加本次检查，不能以其名义发出通知书"), department=department.name)
         else:
-            message = f"只有{department.name}参加本次检查的检查员，或牵头部门的检查员、审核人员，可以以其名义发出通知书"
+            message = Message(
+                N_("只有%(department)s参加本次检查的检查员，或牵头部门的检查员、审核人员，可以以其名义发出通知书"),
+                department=department.name,
+            )
         raise NotIssuer(message, department.code)
     if department.code not in {s.department_code for s in inspection.submissions}:
-        raise ServiceError(f"{department.name}尚未提交本次检查的检查部分，不能发出其通知书")
+        raise ServiceError(N_("%(department)s尚未提交本次检查的检查部分，不能发出其通知书"), department=department.name)
 
 
 def _hazards_of(inspection: Inspection) -> list[Hazard]:

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from inspection.extensions import db
+from inspection.i18n import N_
 from inspection.models import (
     Department,
     Facility,
@@ -103,7 +104,7 @@ def store_notice(context: ctx.NoticeContext, record: NoticeRecord, actor: Actor)
             for hazard in hazards:
                 db.session.add(NoticeHazard(notice_id=notice.id, hazard_id=hazard.id, current_rectification=current))
     except IntegrityError:  # the unique index of current notices: another request listed them first
-        raise Conflict("这些隐患已列入另一份现行整改通知书，请刷新后查看", []) from None
+        raise Conflict(N_("这些隐患已列入另一份现行整改通知书，请刷新后查看"), []) from None
     region_path = notice.facility.region.path
     record_event(
         actor,
@@ -131,7 +132,7 @@ def county_department(facility: Facility, code: str) -> Department:
     county = _county(facility)
     department = db.session.scalar(select(Department).where(Department.code == code, Department.region_id == county.id))
     if department is None:
-        raise ServiceError(f"{county.name}没有代码为 {code} 的部门")
+        raise ServiceError(N_("%(county)s没有代码为 %(code)s 的部门"), county=county.name, code=code)
     return department
 
 
@@ -140,5 +141,5 @@ def _county(facility) -> Region:
     while region is not None and region.level != RegionLevel.COUNTY:
         region = region.parent
     if region is None:
-        raise ServiceError("机构不在任何县内，无法编号")
+        raise ServiceError(N_("机构不在任何县内，无法编号"))
     return region
