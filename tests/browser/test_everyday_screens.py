@@ -28,16 +28,24 @@ def test_the_operator_home_is_a_to_do_list_on_a_phone(live_server: str, phone: P
     expect(phone.get_by_role("link", name="查看本机构档案")).to_be_visible()
     _fits_the_phone(phone)
     screenshot(phone, "operator-todo-390")
-    cards = phone.locator("li.todo-item")
-    if cards.count():  # the demo facility's open hazards: each says its deadline in words and what to upload
-        first = cards.first
-        expect(first.locator(".todo-due")).to_contain_text("期限")
-        first.get_by_role("link", name="上传整改材料").click()
-        phone.wait_for_url("**/hazards/mine#hazard-*")
-        anchor = phone.url.rsplit("#", 1)[1]
-        expect(phone.locator(f"#{anchor}")).to_be_in_viewport()
-    else:
-        expect(phone.get_by_text("没有待整改的隐患")).to_be_visible()
+    first = phone.locator("li.todo-item").first  # the demo facility's open hazards, the most overdue first
+    expect(first.locator(".todo-due")).to_contain_text("已逾期")
+    expect(first).to_contain_text("需要上传：整改后的现场照片")
+    first.get_by_role("link", name="上传整改材料").click()
+    phone.wait_for_url("**/hazards/mine#hazard-*")
+    card = phone.locator(f"#{phone.url.rsplit('#', 1)[1]}")
+    expect(card).to_be_in_viewport()
+    # a refused upload shows its error at this card, and the page comes back to the card, not to the top
+    card.get_by_text("提交整改材料…").click()
+    card.locator('input[type="file"]').set_input_files(
+        [{"name": "x.jpg", "mimeType": "image/jpeg", "buffer": b"<html>not an image</html>"}]
+    )
+    card.get_by_role("button", name="提交整改材料").click()
+    phone.wait_for_url("**/evidence#evidence-*")
+    error = phone.locator(f"#{phone.url.rsplit('#', 1)[1]} .error")
+    expect(error).to_contain_text("无法识别为图片")
+    expect(error).to_be_in_viewport()
+    screenshot(phone, "operator-upload-error-390")
 
 
 @pytest.fixture

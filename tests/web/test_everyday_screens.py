@@ -96,7 +96,7 @@ def test_a_refused_upload_shows_its_error_at_its_hazard_and_returns_there(client
     hazard_id = db.session.scalars(select(Hazard.id).where(Hazard.facility.has(name=OWN)).order_by(Hazard.id)).first()
     login("operator")
     page = client.get("/hazards/mine").get_data(as_text=True)
-    assert f'action="/hazards/{hazard_id}/evidence#hazard-{hazard_id}"' in page  # the browser returns to the card
+    assert f'action="/hazards/{hazard_id}/evidence#evidence-{hazard_id}"' in page  # the browser returns to the form
     response = client.post(
         f"/hazards/{hazard_id}/evidence",
         data={
