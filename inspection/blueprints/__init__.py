@@ -84,12 +84,14 @@ def translated(message: object) -> str:
         message = message.message
     elif isinstance(message, Exception):
         message = message.args[0] if len(message.args) == 1 and isinstance(message.args[0], str) else str(message)
+    if not message:
+        return ""  # gettext("") is the catalogue's header
     if isinstance(message, Message):
         params = {
             name: translated(value) if isinstance(value, Message) else value for name, value in message.params.items()
         }
         return _(message.msgid, **params)
-    return _(message) if isinstance(message, str) and message else str(message)
+    return _(message) if isinstance(message, str) else str(message)
 
 
 def translated_fields(fields: dict[str, str]) -> dict[str, str]:

@@ -24,6 +24,7 @@ from inspection.blueprints import file_response, query_number, unit_of_work
 from inspection.charts import PALETTE, Series, bar_chart, grouped_bar_chart, stacked_bar_chart
 from inspection.exported_files import content_disposition
 from inspection.extensions import db
+from inspection.i18n import N_
 from inspection.models import FacilityType, InspectionChecklist, Ownership, RegionLevel, Role
 from inspection.permissions import can_view_facility
 from inspection.scoring.rankings import GRADE_LABELS, GROUP_KEYS, GROUP_LABELS, RankGroup, group_key
@@ -112,7 +113,7 @@ CATEGORIES = [(f"g{level}", GRADE_LABELS[level]) for level in range(5, 0, -1)] +
     ("below", GROUP_LABELS[RankGroup.BELOW_GRADE]),
     ("pending", GROUP_LABELS[RankGroup.PENDING]),
     ("withheld", GROUP_LABELS[RankGroup.WITHHELD]),
-    ("blacklisted", "失信名单"),
+    ("blacklisted", N_("失信名单")),
     ("unrated", GROUP_LABELS[RankGroup.UNRATED]),
 ]
 
@@ -126,13 +127,14 @@ def _distribution(counts) -> dict:
         key = group_key(c.group, c.grade)
         total[key] += c.count
         towns.setdefault(c.township, dict.fromkeys(keys, 0))[key] += c.count
-    names = [name for _, name in CATEGORIES]
+    categories = [(key, _(name)) for key, name in CATEGORIES]
+    names = [name for _key, name in categories]
     town_names = sorted(towns)
-    series = [Series(name, [towns[t][key] for t in town_names], key) for key, name in CATEGORIES if total[key]]
-    desc = "各等级的机构数：" + "，".join(f"{name} {total[key]}" for key, name in CATEGORIES)
+    series = [Series(name, [towns[t][key] for t in town_names], key) for key, name in categories if total[key]]
+    desc = _("各等级的机构数：%(counts)s", counts=_("，").join(f"{name} {total[key]}" for key, name in categories))
     return {
         "category_names": names,
-        "grade_rows": [(name, total[key]) for key, name in CATEGORIES],
+        "grade_rows": [(name, total[key]) for key, name in categories],
         "town_rows": [[t, *towns[t].values()] for t in town_names],
         "grade_chart": bar_chart("grade-dist", _("全县等级分布"), desc, names, list(total.values()), keys),
         "town_chart": stacked_bar_chart(
@@ -144,10 +146,10 @@ def _distribution(counts) -> dict:
 
 
 def _monthly(months: list[str], monthly: dict[str, tuple[int, int]]) -> dict:
-    labels = [f"{int(m[5:])}月" for m in months]
+    labels = [_("%(month)s月", month=int(m[5:])) for m in months]
     opened = Series(_("新发现"), [monthly[m][0] for m in months], "opened")
     closed = Series(_("已销号"), [monthly[m][1] for m in months], "closed")
-    desc = f"{months[0]} 至 {months[-1]} 每月新发现与销号的隐患数；数据同下表。"
+    desc = _("%(first)s 至 %(last)s 每月新发现与销号的隐患数；数据同下表。", first=months[0], last=months[-1])
     return {
         "months": [(m, *monthly[m]) for m in months],
         "hazard_chart": grouped_bar_chart("hazards-month", _("每月隐患新发现与销号"), desc, labels, [opened, closed]),

@@ -1,24 +1,25 @@
-"""Item-by-item difference between two versions of a checklist (pure: stdlib only)."""
+"""Item-by-item difference between two versions of a checklist (pure: no Flask)."""
 
 from dataclasses import dataclass
 from enum import StrEnum
 
 from inspection.checklists.schema import Checklist, Item
+from inspection.i18n import N_
 
-#: Item fields compared, with their Chinese labels.
+#: Item fields compared, with their labels (translated where they are shown).
 COMPARED_FIELDS = {
-    "text": "检查内容",
-    "method": "检查方法",
-    "basis": "依据",
-    "item_class": "类别",
-    "points": "分值",
-    "na_allowed": "允许合理缺项",
-    "na_when": "自动缺项条件",
-    "photo_on_fail": "不合格须拍照",
-    "major_hazards": "重大隐患判定条目",
-    "canned_notes": "常用问题描述",
-    "requirement": "整改要求",
-    "verified": "已核实",
+    "text": N_("检查内容"),
+    "method": N_("检查方法"),
+    "basis": N_("依据"),
+    "item_class": N_("类别"),
+    "points": N_("分值"),
+    "na_allowed": N_("允许合理缺项"),
+    "na_when": N_("自动缺项条件"),
+    "photo_on_fail": N_("不合格须拍照"),
+    "major_hazards": N_("重大隐患判定条目"),
+    "canned_notes": N_("常用问题描述"),
+    "requirement": N_("整改要求"),
+    "verified": N_("已核实"),
 }
 
 
@@ -62,7 +63,7 @@ def diff_checklists(old: Checklist, new: Checklist) -> list[ItemChange]:
             old_section, old_item = old_items.pop(item.code)
             fields = _field_changes(old_item, item)
             if old_section != section.title:
-                fields = (FieldChange("section", "所属部分", old_section, section.title), *fields)
+                fields = (FieldChange("section", N_("所属部分"), old_section, section.title), *fields)
             if fields:
                 changes.append(ItemChange(item.code, ChangeKind.CHANGED, section.title, fields))
     changes.extend(ItemChange(code, ChangeKind.REMOVED, title) for code, (title, _) in old_items.items())
@@ -79,7 +80,7 @@ def _field_changes(old: Item, new: Item) -> tuple[FieldChange, ...]:
 
 def _show(value: object) -> str:
     if isinstance(value, bool):
-        return "是" if value else "否"
+        return N_("是") if value else N_("否")
     if isinstance(value, tuple):
         return "、".join(map(str, value)) or "—"
     return str(value)

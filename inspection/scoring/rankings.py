@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import IntEnum, StrEnum
 
-from inspection.i18n import N_, labelled
+from inspection.i18n import N_, Message, labelled
 
 #: Verdict codes of a grading result (see ``inspection.scoring.verdicts.Gbt37276Grade``).
 GRADE_CODE, BELOW_CODE, WITHHELD_CODE = "grade", "below_grade", "withheld"
@@ -120,21 +120,23 @@ def rank_facilities(rows: Iterable[RankInput]) -> list[tuple[int, RankInput]]:
     return list(enumerate(sorted(rows, key=rank_key), start=1))
 
 
-def group_reason(group: RankGroup, *, withheld_reason: str = "", blacklist_ground: str = "") -> str:
+def group_reason(group: RankGroup, *, withheld_reason: str = "", blacklist_ground: str = "") -> Message:
     """Return why a facility sits in `group` (empty for a countersigned grade).
 
     :param withheld_reason: the grading result's own explanation of the veto.
     :param blacklist_ground: the listing's ground, in words.
     """
     if group == RankGroup.BLACKLISTED:
-        return f"列入养老服务市场失信联合惩戒对象名单{f'（{blacklist_ground}）' if blacklist_ground else ''}，排在末位"
+        if blacklist_ground:
+            return Message(N_("列入养老服务市场失信联合惩戒对象名单（%(ground)s），排在末位"), ground=blacklist_ground)
+        return Message(N_("列入养老服务市场失信联合惩戒对象名单，排在末位"))
     if group == RankGroup.WITHHELD:
-        return withheld_reason or "暂缓评定"
+        return Message(withheld_reason or N_("暂缓评定"))
     if group == RankGroup.PENDING:
-        return "评定结果待审核，审核后计入排名"
+        return Message(N_("评定结果待审核，审核后计入排名"))
     if group == RankGroup.UNRATED:
-        return "尚未参加等级评定"
-    return ""
+        return Message(N_("尚未参加等级评定"))
+    return Message("")
 
 
 class TrendDirection(StrEnum):
