@@ -63,6 +63,8 @@ ACCOUNTS = (
     ("sc2", "市场监管检查员二", "inspector", "sc", None),
     ("wj1", "卫健检查员一", "inspector", "wj", None),
     ("wj2", "卫健检查员二", "inspector", "wj", None),
+    ("zj1", "住建检查员一", "inspector", "zj", None),
+    ("zj2", "住建检查员二", "inspector", "zj", None),
     ("operator", "清涟敬老院负责人（演示）", "operator", None, "清涟敬老院"),
 )
 

@@ -33,9 +33,9 @@ def test_users_create_makes_an_account_that_can_log_in(runner, client):
             "users",
             "create",
             "--username",
-            "zj1",
+            "zj3",
             "--name",
-            "住建检查员一",
+            "住建检查员三",
             "--role",
             "inspector",
             "--region",
@@ -47,8 +47,8 @@ def test_users_create_makes_an_account_that_can_log_in(runner, client):
         ]
     )
     assert result.exit_code == 0, result.output
-    assert user("zj1").department.code == "zj"
-    assert client.post("/auth/login", data={"username": "zj1", "password": "a-long-password-1"}).status_code == 302
+    assert user("zj3").department.code == "zj"
+    assert client.post("/auth/login", data={"username": "zj3", "password": "a-long-password-1"}).status_code == 302
 
 
 def test_users_create_refuses_an_inspector_without_department(runner):
