@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, Response, g, has_request_context, request, session
+from flask_babel import gettext
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -12,6 +13,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from inspection.config import load_config
 from inspection.extensions import babel, compress, csrf, db, login_manager, migrate
+from inspection.i18n import N_
 from inspection.request_limits import init_request_limits
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -63,7 +65,8 @@ def _init_extensions(app: Flask) -> None:
     )
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "请先登录。"
+    login_manager.login_message = N_("请先登录。")
+    login_manager.localize_callback = gettext  # the message in the reader's language
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
 
