@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass, fields
 from typing import Final
 
+from inspection.i18n import N_, Message
+
 #: The titles a department's rectification notice may carry (DOMAIN §7.3).
 NOTICE_TITLES: Final = ("整改通知书", "责令限期改正通知书")
 
@@ -91,17 +93,17 @@ def settings_problems(settings: NoticeSettings) -> dict[str, str]:
     """Return what is wrong with `settings`, by field name, as messages for the form (empty when they are fine)."""
     problems = {}
     if not _DOC_CODE_RE.match(settings.short_code):
-        problems["short_code"] = "机关代字须为1至4个汉字，不含数字、括号或“号”，如“民”"
+        problems["short_code"] = N_("机关代字须为1至4个汉字，不含数字、括号或“号”，如“民”")
     if settings.notice_title not in NOTICE_TITLES:
-        problems["notice_title"] = "文书名称须为" + "或".join(NOTICE_TITLES)
+        problems["notice_title"] = Message(N_("文书名称须为%(titles)s"), titles="或".join(NOTICE_TITLES))
     if not settings.review_body.strip():
-        problems["review_body"] = "请填写复议机关，如五寨县人民政府（行政复议法第二十四条）"
+        problems["review_body"] = N_("请填写复议机关，如五寨县人民政府（行政复议法第二十四条）")
     for name in ("inspection_basis", "order_basis", "consequence_basis"):
         text = getattr(settings, name)
         if text and "《" not in text:
-            problems[name] = "请写明法律文件名称（加书名号）及条款，如《中华人民共和国消防法》第五十三条"
+            problems[name] = N_("请写明法律文件名称（加书名号）及条款，如《中华人民共和国消防法》第五十三条")
     if bool(settings.consequence.strip()) != bool(settings.consequence_basis.strip()):
-        problems["consequence_basis"] = "逾期后果与其依据须同时填写或同时留空"
+        problems["consequence_basis"] = N_("逾期后果与其依据须同时填写或同时留空")
     return problems
 
 
