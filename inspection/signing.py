@@ -31,6 +31,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 
+from inspection.i18n import N_, Message
 from inspection.signing_ca import is_demo_certificate
 
 #: Named destination (an element id in the print template) where the signature's visible stamp goes.
@@ -70,10 +71,16 @@ class DepartmentSigner:
             key, certificate, _chain = pkcs12.load_key_and_certificates(data, password)
         except ValueError as error:
             raise SigningKeyError(
-                f"{department_name}的签名证书文件无法读取（密码错误或不是 PKCS#12）：{error}"
+                Message(
+                    N_("%(department)s的签名证书文件无法读取（密码错误或不是 PKCS#12）：%(error)s"),
+                    department=department_name,
+                    error=str(error),
+                )
             ) from None
         if key is None or certificate is None:
-            raise SigningKeyError(f"{department_name}的签名证书文件中没有私钥和证书")
+            raise SigningKeyError(
+                Message(N_("%(department)s的签名证书文件中没有私钥和证书"), department=department_name)
+            )
         return cls(department_name, data, password, certificate)
 
     @property
@@ -122,11 +129,25 @@ def department_signer(
     path_name, password_name = key_setting_names(department_code)
     path = setting(path_name, settings, environ)
     if not path:
-        raise SigningKeyError(f"{department_name}没有配置签名证书（{path_name}、{password_name}）")
+        raise SigningKeyError(
+            Message(
+                N_("%(department)s没有配置签名证书（%(path)s、%(password)s）"),
+                department=department_name,
+                path=path_name,
+                password=password_name,
+            )
+        )
     try:
         modified = Path(path).stat().st_mtime_ns
     except OSError:
-        raise SigningKeyError(f"{department_name}的签名证书文件不存在或不可读：{path_name}={path}") from None
+        raise SigningKeyError(
+            Message(
+                N_("%(department)s的签名证书文件不存在或不可读：%(setting)s=%(path)s"),
+                department=department_name,
+                setting=path_name,
+                path=path,
+            )
+        ) from None
     password = setting(password_name, settings, environ)
     return _load_signer(path, modified, password, department_name)
 
@@ -137,7 +158,9 @@ def _load_signer(path: str, _modified: int, password: str, department_name: str)
     try:
         data = Path(path).read_bytes()
     except OSError:
-        raise SigningKeyError(f"{department_name}的签名证书文件不可读：{path}") from None
+        raise SigningKeyError(
+            Message(N_("%(department)s的签名证书文件不可读：%(path)s"), department=department_name, path=path)
+        ) from None
     return DepartmentSigner.from_pkcs12(data, password.encode(), department_name)
 
 

@@ -34,5 +34,5 @@ def sign_as_department(pdf: bytes, department: Department, *, signed_at: datetim
     try:
         signer = department_signer(department.code, department.name, config, os.environ)
     except SigningKeyError as error:
-        raise SigningUnavailable(N_("%(problem)s：无法签发文书，请联系系统管理员"), problem=str(error)) from None
+        raise SigningUnavailable(N_("%(problem)s：无法签发文书，请联系系统管理员"), problem=error.args[0]) from None
     return sign_document(pdf, signer, signed_at=signed_at, tsa_url=setting(TSA_SETTING, config, os.environ) or None)
