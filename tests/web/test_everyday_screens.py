@@ -107,7 +107,7 @@ def test_a_refused_upload_shows_its_error_at_its_hazard_and_returns_there(client
     )
     assert response.status_code == 400
     card = response.get_data(as_text=True).split(f'id="hazard-{hazard_id}"')[1].split("</li>")[0]
-    assert 'class="error"' in card and '<details class="evidence-form" open>' in card
+    assert 'class="error"' in card and f'<details class="evidence-form" id="evidence-{hazard_id}" open>' in card
 
 
 #: What must not show as text on a page a person reads: major-hazard criterion codes, item classes and department
