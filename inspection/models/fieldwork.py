@@ -44,6 +44,8 @@ class DepartmentSubmission(db.Model):
     department_code: Mapped[str] = mapped_column(String(10))
     submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: UUID the phone chose for the submission, so that a queued submission sent again is held once.
+    client_id: Mapped[str | None] = mapped_column(String(36), unique=True)
 
     inspection: Mapped[Inspection] = relationship(back_populates="submissions")
 

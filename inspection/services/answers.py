@@ -142,7 +142,7 @@ def _save(
         raise Conflict(N_("有条目已被他人修改或重复提交了不同内容，未保存任何修改"), conflicts)
     written = _write(inspection, pending, answers, actor)
     if written:
-        _next_revision(inspection)
+        next_revision(inspection)
         for ic in inspection.checklists:
             db.session.expire(ic, ["answers"])  # written in bulk below the ORM: reload on next use
     held = {code: _held(answers[code]) for code in {c.item_code for c in inputs} - written.keys()}
@@ -205,8 +205,11 @@ def _held(answer: Answer) -> SavedAnswer:
     )
 
 
-def _next_revision(inspection: Inspection) -> None:
-    """Count the inspection's revision up in the database, so that concurrent saves never lose an increment."""
+def next_revision(inspection: Inspection) -> int:
+    """Count the inspection's revision up in the database, so that concurrent saves never lose an increment (the
+    UPDATE locks the row until commit: each save gets its own number); return the new revision. Every change a
+    phone's copy of the inspection would show (answers, photos, signatures, submissions) counts it up: phones
+    poll with it as the ETag."""
     bump = (
         update(Inspection)
         .where(Inspection.id == inspection.id)
@@ -214,7 +217,9 @@ def _next_revision(inspection: Inspection) -> None:
         .returning(Inspection.revision)
         .execution_options(synchronize_session=False)
     )
-    set_committed_value(inspection, "revision", db.session.scalar(bump))
+    revision = db.session.scalar(bump)
+    set_committed_value(inspection, "revision", revision)
+    return revision
 
 
 def _write(

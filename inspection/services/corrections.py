@@ -23,7 +23,7 @@ from inspection.models import (
 )
 from inspection.permissions import is_assigned
 from inspection.services import Actor, Conflict, OtherDepartment, ServiceError
-from inspection.services.answers import AnswerInput, applied_changes, checked_change, same_change
+from inspection.services.answers import AnswerInput, applied_changes, checked_change, next_revision, same_change
 from inspection.services.audit import record_event
 from inspection.services.planning import item_index, submitted_departments
 from inspection.services.submission import score_checklist, store_result
@@ -81,6 +81,7 @@ def correct_answer(inspection: Inspection, change: AnswerInput, reason: str, act
         after={"item_code": change.item_code, **_audited(answer)},
         detail=reason.strip(),
     )
+    next_revision(inspection)
     return answer
 
 

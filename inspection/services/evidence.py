@@ -14,6 +14,7 @@ from inspection.i18n import N_
 from inspection.media import Capture, ProcessedImage, process_photo, process_signature
 from inspection.models import HazardPhoto, Inspection, Photo, Signature, SignerRole, StoredFile
 from inspection.services import Actor, Conflict, OtherDepartment, ServiceError
+from inspection.services.answers import next_revision
 from inspection.services.audit import record_event
 from inspection.services.files import store_file
 from inspection.services.planning import is_complete, item_index, submitted_departments
@@ -52,6 +53,7 @@ def add_photo(
         lambda: _photo_by_client_id(client_id),
     )
     if created:
+        next_revision(inspection)
         return existing, True
     if existing.upload_sha256 == digest and existing.inspection_id == inspection.id and existing.item_code == item_code:
         return existing, False  # sent again, or sent twice at once: the stored photo
@@ -187,6 +189,7 @@ def add_signature(
 
     existing, created = insert_once(create, lambda: _signature_by_client_id(client_id))
     if created:
+        next_revision(inspection)
         return existing, True
     if existing.upload_sha256 == digest and existing.inspection_id == inspection.id:
         return existing, False  # a phone sending again what it sent before: nothing changes

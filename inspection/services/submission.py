@@ -24,6 +24,7 @@ from inspection.orm import utcnow
 from inspection.scoring import Answer as EngineAnswer
 from inspection.scoring import FacilityFacts, ScoreResult, score
 from inspection.services import Actor, Conflict, RuleViolation, ServiceError
+from inspection.services.answers import next_revision
 from inspection.services.audit import record_event
 from inspection.services.checklists import checklist_of
 from inspection.services.credit import is_blacklisted
@@ -71,19 +72,34 @@ def score_checklist(inspection_checklist: InspectionChecklist) -> ScoreResult:
 
 
 def submit_department(
-    inspection: Inspection, department_code: str, actor: Actor, *, today: date | None = None
+    inspection: Inspection,
+    department_code: str,
+    actor: Actor,
+    *,
+    today: date | None = None,
+    client_id: str | None = None,
 ) -> list[ScoreResult]:
     """Lock a department's sections; score every checklist whose departments have all submitted.
+
+    A phone queues a submission made offline under a `client_id` and may send it more than once (the reply lost on
+    the way back): the submission stored under that UUID answers a resend, and nothing is submitted again.
 
     :param today: the day of the submission (default: the server's today); a result is recorded only once the
         inspection's day has come.
     :return: the results of the inspection's checklists (final for the fully submitted ones).
-    :raises Conflict: the department has already submitted (a second tap, or a colleague first).
+    :raises Conflict: the department has already submitted (a second tap, or a colleague first), or `client_id`
+        names another department's or inspection's submission.
     :raises ServiceError: the department has no section here.
     :raises RuleViolation: the inspection's day is still to come (`fields["date"]`), items unanswered, or a failed
         item without its required photo.
     """
     today = today or date.today()
+    earlier = _submission_by_client_id(client_id)
+    if earlier is not None:
+        if earlier.inspection_id != inspection.id or earlier.department_code != department_code:
+            reused = [{"client_id": client_id, "reason": "client_id_reused"}]
+            raise Conflict(N_("该 client_id 已用于另一次提交"), reused)
+        return [score_checklist(ic) for ic in inspection.checklists]  # sent again: it is held already
     if department_code not in departments_of(inspection):
         raise ServiceError(N_("该部门在本次检查中没有检查部分"))
     if department_code in submitted_departments(inspection):
@@ -95,8 +111,11 @@ def submit_department(
     if problem:
         raise RuleViolation(problem, fields={"date": problem})
     _check_complete(inspection, department_code)
-    inspection.submissions.append(DepartmentSubmission(department_code=department_code, submitted_by_id=actor.user_id))
+    inspection.submissions.append(
+        DepartmentSubmission(department_code=department_code, submitted_by_id=actor.user_id, client_id=client_id)
+    )
     db.session.flush()
+    next_revision(inspection)
     done = submitted_departments(inspection)
     results = []
     for ic in inspection.checklists:
@@ -116,6 +135,12 @@ def submit_department(
         after={"department": department_code, "status": InspectionStatus(inspection.status).value},
     )
     return results
+
+
+def _submission_by_client_id(client_id: str | None) -> DepartmentSubmission | None:
+    if client_id is None:
+        return None
+    return db.session.scalar(select(DepartmentSubmission).where(DepartmentSubmission.client_id == client_id))
 
 
 def _check_complete(inspection: Inspection, department_code: str) -> None:

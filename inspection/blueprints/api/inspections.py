@@ -144,7 +144,19 @@ def _plan_request() -> _PlanRequest:
 @bp.get("/inspections/<int:inspection_id>")
 @token_required()
 def get_inspection(inspection_id: int):
-    return jsonify(inspection_json(_visible(inspection_id)))
+    """The whole inspection; `?checklists=ref` names each checklist version instead of carrying its text (which
+    never changes: `GET /checklists/<code>/<version>`, cacheable). The ETag follows the inspection's revision, so
+    a phone polling with `If-None-Match` gets a bodiless 304 while nothing changed."""
+    by_reference = request.args.get("checklists") == "ref"
+    inspection = _visible(inspection_id)
+    tag = f"r{inspection.revision}" + ("" if by_reference else ".full")
+    if request.if_none_match.contains(tag):
+        response = current_app.response_class(status=304)
+    else:
+        response = jsonify(inspection_json(inspection, checklists_by_reference=by_reference))
+    response.set_etag(tag)
+    response.headers["Cache-Control"] = "no-cache"
+    return response
 
 
 @bp.put("/inspections/<int:inspection_id>/answers")
@@ -161,16 +173,28 @@ def put_answers(inspection_id: int):
         )
     inputs = _distinct_changes([_answer_input(entry, f"answers[{index}]") for index, entry in enumerate(raw)])
 
-    def save() -> tuple[list[SavedAnswer], int]:
-        return save_answers(inspection, inputs, api_actor()), inspection.revision  # read before the commit
+    def save() -> tuple[list[SavedAnswer], int, int]:
+        before = inspection.revision
+        return save_answers(inspection, inputs, api_actor()), before, inspection.revision  # read before the commit
 
     try:
-        answers, revision = run_in_transaction(save)
+        answers, before, revision = run_in_transaction(save)
     except OtherDepartment as error:  # name the refused entries of the body, not just their item codes
         theirs = set(error.item_codes)
         error.fields = {f"answers[{n}].item_code": c.item_code for n, c in enumerate(inputs) if c.item_code in theirs}
         raise
-    return jsonify(revision=revision, items=[_saved_json(answer) for answer in answers])
+    return jsonify(
+        revision=revision,
+        previous_revision=_previous(before, revision),
+        items=[_saved_json(answer) for answer in answers],
+    )
+
+
+def _previous(before: int, after: int) -> int:
+    """The inspection's revision just before this request's own change (`after` itself when it changed nothing):
+    a phone whose copy is at that revision knows it is now at `after` without downloading the inspection again.
+    `next_revision` counts up by one in a locked row, so `after - 1` holds even when others saved meanwhile."""
+    return after if after == before else after - 1
 
 
 def _saved_json(answer: SavedAnswer) -> dict[str, object]:
@@ -276,8 +300,13 @@ def post_photo(inspection_id: int):
         fields.errors["file"] = N_("必填")
     fields.done()
     data = upload.read()
+    before = inspection.revision
     photo, created = run_in_transaction(lambda: add_photo(inspection, item_code, client_id, data, api_actor(), capture))
-    return jsonify(photo_json(photo)), 201 if created else 200
+    return jsonify(photo_json(photo) | _revisions(before, inspection.revision)), 201 if created else 200
+
+
+def _revisions(before: int, after: int) -> dict[str, int]:
+    return {"inspection_revision": after, "previous_inspection_revision": _previous(before, after)}
 
 
 @bp.post("/inspections/<int:inspection_id>/signatures")
@@ -293,12 +322,13 @@ def post_signature(inspection_id: int):
     signed_at = _timestamp(fields, "signed_at")
     fields.done()
     data = _png_bytes(image) if image else None
+    before = inspection.revision
     signature, created = run_in_transaction(
         lambda: add_signature(
             inspection, client_id, signer_name, SignerRole(role), data, signed_at, api_actor(), refused=refused
         )
     )
-    return jsonify(signature_json(signature)), 201 if created else 200
+    return jsonify(signature_json(signature) | _revisions(before, inspection.revision)), 201 if created else 200
 
 
 def _timestamp(fields: Fields, name: str) -> datetime:
@@ -316,12 +346,28 @@ def _png_bytes(image: str) -> bytes:
 @bp.post("/inspections/<int:inspection_id>/submit")
 @token_required(Role.INSPECTOR)
 def submit(inspection_id: int):
+    """Submit the user's department's sections. The body may name the phone's `client_id` for the submission (a
+    submission queued offline): sent again, it answers as the first time and submits nothing more."""
     inspection = _editable(inspection_id)
     department = api_user().department.code
-    run_in_transaction(lambda: submit_department(inspection, department, api_actor(), today=date.today()))
+    client_id = None
+    if request.get_data():
+        fields = Fields(json_body())
+        client_id = fields.uuid("client_id") or None
+        fields.done()
+    before = inspection.revision
+    run_in_transaction(
+        lambda: submit_department(inspection, department, api_actor(), today=date.today(), client_id=client_id)
+    )
     results = inspection_results(inspection)
     mine = [r for r in results if any(s["department"] == department for s in r["sections"])] or results
-    return jsonify(status=inspection.status, department=department, result=mine[0], results=results)
+    return jsonify(
+        status=inspection.status,
+        department=department,
+        result=mine[0],
+        results=results,
+        **_revisions(before, inspection.revision),
+    )
 
 
 @bp.post("/inspections/<int:inspection_id>/corrections")

@@ -1,12 +1,14 @@
 """Reference data for clients: facilities with their standings, and checklists with their items."""
 
-from flask import jsonify
+from flask import current_app, jsonify, request
+from sqlalchemy import select
 
 from inspection.blueprints.api import bp
-from inspection.blueprints.api.common import api_user, query_int, token_required
+from inspection.blueprints.api.common import api_error, api_user, query_int, token_required
 from inspection.blueprints.api.serializers import checklist_json, facility_json
 from inspection.extensions import db
-from inspection.models import Facility, FacilityStatus
+from inspection.i18n import N_
+from inspection.models import ChecklistVersion, Facility, FacilityStatus
 from inspection.permissions import visible_facilities
 from inspection.services.checklists import checklist_of, latest_versions
 from inspection.services.standings import standings_of
@@ -39,3 +41,22 @@ def facilities():
 @token_required()
 def checklists():
     return jsonify(items=[checklist_json(checklist_of(row)) for row in latest_versions()])
+
+
+@bp.get("/checklists/<code>/<int:version>")
+@token_required()
+def checklist_version(code: str, version: int):
+    """One stored checklist version with every item. A version never changes: its content hash is the ETag and the
+    reply may be cached for a year."""
+    row = db.session.scalar(
+        select(ChecklistVersion).where(ChecklistVersion.code == code, ChecklistVersion.version == version)
+    )
+    if row is None:
+        api_error(404, "not_found", N_("检查表版本不存在"))
+    if request.if_none_match.contains(row.content_hash):
+        response = current_app.response_class(status=304)
+    else:
+        response = jsonify(checklist_json(checklist_of(row)))
+    response.set_etag(row.content_hash)
+    response.headers["Cache-Control"] = "private, max-age=31536000, immutable"
+    return response

@@ -6,7 +6,7 @@ from typing import Any
 from flask import url_for
 
 from inspection.checklists import GRADE_STANDING, Checklist
-from inspection.models import Facility, Inspection, Photo, Signature
+from inspection.models import ChecklistVersion, Facility, Inspection, Photo, Signature
 from inspection.services.checklists import checklist_of
 from inspection.services.inspection_lists import photos_of, signatures_of
 from inspection.services.planning import departments_of, submitted_departments
@@ -146,8 +146,19 @@ def inspection_results(inspection: Inspection) -> list[dict[str, Any]]:
     return results
 
 
-def inspection_json(inspection: Inspection) -> dict[str, Any]:
-    """Return the whole inspection: checklists (with items), assignments, answers, photos, signatures, results."""
+def checklist_reference_json(row: ChecklistVersion) -> dict[str, Any]:
+    """Name a checklist version without its items: they never change, the client fetches them once from `url`."""
+    return {
+        "code": row.code,
+        "version": row.version,
+        "content_hash": row.content_hash,
+        "url": url_for("api.checklist_version", code=row.code, version=row.version),
+    }
+
+
+def inspection_json(inspection: Inspection, *, checklists_by_reference: bool = False) -> dict[str, Any]:
+    """Return the whole inspection: checklists (with items, or only named: `checklists_by_reference`), assignments,
+    answers, photos, signatures, results."""
     done = submitted_departments(inspection)
     return {
         "id": inspection.id,
@@ -172,7 +183,12 @@ def inspection_json(inspection: Inspection) -> dict[str, Any]:
             }
             for a in inspection.assignments
         ],
-        "checklists": [checklist_json(checklist_of(ic.version)) for ic in inspection.checklists],
+        "checklists": [
+            checklist_reference_json(ic.version)
+            if checklists_by_reference
+            else checklist_json(checklist_of(ic.version))
+            for ic in inspection.checklists
+        ],
         "answers": [
             {
                 "item_code": a.item_code,

@@ -212,7 +212,9 @@ function renderStatus() {
   else network.textContent = sync.state.busy ? '同步中…' : '在线';
   network.classList.toggle('off', !navigator.onLine);
   const unsynced = count ? `${count} 项未同步` : '已同步';
-  find('#sync-text').textContent = `已保存在手机 · ${unsynced}${troubled ? `（${troubled} 项待处理）` : ''}`;
+  const submitQueued = myQueue().some((entry) => entry.kind === 'submit' && !entry.error) ? '已提交，待上传 · ' : '';
+  find('#sync-text').textContent =
+    `${submitQueued}已保存在手机 · ${unsynced}${troubled ? `（${troubled} 项待处理）` : ''}`;
   find('#login-needed').hidden = !sync.state.loginNeeded;
 }
 
@@ -452,7 +454,7 @@ async function submitDepartment() {
   const showError = (text) => {
     box.append(element('p', { class: 'error', role: 'alert' }, text));
   };
-  if (!navigator.onLine) return showError('提交需要网络。数据已保存在手机，联网后再提交。');
+  if (!navigator.onLine) return submitWhenOnline();
   submitButton.disabled = true;
   await sync.flush(true);
   await reloadQueue();
@@ -473,6 +475,14 @@ async function submitDepartment() {
   renderAll();
   announce('已提交，本部门检查部分已锁定');
   sync.refresh().catch(() => {});
+}
+
+// Offline: the submission waits in the phone's queue behind the other changes and goes out when the network is back.
+async function submitWhenOnline() {
+  await sync.queueSubmission();
+  await reloadQueue();
+  renderStatus();
+  announce('已提交，待上传：联网后自动上传');
 }
 
 // Last resort: everything not yet on the server, photos as data URLs, in a JSON file.
@@ -548,6 +558,11 @@ sync.init({
     }
   },
   applySnapshot,
+  submissionDelivered: () => {
+    submittedDepartments.add(session.department);
+    renderAll();
+    announce('已提交，本部门检查部分已锁定');
+  },
 });
 
 (async () => {

@@ -1,7 +1,11 @@
-// Background sync of the queue: answers in all-or-nothing batches, then photos and signatures, each with its
-// client UUID so that a resend is stored once. 409s keep the local change and record the server's value; a 401
-// keeps everything and asks for a new login. Retries: on "online", after every change, and with backoff.
-import { byInspection, del, get, mark, put } from './store.js';
+// Background sync of the queue: answers in all-or-nothing batches, then photos and signatures, then a submission
+// made offline, each with its client UUID so that a resend is stored once. 409s keep the local change and record
+// the server's value; a 401 keeps everything and asks for a new login. Retries: on "online", after every change,
+// and with backoff.
+// Mobile data: every write's reply names the inspection's revision before and after it; while that chain is
+// unbroken the phone's copy is current without downloading it again. The minute's poll is a conditional GET
+// (ETag = revision), a bodiless 304 while nothing changed, and never carries the checklists' texts.
+import { byInspection, del, get, mark, put, uuid } from './store.js';
 
 const API = '/api/v1';
 export const PAGES = 'ci-pages';
@@ -14,6 +18,11 @@ let retryTimer = 0;
 let failures = 0; // syncs failed in a row, for the backoff
 let running = null; // the sync under way
 let flushAgain = false; // a flush was asked for while one was running
+let stale = true; // someone else may have changed the inspection since the phone's copy: download it again
+// The poll: a minute after a change; while nothing changes, every 2 then 3 minutes (a 304 still costs about 1 KB
+// of HTTP headers). Coming back to the page or to the network syncs at once.
+const POLL_DELAYS = [60000, 120000, 180000];
+let quietPolls = 0; // polls in a row that found nothing new
 
 class LoginNeeded extends Error {}
 
@@ -78,12 +87,20 @@ async function bearerToken(refresh) {
   return apiToken;
 }
 
-async function api(method, path, body) {
+async function api(method, path, body, etag) {
   for (let attempt = 0; attempt < 2; attempt++) {
     const headers = { Authorization: `Bearer ${await bearerToken(attempt > 0)}` };
+    if (etag) headers['If-None-Match'] = etag;
     const isJson = body && !(body instanceof FormData);
     if (isJson) headers['Content-Type'] = 'application/json';
-    const response = await fetch(API + path, { method, headers, body: isJson ? JSON.stringify(body) : body });
+    const response = await fetch(API + path, {
+      method,
+      headers,
+      body: isJson ? JSON.stringify(body) : body,
+      // The token is the API's only credential: no cookie, no Referer (fewer bytes on every request and reply).
+      credentials: 'omit',
+      referrerPolicy: 'no-referrer',
+    });
     if (response.status !== 401) return response;
     apiToken = null;
     await del('meta', 'token');
@@ -106,20 +123,11 @@ async function sendAnswers() {
     batch.splice(batchSize);
     if (!batch.length) return;
     const response = await api('PUT', `/inspections/${form.inspectionId}/answers`, {
-      answers: batch.map((entry) => ({
-        item_code: entry.item,
-        result: entry.result,
-        deduction: deductionToSend(entry),
-        note: entry.note || '',
-        location: locationToSend(entry),
-        affects_food_safety: foodFlagToSend(entry),
-        client_id: entry.id,
-        base_revision: entry.base,
-        edited_at: new Date(entry.t).toISOString(),
-      })),
+      answers: batch.map(answerToSend),
     });
     if (response.ok) {
       const body = await response.json();
+      await advance(body.previous_revision, body.revision);
       for (const entry of batch)
         await acknowledge(
           entry,
@@ -139,6 +147,33 @@ async function sendAnswers() {
       await mark(batch[0].id, { error: await errorMessage(response) });
     }
   }
+}
+
+// One answer change as the API takes it; fields at their default value are left out (fewer bytes on the wire).
+function answerToSend(entry) {
+  const sent = { item_code: entry.item, result: entry.result, client_id: entry.id };
+  const optional = {
+    deduction: deductionToSend(entry),
+    note: entry.note || '',
+    location: locationToSend(entry),
+    affects_food_safety: foodFlagToSend(entry),
+    base_revision: entry.base,
+  };
+  for (const [name, value] of Object.entries(optional))
+    if (value !== null && value !== '' && value !== false) sent[name] = value;
+  sent.edited_at = new Date(entry.t).toISOString();
+  return sent;
+}
+
+// A write moved the inspection from revision `previous` to `revision`. If the phone's copy was at `previous`, it
+// is current at `revision` (its own change applied); otherwise someone else changed it too: download it again.
+async function advance(previous, revision) {
+  const snapshot = await get('snap', form.inspectionId);
+  if (!snapshot || snapshot.revision !== previous) {
+    stale = true;
+    return;
+  }
+  await put('snap', { ...snapshot, revision, etag: `"r${revision}"` });
 }
 
 // The server took the entry (or holds a newer edit of ours): `item` is its answer now. The stored server copy
@@ -191,8 +226,13 @@ async function sendFiles() {
     const collection = entry.kind === 'photo' ? 'photos' : 'signatures';
     const response = await api('POST', `/inspections/${form.inspectionId}/${collection}`, body);
     if (response.ok) {
-      const stored = await response.json();
+      const {
+        inspection_revision: revision,
+        previous_inspection_revision: previous,
+        ...stored
+      } = await response.json();
       await intoSnapshot(collection, stored, (held) => held.id === stored.id);
+      await advance(previous, revision);
       await del('queue', entry.id);
       form.fileAcknowledged(entry, stored);
     } else if (response.status >= 500 || response.status === 429 || (await momentary(response))) {
@@ -214,11 +254,21 @@ const momentary = async (response) =>
       .catch(() => null)
   )?.error?.conflicts?.length;
 
+// Download the inspection unless the phone's copy is current (304). The checklists come as references: the form
+// page carries their texts.
 export async function refresh() {
-  const response = await api('GET', `/inspections/${form.inspectionId}`);
+  const held = await get('snap', form.inspectionId);
+  const response = await api('GET', `/inspections/${form.inspectionId}?checklists=ref`, undefined, held?.etag);
+  if (response.status === 304) {
+    stale = false;
+    quietPolls++;
+    return held;
+  }
   if (!response.ok) throw new Error(`refresh ${response.status}`);
   const snapshot = await response.json();
-  await put('snap', { ...snapshot, id: form.inspectionId, at: Date.now() });
+  await put('snap', { ...snapshot, id: form.inspectionId, at: Date.now(), etag: response.headers.get('ETag') });
+  stale = false;
+  quietPolls = 0;
   form.applySnapshot(snapshot);
   return snapshot;
 }
@@ -259,13 +309,17 @@ async function runSync(manual) {
     if (manual) {
       for (const entry of await myPending()) if (entry.error) await mark(entry.id, { error: '' });
     }
+    const sent = (await myPending()).length > 0;
     await sendAnswers();
     await sendFiles();
-    await refresh();
+    await sendSubmission();
+    // after its own writes the phone's copy is current unless someone else wrote meanwhile; else this is the poll
+    if (sent) quietPolls = 0;
+    if (stale || !sent) await refresh();
     state.loginNeeded = false;
     state.error = '';
     failures = 0;
-    retryTimer = setTimeout(flush, 60000);
+    retryTimer = setTimeout(flush, POLL_DELAYS[Math.min(quietPolls, POLL_DELAYS.length - 1)]);
     cacheAssigned().catch(() => {});
   } catch (error) {
     if (error instanceof LoginNeeded) state.loginNeeded = true;
@@ -279,7 +333,35 @@ async function runSync(manual) {
 }
 
 export async function submit() {
-  const response = await api('POST', `/inspections/${form.inspectionId}/submit`);
+  const response = await api('POST', `/inspections/${form.inspectionId}/submit`, { client_id: uuid() });
   const body = response.ok ? await response.json() : { message: await errorMessage(response) };
+  if (response.ok) await advance(body.previous_inspection_revision, body.inspection_revision);
   return { ok: response.ok, status: response.status, body };
+}
+
+// Submit without network: the submission waits in the queue, after this phone's answers, photos and signatures,
+// and goes out with them when the network is back (its UUID makes a resend one submission).
+export async function queueSubmission() {
+  const entry = { id: uuid(), insp: form.inspectionId, user: form.userId, kind: 'submit', t: Date.now() };
+  await put('queue', entry);
+  flush();
+}
+
+export const queuedSubmission = async () => (await myPending()).find((entry) => entry.kind === 'submit') || null;
+
+async function sendSubmission() {
+  const pending = await myPending();
+  const entry = pending.find((candidate) => candidate.kind === 'submit' && !candidate.error);
+  if (!entry || pending.some((other) => other.kind !== 'submit')) return; // everything else reaches the server first
+  const response = await api('POST', `/inspections/${form.inspectionId}/submit`, { client_id: entry.id });
+  if (response.ok) {
+    const body = await response.json();
+    await del('queue', entry.id);
+    await advance(body.previous_inspection_revision, body.inspection_revision);
+    form.submissionDelivered(body);
+  } else if (response.status >= 500 || response.status === 429) {
+    throw new Error(`submit ${response.status}`);
+  } else {
+    await mark(entry.id, { error: await errorMessage(response) });
+  }
 }

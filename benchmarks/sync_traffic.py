@@ -1,0 +1,230 @@
+"""Mobile data of the phone form's sync: bytes on the wire per answer change and per idle minute (issue 17).
+
+Usage: .venv/bin/python benchmarks/sync_traffic.py [--changes 90] [--idle-minutes 10]
+Serves the demo county from a temporary SQLite file, plans a joint fire + service-safety inspection, logs in as
+inspector mz1 in headless Chromium at 390×844 and opens the form. It then answers items one by one (round after
+round over mz1's items, pass then fail, until `--changes` changes), waiting after each until the page shows it
+synced, and idles: the page's clock is Playwright's fake clock, advanced one minute at a time, so the page's own
+one-minute poll fires once per simulated minute (no poll is triggered by hand).
+
+Bytes come from the Chrome DevTools Protocol: received = `Network.loadingFinished.encodedDataLength` (status line,
+headers and compressed body), sent = request line + the headers Chromium really sent
+(`Network.requestWillBeSentExtraInfo`) + the request body. Aims: ≤ 1 KB per change, ≤ 0.5 KB per idle minute.
+To measure another checkout, copy this file into its `benchmarks/` folder and run it with this virtualenv's python.
+"""
+
+import argparse
+import os
+import sys
+import tempfile
+import threading
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from flask_migrate import upgrade  # noqa: E402
+from playwright.sync_api import Page, sync_playwright  # noqa: E402
+from sqlalchemy import select  # noqa: E402
+from werkzeug.serving import make_server  # noqa: E402
+
+from inspection import create_app  # noqa: E402
+from inspection.demo.county import DEMO_PASSWORD  # noqa: E402
+from inspection.demo.seed import seed_demo_county  # noqa: E402
+from inspection.extensions import db  # noqa: E402
+from inspection.models import Facility, InspectionPurpose, User  # noqa: E402
+from inspection.passwords import use_fast_hashing  # noqa: E402
+from inspection.services import Actor  # noqa: E402
+from inspection.services.checklists import import_shipped_checklists  # noqa: E402
+from inspection.services.planning import start_inspection  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync"]  # fmt: skip
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "locale": "zh-CN"}
+SYNCED = (
+    "() => document.querySelector('#syncbar').dataset.pending === '0' && "
+    "document.querySelector('#sync-text').textContent.includes('已同步')"
+)
+
+
+def serve() -> tuple[str, int]:
+    """Serve a fresh demo county on a free port; return its address and the id of a joint inspection of today."""
+    use_fast_hashing()
+    folder = tempfile.mkdtemp()
+    _demo_signing_keys(Path(folder))
+    config = {"SECRET_KEY": "b" * 48, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/traffic.sqlite",
+              "SESSION_COOKIE_SECURE": False, "REMEMBER_COOKIE_SECURE": False}  # fmt: skip
+    app = create_app(config, instance_path=folder)
+    with app.app_context():
+        upgrade()
+        import_shipped_checklists(Actor(None, "traffic"))
+        seed_demo_county()
+        users = {u.username: u for u in db.session.scalars(select(User))}
+        facility = db.session.scalar(select(Facility).where(Facility.name == "五寨县社会福利中心"))
+        inspection = start_inspection(
+            facility,
+            ["fire_safety", "service_safety"],
+            date.today(),
+            InspectionPurpose.ROUTINE,
+            users["mz1"].department,
+            {"xf": [users["xf1"], users["xf2"]], "mz": [users["mz1"], users["mz2"]]},
+            Actor(None, "traffic"),
+        )
+        db.session.commit()
+        inspection_id = inspection.id
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_port}", inspection_id
+
+
+def _demo_signing_keys(folder: Path) -> None:
+    """Seeding issues signed notices: give every department a throwaway key of a demo CA (as the tests do); a
+    checkout from before signed notices has no such keys and needs none."""
+    try:
+        from tests.signing.keys import make_test_keys
+    except ImportError:
+        return
+    os.environ.update(make_test_keys(folder).environ)
+
+
+class Wire:
+    """Counts the bytes of every request the page makes, as Chromium's network stack saw them."""
+
+    def __init__(self, page: Page) -> None:
+        self.sent = self.received = self.requests = self.answer_puts = 0
+        self.urls: dict[str, str] = {}
+        self.response_headers: dict[str, int] = {}
+        self.by_url: dict[str, int] = {}
+        session = page.context.new_cdp_session(page)
+        session.on("Network.requestWillBeSent", self._request)
+        session.on("Network.requestWillBeSentExtraInfo", self._request_headers)
+        session.on("Network.loadingFinished", self._finished)
+        session.on("Network.responseReceivedExtraInfo", self._response_headers)
+        session.on("Network.loadingFailed", self._failed)
+        session.send("Network.enable")
+
+    def _request(self, event: dict) -> None:
+        request = event["request"]
+        self.answer_puts += request["method"] == "PUT" and request["url"].endswith("/answers")
+        self.urls[event["requestId"]] = f"{request['method']} {request['url'].split('?')[0].split('/', 3)[-1]}"
+        body = sum(len(entry.get("bytes", "")) * 3 // 4 for entry in request.get("postDataEntries", []))
+        self.sent += len(f"{request['method']} {request['url']} HTTP/1.1\r\n") + body
+
+    def _request_headers(self, event: dict) -> None:
+        self.sent += sum(len(f"{name}: {value}\r\n") for name, value in event["headers"].items()) + 2
+
+    def _response_headers(self, event: dict) -> None:
+        self.response_headers[event["requestId"]] = len(event.get("headersText") or "")
+
+    def _failed(self, event: dict) -> None:
+        """A 304 to a fetch that set If-None-Match itself ends as "canceled" once the script has read it: its
+        status line and headers still crossed the wire."""
+        self.requests += 1
+        self.received += self.response_headers.get(event["requestId"], 0)
+
+    def _finished(self, event: dict) -> None:
+        self.requests += 1
+        self.received += int(event["encodedDataLength"])
+        url = self.urls.get(event["requestId"], "?")
+        self.by_url[url] = self.by_url.get(url, 0) + int(event["encodedDataLength"])
+
+    def total(self) -> int:
+        return self.sent + self.received
+
+    def reset(self) -> None:
+        self.sent = self.received = self.requests = 0
+        self.by_url = {}
+
+
+def settle(page: Page) -> None:
+    page.wait_for_function(SYNCED, timeout=30_000)
+    page.wait_for_timeout(150)  # let a request the sync started after the bar turned green finish and be counted
+
+
+def run(base: str, inspection_id: int, changes: int, idle_minutes: int) -> dict[str, float]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        context = browser.new_context(**PHONE)
+        page = context.new_page()
+        page.set_default_timeout(30_000)
+        page.clock.install()  # runs in real time until advanced by hand; the page's timers follow this clock
+        page.goto(f"{base}/auth/login")
+        page.get_by_label("用户名").fill("mz1")
+        page.get_by_label("密码").fill(DEMO_PASSWORD)
+        page.get_by_role("button", name="登录").click()
+        page.wait_for_url(lambda url: "/auth/login" not in url)
+        wire = Wire(page)
+        page.goto(f"{base}/inspections/{inspection_id}/form")
+        settle(page)
+        mine = "els => els.filter((e) => !e.querySelector('.answer-pass').disabled).map((e) => e.dataset.code)"
+        codes = page.eval_on_selector_all(".item-card", mine)
+        if not codes:
+            sys.exit("no item of mz1 can be answered on the form")
+        first_load = wire.total()
+        wire.reset()
+        started = time.monotonic()
+        skipped, tap = [], 0
+        while wire.answer_puts < changes:
+            code, result = codes[tap % len(codes)], ("pass", "fail")[(tap // len(codes)) % 2]
+            tap += 1
+            before = wire.answer_puts
+            page.locator(f"#item-{code} .answer-{result}").click()
+            deadline = time.monotonic() + 5
+            while wire.answer_puts == before and time.monotonic() < deadline:  # the change leaves the phone
+                page.wait_for_timeout(20)
+            if wire.answer_puts == before:
+                skipped.append(f"{code} {result}")  # the tap changed nothing the server needs
+            settle(page)
+        if skipped:
+            print(f"taps that sent nothing: {', '.join(skipped)}")
+        per_change = wire.total() / wire.answer_puts
+        change_detail = dict(wire.by_url)
+        change_seconds = time.monotonic() - started
+        wire.reset()
+        for _minute in range(idle_minutes):
+            page.clock.run_for(60_000)
+            settle(page)
+        per_minute = wire.total() / idle_minutes
+        idle_requests = wire.requests
+        idle_detail = dict(wire.by_url)
+        browser.close()
+    return {
+        "first_load": first_load,
+        "per_change": per_change,
+        "per_minute": per_minute,
+        "idle_requests": idle_requests,
+        "change_seconds": change_seconds,
+        "change_detail": change_detail,
+        "idle_detail": idle_detail,
+        "items": len(codes),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--changes", type=int, default=90)
+    parser.add_argument("--idle-minutes", type=int, default=10)
+    parser.add_argument("--detail", action="store_true", help="also print the received bytes by request")
+    args = parser.parse_args()
+    base, inspection_id = serve()
+    figures = run(base, inspection_id, args.changes, args.idle_minutes)
+    print(f"sync traffic of the phone form ({ROOT}), inspection {inspection_id}, mz1's {figures['items']} items:")
+    print(f"  first load of the form      {figures['first_load'] / 1024:8.1f} KB")
+    print(
+        f"  per answer change           {figures['per_change'] / 1024:8.2f} KB  (aim <= 1 KB; "
+        f"{args.changes} changes in {figures['change_seconds']:.0f} s)"
+    )
+    print(
+        f"  per idle minute             {figures['per_minute'] / 1024:8.2f} KB  (aim <= 0.5 KB; "
+        f"{figures['idle_requests']} requests in {args.idle_minutes} simulated minutes)"
+    )
+    if args.detail:
+        for phase in ("change_detail", "idle_detail"):
+            print(f"  {phase}: " + ", ".join(f"{k} {v}" for k, v in sorted(figures[phase].items())))
+
+
+if __name__ == "__main__":
+    main()
