@@ -25,12 +25,13 @@ from inspection.checklists.schema import (
     param_int,
     param_text,
 )
+from inspection.i18n import N_
 from inspection.scoring.grades import GradeParams, check_grade_sections, grade_for, parse_grade_params
 
 _CODE_RE = re.compile(r"^[a-z][a-z_]*$")
 NOT_APPLICABLE = ("not_applicable", "不适用")
 #: What the phone's verdict preview shows where only the server can decide.
-SERVER_DECIDES = "结论由服务器评定"
+SERVER_DECIDES = N_("结论由服务器评定")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -232,7 +233,7 @@ class PercentBands(VerdictRule):
             if cap is not None and band.min_percent > cap.min_percent:
                 outcome["max_failed"] = {ItemClass.KEY.value: 0}
             outcomes.append(outcome)
-        return {"veto": params.bands[-1].label, "none_applicable": "无适用检查项", "outcomes": outcomes}
+        return {"veto": params.bands[-1].label, "none_applicable": N_("无适用检查项"), "outcomes": outcomes}
 
 
 def _cap_band(raw: Mapping[str, Any], bands: tuple[Band, ...]) -> Band | None:
@@ -318,7 +319,7 @@ class Food2016(VerdictRule):
             {"label": params.basically_compliant, "max_failed": allowed},
             {"label": params.non_compliant},
         ]
-        return {"veto": params.non_compliant, "none_applicable": "无适用检查项", "outcomes": outcomes}
+        return {"veto": params.non_compliant, "none_applicable": N_("无适用检查项"), "outcomes": outcomes}
 
 
 #: The preview's count of failed answers marked as affecting food safety (see ``Food2022.preview``).
@@ -399,7 +400,7 @@ class Food2022(VerdictRule):
             {"label": params.basically_compliant, "max_failed": {**none_key, AFFECTS_FOOD_SAFETY: 0}},
             {"label": params.non_compliant},
         ]
-        return {"veto": params.non_compliant, "none_applicable": "无适用检查项", "outcomes": outcomes}
+        return {"veto": params.non_compliant, "none_applicable": N_("无适用检查项"), "outcomes": outcomes}
 
 
 def _food_labels(raw: Mapping[str, Any]) -> FoodLabels:
@@ -453,7 +454,7 @@ class Gbt37276Grade(VerdictRule):
 
     def preview(self, params: GradeParams) -> dict[str, Any]:
         # The level also depends on section points, occupancy and facts the phone does not have.
-        return {"veto": params.withheld_label, "none_applicable": None, "outcomes": [{"label": "等级由服务器评定"}]}
+        return {"veto": params.withheld_label, "none_applicable": None, "outcomes": [{"label": N_("等级由服务器评定")}]}
 
 
 #: Every verdict rule by key; a checklist's ``[verdict] rule`` must be one of these.
