@@ -7,6 +7,7 @@ from sqlalchemy import select
 from inspection.extensions import db
 from inspection.models import AuditEvent, ChecklistStatus, FacilityStanding, InspectionChecklist, StandingKind
 from tests.conftest import facility, user
+from tests.factories import submit
 
 PENDING = "三岔镇敬老院"
 
@@ -81,3 +82,17 @@ def test_only_a_reviewer_of_the_region_returns(client, login, username, status):
     response = client.post(f"/rankings/reviews/{ic_id}/return", data={"reason": "不同意"})
     assert response.status_code == status
     assert result(ic_id).status == ChecklistStatus.SUBMITTED and not result(ic_id).return_reason
+
+
+def test_a_returned_result_is_corrected_and_submitted_again(client, login):
+    ic_id = pending_id()
+    login("reviewer")
+    client.post(f"/rankings/reviews/{ic_id}/return", data={"reason": "请核对扣分"})
+    inspection = result(ic_id).inspection
+    assert (
+        db.session.scalar(select(FacilityStanding).where(FacilityStanding.inspection_checklist_id == ic_id)) is None
+    )  # the returned result no longer stands
+    submit(inspection)  # the graders correct (nothing here) and submit again
+    db.session.commit()
+    assert result(ic_id).status == ChecklistStatus.SUBMITTED and result(ic_id).verdict
+    assert PENDING in client.get("/rankings/reviews").get_data(as_text=True)  # back for its countersignature
