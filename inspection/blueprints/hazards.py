@@ -200,7 +200,7 @@ def reinspect_facility(facility_id: int):
         with unit_of_work(flash_error=False) as outcome:
             notice = _reinspect_and_issue(facility, hazards, form)
         if outcome.error:
-            flash(_("未保存：%(e)s（照片需重新选择）", e=outcome.error), "error")
+            flash(_("未保存：%(e)s（照片需重新选择）", e=outcome.message), "error")
         else:
             flash(_("复查结论已保存，已出具复查意见书 %(n)s", n=notice.number), "success")
             return redirect(url_for("notices.detail", notice_id=notice.id))
