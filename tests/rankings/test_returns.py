@@ -52,6 +52,8 @@ def test_the_reviewer_returns_a_result_with_a_reason_and_the_lead_reads_it(clien
     detail = response.get_data(as_text=True)
     assert response.status_code == 200, detail[-2000:]
     assert "结果已被退回" in detail and "第3.2条扣分没有依据" in detail and "请更正后重新签字提交" in detail
+    home = client.get("/").get_data(as_text=True)  # the graders' home says so too, on that inspection's card
+    assert "已退回" in home and "第3.2条扣分没有依据" in home
 
 
 def test_a_return_needs_a_reason_shown_at_that_result(client, login):
