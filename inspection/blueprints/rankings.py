@@ -70,7 +70,7 @@ def index():
         page=page,
         filters=filters,
         args=filters.to_args(),
-        rule=RULE_TEXT,
+        rule=_(RULE_TEXT),
         choices=_filter_choices(),
         can_review=current_user.role == Role.REVIEWER,
     )

@@ -26,6 +26,7 @@ from openpyxl.utils import get_column_letter
 from inspection.charts import PALETTE
 from inspection.checklists import Standing
 from inspection.exported_files import spreadsheet_cell
+from inspection.i18n import N_
 from inspection.models import AuditEvent
 from inspection.scoring.rankings import GROUP_LABELS, RankGroup, group_key
 from inspection.services.rankings import RankingRow, Verdict
@@ -173,7 +174,7 @@ def _about_sheet(workbook: Workbook, filters: Sequence[tuple[str, str]], count: 
     _append(sheet, ["说明", "名次为全县（本账号管辖范围）排名；筛选后保留原名次。"])
 
 
-RULE_TEXT = (
+RULE_TEXT = N_(
     "先按等级（五级→一级，已审核的结果才计入），再按等级得分（高者在前），再按未整改重大事故隐患数（少者在前），"
     "再按机构名称；未达等级、待审核、未评定依次其后；暂缓评定和列入失信名单的机构排在末位并注明原因。"
 )
