@@ -283,14 +283,26 @@ def _team_choices() -> dict[str, list]:
         (row.code, row.title + ("" if row.verified else _("（评分标准待核实）"))) for row in latest_versions()
     ]
     inspectors = [
-        (u.id, f"{u.display_name}（{u.department.kind if u.department else ''}）")
+        (
+            u.id,
+            _(
+                "%(name)s（%(department)s）",
+                name=u.display_name,
+                department=_(u.department.kind) if u.department.kind else "",
+            ),
+        )
+        if u.department
+        else (u.id, u.display_name)
         for u in inspectors_within(current_user)
     ]
     return {"checklists": checklists, "inspectors": inspectors}
 
 
 def _facility_choices() -> list[tuple[int, str]]:
-    return [(f.id, f"{f.name}（{f.region.name}）") for f in active_facilities_of(current_user)]
+    return [
+        (f.id, _("%(name)s（%(region)s）", name=f.name, region=f.region.name))
+        for f in active_facilities_of(current_user)
+    ]
 
 
 def _department_choices() -> list[tuple[int, str]]:
