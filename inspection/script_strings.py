@@ -20,7 +20,9 @@ def script_msgids() -> tuple[str, ...]:
     for path in sorted(SCRIPTS.glob("*.js")):
         with path.open("rb") as source:
             for _line, _function, message, _comments in extract_javascript(source, {"t": None}, [], {}):
-                msgids.setdefault(message if isinstance(message, str) else message[0], None)
+                text = message if isinstance(message, str) else message[0]  # t("…", {values}) yields a tuple
+                if text:  # t(variable) names no msgid
+                    msgids.setdefault(text, None)
     return tuple(msgids)
 
 
