@@ -8,7 +8,7 @@ from sqlalchemy import Select, func, or_, select
 
 from inspection import permissions
 from inspection.extensions import db
-from inspection.i18n import N_
+from inspection.i18n import N_, Message
 from inspection.models import Department, Facility, Region, Role, User
 from inspection.orm import utcnow
 from inspection.passwords import MIN_PASSWORD_LENGTH, hash_password, verify_no_account, verify_password
@@ -142,7 +142,7 @@ def authenticate(username: str, password: str, ip: str, *, max_failures: int, wi
         wait = _wait_text(refusal.wait)
         if refusal.first:  # one event per delay: a flood of refused attempts must not flood the audit log
             record_event(anonymous, "auth.login_throttled", actor_name=username, detail=f"等待 {wait}", region_path="/")
-        raise LoginThrottled(f"登录失败次数过多，请 {wait}后再试")
+        raise LoginThrottled(N_("登录失败次数过多，请 %(wait)s后再试"), wait=wait)
     user = db.session.scalar(select(User).where(User.username == username))
     matches = verify_password(user.password_hash, password) if user is not None else verify_no_account(password)
     if not matches or not user.active:
@@ -156,9 +156,11 @@ def authenticate(username: str, password: str, ip: str, *, max_failures: int, wi
     return user
 
 
-def _wait_text(wait: timedelta) -> str:
+def _wait_text(wait: timedelta) -> Message:
     seconds = max(1, math.ceil(wait.total_seconds()))
-    return f"{seconds} 秒" if seconds < 120 else f"{math.ceil(seconds / 60)} 分钟"
+    if seconds < 120:
+        return Message(N_("%(count)s 秒"), count=seconds)
+    return Message(N_("%(count)s 分钟"), count=math.ceil(seconds / 60))
 
 
 def _checked_hash(password: str) -> str:
