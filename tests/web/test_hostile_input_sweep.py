@@ -15,6 +15,7 @@ product."""
 
 import io
 import json
+import re
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
@@ -280,7 +281,7 @@ def sweep_web(sweep: Sweep, method: str, url: str) -> None:
 
 
 def operation(rule: Rule, method: str) -> dict[str, Any]:
-    path = rule.rule.removeprefix(API).replace("<int:", "{").replace(">", "}")
+    path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule.removeprefix(API))
     return openapi_document()["paths"][path][method.lower()]
 
 

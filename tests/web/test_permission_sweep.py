@@ -110,6 +110,7 @@ EXPECTED = {
     "admin.user_form /admin/users/<int:user_id>/edit": expect("403", admin="ok", other_admin="404"),
     "admin.user_form /admin/users/new": expect("403", admin="ok", other_admin="ok"),
     "admin.users": expect("403", admin="ok", other_admin="ok"),
+    "api.checklist_version": expect("ok"),
     "api.checklists": expect("ok"),
     "api.correct": expect("403", lead="ok", other_dept="ok", unassigned="404", other_inspector="404"),
     "api.create_inspection": expect("403", reviewer="ok", other_reviewer="404", other_inspector="404"),
