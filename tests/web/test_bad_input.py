@@ -88,7 +88,7 @@ def test_a_deeply_nested_json_body_is_a_400_on_a_web_form(client, login):
     assert client.post("/facilities/new", data=NESTED, content_type="application/json").status_code == 400
 
 
-def test_a_facility_name_cannot_make_a_notice_bundle_entry_leave_its_folder(client, login):
+def test_a_facility_name_cannot_make_a_notice_bundle_entry_leave_its_folder(app_ctx, client, login):
     facility = make_facility(name="../../x")
     inspection = inspect(facility, fail=["F2"])
     lead = Actor(inspector_of(inspection, "mz"), "test")
