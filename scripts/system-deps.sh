@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Install the Debian packages the app and its tests need (idempotent; apt runs only when one is missing).
-#   app:   Pango + HarfBuzz subsetting for WeasyPrint, a CJK font for the browser
+#   app:   python3-venv for the virtualenv (a bare Debian has python3 without it), Pango + HarfBuzz subsetting for
+#          WeasyPrint, a CJK font for the browser
 #   tests: poppler-utils (pdftotext/pdftoppm), PostgreSQL, Chromium (browser tests and screenshots)
 set -euo pipefail
-packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-noto-cjk)
+packages=(python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-noto-cjk)
 if [[ "${1:-}" == "--test" ]]; then
   packages+=(poppler-utils postgresql chromium)
 fi
