@@ -60,3 +60,31 @@ def current_revision() -> str | None:
 def regions() -> list[str]:
     with db.engine.connect() as connection:
         return list(connection.execute(sa.text("SELECT name FROM regions")).scalars())
+
+
+@pytest.mark.parametrize("backend", CONCURRENCY_BACKENDS)
+def test_a_database_with_answered_inspections_goes_down_and_up_again(backend, tmp_path_factory):
+    """SQLite rebuilds a table to change it; a table other rows reference (an inspection's checklists, which its
+    answers and hazards point to) could not be rebuilt while foreign keys were enforced during migrations."""
+    from inspection.services.checklists import import_shipped_checklists
+    from tests.conftest import SETUP_ACTOR
+    from tests.factories import BASE_COUNTY, inspect, make_county, make_facility
+
+    with own_database("filled_round_trip", tmp_path_factory, backend) as app, app.app_context():
+        import_shipped_checklists(SETUP_ACTOR)
+        county = make_county(BASE_COUNTY, townships=1, short="往")
+        inspect(make_facility(county), fail=["F2"])
+        db.session.commit()
+        db.session.remove()
+        answers = count("answers")
+        script = ScriptDirectory.from_config(app.extensions["migrate"].migrate.get_config())
+        head = script.get_current_head()
+        downgrade(revision="6cc53432558b")  # the head before this session's revisions
+        assert count("answers") == answers
+        upgrade()
+        assert current_revision() == head and count("answers") == answers
+
+
+def count(table: str) -> int:
+    with db.engine.connect() as connection:
+        return connection.execute(sa.text(f"SELECT count(*) FROM {table}")).scalar_one()
