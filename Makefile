@@ -19,8 +19,8 @@ run: system-deps $(VENV)/.installed translations instance/config.py
 	@sed -i '/^PUBLIC_BASE_URL = "http:\/\/127\.0\.0\.1:[0-9]*"$$/d' instance/config.py
 	$(FLASK) db upgrade
 	$(FLASK) checklists import
-	env $(PUBLIC_URL_ENV) $(FLASK) demo seed --if-empty
 	$(FLASK) signing demo-ca
+	env $(PUBLIC_URL_ENV) $(FLASK) demo seed --if-empty
 	@echo "CareInspect on http://$(ADDRESS):$(PORT)  (demo logins: admin reviewer mz1 mz2 xf1 xf2 sc1 sc2 wj1 wj2 zj1 zj2 operator; password wuzhai-demo-2026)"
 	env $(PUBLIC_URL_ENV) $(FLASK) run --host $(HOST) --port $(PORT)
 

@@ -9,6 +9,7 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from inspection.demo.county import DEPARTMENTS as DEMO_DEPARTMENTS
 from inspection.extensions import db
 from inspection.models import Department
 from inspection.signing import key_setting_names, setting
@@ -55,10 +56,14 @@ def demo_ca() -> None:
 
 
 def departments_by_code() -> list[tuple[str, str]]:
-    """Department codes with the name of the first department holding each (one key per code, see README)."""
+    """Department codes with the name of the first department holding each (one key per code, see README). An
+    empty database gets the demo county's departments: `make run` makes their keys before seeding the demo county,
+    whose history includes signed notices."""
     first: dict[str, str] = {}
     for code, name in db.session.execute(select(Department.code, Department.name).order_by(Department.id)):
         first.setdefault(code, name)
+    if not first:
+        return [(code, name) for code, name, *_ in DEMO_DEPARTMENTS]
     return list(first.items())
 
 
