@@ -283,8 +283,9 @@ def _find_name(tree, name: str):
 
 
 def _grouped(hex_serial: str) -> str:
-    """Split a long serial into groups of four so it fits the stamp: 5A3F 0C19 …"""
-    return " ".join(hex_serial[i : i + 4] for i in range(0, len(hex_serial), 4))
+    """Split a long serial into groups of four, five groups a line, so it fits the stamp: 5A3F 0C19 …"""
+    groups = [hex_serial[i : i + 4] for i in range(0, len(hex_serial), 4)]
+    return "\n".join(" ".join(groups[i : i + 5]) for i in range(0, len(groups), 5))
 
 
 #: What the stamp says; the department's name, the time and the serial fill it in.
