@@ -50,7 +50,9 @@ def _form_context(inspection: Inspection) -> dict[str, Any]:
     done = submitted_departments(inspection)
     facts = facility_facts(inspection.facility).true_facts()
     answers = {a.item_code: a for ic in inspection.checklists for a in ic.answers}
-    departments: dict[str, list[dict[str, Any]]] = {code: [] for code in departments_of(inspection)}
+    # The inspector's own department comes first: the page opens on the items they fill in.
+    order = sorted(departments_of(inspection), key=lambda code: code != mine)
+    departments: dict[str, list[dict[str, Any]]] = {code: [] for code in order}
     verdicts = {}
     for ic in inspection.checklists:
         checklist = checklist_of(ic.version)

@@ -13,6 +13,22 @@ const pageData = app.dataset;
 const session = { inspectionId: Number(pageData.id), userId: pageData.user, department: pageData.dept };
 const RESULT_LABELS = { pass: '合格', fail: '不合格', na: '不适用' };
 const ROLE_LABELS = { inspector: '检查人员', facility: '被检查机构代表', witness: '见证人' };
+// The words of the bottom bar, the bulk pass, photo failures and the preview of other departments' checklists.
+const TEXT = {
+  progress: (answered, total) => `已填 ${answered}/${total}`,
+  failedCount: (count) => `不合格 ${count}`,
+  filled: (answered, total) => `${answered}/${total} 已填`,
+  allAnswered: '本部门各项均已填写',
+  restTitle: (count) => `将以下 ${count} 项记为合格？`,
+  restNone: '本部门没有未填的项',
+  restDone: (count) => `已将 ${count} 项记为合格，已保存在手机`,
+  compressing: (index, count) => (count > 1 ? `正在压缩照片（${index}/${count}）…` : '正在压缩照片…'),
+  photoFailed: (count) => `${count} 张照片无法读取或压缩（文件可能已损坏或格式不支持），可重试或重新拍照。`,
+  retry: '重试',
+  byOthers: (department) => `由${department}填写`,
+  submitted: '已提交',
+  othersOpen: (count) => `其他部门还有 ${count} 项未填，结论为暂定`,
+};
 const verdictRules = JSON.parse(pageData.verdicts);
 const cards = {}; // by item code
 let queue = []; // this inspection's unsent entries, as last read from IndexedDB
@@ -164,7 +180,9 @@ function renderNav() {
     const list = allCards.filter((card) => card.department === department);
     const answered = list.filter((card) => card.autoNa || currentValue(card)?.result);
     for (const progress of findAll(`[data-progress="${department}"]`)) {
-      progress.textContent = `${answered.length} / ${list.length}`;
+      progress.textContent = progress.dataset.unit
+        ? TEXT.filled(answered.length, list.length)
+        : `${answered.length} / ${list.length}`;
     }
     const todo = [
       ...list.filter((card) => !card.autoNa && !currentValue(card)?.result).map((card) => [card, '未检查']),
@@ -218,9 +236,73 @@ function renderStatus() {
   find('#login-needed').hidden = !sync.state.loginNeeded;
 }
 
+// My items still to be answered by hand (auto-N/A items count as answered), in page order.
+const myCards = () => Object.values(cards).filter((card) => card.department === session.department);
+const myOpenCards = () => myCards().filter((card) => isEditable(card) && !currentValue(card)?.result);
+
+function renderBar() {
+  const bar = find('#jumpbar');
+  if (!bar) return;
+  const mine = myCards().filter((card) => !card.autoNa);
+  const answered = mine.filter((card) => currentValue(card)?.result).length;
+  const failed = mine.filter((card) => currentValue(card)?.result === 'fail').length;
+  const failedText = failed ? [' · ', element('span', { class: 'failed' }, TEXT.failedCount(failed))] : [];
+  find('#my-progress').replaceChildren(TEXT.progress(answered, mine.length), ...failedText);
+  const open = myOpenCards().length;
+  find('#next-open').disabled = !open;
+  find('#rest-pass').disabled = !open;
+}
+
+// Scroll a place to the top of the screen and move the focus there, so that keyboards and screen readers follow.
+function jumpTo(place, focusTarget = place) {
+  place.scrollIntoView({ block: 'start' });
+  if (!focusTarget.hasAttribute('tabindex') && !focusTarget.matches('a, button, summary')) {
+    focusTarget.setAttribute('tabindex', '-1');
+  }
+  focusTarget.focus({ preventScroll: true });
+}
+
+// The first of my unanswered items below the one at the top of the screen, else the first of them.
+function jumpToNextOpen() {
+  const open = myOpenCards();
+  if (!open.length) return announce(TEXT.allAnswered);
+  const below = (card) =>
+    card.node.getBoundingClientRect().top > parseFloat(getComputedStyle(card.node).scrollMarginTop) + 4;
+  jumpTo((open.find(below) || open[0]).node);
+}
+
+function openSectionMenu() {
+  const menu = find('#section-menu');
+  menu.open = true;
+  jumpTo(menu, find('summary', menu));
+}
+
+// 其余全部合格: after a confirmation listing them, each of my unanswered items is saved as passed through the same
+// path as a tap on its 合格 (queue on the phone, then sync). No checklist rule asks for a photo or a note when an
+// item passes (Item has photo_on_fail only), so none is held back.
+function confirmRestPassed() {
+  const open = myOpenCards();
+  if (!open.length) return announce(TEXT.restNone);
+  const dialog = find('#rest-dialog');
+  find('#rest-title').textContent = TEXT.restTitle(open.length);
+  find('#rest-list').replaceChildren(...open.map((card) => element('li', {}, `${card.code} ${card.text}`)));
+  dialog.dataset.codes = open.map((card) => card.code).join(' ');
+  dialog.showModal();
+  find('#rest-cancel').focus();
+}
+
+async function markRestPassed() {
+  const dialog = find('#rest-dialog');
+  const codes = dialog.dataset.codes.split(' ').filter((code) => cards[code]);
+  dialog.close();
+  for (const code of codes) await queueChange(code, { result: 'pass' });
+  announce(TEXT.restDone(codes.length));
+}
+
 function renderAll() {
   for (const card of Object.values(cards)) renderCard(card);
   renderNav();
+  renderBar();
   renderSignatures();
   renderStatus();
 }
@@ -341,7 +423,29 @@ app.addEventListener('click', async (event) => {
   else if (button.id === 'show-summary') showSummary();
   else if (button.id === 'do-submit') submitDepartment();
   else if (button.id === 'pad-clear') signaturePad.clear();
+  else if (button.id === 'next-open') jumpToNextOpen();
+  else if (button.id === 'to-sign') jumpTo(find('#signatures'), find('#h-sign'));
+  else if (button.id === 'open-menu') openSectionMenu();
+  else if (button.id === 'rest-pass') confirmRestPassed();
+  else if (button.id === 'rest-cancel') find('#rest-dialog').close();
+  else if (button.id === 'rest-confirm') await markRestPassed();
+  else if ('retryPhoto' in button.dataset && code) await addPhotos(code, failedPhotos.get(code) || []);
 });
+
+// The modal dialog keeps the focus: Tab and Shift+Tab go round its list and buttons (Esc closes it, natively).
+find('#rest-dialog')?.addEventListener('keydown', (event) => {
+  if (event.key !== 'Tab') return;
+  const buttons = findAll('button, [tabindex="0"]', event.currentTarget);
+  const edge = event.shiftKey ? buttons[0] : buttons.at(-1);
+  if (document.activeElement !== edge) return;
+  event.preventDefault();
+  (event.shiftKey ? buttons.at(-1) : buttons[0]).focus();
+});
+
+// On a phone the keyboard covers the lower half of the screen: the bottom bar hides while a field is typed in.
+const TYPED = 'input:not([type="checkbox"]):not([type="file"]), textarea, select';
+app.addEventListener('focusin', (event) => app.classList.toggle('typing', event.target.matches(TYPED)));
+app.addEventListener('focusout', () => app.classList.remove('typing'));
 
 app.addEventListener('input', (event) => {
   const card = event.target.closest('.item-card');
@@ -366,19 +470,43 @@ app.addEventListener('change', async (event) => {
   }
   if (card && !event.target.matches('.photo-input')) return changeNow(card.dataset.code);
   if (!card) return;
-  const code = card.dataset.code;
-  for (const file of event.target.files) {
-    announce('正在压缩照片…');
-    const [{ blob, w, h }, place] = await Promise.all([shrink(file), capturePlace()]);
-    const entry = { id: uuid(), insp: session.inspectionId, user: session.userId, kind: 'photo', item: code };
-    const captured = new Date(file.lastModified || Date.now()).toISOString(); // a camera's file is made at capture
-    await put('queue', { ...entry, blob, w, h, captured, place, t: Date.now() });
-    announce(`${code} 照片已保存在手机（${w}×${h}，${Math.round(blob.size / 1024)} KB）`);
-  }
+  const files = [...event.target.files];
   event.target.value = '';
+  await addPhotos(card.dataset.code, files);
+});
+
+// Photos are compressed on the phone one by one; a file the browser cannot decode or compress is kept for 重试 and
+// reported on its card. The progress line always clears, whatever happened.
+const failedPhotos = new Map(); // item code → files that could not be read
+async function addPhotos(code, files) {
+  const status = find('.photo-status', cards[code].node);
+  const failed = [];
+  for (const [index, file] of files.entries()) {
+    status.className = 'photo-status';
+    status.removeAttribute('role');
+    status.replaceChildren(element('progress', { 'aria-hidden': 'true' }), TEXT.compressing(index + 1, files.length));
+    try {
+      const [{ blob, w, h }, place] = await Promise.all([shrink(file), capturePlace()]);
+      const entry = { id: uuid(), insp: session.inspectionId, user: session.userId, kind: 'photo', item: code };
+      const captured = new Date(file.lastModified || Date.now()).toISOString(); // a camera's file is made at capture
+      await put('queue', { ...entry, blob, w, h, captured, place, t: Date.now() });
+      announce(`${code} 照片已保存在手机（${w}×${h}，${Math.round(blob.size / 1024)} KB）`);
+    } catch {
+      failed.push(file);
+    } finally {
+      status.replaceChildren();
+    }
+  }
+  if (failed.length) {
+    failedPhotos.set(code, failed);
+    status.className = 'photo-status error';
+    status.setAttribute('role', 'alert');
+    const retry = element('button', { type: 'button', class: 'button', 'data-retry-photo': '' }, TEXT.retry);
+    status.replaceChildren(element('span', {}, TEXT.photoFailed(failed.length)), retry);
+  } else failedPhotos.delete(code);
   await refreshUI();
   sync.flush();
-});
+}
 
 // Signatures
 const signForm = find('#sign-form');
@@ -423,19 +551,41 @@ if (signForm) {
 }
 
 // Summary and submission
+// Each checklist is previewed with my items and what the other departments have filled in so far: their open items
+// are left out (not counted as 0 points nor as open items of mine). A checklist with none of my items shows who
+// fills it in and how far they are, never a score.
 function showSummary() {
   const box = find('#summary');
-  const myCards = Object.values(cards).filter((card) => card.department === session.department);
-  const results = [...new Set(myCards.map((card) => card.checklist))].map((checklist) => {
-    const checklistCards = Object.values(cards).filter((card) => card.checklist === checklist);
-    const answered = checklistCards.map((card) => ({ ...card, value: currentValue(card) }));
-    return { title: verdictRules[checklist].title, result: score(answered, verdictRules[checklist]) };
+  const mine = myCards();
+  const checklists = [...new Set(Object.values(cards).map((card) => card.checklist))];
+  const results = checklists.map((checklist) => {
+    const title = verdictRules[checklist].title;
+    const all = Object.values(cards).filter((card) => card.checklist === checklist);
+    const filled = (card) => card.autoNa || !!currentValue(card)?.result;
+    if (!all.some((card) => card.department === session.department)) {
+      const departments = [...new Set(all.map((card) => card.department))];
+      const states = departments.map((department) => {
+        const theirs = all.filter((card) => card.department === department);
+        const name = find(`#dept-${department}`).dataset.deptName;
+        const submitted = submittedDepartments.has(department) ? ` · ${TEXT.submitted}` : '';
+        return `${TEXT.byOthers(name)} · ${TEXT.filled(theirs.filter(filled).length, theirs.length)}${submitted}`;
+      });
+      return { title, byOthers: states.join('；') };
+    }
+    const counted = all.filter((card) => card.department === session.department || filled(card));
+    const result = score(
+      counted.map((card) => ({ ...card, value: currentValue(card) })),
+      verdictRules[checklist],
+    );
+    const othersOpen = all.length - counted.length;
+    if (othersOpen) result.verdict += `（${TEXT.othersOpen(othersOpen)}）`;
+    return { title, result };
   });
   const links = (list) => list.flatMap((card, index) => [index ? '、' : '', itemLink(card)]);
   const problems = [];
-  const open = myCards.filter((card) => !card.autoNa && !currentValue(card)?.result);
+  const open = mine.filter((card) => !card.autoNa && !currentValue(card)?.result);
   if (open.length) problems.push([`还有 ${open.length} 项未检查：`, links(open)]);
-  const withoutPhoto = myCards.filter(
+  const withoutPhoto = mine.filter(
     (card) =>
       card.photoRequired && currentValue(card)?.result === 'fail' && !card.photos && !localPhotos(card.code).length,
   );

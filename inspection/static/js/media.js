@@ -35,7 +35,11 @@ export function capturePlace() {
   });
 }
 
-const toBlob = (canvas, quality) => new Promise((resolve) => canvas.toBlob(resolve, 'image/jpeg', quality));
+// A canvas the browser cannot encode (out of memory, too many pixels) gives no blob: that is a failure, not a photo.
+const toBlob = (canvas, quality) =>
+  new Promise((resolve, reject) =>
+    canvas.toBlob((blob) => (blob ? resolve(blob) : reject(new Error('JPEG encoding failed'))), 'image/jpeg', quality),
+  );
 
 export async function shrink(file) {
   const image = await decode(file);

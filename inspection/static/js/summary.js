@@ -104,11 +104,11 @@ function resultBox(title, result) {
   return box;
 }
 
-// results: [{title, result: score(…)}]; returns a fragment to put into the summary box.
+// results: [{title, result: score(…)}, or {title, byOthers: text} for a checklist others fill in]; returns a fragment to put into the summary box.
 function render(heading, results) {
   const fragment = document.createDocumentFragment();
   fragment.append(element('h3', {}, heading));
-  const major = results.flatMap(({ result }) => result.major);
+  const major = results.flatMap(({ result }) => result?.major ?? []);
   if (major.length) {
     const rows = major.map((item) =>
       element('li', {}, itemLink(item), item.hazards ? [element('br'), element('small', {}, item.hazards)] : null),
@@ -116,7 +116,11 @@ function render(heading, results) {
     const hazardsHeading = element('h4', {}, `重大事故隐患（${major.length}）`);
     fragment.append(element('div', { class: 'hazards', role: 'alert' }, hazardsHeading, element('ul', {}, rows)));
   }
-  for (const { title, result } of results) fragment.append(resultBox(title, result));
+  for (const { title, result, byOthers } of results) {
+    const othersBox = () =>
+      element('div', { class: 'result by-others' }, element('h4', {}, title), element('p', {}, byOthers));
+    fragment.append(byOthers ? othersBox() : resultBox(title, result));
+  }
   return fragment;
 }
 
