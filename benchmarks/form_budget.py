@@ -41,12 +41,10 @@ CHROMIUM = "/usr/bin/chromium"
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
          "--disable-component-update", "--disable-sync"]  # fmt: skip
 LIGHTHOUSE = ROOT / ".tools" / "node_modules" / ".bin" / "lighthouse"
-#: One phone user agent for the browser that logs in and for Lighthouse: the session is bound to the user agent
-#: (Flask-Login "strong" protection), so Lighthouse with its own agent would audit the login page instead.
-PHONE = (
-    "Mozilla/5.0 (Linux; Android 11; moto g power (2022)) AppleWebKit/537.36 (KHTML, like Gecko) "
-    "Chrome/136.0.0.0 Mobile Safari/537.36"
-)
+#: The session is bound to the user agent (Flask-Login "strong" protection). The browser's own agent is used
+#: everywhere: a phone agent set on the page is not the one its service worker sends when it keeps the form for
+#: offline use, and that request ended the session (the form's sync then got 401). Lighthouse gets the same agent,
+#: or it would audit the login page.
 
 
 def serve() -> tuple[str, int]:
@@ -85,11 +83,11 @@ FORM_READY = (
 )
 
 
-def measure(base: str, inspection_id: int) -> tuple[dict[str, int], str]:
+def measure(base: str, inspection_id: int) -> tuple[dict[str, int], str, str]:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         context = browser.new_context(
-            viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, locale="zh-CN", user_agent=PHONE
+            viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, locale="zh-CN"
         )
         page = context.new_page()
         page.goto(f"{base}/auth/login")
@@ -123,14 +121,15 @@ def measure(base: str, inspection_id: int) -> tuple[dict[str, int], str]:
             sizes["total"] = sizes.get("total", 0) + body + response.request.sizes()["responseHeadersSize"]
             sizes["requests"] = sizes.get("requests", 0) + 1
         cookie = "; ".join(f"{c['name']}={c['value']}" for c in context.cookies())
+        agent = page.evaluate("navigator.userAgent")
         browser.close()
-    return sizes, cookie
+    return sizes, cookie, agent
 
 
-def lighthouse(url: str, cookie: str) -> dict[str, float]:
+def lighthouse(url: str, cookie: str, agent: str) -> dict[str, float]:
     out = Path(tempfile.mkdtemp()) / "lh"
     command = [str(LIGHTHOUSE), url, "--form-factor=mobile", "--only-categories=performance,accessibility",
-               f"--emulated-user-agent={PHONE}",
+               f"--emulated-user-agent={agent}",
                f"--extra-headers={json.dumps({'Cookie': cookie})}", "--output=json", f"--output-path={out}.json",
                "--quiet", f"--chrome-flags=--headless {' '.join(FLAGS)}"]  # fmt: skip
     subprocess.run(command, check=True, env={"CHROME_PATH": CHROMIUM, "PATH": "/usr/bin:/bin"})
@@ -148,7 +147,7 @@ def main() -> None:
     parser.add_argument("--no-lighthouse", action="store_true")
     args = parser.parse_args()
     base, inspection_id = serve()
-    sizes, cookie = measure(base, inspection_id)
+    sizes, cookie, agent = measure(base, inspection_id)
     print(f"form page of inspection {inspection_id}, first load (compressed bytes on the wire):")
     for kind in sorted(k for k in sizes if k not in ("total", "requests")):
         print(f"  {kind:12s} {sizes[kind] / 1024:7.1f} KB")
@@ -159,7 +158,7 @@ def main() -> None:
         return
     if not LIGHTHOUSE.exists():
         sys.exit("lighthouse missing: npm install --prefix .tools lighthouse@12.8.2")
-    scores = lighthouse(f"{base}/inspections/{inspection_id}/form", cookie)
+    scores = lighthouse(f"{base}/inspections/{inspection_id}/form", cookie, agent)
     print("lighthouse mobile: " + ", ".join(f"{k} {v}" for k, v in scores.items()) + " (aim >= 95 each)")
 
 
