@@ -301,8 +301,13 @@ def post_photo(inspection_id: int):
     fields.done()
     data = upload.read()
     before = inspection.revision
-    photo, created = run_in_transaction(lambda: add_photo(inspection, item_code, client_id, data, api_actor(), capture))
-    return jsonify(photo_json(photo) | _revisions(before, inspection.revision)), 201 if created else 200
+
+    def store() -> tuple[Photo, bool, int]:
+        photo, created = add_photo(inspection, item_code, client_id, data, api_actor(), capture)
+        return photo, created, inspection.revision  # read before the commit: later saves of others are theirs
+
+    photo, created, after = run_in_transaction(store)
+    return jsonify(photo_json(photo) | _revisions(before, after)), 201 if created else 200
 
 
 def _revisions(before: int, after: int) -> dict[str, int]:
@@ -323,12 +328,15 @@ def post_signature(inspection_id: int):
     fields.done()
     data = _png_bytes(image) if image else None
     before = inspection.revision
-    signature, created = run_in_transaction(
-        lambda: add_signature(
+
+    def store() -> tuple[Signature, bool, int]:
+        signature, created = add_signature(
             inspection, client_id, signer_name, SignerRole(role), data, signed_at, api_actor(), refused=refused
         )
-    )
-    return jsonify(signature_json(signature) | _revisions(before, inspection.revision)), 201 if created else 200
+        return signature, created, inspection.revision  # read before the commit
+
+    signature, created, after = run_in_transaction(store)
+    return jsonify(signature_json(signature) | _revisions(before, after)), 201 if created else 200
 
 
 def _timestamp(fields: Fields, name: str) -> datetime:
@@ -356,9 +364,12 @@ def submit(inspection_id: int):
         client_id = fields.uuid("client_id") or None
         fields.done()
     before = inspection.revision
-    run_in_transaction(
-        lambda: submit_department(inspection, department, api_actor(), today=date.today(), client_id=client_id)
-    )
+
+    def store() -> int:
+        submit_department(inspection, department, api_actor(), today=date.today(), client_id=client_id)
+        return inspection.revision  # read before the commit
+
+    after = run_in_transaction(store)
     results = inspection_results(inspection)
     mine = [r for r in results if any(s["department"] == department for s in r["sections"])] or results
     return jsonify(
@@ -366,7 +377,7 @@ def submit(inspection_id: int):
         department=department,
         result=mine[0],
         results=results,
-        **_revisions(before, inspection.revision),
+        **_revisions(before, after),
     )
 
 
