@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from inspection.extensions import db
 from inspection.models import DepartmentSubmission
+from tests.browser.conftest import ARTIFACTS
 from tests.browser.test_offline_inspection import _answer, _codes, _open_form, _plan, _wait_synced, contexts
 
 __all__ = ["contexts"]  # the fixture of phone-sized browser contexts
@@ -33,6 +34,7 @@ def test_a_submission_made_offline_is_delivered_once_when_the_network_returns(
     page.reload()  # still offline: the page comes from the phone's cache, the submission from its queue
     expect(page.locator("#sync-text")).to_contain_text("已提交，待上传")
     expect(page.locator("#syncbar")).to_have_attribute("data-pending", "1")
+    page.screenshot(path=str(ARTIFACTS / "offline-submit-queued-390.png"))  # what the phone's screen shows
     with live_app.app_context():
         held = select(func.count()).where(DepartmentSubmission.inspection_id == inspection_id)
         assert db.session.scalar(held) == 0
