@@ -107,6 +107,7 @@ def test_the_rest_passes_after_a_confirmation_through_the_offline_queue(live_app
     failing = _my_open_codes(xf)[:2]
     for code in failing:
         xf.locator(f"#item-{code} .answer-fail").click()
+    expect(xf.locator("#my-progress")).to_have_text("已填 2/18 · 不合格 2")  # both saved on the phone
     rest = [code for code in _my_open_codes(xf) if code not in failing]
     assert len(rest) == 16
     _wait_synced(xf)
@@ -162,7 +163,7 @@ def test_a_broken_photo_shows_an_error_with_retry_and_a_good_one_clears_it(live_
     expect(status).to_have_attribute("role", "alert")
     expect(status).to_contain_text("1 张照片无法读取或压缩")
     expect(status.locator("progress")).to_have_count(0)  # the progress line cleared
-    card.scroll_into_view_if_needed()
+    status.evaluate("(e) => e.scrollIntoView({ block: 'center' })")
     _screen(xf, "form_flow_photo_error")
 
     status.get_by_role("button", name="重试").click()  # the same file again: still unreadable, said again

@@ -228,6 +228,7 @@ def test_offline_answers_photos_and_signatures_survive_a_reload_and_sync_once(
     pending = len(offline) + 1 + 2 + 3  # the offline answers + the changed F10, two photos, three signatures
     assert _pending(mz) == pending
     _card_shot(mz, "#item-F10", "form-item-card-390")
+    mz.get_by_role("button", name="目录").click()  # the section list, from the bottom bar
     mz.locator('.dept-row[data-dept="mz"] details summary').click()
     expect(mz.locator('[data-jump="mz"]')).to_contain_text("X6 不合格")
     _viewport_shot(mz, "#main", "form-section-list-390")
