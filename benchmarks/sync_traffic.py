@@ -123,7 +123,10 @@ class Wire:
         """A 304 to a fetch that set If-None-Match itself ends as "canceled" once the script has read it: its
         status line and headers still crossed the wire."""
         self.requests += 1
-        self.received += self.response_headers.get(event["requestId"], 0)
+        headers = self.response_headers.get(event["requestId"], 0)
+        self.received += headers
+        url = self.urls.get(event["requestId"], "?")
+        self.by_url[url] = self.by_url.get(url, 0) + headers
 
     def _finished(self, event: dict) -> None:
         self.requests += 1
