@@ -14,11 +14,15 @@ function translations() {
 }
 
 /**
- * Return `message` in the reader's language, its %(name)s placeholders filled from `values`.
+ * Return `message` in the reader's language, its %(name)s placeholders filled from `values` (and %% read as %, as
+ * in the catalogue's python-format strings).
  * @param {string} message the Chinese text, as written (the msgid)
  * @param {Record<string, string | number>} [values]
  */
 export function t(message, values = {}) {
   const text = translations()[message] ?? message;
-  return text.replace(/%\((\w+)\)s/g, (placeholder, name) => (name in values ? String(values[name]) : placeholder));
+  return text.replace(/%\((\w+)\)s|%%/g, (placeholder, name) => {
+    if (!name) return '%';
+    return name in values ? String(values[name]) : placeholder;
+  });
 }
