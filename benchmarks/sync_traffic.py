@@ -11,9 +11,15 @@ Bytes come from the Chrome DevTools Protocol: received = `Network.loadingFinishe
 headers and compressed body), sent = request line + the headers Chromium really sent
 (`Network.requestWillBeSentExtraInfo`) + the request body. Aims: ≤ 1 KB per change, ≤ 0.5 KB per idle minute.
 To measure another checkout, copy this file into its `benchmarks/` folder and run it with this virtualenv's python.
+
+`--http2` serves the same app over TLS and HTTP/2 (Hypercorn, a throwaway certificate), as a phone reaches it in
+production behind the README's reverse proxy: headers then travel HPACK-compressed. Received bytes are Chromium's
+own count; sent header bytes are what an HPACK encoder kept for the whole connection makes of the headers Chromium
+reports (plus 9 bytes per frame), since DevTools reports them uncompressed.
 """
 
 import argparse
+import asyncio
 import os
 import sys
 import tempfile
@@ -44,14 +50,17 @@ CHROMIUM = "/usr/bin/chromium"
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
          "--disable-component-update", "--disable-sync"]  # fmt: skip
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "locale": "zh-CN"}
+#: Bytes of an HTTP/2 frame header (RFC 9113 §4.1).
+FRAME_HEADER = 9
 SYNCED = (
     "() => document.querySelector('#syncbar').dataset.pending === '0' && "
     "document.querySelector('#sync-text').textContent.includes('已同步')"
 )
 
 
-def serve() -> tuple[str, int]:
-    """Serve a fresh demo county on a free port; return its address and the id of a joint inspection of today."""
+def serve(http2: bool = False) -> tuple[str, int]:
+    """Serve a fresh demo county on a free port (over TLS and HTTP/2 when `http2`); return its address and the id of
+    a joint inspection of today."""
     use_fast_hashing()
     folder = tempfile.mkdtemp()
     _demo_signing_keys(Path(folder))
@@ -75,9 +84,75 @@ def serve() -> tuple[str, int]:
         )
         db.session.commit()
         inspection_id = inspection.id
+    if http2:
+        return _serve_http2(app, Path(folder)), inspection_id
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return f"http://127.0.0.1:{server.server_port}", inspection_id
+
+
+def _serve_http2(app, folder: Path) -> str:
+    """Serve `app` with Hypercorn over TLS, offering HTTP/2 (ALPN), on a free port; return its address."""
+    import socket
+
+    from hypercorn.asyncio import serve as hypercorn_serve
+    from hypercorn.config import Config
+    from hypercorn.middleware import AsyncioWSGIMiddleware
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config = Config()
+    config.bind = [f"127.0.0.1:{port}"]
+    config.certfile, config.keyfile = _throwaway_certificate(folder)
+    config.alpn_protocols = ["h2", "http/1.1"]
+    config.accesslog = None
+    wsgi = AsyncioWSGIMiddleware(app, max_body_size=16 * 1024 * 1024)
+    # Off the main thread no signal handler can be installed: the server stops with the process instead.
+    forever = lambda: asyncio.get_running_loop().create_future()  # noqa: E731
+    threading.Thread(
+        target=lambda: asyncio.run(hypercorn_serve(wsgi, config, shutdown_trigger=forever)), daemon=True
+    ).start()
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            time.sleep(0.1)
+    return f"https://127.0.0.1:{port}"
+
+
+def _throwaway_certificate(folder: Path) -> tuple[str, str]:
+    """Write a self-signed certificate for 127.0.0.1 and its key; return their paths."""
+    import ipaddress
+    from datetime import UTC, datetime, timedelta
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.now(UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(minutes=5))
+        .not_valid_after(now + timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False)
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = folder / "tls.crt", folder / "tls.key"
+    cert_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
+    return str(cert_path), str(key_path)
 
 
 def _demo_signing_keys(folder: Path) -> None:
@@ -93,7 +168,13 @@ def _demo_signing_keys(folder: Path) -> None:
 class Wire:
     """Counts the bytes of every request the page makes, as Chromium's network stack saw them."""
 
-    def __init__(self, page: Page) -> None:
+    def __init__(self, page: Page, *, http2: bool = False) -> None:
+        self.http2 = http2
+        if http2:
+            from hpack import Encoder
+
+            # One connection carries every request: each direction keeps one HPACK dynamic table.
+            self.request_encoder, self.response_encoder = Encoder(), Encoder()
         self.sent = self.received = self.requests = self.answer_puts = 0
         self.urls: dict[str, str] = {}
         self.response_headers: dict[str, int] = {}
@@ -111,13 +192,24 @@ class Wire:
         self.answer_puts += request["method"] == "PUT" and request["url"].endswith("/answers")
         self.urls[event["requestId"]] = f"{request['method']} {request['url'].split('?')[0].split('/', 3)[-1]}"
         body = sum(len(entry.get("bytes", "")) * 3 // 4 for entry in request.get("postDataEntries", []))
-        self.sent += len(f"{request['method']} {request['url']} HTTP/1.1\r\n") + body
+        if self.http2:  # the method and path travel as pseudo-headers; a body as one DATA frame
+            self.sent += body + (FRAME_HEADER if body else 0)
+        else:
+            self.sent += len(f"{request['method']} {request['url']} HTTP/1.1\r\n") + body
 
     def _request_headers(self, event: dict) -> None:
-        self.sent += sum(len(f"{name}: {value}\r\n") for name, value in event["headers"].items()) + 2
+        headers = event["headers"]
+        if self.http2:
+            self.sent += FRAME_HEADER + len(self.request_encoder.encode(list(headers.items())))
+        else:
+            self.sent += sum(len(f"{name}: {value}\r\n") for name, value in headers.items()) + 2
 
     def _response_headers(self, event: dict) -> None:
-        self.response_headers[event["requestId"]] = len(event.get("headersText") or "")
+        if self.http2:  # DevTools gives no header text for HTTP/2: encode them as the server's HPACK table would
+            encoded = self.response_encoder.encode([(k.lower(), v) for k, v in event["headers"].items()])
+            self.response_headers[event["requestId"]] = FRAME_HEADER + len(encoded)
+        else:
+            self.response_headers[event["requestId"]] = len(event.get("headersText") or "")
 
     def _failed(self, event: dict) -> None:
         """A 304 to a fetch that set If-None-Match itself ends as "canceled" once the script has read it: its
@@ -147,10 +239,10 @@ def settle(page: Page) -> None:
     page.wait_for_timeout(150)  # let a request the sync started after the bar turned green finish and be counted
 
 
-def run(base: str, inspection_id: int, changes: int, idle_minutes: int) -> dict[str, float]:
+def run(base: str, inspection_id: int, changes: int, idle_minutes: int, *, http2: bool = False) -> dict[str, float]:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        context = browser.new_context(**PHONE)
+        context = browser.new_context(**PHONE, ignore_https_errors=http2)
         page = context.new_page()
         page.set_default_timeout(30_000)
         page.clock.install()  # runs in real time until advanced by hand; the page's timers follow this clock
@@ -159,7 +251,7 @@ def run(base: str, inspection_id: int, changes: int, idle_minutes: int) -> dict[
         page.get_by_label("密码").fill(DEMO_PASSWORD)
         page.get_by_role("button", name="登录").click()
         page.wait_for_url(lambda url: "/auth/login" not in url)
-        wire = Wire(page)
+        wire = Wire(page, http2=http2)
         page.goto(f"{base}/inspections/{inspection_id}/form")
         settle(page)
         mine = "els => els.filter((e) => !e.querySelector('.answer-pass').disabled).map((e) => e.dataset.code)"
@@ -211,10 +303,13 @@ def main() -> None:
     parser.add_argument("--changes", type=int, default=90)
     parser.add_argument("--idle-minutes", type=int, default=10)
     parser.add_argument("--detail", action="store_true", help="also print the received bytes by request")
+    parser.add_argument("--http2", action="store_true", help="serve over TLS and HTTP/2, as behind the reverse proxy")
     args = parser.parse_args()
-    base, inspection_id = serve()
-    figures = run(base, inspection_id, args.changes, args.idle_minutes)
-    print(f"sync traffic of the phone form ({ROOT}), inspection {inspection_id}, mz1's {figures['items']} items:")
+    base, inspection_id = serve(args.http2)
+    figures = run(base, inspection_id, args.changes, args.idle_minutes, http2=args.http2)
+    transport = "HTTP/2 over TLS" if args.http2 else "HTTP/1.1"
+    print(f"sync traffic of the phone form ({ROOT}) over {transport},")
+    print(f"inspection {inspection_id}, mz1's {figures['items']} items:")
     print(f"  first load of the form      {figures['first_load'] / 1024:8.1f} KB")
     print(
         f"  per answer change           {figures['per_change'] / 1024:8.2f} KB  (aim <= 1 KB; "

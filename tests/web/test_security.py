@@ -20,15 +20,24 @@ def test_the_phone_forms_script_travels_compressed(client, encoding):
         assert len(packed.get_data()) < size / 2
 
 
-@pytest.mark.parametrize("path", ["/auth/login", "/healthz", "/no-such-page", "/static/css/app.css"])
-def test_security_headers_are_on_html_json_and_static_responses(client, path):
+@pytest.mark.parametrize("path", ["/auth/login", "/no-such-page", "/static/css/app.css"])
+def test_security_headers_are_on_html_and_static_responses(client, path):
     response = client.get(path)
     response.close()
     headers = response.headers
     csp = headers["Content-Security-Policy"]
     assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp and "unsafe-inline" not in csp
-    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["X-Content-Type-Options"] == "nosniff" and headers["X-Frame-Options"] == "DENY"
     assert headers["Referrer-Policy"] == "same-origin"
+
+
+@pytest.mark.parametrize("path", ["/healthz", "/api/v1/rankings"])
+def test_json_answers_allow_nothing_to_load_or_frame_them(client, path):
+    """JSON is never a document: the strictest policy, in few bytes (the phone's sync pays for them)."""
+    headers = client.get(path).headers
+    assert headers["Content-Type"].startswith("application/json")
+    assert headers["Content-Security-Policy"] == "default-src 'none'; frame-ancestors 'none'"
+    assert headers["X-Content-Type-Options"] == "nosniff" and headers["Referrer-Policy"] == "same-origin"
 
 
 def test_session_cookie_is_httponly_and_lax(client):
