@@ -138,7 +138,7 @@ def test_pages_people_read_show_no_internal_codes_or_formulas(app, client, login
             "/hazards/",
         ]
         + [f"/hazards/{h}" for h in hazard_ids],
-        "xf1": ["/", "/hazards/reinspect", f"/inspections/{three_notices}"],
+        "xf1": ["/", "/hazards/reinspect", f"/inspections/{three_notices}", f"/inspections/{three_notices}/form"],
         "operator": ["/", "/hazards/mine", "/notices/"],
     }
     for username, paths in pages.items():
