@@ -63,7 +63,9 @@ def test_the_export_button_shows_progress_and_finishes(live_server: str, desktop
     desktop.goto(f"{live_server}/rankings/")
     with desktop.expect_download() as download:
         desktop.get_by_role("link", name="CSV").click()
-    assert download.value.suggested_filename.endswith(".csv") and download.value.suggested_filename.startswith("等级排名")
+    assert download.value.suggested_filename.endswith(".csv") and download.value.suggested_filename.startswith(
+        "等级排名"
+    )
     status = desktop.locator("[data-download-status]")
     assert "导出完成：20 行，已保存为 等级排名" in status.inner_text()
     assert desktop.get_by_role("link", name="CSV").get_attribute("aria-disabled") is None  # no longer busy

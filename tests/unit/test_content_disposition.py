@@ -15,6 +15,6 @@ def test_a_chinese_name_is_encoded_with_an_ascii_fallback():
 
 def test_an_attachment_name_never_carries_a_path_or_a_quote():
     header = content_disposition('../等级"排名".csv', "rankings.csv")
-    assert header.startswith('attachment; filename="rankings.csv"; filename*=UTF-8\'\'')
+    assert header.startswith("attachment; filename=\"rankings.csv\"; filename*=UTF-8''")
     encoded = header.split("''", 1)[1]
     assert "/" not in encoded and '"' not in encoded and not encoded.startswith(".")

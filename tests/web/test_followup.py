@@ -120,7 +120,11 @@ def test_failed_items_become_hazards_with_default_deadlines_and_responsible_depa
     )
     assert key.deadline == FOUND + timedelta(days=15) and not key.immediate
     assert general.deadline == FOUND + timedelta(days=30) and general.department_code == "mz"
-    assert "现场发现" in general.finding and general.basis and general.requirement == "按规定频次开展防火检查，建立隐患整改台账并逐项整改"
+    assert (
+        "现场发现" in general.finding
+        and general.basis
+        and general.requirement == "按规定频次开展防火检查，建立隐患整改台账并逐项整改"
+    )
 
 
 def test_per_department_notices_are_numbered_per_issuer_and_store_their_pdf():
