@@ -27,6 +27,7 @@ SHELL_FILES = (
     "css/app.css",
     "css/form.css",
     "js/form.js",
+    "js/i18n.js",
     "js/store.js",
     "js/sync.js",
     "js/media.js",
@@ -90,7 +91,12 @@ def _form_context(inspection: Inspection) -> dict[str, Any]:
 def _verdict_json(checklist: Any) -> dict[str, Any]:
     """Return what the phone needs to preview a checklist's verdict (the server decides the real one)."""
     verdict = checklist.verdict
-    return {"title": checklist.title, **VERDICT_RULES[verdict.rule].preview(verdict.params)}
+    preview = VERDICT_RULES[verdict.rule].preview(verdict.params)
+    words = {key: _(preview[key]) if preview[key] else preview[key] for key in ("veto", "none_applicable")}
+    outcomes = [
+        {**outcome, "label": _(outcome["label"]) if outcome["label"] else ""} for outcome in preview["outcomes"]
+    ]
+    return {"title": _(checklist.title), **preview, **words, "outcomes": outcomes}
 
 
 @cache

@@ -1,6 +1,8 @@
 // The on-site inspection form: every change goes to IndexedDB at once, then to the server in the background.
 // Queue entries keep their stored field names (insp, item, kind, t, …): phones may hold entries of earlier versions
 // of this script.
+
+import { t } from './i18n.js';
 import { capturePlace, pad, shrink } from './media.js';
 import { byInspection, del, get, put, swap, uuid } from './store.js';
 import { element, preview, score, server as serverResult } from './summary.js';
@@ -11,23 +13,25 @@ const findAll = (selector, root = document) => [...root.querySelectorAll(selecto
 const app = find('#app');
 const pageData = app.dataset;
 const session = { inspectionId: Number(pageData.id), userId: pageData.user, department: pageData.dept };
-const RESULT_LABELS = { pass: '合格', fail: '不合格', na: '不适用' };
-const ROLE_LABELS = { inspector: '检查人员', facility: '被检查机构代表', witness: '见证人' };
+const RESULT_LABELS = { pass: t('合格'), fail: t('不合格'), na: t('不适用') };
+const ROLE_LABELS = { inspector: t('检查人员'), facility: t('被检查机构代表'), witness: t('见证人') };
 // The words of the bottom bar, the bulk pass, photo failures and the preview of other departments' checklists.
 const TEXT = {
-  progress: (answered, total) => `已填 ${answered}/${total}`,
-  failedCount: (count) => `不合格 ${count}`,
-  filled: (answered, total) => `${answered}/${total} 已填`,
-  allAnswered: '本部门各项均已填写',
-  restTitle: (count) => `将以下 ${count} 项记为合格？`,
-  restNone: '本部门没有未填的项',
-  restDone: (count) => `已将 ${count} 项记为合格，已保存在手机`,
-  compressing: (index, count) => (count > 1 ? `正在压缩照片（${index}/${count}）…` : '正在压缩照片…'),
-  photoFailed: (count) => `${count} 张照片无法读取或压缩（文件可能已损坏或格式不支持），可重试或重新拍照。`,
-  retry: '重试',
-  byOthers: (department) => `由${department}填写`,
-  submitted: '已提交',
-  othersOpen: (count) => `其他部门还有 ${count} 项未填，结论为暂定`,
+  progress: (answered, total) => t('已填 %(answered)s/%(total)s', { answered, total }),
+  failedCount: (count) => t('不合格 %(count)s', { count }),
+  filled: (answered, total) => t('%(answered)s/%(total)s 已填', { answered, total }),
+  allAnswered: t('本部门各项均已填写'),
+  restTitle: (count) => t('将以下 %(count)s 项记为合格？', { count }),
+  restNone: t('本部门没有未填的项'),
+  restDone: (count) => t('已将 %(count)s 项记为合格，已保存在手机', { count }),
+  compressing: (index, count) =>
+    count > 1 ? t('正在压缩照片（%(index)s/%(count)s）…', { index, count }) : t('正在压缩照片…'),
+  photoFailed: (count) =>
+    t('%(count)s 张照片无法读取或压缩（文件可能已损坏或格式不支持），可重试或重新拍照。', { count }),
+  retry: t('重试'),
+  byOthers: (department) => t('由%(department)s填写', { department }),
+  submitted: t('已提交'),
+  othersOpen: (count) => t('其他部门还有 %(count)s 项未填，结论为暂定', { count }),
 };
 const verdictRules = JSON.parse(pageData.verdicts);
 const cards = {}; // by item code
@@ -86,15 +90,15 @@ const localPhotos = (code) => myQueue().filter((entry) => entry.kind === 'photo'
 const itemLink = (card) => element('a', { href: `#item-${card.code}` }, card.code);
 
 function describeAnswer(value) {
-  if (!value?.result) return '未作答';
+  if (!value?.result) return t('未作答');
   let text = RESULT_LABELS[value.result];
   if (value.result === 'fail') {
     const all = value.deduction === '' || value.deduction == null;
-    text += all ? '，扣全部分值' : `，扣 ${Number(value.deduction)} 分`;
-    if (value.affects_food_safety) text += '，影响食品安全';
-    if (value.location) text += `，位置：${value.location}`;
+    text += all ? t('，扣全部分值') : t('，扣 %(deduction)s 分', { deduction: Number(value.deduction) });
+    if (value.affects_food_safety) text += t('，影响食品安全');
+    if (value.location) text += t('，位置：%(location)s', { location: value.location });
   }
-  return text + (value.note ? `：${value.note}` : '');
+  return text + (value.note ? t('：%(note)s', { note: value.note }) : '');
 }
 
 const reloadQueue = async () => {
@@ -108,16 +112,21 @@ function renderPhotos(card, editable, value) {
   const local = localPhotos(card.code);
   const count = card.photos + local.length;
   find('.photo-count', card.node).textContent =
-    (count ? `照片 ${count} 张` : '') +
-    (local.length ? `（${local.length} 张待上传）` : '') +
-    (card.photoRequired && value?.result === 'fail' && !count ? '不合格项须拍照' : '');
+    (count ? t('照片 %(count)s 张', { count }) : '') +
+    (local.length ? t('（%(count)s 张待上传）', { count: local.length }) : '') +
+    (card.photoRequired && value?.result === 'fail' && !count ? t('不合格项须拍照') : '');
   const list = find('.thumbs', card.node);
   const shown = [...local, ...(acknowledgedPhotos[card.code] || [])];
   if (list.childElementCount === shown.length) return;
   list.replaceChildren(
     ...shown.map((photo) => {
       if (!thumbnailUrls.has(photo.id)) thumbnailUrls.set(photo.id, URL.createObjectURL(photo.blob));
-      const image = { alt: `${card.code} 照片`, src: thumbnailUrls.get(photo.id), width: 96, height: 72 };
+      const image = {
+        alt: t('%(code)s 照片', { code: card.code }),
+        src: thumbnailUrls.get(photo.id),
+        width: 96,
+        height: 72,
+      };
       return element('li', {}, element('img', image));
     }),
   );
@@ -162,15 +171,15 @@ function renderCard(card) {
   const finding = find('.finding', node);
   if (finding) {
     finding.hidden = editable || !value?.result;
-    const otherDepartment = card.department === session.department ? '' : '（其他部门）';
+    const otherDepartment = card.department === session.department ? '' : t('（其他部门）');
     finding.textContent = value?.result ? `${otherDepartment}${describeAnswer(value)}` : '';
   }
   renderPhotos(card, editable, value);
   renderConflict(card, pending);
   const state = find('.item-state', node);
-  if (pending?.conflict) state.textContent = '冲突';
-  else if (pending?.error) state.textContent = '未接受';
-  else state.textContent = pending || localPhotos(card.code).length ? '未同步' : '';
+  if (pending?.conflict) state.textContent = t('冲突');
+  else if (pending?.error) state.textContent = t('未接受');
+  else state.textContent = pending || localPhotos(card.code).length ? t('未同步') : '';
   state.className = `item-state${state.textContent ? ' on' : ''}`;
 }
 
@@ -185,14 +194,14 @@ function renderNav() {
         : `${answered.length} / ${list.length}`;
     }
     const todo = [
-      ...list.filter((card) => !card.autoNa && !currentValue(card)?.result).map((card) => [card, '未检查']),
-      ...list.filter((card) => currentValue(card)?.result === 'fail').map((card) => [card, '不合格']),
+      ...list.filter((card) => !card.autoNa && !currentValue(card)?.result).map((card) => [card, t('未检查')]),
+      ...list.filter((card) => currentValue(card)?.result === 'fail').map((card) => [card, t('不合格')]),
     ];
     const rows = todo.length
       ? todo.map(([card, why]) =>
           element('li', {}, element('a', { href: `#item-${card.code}` }, `${card.code} ${why}`)),
         )
-      : [element('li', {}, '全部已检查，无不合格项')];
+      : [element('li', {}, t('全部已检查，无不合格项'))];
     find(`[data-jump="${department}"]`).replaceChildren(...rows);
     const section = find(`#dept-${department}`);
     const submitted = submittedDepartments.has(department);
@@ -208,15 +217,20 @@ function renderSignatures() {
     .map((entry) => ({ name: entry.body.signer_name, role: entry.body.role, refused: entry.body.refused, local: 1 }));
   const all = [...signatures, ...local];
   const rows = all.map((signature) => {
-    const refused = signature.refused ? '（拒绝签字）' : '';
-    const unsynced = signature.local ? ' · 未同步' : '';
+    const refused = signature.refused ? t('（拒绝签字）') : '';
+    const unsynced = signature.local ? t(' · 未同步') : '';
     return element(
       'li',
       {},
-      `${ROLE_LABELS[signature.role] || signature.role}：${signature.name}${refused}${unsynced}`,
+      t('%(role)s：%(name)s%(refused)s%(unsynced)s', {
+        role: ROLE_LABELS[signature.role] || signature.role,
+        name: signature.name,
+        refused,
+        unsynced,
+      }),
     );
   });
-  find('#sig-list').replaceChildren(...(rows.length ? rows : [element('li', { class: 'muted' }, '尚无签字')]));
+  find('#sig-list').replaceChildren(...(rows.length ? rows : [element('li', { class: 'muted' }, t('尚无签字'))]));
 }
 
 function renderStatus() {
@@ -226,13 +240,16 @@ function renderStatus() {
   bar.dataset.pending = count;
   bar.classList.toggle('has-pending', count > 0);
   const network = find('#net');
-  if (!navigator.onLine) network.textContent = '离线';
-  else network.textContent = sync.state.busy ? '同步中…' : '在线';
+  if (!navigator.onLine) network.textContent = t('离线');
+  else network.textContent = sync.state.busy ? t('同步中…') : t('在线');
   network.classList.toggle('off', !navigator.onLine);
-  const unsynced = count ? `${count} 项未同步` : '已同步';
-  const submitQueued = myQueue().some((entry) => entry.kind === 'submit' && !entry.error) ? '已提交，待上传 · ' : '';
-  find('#sync-text').textContent =
-    `${submitQueued}已保存在手机 · ${unsynced}${troubled ? `（${troubled} 项待处理）` : ''}`;
+  const unsynced = count ? t('%(count)s 项未同步', { count }) : t('已同步');
+  const submitQueued = myQueue().some((entry) => entry.kind === 'submit' && !entry.error) ? t('已提交，待上传 · ') : '';
+  find('#sync-text').textContent = t('%(submitted)s已保存在手机 · %(unsynced)s%(troubled)s', {
+    submitted: submitQueued,
+    unsynced,
+    troubled: troubled ? t('（%(count)s 项待处理）', { count: troubled }) : '',
+  });
   find('#login-needed').hidden = !sync.state.loginNeeded;
 }
 
@@ -326,7 +343,7 @@ function queueChange(code, patch) {
       if (typing[code] === typed) delete typing[code]; // shown as typed until the queue holds it
       dropDraft(code, typed.patch);
     })
-    .catch((error) => announce(`保存失败：${error}`));
+    .catch((error) => announce(t('保存失败：%(error)s', { error })));
   return changeChain;
 }
 
@@ -358,7 +375,7 @@ async function applyChange(code, patch) {
   if (previous?.conflict) Object.assign(entry, { conflict: previous.conflict, reason: previous.reason });
   await swap(previous?.id, entry);
   await refreshUI();
-  announce(`${code} ${RESULT_LABELS[entry.result]}，已保存在手机`);
+  announce(t('%(code)s %(result)s，已保存在手机', { code, result: RESULT_LABELS[entry.result] }));
   sync.flush();
 }
 
@@ -401,7 +418,7 @@ async function resolveConflict(code, card, takeServer) {
   }
   delete find('.conflict', card).dataset.for;
   await refreshUI();
-  announce(`${code} 已处理冲突`);
+  announce(t('%(code)s 已处理冲突', { code }));
   sync.flush();
 }
 
@@ -458,7 +475,7 @@ app.addEventListener('input', (event) => {
     const points = cards[code].points;
     const amount = Number(field.value);
     const valid = field.value === '' || (amount >= 0 && amount <= points && /^\d+(\.\d{1,2})?$/.test(field.value));
-    field.setCustomValidity(valid ? '' : `扣分应为 0–${points} 之间的数`);
+    field.setCustomValidity(valid ? '' : t('扣分应为 0–%(points)s 之间的数', { points }));
     field.setAttribute('aria-invalid', String(!valid));
     if (valid) changeLater(code, { deduction: field.value });
   }
@@ -490,7 +507,9 @@ async function addPhotos(code, files) {
       const entry = { id: uuid(), insp: session.inspectionId, user: session.userId, kind: 'photo', item: code };
       const captured = new Date(file.lastModified || Date.now()).toISOString(); // a camera's file is made at capture
       await put('queue', { ...entry, blob, w, h, captured, place, t: Date.now() });
-      announce(`${code} 照片已保存在手机（${w}×${h}，${Math.round(blob.size / 1024)} KB）`);
+      announce(
+        t('%(code)s 照片已保存在手机（%(w)s×%(h)s，%(kb)s KB）', { code, w, h, kb: Math.round(blob.size / 1024) }),
+      );
     } catch {
       failed.push(file);
     } finally {
@@ -526,8 +545,8 @@ if (signForm) {
     event.preventDefault();
     const error = find('#sign-error');
     const isRefusal = refused.checked;
-    if (!name.value.trim()) error.textContent = '请填写签字人姓名';
-    else error.textContent = !isRefusal && signaturePad.empty() ? '请在框内签名' : '';
+    if (!name.value.trim()) error.textContent = t('请填写签字人姓名');
+    else error.textContent = !isRefusal && signaturePad.empty() ? t('请在框内签名') : '';
     if (error.textContent) return;
     const id = uuid();
     const body = {
@@ -545,7 +564,11 @@ if (signForm) {
     if (isRefusal) role.value = 'witness';
     matchRole();
     await refreshUI();
-    announce(isRefusal ? '已记录拒绝签字，请见证人签字' : `${body.signer_name} 的签字已保存在手机`);
+    announce(
+      isRefusal
+        ? t('已记录拒绝签字，请见证人签字')
+        : t('%(signer_name)s 的签字已保存在手机', { signer_name: body.signer_name }),
+    );
     sync.flush();
   });
 }
@@ -570,7 +593,7 @@ function showSummary() {
         const submitted = submittedDepartments.has(department) ? ` · ${TEXT.submitted}` : '';
         return `${TEXT.byOthers(name)} · ${TEXT.filled(theirs.filter(filled).length, theirs.length)}${submitted}`;
       });
-      return { title, byOthers: states.join('；') };
+      return { title, byOthers: states.join(t('；')) };
     }
     const counted = all.filter((card) => card.department === session.department || filled(card));
     const result = score(
@@ -578,21 +601,21 @@ function showSummary() {
       verdictRules[checklist],
     );
     const othersOpen = all.length - counted.length;
-    if (othersOpen) result.verdict += `（${TEXT.othersOpen(othersOpen)}）`;
+    if (othersOpen) result.verdict += t('（%(others_open)s）', { others_open: TEXT.othersOpen(othersOpen) });
     return { title, result };
   });
-  const links = (list) => list.flatMap((card, index) => [index ? '、' : '', itemLink(card)]);
+  const links = (list) => list.flatMap((card, index) => [index ? t('、') : '', itemLink(card)]);
   const problems = [];
   const open = mine.filter((card) => !card.autoNa && !currentValue(card)?.result);
-  if (open.length) problems.push([`还有 ${open.length} 项未检查：`, links(open)]);
+  if (open.length) problems.push([t('还有 %(count)s 项未检查：', { count: open.length }), links(open)]);
   const withoutPhoto = mine.filter(
     (card) =>
       card.photoRequired && currentValue(card)?.result === 'fail' && !card.photos && !localPhotos(card.code).length,
   );
-  if (withoutPhoto.length) problems.push(['以下不合格项须拍照：', links(withoutPhoto)]);
+  if (withoutPhoto.length) problems.push([t('以下不合格项须拍照：'), links(withoutPhoto)]);
   const stuck = myQueue().filter((entry) => entry.conflict || entry.error);
-  if (stuck.length) problems.push([`有 ${stuck.length} 项修改与服务器冲突或未被接受，请先处理`]);
-  if (submittedDepartments.has(session.department)) problems.push(['本部门已提交']);
+  if (stuck.length) problems.push([t('有 %(count)s 项修改与服务器冲突或未被接受，请先处理', { count: stuck.length })]);
+  if (submittedDepartments.has(session.department)) problems.push([t('本部门已提交')]);
   box.replaceChildren(preview(results, problems));
   box.hidden = false;
   box.focus();
@@ -611,10 +634,12 @@ async function submitDepartment() {
   if (myQueue().length) {
     submitButton.disabled = false;
     return showError(
-      sync.state.loginNeeded ? '请重新登录后同步再提交' : `还有 ${myQueue().length} 项未同步，请稍后重试`,
+      sync.state.loginNeeded
+        ? t('请重新登录后同步再提交')
+        : t('还有 %(count)s 项未同步，请稍后重试', { count: myQueue().length }),
     );
   }
-  const response = await sync.submit().catch(() => ({ ok: false, body: { message: '网络中断，请重试' } }));
+  const response = await sync.submit().catch(() => ({ ok: false, body: { message: t('网络中断，请重试') } }));
   if (!response.ok) {
     submitButton.disabled = false;
     return showError(response.body.message);
@@ -623,7 +648,7 @@ async function submitDepartment() {
   box.replaceChildren(serverResult(response.body, (code) => cards[code] || {}, verdictRules));
   box.focus();
   renderAll();
-  announce('已提交，本部门检查部分已锁定');
+  announce(t('已提交，本部门检查部分已锁定'));
   sync.refresh().catch(() => {});
 }
 
@@ -632,7 +657,7 @@ async function submitWhenOnline() {
   await sync.queueSubmission();
   await reloadQueue();
   renderStatus();
-  announce('已提交，待上传：联网后自动上传');
+  announce(t('已提交，待上传：联网后自动上传'));
 }
 
 // Last resort: everything not yet on the server, photos as data URLs, in a JSON file.
@@ -664,7 +689,7 @@ async function exportQueue() {
   link.href = URL.createObjectURL(new Blob([JSON.stringify(exported)], { type: 'application/json' }));
   link.download = `careinspect-${session.inspectionId}-unsynced-${Date.now()}.json`;
   link.click();
-  announce(`已导出 ${myQueue().length} 项未同步数据`);
+  announce(t('已导出 %(count)s 项未同步数据', { count: myQueue().length }));
 }
 
 // Take the server's copy of the inspection. A fresh one from the server replaces what the page knew; the one stored
@@ -711,7 +736,7 @@ sync.init({
   submissionDelivered: () => {
     submittedDepartments.add(session.department);
     renderAll();
-    announce('已提交，本部门检查部分已锁定');
+    announce(t('已提交，本部门检查部分已锁定'));
   },
 });
 

@@ -1,10 +1,12 @@
 // The summary before submitting, computed on the phone from the cached data (a preview: the server's scoring
 // engine decides), and the server's result after submitting, shown the same way. Points in hundredths.
 // Everything is built as elements and text nodes: nothing from the data is ever parsed as HTML.
+import { t } from './i18n.js';
+
 const ITEM_CLASSES = [
-  ['major', '重大事故隐患'],
-  ['key', '重点项'],
-  ['general', '一般项'],
+  ['major', t('重大事故隐患')],
+  ['key', t('重点项')],
+  ['general', t('一般项')],
 ];
 const pointsText = (hundredths) => String(hundredths / 100);
 const toHundredths = (value) => Math.round(Number(value) * 100);
@@ -65,15 +67,15 @@ export function score(cards, rule) {
   // the 2022 food rule also bounds the failures marked as affecting food safety (Food2022.preview)
   failedByClass.affects_food_safety = failed.filter((item) => item.value.affects_food_safety).length;
   let verdict = previewVerdict(rule, percent, failedByClass);
-  if (major.length) verdict += `（一票否决：${major.map((item) => item.code).join('、')}）`;
-  if (unanswered.length) verdict += `（${unanswered.length} 项未答，结论为暂定）`;
+  if (major.length) verdict += t('（一票否决：%(codes)s）', { codes: major.map((item) => item.code).join('、') });
+  if (unanswered.length) verdict += t('（%(count)s 项未答，结论为暂定）', { count: unanswered.length });
   return { earned, possible, percent, failed, major, verdict };
 }
 
 const itemLink = (item) => [element('a', { href: `#item-${item.code}` }, item.code), ` ${item.text ?? ''}`];
 
 function resultBox(title, result) {
-  const percent = result.percent == null ? '' : `（${result.percent}%）`;
+  const percent = result.percent == null ? '' : t('（%(percent)s%%）', { percent: result.percent });
   const box = element(
     'div',
     { class: 'result' },
@@ -82,24 +84,27 @@ function resultBox(title, result) {
       'p',
       { class: 'score' },
       element('strong', {}, pointsText(result.earned)),
-      ` / ${pointsText(result.possible)} 分${percent}`,
+      t(' / %(possible)s 分%(percent)s', { possible: pointsText(result.possible), percent }),
     ),
-    element('p', { class: 'verdict' }, '结论：', element('strong', {}, result.verdict)),
+    element('p', { class: 'verdict' }, t('结论：'), element('strong', {}, result.verdict)),
   );
   for (const [itemClass, label] of ITEM_CLASSES) {
     const failed = result.failed.filter((item) => item.itemClass === itemClass);
     if (!failed.length) continue;
     const rows = failed.map((item) => {
-      const note = item.value?.note ? `：${item.value.note}` : '';
+      const note = item.value?.note ? t('：%(note)s', { note: item.value.note }) : '';
       return element(
         'li',
         {},
         itemLink(item),
         element('br'),
-        element('small', {}, `扣 ${pointsText(item.lost)} 分${note}`),
+        element('small', {}, t('扣 %(lost)s 分%(note)s', { lost: pointsText(item.lost), note })),
       );
     });
-    box.append(element('h4', {}, `${label}（${failed.length}）`), element('ul', { class: 'failed' }, rows));
+    box.append(
+      element('h4', {}, t('%(label)s（%(count)s）', { label, count: failed.length })),
+      element('ul', { class: 'failed' }, rows),
+    );
   }
   return box;
 }
@@ -113,7 +118,7 @@ function render(heading, results) {
     const rows = major.map((item) =>
       element('li', {}, itemLink(item), item.hazards ? [element('br'), element('small', {}, item.hazards)] : null),
     );
-    const hazardsHeading = element('h4', {}, `重大事故隐患（${major.length}）`);
+    const hazardsHeading = element('h4', {}, t('重大事故隐患（%(count)s）', { count: major.length }));
     fragment.append(element('div', { class: 'hazards', role: 'alert' }, hazardsHeading, element('ul', {}, rows)));
   }
   for (const { title, result, byOthers } of results) {
@@ -126,15 +131,20 @@ function render(heading, results) {
 
 // problems: what must be done before submitting, each a list of strings and elements (e.g. links to items).
 export function preview(results, problems) {
-  const fragment = render('汇总（手机上计算，供核对）', results);
+  const fragment = render(t('汇总（手机上计算，供核对）'), results);
   if (problems.length) {
     const rows = problems.map((problem) => element('li', {}, problem));
     fragment.append(
-      element('div', { class: 'problems', role: 'alert' }, element('h4', {}, '提交前须处理'), element('ul', {}, rows)),
+      element(
+        'div',
+        { class: 'problems', role: 'alert' },
+        element('h4', {}, t('提交前须处理')),
+        element('ul', {}, rows),
+      ),
     );
   }
   const attributes = { type: 'button', class: 'button primary big', id: 'do-submit', disabled: problems.length > 0 };
-  fragment.append(element('button', attributes, '确认提交本部门检查结果'));
+  fragment.append(element('button', attributes, t('确认提交本部门检查结果')));
   return fragment;
 }
 
@@ -148,11 +158,13 @@ export function server(body, cardOf, rules) {
       lost: toHundredths(item.deduction),
       value: { note: item.note },
     }));
-    const grade = checklistResult.grade ? ` · ${checklistResult.grade} 级` : '';
-    const vetoed = checklistResult.vetoed_by.length ? `（${checklistResult.decided_by}）` : '';
+    const grade = checklistResult.grade ? t(' · %(grade)s 级', { grade: checklistResult.grade }) : '';
+    const vetoed = checklistResult.vetoed_by.length
+      ? t('（%(decided_by)s）', { decided_by: checklistResult.decided_by })
+      : '';
     const title = rules[checklistResult.checklist_code]?.title ?? checklistResult.checklist_code;
     return {
-      title: title + (checklistResult.final ? '' : '（其他部门尚未提交，暂定）'),
+      title: title + (checklistResult.final ? '' : t('（其他部门尚未提交，暂定）')),
       result: {
         earned: toHundredths(checklistResult.points),
         possible: toHundredths(checklistResult.max_points),
@@ -163,5 +175,5 @@ export function server(body, cardOf, rules) {
       },
     };
   });
-  return render('已提交 · 服务器结果', results);
+  return render(t('已提交 · 服务器结果'), results);
 }

@@ -5,6 +5,8 @@
 // Mobile data: every write's reply names the inspection's revision before and after it; while that chain is
 // unbroken the phone's copy is current without downloading it again. The minute's poll is a conditional GET
 // (ETag = revision), a bodiless 304 while nothing changed, and never carries the checklists' texts.
+
+import { t } from './i18n.js';
 import { byInspection, del, get, mark, put, uuid } from './store.js';
 
 const API = '/api/v1';
@@ -207,7 +209,7 @@ async function recordConflict(entry, conflict) {
   if (conflict.reason === 'stale_revision' && sameAnswer(serverAnswer, entry)) return acknowledge(entry, serverAnswer);
   const theirs = serverAnswer || form.serverAnswerOf(entry.item) || { result: null, revision: 0 };
   await mark(entry.id, { conflict: theirs, reason: conflict.reason });
-  form.announce(`${entry.item}：服务器上的结果与手机上的不同，请选择保留哪一个`);
+  form.announce(t('%(item)s：服务器上的结果与手机上的不同，请选择保留哪一个', { item: entry.item }));
 }
 
 async function sendFiles() {
