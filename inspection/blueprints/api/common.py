@@ -244,8 +244,8 @@ class Fields:
             return default
         return value
 
-    def uuid(self, name: str) -> str:
-        value = self.text(name, max_length=36)
+    def uuid(self, name: str, *, required: bool = True) -> str:
+        value = self.text(name, required=required, max_length=36)
         if CANONICAL_UUID.fullmatch(value):  # what crypto.randomUUID() sends: no need to parse
             return value
         try:

@@ -361,7 +361,7 @@ def submit(inspection_id: int):
     client_id = None
     if request.get_data():
         fields = Fields(json_body())
-        client_id = fields.uuid("client_id") or None
+        client_id = fields.uuid("client_id", required=False) or None
         fields.done()
     before = inspection.revision
 
