@@ -48,7 +48,8 @@ class ItemRef(NamedTuple):
 
 def item_index(inspection: Inspection) -> Mapping[str, ItemRef]:
     """Return every item of the inspection's checklists by item code (read-only: shared between requests)."""
-    key = tuple(ic.checklist_version_id for ic in inspection.checklists)
+    # Keyed by content too: a version's id may be given again after a rolled-back import (SQLite reuses row ids).
+    key = tuple((ic.checklist_version_id, ic.version.content_hash) for ic in inspection.checklists)
     index = _INDEXES.get(key)
     if index is None:  # versions never change, so the index of a combination is computed once per process
         index = _INDEXES[key] = MappingProxyType(
@@ -62,8 +63,8 @@ def item_index(inspection: Inspection) -> Mapping[str, ItemRef]:
     return index
 
 
-#: Item indexes by the tuple of checklist version ids of an inspection.
-_INDEXES: dict[tuple[int, ...], Mapping[str, ItemRef]] = {}
+#: Item indexes by the checklist versions (id and content hash) of an inspection.
+_INDEXES: dict[tuple[tuple[int, str], ...], Mapping[str, ItemRef]] = {}
 
 
 def departments_of(inspection: Inspection) -> list[str]:
