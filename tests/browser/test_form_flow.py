@@ -175,6 +175,7 @@ def test_a_broken_photo_shows_an_error_with_retry_and_a_good_one_clears_it(live_
     expect(status).to_be_empty()
     expect(status).not_to_have_attribute("role", "alert")
     expect(card.locator(".thumbs img")).to_have_count(1)
+    _wait_synced(xf)  # the photo has reached the server
 
 
 def test_the_preview_counts_only_my_open_items_and_no_score_for_others_checklists(
