@@ -340,9 +340,10 @@ def test_an_expired_token_or_login_keeps_the_queue(live_app: Flask, live_server:
     _answer(page, "F2", "pass")
     _wait_synced(page)
 
-    # The login expires too: nothing is discarded, the page asks for a new login.
-    _expire_tokens(live_app, "xf1")
+    # The login expires too: nothing is discarded, the page asks for a new login. The login goes first: a request
+    # the page makes in between would otherwise trade the live login for a fresh token.
     context.clear_cookies()
+    _expire_tokens(live_app, "xf1")
     _answer(page, "F3", "pass")
     _answer(page, "F4", "fail")
     relogin = page.get_by_role("link", name="请重新登录后同步")
