@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask import current_app, jsonify, request
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.sql.base import ExecutableOption
 
@@ -304,10 +305,18 @@ def post_photo(inspection_id: int):
 
     def store() -> tuple[Photo, bool, int]:
         photo, created = add_photo(inspection, item_code, client_id, data, api_actor(), capture)
-        return photo, created, inspection.revision  # read before the commit: later saves of others are theirs
+        return photo, created, _revision_after(inspection, created)
 
     photo, created, after = run_in_transaction(store)
     return jsonify(photo_json(photo) | _revisions(before, after)), 201 if created else 200
+
+
+def _revision_after(inspection: Inspection, created: bool) -> int:
+    """The inspection's revision once this write is in, read before the commit (later saves of others are theirs).
+    A replay waited for the write it repeats: the loaded row predates that commit, so it reads the stored value."""
+    if created:
+        return inspection.revision
+    return db.session.scalar(select(Inspection.revision).where(Inspection.id == inspection.id))
 
 
 def _revisions(before: int, after: int) -> dict[str, int]:
@@ -333,7 +342,7 @@ def post_signature(inspection_id: int):
         signature, created = add_signature(
             inspection, client_id, signer_name, SignerRole(role), data, signed_at, api_actor(), refused=refused
         )
-        return signature, created, inspection.revision  # read before the commit
+        return signature, created, _revision_after(inspection, created)
 
     signature, created, after = run_in_transaction(store)
     return jsonify(signature_json(signature) | _revisions(before, after)), 201 if created else 200
