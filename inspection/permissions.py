@@ -136,12 +136,17 @@ def can_see_rankings(user: User, *, inspectors_allowed: bool) -> bool:
     return user.role == Role.INSPECTOR and inspectors_allowed
 
 
+def facilities_within(region: Region) -> Select[tuple[Facility]]:
+    """Return a select of the facilities in `region` and below (joined with their region): what staff of the
+    region see, and a campaign's scope."""
+    return select(Facility).join(Facility.region).where(in_region(region))
+
+
 def visible_facilities(user: User) -> Select[tuple[Facility]]:
     """Return a select of the facilities `user` may see (joined with their region)."""
-    stmt = select(Facility).join(Facility.region)
     if user.role == Role.OPERATOR:
-        return stmt.where(Facility.id == user.facility_id)
-    return stmt.where(in_region(user.region))
+        return select(Facility).join(Facility.region).where(Facility.id == user.facility_id)
+    return facilities_within(user.region)
 
 
 def visible_regions(user: User, level: str | None = None) -> Select[tuple[Region]]:

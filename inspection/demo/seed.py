@@ -42,7 +42,7 @@ from inspection.models import (
     Role,
     User,
 )
-from inspection.permissions import in_region
+from inspection.permissions import facilities_within
 from inspection.services import Actor
 from inspection.services.answers import AnswerInput, save_answers
 from inspection.services.checklists import checklist_of, latest_version
@@ -115,7 +115,7 @@ def seed_demo_history(today: date | None = None) -> dict[str, int]:
     home = db.session.scalar(select(Region).where(Region.name == county.COUNTY, Region.parent_id.is_not(None)))
     if home is None or any(latest_version(code) is None for code in (GRADING_CHECKLIST, *ROUTINE)):
         return {}
-    in_county = select(Facility).join(Facility.region).where(Facility.is_demo, in_region(home))
+    in_county = facilities_within(home).where(Facility.is_demo)
     facilities = list(db.session.scalars(in_county.order_by(Facility.id)))
     has_standing = select(FacilityStanding.id).where(FacilityStanding.facility_id.in_([f.id for f in facilities]))
     if not facilities or db.session.scalar(has_standing.limit(1)) is not None:

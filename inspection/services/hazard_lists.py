@@ -68,10 +68,9 @@ class Tallies:
 def hazard_tallies(user: User, today: date) -> Tallies:
     """Count open, due-this-week and overdue hazards with the same rules as everywhere else (followup_rules)."""
     stmt = (
-        select(Hazard.deadline, Hazard.department_code, Facility.id, Facility.name, Region.id, Region.name)
-        .join(Hazard.facility)
-        .join(Facility.region)
-        .where(permissions.in_region(user.region), Hazard.status != HazardStatus.CLOSED)
+        permissions.visible_hazards(user)
+        .with_only_columns(Hazard.deadline, Hazard.department_code, Facility.id, Facility.name, Region.id, Region.name)
+        .where(Hazard.status != HazardStatus.CLOSED)
     )
     result = Tallies()
     groups: dict[str, dict[object, Tally]] = {"townships": {}, "facilities": {}, "departments": {}}
@@ -136,13 +135,8 @@ def reinspection_worklist(user: User, today: date) -> list[WorkItem]:
 
 
 def _region_hazards(user: User) -> Select[tuple[Hazard]]:
-    return (
-        select(Hazard)
-        .join(Hazard.facility)
-        .join(Facility.region)
-        .where(permissions.in_region(user.region))
-        .options(contains_eager(Hazard.facility).contains_eager(Facility.region))
-    )
+    """The hazards `user` may see, with facility and region loaded."""
+    return permissions.visible_hazards(user).options(contains_eager(Hazard.facility).contains_eager(Facility.region))
 
 
 def hazard_list(user: User, facility_id: int | None, status: str, today: date, limit: int) -> list[Hazard]:

@@ -76,13 +76,8 @@ def active_facilities_of(user: User) -> list[Facility]:
 
 def active_facilities_in(region: Region) -> list[Facility]:
     """Return the operating facilities in `region` and below, by name (a campaign's scope)."""
-    stmt = (
-        select(Facility)
-        .join(Facility.region)
-        .where(permissions.in_region(region), Facility.status == FacilityStatus.ACTIVE)
-        .order_by(Facility.name)
-    )
-    return list(db.session.scalars(stmt))
+    stmt = permissions.facilities_within(region).where(Facility.status == FacilityStatus.ACTIVE)
+    return list(db.session.scalars(stmt.order_by(Facility.name)))
 
 
 def active_facilities_by_township(user: User) -> list[tuple[int, str, int]]:

@@ -52,15 +52,13 @@ class PendingReview:
 def pending_reviews(user: User, limit: int = 200) -> list[PendingReview]:
     """Return the submitted grading results in `user`'s region that are not countersigned yet, oldest first."""
     stmt = (
-        select(InspectionChecklist, Inspection, Facility.name, Region.name)
-        .join(Inspection, Inspection.id == InspectionChecklist.inspection_id)
-        .join(Facility, Facility.id == Inspection.facility_id)
-        .join(Region, Region.id == Facility.region_id)
+        permissions.visible_inspections(user)
+        .join(InspectionChecklist, InspectionChecklist.inspection_id == Inspection.id)
+        .with_only_columns(InspectionChecklist, Inspection, Facility.name, Region.name)
         .where(
             InspectionChecklist.checklist_code == GRADING_CHECKLIST,
             InspectionChecklist.status == ChecklistStatus.SUBMITTED,
             InspectionChecklist.reviewed_at.is_(None),
-            permissions.in_region(user.region),
         )
         .order_by(Inspection.inspected_on, InspectionChecklist.id)
         .limit(limit)
