@@ -19,6 +19,7 @@ from inspection.models import (
     HazardStatus,
     HazardUpdate,
     HazardUpdateKind,
+    Inspection,
     InspectionChecklist,
     Notice,
     NoticeHazard,
@@ -121,6 +122,9 @@ def change_requirement(hazard: Hazard, requirement: str, actor: Actor) -> Hazard
     :raises ServiceError: not the responsible department, already on a notice, empty, or a question.
     """
     _require_responsible_inspector(hazard, actor)
+    # Issuing decides under the inspection's lock what goes on a notice: take it too, so that the text is either
+    # changed before the notice prints it or refused because the notice has it.
+    locked(Inspection, hazard.inspection_id)
     if _listed_on_a_notice(hazard):
         raise ServiceError(N_("该隐患已列入通知书，整改要求不能再改；如有错误，请更正通知书"))
     text = requirement.strip()

@@ -28,6 +28,7 @@ from inspection.orm import utcnow
 from inspection.services import Actor, ServiceError
 from inspection.services.audit import record_event
 from inspection.services.checklists import checklist_of
+from inspection.transactions import locked
 
 MAX_COMMENT = 500
 
@@ -157,7 +158,9 @@ def return_grading(ic: InspectionChecklist, reason: str, actor: Actor, *, today:
 
 
 def _check_reviewable(ic: InspectionChecklist, user: User | None) -> None:
-    """Refuse a countersignature or return of `ic` by `user` unless both may happen."""
+    """Refuse a countersignature or return of `ic` by `user` unless both may happen. The result's row is locked
+    first, so that of two reviewers deciding at once (or a double tap) the second sees the first's decision."""
+    locked(InspectionChecklist, ic.id)
     if user is None or not permissions.is_reviewer_for(user, ic.inspection.facility):
         raise ServiceError(N_("只有机构所在区域的民政审核人员可以审核评定结果"))
     if ic.checklist_code != GRADING_CHECKLIST or ic.status != ChecklistStatus.SUBMITTED:
