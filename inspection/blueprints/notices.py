@@ -63,7 +63,7 @@ def issue_food_result(inspection_id: int):
     The form (`FoodResultForm`) is a button and its CSRF token, which the app checks for every POST."""
     inspection = get_inspection_or_404(inspection_id)
     with unit_of_work() as outcome:
-        record = run_in_transaction(
+        record, _issued_now = run_in_transaction(
             lambda: food_result.issue_food_result(inspection, current_actor(), date.today(), verify_url)
         )
     if not outcome.ok:

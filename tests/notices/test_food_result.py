@@ -83,7 +83,7 @@ def _pdftext(data: bytes) -> str:
 def test_the_record_states_the_result_the_failed_items_and_the_measure(app_ctx):
     inspection = _food_inspection()
     first, second = _food_codes(inspection, "general")[:2]
-    record = issue_food_result(inspection, Actor(user("sc1"), "test"), ISSUED, _verify)
+    record, _ = issue_food_result(inspection, Actor(user("sc1"), "test"), ISSUED, _verify)
 
     assert record.kind == NoticeKind.FOOD_RESULT and record.inspection_id == inspection.id
     assert re.fullmatch(r".+〔2026〕[1-9]\d*号", record.number) and "检" in record.number
@@ -106,15 +106,15 @@ def test_the_record_states_the_result_the_failed_items_and_the_measure(app_ctx):
 
 def test_general_failures_without_the_flag_read_basically_compliant_corrected_on_the_spot(app_ctx):
     inspection = _food_inspection(flag=False)
-    record = issue_food_result(inspection, Actor(user("sc2"), "test"), ISSUED, _verify)
+    record, _ = issue_food_result(inspection, Actor(user("sc2"), "test"), ISSUED, _verify)
     flat = re.sub(r"\s+", "", _pdftext(record.pdf_file.data))
     assert "☑基本符合" in flat and "☑当场整改" in flat and "☐调查处理" in flat
 
 
 def test_asking_again_returns_the_record_issued(app_ctx):
     inspection = _food_inspection()
-    first = issue_food_result(inspection, Actor(user("sc1"), "test"), ISSUED, _verify)
-    again = issue_food_result(inspection, Actor(user("sc2"), "test"), ISSUED, _verify)
+    first, _ = issue_food_result(inspection, Actor(user("sc1"), "test"), ISSUED, _verify)
+    again, _ = issue_food_result(inspection, Actor(user("sc2"), "test"), ISSUED, _verify)
     assert again.id == first.id
     assert db.session.query(Notice).filter_by(inspection_id=inspection.id).count() == 1
 
@@ -182,7 +182,7 @@ def test_the_public_page_lists_the_result_with_its_verification_link_and_no_insp
     inspection_id = _completed_id(app)
     with app.app_context():
         inspection = db.session.get(Inspection, inspection_id)
-        record = issue_food_result(inspection, Actor(user("sc1"), "test"), ISSUED, _verify)
+        record, _ = issue_food_result(inspection, Actor(user("sc1"), "test"), ISSUED, _verify)
         _food(inspection).verdict = "基本符合"  # as if corrected later: the page says what the issued record says
         db.session.commit()
         number, token = record.number, record.public_token

@@ -1,15 +1,17 @@
 """Decisions that race each other, against a real server process: two reviewers deciding one grading result at
-the same moment (one countersigns, one returns it, each tapping twice), and an inspector rewording a requirement
-while the notice that prints it is being issued. Each request decides under a lock, so exactly one decision
-holds and a notice prints the requirement the hazard keeps."""
+the same moment (one countersigns, one returns it, each tapping twice), an inspector rewording a requirement
+while the notice that prints it is being issued, and a food result record asked for four times at once. Each
+request decides under a lock, so exactly one decision holds, a notice prints the requirement the hazard keeps, and
+an inspection has one result record under one number."""
 
 from sqlalchemy import func, select
 
 from inspection.extensions import db
 from inspection.models import AuditEvent, ChecklistStatus, Facility, Hazard, InspectionChecklist, Notice
-from tests.factories import OWN, PASSWORD, grade
+from tests.conftest import facility, user
+from tests.factories import OWN, PASSWORD, answer_all, grade, plan_inspection, submit
 from tests.server_process import Client, together
-from tests.web.test_document_races import completed_inspection
+from tests.web.test_document_races import completed_inspection, numbers_used_match_notices
 
 NEW_REQUIREMENT = "立即清除二楼东侧疏散走道内堆放的杂物，保持通道畅通"
 
@@ -58,3 +60,23 @@ def test_a_requirement_reworded_while_its_notice_is_issued_is_the_one_printed(co
     # reworded before the notice printed it, or refused because the notice had it
     assert stored in printed and (NEW_REQUIREMENT in printed) == (stored == NEW_REQUIREMENT)
     assert (stored == NEW_REQUIREMENT) == (replies[1].status == 302), replies[1].body[:300]
+
+
+def test_a_food_result_record_asked_for_at_once_is_issued_once(concurrent_app, served_county):
+    with concurrent_app.app_context():
+        team = {code: [user(f"{code}1"), user(f"{code}2")] for code in ("mz", "xf", "sc")}
+        inspection = plan_inspection(facility(OWN), ("fire_safety", "food_safety"), team=team)
+        answer_all(inspection)
+        submit(inspection)
+        db.session.commit()
+        inspection_id = inspection.id
+    clients = [Client(served_county).api_token(name, PASSWORD) for name in ("sc1", "sc1", "sc2", "sc2")]
+    path = f"/api/v1/inspections/{inspection_id}/food-result"
+    replies = together(*[lambda c=c: c.request("POST", path, json_body={}) for c in clients])
+    assert sorted(r.status for r in replies) == [200, 200, 200, 201], [r.body[:200] for r in replies]
+    assert len({r.json()["number"] for r in replies}) == 1
+    with concurrent_app.app_context():
+        records = db.session.scalar(
+            select(func.count()).select_from(Notice).where(Notice.inspection_id == inspection_id)
+        )
+    assert records == 1 and numbers_used_match_notices(concurrent_app)

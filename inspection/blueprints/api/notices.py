@@ -23,7 +23,7 @@ from inspection.models import Facility, Hazard, HazardStatus, Inspection, Notice
 from inspection.permissions import can_view_facility, can_view_inspection
 from inspection.services.hazard_lists import hazard_list
 from inspection.services.notices import issue_notices
-from inspection.services.notices.food_result import food_result_of, issue_food_result
+from inspection.services.notices.food_result import issue_food_result
 from inspection.transactions import run_in_transaction
 
 MAX_HAZARDS = 500
@@ -51,9 +51,10 @@ def create_food_result(inspection_id: int):
     inspection = db.session.get(Inspection, inspection_id)
     if inspection is None or not can_view_inspection(api_user(), inspection):
         api_error(404, "not_found", N_("检查不存在或您无权查看"))
-    issued = food_result_of(inspection)
-    record = run_in_transaction(lambda: issue_food_result(inspection, api_actor(), date.today(), verify_url))
-    return jsonify(_summary(record)), 200 if issued is not None else 201
+    record, issued_now = run_in_transaction(
+        lambda: issue_food_result(inspection, api_actor(), date.today(), verify_url)
+    )
+    return jsonify(_summary(record)), 201 if issued_now else 200
 
 
 @bp.get("/notices/<int:notice_id>")

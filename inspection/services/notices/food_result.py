@@ -102,8 +102,13 @@ def food_result_refusal(inspection: Inspection, user) -> ServiceError | None:
     return None
 
 
-def issue_food_result(inspection: Inspection, actor: Actor, issued_on: date, verify_url: VerifyUrl) -> Notice:
+def issue_food_result(
+    inspection: Inspection, actor: Actor, issued_on: date, verify_url: VerifyUrl
+) -> tuple[Notice, bool]:
     """Issue the result record of `inspection`'s food checklist, or return the one already issued.
+
+    :return: the record, and whether this call issued it (decided under the inspection's lock, so of requests
+        arriving together exactly one says so).
 
     :raises ServiceError: see `food_result_refusal` (a `NotFoodIssuer` for someone who may not issue it).
     """
@@ -113,7 +118,7 @@ def issue_food_result(inspection: Inspection, actor: Actor, issued_on: date, ver
     locked(Inspection, inspection.id)  # a second request waits, then finds the record issued
     issued = food_result_of(inspection)
     if issued is not None:
-        return issued
+        return issued, False
     ic = food_checklist(inspection)
     department_code = checklist_of(ic.version).department.value
     facility = inspection.facility
@@ -156,7 +161,7 @@ def issue_food_result(inspection: Inspection, actor: Actor, issued_on: date, ver
     )
     notice = store_notice(context, record, actor)
     notice.context = {**notice.context, RESULT_KEY: context.result}
-    return notice
+    return notice, True
 
 
 def _failed_items(ic: InspectionChecklist) -> tuple[FailedItem, ...]:
