@@ -1,12 +1,15 @@
 """Hazard follow-up on the web: the reviewer's dashboard, the operator's rectification list, a hazard's page with
 its history, and the inspector's re-inspection (复查) that issues a 复查意见书."""
 
+from collections.abc import Callable
 from datetime import date
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from wtforms import Field
 
+from forms import WebForm
 from forms.common import ConfirmForm
 from forms.hazard_records import FireDeterminationForm, RequirementForm
 from forms.hazards import (
@@ -129,14 +132,14 @@ def requirement(hazard_id: int):
     if not _responsible(hazard):
         refuse(403, f"hazard {hazard_id} belongs to another department")
     form = RequirementForm()
-    if form.validate_on_submit():
-        with unit_of_work(flash_error=False) as outcome:
-            change_requirement(hazard, form.requirement.data, current_actor())
-        if outcome.ok:
-            flash(_("整改要求已保存，将印在通知书上。"), "success")
-            return redirect(url_for("hazards.detail", hazard_id=hazard.id))
-        form.requirement.errors = [*form.requirement.errors, outcome.message]
-    return _render_detail(hazard, None, 400, requirement_form=form)
+    return _act_on_hazard(
+        hazard,
+        form,
+        lambda: change_requirement(hazard, form.requirement.data, current_actor()),
+        form.requirement,
+        lambda: _("整改要求已保存，将印在通知书上。"),
+        requirement_form=form,
+    )
 
 
 @bp.post("/<int:hazard_id>/fire-determination")
@@ -147,16 +150,16 @@ def fire_determination(hazard_id: int):
     if not _records_fire_determinations(hazard):
         refuse(403, f"hazard {hazard_id}: determinations are recorded by 消防 on its open hazards")
     form = FireDeterminationForm()
-    if form.validate_on_submit():
-        with unit_of_work(flash_error=False) as outcome:
-            record_fire_determination(
-                hazard, form.document_no.data, form.determined_on.data, current_actor(), date.today()
-            )
-        if outcome.ok:
-            flash(_("已登记重大火灾隐患判定 %(n)s", n=hazard.fire_determination_no), "success")
-            return redirect(url_for("hazards.detail", hazard_id=hazard.id))
-        form.document_no.errors = [*form.document_no.errors, outcome.message]
-    return _render_detail(hazard, None, 400, determination_form=form)
+    return _act_on_hazard(
+        hazard,
+        form,
+        lambda: record_fire_determination(
+            hazard, form.document_no.data, form.determined_on.data, current_actor(), date.today()
+        ),
+        form.document_no,
+        lambda: _("已登记重大火灾隐患判定 %(n)s", n=hazard.fire_determination_no),
+        determination_form=form,
+    )
 
 
 @bp.post("/<int:hazard_id>/deadline")
@@ -166,15 +169,36 @@ def deadline(hazard_id: int):
     if not _responsible(hazard):
         refuse(403, f"hazard {hazard_id} belongs to another department")
     form = DeadlineForm()
+    return _act_on_hazard(
+        hazard,
+        form,
+        lambda: change_deadline(hazard, form.deadline.data, form.reason.data, current_actor()),
+        form.deadline,
+        lambda: _("整改期限已改为 %(d)s", d=hazard.deadline.isoformat()),
+        deadline_form=form,
+    )
+
+
+def _act_on_hazard(
+    hazard: Hazard,
+    form: WebForm,
+    act: Callable[[], object],
+    error_field: Field,
+    done: Callable[[], str],
+    *,
+    deadline_form: DeadlineForm | None = None,
+    **typed: WebForm,
+):
+    """Run `act` on the hazard's page once `form` is valid: done, say `done()` and show the page again; refused,
+    put the reason under `error_field` and show the page (400) with the form as it was typed."""
     if form.validate_on_submit():
         with unit_of_work(flash_error=False) as outcome:
-            change_deadline(hazard, form.deadline.data, form.reason.data, current_actor())
-        if outcome.error:
-            form.deadline.errors = [*form.deadline.errors, outcome.message]
-        else:
-            flash(_("整改期限已改为 %(d)s", d=hazard.deadline.isoformat()), "success")
+            act()
+        if outcome.ok:
+            flash(done(), "success")
             return redirect(url_for("hazards.detail", hazard_id=hazard.id))
-    return _render_detail(hazard, form, 400)
+        error_field.errors = [*error_field.errors, outcome.message]
+    return _render_detail(hazard, deadline_form, 400, **typed)
 
 
 @bp.route("/reinspect")
