@@ -175,7 +175,8 @@ class Wire:
 
             # One connection carries every request: each direction keeps one HPACK dynamic table.
             self.request_encoder, self.response_encoder = Encoder(), Encoder()
-        self.sent = self.received = self.requests = self.answer_puts = 0
+        self.sent = self.received = self.requests = self.answer_puts = self.request_headers = 0
+        self.in_flight: set[str] = set()
         self.urls: dict[str, str] = {}
         self.response_headers: dict[str, int] = {}
         self.by_url: dict[str, int] = {}
@@ -191,18 +192,22 @@ class Wire:
         request = event["request"]
         self.answer_puts += request["method"] == "PUT" and request["url"].endswith("/answers")
         self.urls[event["requestId"]] = f"{request['method']} {request['url'].split('?')[0].split('/', 3)[-1]}"
+        self.in_flight.add(event["requestId"])
         body = sum(len(entry.get("bytes", "")) * 3 // 4 for entry in request.get("postDataEntries", []))
         if self.http2:  # the method and path travel as pseudo-headers; a body as one DATA frame
             self.sent += body + (FRAME_HEADER if body else 0)
         else:
-            self.sent += len(f"{request['method']} {request['url']} HTTP/1.1\r\n") + body
+            # origin-form, as the server receives it: the host travels in the Host header
+            self.sent += len(f"{request['method']} /{request['url'].split('/', 3)[-1]} HTTP/1.1\r\n") + body
 
     def _request_headers(self, event: dict) -> None:
         headers = event["headers"]
         if self.http2:
-            self.sent += FRAME_HEADER + len(self.request_encoder.encode(list(headers.items())))
+            size = FRAME_HEADER + len(self.request_encoder.encode(list(headers.items())))
         else:
-            self.sent += sum(len(f"{name}: {value}\r\n") for name, value in headers.items()) + 2
+            size = sum(len(f"{name}: {value}\r\n") for name, value in headers.items()) + 2
+        self.sent += size
+        self.request_headers += size
 
     def _response_headers(self, event: dict) -> None:
         if self.http2:  # DevTools gives no header text for HTTP/2: encode them as the server's HPACK table would
@@ -215,6 +220,7 @@ class Wire:
         """A 304 to a fetch that set If-None-Match itself ends as "canceled" once the script has read it: its
         status line and headers still crossed the wire."""
         self.requests += 1
+        self.in_flight.discard(event["requestId"])
         headers = self.response_headers.get(event["requestId"], 0)
         self.received += headers
         url = self.urls.get(event["requestId"], "?")
@@ -222,6 +228,7 @@ class Wire:
 
     def _finished(self, event: dict) -> None:
         self.requests += 1
+        self.in_flight.discard(event["requestId"])
         self.received += int(event["encodedDataLength"])
         url = self.urls.get(event["requestId"], "?")
         self.by_url[url] = self.by_url.get(url, 0) + int(event["encodedDataLength"])
@@ -230,7 +237,7 @@ class Wire:
         return self.sent + self.received
 
     def reset(self) -> None:
-        self.sent = self.received = self.requests = 0
+        self.sent = self.received = self.requests = self.request_headers = 0
         self.by_url = {}
 
 
@@ -254,6 +261,13 @@ def run(base: str, inspection_id: int, changes: int, idle_minutes: int, *, http2
         wire = Wire(page, http2=http2)
         page.goto(f"{base}/inspections/{inspection_id}/form")
         settle(page)
+        # After its first sync the page keeps the forms of the user's other inspections for offline use: once per
+        # page, so part of the first load, not of the answers that happen to follow.
+        quiet_since = time.monotonic()
+        while time.monotonic() - quiet_since < 1:
+            page.wait_for_timeout(100)
+            if wire.in_flight:
+                quiet_since = time.monotonic()
         mine = "els => els.filter((e) => !e.querySelector('.answer-pass').disabled).map((e) => e.dataset.code)"
         codes = page.eval_on_selector_all(".item-card", mine)
         if not codes:
@@ -276,6 +290,7 @@ def run(base: str, inspection_id: int, changes: int, idle_minutes: int, *, http2
         if skipped:
             print(f"taps that sent nothing: {', '.join(skipped)}")
         per_change = wire.total() / wire.answer_puts
+        browser_headers = wire.request_headers / wire.answer_puts
         change_detail = dict(wire.by_url)
         change_seconds = time.monotonic() - started
         wire.reset()
@@ -289,6 +304,7 @@ def run(base: str, inspection_id: int, changes: int, idle_minutes: int, *, http2
     return {
         "first_load": first_load,
         "per_change": per_change,
+        "browser_headers": browser_headers,
         "per_minute": per_minute,
         "idle_requests": idle_requests,
         "change_seconds": change_seconds,
@@ -318,6 +334,10 @@ def main() -> None:
     print(
         f"  per idle minute             {figures['per_minute'] / 1024:8.2f} KB  (aim <= 0.5 KB; "
         f"{figures['idle_requests']} requests in {args.idle_minutes} simulated minutes)"
+    )
+    print(
+        f"    of which request headers  {figures['browser_headers'] / 1024:8.2f} KB  (Chromium's own: user agent, "
+        "client hints, fetch metadata; plus the token)"
     )
     if args.detail:
         for phase in ("change_detail", "idle_detail"):
