@@ -28,11 +28,30 @@ from inspection.checklists.fields import (
     show,
 )
 from inspection.checklists.schema import FACILITY_FACTS, ChecklistError, DepartmentCode, Problem
+from inspection.i18n import N_, labelled
 
 #: The shipped rules.
 RULES_FILE = Path(__file__).resolve().parent / "coverage.toml"
 #: How many visits a year may require: each divides the year into equal periods of whole months.
 PER_YEAR_CHOICES = (1, 2, 3, 4, 6, 12)
+
+#: The facility facts a rule's `applies_when` may name, in words (the plan page's rule list).
+FACILITY_FACT_LABELS = labelled(
+    "facility_fact",
+    {
+        "has_canteen": N_("有食堂"),
+        "no_canteen": N_("无食堂"),
+        "has_medical_unit": N_("有内设医疗机构"),
+        "no_medical_unit": N_("无内设医疗机构"),
+        "has_special_equipment": N_("有特种设备"),
+        "no_special_equipment": N_("无特种设备"),
+        "has_campus_roads": N_("有院内道路"),
+        "no_campus_roads": N_("无院内道路"),
+        "is_key_fire_unit": N_("消防安全重点单位"),
+        "not_key_fire_unit": N_("非消防安全重点单位"),
+        "offers_ten_services": N_("提供十项基本服务"),
+    },
+)
 
 
 @dataclass(frozen=True, slots=True)

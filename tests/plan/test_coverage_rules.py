@@ -128,3 +128,10 @@ def test_two_rules_of_one_department_for_one_facility_type_are_refused():
     text = 'source_note = "t"\n' + '[[rules]]\ndepartment = "xf"\nper_year = 1\nverified = false\nbasis = "b"\n' * 2
     with pytest.raises(ChecklistError, match=r'item "rules\[1\]": field "facility_types": rule of department'):
         load_rules_text(text, "t.toml", TYPES)
+
+
+def test_every_facility_fact_has_words():
+    from inspection.checklists import FACILITY_FACTS
+    from inspection.plan_rules import FACILITY_FACT_LABELS
+
+    assert set(FACILITY_FACT_LABELS) == FACILITY_FACTS
