@@ -7,21 +7,27 @@
 import tempfile
 from datetime import date, datetime
 
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from inspection.blueprints import query_number
+from forms.plan import DrawForm
+from inspection.blueprints import paginate, query_number, translated, unit_of_work
 from inspection.blueprints.rankings import XLSX, _read_chunks
 from inspection.checklists import DEPARTMENT_NAMES
 from inspection.exported_files import content_disposition
-from inspection.models import RegionLevel, Role
+from inspection.extensions import db
+from inspection.models import Region, RegionLevel, Role, SpotCheckDraw
+from inspection.models.facilities import FACILITY_TYPE_LABELS
+from inspection.permissions import can_view_draw, visible_draws
 from inspection.plan_rules.coverage import COVERAGE_STATUS_LABELS, CoverageStatus
 from inspection.request_limits import BadParameter
-from inspection.security import role_required
+from inspection.security import current_actor, refuse, role_required
 from inspection.services.annual_plan import FIRST_YEAR, PlanFilters, coverage_rules, plan_page, plan_rows
 from inspection.services.exports import write_plan_xlsx
-from inspection.services.regions import regions_within
+from inspection.services.planning import spot_check_checklists
+from inspection.services.regions import departments_within, regions_within
+from inspection.services.sampling import DrawRequest, draw_results, inspectors_of, make_draw, matches_stored
 
 bp = Blueprint("plan", __name__)
 
@@ -100,3 +106,81 @@ def _filter_words(filters: PlanFilters) -> list[tuple[str, str]]:
     if filters.status:
         words.append(("状态", COVERAGE_STATUS_LABELS[CoverageStatus(filters.status)]))
     return words
+
+
+@bp.route("/draws")
+@role_required(Role.REVIEWER, Role.ADMIN)
+def draws():
+    page = paginate(visible_draws(current_user).order_by(SpotCheckDraw.drawn_at.desc(), SpotCheckDraw.id.desc()))
+    return render_template(
+        "plan/draws.html", page=page, inspectors=inspectors_of(page.items), can_draw=current_user.role == Role.REVIEWER
+    )
+
+
+@bp.route("/draws/new", methods=["GET", "POST"])
+@role_required(Role.REVIEWER)
+def new_draw():
+    departments = {d.id: d for d in departments_within(current_user)}
+    townships = {r.id: r for r in regions_within(current_user, RegionLevel.TOWNSHIP)}
+    form = DrawForm(
+        departments=[(d.id, f"{d.name}") for d in departments.values()],
+        checklists=[
+            (v.code, f"{DEPARTMENT_NAMES.get(code, code)}：{v.title}")  # type: ignore[call-overload]
+            for code in dict.fromkeys(d.code for d in departments.values())
+            for v in spot_check_checklists(code)
+        ],
+        townships=[(r.id, r.name) for r in townships.values()],
+        types=[(kind.value, _(text)) for kind, text in FACILITY_TYPE_LABELS.items()],
+    )
+    if form.validate_on_submit():
+        request_ = DrawRequest(
+            department=departments[form.department_id.data],
+            checklist_code=form.checklist_code.data,
+            inspected_on=form.inspected_on.data,
+            facility_count=form.facility_count.data,
+            inspectors_per_facility=form.inspectors_per_facility.data,
+            township=townships.get(form.township_id.data),
+            facility_type=form.facility_type.data or None,
+        )
+        days_ahead = current_app.config["PLAN_DAYS_AHEAD"]
+        with unit_of_work(flash_error=False) as outcome:
+            record = make_draw(request_, current_actor(), today=date.today(), days_ahead=days_ahead)
+        if outcome.ok:
+            flash(_("已抽取 %(n)s 家机构并安排检查；抽取结果已记录并公示。", n=record.facility_count), "success")
+            return redirect(url_for("plan.draw", draw_id=record.id))
+        _show_refusal(form, outcome.error)
+    status = 400 if request.method == "POST" else 200
+    return render_template("plan/draw_form.html", form=form), status
+
+
+#: The form field each refusal's field name is shown at.
+_REFUSAL_FIELDS = {"date": "inspected_on"}
+
+
+def _show_refusal(form: DrawForm, error: Exception | None) -> None:
+    """Show a refusal at the fields it names, flashed when it names none of the form's."""
+    shown = False
+    for key, message in getattr(error, "fields", {}).items():
+        field = getattr(form, _REFUSAL_FIELDS.get(key, key), None)
+        if field is not None:
+            field.errors = [*field.errors, translated(message)]
+            shown = True
+    if error is not None and not shown:
+        flash(translated(error), "error")
+
+
+@bp.route("/draws/<int:draw_id>")
+@role_required(Role.REVIEWER, Role.ADMIN)
+def draw(draw_id: int):
+    record = db.session.get(SpotCheckDraw, draw_id)
+    if record is None or not can_view_draw(current_user, record):
+        refuse(404, f"draw {draw_id} not visible")
+    township = record.filters.get("township_id")
+    return render_template(
+        "plan/draw.html",
+        draw=record,
+        results=draw_results(record),
+        inspectors=inspectors_of([record]),
+        reproduced=matches_stored(record),
+        township=db.session.get(Region, township) if township else None,
+    )

@@ -2,12 +2,16 @@
 inspectors of each department, and inspections of the year 2026."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from inspection.models import Facility, FacilityType, User
+from inspection.services import Actor
+from inspection.services.sampling import DrawRequest, make_draw
 from tests.factories import (
+    SAME_COUNTY,
     County,
     answer_all,
+    base_county,
     make_admin,
     make_county,
     make_facility,
@@ -49,3 +53,16 @@ def build_world() -> World:
     plan_inspection(missed, ["service_safety"], on=date(YEAR, 4, 20), team=mz, county=county)
     plan_inspection(planned, ["service_safety"], on=date(YEAR, 11, 5), team=mz, county=county)
     return World(county, make_reviewer(county), make_admin(county), team, done, missed, planned, day_care)
+
+
+def spot_check_draw(cast: dict) -> None:
+    """Draw one facility of the cast (SAME_COUNTY, the only one of its township) for a 民政 spot check tomorrow."""
+    county = base_county()
+    request = DrawRequest(
+        county.department("mz"),
+        "service_safety",
+        date.today() + timedelta(days=1),
+        facility_count=1,
+        township=cast[SAME_COUNTY].region,
+    )
+    make_draw(request, Actor(cast["reviewer"], "test"), today=date.today())
