@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
@@ -27,6 +27,7 @@ from inspection.models import (
     SpotCheckPick,
     User,
 )
+from inspection.orm import utcnow
 from inspection.permissions import in_township, may_inspect, visible_facilities, visible_inspectors
 from inspection.sampling import SEED_PATTERN, Pick, draw, new_seed
 from inspection.services import Actor, ServiceError
@@ -76,10 +77,18 @@ def candidates(user: User, request: DrawRequest) -> tuple[list[Facility], list[U
     return facilities, pool
 
 
-def make_draw(request: DrawRequest, actor: Actor, *, today: date, days_ahead: int = PLAN_DAYS_AHEAD) -> SpotCheckDraw:
+def make_draw(
+    request: DrawRequest,
+    actor: Actor,
+    *,
+    today: date,
+    days_ahead: int = PLAN_DAYS_AHEAD,
+    drawn_at: datetime | None = None,
+) -> SpotCheckDraw:
     """Draw, store the draw and plan one inspection per facility drawn, with the inspectors drawn for it.
 
     :param today: the day the inspections are planned from (`start_inspection`).
+    :param drawn_at: when it was drawn (naive UTC), for the demo's history; now by default.
     :raises ServiceError: naming the field: a checklist not wholly the department's, a date out of range, too few
         inspectors per facility, more facilities or inspectors than candidates, a malformed seed.
     """
@@ -106,6 +115,7 @@ def make_draw(request: DrawRequest, actor: Actor, *, today: date, days_ahead: in
         facility_count=request.facility_count,
         inspectors_per_facility=request.inspectors_per_facility,
         seed=seed,
+        drawn_at=drawn_at or utcnow(),
     )
     by_id = {f.id: f for f in facilities} | {p.id: p for p in pool}
     for position, pick in enumerate(rerun(record)):
