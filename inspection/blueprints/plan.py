@@ -24,6 +24,7 @@ from inspection.plan_rules.coverage import COVERAGE_STATUS_LABELS, CoverageStatu
 from inspection.request_limits import BadParameter
 from inspection.security import current_actor, refuse, role_required
 from inspection.services.annual_plan import FIRST_YEAR, PlanFilters, coverage_rules, plan_page, plan_rows
+from inspection.services.checklists import latest_version
 from inspection.services.exports import write_plan_xlsx
 from inspection.services.planning import spot_check_checklists
 from inspection.services.regions import departments_within, regions_within
@@ -182,5 +183,6 @@ def draw(draw_id: int):
         results=draw_results(record),
         inspectors=inspectors_of([record]),
         reproduced=matches_stored(record),
+        checklist=latest_version(record.checklist_code),
         township=db.session.get(Region, township) if township else None,
     )

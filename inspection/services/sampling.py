@@ -117,15 +117,15 @@ def make_draw(
         seed=seed,
         drawn_at=drawn_at or utcnow(),
     )
-    by_id = {f.id: f for f in facilities} | {p.id: p for p in pool}
+    facilities_by_id, pool_by_id = {f.id: f for f in facilities}, {p.id: p for p in pool}
     for position, pick in enumerate(rerun(record)):
         inspection = start_inspection(
-            by_id[pick.facility_id],
+            facilities_by_id[pick.facility_id],
             [request.checklist_code],
             request.inspected_on,
             InspectionPurpose.ROUTINE,
             request.department,
-            {request.department.code: [by_id[i] for i in pick.inspector_ids]},
+            {request.department.code: [pool_by_id[i] for i in pick.inspector_ids]},
             actor,
             today=today,
             days_ahead=days_ahead,
