@@ -39,6 +39,9 @@ def create_app(test_config: Mapping[str, Any] | None = None, instance_path: str 
     from inspection.services.checklists import shipped
 
     shipped()  # refuse to start with an invalid shipped checklist; the error names file, section, item, field
+    from inspection.services.annual_plan import coverage_rules
+
+    coverage_rules()  # likewise the annual plan's coverage rules: file, rule and field
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     _init_extensions(app)
     init_request_limits(app)

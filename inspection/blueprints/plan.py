@@ -113,9 +113,7 @@ def _filter_words(filters: PlanFilters) -> list[tuple[str, str]]:
 @role_required(Role.REVIEWER, Role.ADMIN)
 def draws():
     page = paginate(visible_draws(current_user).order_by(SpotCheckDraw.drawn_at.desc(), SpotCheckDraw.id.desc()))
-    return render_template(
-        "plan/draws.html", page=page, inspectors=inspectors_of(page.items), can_draw=current_user.role == Role.REVIEWER
-    )
+    return render_template("plan/draws.html", page=page, can_draw=current_user.role == Role.REVIEWER)
 
 
 @bp.route("/draws/new", methods=["GET", "POST"])

@@ -42,7 +42,7 @@ FIRST_YEAR = 2000
 def coverage_rules() -> tuple[CoverageRule, ...]:
     """Return the shipped coverage rules, validated once per process.
 
-    :raises ChecklistError: the rules file is malformed (the app refuses to start, see `inspection.health`).
+    :raises ChecklistError: the rules file is malformed (`create_app` calls this, so the app refuses to start).
     """
     return load_rules({kind.value for kind in FacilityType})
 

@@ -6,16 +6,16 @@ import random
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from inspection.extensions import db
-from inspection.models import AuditEvent, Inspection, SpotCheckDraw
+from inspection.models import AuditEvent, Facility, Inspection, SpotCheckDraw, User
 from inspection.models.sampling import DrawIsFinal
 from inspection.sampling import Pick, draw
 from inspection.services import Actor
 from inspection.services.sampling import DrawRequest, make_draw, rerun
 from tests.conftest import Login
-from tests.factories import answer_all, make_county, make_inspector, make_reviewer, submit
+from tests.factories import answer_all, make_county, make_facility, make_inspector, make_reviewer, submit
 from tests.plan.world import build_world
 
 DAY = date.today() + timedelta(days=7)
@@ -167,3 +167,17 @@ def test_the_public_page_shows_the_draw_then_its_results_without_people(client, 
     db.session.commit()
     page = client.get("/public/draws").get_data(as_text=True)
     assert f"{names[0]}</a> " in page and f"<strong>{verdict}</strong>" in page
+
+
+def test_a_facility_and_an_inspector_with_the_same_id_are_told_apart(app):
+    """Facility and user ids come from separate sequences: a draw must not plan an inspection of a person."""
+    county = make_county(townships=1, departments=["mz", "sc"])
+    reviewer = make_reviewer(county)
+    facility, people = make_facility(county), [make_inspector("sc", county) for _ in range(2)]
+    shared = 1 + max(db.session.scalar(select(func.max(Facility.id))), db.session.scalar(select(func.max(User.id))))
+    facility.id = people[0].id = shared
+    db.session.flush()
+    request = DrawRequest(county.department("sc"), "food_safety", DAY, facility_count=1)
+    (pick,) = make_draw(request, Actor(reviewer), today=date.today()).picks
+    assert pick.inspection.facility_id == shared
+    assert sorted(a.user_id for a in pick.inspection.assignments) == sorted(p.id for p in people)
