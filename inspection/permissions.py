@@ -22,6 +22,7 @@ from inspection.models import (
     Notice,
     Region,
     Role,
+    SpotCheckDraw,
     User,
 )
 
@@ -214,3 +215,15 @@ def visible_audit_events(user: User) -> Select[tuple[AuditEvent]]:
     """Return a select of the audit events of the user's region, and those of no region (e.g. failed logins with
     unknown usernames), which concern every admin."""
     return select(AuditEvent).where(or_(in_region(user.region, AuditEvent.region_path), AuditEvent.region_path == "/"))
+
+
+def can_view_draw(user: User, draw: SpotCheckDraw) -> bool:
+    """Return True if `user` may see the spot-check draw `draw` in full, with the inspectors drawn: admins and
+    reviewers of its region (the public page shows it without people)."""
+    return user.role in (Role.ADMIN, Role.REVIEWER) and user.region.contains(draw.region)
+
+
+def visible_draws(user: User) -> Select[tuple[SpotCheckDraw]]:
+    """Return a select of the spot-check draws of the regions within the user's region (joined with their region),
+    by the rule of `can_view_draw` for admins and reviewers."""
+    return select(SpotCheckDraw).join(SpotCheckDraw.region).where(in_region(user.region))

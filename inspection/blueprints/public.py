@@ -2,7 +2,9 @@
 
 They show only what the public may know: the facility's name, type and township, its current countersigned grade
 with the date, and how many hazards are open; and the results of food inspections (总局令第49号 第35条) with the
-link that verifies their record. No people, phone numbers, codes, addresses or findings.
+link that verifies their record; and the 双随机 spot-check draws (date, department, scope, seed, candidate and drawn
+facilities) with each inspection's verdict once submitted. No people, phone numbers, codes, addresses or findings:
+a draw shows how many inspectors were drawn, never who.
 """
 
 from datetime import date
@@ -15,6 +17,7 @@ from inspection.extensions import db
 from inspection.models import Facility
 from inspection.services.notices.food_result import food_verdict, published_food_results
 from inspection.services.rankings import open_hazard_count
+from inspection.services.sampling import draw_results, published_draws
 from inspection.services.standings import public_grade
 
 bp = Blueprint("public", __name__)
@@ -42,3 +45,11 @@ def food_results():
     page = paginate(published_food_results())
     rows = [(record, food_verdict(record), verify_url(record.public_token)) for record in page.items]
     return render_template("public/food_results.html", page=page, rows=rows, today=date.today())
+
+
+@bp.route("/draws")
+def draws():
+    """The 双随机 draws, newest first, and what their inspections came to (一公开)."""
+    page = paginate(published_draws())
+    rows = [(record, draw_results(record)) for record in page.items]
+    return render_template("public/draws.html", page=page, rows=rows, today=date.today())

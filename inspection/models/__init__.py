@@ -48,6 +48,7 @@ from inspection.models.inspections import (
     StandingKind,
 )
 from inspection.models.regions import Department, Region, RegionLevel
+from inspection.models.sampling import SpotCheckDraw, SpotCheckPick
 from inspection.models.users import LoginThrottle, Role, ThrottleScope, User
 from inspection.scoring import AnswerResult
 
@@ -95,6 +96,8 @@ __all__ = [
     "Role",
     "Signature",
     "SignerRole",
+    "SpotCheckDraw",
+    "SpotCheckPick",
     "StandingKind",
     "StoredFile",
     "ThrottleScope",

@@ -24,11 +24,13 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from inspection.charts import PALETTE
-from inspection.checklists import Standing
+from inspection.checklists import DEPARTMENT_NAMES, Standing
 from inspection.exported_files import spreadsheet_cell
 from inspection.i18n import N_
 from inspection.models import AuditEvent
+from inspection.plan_rules.coverage import COVERAGE_STATUS_LABELS
 from inspection.scoring.rankings import GROUP_LABELS, RankGroup, group_key
+from inspection.services.annual_plan import PlanRow
 from inspection.services.rankings import RankingRow, Verdict
 from inspection.services.standings import safety_standings
 
@@ -236,3 +238,78 @@ def _write_csv_row(writer: Any, values: Iterable[Any]) -> None:
 
 def _json(value: object) -> str:
     return "" if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+#: Header and width of the annual plan export's columns, in order.
+PLAN_COLUMNS: tuple[tuple[str, int], ...] = (
+    ("机构名称", 30),
+    ("乡镇", 12),
+    ("部门", 10),
+    ("状态", 8),
+    ("年度应检", 8),
+    ("已完成", 8),
+    ("已安排", 8),
+    ("截至今日应完成", 14),
+    ("下次应检截止", 12),
+    ("计划日期已过未提交", 18),
+    ("最近完成日期", 12),
+    ("下次计划日期", 12),
+    ("规则依据", 40),
+)
+
+
+def write_plan_xlsx(rows: Iterable[PlanRow], out: IO[bytes], *, filters: Sequence[tuple[str, str]], today: date) -> int:
+    """Write the annual plan's rows (as `annual_plan.plan_rows` orders them: overdue first) and a sheet with the
+    filters, the day overdue was judged on and the rules' sources to `out`.
+
+    :return: the number of rows written.
+    """
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("年度检查计划")
+    sheet.freeze_panes = "A2"
+    for index, (_, width) in enumerate(PLAN_COLUMNS, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    bold = Font(bold=True)
+    _append(sheet, [_cell(sheet, header, font=bold) for header, _ in PLAN_COLUMNS])
+    overdue = Font(bold=True, color="FFB00020")
+    count = 0
+    for row in rows:
+        c = row.coverage
+        basis = c.rule.basis if c.rule.verified else f"{c.rule.basis}（县级设置，未核实）"
+        status = _cell(sheet, COVERAGE_STATUS_LABELS[c.status], font=overdue if c.status == "overdue" else None)
+        department = DEPARTMENT_NAMES.get(c.department, c.department)  # type: ignore[call-overload]
+        _append(
+            sheet,
+            [
+                row.facility_name,
+                row.township,
+                department,
+                status,
+                c.required,
+                c.done,
+                c.planned,
+                c.due,
+                *(_cell(sheet, day) for day in (c.next_due, c.missed_plan, c.last_done, c.next_planned)),
+                basis,
+            ],
+        )
+        count += 1
+    about = workbook.create_sheet("筛选条件")
+    about.column_dimensions["A"].width = 16
+    about.column_dimensions["B"].width = 80
+    _append(about, ["导出时间", datetime.now().strftime("%Y-%m-%d %H:%M:%S")])
+    _append(about, ["逾期判断日期", _cell(about, today)])
+    _append(about, ["行数", count])
+    for name, value in filters:
+        _append(about, [name, value])
+    _append(about, ["说明", PLAN_RULE_TEXT])
+    workbook.save(out)
+    return count
+
+
+PLAN_RULE_TEXT = N_(
+    "每年应检次数按部门的覆盖规则计：民政每年对养老机构至少现场检查一次（《养老机构管理办法》第三十八条）；"
+    "其他部门的频次为县级设置（未核实）。一年多次的，全年按月均分为若干期，每期末为该次检查的截止日。"
+    "已完成指该部门已提交其检查部分；已安排指当年已安排、该部门尚未提交的检查；"
+    "未按期完成或计划日期已过仍未提交的为逾期。"
+)

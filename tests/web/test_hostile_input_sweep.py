@@ -43,6 +43,7 @@ from inspection.models import (
     Photo,
     Signature,
     SignerRole,
+    SpotCheckDraw,
     User,
 )
 from inspection.services import Actor
@@ -63,6 +64,7 @@ from tests.factories import (
     make_cast,
     plan_inspection,
 )
+from tests.plan.world import spot_check_draw
 
 API = "/api/v1"
 #: Who sends the requests: the first matching prefix names a user of `make_cast` who can reach the route (for the
@@ -98,6 +100,7 @@ TARGETS = {
     "code": sa.select(sa.literal("fire_safety")),
     "version": sa.select(sa.literal(1)),
     "filename": sa.select(sa.literal("css/app.css")),
+    "draw_id": sa.select(sa.func.min(SpotCheckDraw.id)),
 }
 #: A number no id column holds, one no integer type holds.
 HUGE_NUMBERS = (str(2**63), str(10**100))
@@ -154,6 +157,7 @@ def build_world() -> None:
     )  # fmt: skip
     grade(cast[SAME_COUNTY], 3, countersign=False)
     blacklist(cast[OWN], reviewer=cast["reviewer"])
+    spot_check_draw(cast)
 
 
 def png() -> bytes:

@@ -47,6 +47,7 @@ from inspection.models import (
     Photo,
     Signature,
     SignerRole,
+    SpotCheckDraw,
 )
 from inspection.services import Actor
 from inspection.services.evidence import add_signature
@@ -72,6 +73,7 @@ from tests.factories import (
     plan_inspection,
     submit,
 )
+from tests.plan.world import spot_check_draw
 
 #: Who requests, by the username they log in with (None: not logged in).
 PERSONAS = {
@@ -138,6 +140,7 @@ EXPECTED = {
     "api.post_photo": expect("403", lead="ok", other_dept="ok", unassigned="404", other_inspector="404"),
     "api.post_signature": expect("403", lead="ok", other_dept="ok", unassigned="404", other_inspector="404"),
     "api.put_answers": expect("403", lead="ok", other_dept="ok", unassigned="404", other_inspector="404"),
+    "api.plan": expect("403", admin="ok", reviewer="ok", other_reviewer="ok", other_admin="ok"),
     "api.rankings": expect("403", admin="ok", reviewer="ok", other_reviewer="ok", other_admin="ok"),
     "api.revoke_token_used": expect("ok"),
     "api.session_token": expect("ok"),
@@ -199,8 +202,14 @@ EXPECTED = {
     "notices.supersede": expect("refused", reviewer="ok", lead="ok", **HIDDEN_OUTSIDE),
     "notices.verify": expect("ok", anonymous="ok"),
     "notices.verify_upload": expect("ok", anonymous="ok"),
+    "public.draws": expect("ok", anonymous="ok"),
     "public.facility": expect("ok", anonymous="ok"),
     "public.food_results": expect("ok", anonymous="ok"),
+    "plan.draw": expect("403", admin="ok", reviewer="ok", other_reviewer="404", other_admin="404"),
+    "plan.draws": expect("403", admin="ok", reviewer="ok", other_reviewer="ok", other_admin="ok"),
+    "plan.export": expect("403", admin="ok", reviewer="ok", other_reviewer="ok", other_admin="ok"),
+    "plan.index": expect("403", admin="ok", reviewer="ok", other_reviewer="ok", other_admin="ok"),
+    "plan.new_draw": expect("403", reviewer="ok", other_reviewer="ok"),
     "rankings.charts": expect("403", admin="ok", reviewer="ok", other_reviewer="ok", other_admin="ok"),
     "rankings.compare": expect("ok", operator="403", **HIDDEN_OUTSIDE),
     "rankings.countersign": expect("403", reviewer="ok", other_reviewer="404"),
@@ -236,6 +245,7 @@ def build_world() -> None:
     )
     grade(cast[SAME_COUNTY], 3, countersign=False)
     blacklist(cast[OWN], reviewer=cast["reviewer"], decided_on=inspection.inspected_on - timedelta(days=3 * 365))
+    spot_check_draw(cast)
 
 
 def verify_url(token: str) -> str:
@@ -291,6 +301,7 @@ ARGUMENTS = {
     "fmt": lambda: "csv",
     "action": lambda: "close",
     "filename": lambda: "css/app.css",
+    "draw_id": lambda: first(SpotCheckDraw),
 }
 #: Issuing needs an inspection whose hazards await a notice: the second one, inspected the day before.
 AWAITING_NOTICE = {
