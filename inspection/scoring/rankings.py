@@ -120,18 +120,19 @@ def rank_facilities(rows: Iterable[RankInput]) -> list[tuple[int, RankInput]]:
     return list(enumerate(sorted(rows, key=rank_key), start=1))
 
 
-def group_reason(group: RankGroup, *, withheld_reason: str = "", blacklist_ground: str = "") -> Message:
+def group_reason(group: RankGroup, *, withheld_reason: Message | None = None, blacklist_ground: str = "") -> Message:
     """Return why a facility sits in `group` (empty for a countersigned grade).
 
     :param withheld_reason: the grading result's own explanation of the veto.
-    :param blacklist_ground: the listing's ground, in words.
+    :param blacklist_ground: the listing's ground, in words (its label, translated where it is shown).
     """
     if group == RankGroup.BLACKLISTED:
         if blacklist_ground:
-            return Message(N_("列入养老服务市场失信联合惩戒对象名单（%(ground)s），排在末位"), ground=blacklist_ground)
+            ground = Message(blacklist_ground)
+            return Message(N_("列入养老服务市场失信联合惩戒对象名单（%(ground)s），排在末位"), ground=ground)
         return Message(N_("列入养老服务市场失信联合惩戒对象名单，排在末位"))
     if group == RankGroup.WITHHELD:
-        return Message(withheld_reason or N_("暂缓评定"))
+        return withheld_reason or Message(N_("暂缓评定"))
     if group == RankGroup.PENDING:
         return Message(N_("评定结果待审核，审核后计入排名"))
     if group == RankGroup.UNRATED:

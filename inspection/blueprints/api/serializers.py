@@ -5,6 +5,7 @@ from typing import Any
 
 from flask import url_for
 
+from inspection.blueprints import explanation_words
 from inspection.checklists import GRADE_STANDING, Checklist
 from inspection.models import ChecklistVersion, Facility, Inspection, Photo, Signature
 from inspection.services.checklists import checklist_of
@@ -87,6 +88,7 @@ def result_json(result: dict[str, Any], final: bool) -> dict[str, Any]:
         "grade": result["grade"],
         "vetoed_by": result["vetoed_by"],
         "decided_by": result["decided_by"],
+        "explanation": explanation_words(result),
         "unverified": result["unverified"],
         "sections": [
             {k: s[k] for k in ("code", "title", "department", "points", "max_points", "answered", "total")}
