@@ -2,6 +2,7 @@
 rule texts and criterion codes in words in the reader's language (``|explanation``, ``|in_words``, ``|criterion``)."""
 
 from collections.abc import Iterator, Mapping
+from dataclasses import replace
 from datetime import date, datetime
 
 from flask import Flask
@@ -67,7 +68,8 @@ def score_chart(scores: ScoreHistory) -> Markup:
     kinds = gettext("、").join(gettext(header) for header in scores.headers)
     desc = gettext("按检查日期列出%(kinds)s检查得分率（%%）；数据同下表。", kinds=kinds)
     labels = [on.strftime("%y-%m") for on in scores.dates]
-    return line_chart("score-history", gettext("得分率变化"), desc, labels, scores.series, colon=gettext("："))
+    series = [replace(s, name=gettext(s.name)) for s in scores.series]  # the checklist data's words
+    return line_chart("score-history", gettext("得分率变化"), desc, labels, series, colon=gettext("："))
 
 
 def init_templating(app: Flask) -> None:

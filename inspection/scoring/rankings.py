@@ -180,14 +180,14 @@ class Trend:
     score_change: Decimal | None = None
 
     @property
-    def label(self) -> str:
-        """Return the trend in words, e.g. 下降 1 级 or 持平（+12.0 分）."""
-        text = TREND_LABELS[self.direction]
+    def label(self) -> Message:
+        """Return the trend in words, e.g. 下降 1 级 or 上升（+12.0 分）, translated where it is shown."""
+        direction = Message(TREND_LABELS[self.direction])
         if self.level_change:
-            text += f" {abs(self.level_change)} 级"
-        elif self.direction != TrendDirection.NEW and self.score_change:
-            text += f"（{self.score_change:+} 分）"
-        return text
+            return Message(N_("%(trend)s %(levels)s 级"), trend=direction, levels=abs(self.level_change))
+        if self.direction != TrendDirection.NEW and self.score_change:
+            return Message(N_("%(trend)s（%(points)s 分）"), trend=direction, points=f"{self.score_change:+}")
+        return direction
 
 
 def level_value(point: GradingPoint) -> int:

@@ -1,6 +1,7 @@
 """Why a result was decided, in the reader's language (issue 17): the stored Chinese text stays as it was (the API's
-`decided_by`, the exports), pages and the API's `explanation` say it in English to an English reader, for results
-stored with their explanation's data and for those stored before it, which are read back from their text."""
+`verdict` and `decided_by`, the exports), pages and the API's `verdict_label` and `explanation` say it in English to
+an English reader, for results stored with their explanation's data and for those stored before it, which are read
+back from their text."""
 
 import re
 
@@ -90,9 +91,11 @@ def test_the_api_keeps_the_stored_text_and_explains_it_in_the_token_users_langua
 
     chinese = result()
     assert chinese["decided_by"] == chinese["explanation"] == WITHHELD
+    assert chinese["verdict"] == chinese["verdict_label"] == "暂缓评定"
     speaks("reviewer", "en")
-    assert result()["decided_by"] == WITHHELD
-    assert result()["explanation"] == WITHHELD_EN
+    english = result()
+    assert (english["verdict"], english["decided_by"]) == ("暂缓评定", WITHHELD)
+    assert (english["verdict_label"], english["explanation"]) == ("Grading withheld", WITHHELD_EN)
 
 
 def test_an_explanation_no_rule_writes_any_more_stays_as_written(client, login, withheld):

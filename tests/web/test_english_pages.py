@@ -21,7 +21,10 @@ CHINESE = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]+")
 READ_ATTRIBUTES = {"title", "aria-label", "placeholder", "alt", "data-label"}
 #: The tables whose every text is data, and the columns of any table that hold what a person wrote.
 DATA_TABLES = {"facilities", "regions", "users", "departments", "audit_events"}
-DATA_COLUMNS = {"note", "finding", "location", "reason", "comment", "review_comment", "signer_name", "number"}
+DATA_COLUMNS = {
+    *("note", "finding", "location", "reason", "comment", "review_comment", "signer_name", "number"),
+    *("decision_document", "person_name"),
+}
 #: The language switch names Chinese in Chinese, so that a reader of either language finds it.
 ENDONYM = "中文"
 
@@ -59,6 +62,10 @@ def data_values() -> list[str]:
         ]
         for column in columns:
             values.update(v for v in db.session.scalars(select(column).distinct()) if v)
+        if table.name in DATA_TABLES:  # the audit log's snapshots of records: what was stored, as it was
+            for column in (c for c in table.columns if isinstance(c.type, sa.JSON)):
+                for record in db.session.scalars(select(column)):
+                    values.update(str(v) for v in (record or {}).values() if v)
     for checklist in load_shipped().checklists.values():  # the items' texts: the regulations' words, as written
         values.update(checklist_texts(checklist.source_note))
         for item in checklist.items():

@@ -5,7 +5,7 @@ from typing import Any
 
 from flask import url_for
 
-from inspection.blueprints import explanation_words
+from inspection.blueprints import explanation_words, translated
 from inspection.checklists import GRADE_STANDING, Checklist
 from inspection.models import ChecklistVersion, Facility, Inspection, Photo, Signature
 from inspection.services.checklists import checklist_of
@@ -84,6 +84,7 @@ def result_json(result: dict[str, Any], final: bool) -> dict[str, Any]:
         "max_points": result["max_points"],
         "percent": result["percent"],
         "verdict": result["verdict"],
+        "verdict_label": translated(result["verdict"]),
         "verdict_code": result["verdict_code"],
         "grade": result["grade"],
         "vetoed_by": result["vetoed_by"],
