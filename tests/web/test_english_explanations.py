@@ -89,10 +89,17 @@ def test_the_api_keeps_the_stored_text_and_explains_it_in_the_token_users_langua
         headers = {"Authorization": f"Bearer {token_for(client, 'reviewer')}"}
         return client.get(path, headers=headers).get_json()["results"][0]
 
+    def poll(etag: str = "") -> tuple[int, str]:
+        headers = {"Authorization": f"Bearer {token_for(client, 'reviewer')}", "If-None-Match": etag}
+        response = client.get(path, headers=headers)
+        return response.status_code, response.headers["ETag"]
+
     chinese = result()
+    _status, chinese_tag = poll()
     assert chinese["decided_by"] == chinese["explanation"] == WITHHELD
     assert chinese["verdict"] == chinese["verdict_label"] == "暂缓评定"
     speaks("reviewer", "en")
+    assert poll(chinese_tag)[0] == 200  # a phone that switched language gets the results in it, not a 304
     english = result()
     assert (english["verdict"], english["decided_by"]) == ("暂缓评定", WITHHELD)
     assert (english["verdict_label"], english["explanation"]) == ("Grading withheld", WITHHELD_EN)
