@@ -149,4 +149,10 @@ def test_the_main_pages_of_every_role_show_no_chinese_but_data_to_an_english_rea
             if chinese := chinese_outside_data(response.get_data(as_text=True), data):
                 found[f"{username} {path}"] = chinese
         client.post("/auth/logout")
+    client.post("/auth/locale", data={"locale": "en", "next": "/"})  # a visitor's choice, kept in the session
+    for path in ("/auth/login", f"/public/facilities/{county['facility']}", "/public/food-results", "/verify"):
+        response = client.get(path)
+        assert response.status_code == 200, (path, response.status_code)
+        if chinese := chinese_outside_data(response.get_data(as_text=True), data):
+            found[f"visitor {path}"] = chinese
     assert not found, "\n".join(f"{page}: {chinese}" for page, chinese in found.items())
