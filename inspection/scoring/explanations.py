@@ -14,6 +14,7 @@ checklist). A text that matches none (a result of older rules, worded otherwise)
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache, cached_property
 from typing import Any
 
 from inspection.i18n import Joined, Message, message_from_data
@@ -31,7 +32,7 @@ class _Form:
     values: Mapping[str, tuple[str, Reader]]  # name: (pattern, reader)
 
     def read(self, text: str) -> Message | None:
-        match = self.pattern().fullmatch(text)
+        match = self.pattern.fullmatch(text)
         if match is None:
             return None
         params = {}
@@ -43,6 +44,7 @@ class _Form:
         message = Message(self.msgid, **params)
         return message if str(message) == text else None
 
+    @cached_property
     def pattern(self) -> re.Pattern[str]:
         parts, seen = [], set()
         for literal, name in re.findall(r"((?:[^%]|%%)*)(?:%\((\w+)\)s|$)", self.msgid):
@@ -53,7 +55,8 @@ class _Form:
         return re.compile("".join(parts), re.S)
 
 
-def _number(text: str) -> str:
+def _as_is(text: str) -> str:
+    """A number or an item code: the engine passed its text."""
     return text
 
 
@@ -83,11 +86,12 @@ CODES = r"[^\s（）：；，、]+(?:、[^\s（）：；，、]+)*"
 FACTS = r"[a-z_]+(?:, [a-z_]+)*"
 ANY = r".+?"
 
-_number_value = (NUMBER, _number)
+_number_value = (NUMBER, _as_is)
 _word_value = (WORD, _word)
-_codes_value = (CODES, _joined("、", _number))
+_codes_value = (CODES, _joined("、", _as_is))
 
 
+@cache
 def _totals() -> list[_Form]:
     return [
         _Form(grades.TOTAL_NONE, {}),
@@ -96,16 +100,18 @@ def _totals() -> list[_Form]:
     ]
 
 
+@cache
 def _shortfalls() -> list[_Form]:
     return [
         _Form(grades.TOTAL_BELOW, {"total": (ANY, _one_of(_totals)), "min": _number_value}),
         _Form(grades.SECTION_BELOW, {"section": (r"[^“”]+", _word), "percent": _number_value, "min": _number_value}),
         _Form(grades.OCCUPANCY_BELOW, {"percent": _number_value, "min": _number_value}),
         _Form(grades.OCCUPANCY_UNKNOWN, {"min": _number_value}),
-        _Form(grades.FACTS_MISSING, {"facts": (FACTS, _joined(", ", _number))}),
+        _Form(grades.FACTS_MISSING, {"facts": (FACTS, _joined(", ", _as_is))}),
     ]
 
 
+@cache
 def _decided() -> list[_Form]:
     """Every explanation but the provisional one, which wraps them."""
     shortfalls = (ANY, _joined("；", _one_of(_shortfalls)))
@@ -144,6 +150,7 @@ def _decided() -> list[_Form]:
     ]
 
 
+@cache
 def _explanations() -> list[_Form]:
     return [_Form(verdicts.PROVISIONAL, {"reason": (ANY, _one_of(_decided)), "count": _number_value}), *_decided()]
 
