@@ -47,6 +47,10 @@ class Series:
     colour: str
 
 
+#: Between a bar's or a dot's name and its value in its tooltip; callers pass the reader's language's.
+COLON = "："
+
+
 def _open(chart_id: str, title: str, desc: str, height: float) -> list[str]:
     return [
         f'<svg class="chart-svg" id="{escape(chart_id)}" viewBox="0 0 {WIDTH} {height:.0f}" role="img" '
@@ -82,7 +86,14 @@ def _legend(series: Sequence[Series], y: float) -> list[str]:
 
 
 def bar_chart(
-    chart_id: str, title: str, desc: str, labels: Sequence[str], values: Sequence[Number], colours: Sequence[str]
+    chart_id: str,
+    title: str,
+    desc: str,
+    labels: Sequence[str],
+    values: Sequence[Number],
+    colours: Sequence[str],
+    *,
+    colon: str = COLON,
 ) -> Markup:
     """Draw one horizontal bar per label, its value written after the bar."""
     label_width = FONT * max((len(label) for label in labels), default=2) + 8
@@ -93,13 +104,15 @@ def bar_chart(
         y = 4 + index * ROW
         width = span * float(value) / top
         parts.append(_text(label_width - 6, y + 18, label, "end"))
-        parts.append(_rect(label_width, y + 2, width, ROW - 6, colour, f"{label}：{value}"))
+        parts.append(_rect(label_width, y + 2, width, ROW - 6, colour, f"{label}{colon}{value}"))
         parts.append(_text(label_width + width + 4, y + 18, value))
     parts.append("</svg>")
     return Markup("".join(parts))
 
 
-def stacked_bar_chart(chart_id: str, title: str, desc: str, labels: Sequence[str], series: Sequence[Series]) -> Markup:
+def stacked_bar_chart(
+    chart_id: str, title: str, desc: str, labels: Sequence[str], series: Sequence[Series], *, colon: str = COLON
+) -> Markup:
     """Draw one horizontal bar per label, split into the series' values, with the total after it and a legend."""
     label_width = FONT * max((len(label) for label in labels), default=2) + 8
     totals = [sum(float(s.values[i] or 0) for s in series) for i in range(len(labels))]
@@ -117,7 +130,7 @@ def stacked_bar_chart(chart_id: str, title: str, desc: str, labels: Sequence[str
             value = float(s.values[index] or 0)
             if value:
                 width = span * value / top
-                parts.append(_rect(x, y + 2, width, ROW - 6, s.colour, f"{label} · {s.name}：{s.values[index]}"))
+                parts.append(_rect(x, y + 2, width, ROW - 6, s.colour, f"{label} · {s.name}{colon}{s.values[index]}"))
                 x += width
         parts.append(_text(x + 4, y + 18, int(totals[index]) if totals[index] == int(totals[index]) else totals[index]))
     parts.append("</svg>")
@@ -137,7 +150,9 @@ def _legend_rows(series: Sequence[Series]) -> list[list[Series]]:
     return rows if rows[0] else []
 
 
-def grouped_bar_chart(chart_id: str, title: str, desc: str, labels: Sequence[str], series: Sequence[Series]) -> Markup:
+def grouped_bar_chart(
+    chart_id: str, title: str, desc: str, labels: Sequence[str], series: Sequence[Series], *, colon: str = COLON
+) -> Markup:
     """Draw vertical bars side by side per label (e.g. hazards opened and closed per month), with a y axis."""
     height, bottom, left = 220, 190, 34
     top = max((float(v or 0) for s in series for v in s.values), default=0) or 1
@@ -151,7 +166,9 @@ def grouped_bar_chart(chart_id: str, title: str, desc: str, labels: Sequence[str
         for s_index, s in enumerate(series):
             value = float(s.values[index] or 0)
             h = (bottom - 30) * value / top
-            parts.append(_rect(x + s_index * bar, bottom - h, bar - 1, h, s.colour, f"{label} · {s.name}：{value:g}"))
+            parts.append(
+                _rect(x + s_index * bar, bottom - h, bar - 1, h, s.colour, f"{label} · {s.name}{colon}{value:g}")
+            )
         parts.append(_text(x + step / 2 - 2, bottom + 16, label, "middle"))
     parts.append("</svg>")
     return Markup("".join(parts))
@@ -175,6 +192,7 @@ def line_chart(
     series: Sequence[Series],
     *,
     y_max: float = 100,
+    colon: str = COLON,
 ) -> Markup:
     """Draw one line with dots per series over the labels (e.g. dates); missing values leave gaps."""
     height, bottom, left = 220, 180, 34
@@ -193,7 +211,7 @@ def line_chart(
         for (x, y), value in zip(points, [v for v in s.values if v is not None], strict=True):
             parts.append(
                 f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{_fill(s.colour)}">'
-                f"<title>{escape(s.name)}：{escape(str(value))}</title></circle>"
+                f"<title>{escape(s.name)}{escape(colon)}{escape(str(value))}</title></circle>"
             )
     every = max(1, len(labels) // 4)
     for i, label in enumerate(labels):

@@ -40,10 +40,52 @@ class Message(str):
         return message
 
 
+#: The separators a list of messages is joined with, translated with them ("；" reads "; " in English).
+SEPARATORS = (N_("；"), N_("、"))
+
+
+class Joined(Message):
+    """Messages (or plain values such as item codes) joined by a separator, each part and the separator translated
+    where they are shown: ``Joined(["F5", "F6"], "、")`` is "F5、F6" in Chinese and "F5, F6" in English."""
+
+    separator: str
+    parts: tuple[object, ...]
+
+    def __new__(cls, parts: Iterable[object], separator: str = "；") -> "Joined":
+        parts = tuple(parts)
+        params = {f"part{number}": part for number, part in enumerate(parts)}
+        message = super().__new__(cls, separator.join(f"%({name})s" for name in params), **params)
+        message.separator, message.parts = separator, parts
+        return message
+
+
 def joined(messages: Iterable[str], separator: str = "；") -> Message:
     """Return `messages` as one message, each part still translated where it is shown."""
-    parts = {f"part{number}": message for number, message in enumerate(messages)}
-    return Message(separator.join(f"%({name})s" for name in parts), **parts)
+    return Joined(messages, separator)
+
+
+def message_data(message: object) -> object:
+    """Return a message as JSON-able data that `message_from_data` turns back into it: a Message as its msgid and
+    values, a Joined as its separator and parts; any other value as its text."""
+    if isinstance(message, Joined):
+        return {"separator": message.separator, "parts": [message_data(part) for part in message.parts]}
+    if isinstance(message, Message):
+        return {"msgid": message.msgid, "params": {name: message_data(v) for name, v in message.params.items()}}
+    return str(message)
+
+
+def message_from_data(data: object) -> Message | str:
+    """Return the message `message_data` made `data` from.
+
+    :raises ValueError: `data` is not of that form.
+    """
+    if isinstance(data, str):
+        return data
+    if isinstance(data, dict) and isinstance(data.get("separator"), str) and isinstance(data.get("parts"), list):
+        return Joined((message_from_data(part) for part in data["parts"]), data["separator"])
+    if isinstance(data, dict) and isinstance(data.get("msgid"), str) and isinstance(data.get("params", {}), dict):
+        return Message(data["msgid"], **{name: message_from_data(v) for name, v in data.get("params", {}).items()})
+    raise ValueError(f"not a message's data: {data!r}")
 
 
 def labelled(name: str, labels: Mapping[K, str]) -> Mapping[K, str]:

@@ -1,14 +1,15 @@
 """Template helpers: labels for enums, date formats, the navigation of each role, a facility's score chart, and
-rule texts and criterion codes in words (``|in_words``, ``|criterion``)."""
+rule texts and criterion codes in words in the reader's language (``|explanation``, ``|in_words``, ``|criterion``)."""
 
 from collections.abc import Iterator, Mapping
+from dataclasses import replace
 from datetime import date, datetime
 
 from flask import Flask
 from flask_babel import format_datetime, get_locale, gettext
 from markupsafe import Markup
 
-from inspection.blueprints import translated
+from inspection.blueprints import explanation_words, translated
 from inspection.charts import line_chart
 from inspection.i18n import LABELS
 from inspection.models import Role  # importing the models also registers their labels
@@ -64,9 +65,11 @@ def ymd(value: date | datetime | None) -> str:
 def score_chart(scores: ScoreHistory) -> Markup:
     """Draw a facility's scores over time (``history.scores|score_chart``) as an SVG line chart; the page shows the
     same numbers as a table."""
-    desc = f"按检查日期列出{'、'.join(scores.headers)}检查得分率（%）；数据同下表。"
+    kinds = gettext("、").join(gettext(header) for header in scores.headers)
+    desc = gettext("按检查日期列出%(kinds)s检查得分率（%%）；数据同下表。", kinds=kinds)
     labels = [on.strftime("%y-%m") for on in scores.dates]
-    return line_chart("score-history", gettext("得分率变化"), desc, labels, scores.series)
+    series = [replace(s, name=gettext(s.name)) for s in scores.series]  # the checklist data's words
+    return line_chart("score-history", gettext("得分率变化"), desc, labels, series, colon=gettext("："))
 
 
 def init_templating(app: Flask) -> None:
@@ -76,8 +79,10 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.globals["labels"] = Labels()
     app.jinja_env.filters["ymd"] = ymd
     app.jinja_env.filters["score_chart"] = score_chart
-    app.jinja_env.filters["in_words"] = in_words
-    app.jinja_env.filters["criterion"] = criterion_words
+    # ``ic.result|explanation`` (a stored result), ``p.decided_by|explanation`` (its explanation as a message)
+    app.jinja_env.filters["explanation"] = explanation_words
+    app.jinja_env.filters["in_words"] = lambda text: in_words(text, gettext)
+    app.jinja_env.filters["criterion"] = lambda code: criterion_words(code, gettext)
     app.jinja_env.globals["Role"] = Role
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.globals["script_strings"] = script_strings

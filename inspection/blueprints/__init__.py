@@ -1,6 +1,6 @@
 """Blueprints: one module per area; name = module = URL prefix = template folder."""
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -13,12 +13,14 @@ from sqlalchemy import Select
 from wtforms import Field
 
 from inspection.extensions import db
-from inspection.i18n import Message
+from inspection.i18n import Joined, Message
 from inspection.media import MediaError
 from inspection.models import StoredFile
 from inspection.record_ids import MAX_ID, parse_id
 from inspection.request_limits import BadParameter
+from inspection.scoring.explanations import explanation_of
 from inspection.services import ServiceError
+from inspection.wording import in_words
 
 
 def file_response(file: StoredFile) -> Response:
@@ -86,12 +88,21 @@ def translated(message: object) -> str:
         message = message.args[0] if len(message.args) == 1 and isinstance(message.args[0], str) else str(message)
     if not message:
         return ""  # gettext("") is the catalogue's header
+    if isinstance(message, Joined):
+        return _(message.separator).join(translated(part) for part in message.parts)
     if isinstance(message, Message):
         params = {
             name: translated(value) if isinstance(value, Message) else value for name, value in message.params.items()
         }
         return _(message.msgid, **params)
     return _(message) if isinstance(message, str) else str(message)
+
+
+def explanation_words(result: Mapping[str, object] | Message) -> str:
+    """Return why a result was decided, in words and in the request's language: from a stored result (its
+    explanation read as `scoring.explanations.explanation_of` reads it) or from the explanation itself."""
+    message = result if isinstance(result, Message) else explanation_of(result)
+    return in_words(translated(message), _)
 
 
 def translated_fields(fields: dict[str, str]) -> dict[str, str]:

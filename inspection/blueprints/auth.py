@@ -43,8 +43,10 @@ def logout():
     if ConfirmForm().validate_on_submit():
         with unit_of_work():
             log_out(current_actor())
+        locale = current_user.locale
         logout_user()
         session.clear()
+        session["locale"] = locale  # the person who logged out goes on reading their language on this device
         flash(_("您已退出登录。"), "info")
     return redirect(url_for("auth.login"))
 

@@ -125,7 +125,7 @@ def campaign():
 @bp.route("/spot", methods=["GET", "POST"])
 @role_required(Role.INSPECTOR)
 def spot():
-    own = [(row.code, row.title) for row in spot_check_checklists(current_user.department.code)]
+    own = [(row.code, _(row.title)) for row in spot_check_checklists(current_user.department.code)]
     colleagues = [
         (u.id, u.display_name)
         for u in inspectors_within(current_user)
@@ -280,7 +280,7 @@ def _teams(user_ids: list[int]) -> dict[str, list[User]]:
 
 def _team_choices() -> dict[str, list]:
     checklists = [
-        (row.code, row.title + ("" if row.verified else _("（评分标准待核实）"))) for row in latest_versions()
+        (row.code, _(row.title) + ("" if row.verified else _("（评分标准待核实）"))) for row in latest_versions()
     ]
     inspectors = [
         (

@@ -136,9 +136,16 @@ def _distribution(counts) -> dict:
         "category_names": names,
         "grade_rows": [(name, total[key]) for key, name in categories],
         "town_rows": [[t, *towns[t].values()] for t in town_names],
-        "grade_chart": bar_chart("grade-dist", _("全县等级分布"), desc, names, list(total.values()), keys),
+        "grade_chart": bar_chart(
+            "grade-dist", _("全县等级分布"), desc, names, list(total.values()), keys, colon=_("：")
+        ),
         "town_chart": stacked_bar_chart(
-            "town-dist", _("各乡镇等级分布"), _("每个乡镇一行，按等级分段；数字为机构总数。"), town_names, series
+            "town-dist",
+            _("各乡镇等级分布"),
+            _("每个乡镇一行，按等级分段；数字为机构总数。"),
+            town_names,
+            series,
+            colon=_("："),
         )
         if town_names
         else None,
@@ -152,7 +159,9 @@ def _monthly(months: list[str], monthly: dict[str, tuple[int, int]]) -> dict:
     desc = _("%(first)s 至 %(last)s 每月新发现与销号的隐患数；数据同下表。", first=months[0], last=months[-1])
     return {
         "months": [(m, *monthly[m]) for m in months],
-        "hazard_chart": grouped_bar_chart("hazards-month", _("每月隐患新发现与销号"), desc, labels, [opened, closed]),
+        "hazard_chart": grouped_bar_chart(
+            "hazards-month", _("每月隐患新发现与销号"), desc, labels, [opened, closed], colon=_("：")
+        ),
         "palette": PALETTE,
     }
 

@@ -20,7 +20,7 @@ from enum import StrEnum
 from typing import Any, NamedTuple
 
 from inspection.checklists.schema import Checklist, Item, ItemClass, Section
-from inspection.i18n import N_, labelled
+from inspection.i18n import N_, labelled, message_data
 from inspection.scoring.verdicts import VERDICT_RULES, FacilityFacts, SectionResult, Tally, VerdictRule
 
 #: Bump when the engine's or a rule's behaviour changes; stored with every result.
@@ -111,7 +111,10 @@ class ScoreResult:
     verdict_rank: int
     grade: int | None
     vetoed_by: tuple[str, ...]
+    #: Why, in Chinese: kept as written, by the API and the exports.
     decided_by: str
+    #: The same as data (``i18n.message_data``), from which pages say it in the reader's language.
+    explanation: object
     rule: str
     rule_version: str
     unverified: bool
@@ -226,7 +229,8 @@ def score(checklist: Checklist, answers: Mapping[str, Answer], facts: FacilityFa
         verdict_rank=verdict.rank,
         grade=verdict.grade,
         vetoed_by=verdict.vetoed_by,
-        decided_by=verdict.decided_by,
+        decided_by=str(verdict.decided_by),
+        explanation=message_data(verdict.decided_by),
         rule=spec.rule,
         rule_version=f"{checklist.code}@v{checklist.version}/rules-{RULES_VERSION}",
         unverified=walk.unverified or not spec.verified,

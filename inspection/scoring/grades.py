@@ -21,6 +21,19 @@ from inspection.checklists.schema import (
     param_int,
     param_text,
 )
+from inspection.i18n import N_, Joined, Message
+
+GRADE_REACHED = N_("%(total)s，满足%(level)s全部条件 → %(verdict)s")
+HIGHER_MISSED = N_("%(reason)s（%(level)s未达：%(shortfalls)s）")
+BELOW_LOWEST = N_("未达%(level)s：%(shortfalls)s")
+TOTAL_BELOW = N_("%(total)s < %(min)s")
+SECTION_BELOW = N_("“%(section)s”得分率 %(percent)s%% < %(min)s%%")
+OCCUPANCY_BELOW = N_("入住率 %(percent)s%% < %(min)s%%")
+OCCUPANCY_UNKNOWN = N_("入住率 无法计算（床位数为0） < %(min)s%%")
+FACTS_MISSING = N_("不具备前置条件 %(facts)s")
+TOTAL_NONE = N_("总分 无适用评分项")
+TOTAL = N_("总分 %(points)s")
+TOTAL_SCALED = N_("总分 %(points)s（按适用项折算为%(nominal)s分制）")
 
 _TENTH = Decimal("0.1")
 _LEVEL_KEYS = {
@@ -61,11 +74,11 @@ class GradeParams:
 
 
 class GradeOutcome(NamedTuple):
-    """The level reached (``None`` below 一级), its label and the reason in Chinese."""
+    """The level reached (``None`` below 一级), its label and the reason (its text Chinese)."""
 
     level: int | None
     label: str
-    reason: str
+    reason: Message
 
 
 def parse_grade_params(raw: Mapping[str, object]) -> GradeParams:
@@ -173,14 +186,16 @@ def grade_for(
     for level in reversed(params.levels):
         shortfalls = level_shortfalls(level, params, points, max_points, sections, occupancy, true_facts)
         if not shortfalls:
-            reason = f"{_describe(params, points, max_points)}，满足{level.label}全部条件 → {level.label}"
+            label = Message(level.label)
+            total = _describe(params, points, max_points)
+            reason = Message(GRADE_REACHED, total=total, level=label, verdict=label)
             if level.level < len(params.levels):
                 higher = params.levels[level.level]
                 missing = level_shortfalls(higher, params, points, max_points, sections, occupancy, true_facts)
-                reason += f"（{higher.label}未达：{'；'.join(missing)}）"
+                reason = Message(HIGHER_MISSED, reason=reason, level=Message(higher.label), shortfalls=Joined(missing))
             return GradeOutcome(level.level, level.label, reason)
-    lowest = params.levels[0].label
-    return GradeOutcome(None, params.below_label, f"未达{lowest}：{'；'.join(shortfalls)}")
+    lowest = Message(params.levels[0].label)
+    return GradeOutcome(None, params.below_label, Message(BELOW_LOWEST, level=lowest, shortfalls=Joined(shortfalls)))
 
 
 def level_shortfalls(
@@ -191,32 +206,35 @@ def level_shortfalls(
     sections: Sequence[tuple[str, Decimal, Decimal]],
     occupancy: tuple[int, int],
     true_facts: frozenset[str],
-) -> list[str]:
-    """List, in Chinese, every test of ``level`` that fails (empty when all pass)."""
-    failures: list[str] = []
+) -> list[Message]:
+    """List every test of ``level`` that fails (empty when all pass)."""
+    failures: list[Message] = []
     if max_points <= 0 or points * params.nominal_total < level.min_total * max_points:
-        failures.append(f"{_describe(params, points, max_points)} < {level.min_total}")
+        failures.append(Message(TOTAL_BELOW, total=_describe(params, points, max_points), min=level.min_total))
     for title, section_points, section_max in sections:
         if section_max and section_points * 100 < level.min_section_pct * section_max:
             percent = _pct(section_points, section_max)
-            failures.append(f"“{title}”得分率 {percent}% < {level.min_section_pct}%")
+            failures.append(Message(SECTION_BELOW, section=Message(title), percent=percent, min=level.min_section_pct))
     residents, beds = occupancy
-    if beds <= 0 or residents * 100 < level.min_occupancy_pct * beds:
-        rate = f"{_pct(Decimal(residents), Decimal(beds))}%" if beds > 0 else "无法计算（床位数为0）"
-        failures.append(f"入住率 {rate} < {level.min_occupancy_pct}%")
+    if beds <= 0:
+        failures.append(Message(OCCUPANCY_UNKNOWN, min=level.min_occupancy_pct))
+    elif residents * 100 < level.min_occupancy_pct * beds:
+        rate = _pct(Decimal(residents), Decimal(beds))
+        failures.append(Message(OCCUPANCY_BELOW, percent=rate, min=level.min_occupancy_pct))
     missing = [fact for fact in level.requires if fact not in true_facts]
     if missing:
-        failures.append(f"不具备前置条件 {', '.join(missing)}")
+        # The facts keep their names, as the checklist file writes them; pages say them in words (wording.in_words).
+        failures.append(Message(FACTS_MISSING, facts=Joined(missing, ", ")))
     return failures
 
 
-def _describe(params: GradeParams, points: Decimal, max_points: Decimal) -> str:
+def _describe(params: GradeParams, points: Decimal, max_points: Decimal) -> Message:
     if max_points <= 0:
-        return "总分 无适用评分项"
+        return Message(TOTAL_NONE)
     if max_points == params.nominal_total:
-        return f"总分 {points}"
+        return Message(TOTAL, points=points)
     scaled = (points * params.nominal_total / max_points).quantize(_TENTH, ROUND_HALF_UP)
-    return f"总分 {scaled}（按适用项折算为{params.nominal_total}分制）"
+    return Message(TOTAL_SCALED, points=scaled, nominal=params.nominal_total)
 
 
 def _pct(part: Decimal, whole: Decimal) -> Decimal:

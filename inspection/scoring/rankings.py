@@ -120,18 +120,19 @@ def rank_facilities(rows: Iterable[RankInput]) -> list[tuple[int, RankInput]]:
     return list(enumerate(sorted(rows, key=rank_key), start=1))
 
 
-def group_reason(group: RankGroup, *, withheld_reason: str = "", blacklist_ground: str = "") -> Message:
+def group_reason(group: RankGroup, *, withheld_reason: Message | None = None, blacklist_ground: str = "") -> Message:
     """Return why a facility sits in `group` (empty for a countersigned grade).
 
     :param withheld_reason: the grading result's own explanation of the veto.
-    :param blacklist_ground: the listing's ground, in words.
+    :param blacklist_ground: the listing's ground, in words (its label, translated where it is shown).
     """
     if group == RankGroup.BLACKLISTED:
         if blacklist_ground:
-            return Message(N_("列入养老服务市场失信联合惩戒对象名单（%(ground)s），排在末位"), ground=blacklist_ground)
+            ground = Message(blacklist_ground)
+            return Message(N_("列入养老服务市场失信联合惩戒对象名单（%(ground)s），排在末位"), ground=ground)
         return Message(N_("列入养老服务市场失信联合惩戒对象名单，排在末位"))
     if group == RankGroup.WITHHELD:
-        return Message(withheld_reason or N_("暂缓评定"))
+        return withheld_reason or Message(N_("暂缓评定"))
     if group == RankGroup.PENDING:
         return Message(N_("评定结果待审核，审核后计入排名"))
     if group == RankGroup.UNRATED:
@@ -179,14 +180,14 @@ class Trend:
     score_change: Decimal | None = None
 
     @property
-    def label(self) -> str:
-        """Return the trend in words, e.g. 下降 1 级 or 持平（+12.0 分）."""
-        text = TREND_LABELS[self.direction]
+    def label(self) -> Message:
+        """Return the trend in words, e.g. 下降 1 级 or 上升（+12.0 分）, translated where it is shown."""
+        direction = Message(TREND_LABELS[self.direction])
         if self.level_change:
-            text += f" {abs(self.level_change)} 级"
-        elif self.direction != TrendDirection.NEW and self.score_change:
-            text += f"（{self.score_change:+} 分）"
-        return text
+            return Message(N_("%(trend)s %(levels)s 级"), trend=direction, levels=abs(self.level_change))
+        if self.direction != TrendDirection.NEW and self.score_change:
+            return Message(N_("%(trend)s（%(points)s 分）"), trend=direction, points=f"{self.score_change:+}")
+        return direction
 
 
 def level_value(point: GradingPoint) -> int:

@@ -25,11 +25,13 @@ from inspection.checklists.schema import (
     param_int,
     param_text,
 )
-from inspection.i18n import N_
+from inspection.i18n import N_, Joined, Message
 from inspection.scoring.grades import GradeParams, check_grade_sections, grade_for, parse_grade_params
 
 _CODE_RE = re.compile(r"^[a-z][a-z_]*$")
 NOT_APPLICABLE = ("not_applicable", "不适用")
+#: Why a verdict says 不适用.
+NOTHING_APPLIES = N_("无适用检查项")
 #: What the phone's verdict preview shows where only the server can decide.
 SERVER_DECIDES = N_("结论由服务器评定")
 
@@ -106,7 +108,9 @@ class Verdict(NamedTuple):
     rank: int
     grade: int | None
     vetoed_by: tuple[str, ...]
-    decided_by: str
+    #: Why, as a Message: its text is the Chinese explanation stored with the result, its msgid and values let a
+    #: page say it in the reader's language (``inspection.scoring.explanations``).
+    decided_by: Message
 
 
 class VerdictRule(ABC):
@@ -145,29 +149,49 @@ class VerdictRule(ABC):
         return {"veto": SERVER_DECIDES, "none_applicable": None, "outcomes": [{"label": SERVER_DECIDES}]}
 
 
-def veto_text(codes: Sequence[str]) -> str:
+VETO = N_("一票否决：%(items)s 重大事故隐患")
+PROVISIONAL = N_("%(reason)s（%(count)s 项未答，结论为暂定）")
+BAND_REACHED = N_("得分率 %(percent)s%% ≥ %(min)s%% → %(verdict)s")
+BAND_BELOW = N_("得分率 %(percent)s%% < %(min)s%% → %(verdict)s")
+CAPPED = N_("%(reason)s；但有 %(count)s 项重点项不合格，结论最高为%(verdict)s")
+FOOD_2016_COUNTS = N_(
+    "重点项不符合 %(key)s 项（允许 %(max_key)s），一般项不符合 %(general)s 项（允许 %(max_general)s） → %(verdict)s"
+)
+FOOD_KEY_FAILED = N_("有 %(count)s 项重点项不符合，判定为%(verdict)s，应%(measure)s")
+FOOD_AFFECTED = N_(
+    "有 %(count)s 项一般项不符合，其中 %(items)s 经检查人员认定影响食品安全，判定为%(verdict)s，应%(measure)s"
+)
+FOOD_GENERAL_ONLY = N_("仅有 %(count)s 项一般项不符合，且不影响食品安全，判定为%(verdict)s，应%(measure)s")
+FOOD_NONE_FAILED = N_("未发现问题，判定为%(verdict)s")
+WITHHELD = N_("%(verdict)s：%(reasons)s")
+BLACKLISTED = N_("列入养老服务市场失信联合惩戒对象名单")
+OPEN_MAJOR_HAZARDS = N_("尚有 %(count)s 项重大事故隐患未经复查销号")
+
+
+def word(text: str) -> Message:
+    """Return a word of a checklist file (a verdict's label, a section's title) as a message: the catalogue
+    translates the words checklist files put on pages (``inspection.checklists.translations``)."""
+    return Message(text)
+
+
+def veto_text(codes: Sequence[str]) -> Message:
     """Explain a veto by failed major items, e.g. ``一票否决：F5 重大事故隐患``."""
-    return f"一票否决：{'、'.join(codes)} 重大事故隐患"
+    return Message(VETO, items=Joined(codes, "、"))
 
 
-def _provisional(text: str, tally: Tally) -> str:
+def _provisional(text: Message, tally: Tally) -> Message:
     if tally.unanswered:
-        return f"{text}（{tally.unanswered} 项未答，结论为暂定）"
+        return Message(PROVISIONAL, reason=text, count=tally.unanswered)
     return text
 
 
 @dataclass(frozen=True, slots=True)
 class Band:
-    """One percentage band: at least ``min_percent`` → ``label``.
-
-    ``reason`` ends the ``decided_by`` text (``"% ≥ 90% → 优秀"``); it is set when the
-    bands are parsed, so deciding needs no formatting beyond the percentage.
-    """
+    """One percentage band: at least ``min_percent`` → ``label``."""
 
     min_percent: int
     code: str
     label: str
-    reason: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,9 +226,6 @@ class PercentBands(VerdictRule):
             raise ParamError(f"bands[{len(bands) - 1}].min_percent", "the last band must start at 0")
         if len({band.code for band in bands}) != len(bands):
             raise ParamError("bands", "band codes must be unique")
-        reasons = [f"% ≥ {band.min_percent}% → {band.label}" for band in bands[:-1]]
-        reasons.append(f"% < {bands[-2].min_percent}% → {bands[-1].label}")
-        bands = tuple(Band(b.min_percent, b.code, b.label, reason) for b, reason in zip(bands, reasons, strict=True))
         return BandParams(bands, _cap_band(raw, bands))
 
     def decide(self, params: BandParams, tally: Tally) -> Verdict:
@@ -214,14 +235,17 @@ class PercentBands(VerdictRule):
             return Verdict(last.code, last.label, 0, None, tally.failed_major, veto_text(tally.failed_major))
         percent = tally.percent
         if percent is None:
-            return Verdict(*NOT_APPLICABLE, len(bands) - 1, None, (), "无适用检查项")
+            return Verdict(*NOT_APPLICABLE, len(bands) - 1, None, (), Message(NOTHING_APPLIES))
         cap = params.cap_on_failed_key if tally.failed_key else None
         for index, band in enumerate(bands):
             if percent >= band.min_percent:
-                reason = "得分率 " + str(percent) + band.reason
+                if band is bands[-1]:
+                    reason = Message(BAND_BELOW, percent=percent, min=bands[-2].min_percent, verdict=word(band.label))
+                else:
+                    reason = Message(BAND_REACHED, percent=percent, min=band.min_percent, verdict=word(band.label))
                 if cap is not None and band.min_percent > cap.min_percent:
                     band, index = cap, bands.index(cap)
-                    reason += f"；但有 {tally.failed_key} 项重点项不合格，结论最高为{cap.label}"
+                    reason = Message(CAPPED, reason=reason, count=tally.failed_key, verdict=word(cap.label))
                 return Verdict(band.code, band.label, len(bands) - 1 - index, None, (), _provisional(reason, tally))
         raise AssertionError("the last band starts at 0")  # pragma: no cover
 
@@ -233,7 +257,7 @@ class PercentBands(VerdictRule):
             if cap is not None and band.min_percent > cap.min_percent:
                 outcome["max_failed"] = {ItemClass.KEY.value: 0}
             outcomes.append(outcome)
-        return {"veto": params.bands[-1].label, "none_applicable": N_("无适用检查项"), "outcomes": outcomes}
+        return {"veto": params.bands[-1].label, "none_applicable": NOTHING_APPLIES, "outcomes": outcomes}
 
 
 def _cap_band(raw: Mapping[str, Any], bands: tuple[Band, ...]) -> Band | None:
@@ -297,19 +321,23 @@ class Food2016(VerdictRule):
             reason = veto_text(tally.failed_major)
             return Verdict("non_compliant", params.non_compliant, 0, None, tally.failed_major, reason)
         if tally.max_points == 0:
-            return Verdict(*NOT_APPLICABLE, 2, None, (), "无适用检查项")
+            return Verdict(*NOT_APPLICABLE, 2, None, (), Message(NOTHING_APPLIES))
         key, general = tally.failed_key, tally.failed_general
-        counts = (
-            f"重点项不符合 {key} 项（允许 {params.max_key_failures}），"
-            f"一般项不符合 {general} 项（允许 {params.max_general_failures}）"
-        )
         if key > params.max_key_failures or general > params.max_general_failures:
             code, label, rank = "non_compliant", params.non_compliant, 0
         elif key or general:
             code, label, rank = "basically_compliant", params.basically_compliant, 1
         else:
             code, label, rank = "compliant", params.compliant, 2
-        return Verdict(code, label, rank, None, (), _provisional(f"{counts} → {label}", tally))
+        counts = Message(
+            FOOD_2016_COUNTS,
+            key=key,
+            max_key=params.max_key_failures,
+            general=general,
+            max_general=params.max_general_failures,
+            verdict=word(label),
+        )
+        return Verdict(code, label, rank, None, (), _provisional(counts, tally))
 
     def preview(self, params: FoodParams) -> dict[str, Any]:
         allowed = {ItemClass.KEY.value: params.max_key_failures, ItemClass.GENERAL.value: params.max_general_failures}
@@ -319,7 +347,7 @@ class Food2016(VerdictRule):
             {"label": params.basically_compliant, "max_failed": allowed},
             {"label": params.non_compliant},
         ]
-        return {"veto": params.non_compliant, "none_applicable": N_("无适用检查项"), "outcomes": outcomes}
+        return {"veto": params.non_compliant, "none_applicable": NOTHING_APPLIES, "outcomes": outcomes}
 
 
 #: The preview's count of failed answers marked as affecting food safety (see ``Food2022.preview``).
@@ -327,10 +355,11 @@ AFFECTS_FOOD_SAFETY = "affects_food_safety"
 
 
 class FoodMeasure(StrEnum):
-    """What follows a food verdict under 总局令第49号 第32–33条 (DOMAIN §15.4 [V]); the value is printed."""
+    """What follows a food verdict under 总局令第49号 第32–33条 (DOMAIN §15.4 [V]); the value is printed (the
+    record is Chinese) and translated on pages."""
 
-    ON_THE_SPOT = "当场整改"
-    INVESTIGATION = "调查处理"
+    ON_THE_SPOT = N_("当场整改")
+    INVESTIGATION = N_("调查处理")
 
 
 #: The measure each verdict code of the 2022 food rule calls for; a compliant result calls for none.
@@ -365,30 +394,27 @@ class Food2022(VerdictRule):
         return _food_labels(raw)
 
     def decide(self, params: FoodLabels, tally: Tally) -> Verdict:
-        investigate = FoodMeasure.INVESTIGATION.value
+        investigate, on_the_spot = word(FoodMeasure.INVESTIGATION.value), word(FoodMeasure.ON_THE_SPOT.value)
         if tally.failed_major:
             reason = veto_text(tally.failed_major)
             return Verdict("non_compliant", params.non_compliant, 0, None, tally.failed_major, reason)
         if tally.max_points == 0:
-            return Verdict(*NOT_APPLICABLE, 2, None, (), "无适用检查项")
+            return Verdict(*NOT_APPLICABLE, 2, None, (), Message(NOTHING_APPLIES))
         key, general, flagged = tally.failed_key, tally.failed_general, tally.affecting_food_safety
+        non_compliant = word(params.non_compliant)
         if key:
-            reason = f"有 {key} 项重点项不符合，判定为{params.non_compliant}，应{investigate}"
+            reason = Message(FOOD_KEY_FAILED, count=key, verdict=non_compliant, measure=investigate)
             code, label, rank = "non_compliant", params.non_compliant, 0
         elif flagged:
-            reason = (
-                f"有 {general} 项一般项不符合，其中 {'、'.join(flagged)} 经检查人员认定影响食品安全，"
-                f"判定为{params.non_compliant}，应{investigate}"
-            )
+            items = Joined(flagged, "、")
+            reason = Message(FOOD_AFFECTED, count=general, items=items, verdict=non_compliant, measure=investigate)
             code, label, rank = "non_compliant", params.non_compliant, 0
         elif general:
-            reason = (
-                f"仅有 {general} 项一般项不符合，且不影响食品安全，判定为{params.basically_compliant}，"
-                f"应{FoodMeasure.ON_THE_SPOT.value}"
-            )
+            verdict = word(params.basically_compliant)
+            reason = Message(FOOD_GENERAL_ONLY, count=general, verdict=verdict, measure=on_the_spot)
             code, label, rank = "basically_compliant", params.basically_compliant, 1
         else:
-            reason = f"未发现问题，判定为{params.compliant}"
+            reason = Message(FOOD_NONE_FAILED, verdict=word(params.compliant))
             code, label, rank = "compliant", params.compliant, 2
         return Verdict(code, label, rank, None, (), _provisional(reason, tally))
 
@@ -400,7 +426,7 @@ class Food2022(VerdictRule):
             {"label": params.basically_compliant, "max_failed": {**none_key, AFFECTS_FOOD_SAFETY: 0}},
             {"label": params.non_compliant},
         ]
-        return {"veto": params.non_compliant, "none_applicable": N_("无适用检查项"), "outcomes": outcomes}
+        return {"veto": params.non_compliant, "none_applicable": NOTHING_APPLIES, "outcomes": outcomes}
 
 
 def _food_labels(raw: Mapping[str, Any]) -> FoodLabels:
@@ -437,12 +463,12 @@ class Gbt37276Grade(VerdictRule):
             reasons.append(veto_text(tally.failed_major))
         if facts.blacklisted:
             vetoes.append("blacklisted")
-            reasons.append("列入养老服务市场失信联合惩戒对象名单")
+            reasons.append(Message(BLACKLISTED))
         if facts.open_major_hazards > 0:
             vetoes.append("open_major_hazards")
-            reasons.append(f"尚有 {facts.open_major_hazards} 项重大事故隐患未经复查销号")
+            reasons.append(Message(OPEN_MAJOR_HAZARDS, count=facts.open_major_hazards))
         if vetoes:
-            text = f"{params.withheld_label}：{'；'.join(reasons)}"
+            text = Message(WITHHELD, verdict=word(params.withheld_label), reasons=Joined(reasons, "；"))
             return Verdict("withheld", params.withheld_label, 0, None, tuple(vetoes), text)
         sections = ((s.title, s.points, s.max_points) for s in tally.sections)
         occupancy = (facts.residents, facts.beds)

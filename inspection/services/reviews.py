@@ -13,7 +13,7 @@ from sqlalchemy import select
 from inspection import permissions
 from inspection.checklists import GRADING_CHECKLIST
 from inspection.extensions import db
-from inspection.i18n import N_
+from inspection.i18n import N_, Message
 from inspection.models import (
     ChecklistStatus,
     Facility,
@@ -25,6 +25,7 @@ from inspection.models import (
     User,
 )
 from inspection.orm import utcnow
+from inspection.scoring.explanations import explanation_of
 from inspection.services import Actor, ServiceError
 from inspection.services.audit import record_event
 from inspection.services.checklists import checklist_of
@@ -46,7 +47,8 @@ class PendingReview:
     submitted_at: datetime | None
     verdict: str
     points: Decimal | None
-    decided_by: str
+    #: Why, as the result explains it (its text the stored Chinese).
+    decided_by: Message
     unverified: bool
 
 
@@ -75,7 +77,7 @@ def pending_reviews(user: User, limit: int = 200) -> list[PendingReview]:
             submitted_at=ic.submitted_at,
             verdict=ic.verdict or "",
             points=ic.points,
-            decided_by=str((ic.result or {}).get("decided_by", "")),
+            decided_by=explanation_of(ic.result or {}),
             unverified=bool((ic.result or {}).get("unverified")),
         )
         for ic, inspection, name, township in db.session.execute(stmt)

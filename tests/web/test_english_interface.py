@@ -22,6 +22,9 @@ ROOT = Path(__file__).parents[2]
 CATALOGUE = ROOT / "inspection" / "translations" / "en" / "LC_MESSAGES" / "messages.po"
 #: Chinese characters (CJK ideographs).
 CHINESE = re.compile(r"[\u3400-\u9fff]")
+#: Chinese text or the full-width punctuation that goes with it (：（），、；。 and the CJK symbols): an English page
+#: shows a "（" around a date written outside _() as it is.
+CHINESE_OR_FULL_WIDTH = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
 #: What a template may write in Chinese: translated strings, comments, and Chinese as a value a template
 #: compares against is not text shown. Jinja comments and {% trans %} blocks span lines.
 TRANSLATED = re.compile(
@@ -38,12 +41,13 @@ ENDONYM = '<button class="link" name="locale" value="zh_CN" type="submit" lang="
 
 
 def untranslated_lines(text: str) -> list[tuple[int, str]]:
-    """Return the lines (number, text) of a template with Chinese outside translated strings."""
+    """Return the lines (number, text) of a template with Chinese or full-width punctuation outside translated
+    strings."""
     blanked = TRANSLATED.sub(lambda match: re.sub(r"[^\n]", " ", match.group(0)), text)
     return [
         (number, line.strip())
         for number, line in enumerate(blanked.splitlines(), 1)
-        if CHINESE.search(line.replace(ENDONYM, ""))
+        if CHINESE_OR_FULL_WIDTH.search(line.replace(ENDONYM, ""))
     ]
 
 
@@ -54,13 +58,20 @@ def test_templates_show_no_chinese_outside_translated_strings():
         if not str(path.relative_to(ROOT)).startswith(LEGAL_PRINTS)
         for number, line in untranslated_lines(path.read_text(encoding="utf-8"))
     ]
-    assert not found, "Chinese outside _() or {% trans %}:\n" + "\n".join(found)
+    assert not found, "Chinese or full-width punctuation outside _() or {% trans %}:\n" + "\n".join(found)
 
 
 def test_the_template_check_finds_chinese_text_and_passes_translated_text():
     assert untranslated_lines('<p>{{ _("保存") }}</p>\n<p>保存</p>\n{% trans %}保存{% endtrans %}') == [
         (2, "<p>保存</p>")
     ]
+
+
+def test_the_template_check_finds_full_width_punctuation_around_values():
+    template = (
+        "<dd>{{ name }}（{{ day }}）</dd>\n<dd>{{ name }}{{ _('（') }}{{ day }}{{ _('）') }}</dd>\n{{ e|join('；') }}"
+    )
+    assert [number for number, _line in untranslated_lines(template)] == [1, 3]
 
 
 def test_the_catalogue_translates_every_string_and_nothing_is_fuzzy():

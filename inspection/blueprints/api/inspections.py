@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask import current_app, jsonify, request
+from flask_babel import get_locale
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.sql.base import ExecutableOption
@@ -150,7 +151,9 @@ def get_inspection(inspection_id: int):
     a phone polling with `If-None-Match` gets a bodiless 304 while nothing changed."""
     by_reference = request.args.get("checklists") == "ref"
     inspection = _visible(inspection_id)
-    tag = f"r{inspection.revision}" + ("" if by_reference else ".full")
+    # The results' verdict_label and explanation are in the reader's language: another language is another tag.
+    language = get_locale().language
+    tag = f"r{inspection.revision}" + ("" if by_reference else ".full") + ("" if language == "zh" else f".{language}")
     if request.if_none_match.contains(tag):
         response = current_app.response_class(status=304)
     else:

@@ -5,6 +5,7 @@ from typing import Any
 
 from flask import url_for
 
+from inspection.blueprints import explanation_words, translated
 from inspection.checklists import GRADE_STANDING, Checklist
 from inspection.models import ChecklistVersion, Facility, Inspection, Photo, Signature
 from inspection.services.checklists import checklist_of
@@ -83,10 +84,12 @@ def result_json(result: dict[str, Any], final: bool) -> dict[str, Any]:
         "max_points": result["max_points"],
         "percent": result["percent"],
         "verdict": result["verdict"],
+        "verdict_label": translated(result["verdict"]),
         "verdict_code": result["verdict_code"],
         "grade": result["grade"],
         "vetoed_by": result["vetoed_by"],
         "decided_by": result["decided_by"],
+        "explanation": explanation_words(result),
         "unverified": result["unverified"],
         "sections": [
             {k: s[k] for k in ("code", "title", "department", "points", "max_points", "answered", "total")}

@@ -19,8 +19,10 @@ from sqlalchemy import Select, func, select, text
 
 from inspection.checklists import GRADING_CHECKLIST, Standing
 from inspection.extensions import db
+from inspection.i18n import Message
 from inspection.models import ChecklistStatus, Hazard, Inspection, InspectionChecklist, User
 from inspection.models.followup import CREDIT_GROUND_LABELS
+from inspection.scoring.explanations import explanation_of
 from inspection.scoring.rankings import GradingPoint, RankGroup, Trend, grade_trend, group_reason
 from inspection.services.rankings.filters import MAX_PER_PAGE, OPEN_HAZARD, RankingFilters, sort_keys
 from inspection.services.rankings.query import (
@@ -241,7 +243,7 @@ def complete_rows(
             trend=grade_trend(histories.get(row.facility_id, ())),
             reason=group_reason(
                 row.group,
-                withheld_reason=reasons.get(row.grade_ic_id or 0, ""),
+                withheld_reason=reasons.get(row.grade_ic_id or 0),
                 blacklist_ground=CREDIT_GROUND_LABELS.get(row.blacklist_ground, ""),  # type: ignore[call-overload]
             ),
         )
@@ -288,13 +290,13 @@ def grading_histories(facility_ids: Sequence[int], today: date | None = None) ->
     return histories
 
 
-def _withheld_reasons(checklist_ids: Sequence[int]) -> dict[int, str]:
+def _withheld_reasons(checklist_ids: Sequence[int]) -> dict[int, Message]:
     if not checklist_ids:
         return {}
     rows = db.session.execute(
         select(InspectionChecklist.id, InspectionChecklist.result).where(InspectionChecklist.id.in_(checklist_ids))
     )
-    return {ic_id: str((result or {}).get("decided_by", "")) for ic_id, result in rows}
+    return {ic_id: explanation_of(result or {}) for ic_id, result in rows}
 
 
 def open_hazard_count(facility_id: int) -> int:

@@ -160,7 +160,7 @@ export function server(body, cardOf, rules) {
     }));
     const grade = checklistResult.grade ? t(' · %(grade)s 级', { grade: checklistResult.grade }) : '';
     const vetoed = checklistResult.vetoed_by.length
-      ? t('（%(decided_by)s）', { decided_by: checklistResult.decided_by })
+      ? t('（%(decided_by)s）', { decided_by: checklistResult.explanation })
       : '';
     const title = rules[checklistResult.checklist_code]?.title ?? checklistResult.checklist_code;
     return {
@@ -171,7 +171,7 @@ export function server(body, cardOf, rules) {
         percent: checklistResult.percent,
         failed,
         major: failed.filter((item) => item.itemClass === 'major'),
-        verdict: checklistResult.verdict + grade + vetoed,
+        verdict: checklistResult.verdict_label + grade + vetoed,
       },
     };
   });
