@@ -113,7 +113,10 @@ EXPECTED = {
     "api.checklist_version": expect("ok"),
     "api.checklists": expect("ok"),
     "api.correct": expect("403", lead="ok", other_dept="ok", unassigned="404", other_inspector="404"),
-    "api.create_inspection": expect("403", reviewer="ok", other_reviewer="404", other_inspector="404"),
+    # an operator may start only a self-inspection, of their own facility (another facility: 404)
+    "api.create_inspection": expect(
+        "403", reviewer="ok", other_reviewer="404", other_inspector="404", operator_other="404"
+    ),
     "api.create_notices": expect(
         "403",
         reviewer="ok",
@@ -135,14 +138,22 @@ EXPECTED = {
     "api.notice_pdf": expect("ok", **HIDDEN_OUTSIDE),
     "api.openapi": expect("ok", anonymous="ok"),
     "api.photo_file": expect("ok", unassigned="404", **HIDDEN_OUTSIDE),
-    "api.post_photo": expect("403", lead="ok", other_dept="ok", unassigned="404", other_inspector="404"),
-    "api.post_signature": expect("403", lead="ok", other_dept="ok", unassigned="404", other_inspector="404"),
-    "api.put_answers": expect("403", lead="ok", other_dept="ok", unassigned="404", other_inspector="404"),
+    "api.post_photo": expect(
+        "403", lead="ok", other_dept="ok", unassigned="404", other_inspector="404", operator_other="404"
+    ),
+    "api.post_signature": expect(
+        "403", lead="ok", other_dept="ok", unassigned="404", other_inspector="404", operator_other="404"
+    ),
+    "api.put_answers": expect(
+        "403", lead="ok", other_dept="ok", unassigned="404", other_inspector="404", operator_other="404"
+    ),
     "api.rankings": expect("403", admin="ok", reviewer="ok", other_reviewer="ok", other_admin="ok"),
     "api.revoke_token_used": expect("ok"),
     "api.session_token": expect("ok"),
     "api.signature_file": expect("ok", unassigned="404", **HIDDEN_OUTSIDE),
-    "api.submit": expect("403", lead="ok", other_dept="ok", unassigned="404", other_inspector="404"),
+    "api.submit": expect(
+        "403", lead="ok", other_dept="ok", unassigned="404", other_inspector="404", operator_other="404"
+    ),
     "api.token": expect("ok", anonymous="ok"),
     "api.verify": expect("ok", anonymous="ok"),
     "auth.login": expect("ok", anonymous="ok"),
@@ -189,6 +200,8 @@ EXPECTED = {
     "inspections.spot": expect("403", lead="ok", other_dept="ok", unassigned="ok", other_inspector="ok"),
     "main.healthz": expect("ok", anonymous="ok"),
     "main.index": expect("ok"),
+    "self_inspections.quarter": expect("403", admin="ok", reviewer="ok", other_reviewer="ok", other_admin="ok"),
+    "self_inspections.start": expect("403", operator="ok", operator_other="ok"),
     "notices.bundle": expect("ok"),
     "notices.detail": expect("ok", **HIDDEN_OUTSIDE),
     "notices.index": expect("ok"),
