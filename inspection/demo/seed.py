@@ -26,6 +26,7 @@ from inspection.demo.plan import ROUTINE, Context, FacilityPlan
 from inspection.extensions import db
 from inspection.identifiers import uscc_check_character
 from inspection.models import (
+    AnswerResult,
     CreditGround,
     Department,
     Facility,
@@ -35,6 +36,7 @@ from inspection.models import (
     Hazard,
     HazardStatus,
     Inspection,
+    InspectionChecklist,
     InspectionPurpose,
     InspectionStatus,
     NoticeMode,
@@ -54,6 +56,7 @@ from inspection.services.notices import issue_notices, verification_url
 from inspection.services.planning import departments_of, start_inspection
 from inspection.services.regions import create_department, create_region
 from inspection.services.reviews import countersign_grading
+from inspection.services.self_inspection import start_self_inspection, submit_self_inspection
 from inspection.services.submission import facility_facts, submit_department
 from inspection.services.users import create_user
 
@@ -163,10 +166,50 @@ class DemoHistory:
             _, _, step = heapq.heappop(self.queue)
             step()
         db.session.flush()
+        self.counts["self-inspections"] = self._self_inspections()
         self.ctx.counts = {}
         self.counts["notices"] = issue_history_notices(self.ctx)
         db.session.flush()
         return dict(self.counts)
+
+    def _self_inspections(self) -> int:
+        """Self-inspections before the latest official fire inspection of the first facilities with an operator:
+        the first honest (it found what the officials found), the next passing what they failed (gaps)."""
+        made = 0
+        for facility_id, operator in sorted(self.operators.items())[:2]:
+            official = db.session.scalar(
+                select(Inspection)
+                .join(InspectionChecklist)
+                .where(
+                    Inspection.facility_id == facility_id,
+                    Inspection.status == InspectionStatus.COMPLETE,
+                    InspectionChecklist.checklist_code == "fire_safety",
+                )
+                .order_by(Inspection.inspected_on.desc())
+                .limit(1)
+            )
+            if official is None:
+                continue
+            failed = {a.item_code for ic in official.checklists for a in ic.answers if a.result == "fail"}
+            honest = made == 0
+            actor = Actor(operator, "demo-seed")
+            on = max(official.inspected_on - timedelta(days=20), self.today - timedelta(days=80))
+            own, _ = start_self_inspection(official.facility, ["fire_safety"], on, actor, today=self.today)
+            checklist = checklist_of(own.checklists[0].version)
+            facts = facility_facts(official.facility).true_facts()
+            inputs = [
+                AnswerInput(item.code, AnswerResult.FAIL if honest and item.code in failed else AnswerResult.PASS,
+                            str(uuid.uuid4()), None,
+                            "自查发现（演示）" if honest and item.code in failed else "")
+                for item in checklist.items() if item.applies_to(facts)
+            ]  # fmt: skip
+            save_answers(own, inputs, actor)
+            for change in inputs:
+                if change.result == AnswerResult.FAIL:
+                    add_photo(own, change.item_code, str(uuid.uuid4()), self.photos["before"], actor)
+            submit_self_inspection(own, actor, today=self.today)
+            made += 1
+        return made
 
     def _at(self, on: date, step: Callable[[], None]) -> None:
         heapq.heappush(self.queue, (on, next(self.order), step))
@@ -368,7 +411,10 @@ def issue_history_notices(ctx: Context) -> int:
         return 0
     newest = (
         select(Inspection)
-        .where(Inspection.status == InspectionStatus.COMPLETE, Inspection.id.in_(select(Hazard.inspection_id)))
+        .where(
+            Inspection.status == InspectionStatus.COMPLETE,
+            Inspection.id.in_(select(Hazard.inspection_id).where(Hazard.self_found.is_(False))),
+        )
         .order_by(Inspection.inspected_on.desc(), Inspection.id.desc())
         .limit(DEMO_NOTICES)
     )
