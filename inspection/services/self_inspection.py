@@ -307,6 +307,17 @@ def gap_counts(facility_ids: Sequence[int], window_days: int, today: date) -> di
     return counts
 
 
+def last_self_inspection(facility_id: int) -> date | None:
+    """Return the day of the facility's latest submitted self-inspection, or None."""
+    return db.session.scalar(
+        select(func.max(Inspection.inspected_on)).where(
+            Inspection.facility_id == facility_id,
+            Inspection.purpose == InspectionPurpose.SELF_INSPECTION,
+            Inspection.status == InspectionStatus.COMPLETE,
+        )
+    )
+
+
 # --- The reviewer's quarter ---------------------------------------------------------------------------------
 
 

@@ -140,3 +140,15 @@ def test_no_gaps_without_a_self_inspection_in_the_window(as_user, app):
         assert [g["item_code"] for g in _official_gaps(as_user("reviewer"), official_id)] == ["F5"]
     finally:
         app.config["SELF_INSPECTION_WINDOW_DAYS"] = 90
+
+
+def test_the_rankings_api_adds_the_gap_count(as_user, app):
+    with app.app_context():
+        own = facility(OWN)
+        self_inspect(own, user("operator"), on=date.today() - timedelta(days=3))
+        inspect(own, fail=["F5"])
+        own_id = own.id
+        db.session.commit()
+    items = as_user("reviewer").get("/rankings?per_page=200").json["items"]
+    gaps = {i["facility_id"]: i["self_inspection_gaps"] for i in items}
+    assert gaps[own_id] == 1 and all(count == 0 for fid, count in gaps.items() if fid != own_id)

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from inspection.extensions import db
-from inspection.models import Hazard, HazardStatus, Inspection, InspectionPurpose
+from inspection.models import FacilityStanding, Hazard, HazardStatus, Inspection, InspectionPurpose
 from tests.conftest import facility, user
 from tests.factories import OWN, SAME_COUNTY, inspect, jpeg, self_inspect
 
@@ -103,3 +103,22 @@ def test_the_rankings_show_the_gap_count(app, client, login):
     page = client.get("/rankings/").get_data(as_text=True)
     row = page.split(f'href="/facilities/{own_id}"')[1].split("</tr>")[0]
     assert 'data-label="自查未发现"><div class="v">2</div>' in row
+
+
+def test_the_facility_page_shows_the_gaps_and_charts_no_self_inspection(app, client, login):
+    with app.app_context():
+        own = facility(OWN)
+        self_inspect(own, user("operator"), on=date.today() - timedelta(days=40), fail=["F8"])
+        self_inspect(own, user("operator"), on=date.today() - timedelta(days=5))
+        inspect(own, fail=["F5"])
+        own_id = own.id
+        db.session.commit()
+    login("reviewer")
+    page = client.get(f"/facilities/{own_id}").get_data(as_text=True)
+    said = (date.today() - timedelta(days=5)).isoformat()
+    assert f"最近一次 {said}" in page and "自查未发现 1 项" in page
+    # one official result: no score chart, however many self-inspections were scored
+    assert 'class="chart-box"' not in page
+    with app.app_context():
+        standing = db.session.scalar(select(FacilityStanding).where(FacilityStanding.facility_id == own_id))
+        assert standing.decided_on == date.today()  # the official inspection's, never a self-inspection's
