@@ -122,3 +122,28 @@ def test_the_facility_page_shows_the_gaps_and_charts_no_self_inspection(app, cli
     with app.app_context():
         standing = db.session.scalar(select(FacilityStanding).where(FacilityStanding.facility_id == own_id))
         assert standing.decided_on == date.today()  # the official inspection's, never a self-inspection's
+
+
+def test_the_facility_sets_its_own_deadline_and_no_inspector_follows_it_up(app, client, login):
+    with app.app_context():
+        done = self_inspect(facility(OWN), user("operator"), fail=["F5"])
+        hazard = db.session.scalars(select(Hazard).where(Hazard.inspection_id == done.id)).one()
+        hazard_id, later = hazard.id, (hazard.deadline + timedelta(days=10)).isoformat()
+        db.session.commit()
+    login("operator")
+    page = client.get(f"/hazards/{hazard_id}").get_data(as_text=True)
+    assert "机构自查发现" in page and "/hazards/reinspect/" not in page and f"/hazards/{hazard_id}/deadline" in page
+    response = client.post(f"/hazards/{hazard_id}/deadline", data={"deadline": later, "reason": "需购置新门锁（测试）"})
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.get(Hazard, hazard_id).deadline.isoformat() == later
+    client.post("/auth/logout")
+    login("xf1")
+    assert client.post(f"/hazards/{hazard_id}/deadline", data={"deadline": later, "reason": "x"}).status_code == 403
+    assert f"/hazards/{hazard_id}" not in client.get("/hazards/worklist").get_data(as_text=True)
+    assert client.get(f"/hazards/reinspect/{facility_id_of(app)}").get_data(as_text=True).count("F5") == 0
+
+
+def facility_id_of(app) -> int:
+    with app.app_context():
+        return facility(OWN).id
