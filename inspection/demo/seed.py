@@ -173,8 +173,9 @@ class DemoHistory:
         return dict(self.counts)
 
     def _self_inspections(self) -> int:
-        """Self-inspections before the latest official fire inspection of the first facilities with an operator:
-        the first honest (it found what the officials found), the next passing what they failed (gaps)."""
+        """Self-inspections of the first two facilities with an operator, 20 days before their latest official fire
+        inspection (or, for an old one, within this quarter's reach): the first honest (it found what the officials
+        found and closed it with its own evidence), the next passing what they failed (gaps)."""
         made = 0
         for facility_id, operator in sorted(self.operators.items())[:2]:
             official = db.session.scalar(
@@ -208,6 +209,9 @@ class DemoHistory:
                 if change.result == AnswerResult.FAIL:
                     add_photo(own, change.item_code, str(uuid.uuid4()), self.photos["before"], actor)
             submit_self_inspection(own, actor, today=self.today)
+            for hazard in db.session.scalars(select(Hazard).where(Hazard.inspection_id == own.id)):
+                fixed_on = min(on + timedelta(days=6), self.today)  # 自查自改: the facility closes what it found
+                submit_evidence(hazard, "已自行整改（演示）", [self.photos["after"]], actor, on=fixed_on)
             made += 1
         return made
 

@@ -8,7 +8,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from inspection.extensions import db
-from inspection.models import Inspection, InspectionPurpose, InspectionStatus
+from inspection.models import Hazard, HazardStatus, Inspection, InspectionPurpose, InspectionStatus
 from inspection.services.self_inspection import gap_counts
 
 
@@ -27,5 +27,7 @@ def test_the_demo_has_an_honest_self_inspection_and_one_with_gaps(app):
         ).all()
         facilities = sorted({i.facility_id for i in done})
         counts = gap_counts(facilities, app.config["SELF_INSPECTION_WINDOW_DAYS"], date.today())
+        found = db.session.scalars(select(Hazard).where(Hazard.self_found)).all()
+    assert found and all(h.status == HazardStatus.CLOSED for h in found)  # the honest one closed what it found
     assert len(facilities) == 2
     assert sorted(counts.values())[0] == 0 and sorted(counts.values())[1] > 0
