@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from inspection.extensions import db
-from inspection.models import FacilityStanding, Hazard, HazardStatus, Inspection, InspectionPurpose
+from inspection.models import FacilityStanding, Hazard, HazardStatus, Inspection, InspectionPurpose, Notice
 from tests.conftest import facility, user
 from tests.factories import OWN, SAME_COUNTY, inspect, jpeg, self_inspect
 
@@ -147,3 +147,20 @@ def test_the_facility_sets_its_own_deadline_and_no_inspector_follows_it_up(app, 
 def facility_id_of(app) -> int:
     with app.app_context():
         return facility(OWN).id
+
+
+def test_a_self_inspections_page_reads_as_one_and_offers_no_notice(app, client, login):
+    with app.app_context():
+        done = self_inspect(facility(OWN), user("operator"), fail=["F5"])
+        done_id = done.id
+        db.session.commit()
+    for username in ("reviewer", "operator"):
+        login(username)
+        page = client.get(f"/inspections/{done_id}").get_data(as_text=True)
+        assert "机构自查" in page and f"/inspections/{done_id}/notices" not in page
+        client.post("/auth/logout")
+    login("reviewer")
+    response = client.post(f"/inspections/{done_id}/notices", data={"mode": "joint"}, follow_redirects=True)
+    assert "不发整改通知书" in response.get_data(as_text=True)  # the refusal, flashed on the inspection's page
+    with app.app_context():
+        assert not db.session.scalars(select(Notice).where(Notice.inspection_id == done_id)).all()
