@@ -36,7 +36,6 @@ from inspection.models import (
     Hazard,
     HazardStatus,
     Inspection,
-    InspectionChecklist,
     InspectionPurpose,
     InspectionStatus,
     NoticeMode,
@@ -173,28 +172,30 @@ class DemoHistory:
         return dict(self.counts)
 
     def _self_inspections(self) -> int:
-        """Self-inspections of the first two facilities with an operator, 20 days before their latest official fire
-        inspection (or, for an old one, within this quarter's reach): the first honest (it found what the officials
-        found and closed it with its own evidence), the next passing what they failed (gaps)."""
-        made = 0
-        for facility_id, operator in sorted(self.operators.items())[:2]:
+        """Self-inspections 20 days before the latest official inspection of the two facilities with an operator
+        inspected most recently with fire failures: the first honest (it found what the officials found and closed
+        it with its own evidence), the other passing what they failed (its gaps)."""
+        candidates = []
+        for facility_id, operator in self.operators.items():
             official = db.session.scalar(
                 select(Inspection)
-                .join(InspectionChecklist)
                 .where(
                     Inspection.facility_id == facility_id,
                     Inspection.status == InspectionStatus.COMPLETE,
-                    InspectionChecklist.checklist_code == "fire_safety",
+                    Inspection.purpose != InspectionPurpose.SELF_INSPECTION,
                 )
-                .order_by(Inspection.inspected_on.desc())
+                .order_by(Inspection.inspected_on.desc(), Inspection.id.desc())
                 .limit(1)
             )
-            if official is None:
-                continue
-            failed = {a.item_code for ic in official.checklists for a in ic.answers if a.result == "fail"}
+            fire = [ic for ic in official.checklists if ic.checklist_code == "fire_safety"] if official else []
+            failed = {a.item_code for ic in fire for a in ic.answers if a.result == AnswerResult.FAIL}
+            if failed:
+                candidates.append((official.inspected_on, official.id, operator, official, failed))
+        made = 0
+        for _on, _id, operator, official, failed in sorted(candidates, key=lambda c: c[:2], reverse=True)[:2]:
             honest = made == 0
             actor = Actor(operator, "demo-seed")
-            on = max(official.inspected_on - timedelta(days=20), self.today - timedelta(days=80))
+            on = official.inspected_on - timedelta(days=20)
             own, _ = start_self_inspection(official.facility, ["fire_safety"], on, actor, today=self.today)
             checklist = checklist_of(own.checklists[0].version)
             facts = facility_facts(official.facility).true_facts()
