@@ -8,7 +8,7 @@ from wtforms import BooleanField, DateField, SelectField, SelectMultipleField, S
 from wtforms.validators import DataRequired, InputRequired, ValidationError
 
 from forms import WebForm
-from inspection.models.inspections import PURPOSE_LABELS
+from inspection.models.inspections import PURPOSE_LABELS, InspectionPurpose
 
 
 class CheckboxesField(SelectMultipleField):
@@ -32,7 +32,10 @@ class _PlanBase(WebForm):
         self, *args: Any, checklists: list[tuple[str, str]], inspectors: list[tuple[int, str]], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.purpose.choices = [(p.value, _l(label)) for p, label in PURPOSE_LABELS.items()]
+        # a facility's self-inspection is started by its operator (forms/self_inspections.py), never planned
+        self.purpose.choices = [
+            (p.value, _l(label)) for p, label in PURPOSE_LABELS.items() if p != InspectionPurpose.SELF_INSPECTION
+        ]
         self.checklists.choices = checklists
         self.inspectors.choices = inspectors
 

@@ -95,6 +95,7 @@ def _register_blueprints(app: Flask) -> None:
         plan,
         public,
         rankings,
+        self_inspections,
     )
 
     app.register_blueprint(main.bp)
@@ -107,6 +108,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(credit.bp, url_prefix="/credit")
     app.register_blueprint(rankings.bp, url_prefix="/rankings")
     app.register_blueprint(plan.bp, url_prefix="/plan")
+    app.register_blueprint(self_inspections.bp, url_prefix="/self-inspections")
     app.register_blueprint(public.bp, url_prefix="/public")
     app.register_blueprint(admin.bp, url_prefix="/admin")
     app.register_blueprint(checklists.bp, url_prefix="/admin/checklists")

@@ -58,6 +58,9 @@ DEFAULTS: dict[str, Any] = {
     "RANKINGS_VISIBLE_TO_INSPECTORS": False,
     #: How many days after today an inspection may be planned for (environment: CAREINSPECT_PLAN_DAYS_AHEAD).
     "PLAN_DAYS_AHEAD": PLAN_DAYS_AHEAD,
+    #: How many days before an official inspection a facility's self-inspection still counts for its gaps
+    #: (environment: CAREINSPECT_SELF_INSPECTION_WINDOW_DAYS).
+    "SELF_INSPECTION_WINDOW_DAYS": 90,
 }
 
 #: Environment variables read directly, without a prefix.

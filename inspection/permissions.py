@@ -18,6 +18,7 @@ from inspection.models import (
     Hazard,
     Inspection,
     InspectionAssignment,
+    InspectionPurpose,
     InspectionStatus,
     Notice,
     Region,
@@ -44,6 +45,22 @@ def in_township(township_id: int, region_id: Any = Facility.region_id) -> Column
 def is_assigned(user: User, inspection: Inspection) -> bool:
     """Return True if `user` is one of the inspection's inspectors."""
     return any(a.user_id == user.id for a in inspection.assignments)
+
+
+def is_self_inspection(inspection: Inspection) -> bool:
+    """Return True if the facility inspects itself (自查): no department owns a part, nothing official follows."""
+    return inspection.purpose == InspectionPurpose.SELF_INSPECTION
+
+
+def is_own_self_inspection(user: User, inspection: Inspection) -> bool:
+    """Return True if `inspection` is a self-inspection of the facility `user` runs."""
+    return user.role == Role.OPERATOR and is_self_inspection(inspection) and inspection.facility_id == user.facility_id
+
+
+def can_answer_inspection(user: User, inspection: Inspection) -> bool:
+    """Return True if `user` records findings in `inspection`: its assigned inspectors, or the operator in their
+    own facility's self-inspection (who answers every part of it)."""
+    return is_own_self_inspection(user, inspection) or is_assigned(user, inspection)
 
 
 def in_bound_region(parameter: str, path: Any = Region.path) -> ColumnElement[bool]:
@@ -101,18 +118,22 @@ def can_view_inspection(user: User, inspection: Inspection) -> bool:
     """Return True if `user` may see `inspection`.
 
     Admins and reviewers: every inspection in their region. Inspectors: those they are assigned to.
-    Operators: their own facility's completed inspections.
+    Operators: their own facility's completed inspections, and its self-inspections in progress too.
     """
     if user.role in (Role.ADMIN, Role.REVIEWER):
         return user.region.contains(inspection.facility.region)
     if user.role == Role.INSPECTOR:
         return is_assigned(user, inspection)
-    return inspection.facility_id == user.facility_id and inspection.status == InspectionStatus.COMPLETE
+    return inspection.facility_id == user.facility_id and (
+        inspection.status == InspectionStatus.COMPLETE or is_self_inspection(inspection)
+    )
 
 
 def can_issue_notices(user: User | None, inspection: Inspection) -> bool:
     """Return True if `user` may issue notices for `inspection`: a reviewer of its region, or an inspector of the
-    lead department assigned to it."""
+    lead department assigned to it; nobody for a self-inspection."""
+    if is_self_inspection(inspection):
+        return False
     if is_reviewer_for(user, inspection.facility):
         return True
     if user is None or not user.region.contains(inspection.facility.region):
@@ -165,7 +186,13 @@ def visible_inspections(user: User) -> Select[tuple[Inspection]]:
     if user.role == Role.INSPECTOR:
         return stmt.join(InspectionAssignment).where(InspectionAssignment.user_id == user.id)
     if user.role == Role.OPERATOR:
-        return stmt.where(Inspection.facility_id == user.facility_id, Inspection.status == InspectionStatus.COMPLETE)
+        return stmt.where(
+            Inspection.facility_id == user.facility_id,
+            or_(
+                Inspection.status == InspectionStatus.COMPLETE,
+                Inspection.purpose == InspectionPurpose.SELF_INSPECTION,
+            ),
+        )
     return stmt.where(in_region(user.region))
 
 

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -16,6 +16,7 @@ from inspection.services.facilities import create_facility, set_facility_status,
 from inspection.services.facility_history import facility_history
 from inspection.services.facility_register import register_filters, register_query
 from inspection.services.regions import regions_within
+from inspection.services.self_inspection import gap_counts, last_self_inspection
 from inspection.services.standings import safety_standings, standings_of
 
 bp = Blueprint("facilities", __name__)
@@ -51,6 +52,10 @@ def detail(facility_id: int):
         safety_kinds=safety_standings(),
         history=facility_history(facility, current_user),
         listed=is_blacklisted(facility.id),
+        self_gaps=gap_counts([facility.id], current_app.config["SELF_INSPECTION_WINDOW_DAYS"], date.today())[
+            facility.id
+        ],
+        last_self_on=last_self_inspection(facility.id),
     )
 
 

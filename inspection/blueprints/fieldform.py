@@ -10,15 +10,17 @@ from flask import Blueprint, Response, current_app, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from inspection.models import Inspection
-from inspection.permissions import is_assigned
+from inspection.models import Inspection, InspectionStatus, Role
+from inspection.permissions import is_assigned, is_own_self_inspection, is_self_inspection
 from inspection.scoring.verdicts import VERDICT_RULES
 from inspection.security import get_inspection_or_404
 from inspection.services.answers import takes_food_flag
 from inspection.services.checklists import checklist_of
 from inspection.services.inspection_lists import photo_counts, signatures_of
 from inspection.services.planning import departments_of, submitted_departments
+from inspection.services.self_inspection import SELF_PART, latest_self_results
 from inspection.services.submission import facility_facts
+from inspection.templating import label
 
 bp = Blueprint("fieldform", __name__)
 
@@ -46,27 +48,39 @@ def form(inspection_id: int):
 
 
 def _form_context(inspection: Inspection) -> dict[str, Any]:
-    """Group the inspection's sections by department, with answers, photo counts and verdict rules."""
-    mine = current_user.department.code if current_user.department and is_assigned(current_user, inspection) else ""
-    done = submitted_departments(inspection)
+    """Group the inspection's sections by department (a self-inspection's all in one part, the operator's), with
+    answers, photo counts, verdict rules and, on an official inspection, what the facility's self-inspection said."""
+    own = is_self_inspection(inspection)
+    if own:
+        mine = SELF_PART if is_own_self_inspection(current_user, inspection) else ""
+        done = {SELF_PART} if inspection.status == InspectionStatus.COMPLETE else set()
+        order = [SELF_PART]
+    else:
+        assigned = current_user.department and is_assigned(current_user, inspection)
+        mine = current_user.department.code if assigned else ""
+        done = submitted_departments(inspection)
+        # The inspector's own department comes first: the page opens on the items they fill in.
+        order = sorted(departments_of(inspection), key=lambda code: code != mine)
     facts = facility_facts(inspection.facility).true_facts()
     answers = {a.item_code: a for ic in inspection.checklists for a in ic.answers}
-    # The inspector's own department comes first: the page opens on the items they fill in.
-    order = sorted(departments_of(inspection), key=lambda code: code != mine)
     departments: dict[str, list[dict[str, Any]]] = {code: [] for code in order}
     verdicts = {}
     for ic in inspection.checklists:
         checklist = checklist_of(ic.version)
         verdicts[checklist.code] = _verdict_json(checklist)
         for section in checklist.sections:
-            departments[section.department.value].append(
+            departments[SELF_PART if own else section.department.value].append(
                 {"checklist": checklist, "section": section, "food": takes_food_flag(checklist, section.department)}
             )
     return {
         "inspection": inspection,
         "departments": departments,
         "my_department": mine,
+        "part_names": {code: _("机构自查") if code == SELF_PART else label(code, "department") for code in order},
         "submitted": done,
+        "self_said": {}
+        if own or current_user.role == Role.OPERATOR
+        else latest_self_results(inspection, current_app.config["SELF_INSPECTION_WINDOW_DAYS"]),
         "auto_na": {
             item.code
             for parts in departments.values()

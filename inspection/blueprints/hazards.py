@@ -163,7 +163,7 @@ def fire_determination(hazard_id: int):
 
 
 @bp.post("/<int:hazard_id>/deadline")
-@role_required(Role.INSPECTOR)
+@role_required(Role.INSPECTOR, Role.OPERATOR)
 def deadline(hazard_id: int):
     hazard = _visible_hazard(hazard_id)
     if not _responsible(hazard):
@@ -273,7 +273,10 @@ def _visible_hazard(hazard_id: int) -> Hazard:
 
 
 def _responsible(hazard: Hazard) -> bool:
-    """Return True if the current user is an inspector of the hazard's responsible department."""
+    """Return True if the current user is an inspector of the hazard's responsible department, or, for a hazard the
+    facility found itself, its operator (who sets its own deadline)."""
+    if hazard.self_found:
+        return current_user.role == Role.OPERATOR and current_user.facility_id == hazard.facility_id
     department = current_user.department if current_user.role == Role.INSPECTOR else None
     return department is not None and department.code == hazard.department_code
 
@@ -286,6 +289,7 @@ def _records_fire_determinations(hazard: Hazard) -> bool:
         and department.code == DepartmentCode.FIRE_RESCUE
         and hazard.department_code == DepartmentCode.FIRE_RESCUE
         and hazard.status != HazardStatus.CLOSED
+        and not hazard.self_found
     )
 
 
@@ -318,7 +322,7 @@ def _render_detail(
 ):
     """Render the hazard's page with the forms the current user may use (those given keep what was typed)."""
     updates, notices = hazard_history(hazard)
-    if requirement_form is None and _responsible(hazard) and not notices:
+    if requirement_form is None and _responsible(hazard) and not notices and not hazard.self_found:
         requirement_form = RequirementForm(requirement=hazard.requirement)
     if determination_form is None and _records_fire_determinations(hazard):
         determination_form = FireDeterminationForm(formdata=None)

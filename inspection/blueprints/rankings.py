@@ -14,7 +14,18 @@ URL map (prefix /rankings):
 import tempfile
 from datetime import date, datetime
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, stream_with_context, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -42,6 +53,7 @@ from inspection.services.rankings import (
 )
 from inspection.services.regions import regions_within
 from inspection.services.reviews import countersign_grading, pending_reviews, return_grading
+from inspection.services.self_inspection import gap_counts
 from inspection.templating import label
 
 bp = Blueprint("rankings", __name__)
@@ -65,9 +77,11 @@ def index():
     _require_rankings()
     filters, sort, direction = _table_args()
     page = ranking_page(current_user, filters, sort=sort, direction=direction, page=query_number("page", 1))
+    window = current_app.config["SELF_INSPECTION_WINDOW_DAYS"]
     return render_template(
         "rankings/index.html",
         page=page,
+        gaps=gap_counts([row.facility_id for row in page.rows], window, date.today()),
         filters=filters,
         args=filters.to_args(),
         rule=_(RULE_TEXT),

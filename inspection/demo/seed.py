@@ -27,6 +27,7 @@ from inspection.demo.plan import ROUTINE, Context, FacilityPlan
 from inspection.extensions import db
 from inspection.identifiers import uscc_check_character
 from inspection.models import (
+    AnswerResult,
     CreditGround,
     Department,
     Facility,
@@ -55,6 +56,7 @@ from inspection.services.notices import issue_notices, verification_url
 from inspection.services.planning import departments_of, start_inspection
 from inspection.services.regions import create_department, create_region
 from inspection.services.reviews import countersign_grading
+from inspection.services.self_inspection import start_self_inspection, submit_self_inspection
 from inspection.services.submission import facility_facts, submit_department
 from inspection.services.users import create_user
 
@@ -165,10 +167,56 @@ class DemoHistory:
             _, _, step = heapq.heappop(self.queue)
             step()
         db.session.flush()
+        self.counts["self-inspections"] = self._self_inspections()
         self.ctx.counts = {}
         self.counts["notices"] = issue_history_notices(self.ctx)
         db.session.flush()
         return dict(self.counts)
+
+    def _self_inspections(self) -> int:
+        """Self-inspections 20 days before the latest official inspection of the two facilities with an operator
+        inspected most recently with fire failures: the first honest (it found what the officials found and closed
+        it with its own evidence), the other passing what they failed (its gaps)."""
+        candidates = []
+        for facility_id, operator in self.operators.items():
+            official = db.session.scalar(
+                select(Inspection)
+                .where(
+                    Inspection.facility_id == facility_id,
+                    Inspection.status == InspectionStatus.COMPLETE,
+                    Inspection.purpose != InspectionPurpose.SELF_INSPECTION,
+                )
+                .order_by(Inspection.inspected_on.desc(), Inspection.id.desc())
+                .limit(1)
+            )
+            fire = [ic for ic in official.checklists if ic.checklist_code == "fire_safety"] if official else []
+            failed = {a.item_code for ic in fire for a in ic.answers if a.result == AnswerResult.FAIL}
+            if failed:
+                candidates.append((official.inspected_on, official.id, operator, official, failed))
+        made = 0
+        for _on, _id, operator, official, failed in sorted(candidates, key=lambda c: c[:2], reverse=True)[:2]:
+            honest = made == 0
+            actor = Actor(operator, "demo-seed")
+            on = official.inspected_on - timedelta(days=20)
+            own, _ = start_self_inspection(official.facility, ["fire_safety"], on, actor, today=self.today)
+            checklist = checklist_of(own.checklists[0].version)
+            facts = facility_facts(official.facility).true_facts()
+            inputs = [
+                AnswerInput(item.code, AnswerResult.FAIL if honest and item.code in failed else AnswerResult.PASS,
+                            str(uuid.uuid4()), None,
+                            "自查发现（演示）" if honest and item.code in failed else "")
+                for item in checklist.items() if item.applies_to(facts)
+            ]  # fmt: skip
+            save_answers(own, inputs, actor)
+            for change in inputs:
+                if change.result == AnswerResult.FAIL:
+                    add_photo(own, change.item_code, str(uuid.uuid4()), self.photos["before"], actor)
+            submit_self_inspection(own, actor, today=self.today)
+            for hazard in db.session.scalars(select(Hazard).where(Hazard.inspection_id == own.id)):
+                fixed_on = min(on + timedelta(days=6), self.today)  # 自查自改: the facility closes what it found
+                submit_evidence(hazard, "已自行整改（演示）", [self.photos["after"]], actor, on=fixed_on)
+            made += 1
+        return made
 
     def _at(self, on: date, step: Callable[[], None]) -> None:
         heapq.heappush(self.queue, (on, next(self.order), step))
@@ -370,7 +418,10 @@ def issue_history_notices(ctx: Context) -> int:
         return 0
     newest = (
         select(Inspection)
-        .where(Inspection.status == InspectionStatus.COMPLETE, Inspection.id.in_(select(Hazard.inspection_id)))
+        .where(
+            Inspection.status == InspectionStatus.COMPLETE,
+            Inspection.id.in_(select(Hazard.inspection_id).where(Hazard.self_found.is_(False))),
+        )
         .order_by(Inspection.inspected_on.desc(), Inspection.id.desc())
         .limit(DEMO_NOTICES)
     )

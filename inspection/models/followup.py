@@ -7,7 +7,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, Text, UniqueConstraint, text
+from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, Text, UniqueConstraint, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from inspection.extensions import db
@@ -81,6 +81,9 @@ class Hazard(db.Model):
     #: Why an inspector changed the default deadline (empty when it is the checklist's default).
     deadline_reason: Mapped[str] = mapped_column(String(500), default="")
     status: Mapped[HazardStatus] = mapped_column(String(20), default=HazardStatus.OPEN, index=True)
+    #: Found by the facility's own self-inspection: its deadline is the facility's, its evidence closes it, and it
+    #: counts toward no notice, grade, ranking or credit listing.
+    self_found: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     closed_on: Mapped[date | None]
     closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -31,6 +31,8 @@ class InspectionPurpose(StrEnum):
     COMPLAINT = "complaint"  # 投诉
     REINSPECTION = "reinspection"  # 复查
     GRADING = "grading"  # 等级评定
+    #: The facility inspecting itself (隐患自查自改, 民发〔2023〕37号): sets no standing, issues no notice.
+    SELF_INSPECTION = "self_inspection"  # 自查
 
 
 PURPOSE_LABELS = labelled(
@@ -41,6 +43,7 @@ PURPOSE_LABELS = labelled(
         InspectionPurpose.COMPLAINT: N_("投诉核查"),
         InspectionPurpose.REINSPECTION: N_("复查"),
         InspectionPurpose.GRADING: N_("等级评定"),
+        InspectionPurpose.SELF_INSPECTION: N_("机构自查"),
     },
 )
 

@@ -21,6 +21,7 @@ from inspection.models import (
     StandingKind,
 )
 from inspection.orm import utcnow
+from inspection.permissions import is_self_inspection
 from inspection.scoring import Answer as EngineAnswer
 from inspection.scoring import ScoringError
 from inspection.services import Actor, Conflict, OtherDepartment, ServiceError
@@ -102,7 +103,12 @@ def _save(
     index = item_index(inspection)
     department = actor.department_code
     locked = submitted_departments(inspection)
-    others = [c.item_code for c in inputs if c.item_code in index and index[c.item_code].department_code != department]
+    # In a self-inspection the facility answers every part: no department owns one.
+    others = (
+        []
+        if is_self_inspection(inspection)
+        else [c.item_code for c in inputs if c.item_code in index and index[c.item_code].department_code != department]
+    )
     if others:
         raise OtherDepartment(others)
     answers = {a.item_code: a for ic in inspection.checklists for a in ic.answers}

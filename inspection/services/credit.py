@@ -39,6 +39,7 @@ def propose_listings(today: date, actor: Actor) -> list[CreditListing]:
         Hazard.department_code == DepartmentCode.FIRE_RESCUE,
         Hazard.status != HazardStatus.CLOSED,
         Hazard.deadline < today,
+        Hazard.self_found.is_(False),
     )
     proposals = []
     for hazard in db.session.scalars(stmt.order_by(Hazard.facility_id, Hazard.id)):
@@ -92,6 +93,8 @@ def record_fire_determination(
     )
     if not of_fire_rescue:
         raise OtherDepartment([hazard.item_code])
+    if hazard.self_found:
+        raise ServiceError(N_("机构自查发现的隐患不作重大火灾隐患判定"), fields={"document_no": "self_found"})
     if hazard.department_code != DepartmentCode.FIRE_RESCUE:
         raise ServiceError(N_("只有消防救援部门负责的隐患可以登记重大火灾隐患判定"), fields={"document_no": "not_fire"})
     number = document_no.strip()

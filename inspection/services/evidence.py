@@ -13,6 +13,7 @@ from inspection.extensions import db
 from inspection.i18n import N_
 from inspection.media import Capture, ProcessedImage, process_photo, process_signature
 from inspection.models import HazardPhoto, Inspection, Photo, Signature, SignerRole, StoredFile
+from inspection.permissions import is_self_inspection
 from inspection.services import Actor, Conflict, OtherDepartment, ServiceError
 from inspection.services.answers import next_revision
 from inspection.services.audit import record_event
@@ -70,8 +71,7 @@ def _new_photo(
     ref = item_index(inspection).get(item_code)
     if ref is None:
         raise ServiceError(N_("检查中没有条目 %(code)s"), code=item_code)
-    department = actor.department_code
-    if ref.department_code != department:
+    if ref.department_code != actor.department_code and not is_self_inspection(inspection):
         raise OtherDepartment([item_code])
     if ref.department_code in submitted_departments(inspection):
         raise ServiceError(N_("该检查部分已提交，不能再添加照片"))

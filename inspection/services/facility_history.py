@@ -26,6 +26,7 @@ from inspection.models import (
     HazardUpdate,
     Inspection,
     InspectionChecklist,
+    InspectionPurpose,
     Notice,
     Photo,
     User,
@@ -260,7 +261,7 @@ def _scores(inspections: list[InspectionLine]) -> ScoreHistory | None:
         (i.inspected_on, c.standing, c.percent)
         for i in inspections
         for c in i.checklists
-        if c.submitted and c.percent is not None and c.standing
+        if c.submitted and c.percent is not None and c.standing and i.purpose != InspectionPurpose.SELF_INSPECTION
     )
     if len(points) < 2:
         return None

@@ -122,7 +122,7 @@ def reinspection_worklist(user: User, today: date) -> list[WorkItem]:
     code = user.department.code if user.department else ""
     rows = (
         _region_hazards(user)
-        .where(Hazard.department_code == code, Hazard.status != HazardStatus.CLOSED)
+        .where(Hazard.department_code == code, Hazard.status != HazardStatus.CLOSED, Hazard.self_found.is_(False))
         .order_by(Hazard.deadline, Hazard.id)
     )
     facilities: dict[int, WorkItem] = {}

@@ -25,8 +25,9 @@ from inspection.models import (
     NoticeHazard,
     Reinspection,
     Role,
+    User,
 )
-from inspection.permissions import can_view_facility
+from inspection.permissions import can_view_facility, is_self_inspection
 from inspection.services import Actor, ServiceError
 from inspection.services.audit import record_event
 from inspection.services.checklists import checklist_of
@@ -73,6 +74,7 @@ def sync_hazards(ic: InspectionChecklist) -> list[Hazard]:
                     requirement=item.requirement or requirement_text(item.text, item.basis),
                     immediate=immediate,
                     deadline=deadline,
+                    self_found=is_self_inspection(ic.inspection),
                 )
                 db.session.add(hazard)
                 created.append(hazard)
@@ -92,11 +94,15 @@ def _listed_on_a_notice(hazard: Hazard) -> bool:
 
 
 def change_deadline(hazard: Hazard, deadline: date, reason: str, actor: Actor) -> Hazard:
-    """Set a new deadline with a reason, as an inspector of the responsible department.
+    """Set a new deadline with a reason, as an inspector of the responsible department; on a hazard the facility
+    found itself, as its operator (the facility's own deadline).
 
     :raises ServiceError: no reason, a closed hazard, a date in the past, or not the responsible department.
     """
-    _require_responsible_inspector(hazard, actor)
+    if hazard.self_found:
+        _require_own_operator(hazard, actor)
+    else:
+        _require_responsible_inspector(hazard, actor)
     if hazard.status == HazardStatus.CLOSED:
         raise ServiceError(N_("隐患已销号，不能修改期限"))
     if not reason.strip():
@@ -139,15 +145,16 @@ def change_requirement(hazard: Hazard, requirement: str, actor: Actor) -> Hazard
     return hazard
 
 
-def submit_evidence(hazard: Hazard, note: str, photos: Sequence[bytes], actor: Actor) -> HazardUpdate:
-    """Report a rectification as the facility's operator, with a note and photos.
+def submit_evidence(
+    hazard: Hazard, note: str, photos: Sequence[bytes], actor: Actor, on: date | None = None
+) -> HazardUpdate:
+    """Report a rectification as the facility's operator, with a note and photos; it closes a hazard the facility
+    found itself (on `on`, default the server's today), and waits for the re-inspection otherwise.
 
     :raises ServiceError: not this facility's operator, a closed hazard, or no note and no photo.
     :raises MediaError: a photo is not an acceptable image (nothing is stored then).
     """
-    user = actor.user
-    if user is None or user.role != Role.OPERATOR or user.facility_id != hazard.facility_id:
-        raise ServiceError(N_("只有本机构负责人可以提交整改材料"))
+    user = _require_own_operator(hazard, actor)
     if hazard.status == HazardStatus.CLOSED:
         raise ServiceError(N_("隐患已销号"))
     if not note.strip() and not photos:
@@ -158,7 +165,10 @@ def submit_evidence(hazard: Hazard, note: str, photos: Sequence[bytes], actor: A
     update = HazardUpdate(kind=HazardUpdateKind.EVIDENCE, note=note.strip()[:2000], user_id=user.id)
     update.photos = [hazard_photo(image) for image in images]
     hazard.updates.append(update)
-    hazard.status = HazardStatus.EVIDENCE_SUBMITTED
+    if hazard.self_found:  # 自查自改: the facility's own evidence closes what it found itself
+        hazard.status, hazard.closed_on, hazard.closed_by_id = HazardStatus.CLOSED, on or date.today(), user.id
+    else:
+        hazard.status = HazardStatus.EVIDENCE_SUBMITTED
     db.session.flush()
     evidence = {"photos": len(images), "photo_sha256": evidence_of(update.photos), "note": update.note}
     _audit(actor, hazard, "hazard.evidence", None, evidence)
@@ -272,7 +282,10 @@ def reinspection_hazards(facility: Facility, department_code: str | None, shown:
         return open_hazards(facility, department_code)
     ids = [int(part) for part in shown.split(",") if part.isascii() and part.isdigit() and len(part) <= 10][:500]
     stmt = select(Hazard).where(
-        Hazard.facility_id == facility.id, Hazard.department_code == department_code, Hazard.id.in_(ids)
+        Hazard.facility_id == facility.id,
+        Hazard.department_code == department_code,
+        Hazard.id.in_(ids),
+        Hazard.self_found.is_(False),
     )
     return list(db.session.scalars(stmt.order_by(Hazard.deadline, Hazard.id)))
 
@@ -280,12 +293,21 @@ def reinspection_hazards(facility: Facility, department_code: str | None, shown:
 def open_hazards(facility: Facility, department_code: str | None = None) -> list[Hazard]:
     """Return a facility's hazards that are not closed (optionally of one department), oldest deadline first."""
     stmt = select(Hazard).where(Hazard.facility_id == facility.id, Hazard.status != HazardStatus.CLOSED)
-    if department_code:
-        stmt = stmt.where(Hazard.department_code == department_code)
+    if department_code:  # a department re-inspects only what officials found
+        stmt = stmt.where(Hazard.department_code == department_code, Hazard.self_found.is_(False))
     return list(db.session.scalars(stmt.order_by(Hazard.deadline, Hazard.id)))
 
 
+def _require_own_operator(hazard: Hazard, actor: Actor) -> User:
+    user = actor.user
+    if user is None or user.role != Role.OPERATOR or user.facility_id != hazard.facility_id:
+        raise ServiceError(N_("只有本机构负责人可以提交整改材料"))
+    return user
+
+
 def _require_responsible_inspector(hazard: Hazard, actor: Actor) -> None:
+    if hazard.self_found:
+        raise ServiceError(N_("这是机构自查发现的隐患，由机构自行整改销号"))
     user = actor.user
     if (
         user is None

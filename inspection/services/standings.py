@@ -18,7 +18,14 @@ from sqlalchemy.orm import aliased, defer
 
 from inspection.checklists import GRADE_STANDING, Standing
 from inspection.extensions import db
-from inspection.models import ChecklistStatus, ChecklistVersion, FacilityStanding, Inspection, InspectionChecklist
+from inspection.models import (
+    ChecklistStatus,
+    ChecklistVersion,
+    FacilityStanding,
+    Inspection,
+    InspectionChecklist,
+    InspectionPurpose,
+)
 from inspection.services.checklists import checklist_of, shipped
 
 #: The standing each checklist content declares, by content hash (a version's content never changes).
@@ -115,7 +122,14 @@ def standings_on(name: str = "standings", kind: str | None = None) -> Subquery:
             latest_first.label("n"),
         )
         .join(stored_ic, stored_ic.id == stored.inspection_checklist_id)
-        .join(Inspection, and_(Inspection.facility_id == stored.facility_id, Inspection.inspected_on <= today))
+        .join(
+            Inspection,
+            and_(
+                Inspection.facility_id == stored.facility_id,
+                Inspection.inspected_on <= today,
+                Inspection.purpose != InspectionPurpose.SELF_INSPECTION,
+            ),
+        )
         .join(
             earlier,
             and_(

@@ -21,6 +21,7 @@ from inspection.models import (
     Photo,
 )
 from inspection.orm import utcnow
+from inspection.permissions import is_self_inspection
 from inspection.scoring import Answer as EngineAnswer
 from inspection.scoring import FacilityFacts, ScoreResult, score
 from inspection.services import Actor, Conflict, RuleViolation, ServiceError
@@ -45,7 +46,12 @@ def facility_facts(facility: Facility) -> FacilityFacts:
     open_major = (
         select(func.count())
         .select_from(Hazard)
-        .where(Hazard.facility_id == facility.id, Hazard.item_class == "major", Hazard.status != HazardStatus.CLOSED)
+        .where(
+            Hazard.facility_id == facility.id,
+            Hazard.item_class == "major",
+            Hazard.status != HazardStatus.CLOSED,
+            Hazard.self_found.is_(False),  # the facility's own findings withhold no grade
+        )
     )
     return FacilityFacts(
         open_major_hazards=db.session.scalar(open_major) or 0,
@@ -181,7 +187,8 @@ def store_result(ic: InspectionChecklist, result: ScoreResult, actor: Actor, *, 
         result.grade,
         result.to_dict(),
     )
-    _update_standing(ic, result, today or date.today())
+    if not is_self_inspection(ic.inspection):  # a self-inspection never changes the official standing
+        _update_standing(ic, result, today or date.today())
     sync_hazards(ic)
 
 

@@ -223,9 +223,15 @@ def test_unassigned_inspector_gets_404(as_user, fire_inspection):
     assert_error(as_user("sc1").answers(fire_inspection["id"], answer("F2")), 404, "not_found")
 
 
-@pytest.mark.parametrize("username", ["reviewer", "operator", "admin"])
+@pytest.mark.parametrize("username", ["reviewer", "admin"])
 def test_only_inspectors_answer(as_user, fire_inspection, username):
     assert_error(as_user(username).answers(fire_inspection["id"], answer("F2")), 403, "forbidden")
+
+
+def test_an_operator_answers_only_self_inspections(as_user, fire_inspection):
+    """The operator answers their own self-inspection (tests/api/test_self_inspection.py); an official inspection of
+    their facility in progress is not theirs to see."""
+    assert_error(as_user("operator").answers(fire_inspection["id"], answer("F2")), 404, "not_found")
 
 
 def test_answers_to_an_unknown_inspection_are_404(as_user):

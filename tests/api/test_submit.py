@@ -142,9 +142,15 @@ def test_operator_cannot_read_another_facilitys_inspection(as_user, ids):
     assert_error(as_user("operator").get(f"/inspections/{other['id']}"), 404, "not_found")
 
 
-@pytest.mark.parametrize("username", ["reviewer", "operator", "admin"])
+@pytest.mark.parametrize("username", ["reviewer", "admin"])
 def test_only_inspectors_submit(as_user, fire_inspection, username):
     assert_error(submit(as_user(username), fire_inspection), 403, "forbidden")
+
+
+def test_an_operator_submits_only_self_inspections(as_user, fire_inspection):
+    """The operator submits their own self-inspection (tests/api/test_self_inspection.py); an official inspection
+    of their facility in progress is not theirs to see."""
+    assert_error(submit(as_user("operator"), fire_inspection), 404, "not_found")
 
 
 def test_unassigned_inspector_cannot_submit(as_user, fire_inspection):

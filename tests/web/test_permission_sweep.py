@@ -115,7 +115,10 @@ EXPECTED = {
     "api.checklist_version": expect("ok"),
     "api.checklists": expect("ok"),
     "api.correct": expect("403", lead="ok", other_dept="ok", unassigned="404", other_inspector="404"),
-    "api.create_inspection": expect("403", reviewer="ok", other_reviewer="404", other_inspector="404"),
+    # an operator may start only a self-inspection, of their own facility (another facility: 404)
+    "api.create_inspection": expect(
+        "403", reviewer="ok", other_reviewer="404", other_inspector="404", operator_other="404"
+    ),
     "api.create_notices": expect(
         "403",
         reviewer="ok",
@@ -137,15 +140,23 @@ EXPECTED = {
     "api.notice_pdf": expect("ok", **HIDDEN_OUTSIDE),
     "api.openapi": expect("ok", anonymous="ok"),
     "api.photo_file": expect("ok", unassigned="404", **HIDDEN_OUTSIDE),
-    "api.post_photo": expect("403", lead="ok", other_dept="ok", unassigned="404", other_inspector="404"),
-    "api.post_signature": expect("403", lead="ok", other_dept="ok", unassigned="404", other_inspector="404"),
-    "api.put_answers": expect("403", lead="ok", other_dept="ok", unassigned="404", other_inspector="404"),
     "api.plan": expect("403", admin="ok", reviewer="ok", other_reviewer="ok", other_admin="ok"),
+    "api.post_photo": expect(
+        "403", lead="ok", other_dept="ok", unassigned="404", other_inspector="404", operator_other="404"
+    ),
+    "api.post_signature": expect(
+        "403", lead="ok", other_dept="ok", unassigned="404", other_inspector="404", operator_other="404"
+    ),
+    "api.put_answers": expect(
+        "403", lead="ok", other_dept="ok", unassigned="404", other_inspector="404", operator_other="404"
+    ),
     "api.rankings": expect("403", admin="ok", reviewer="ok", other_reviewer="ok", other_admin="ok"),
     "api.revoke_token_used": expect("ok"),
     "api.session_token": expect("ok"),
     "api.signature_file": expect("ok", unassigned="404", **HIDDEN_OUTSIDE),
-    "api.submit": expect("403", lead="ok", other_dept="ok", unassigned="404", other_inspector="404"),
+    "api.submit": expect(
+        "403", lead="ok", other_dept="ok", unassigned="404", other_inspector="404", operator_other="404"
+    ),
     "api.token": expect("ok", anonymous="ok"),
     "api.verify": expect("ok", anonymous="ok"),
     "auth.login": expect("ok", anonymous="ok"),
@@ -174,7 +185,8 @@ EXPECTED = {
     "fieldform.service_worker": expect("ok", anonymous="ok"),
     "hazards.before_photo": expect("ok", **HIDDEN_OUTSIDE),
     "hazards.dashboard": expect("403", admin="ok", reviewer="ok", other_reviewer="ok", other_admin="ok"),
-    "hazards.deadline": expect("403", other_dept="ok", other_inspector="404"),
+    # operators may set the deadline of what their own facility found itself; another facility's hazard: 404
+    "hazards.deadline": expect("403", other_dept="ok", other_inspector="404", operator_other="404"),
     "hazards.detail": expect("ok", **HIDDEN_OUTSIDE),
     "hazards.fire_determination": expect("403", other_dept="ok", other_inspector="404", other_reviewer="404"),
     "hazards.evidence": expect("403", operator="ok", operator_other="404"),
@@ -192,6 +204,8 @@ EXPECTED = {
     "inspections.spot": expect("403", lead="ok", other_dept="ok", unassigned="ok", other_inspector="ok"),
     "main.healthz": expect("ok", anonymous="ok"),
     "main.index": expect("ok"),
+    "self_inspections.quarter": expect("403", admin="ok", reviewer="ok", other_reviewer="ok", other_admin="ok"),
+    "self_inspections.start": expect("403", operator="ok", operator_other="ok"),
     "notices.bundle": expect("ok"),
     "notices.detail": expect("ok", **HIDDEN_OUTSIDE),
     "notices.index": expect("ok"),

@@ -38,7 +38,12 @@ from inspection.models import (
     SignerRole,
 )
 from inspection.orm import utcnow
-from inspection.permissions import can_view_facility, can_view_inspection, is_assigned
+from inspection.permissions import (
+    can_answer_inspection,
+    can_view_facility,
+    can_view_inspection,
+    is_self_inspection,
+)
 from inspection.scoring import AnswerResult
 from inspection.services import Conflict, OtherDepartment
 from inspection.services.answers import MAX_LOCATION, AnswerInput, SavedAnswer, save_answers
@@ -51,6 +56,7 @@ from inspection.services.planning import (
     start_inspection_once,
     teams_by_department,
 )
+from inspection.services.self_inspection import SELF_PART, start_self_inspection, submit_self_inspection
 from inspection.services.submission import submit_department
 from inspection.transactions import run_in_transaction
 
@@ -80,13 +86,15 @@ def list_inspections():
 
 
 @bp.post("/inspections")
-@token_required(Role.REVIEWER, Role.INSPECTOR)
+@token_required(Role.REVIEWER, Role.INSPECTOR, Role.OPERATOR)
 def create_inspection():
     user = api_user()
     plan = _plan_request()
     facility = db.session.get(Facility, plan.facility_id)
     if facility is None or not can_view_facility(user, facility):
         api_error(404, "not_found", N_("机构不存在或不在您的辖区"))
+    if plan.purpose == InspectionPurpose.SELF_INSPECTION or user.role == Role.OPERATOR:
+        return _create_self_inspection(facility, plan)
     inspector_ids = plan.inspector_ids
     if user.role == Role.INSPECTOR:
         check_spot_check_checklists(plan.checklists, user.department.code)
@@ -111,6 +119,23 @@ def create_inspection():
             days_ahead=current_app.config["PLAN_DAYS_AHEAD"],
         )
     )
+    return jsonify(inspection_json(inspection)), 201 if created else 200
+
+
+def _create_self_inspection(facility: Facility, plan: "_PlanRequest"):
+    """A facility's operator starts its self-inspection (the only inspection an operator starts)."""
+    if plan.purpose != InspectionPurpose.SELF_INSPECTION:
+        api_error(403, "forbidden", N_("机构负责人只能开展本机构自查"), {"purpose": N_("应为 self_inspection")})
+    before = inspection_by_client_id(plan.client_id)
+    if before is not None and not can_view_inspection(api_user(), before):
+        api_error(409, "conflict", N_("该 client_id 已被使用"))
+    inspection, created = run_in_transaction(
+        lambda: start_self_inspection(
+            facility, plan.checklists, plan.inspected_on, api_actor(), client_id=plan.client_id, today=date.today()
+        )
+    )
+    if inspection.facility_id != facility.id:
+        api_error(409, "conflict", N_("该 client_id 已用于另一家机构的检查"))
     return jsonify(inspection_json(inspection)), 201 if created else 200
 
 
@@ -164,7 +189,7 @@ def get_inspection(inspection_id: int):
 
 
 @bp.put("/inspections/<int:inspection_id>/answers")
-@token_required(Role.INSPECTOR)
+@token_required(Role.INSPECTOR, Role.OPERATOR)
 def put_answers(inspection_id: int):
     inspection = _editable(inspection_id)
     raw = json_body().get("answers")
@@ -287,7 +312,7 @@ def _distinct_changes(inputs: list[AnswerInput]) -> list[AnswerInput]:
 
 
 @bp.post("/inspections/<int:inspection_id>/photos")
-@token_required(Role.INSPECTOR)
+@token_required(Role.INSPECTOR, Role.OPERATOR)
 def post_photo(inspection_id: int):
     inspection = _editable(inspection_id)
     fields = Fields(request.form.to_dict())
@@ -327,7 +352,7 @@ def _revisions(before: int, after: int) -> dict[str, int]:
 
 
 @bp.post("/inspections/<int:inspection_id>/signatures")
-@token_required(Role.INSPECTOR)
+@token_required(Role.INSPECTOR, Role.OPERATOR)
 def post_signature(inspection_id: int):
     inspection = _editable(inspection_id)
     fields = Fields(json_body())
@@ -364,12 +389,14 @@ def _png_bytes(image: str) -> bytes:
 
 
 @bp.post("/inspections/<int:inspection_id>/submit")
-@token_required(Role.INSPECTOR)
+@token_required(Role.INSPECTOR, Role.OPERATOR)
 def submit(inspection_id: int):
-    """Submit the user's department's sections. The body may name the phone's `client_id` for the submission (a
-    submission queued offline): sent again, it answers as the first time and submits nothing more."""
+    """Submit the user's department's sections (the operator: every part of their self-inspection). The body may
+    name the phone's `client_id` for the submission (a submission queued offline): sent again, it answers as the
+    first time and submits nothing more."""
     inspection = _editable(inspection_id)
-    department = api_user().department.code
+    own = is_self_inspection(inspection)
+    department = SELF_PART if own else api_user().department.code
     client_id = None
     if request.get_data():
         fields = Fields(json_body())
@@ -378,7 +405,10 @@ def submit(inspection_id: int):
     before = inspection.revision
 
     def store() -> int:
-        submit_department(inspection, department, api_actor(), today=date.today(), client_id=client_id)
+        if own:
+            submit_self_inspection(inspection, api_actor(), today=date.today(), client_id=client_id)
+        else:
+            submit_department(inspection, department, api_actor(), today=date.today(), client_id=client_id)
         return inspection.revision  # read before the commit
 
     after = run_in_transaction(store)
@@ -438,6 +468,6 @@ def _visible(inspection_id: int, *options: ExecutableOption) -> Inspection:
 def _editable(inspection_id: int) -> Inspection:
     # One query for the inspection with its inspectors and checklists: every change checks both.
     inspection = _visible(inspection_id, joinedload(Inspection.assignments), joinedload(Inspection.checklists))
-    if not is_assigned(api_user(), inspection):
+    if not can_answer_inspection(api_user(), inspection):
         api_error(403, "forbidden", N_("您未被指派参加这次检查"))
     return inspection

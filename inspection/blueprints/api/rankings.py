@@ -1,12 +1,15 @@
 """GET /api/v1/rankings: the league table with the web page's filters as query parameters."""
 
-from flask import jsonify, request
+from datetime import date
+
+from flask import current_app, jsonify, request
 
 from inspection.blueprints.api import bp
 from inspection.blueprints.api.common import api_error, api_user, query_int, token_required
 from inspection.i18n import N_, Message
 from inspection.security import may_see_rankings
 from inspection.services.rankings import MAX_PER_PAGE, RankingFilters, RankingRow, ranking_page, safety_kinds, sort_keys
+from inspection.services.self_inspection import gap_counts
 
 MAX_PAGE = 100_000
 
@@ -33,7 +36,11 @@ def rankings():
         page=query_int("page", 1, 1, MAX_PAGE),
         per_page=query_int("per_page", 50, 1, MAX_PER_PAGE),
     )
-    return jsonify(items=[_item(row) for row in page.rows], total=page.total, page=page.page, per_page=page.per_page)
+    gaps = gap_counts(
+        [row.facility_id for row in page.rows], current_app.config["SELF_INSPECTION_WINDOW_DAYS"], date.today()
+    )
+    items = [_item(row) | {"self_inspection_gaps": gaps[row.facility_id]} for row in page.rows]
+    return jsonify(items=items, total=page.total, page=page.page, per_page=page.per_page)
 
 
 def _item(row: RankingRow) -> dict:

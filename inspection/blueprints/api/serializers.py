@@ -3,7 +3,7 @@
 from collections.abc import Mapping
 from typing import Any
 
-from flask import url_for
+from flask import current_app, url_for
 
 from inspection.blueprints import explanation_words, translated
 from inspection.checklists import GRADE_STANDING, Checklist
@@ -11,6 +11,7 @@ from inspection.models import ChecklistVersion, Facility, Inspection, Photo, Sig
 from inspection.services.checklists import checklist_of
 from inspection.services.inspection_lists import photos_of, signatures_of
 from inspection.services.planning import departments_of, submitted_departments
+from inspection.services.self_inspection import self_inspection_gaps
 from inspection.services.standings import HeldStanding
 from inspection.services.submission import score_checklist
 
@@ -208,4 +209,8 @@ def inspection_json(inspection: Inspection, *, checklists_by_reference: bool = F
         "photos": [photo_json(p) for p in photos_of(inspection)],
         "signatures": [signature_json(s) for s in signatures_of(inspection)],
         "results": inspection_results(inspection),
+        "self_inspection_gaps": [
+            {"item_code": g.item_code, "self_result": g.self_result, "self_inspection_id": g.self_inspection_id}
+            for g in self_inspection_gaps(inspection, current_app.config["SELF_INSPECTION_WINDOW_DAYS"])
+        ],
     }

@@ -33,8 +33,8 @@ from inspection.models import (
 )
 from inspection.notices import context as ctx
 from inspection.notices.settings import remedy_sentence
-from inspection.permissions import can_issue_notices, is_assigned
-from inspection.services import Actor, OtherDepartment, ServiceError
+from inspection.permissions import can_issue_notices, is_assigned, is_self_inspection
+from inspection.services import Actor, OtherDepartment, RuleViolation, ServiceError
 from inspection.services.audit import record_event
 from inspection.services.notices.context_builder import (
     colleagues,
@@ -84,8 +84,11 @@ def issue_notices(
     :param mode: one notice per responsible department, or one joint notice of every department (lead first).
     :param department_code: issue only this department's notice (per-department mode).
     :raises NotIssuer: the actor may not issue in the name of a department the notice would be issued in.
+    :raises RuleViolation: a self-inspection (the facility follows its own findings up; no notice, no 文号).
     :raises ServiceError: the inspection (or the department) has not submitted, or nothing is left to notify.
     """
+    if is_self_inspection(inspection):
+        raise RuleViolation(N_("机构自查发现的隐患由机构自行整改，不发整改通知书"))
     leads = inspection.status == InspectionStatus.COMPLETE and can_issue_notices(actor.user, inspection)
     if department_code is None and mode == NoticeMode.PER_DEPARTMENT and not leads:
         department_code = actor.department_code  # a department issues in its own name before the lead issues all

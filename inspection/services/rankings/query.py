@@ -118,7 +118,7 @@ def _aggregates() -> tuple[Any, Any]:
             func.sum(case((Hazard.item_class == "major", 1), else_=0)).label("open_major"),
             func.sum(case((Hazard.deadline < bindparam("today", type_=Date), 1), else_=0)).label("overdue"),
         )
-        .where(Hazard.status.in_(OPEN_HAZARD))
+        .where(Hazard.status.in_(OPEN_HAZARD), Hazard.self_found.is_(False))
         .group_by(Hazard.facility_id)
         .subquery("hz")
     )

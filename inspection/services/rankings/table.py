@@ -304,6 +304,6 @@ def open_hazard_count(facility_id: int) -> int:
     stmt = (
         select(func.count())
         .select_from(Hazard)
-        .where(Hazard.facility_id == facility_id, Hazard.status.in_(OPEN_HAZARD))
+        .where(Hazard.facility_id == facility_id, Hazard.status.in_(OPEN_HAZARD), Hazard.self_found.is_(False))
     )
     return db.session.scalar(stmt) or 0
