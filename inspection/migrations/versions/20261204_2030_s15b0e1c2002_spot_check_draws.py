@@ -1,7 +1,7 @@
 """双随机、一公开 spot-check draws and their picks (issue 15)
 
 Revision ID: s15b0e1c2002
-Revises: f17g4c0e1009
+Revises: s15a0e1c2001
 Create Date: 2026-12-04 20:30:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "s15b0e1c2002"
-down_revision = "f17g4c0e1009"
+down_revision = "s15a0e1c2001"
 branch_labels = None
 depends_on = None
 
