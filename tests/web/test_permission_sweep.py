@@ -113,6 +113,7 @@ EXPECTED = {
     "api.checklist_version": expect("ok"),
     "api.checklists": expect("ok"),
     "api.correct": expect("403", lead="ok", other_dept="ok", unassigned="404", other_inspector="404"),
+    "api.export": expect("403", admin="ok", reviewer="ok", other_reviewer="ok", other_admin="ok"),
     "api.create_inspection": expect("403", reviewer="ok", other_reviewer="404", other_inspector="404"),
     "api.create_notices": expect(
         "403",
