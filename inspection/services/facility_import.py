@@ -34,7 +34,7 @@ from inspection.register_file import (
 )
 from inspection.services import Actor, Conflict, ServiceError
 from inspection.services.audit import record_event
-from inspection.services.facilities import create_facility, update_facility
+from inspection.services.facilities import create_facilities, update_facilities
 from inspection.services.regions import regions_within
 from inspection.transactions import locked
 
@@ -130,11 +130,10 @@ def apply_plan(plan: ImportPlan, actor: Actor) -> None:
     """
     if plan.errors:
         raise ImportRejected(Message(N_("文件中有 %(count)s 处错误，未导入任何数据"), count=len(plan.errors)))
-    for row in plan.rows:
-        if row.action == "create":
-            create_facility(row.data, actor)
-        elif row.action == "update":
-            update_facility(db.session.get_one(Facility, row.facility_id), row.data, actor)
+    create_facilities([row.data for row in plan.rows if row.action == "create"], actor)
+    updates = [row for row in plan.rows if row.action == "update"]
+    entries = _by_id({row.facility_id for row in updates if row.facility_id is not None})
+    update_facilities([(entries[row.facility_id], row.data) for row in updates if row.facility_id], actor)
 
 
 def stage_import(data: bytes, filename: str, plan: ImportPlan, user: User, now: datetime) -> FacilityImport:
@@ -280,6 +279,15 @@ def _existing(codes: set[str]) -> dict[str, Facility]:
     for start in range(0, len(wanted), MATCH_BATCH):
         batch = wanted[start : start + MATCH_BATCH]
         found |= {f.uscc: f for f in db.session.scalars(select(Facility).where(Facility.uscc.in_(batch))) if f.uscc}
+    return found
+
+
+def _by_id(ids: set[int]) -> dict[int, Facility]:
+    wanted = sorted(ids)
+    found: dict[int, Facility] = {}
+    for start in range(0, len(wanted), MATCH_BATCH):
+        batch = wanted[start : start + MATCH_BATCH]
+        found |= {f.id: f for f in db.session.scalars(select(Facility).where(Facility.id.in_(batch)))}
     return found
 
 

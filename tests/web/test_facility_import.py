@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from inspection.extensions import db
 from inspection.models import AuditEvent, Facility, FacilityImport
+from inspection.services.audit import verify_chain
 from tests.conftest import facility
 from tests.factories import OTHER_COUNTY, OWN, base_county
 from tests.register_files import csv_bytes, register_row, uscc, xlsx_bytes
@@ -92,6 +93,7 @@ def test_an_admin_previews_and_confirms_an_import_that_creates_and_updates_entri
         select(AuditEvent).where(AuditEvent.action == "facility.update", AuditEvent.object_id == str(own_id))
     )
     assert update.before["beds"] == 60 and update.after["beds"] == 75
+    assert verify_chain().broken_at is None  # the import's events were appended to the chain together
 
 
 def test_a_confirmation_after_the_register_changed_imports_nothing(client, login):
