@@ -14,7 +14,8 @@ from inspection.exported_files import XLSX, content_disposition
 from inspection.models import FacilityStatus, FacilityType, Ownership, RegionLevel, Role
 from inspection.orm import utcnow
 from inspection.permissions import can_import_register
-from inspection.register_file import COLUMNS_BY_FIELD, MAX_FILE_BYTES, write_template
+from inspection.register_file import COLUMNS_BY_FIELD, MAX_FILE_BYTES
+from inspection.register_template import write_template
 from inspection.security import current_actor, get_facility_or_404, refuse, role_required
 from inspection.services.credit import blacklisted_ids, is_blacklisted
 from inspection.services.facilities import create_facility, set_facility_status, update_facility
@@ -114,8 +115,7 @@ def import_file():
     data = upload.read(MAX_FILE_BYTES + 1)
     with unit_of_work(flash_error=False) as outcome:
         plan = plan_import(data, current_user)
-        ready = not plan.errors and plan.count("unchanged") < len(plan.rows)
-        staged = stage_import(data, upload.filename or "", plan, current_user, utcnow()) if ready else None
+        staged = stage_import(data, upload.filename or "", plan, current_user, utcnow()) if plan.importable else None
     if not outcome.ok:
         form.file.errors = [outcome.message]
         return render_template("facilities/import.html", form=form), 400

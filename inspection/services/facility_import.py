@@ -73,6 +73,11 @@ class ImportPlan:
     errors: list[CellError]
     ignored: list[tuple[str, str]]
 
+    @property
+    def importable(self) -> bool:
+        """Whether confirming would change the register: no errors, and a row to create or update."""
+        return not self.errors and any(row.action != "unchanged" for row in self.rows)
+
     def count(self, action: str) -> int:
         """Return how many rows will `action` ("create", "update", "unchanged")."""
         return sum(1 for row in self.rows if row.action == action)

@@ -9,14 +9,13 @@ from openpyxl import load_workbook
 
 from inspection.register_file import (
     COLUMNS,
-    GUIDE_SHEET,
     MAX_ROWS,
     TEMPLATE_SHEET,
     RegisterFileError,
     column_letter,
     parse_register,
-    write_template,
 )
+from inspection.register_template import GUIDE_SHEET, write_template
 from inspection.services.facility_import import register_choices
 from tests.register_files import csv_bytes, register_row, uscc, xlsx_bytes
 
