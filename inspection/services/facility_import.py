@@ -33,7 +33,7 @@ from inspection.register_file import (
     residents_problem,
 )
 from inspection.services import Actor, Conflict, ServiceError
-from inspection.services.audit import record_event
+from inspection.services.audit import hold_chain, record_event
 from inspection.services.facilities import create_facilities, update_facilities
 from inspection.services.regions import regions_within
 from inspection.transactions import locked
@@ -181,6 +181,7 @@ def confirm_import(token: str, plan_sha256: str, user: User, actor: Actor, now: 
         raise ImportRejected(N_("该文件已于预览后导入，未重复导入"))
     if hashlib.sha256(staged.content).hexdigest() != staged.content_sha256:
         raise ImportRejected(N_("保存的文件已损坏，请重新上传文件"))
+    hold_chain()  # register changes are audited: none can change the entries between this plan and its import
     plan = plan_import(staged.content, user)
     if plan.digest != staged.plan_sha256 or plan_sha256 != staged.plan_sha256:
         raise Conflict(N_("预览之后机构名录已有变动，导入结果会与预览不同：请重新预览"), conflicts=[])
