@@ -104,13 +104,6 @@ def record_events(actor: Actor, events: Sequence[Event]) -> list[AuditEvent]:
     return rows
 
 
-def hold_chain() -> None:
-    """Lock the chain's head until the transaction ends, before any event is recorded: every audited change of
-    another transaction waits for this one. A unit of work that decides from many rows and then changes them (a
-    register import) takes it first, so that the rows it read are still those it changes."""
-    _chain_head()
-
-
 def _chain_head() -> AuditChainHead:
     """Return the chain's head row, locked; create it for an empty log (a database built without the migration)."""
     head = locked(AuditChainHead, CHAIN_HEAD_ID)

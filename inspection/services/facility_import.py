@@ -33,7 +33,7 @@ from inspection.register_file import (
     residents_problem,
 )
 from inspection.services import Actor, Conflict, ServiceError
-from inspection.services.audit import hold_chain, record_event
+from inspection.services.audit import record_event
 from inspection.services.facilities import create_facilities, update_facilities
 from inspection.services.regions import regions_within
 from inspection.transactions import locked
@@ -107,8 +107,11 @@ def register_choices() -> dict[str, dict[str, str]]:
     return choices
 
 
-def plan_import(data: bytes, user: User | None) -> ImportPlan:
+def plan_import(data: bytes, user: User | None, *, lock: bool = False) -> ImportPlan:
     """Read a register file and plan its import, as `user` may do it (None: the command line, every township).
+
+    :param lock: lock the entries the rows match until the transaction ends (in id order, as every writer locks
+        rows before the audit chain), so that none changes between this plan and the import that applies it.
 
     :raises ImportRejected: when the file as a whole cannot be read.
     """
@@ -117,7 +120,7 @@ def plan_import(data: bytes, user: User | None) -> ImportPlan:
     except RegisterFileError as error:
         raise ImportRejected(error.args[0]) from None
     townships = _townships(user)
-    existing = _existing({row.values["uscc"] for row in parsed.rows})
+    existing = _existing({row.values["uscc"] for row in parsed.rows}, lock)
     errors = list(parsed.errors)
     rows = []
     for row in parsed.rows:
@@ -181,8 +184,7 @@ def confirm_import(token: str, plan_sha256: str, user: User, actor: Actor, now: 
         raise ImportRejected(N_("该文件已于预览后导入，未重复导入"))
     if hashlib.sha256(staged.content).hexdigest() != staged.content_sha256:
         raise ImportRejected(N_("保存的文件已损坏，请重新上传文件"))
-    hold_chain()  # register changes are audited: none can change the entries between this plan and its import
-    plan = plan_import(staged.content, user)
+    plan = plan_import(staged.content, user, lock=True)
     if plan.digest != staged.plan_sha256 or plan_sha256 != staged.plan_sha256:
         raise Conflict(N_("预览之后机构名录已有变动，导入结果会与预览不同：请重新预览"), conflicts=[])
     apply_plan(plan, actor)
@@ -279,13 +281,14 @@ def _townships(user: User | None) -> dict[str, list[Region]]:
     return found
 
 
-def _existing(codes: set[str]) -> dict[str, Facility]:
+def _existing(codes: set[str], lock: bool) -> dict[str, Facility]:
     wanted = sorted(codes)
-    found: dict[str, Facility] = {}
+    found: dict[int, Facility] = {}
     for start in range(0, len(wanted), MATCH_BATCH):
         batch = wanted[start : start + MATCH_BATCH]
-        found |= {f.uscc: f for f in db.session.scalars(select(Facility).where(Facility.uscc.in_(batch))) if f.uscc}
-    return found
+        found |= {f.id: f for f in db.session.scalars(select(Facility).where(Facility.uscc.in_(batch)))}
+    entries = locked(Facility, list(found)) if lock and found else found.values()
+    return {f.uscc: f for f in entries if f.uscc}
 
 
 def _by_id(ids: set[int]) -> dict[int, Facility]:
