@@ -3,7 +3,17 @@
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, DateField, DecimalField, IntegerField, SelectField, StringField, SubmitField
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    DateField,
+    DecimalField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    SubmitField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from forms import WebForm
@@ -101,3 +111,23 @@ class FacilityForm(WebForm):
         data["residents_disabled"] = data["residents_disabled"] or 0
         data["residents_semi_disabled"] = data["residents_semi_disabled"] or 0
         return data
+
+
+class FacilityImportForm(WebForm):
+    """Upload a register file (.xlsx or .csv) to preview its import."""
+
+    file = FileField(
+        _l("名录文件（.xlsx 或 .csv）"),
+        validators=[FileRequired(_l("请选择文件"))],
+        description=_l("按统一社会信用代码匹配：已在名录中的机构更新，其余新建"),
+        render_kw={"accept": ".xlsx,.csv"},
+    )
+    submit = SubmitField(_l("上传并预览"))
+
+
+class ImportConfirmForm(WebForm):
+    """Confirm the import previewed: the stored upload's token and the digest of the plan shown."""
+
+    token = HiddenField(validators=[DataRequired(), Length(max=43)])
+    plan = HiddenField(validators=[DataRequired(), Length(max=64)])
+    submit = SubmitField(_l("确认导入"))

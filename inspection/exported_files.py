@@ -7,6 +7,8 @@ import unicodedata
 from typing import Any
 from urllib.parse import quote
 
+#: The media type of an Excel workbook (.xlsx).
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 #: First characters that make Excel, LibreOffice or Google Sheets read a cell as a formula (OWASP, CSV injection);
 #: some of them skip a leading tab or carriage return before looking.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")

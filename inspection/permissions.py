@@ -114,6 +114,18 @@ def can_edit_facility(user: User, facility: Facility) -> bool:
     return user.role == Role.ADMIN and user.region.contains(facility.region)
 
 
+def can_import_register(user: User) -> bool:
+    """Return True if `user` may import a register file: who may register and edit facilities (admins); each row
+    must still lie within their region (`can_edit_facility` for the entries it changes)."""
+    return user.role == Role.ADMIN
+
+
+def can_export(user: User) -> bool:
+    """Return True if `user` may export the register and its inspections for the provincial system (民政's
+    reporting duty): admins and 民政 reviewers, each for their region."""
+    return user.role in (Role.ADMIN, Role.REVIEWER)
+
+
 def can_view_inspection(user: User, inspection: Inspection) -> bool:
     """Return True if `user` may see `inspection`.
 

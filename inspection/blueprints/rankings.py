@@ -33,7 +33,7 @@ from forms.common import ConfirmForm
 from forms.reviews import ReturnGradingForm
 from inspection.blueprints import file_response, query_number, unit_of_work
 from inspection.charts import PALETTE, Series, bar_chart, grouped_bar_chart, stacked_bar_chart
-from inspection.exported_files import content_disposition
+from inspection.exported_files import XLSX, content_disposition
 from inspection.extensions import db
 from inspection.i18n import N_
 from inspection.models import FacilityType, InspectionChecklist, Ownership, RegionLevel, Role
@@ -58,7 +58,6 @@ from inspection.templating import label
 
 bp = Blueprint("rankings", __name__)
 EXPORT_CHUNK = 64 * 1024
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _require_rankings() -> None:

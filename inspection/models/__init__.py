@@ -4,6 +4,7 @@ from inspection.models.audit import AuditEvent
 from inspection.models.checklists import ChecklistVersion
 from inspection.models.facilities import (
     Facility,
+    FacilityImport,
     FacilityStatus,
     FacilityType,
     FireAcceptance,
@@ -68,6 +69,7 @@ __all__ = [
     "DepartmentSubmission",
     "DocumentCounter",
     "Facility",
+    "FacilityImport",
     "FacilityStanding",
     "FacilityStatus",
     "FacilityType",
@@ -103,3 +105,6 @@ __all__ = [
     "ThrottleScope",
     "User",
 ]
+
+# The change times of exported records follow their contained rows (registers a session listener).
+from inspection import change_times  # noqa: F401

@@ -6,8 +6,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, Numeric, String, false, true
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import ForeignKey, LargeBinary, Numeric, String, false, true
+from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from inspection.extensions import db
 from inspection.i18n import N_, labelled
@@ -132,7 +132,8 @@ class Facility(db.Model):
     #: Invented demo data, marked as such in the UI.
     is_demo: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    #: When the entry last changed: what the provincial export's `since` compares (inspection.change_times).
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow, index=True)
 
     region: Mapped[Region] = relationship()
 
@@ -140,3 +141,27 @@ class Facility(db.Model):
     def is_active(self) -> bool:
         """Return True while the facility is open."""
         return self.status == FacilityStatus.ACTIVE
+
+
+class FacilityImport(db.Model):
+    """A register file uploaded for import, kept between its preview and the confirmation, and after it as the
+    record of what was imported. The confirmation imports these bytes only if they still plan exactly the changes
+    the preview showed (`plan_sha256`)."""
+
+    __tablename__ = "facility_imports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Random token the confirmation form carries; only its uploader may use it.
+    token: Mapped[str] = mapped_column(String(43), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    filename: Mapped[str] = mapped_column(String(200))
+    content: Mapped[bytes] = deferred(mapped_column(LargeBinary, nullable=False))
+    content_sha256: Mapped[str] = mapped_column(String(64))
+    #: SHA-256 of the planned changes shown in the preview (each row's action and values, before and after).
+    plan_sha256: Mapped[str] = mapped_column(String(64))
+    created: Mapped[int] = mapped_column(default=0)
+    updated: Mapped[int] = mapped_column(default=0)
+    unchanged: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: When it was imported; None while it waits for confirmation.
+    imported_at: Mapped[datetime | None]

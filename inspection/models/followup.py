@@ -93,6 +93,8 @@ class Hazard(db.Model):
     fire_determination_no: Mapped[str] = mapped_column(String(100), default="", server_default="")
     fire_determined_on: Mapped[date | None]
     fire_determination_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    #: When the hazard last changed (inspection.change_times).
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow, index=True)
 
     facility: Mapped[Facility] = relationship()
     inspection: Mapped[Inspection] = relationship()
@@ -225,6 +227,8 @@ class Notice(db.Model):
     #: before documents were signed.
     signing_certificate_serial: Mapped[str | None] = mapped_column(String(64))
     signing_certificate_sha256: Mapped[str | None] = mapped_column(String(64))
+    #: When the notice last changed, e.g. superseded (inspection.change_times).
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow, index=True)
 
 
 #: 验真 by upload looks a document up by the SHA-256 of its bytes.

@@ -82,6 +82,8 @@ class Inspection(db.Model):
     revision: Mapped[int] = mapped_column(default=0)
     #: Planned for a day already past: the record of an inspection done before it was entered (补录), shown as such.
     recorded_after_the_fact: Mapped[bool] = mapped_column(default=False, server_default=false())
+    #: When the inspection, its checklists' results or its hazards last changed (inspection.change_times).
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow, index=True)
 
     facility: Mapped[Facility] = relationship()
     lead_department: Mapped[Department] = relationship()

@@ -75,6 +75,7 @@ SENDERS = (
     (f"{API}/auth/token", None),
     ("/admin/", "admin"),
     ("/facilities/new", "admin"),
+    ("/facilities/import", "admin"),
     ("/facilities/<int:facility_id>/", "admin"),
     ("/hazards/<int:hazard_id>/evidence", "operator"),
     ("/hazards/mine", "operator"),

@@ -115,6 +115,7 @@ EXPECTED = {
     "api.checklist_version": expect("ok"),
     "api.checklists": expect("ok"),
     "api.correct": expect("403", lead="ok", other_dept="ok", unassigned="404", other_inspector="404"),
+    "api.export": expect("403", admin="ok", reviewer="ok", other_reviewer="ok", other_admin="ok"),
     # an operator may start only a self-inspection, of their own facility (another facility: 404)
     "api.create_inspection": expect(
         "403", reviewer="ok", other_reviewer="404", other_inspector="404", operator_other="404"
@@ -179,6 +180,9 @@ EXPECTED = {
     "facilities.create": expect("403", admin="ok", other_admin="ok"),
     "facilities.detail": expect("ok", **HIDDEN_OUTSIDE),
     "facilities.edit": expect("403", admin="ok", **HIDDEN_OUTSIDE),
+    "facilities.import_file": expect("403", admin="ok", other_admin="ok"),
+    "facilities.confirm_import_file": expect("403", admin="ok", other_admin="ok"),
+    "facilities.import_template": expect("403", admin="ok", other_admin="ok"),
     "facilities.index": expect("ok", operator="403", operator_other="403"),
     "fieldform.form": expect("ok", unassigned="404", **HIDDEN_OUTSIDE),
     "fieldform.manifest": expect("ok", anonymous="ok"),
