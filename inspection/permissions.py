@@ -21,6 +21,7 @@ from inspection.models import (
     InspectionStatus,
     Notice,
     Region,
+    Reinspection,
     Role,
     User,
 )
@@ -192,6 +193,12 @@ def visible_hazards(user: User) -> Select[tuple[Hazard]]:
     if user.role == Role.OPERATOR:
         return stmt.where(Facility.id == user.facility_id)
     return stmt.where(in_region(user.region))
+
+
+def visible_reinspections(user: User) -> Select[tuple[Reinspection]]:
+    """Return a select of the re-inspections of facilities within the user's region (joined with facility and
+    region)."""
+    return select(Reinspection).join(Reinspection.facility).join(Facility.region).where(in_region(user.region))
 
 
 def can_view_listing(user: User, listing: CreditListing) -> bool:
