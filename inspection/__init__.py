@@ -80,6 +80,7 @@ def _register_blueprints(app: Flask) -> None:
         admin,
         api,
         auth,
+        briefing,
         checklists,
         credit,
         errors,
@@ -102,6 +103,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(hazards.bp, url_prefix="/hazards")
     app.register_blueprint(credit.bp, url_prefix="/credit")
     app.register_blueprint(rankings.bp, url_prefix="/rankings")
+    app.register_blueprint(briefing.bp, url_prefix="/briefing")
     app.register_blueprint(public.bp, url_prefix="/public")
     app.register_blueprint(admin.bp, url_prefix="/admin")
     app.register_blueprint(checklists.bp, url_prefix="/admin/checklists")

@@ -8,9 +8,13 @@ printed briefing and the workbook in Chinese, the county's language.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from markupsafe import Markup
+
+from inspection.charts import Series, bar_chart, grouped_bar_chart
 from inspection.checklists import DEPARTMENT_NAMES, ITEM_CLASS_LABELS, ItemClass
 from inspection.dates import EARLIEST_INSPECTION, DateRange
 from inspection.i18n import N_, Message
@@ -264,5 +268,53 @@ def tables(f: Figures) -> list[Table]:
             (N_("机构"), N_("乡镇"), N_("发现重大隐患的检查次数"), N_("重大隐患项数"), N_("其中未销号")),
             repeated,
             REPEATED_MAJOR_RULE,
+        ),
+    ]
+
+
+def charts(f: Figures, gettext: Callable[[str], str] = str) -> list[tuple[str, Markup]]:
+    """Return the briefing's charts as (heading, SVG), the same on the page and in the PDF; `gettext` translates
+    their words (the printed briefing keeps the Chinese)."""
+    _ = gettext
+    towns = [c.name for c in f.inspections_by_township]
+    departments = [_(h.name) for h in f.hazards_by_department]
+    hazard_series = [
+        Series(_("期内发现"), [h.found for h in f.hazards_by_department], "opened"),
+        Series(_("期内销号"), [h.closed for h in f.hazards_by_department], "closed"),
+        Series(_("期末逾期"), [h.overdue for h in f.hazards_by_department], "withheld"),
+    ]
+    grading = f.grading
+    return [
+        (
+            _("各乡镇完成检查"),
+            bar_chart(
+                "briefing-towns",
+                _("各乡镇完成检查"),
+                _("每个乡镇一行，数字为期内完成的检查次数；数据同表。"),
+                towns,
+                [c.count for c in f.inspections_by_township],
+                ["s0"] * len(towns),
+            ),
+        ),
+        (
+            _("隐患按部门"),
+            grouped_bar_chart(
+                "briefing-hazards",
+                _("隐患按部门"),
+                _("每个部门期内发现、销号和期末逾期的隐患数；数据同表。"),
+                departments,
+                hazard_series,
+            ),
+        ),
+        (
+            _("等级评定进展"),
+            bar_chart(
+                "briefing-grading",
+                _("等级评定进展"),
+                _("期内经审核的评定结果，按等级；数据同表。"),
+                [_(c.name) for c in grading],
+                [c.count for c in grading],
+                [f"g{c.key}" if c.key.isdigit() else ("withheld" if c.key == "withheld" else "below") for c in grading],
+            ),
         ),
     ]

@@ -23,6 +23,7 @@ from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from inspection.briefing import Table
 from inspection.charts import PALETTE
 from inspection.checklists import Standing
 from inspection.exported_files import spreadsheet_cell
@@ -236,3 +237,30 @@ def _write_csv_row(writer: Any, values: Iterable[Any]) -> None:
 
 def _json(value: object) -> str:
     return "" if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def write_briefing_xlsx(tables: Sequence[Table], out: IO[bytes], *, about: Sequence[tuple[str, str]]) -> None:
+    """Write the joint-meeting briefing's tables to `out`, one sheet per table (header row frozen, columns sized,
+    the table's note under it), after a sheet saying what the workbook is (`about`: region, period, when made)."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("说明")
+    sheet.column_dimensions["A"].width = 16
+    sheet.column_dimensions["B"].width = 80
+    for name, value in about:
+        _append(sheet, [name, value])
+    bold = Font(bold=True)
+    for table in tables:
+        sheet = workbook.create_sheet(table.title[:31])
+        sheet.freeze_panes = "A2"
+        for index, header in enumerate(table.headers, start=1):
+            longest = max([len(str(row[index - 1])) for row in table.rows] + [len(header)])
+            sheet.column_dimensions[get_column_letter(index)].width = min(60, max(10, 2 * longest + 2))
+        _append(sheet, [_cell(sheet, header, font=bold) for header in table.headers])
+        for row in table.rows:
+            _append(sheet, [_cell(sheet, value) if isinstance(value, date) else value for value in row])
+        if table.total:
+            _append(sheet, [_cell(sheet, value, font=bold) for value in table.total])
+        if table.note:
+            _append(sheet, [])
+            _append(sheet, [str(table.note)])
+    workbook.save(out)

@@ -110,6 +110,7 @@ EXPECTED = {
     "admin.user_form /admin/users/<int:user_id>/edit": expect("403", admin="ok", other_admin="404"),
     "admin.user_form /admin/users/new": expect("403", admin="ok", other_admin="ok"),
     "admin.users": expect("403", admin="ok", other_admin="ok"),
+    "api.briefing": expect("403", admin="ok", reviewer="ok", other_reviewer="ok", other_admin="ok"),
     "api.checklist_version": expect("ok"),
     "api.checklists": expect("ok"),
     "api.correct": expect("403", lead="ok", other_dept="ok", unassigned="404", other_inspector="404"),
@@ -148,6 +149,8 @@ EXPECTED = {
     "auth.login": expect("ok", anonymous="ok"),
     "auth.logout": expect("ok"),
     "auth.set_locale": expect("ok", anonymous="ok"),
+    "briefing.index": expect("403", admin="ok", reviewer="ok", other_reviewer="ok", other_admin="ok"),
+    "briefing.workbook": expect("403", admin="ok", reviewer="ok", other_reviewer="ok", other_admin="ok"),
     "checklists.diff": expect("403", admin="ok", other_admin="ok"),
     "checklists.import_file": expect("403", admin="ok", other_admin="ok"),
     "checklists.index": expect("403", admin="ok", other_admin="ok"),
@@ -322,7 +325,12 @@ BODIES = {
     },
 }
 #: Query strings an endpoint needs to show anything at all.
+#: A period the briefing's routes accept: this year up to today.
+PERIOD = {"start": lambda: date.today().replace(month=1, day=1).isoformat(), "end": lambda: date.today().isoformat()}
 QUERIES = {
+    "api.briefing": PERIOD,
+    "briefing.index": PERIOD,
+    "briefing.workbook": PERIOD,
     "rankings.compare": {"facility_id": lambda: facility(OWN).id},
     "checklists.diff": {"a": ARGUMENTS["version"], "b": ARGUMENTS["version"]},
 }
