@@ -58,6 +58,9 @@ DEFAULTS: dict[str, Any] = {
     "RANKINGS_VISIBLE_TO_INSPECTORS": False,
     #: How many days after today an inspection may be planned for (environment: CAREINSPECT_PLAN_DAYS_AHEAD).
     "PLAN_DAYS_AHEAD": PLAN_DAYS_AHEAD,
+    #: Title and issuing body printed on the joint-meeting briefing; %(region)s is the issuing user's region.
+    "BRIEFING_TITLE": "%(region)s养老服务联席会议通报",
+    "BRIEFING_ISSUER": "%(region)s养老服务联席会议办公室",
 }
 
 #: Environment variables read directly, without a prefix.

@@ -1,8 +1,9 @@
-"""Count the joint-meeting briefing's figures (`inspection.briefing.Figures`) for a user's region and a period.
+"""Count the joint-meeting briefing's figures (`inspection.briefing.Figures`) for a user's region and a period, and
+issue the briefing as a stored PDF.
 
-Read-only. Every count is limited to what the user sees through the `permissions.visible_*` selects; the periods'
-rules (what counts as found, closed, overdue, repeated) are stated in `inspection.briefing` and printed with the
-tables.
+Counting is read-only. Every count is limited to what the user sees through the `permissions.visible_*` selects;
+the periods' rules (what counts as found, closed, overdue, repeated) are stated in `inspection.briefing` and printed
+with the tables.
 """
 
 from __future__ import annotations
@@ -50,8 +51,13 @@ from inspection.models import (
     Reinspection,
     User,
 )
+from inspection.models.briefings import Briefing
 from inspection.models.followup import CREDIT_GROUND_LABELS
+from inspection.notices.briefing import BriefingDocument, render_briefing_pdf
 from inspection.scoring.rankings import BELOW_CODE, WITHHELD_CODE
+from inspection.services import Actor
+from inspection.services.audit import record_event
+from inspection.services.files import store_bytes
 
 #: Statuses of a listing that was decided (列入), whatever happened to it later.
 DECIDED_STATUSES = (CreditStatus.ACTIVE, CreditStatus.REMOVAL_REQUESTED, CreditStatus.REMOVED)
@@ -283,3 +289,41 @@ def repeated_major_hazards(user: User, period: DateRange) -> list[RepeatedMajor]
         if len(ids) >= REPEATED_MAJOR_MIN_INSPECTIONS
     ]
     return sorted(repeated, key=lambda m: (-m.inspections, -m.major_hazards, m.facility))
+
+
+def issue_briefing(user: User, period: DateRange, today: date, actor: Actor, *, title: str, issuer: str) -> Briefing:
+    """Count the figures for `user`'s region, print them and keep the PDF with its SHA-256 (flushed, audited).
+
+    :param title: the printed title, e.g. 五寨县养老服务联席会议通报 (from configuration and the region's name).
+    :param issuer: the printed issuing body.
+    """
+    figures = briefing_figures(user, period)
+    pdf = render_briefing_pdf(BriefingDocument(title, issuer, today, figures))
+    stored = store_bytes(pdf, "application/pdf")
+    briefing = Briefing(
+        region_id=user.region_id,
+        title=title[:100],
+        period_start=period.first,
+        period_end=period.last,
+        issued_on=today,
+        issued_by_id=actor.user_id,
+        pdf_file=stored,
+        pdf_sha256=stored.sha256,
+    )
+    db.session.add(briefing)
+    db.session.flush()
+    record_event(
+        actor,
+        "briefing.issue",
+        object_type="briefing",
+        object_id=briefing.id,
+        region_path=user.region.path,
+        after={"period": str(period), "pdf_sha256": briefing.pdf_sha256},
+    )
+    return briefing
+
+
+def issued_briefings(user: User, limit: int = 20) -> list[Briefing]:
+    """Return the briefings issued within `user`'s region, newest first."""
+    stmt = permissions.visible_briefings(user).order_by(Briefing.issued_at.desc(), Briefing.id.desc()).limit(limit)
+    return list(db.session.scalars(stmt))

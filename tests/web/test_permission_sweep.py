@@ -34,8 +34,10 @@ from werkzeug.routing import Rule
 from werkzeug.test import TestResponse
 
 from inspection.checklists import GRADING_CHECKLIST
+from inspection.dates import DateRange
 from inspection.extensions import db
 from inspection.models import (
+    Briefing,
     ChecklistVersion,
     CreditListing,
     Hazard,
@@ -49,6 +51,7 @@ from inspection.models import (
     SignerRole,
 )
 from inspection.services import Actor
+from inspection.services.briefing import issue_briefing
 from inspection.services.evidence import add_signature
 from inspection.services.hazards import submit_evidence
 from inspection.services.notices import issue_notices
@@ -150,6 +153,8 @@ EXPECTED = {
     "auth.logout": expect("ok"),
     "auth.set_locale": expect("ok", anonymous="ok"),
     "briefing.index": expect("403", admin="ok", reviewer="ok", other_reviewer="ok", other_admin="ok"),
+    "briefing.issue": expect("403", admin="ok", reviewer="ok", other_reviewer="ok", other_admin="ok"),
+    "briefing.pdf": expect("403", admin="ok", reviewer="ok", other_reviewer="404", other_admin="404"),
     "briefing.workbook": expect("403", admin="ok", reviewer="ok", other_reviewer="ok", other_admin="ok"),
     "checklists.diff": expect("403", admin="ok", other_admin="ok"),
     "checklists.import_file": expect("403", admin="ok", other_admin="ok"),
@@ -239,6 +244,9 @@ def build_world() -> None:
     )
     grade(cast[SAME_COUNTY], 3, countersign=False)
     blacklist(cast[OWN], reviewer=cast["reviewer"], decided_on=inspection.inspected_on - timedelta(days=3 * 365))
+    this_year = DateRange(date.today().replace(month=1, day=1), date.today())
+    reviewer = Actor(cast["reviewer"], "test")
+    issue_briefing(cast["reviewer"], this_year, date.today(), reviewer, title="测试县联席会议通报", issuer="测试县")
 
 
 def verify_url(token: str) -> str:
@@ -294,6 +302,7 @@ ARGUMENTS = {
     "fmt": lambda: "csv",
     "action": lambda: "close",
     "filename": lambda: "css/app.css",
+    "briefing_id": lambda: first(Briefing),
 }
 #: Issuing needs an inspection whose hazards await a notice: the second one, inspected the day before.
 AWAITING_NOTICE = {
@@ -315,6 +324,7 @@ BODIES = {
     "notices.supersede": lambda: {"reason": "更正（测试）"},
     "rankings.countersign": lambda: {"comment": "同意（测试）", "confirmed": "1"},
     "rankings.return_result": lambda: {"reason": "扣分依据不足（测试）"},
+    "briefing.issue": lambda: {name: value() for name, value in PERIOD.items()},
     "api.create_inspection": lambda: {
         "facility_id": facility(OWN).id,
         "checklists": ["fire_safety"],
@@ -324,9 +334,9 @@ BODIES = {
         "inspectors": [user(name).id for name in ("mz1", "mz2", "xf1", "xf2")],
     },
 }
-#: Query strings an endpoint needs to show anything at all.
 #: A period the briefing's routes accept: this year up to today.
 PERIOD = {"start": lambda: date.today().replace(month=1, day=1).isoformat(), "end": lambda: date.today().isoformat()}
+#: Query strings an endpoint needs to show anything at all.
 QUERIES = {
     "api.briefing": PERIOD,
     "briefing.index": PERIOD,
