@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import os
 import statistics
 import sys
 import tempfile
@@ -89,6 +90,9 @@ def main() -> None:
     args = parser.parse_args()
     use_fast_hashing()
     with tempfile.TemporaryDirectory() as directory:
+        from tests.signing.keys import make_test_keys
+
+        os.environ.update(make_test_keys(Path(directory)).environ)  # the demo history issues signed notices
         app = build_app(args.database_url or f"sqlite:///{directory}/briefing.sqlite")
         with app.app_context():
             upgrade()

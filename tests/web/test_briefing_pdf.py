@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+from werkzeug.datastructures import MultiDict
 
 from inspection.extensions import db
 from inspection.models import AuditEvent, Briefing, Role
@@ -32,10 +33,12 @@ def world(app):
 
 
 def issue(client, period=QUARTER):
-    """Press 生成 PDF 通报 on the page of `period` (the tests' app checks no CSRF token; test_csrf_sweep does)."""
+    """Press 生成 PDF 通报 on the page of `period`: post the fields its form holds, as a browser would."""
     page = client.get("/briefing/", query_string=period).get_data(as_text=True)
-    assert 'action="/briefing/issue"' in page
-    return client.post("/briefing/issue", data=period)
+    form = page.split('action="/briefing/issue"', 1)[1].split("</form>", 1)[0]
+    fields = re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', form)
+    assert sorted(name for name, _ in fields) == ["end", "start"]  # the tests' app renders no CSRF token
+    return client.post("/briefing/issue", data=MultiDict(fields))
 
 
 @pytest.fixture
