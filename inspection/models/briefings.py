@@ -1,4 +1,4 @@
-"""Issued joint-meeting briefings (联席会议通报): the PDF as issued, kept with its SHA-256 like every document."""
+"""Issued joint-meeting briefings (联席会议通报): the signed PDF as issued, kept with its SHA-256 like the others."""
 
 from __future__ import annotations
 
@@ -30,8 +30,12 @@ class Briefing(db.Model):
     issued_at: Mapped[datetime] = mapped_column(default=utcnow)
     issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     pdf_file_id: Mapped[int] = mapped_column(ForeignKey("stored_files.id"))
-    #: SHA-256 of the PDF as issued; downloads return exactly these bytes.
+    #: SHA-256 of the PDF as issued (signed); downloads return exactly these bytes.
     pdf_sha256: Mapped[str] = mapped_column(String(64), index=True)
+    #: The certificate it is signed with (serial in hex, SHA-256 of the DER): the 民政 department's, which hosts the
+    #: joint meeting's office.
+    signing_certificate_serial: Mapped[str] = mapped_column(String(64))
+    signing_certificate_sha256: Mapped[str] = mapped_column(String(64))
 
     region: Mapped[Region] = relationship()
     issued_by: Mapped[User | None] = relationship()

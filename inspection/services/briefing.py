@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from datetime import date
 
-from sqlalchemy import distinct, func
+from sqlalchemy import distinct, func, select
 
 from inspection import permissions
 from inspection.briefing import (
@@ -32,6 +32,7 @@ from inspection.checklists import GRADING_CHECKLIST, DepartmentCode, ItemClass
 from inspection.dates import DateRange
 from inspection.extensions import db
 from inspection.followup_rules import is_overdue
+from inspection.i18n import N_
 from inspection.models import (
     ChecklistStatus,
     CreditListing,
@@ -55,9 +56,10 @@ from inspection.models.briefings import Briefing
 from inspection.models.followup import CREDIT_GROUND_LABELS
 from inspection.notices.briefing import BriefingDocument, render_briefing_pdf
 from inspection.scoring.rankings import BELOW_CODE, WITHHELD_CODE
-from inspection.services import Actor
+from inspection.services import Actor, RuleViolation
 from inspection.services.audit import record_event
 from inspection.services.files import store_bytes
+from inspection.services.signing import sign_as_department
 
 #: Statuses of a listing that was decided (列入), whatever happened to it later.
 DECIDED_STATUSES = (CreditStatus.ACTIVE, CreditStatus.REMOVAL_REQUESTED, CreditStatus.REMOVED)
@@ -292,14 +294,16 @@ def repeated_major_hazards(user: User, period: DateRange) -> list[RepeatedMajor]
 
 
 def issue_briefing(user: User, period: DateRange, today: date, actor: Actor, *, title: str, issuer: str) -> Briefing:
-    """Count the figures for `user`'s region, print them and keep the PDF with its SHA-256 (flushed, audited).
+    """Count the figures for `user`'s region, print them, sign the PDF as the joint meeting's host
+    (`joint_meeting_host`) and keep it with its SHA-256 (flushed, audited).
 
     :param title: the printed title, e.g. 五寨县养老服务联席会议通报 (from configuration and the region's name).
     :param issuer: the printed issuing body.
     """
+    host = joint_meeting_host(user)
     figures = briefing_figures(user, period)
-    pdf = render_briefing_pdf(BriefingDocument(title, issuer, today, figures))
-    stored = store_bytes(pdf, "application/pdf")
+    signed = sign_as_department(render_briefing_pdf(BriefingDocument(title, issuer, today, figures)), host)
+    stored = store_bytes(signed.pdf, "application/pdf")
     briefing = Briefing(
         region_id=user.region_id,
         title=title[:100],
@@ -309,6 +313,8 @@ def issue_briefing(user: User, period: DateRange, today: date, actor: Actor, *, 
         issued_by_id=actor.user_id,
         pdf_file=stored,
         pdf_sha256=stored.sha256,
+        signing_certificate_serial=signed.certificate_serial,
+        signing_certificate_sha256=signed.certificate_sha256,
     )
     db.session.add(briefing)
     db.session.flush()
@@ -321,6 +327,23 @@ def issue_briefing(user: User, period: DateRange, today: date, actor: Actor, *, 
         after={"period": str(period), "pdf_sha256": briefing.pdf_sha256},
     )
     return briefing
+
+
+def joint_meeting_host(user: User) -> Department:
+    """Return the department that signs the briefing: the 民政 department of the user's region or the nearest region
+    above it (民政 leads the joint meeting, DOMAIN §12).
+
+    :raises RuleViolation: when no region up the tree has one.
+    """
+    region: Region | None = user.region
+    while region is not None:
+        host = db.session.scalar(
+            select(Department).where(Department.region_id == region.id, Department.code == DepartmentCode.CIVIL_AFFAIRS)
+        )
+        if host is not None:
+            return host
+        region = region.parent
+    raise RuleViolation(N_("%(region)s 没有民政部门，无法签发联席会议通报"), region=user.region.name)
 
 
 def issued_briefings(user: User, limit: int = 20) -> list[Briefing]:

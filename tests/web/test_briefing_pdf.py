@@ -1,6 +1,6 @@
 """The briefing issued as a PDF through the real routes: the document rules of the notices (fonts embedded, text
-extractable, the issued bytes kept with their SHA-256), the county's title from configuration, the period's figures
-in its text; who may issue and read it. Its pages are written to test-artifacts/briefing/ as PNG to look at."""
+extractable, signed, the issued bytes kept with their SHA-256), the county's title from configuration, the period's
+figures in its text; who may issue and read it. Its pages are written to test-artifacts/briefing/ as PNG to look at."""
 
 import hashlib
 import re
@@ -13,8 +13,9 @@ from inspection.extensions import db
 from inspection.models import AuditEvent, Briefing, Role
 from tests.briefing_world import TODAY, ago, build_world
 from tests.conftest import Login
-from tests.factories import make_inspector, make_user, unique
+from tests.factories import make_county, make_inspector, make_user, unique
 from tests.notices.fixtures.pdftools import font_rows, page_texts, run
+from tests.signing.pdfsig import pdfsig
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "briefing"
 QUARTER = {"start": ago(60).isoformat(), "end": TODAY.isoformat()}
@@ -56,9 +57,12 @@ def issued(client, login, world, tmp_path):
     return {"id": int(link[2]), "response": pdf, "path": path, "page": page}
 
 
-def test_the_issued_pdf_is_kept_with_its_hash_and_served_as_issued(app, issued, world):
+def test_the_issued_pdf_is_signed_kept_with_its_hash_and_served_as_issued(app, issued, world, tmp_path):
+    report = pdfsig(issued["response"].data, tmp_path)
+    assert report.valid and report.whole_document, report.output  # signed as the county's 民政 department
     with app.app_context():
         briefing = db.session.get(Briefing, issued["id"])
+        assert briefing.signing_certificate_serial and briefing.signing_certificate_sha256
         assert briefing.pdf_sha256 == hashlib.sha256(issued["response"].data).hexdigest()
         assert (briefing.period_start, briefing.period_end) == (ago(60), TODAY)
         assert briefing.title == f"{world['county_name']}养老服务联席会议通报"
@@ -73,7 +77,8 @@ def test_the_pdf_embeds_its_fonts_and_its_text_is_the_briefing(issued, world):
     assert rows
     for row in rows:
         assert (row[-5], row[-4]) == ("yes", "yes"), row
-        assert "+NoticeSerif" in row[0], row  # the document's own font, also in the charts
+        # the document's own font, also in the charts (the signature stamp embeds the same file under its own name)
+        assert "+NoticeSerif" in row[0] or "+NotoSerifCJKsc" in row[0], row
     text = "".join(page_texts(issued["path"]))
     assert f"{world['county_name']}养老服务联席会议通报" in text
     assert f"{world['county_name']}养老服务联席会议办公室" in text
@@ -110,5 +115,18 @@ def test_a_bad_period_issues_nothing(app, client, login, world):
     response = client.post("/briefing/issue", data={"start": "2026-03-01", "end": "2026-02-01"})
     assert response.status_code == 302
     assert "早于开始日期" in client.get(response.location).get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(Briefing.id))) == 0
+
+
+def test_a_county_without_civil_affairs_cannot_sign_a_briefing(app, client, login):
+    with app.app_context():
+        county = make_county(townships=1, departments=["xf"])
+        admin = make_user(Role.ADMIN, county, username=unique("briefing_admin")).username
+        db.session.commit()
+    login(admin)
+    response = client.post("/briefing/issue", data=QUARTER)
+    assert response.status_code == 302
+    assert "没有民政部门，无法签发联席会议通报" in client.get(response.location).get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count(Briefing.id))) == 0

@@ -1,4 +1,4 @@
-"""Issued joint-meeting briefings (issue 15): the PDF as issued with its SHA-256
+"""Issued joint-meeting briefings (issue 15): the signed PDF as issued with its SHA-256 and certificate
 
 Revision ID: s15c0e1c2003
 Revises: f17g4c0e1009
@@ -28,6 +28,8 @@ def upgrade():
         sa.Column("issued_by_id", sa.Integer(), nullable=True),
         sa.Column("pdf_file_id", sa.Integer(), nullable=False),
         sa.Column("pdf_sha256", sa.String(length=64), nullable=False),
+        sa.Column("signing_certificate_serial", sa.String(length=64), nullable=False),
+        sa.Column("signing_certificate_sha256", sa.String(length=64), nullable=False),
         sa.ForeignKeyConstraint(["issued_by_id"], ["users.id"], name=op.f("fk_briefings_issued_by_id_users")),
         sa.ForeignKeyConstraint(["pdf_file_id"], ["stored_files.id"], name=op.f("fk_briefings_pdf_file_id_stored_files")),
         sa.ForeignKeyConstraint(["region_id"], ["regions.id"], name=op.f("fk_briefings_region_id_regions")),
