@@ -83,6 +83,7 @@ def _register_blueprints(app: Flask) -> None:
         admin,
         api,
         auth,
+        briefing,
         checklists,
         credit,
         errors,
@@ -109,6 +110,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(rankings.bp, url_prefix="/rankings")
     app.register_blueprint(plan.bp, url_prefix="/plan")
     app.register_blueprint(self_inspections.bp, url_prefix="/self-inspections")
+    app.register_blueprint(briefing.bp, url_prefix="/briefing")
     app.register_blueprint(public.bp, url_prefix="/public")
     app.register_blueprint(admin.bp, url_prefix="/admin")
     app.register_blueprint(checklists.bp, url_prefix="/admin/checklists")

@@ -61,6 +61,9 @@ DEFAULTS: dict[str, Any] = {
     #: How many days before an official inspection a facility's self-inspection still counts for its gaps
     #: (environment: CAREINSPECT_SELF_INSPECTION_WINDOW_DAYS).
     "SELF_INSPECTION_WINDOW_DAYS": 90,
+    #: Title and issuing body printed on the joint-meeting briefing; %(region)s is the issuing user's region.
+    "BRIEFING_TITLE": "%(region)s养老服务联席会议通报",
+    "BRIEFING_ISSUER": "%(region)s养老服务联席会议办公室",
 }
 
 #: Environment variables read directly, without a prefix.

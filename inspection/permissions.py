@@ -12,6 +12,7 @@ from sqlalchemy.orm import contains_eager
 
 from inspection.models import (
     AuditEvent,
+    Briefing,
     CreditListing,
     Department,
     Facility,
@@ -22,6 +23,7 @@ from inspection.models import (
     InspectionStatus,
     Notice,
     Region,
+    Reinspection,
     Role,
     SpotCheckDraw,
     User,
@@ -232,6 +234,23 @@ def visible_hazards(user: User) -> Select[tuple[Hazard]]:
     if user.role == Role.OPERATOR:
         return stmt.where(Facility.id == user.facility_id)
     return stmt.where(in_region(user.region))
+
+
+def visible_reinspections(user: User) -> Select[tuple[Reinspection]]:
+    """Return a select of the re-inspections of facilities within the user's region (joined with facility and
+    region)."""
+    return select(Reinspection).join(Reinspection.facility).join(Facility.region).where(in_region(user.region))
+
+
+def can_view_briefing(user: User, briefing: Briefing) -> bool:
+    """Return True if `user` may read an issued joint-meeting briefing: a reviewer or admin whose region holds the
+    region it was issued for."""
+    return user.role in (Role.ADMIN, Role.REVIEWER) and user.region.contains(briefing.region)
+
+
+def visible_briefings(user: User) -> Select[tuple[Briefing]]:
+    """Return a select of the briefings issued for regions within the user's region."""
+    return select(Briefing).join(Briefing.region).where(in_region(user.region))
 
 
 def can_view_listing(user: User, listing: CreditListing) -> bool:

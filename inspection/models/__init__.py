@@ -1,6 +1,7 @@
 """All models, imported here so the metadata is complete for migrations."""
 
 from inspection.models.audit import AuditEvent
+from inspection.models.briefings import Briefing
 from inspection.models.checklists import ChecklistVersion
 from inspection.models.facilities import (
     Facility,
@@ -60,6 +61,7 @@ __all__ = [
     "AnswerResult",
     "ApiToken",
     "AuditEvent",
+    "Briefing",
     "ChecklistStatus",
     "ChecklistVersion",
     "CreditGround",

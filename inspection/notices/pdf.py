@@ -76,8 +76,15 @@ def _cn_date(value: date) -> str:
     return f"{value.year}年{value.month}月{value.day}日"
 
 
+def _cn_number(value: int) -> str:
+    """Write 1–99 in Chinese numerals, as section numbers of a document read (一、十二、二十)."""
+    digits = "〇一二三四五六七八九"
+    tens, ones = divmod(value, 10)
+    return (("" if tens == 1 else digits[tens]) + "十" if tens else "") + (digits[ones] if ones or not tens else "")
+
+
 @cache
-def _environment() -> Environment:
+def print_environment() -> Environment:
     """Return the Jinja environment for print templates (built once; autoescaping on, undefined names fail)."""
     env = Environment(
         loader=FileSystemLoader(TEMPLATES_DIR),
@@ -88,6 +95,7 @@ def _environment() -> Environment:
     )
     env.filters["cn_date"] = _cn_date
     env.filters["iso"] = lambda value: value.isoformat()
+    env.filters["cn_number"] = _cn_number
     return env
 
 
@@ -116,7 +124,7 @@ def build_notice_html(context: PrintedDocument, *, stylesheet_href: str | None =
     facility_sig = context.facility_signature.signature
     facility_uri = data_uri(facility_sig) if facility_sig else None
     html = (
-        _environment()
+        print_environment()
         .get_template(TEMPLATES.get(context.kind, TEMPLATE_NAME))
         .render(
             n=context,

@@ -23,6 +23,7 @@ from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from inspection.briefing import Table
 from inspection.charts import PALETTE
 from inspection.checklists import DEPARTMENT_NAMES, Standing
 from inspection.exported_files import spreadsheet_cell
@@ -313,3 +314,30 @@ PLAN_RULE_TEXT = N_(
     "已完成指该部门已提交其检查部分；已安排指当年已安排、该部门尚未提交的检查；"
     "未按期完成或计划日期已过仍未提交的为逾期。"
 )
+
+
+def write_briefing_xlsx(tables: Sequence[Table], out: IO[bytes], *, about: Sequence[tuple[str, str]]) -> None:
+    """Write the joint-meeting briefing's tables to `out`, one sheet per table (header row frozen, columns sized,
+    the table's note under it), after a sheet saying what the workbook is (`about`: region, period, when made)."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("说明")
+    sheet.column_dimensions["A"].width = 16
+    sheet.column_dimensions["B"].width = 80
+    for name, value in about:
+        _append(sheet, [name, value])
+    bold = Font(bold=True)
+    for table in tables:
+        sheet = workbook.create_sheet(table.title[:31])
+        sheet.freeze_panes = "A2"
+        for index, header in enumerate(table.headers, start=1):
+            longest = max([len(str(row[index - 1])) for row in table.rows] + [len(header)])
+            sheet.column_dimensions[get_column_letter(index)].width = min(60, max(10, 2 * longest + 2))
+        _append(sheet, [_cell(sheet, header, font=bold) for header in table.headers])
+        for row in table.rows:
+            _append(sheet, [_cell(sheet, value) if isinstance(value, date) else value for value in row])
+        if table.total:
+            _append(sheet, [_cell(sheet, value, font=bold) for value in table.total])
+        if table.note:
+            _append(sheet, [])
+            _append(sheet, [str(table.note)])
+    workbook.save(out)

@@ -30,8 +30,10 @@ from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.routing import Rule
 
 from inspection.blueprints.api.openapi import openapi_document
+from inspection.dates import DateRange
 from inspection.extensions import db
 from inspection.models import (
+    Briefing,
     CreditListing,
     Department,
     Facility,
@@ -47,6 +49,7 @@ from inspection.models import (
     User,
 )
 from inspection.services import Actor
+from inspection.services.briefing import issue_briefing
 from inspection.services.evidence import add_signature
 from inspection.services.hazards import submit_evidence
 from inspection.services.notices import issue_notices
@@ -102,6 +105,7 @@ TARGETS = {
     "version": sa.select(sa.literal(1)),
     "filename": sa.select(sa.literal("css/app.css")),
     "draw_id": sa.select(sa.func.min(SpotCheckDraw.id)),
+    "briefing_id": sa.select(sa.func.min(Briefing.id)),
 }
 #: A number no id column holds, one no integer type holds.
 HUGE_NUMBERS = (str(2**63), str(10**100))
@@ -143,7 +147,8 @@ RULES = rules()
 def build_world() -> None:
     """One row behind every URL argument, reachable by the senders: the cast; a submitted inspection of the
     operator's facility with a hazard, its photo, notices and the operator's evidence; an open inspection being
-    answered and signed; a grading result awaiting countersignature; the operator's facility on the credit list."""
+    answered and signed; a grading result awaiting countersignature; the operator's facility on the credit list; an
+    issued joint-meeting briefing."""
     cast = make_cast()
     team = {"xf": [cast["xf1"], cast["xf2"]], "mz": [cast["mz1"], cast["mz2"]]}
     inspection = inspect(cast[OWN], fail=["F2"], team=team)
@@ -159,6 +164,8 @@ def build_world() -> None:
     grade(cast[SAME_COUNTY], 3, countersign=False)
     blacklist(cast[OWN], reviewer=cast["reviewer"])
     spot_check_draw(cast)
+    this_year = DateRange(date.today().replace(month=1, day=1), date.today())
+    issue_briefing(cast["reviewer"], this_year, date.today(), reviewer, title="测试县联席会议通报", issuer="测试县")
 
 
 def png() -> bytes:

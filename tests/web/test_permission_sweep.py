@@ -34,8 +34,10 @@ from werkzeug.routing import Rule
 from werkzeug.test import TestResponse
 
 from inspection.checklists import GRADING_CHECKLIST
+from inspection.dates import DateRange
 from inspection.extensions import db
 from inspection.models import (
+    Briefing,
     ChecklistVersion,
     CreditListing,
     Hazard,
@@ -50,6 +52,7 @@ from inspection.models import (
     SpotCheckDraw,
 )
 from inspection.services import Actor
+from inspection.services.briefing import issue_briefing
 from inspection.services.evidence import add_signature
 from inspection.services.hazards import submit_evidence
 from inspection.services.notices import issue_notices
@@ -112,6 +115,7 @@ EXPECTED = {
     "admin.user_form /admin/users/<int:user_id>/edit": expect("403", admin="ok", other_admin="404"),
     "admin.user_form /admin/users/new": expect("403", admin="ok", other_admin="ok"),
     "admin.users": expect("403", admin="ok", other_admin="ok"),
+    "api.briefing": expect("403", admin="ok", reviewer="ok", other_reviewer="ok", other_admin="ok"),
     "api.checklist_version": expect("ok"),
     "api.checklists": expect("ok"),
     "api.correct": expect("403", lead="ok", other_dept="ok", unassigned="404", other_inspector="404"),
@@ -163,6 +167,10 @@ EXPECTED = {
     "auth.login": expect("ok", anonymous="ok"),
     "auth.logout": expect("ok"),
     "auth.set_locale": expect("ok", anonymous="ok"),
+    "briefing.index": expect("403", admin="ok", reviewer="ok", other_reviewer="ok", other_admin="ok"),
+    "briefing.issue": expect("403", admin="ok", reviewer="ok", other_reviewer="ok", other_admin="ok"),
+    "briefing.pdf": expect("403", admin="ok", reviewer="ok", other_reviewer="404", other_admin="404"),
+    "briefing.workbook": expect("403", admin="ok", reviewer="ok", other_reviewer="ok", other_admin="ok"),
     "checklists.diff": expect("403", admin="ok", other_admin="ok"),
     "checklists.import_file": expect("403", admin="ok", other_admin="ok"),
     "checklists.index": expect("403", admin="ok", other_admin="ok"),
@@ -264,6 +272,9 @@ def build_world() -> None:
     grade(cast[SAME_COUNTY], 3, countersign=False)
     blacklist(cast[OWN], reviewer=cast["reviewer"], decided_on=inspection.inspected_on - timedelta(days=3 * 365))
     spot_check_draw(cast)
+    this_year = DateRange(date.today().replace(month=1, day=1), date.today())
+    reviewer = Actor(cast["reviewer"], "test")
+    issue_briefing(cast["reviewer"], this_year, date.today(), reviewer, title="测试县联席会议通报", issuer="测试县")
 
 
 def verify_url(token: str) -> str:
@@ -320,6 +331,7 @@ ARGUMENTS = {
     "action": lambda: "close",
     "filename": lambda: "css/app.css",
     "draw_id": lambda: first(SpotCheckDraw),
+    "briefing_id": lambda: first(Briefing),
 }
 #: Issuing needs an inspection whose hazards await a notice: the second one, inspected the day before.
 AWAITING_NOTICE = {
@@ -341,6 +353,7 @@ BODIES = {
     "notices.supersede": lambda: {"reason": "更正（测试）"},
     "rankings.countersign": lambda: {"comment": "同意（测试）", "confirmed": "1"},
     "rankings.return_result": lambda: {"reason": "扣分依据不足（测试）"},
+    "briefing.issue": lambda: {name: value() for name, value in PERIOD.items()},
     "api.create_inspection": lambda: {
         "facility_id": facility(OWN).id,
         "checklists": ["fire_safety"],
@@ -350,8 +363,13 @@ BODIES = {
         "inspectors": [user(name).id for name in ("mz1", "mz2", "xf1", "xf2")],
     },
 }
+#: A period the briefing's routes accept: this year up to today.
+PERIOD = {"start": lambda: date.today().replace(month=1, day=1).isoformat(), "end": lambda: date.today().isoformat()}
 #: Query strings an endpoint needs to show anything at all.
 QUERIES = {
+    "api.briefing": PERIOD,
+    "briefing.index": PERIOD,
+    "briefing.workbook": PERIOD,
     "rankings.compare": {"facility_id": lambda: facility(OWN).id},
     "checklists.diff": {"a": ARGUMENTS["version"], "b": ARGUMENTS["version"]},
 }

@@ -16,4 +16,15 @@ bp.register_error_handler(IntegrityError, concurrent_write)
 bp.register_error_handler(MediaError, media_error)
 bp.before_app_request(routing_error)
 
-from inspection.blueprints.api import auth, export, inspections, notices, openapi, plan, rankings, reference, verify  # noqa: E402,F401  (routes register on import)
+from inspection.blueprints.api import (  # noqa: E402,F401  (routes register on import)
+    auth,
+    briefing,
+    export,
+    inspections,
+    notices,
+    openapi,
+    plan,
+    rankings,
+    reference,
+    verify,
+)
