@@ -39,6 +39,9 @@ def create_app(test_config: Mapping[str, Any] | None = None, instance_path: str 
     from inspection.services.checklists import shipped
 
     shipped()  # refuse to start with an invalid shipped checklist; the error names file, section, item, field
+    from inspection.services.campaign import campaign_rules
+
+    campaign_rules(app.config["GRADING_PROVINCE"])  # likewise the province's grading-campaign rules
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     _init_extensions(app)
     init_request_limits(app)
@@ -85,6 +88,7 @@ def _register_blueprints(app: Flask) -> None:
         errors,
         facilities,
         fieldform,
+        grading,
         hazards,
         inspections,
         main,
@@ -102,6 +106,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(hazards.bp, url_prefix="/hazards")
     app.register_blueprint(credit.bp, url_prefix="/credit")
     app.register_blueprint(rankings.bp, url_prefix="/rankings")
+    app.register_blueprint(grading.bp, url_prefix="/grading")
     app.register_blueprint(public.bp, url_prefix="/public")
     app.register_blueprint(admin.bp, url_prefix="/admin")
     app.register_blueprint(checklists.bp, url_prefix="/admin/checklists")

@@ -58,6 +58,9 @@ DEFAULTS: dict[str, Any] = {
     "RANKINGS_VISIBLE_TO_INSPECTORS": False,
     #: How many days after today an inspection may be planned for (environment: CAREINSPECT_PLAN_DAYS_AHEAD).
     "PLAN_DAYS_AHEAD": PLAN_DAYS_AHEAD,
+    #: Whose grading-campaign rules apply: the file inspection/campaign/data/<province>.toml (eligibility, target
+    #: date, 公示 period, validity; environment: CAREINSPECT_GRADING_PROVINCE).
+    "GRADING_PROVINCE": "shanxi",
 }
 
 #: Environment variables read directly, without a prefix.

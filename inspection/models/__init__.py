@@ -1,6 +1,11 @@
 """All models, imported here so the metadata is complete for migrations."""
 
 from inspection.models.audit import AuditEvent
+from inspection.models.campaign import (
+    OPEN_APPLICATION_STATUSES,
+    ApplicationStatus,
+    GradingApplication,
+)
 from inspection.models.checklists import ChecklistVersion
 from inspection.models.facilities import (
     Facility,
@@ -53,10 +58,12 @@ from inspection.scoring import AnswerResult
 
 __all__ = [
     "LISTED_STATUSES",
+    "OPEN_APPLICATION_STATUSES",
     "Answer",
     "AnswerChange",
     "AnswerResult",
     "ApiToken",
+    "ApplicationStatus",
     "AuditEvent",
     "ChecklistStatus",
     "ChecklistVersion",
@@ -71,6 +78,7 @@ __all__ = [
     "FacilityStatus",
     "FacilityType",
     "FireAcceptance",
+    "GradingApplication",
     "Hazard",
     "HazardPhoto",
     "HazardStatus",

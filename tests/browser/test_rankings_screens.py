@@ -40,10 +40,10 @@ def test_a_filter_on_a_phone_keeps_its_url(live_server: str, phone: Page):
     log_in(phone, live_server, "reviewer")
     phone.goto(f"{live_server}/rankings/")
     phone.get_by_text("筛选：乡镇").click()
-    phone.get_by_label("等级", exact=True).select_option(label="未评定")
+    phone.get_by_label("等级", exact=True).select_option(label="不参加等级评定")
     phone.get_by_role("button", name="应用筛选").click()
-    phone.wait_for_url("**grade=unrated*")
-    assert phone.locator("table.league tbody tr").count() == 13
+    phone.wait_for_url("**grade=not_eligible*")
+    assert phone.locator("table.league tbody tr").count() == 13  # the demo's day-care and resettlement sites
     assert phone.get_by_role("link", name="五寨县社会福利中心").count() == 0
 
 

@@ -38,6 +38,7 @@ from inspection.extensions import db
 from inspection.models import (
     ChecklistVersion,
     CreditListing,
+    GradingApplication,
     Hazard,
     HazardPhoto,
     Inspection,
@@ -50,6 +51,7 @@ from inspection.models import (
 )
 from inspection.services import Actor
 from inspection.services.evidence import add_signature
+from inspection.services.grading_applications import apply_for_grading, grading_checklist
 from inspection.services.hazards import submit_evidence
 from inspection.services.notices import issue_notices
 from tests.api.conftest import token_for
@@ -169,6 +171,12 @@ EXPECTED = {
     "fieldform.form": expect("ok", unassigned="404", **HIDDEN_OUTSIDE),
     "fieldform.manifest": expect("ok", anonymous="ok"),
     "fieldform.service_worker": expect("ok", anonymous="ok"),
+    "grading.apply": expect("403", operator="ok", operator_other="ok"),
+    "grading.detail": expect(
+        "403", admin="ok", reviewer="ok", operator="ok", operator_other="404", other_reviewer="404", other_admin="404"
+    ),
+    "grading.index": expect("ok", lead="403", other_dept="403", unassigned="403", other_inspector="403"),
+    "grading.review": expect("403", reviewer="ok", other_reviewer="404"),
     "hazards.before_photo": expect("ok", **HIDDEN_OUTSIDE),
     "hazards.dashboard": expect("403", admin="ok", reviewer="ok", other_reviewer="ok", other_admin="ok"),
     "hazards.deadline": expect("403", other_dept="ok", other_inspector="404"),
@@ -201,6 +209,7 @@ EXPECTED = {
     "notices.verify_upload": expect("ok", anonymous="ok"),
     "public.facility": expect("ok", anonymous="ok"),
     "public.food_results": expect("ok", anonymous="ok"),
+    "public.grading_accepted": expect("ok", anonymous="ok"),
     "rankings.charts": expect("403", admin="ok", reviewer="ok", other_reviewer="ok", other_admin="ok"),
     "rankings.compare": expect("ok", operator="403", **HIDDEN_OUTSIDE),
     "rankings.countersign": expect("403", reviewer="ok", other_reviewer="404"),
@@ -236,6 +245,9 @@ def build_world() -> None:
     )
     grade(cast[SAME_COUNTY], 3, countersign=False)
     blacklist(cast[OWN], reviewer=cast["reviewer"], decided_on=inspection.inspected_on - timedelta(days=3 * 365))
+    _version, grading = grading_checklist()
+    answers = {item.code: {"result": "pass"} for section in grading.sections for item in section.items}
+    apply_for_grading(cast[OWN], 2, answers, Actor(cast["operator"], "test"))
 
 
 def verify_url(token: str) -> str:
@@ -282,6 +294,7 @@ ARGUMENTS = {
     "user_id": lambda: user("mz1").id,
     "department_id": lambda: user("mz1").department_id,
     "listing_id": lambda: first(CreditListing),
+    "application_id": lambda: first(GradingApplication),
     "checklist_id": lambda: first(InspectionChecklist, InspectionChecklist.checklist_code == GRADING_CHECKLIST),
     "code": lambda: "fire_safety",
     "version": lambda: db.session.scalar(
@@ -312,6 +325,7 @@ BODIES = {
     "notices.supersede": lambda: {"reason": "更正（测试）"},
     "rankings.countersign": lambda: {"comment": "同意（测试）", "confirmed": "1"},
     "rankings.return_result": lambda: {"reason": "扣分依据不足（测试）"},
+    "grading.review": lambda: {"decision": "refuse", "reason": "不符合条件（测试）"},
     "api.create_inspection": lambda: {
         "facility_id": facility(OWN).id,
         "checklists": ["fire_safety"],
