@@ -132,7 +132,12 @@ EXPECTED = {
     "api.facilities": expect("ok"),
     "api.get_inspection": expect("ok", unassigned="404", **HIDDEN_OUTSIDE),
     "api.get_notice": expect("ok", **HIDDEN_OUTSIDE),
+    "api.create_application": expect("403", operator="ok", operator_other="ok"),
+    "api.get_application": expect(
+        "403", admin="ok", reviewer="ok", operator="ok", operator_other="404", other_reviewer="404", other_admin="404"
+    ),
     "api.hazards": expect("ok"),
+    "api.list_applications": expect("ok", lead="403", other_dept="403", unassigned="403", other_inspector="403"),
     "api.list_inspections": expect("ok"),
     "api.notice_pdf": expect("ok", **HIDDEN_OUTSIDE),
     "api.openapi": expect("ok", anonymous="ok"),
@@ -141,6 +146,7 @@ EXPECTED = {
     "api.post_signature": expect("403", lead="ok", other_dept="ok", unassigned="404", other_inspector="404"),
     "api.put_answers": expect("403", lead="ok", other_dept="ok", unassigned="404", other_inspector="404"),
     "api.rankings": expect("403", admin="ok", reviewer="ok", other_reviewer="ok", other_admin="ok"),
+    "api.review_grading_application": expect("403", reviewer="ok", other_reviewer="404"),
     "api.revoke_token_used": expect("ok"),
     "api.session_token": expect("ok"),
     "api.signature_file": expect("ok", unassigned="404", **HIDDEN_OUTSIDE),
@@ -326,6 +332,7 @@ BODIES = {
     "rankings.countersign": lambda: {"comment": "同意（测试）", "confirmed": "1"},
     "rankings.return_result": lambda: {"reason": "扣分依据不足（测试）"},
     "grading.review": lambda: {"decision": "refuse", "reason": "不符合条件（测试）"},
+    "api.review_grading_application": lambda: {"decision": "refuse", "reason": "不符合条件（测试）"},
     "api.create_inspection": lambda: {
         "facility_id": facility(OWN).id,
         "checklists": ["fire_safety"],

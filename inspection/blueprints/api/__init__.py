@@ -16,4 +16,4 @@ bp.register_error_handler(IntegrityError, concurrent_write)
 bp.register_error_handler(MediaError, media_error)
 bp.before_app_request(routing_error)
 
-from inspection.blueprints.api import auth, inspections, notices, openapi, rankings, reference, verify  # noqa: E402,F401  (routes register on import)
+from inspection.blueprints.api import auth, grading, inspections, notices, openapi, rankings, reference, verify  # noqa: E402,F401  (routes register on import)
