@@ -12,7 +12,7 @@ from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from inspection.extensions import db
-from inspection.i18n import N_, labelled
+from inspection.i18n import N_, Message, labelled
 from inspection.models.facilities import Facility
 from inspection.models.users import User
 from inspection.orm import utcnow
@@ -70,10 +70,16 @@ class GradingApplication(db.Model):
     reviewed_at: Mapped[datetime | None]
     #: The reviewer's reasons (required on a refusal).
     review_reason: Mapped[str] = mapped_column(Text, default="")
-    #: The rules that refused it, ``[{"code", "message"}]`` as the checker gave them at the review.
+    #: The rules that refused it, ``[{"code", "message", "msgid", "params", "unverified"}]`` as the checker gave
+    #: them at the review.
     refusals: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     is_demo: Mapped[bool] = mapped_column(default=False)
 
     facility: Mapped[Facility] = relationship()
     applied_by: Mapped[User] = relationship(foreign_keys=[applied_by_id])
     reviewed_by: Mapped[User | None] = relationship(foreign_keys=[reviewed_by_id])
+
+    @property
+    def refusal_messages(self) -> list[tuple[Message, bool]]:
+        """Return each refusing rule's message (translatable where shown) and whether its basis is unverified."""
+        return [(Message(r["msgid"], **r["params"]), bool(r["unverified"])) for r in self.refusals]

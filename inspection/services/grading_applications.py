@@ -168,7 +168,15 @@ def review_application(
 
 
 def _refusal_json(refusal: Refusal) -> dict[str, Any]:
-    return {"code": refusal.code, "message": str(refusal.message), "unverified": refusal.unverified}
+    """The refusal as stored: its text, and its msgid and values so that a page shows it in the reader's language."""
+    message = refusal.message
+    return {
+        "code": refusal.code,
+        "message": str(message),
+        "msgid": message.msgid,
+        "params": dict(message.params),
+        "unverified": refusal.unverified,
+    }
 
 
 def open_application(facility: Facility) -> GradingApplication | None:

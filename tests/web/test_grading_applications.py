@@ -97,6 +97,9 @@ def test_a_refusal_names_the_rule_and_an_ineligible_facility_cannot_be_accepted(
     login("operator")
     detail = client.get(f"/grading/{application_id}").get_data(as_text=True)
     assert "资格审查未通过" in detail and "近期受到行政处罚" in detail and "24 个月内受到行政处罚" in detail
+    client.post("/auth/locale", data={"locale": "en", "next": "/"})
+    english = client.get(f"/grading/{application_id}").get_data(as_text=True)
+    assert "Administrative penalty, compulsion or criminal penalty within 24 months" in english
 
 
 def test_who_sees_and_acts_on_an_application(cast, client, login):
