@@ -10,6 +10,7 @@ from wtforms import (
     DecimalField,
     HiddenField,
     IntegerField,
+    SelectChoice,
     SelectField,
     StringField,
     SubmitField,
@@ -69,6 +70,23 @@ class FacilityForm(WebForm):
     is_key_fire_unit = BooleanField(
         _l("消防安全重点单位"), description=_l("由消防救援机构确定；重点单位须每日防火巡查（《消防法》第17条）")
     )
+    #: The values are str() of the stored flag, so the edit form shows it; "" (or nothing sent) lets the type decide.
+    is_residential = SelectField(
+        _l("养老机构（参加等级评定）"),
+        choices=[SelectChoice("", _l("按机构类型")), SelectChoice("True", _l("是")), SelectChoice("False", _l("否"))],
+        validate_choice=False,
+        description=_l(
+            "设有床位、提供住养服务的养老机构参加等级评定；日间照料中心等不参加。按机构类型：敬老院、社会福利中心、"
+            "民办养老机构为“是”"
+        ),
+    )
+    opened_on = DateField(_l("开业运营日期"), validators=[Optional()], description=_l("等级评定资格按运营月数核对"))
+    filed_on = DateField(_l("养老机构备案日期"), validators=[Optional()], description=_l("未备案的留空"))
+    last_penalty_on = DateField(
+        _l("最近一次行政处罚日期"),
+        validators=[Optional()],
+        description=_l("含行政强制、刑事处罚；没有的留空。近期受过处罚的不能申请等级评定"),
+    )
     fire_acceptance = SelectField(_l("消防验收/备案"))
     food_licence_no = StringField(_l("食品经营许可证号"), validators=[Optional(), Length(max=50)])
     food_licence_expiry = DateField(_l("食品经营许可证有效期至"), validators=[Optional()])
@@ -108,6 +126,7 @@ class FacilityForm(WebForm):
         """Return the values for the register service."""
         data = {name: field.data for name, field in self._fields.items() if name not in ("submit", "csrf_token")}
         data["uscc"] = data["uscc"] or None
+        data["is_residential"] = {"True": True, "False": False}.get(data["is_residential"])
         data["residents_disabled"] = data["residents_disabled"] or 0
         data["residents_semi_disabled"] = data["residents_semi_disabled"] or 0
         return data

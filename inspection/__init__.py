@@ -42,6 +42,9 @@ def create_app(test_config: Mapping[str, Any] | None = None, instance_path: str 
     from inspection.services.annual_plan import coverage_rules
 
     coverage_rules()  # likewise the annual plan's coverage rules: file, rule and field
+    from inspection.services.campaign import campaign_rules
+
+    campaign_rules(app.config["GRADING_PROVINCE"])  # likewise the province's grading-campaign rules
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     _init_extensions(app)
     init_request_limits(app)
@@ -89,6 +92,7 @@ def _register_blueprints(app: Flask) -> None:
         errors,
         facilities,
         fieldform,
+        grading,
         hazards,
         inspections,
         main,
@@ -111,6 +115,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(plan.bp, url_prefix="/plan")
     app.register_blueprint(self_inspections.bp, url_prefix="/self-inspections")
     app.register_blueprint(briefing.bp, url_prefix="/briefing")
+    app.register_blueprint(grading.bp, url_prefix="/grading")
     app.register_blueprint(public.bp, url_prefix="/public")
     app.register_blueprint(admin.bp, url_prefix="/admin")
     app.register_blueprint(checklists.bp, url_prefix="/admin/checklists")

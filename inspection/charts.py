@@ -28,6 +28,7 @@ PALETTE = {
     "withheld": "#b42318",
     "unrated": "#c9d1d9",
     "blacklisted": "#3d1f1f",
+    "not_eligible": "#eef0f3",
     "opened": "#d1495b",
     "closed": "#2a9d8f",
     "s0": "#1d5c8c",

@@ -64,6 +64,9 @@ DEFAULTS: dict[str, Any] = {
     #: Title and issuing body printed on the joint-meeting briefing; %(region)s is the issuing user's region.
     "BRIEFING_TITLE": "%(region)s养老服务联席会议通报",
     "BRIEFING_ISSUER": "%(region)s养老服务联席会议办公室",
+    #: Whose grading-campaign rules apply: the file inspection/campaign/data/<province>.toml (eligibility, target
+    #: date, 公示 period, validity; environment: CAREINSPECT_GRADING_PROVINCE).
+    "GRADING_PROVINCE": "shanxi",
 }
 
 #: Environment variables read directly, without a prefix.

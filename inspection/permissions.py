@@ -7,7 +7,7 @@ side (decorators, 403/404 with an audit record) lives in `security.py` and calls
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, String, bindparam, or_, select
+from sqlalchemy import ColumnElement, Select, String, bindparam, false, or_, select
 from sqlalchemy.orm import contains_eager
 
 from inspection.models import (
@@ -16,6 +16,7 @@ from inspection.models import (
     CreditListing,
     Department,
     Facility,
+    GradingApplication,
     Hazard,
     Inspection,
     InspectionAssignment,
@@ -262,6 +263,30 @@ def visible_listings(user: User) -> Select[tuple[CreditListing]]:
     """Return a select of the credit listings of facilities within the user's region (joined with facility and
     region)."""
     return select(CreditListing).join(CreditListing.facility).join(Facility.region).where(in_region(user.region))
+
+
+def can_apply_for_grading(user: User, facility: Facility) -> bool:
+    """Return True if `user` may apply for a grade for `facility`: its operator (申请 is the facility's act)."""
+    return user.role == Role.OPERATOR and user.facility_id == facility.id
+
+
+def can_view_application(user: User, application: GradingApplication) -> bool:
+    """Return True if `user` may see a grading application: the facility's operator, or civil-affairs reviewers
+    and administrators of its region."""
+    if user.role == Role.OPERATOR:
+        return application.facility_id == user.facility_id
+    return user.role in (Role.REVIEWER, Role.ADMIN) and user.region.contains(application.facility.region)
+
+
+def visible_applications(user: User) -> Select[tuple[GradingApplication]]:
+    """Return a select of the grading applications `user` may see (joined with facility and region), by the rule
+    of `can_view_application`."""
+    stmt = select(GradingApplication).join(GradingApplication.facility).join(Facility.region)
+    if user.role == Role.OPERATOR:
+        return stmt.where(GradingApplication.facility_id == user.facility_id)
+    if user.role in (Role.REVIEWER, Role.ADMIN):
+        return stmt.where(in_region(user.region))
+    return stmt.where(false())
 
 
 def visible_users(user: User) -> Select[tuple[User]]:

@@ -15,6 +15,7 @@ from inspection.blueprints import paginate
 from inspection.blueprints.notices import verify_url
 from inspection.extensions import db
 from inspection.models import Facility
+from inspection.services.grading_applications import accepted_applications
 from inspection.services.notices.food_result import food_verdict, published_food_results
 from inspection.services.rankings import open_hazard_count
 from inspection.services.sampling import draw_results, published_draws
@@ -53,3 +54,9 @@ def draws():
     page = paginate(published_draws())
     rows = [(record, draw_results(record)) for record in page.items]
     return render_template("public/draws.html", page=page, rows=rows, today=date.today())
+
+
+@bp.route("/grading/accepted")
+def grading_accepted():
+    """The facilities accepted for grading at the eligibility review (资格审查通过名单), published as decided."""
+    return render_template("public/grading_accepted.html", page=paginate(accepted_applications()), today=date.today())

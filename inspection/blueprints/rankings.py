@@ -93,13 +93,20 @@ def _filter_choices() -> dict:
     grades = [(str(level), label(level, "grade")) for level in range(5, 0, -1)]
     groups = [
         (GROUP_KEYS[group], label(group, "rank_group"))
-        for group in (RankGroup.BELOW_GRADE, RankGroup.PENDING, RankGroup.UNRATED, RankGroup.WITHHELD)
+        for group in (
+            RankGroup.BELOW_GRADE,
+            RankGroup.PENDING,
+            RankGroup.UNRATED,
+            RankGroup.WITHHELD,
+            RankGroup.BLACKLISTED,
+            RankGroup.NOT_ELIGIBLE,
+        )
     ]
     return {
         "townships": regions_within(current_user, RegionLevel.TOWNSHIP),
         "types": [(t.value, label(t, "facility_type")) for t in FacilityType],
         "ownerships": [(o.value, label(o, "ownership")) for o in Ownership],
-        "grades": [*grades, *groups, (GROUP_KEYS[RankGroup.BLACKLISTED], label(RankGroup.BLACKLISTED, "rank_group"))],
+        "grades": [*grades, *groups],
     }
 
 
@@ -128,6 +135,7 @@ CATEGORIES = [(f"g{level}", GRADE_LABELS[level]) for level in range(5, 0, -1)] +
     ("withheld", GROUP_LABELS[RankGroup.WITHHELD]),
     ("blacklisted", N_("失信名单")),
     ("unrated", GROUP_LABELS[RankGroup.UNRATED]),
+    ("not_eligible", GROUP_LABELS[RankGroup.NOT_ELIGIBLE]),
 ]
 
 

@@ -66,6 +66,8 @@ ACCOUNTS = (
     ("zj1", "住建检查员一", "inspector", "zj", None),
     ("zj2", "住建检查员二", "inspector", "zj", None),
     ("operator", "清涟敬老院负责人（演示）", "operator", None, "清涟敬老院"),
+    ("operator_beiyuan", "北苑敬老院负责人（演示）", "operator", None, "北苑敬老院"),
+    ("operator_sancha", "三岔镇敬老院负责人（演示）", "operator", None, "三岔镇敬老院"),
 )
 
 
@@ -84,6 +86,18 @@ DEMO_PROFILES: dict[str, dict[str, Any]] = {
         "open_major_days": 50,
     },
     "颐和养老院": {"gradings": [2, 1], "quality": 0, "routine_phase": 70, "grading_phase": 150, "newest_open": True},
+}
+#: The grading campaign (issue 14), all invented: the year each residential home opened (filed with civil affairs a
+#: month later), the home penalised recently (days ago), and the applications: facility → (level applied for,
+#: the reviewer's decision, its reason). 清涟敬老院 has not applied, so its operator sees the application form.
+DEMO_OPENED = {
+    "清涟敬老院": 2012, "北苑敬老院": 2014, "韩家楼敬老院": 2016, "五寨县社会福利中心": 2010,
+    "三岔镇敬老院": 2015, "康宁老年公寓": 2018, "颐和养老院": 2019,
+}  # fmt: skip
+DEMO_PENALTY = ("三岔镇敬老院", 150)
+DEMO_APPLICATIONS = {
+    "北苑敬老院": (3, "accept", ""),
+    "三岔镇敬老院": (2, "refuse", "近24个月内受到行政处罚（演示）"),
 }
 #: The demo facility on the credit blacklist, and how many days ago it was listed.
 DEMO_BLACKLISTED = ("颐和养老院", 40)

@@ -21,6 +21,7 @@ from sqlalchemy import select
 from inspection.checklists import GRADING_CHECKLIST
 from inspection.demo import county
 from inspection.demo.annual_plan import seed_demo_plan
+from inspection.demo.campaign import seed_demo_campaign
 from inspection.demo.history import HistoryWriter
 from inspection.demo.photos import demo_jpeg
 from inspection.demo.plan import ROUTINE, Context, FacilityPlan
@@ -105,6 +106,7 @@ def seed_demo_county() -> dict[str, int]:
     created["inspections"] = _plan_first_inspection(facilities["清涟敬老院"], departments)
     created["history rows"] = sum(seed_demo_history().values())
     created["plan rows"] = sum(seed_demo_plan().values())
+    created["grading applications"] = seed_demo_campaign(facilities, date.today())
     return created
 
 

@@ -2,6 +2,11 @@
 
 from inspection.models.audit import AuditEvent
 from inspection.models.briefings import Briefing
+from inspection.models.campaign import (
+    OPEN_APPLICATION_STATUSES,
+    ApplicationStatus,
+    GradingApplication,
+)
 from inspection.models.checklists import ChecklistVersion
 from inspection.models.facilities import (
     Facility,
@@ -56,10 +61,12 @@ from inspection.scoring import AnswerResult
 
 __all__ = [
     "LISTED_STATUSES",
+    "OPEN_APPLICATION_STATUSES",
     "Answer",
     "AnswerChange",
     "AnswerResult",
     "ApiToken",
+    "ApplicationStatus",
     "AuditEvent",
     "Briefing",
     "ChecklistStatus",
@@ -76,6 +83,7 @@ __all__ = [
     "FacilityStatus",
     "FacilityType",
     "FireAcceptance",
+    "GradingApplication",
     "Hazard",
     "HazardPhoto",
     "HazardStatus",

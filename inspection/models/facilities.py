@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import ForeignKey, LargeBinary, Numeric, String, false, true
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
@@ -24,6 +25,20 @@ class FacilityType(StrEnum):
     DAY_CARE = "day_care"  # 社区养老服务机构/日间照料中心
     MUTUAL_AID = "mutual_aid"  # 农村老年人日间照料中心, the village site (the county plan's word, DOMAIN §15.1)
     RESETTLEMENT = "resettlement"  # 移民集中安置点
+
+
+#: The types that are residential 养老机构 (institutions with beds): the default of ``Facility.is_residential``.
+#: GB/T 37276 grades only these; day-care centres and village 日间照料中心 are not graded (DOMAIN §15.7).
+RESIDENTIAL_TYPES = frozenset({FacilityType.NURSING_HOME, FacilityType.WELFARE_CENTRE, FacilityType.PRIVATE_HOME})
+
+
+def residential_by_type(facility_type: str) -> bool:
+    """Return whether a facility of `facility_type` is a residential 养老机构 unless the register says otherwise."""
+    return facility_type in RESIDENTIAL_TYPES
+
+
+def _residential_default(context: Any) -> bool:
+    return residential_by_type(context.get_current_parameters()["type"])
 
 
 FACILITY_TYPE_LABELS = labelled(
@@ -122,6 +137,16 @@ class Facility(db.Model):
     #: Designated a 消防安全重点单位 by the fire authority: 《消防法》第17条 (daily patrol records) binds only such
     #: units (DOMAIN §15.6).
     is_key_fire_unit: Mapped[bool] = mapped_column(default=False, server_default=false())
+    #: A residential 养老机构 (with beds), so within the scope of the grading (等级评定); the others show
+    #: "不参加等级评定" and are never ranked (DOMAIN §15.7). Defaults from the type (``RESIDENTIAL_TYPES``).
+    is_residential: Mapped[bool] = mapped_column(default=_residential_default, server_default=false())
+    #: The day it started operating (开业): the grading's eligibility counts months in operation from it.
+    opened_on: Mapped[date | None]
+    #: The day it filed (备案) with civil affairs (《养老机构管理办法》); None: not filed.
+    filed_on: Mapped[date | None]
+    #: Its latest administrative penalty, administrative compulsion or criminal penalty (DOMAIN §14.3: one within
+    #: the province's period bars the grading).
+    last_penalty_on: Mapped[date | None]
     fire_acceptance: Mapped[FireAcceptance] = mapped_column(String(20), default=FireAcceptance.NONE)
     food_licence_no: Mapped[str] = mapped_column(String(50), default="")
     food_licence_expiry: Mapped[date | None]

@@ -7,7 +7,8 @@ The ranking rule, shown on the rankings page and mirrored by the SQL ordering in
    countersigned grade (一级…五级) → countersigned 未达等级 → 待审核 (a grading result not yet
    countersigned, which does not count yet) → 未评定 (never graded) → 暂缓评定 (withheld, whether
    countersigned or not: a veto takes effect at once) → on the credit blacklist (失信名单), whatever
-   the grade.
+   the grade. Facilities outside the grading's scope (not a residential 养老机构, DOMAIN §15.7) are never
+   ranked: they carry no rank, show 不参加等级评定 and come after every ranked facility.
 2. Within the countersigned grades: the higher grade first (五级 before 四级 …).
 3. Then the higher grade score (countersigned grades and 未达等级 only; other groups ignore it).
 4. Then fewer open major hazards (重大事故隐患).
@@ -38,6 +39,7 @@ class RankGroup(IntEnum):
     UNRATED = 3
     WITHHELD = 4
     BLACKLISTED = 5
+    NOT_ELIGIBLE = 6  # not a residential 养老机构: no rank at all
 
 
 GROUP_LABELS = labelled(
@@ -49,6 +51,7 @@ GROUP_LABELS = labelled(
         RankGroup.UNRATED: N_("未评定"),
         RankGroup.WITHHELD: N_("暂缓评定"),
         RankGroup.BLACKLISTED: N_("列入失信名单"),
+        RankGroup.NOT_ELIGIBLE: N_("不参加等级评定"),
     },
 )
 
@@ -61,6 +64,7 @@ GROUP_KEYS = {
     RankGroup.UNRATED: "unrated",
     RankGroup.WITHHELD: "withheld",
     RankGroup.BLACKLISTED: "blacklisted",
+    RankGroup.NOT_ELIGIBLE: "not_eligible",
 }
 
 
@@ -76,6 +80,7 @@ class RankInput:
     :param grade_code: verdict code of the current grading result (grade / below_grade / withheld),
         or None when the facility was never graded.
     :param reviewed: the current grading result is countersigned (审核).
+    :param eligible: the facility is a residential 养老机构, within the grading's scope.
     """
 
     facility_id: int
@@ -86,10 +91,13 @@ class RankInput:
     reviewed: bool
     open_major_hazards: int
     blacklisted: bool
+    eligible: bool = True
 
 
 def rank_group(row: RankInput) -> RankGroup:
     """Return the group of `row` under the ranking rule (see the module docstring)."""
+    if not row.eligible:
+        return RankGroup.NOT_ELIGIBLE
     if row.blacklisted:
         return RankGroup.BLACKLISTED
     if row.grade_code == WITHHELD_CODE:
@@ -112,12 +120,14 @@ def rank_key(row: RankInput) -> tuple[int, int, Decimal, int, str, int]:
     return (group, -level, -score, row.open_major_hazards, row.name, row.facility_id)  # type: ignore[operator]
 
 
-def rank_facilities(rows: Iterable[RankInput]) -> list[tuple[int, RankInput]]:
-    """Order `rows` by the ranking rule and number them from 1.
+def rank_facilities(rows: Iterable[RankInput]) -> list[tuple[int | None, RankInput]]:
+    """Order `rows` by the ranking rule and number them from 1; facilities outside the grading's scope follow,
+    without a rank.
 
     :return: ``(rank, row)`` pairs, best first.
     """
-    return list(enumerate(sorted(rows, key=rank_key), start=1))
+    ordered = sorted(rows, key=rank_key)
+    return [(place if row.eligible else None, row) for place, row in enumerate(ordered, start=1)]
 
 
 def group_reason(group: RankGroup, *, withheld_reason: Message | None = None, blacklist_ground: str = "") -> Message:
@@ -126,6 +136,8 @@ def group_reason(group: RankGroup, *, withheld_reason: Message | None = None, bl
     :param withheld_reason: the grading result's own explanation of the veto.
     :param blacklist_ground: the listing's ground, in words (its label, translated where it is shown).
     """
+    if group == RankGroup.NOT_ELIGIBLE:
+        return Message(N_("不是养老机构，不参加等级评定，不排名"))
     if group == RankGroup.BLACKLISTED:
         if blacklist_ground:
             ground = Message(blacklist_ground)

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from inspection.extensions import db
 from inspection.i18n import N_
 from inspection.models import Facility, FacilityStatus, Region, RegionLevel
+from inspection.models.facilities import residential_by_type
 from inspection.services import Actor, ServiceError
 from inspection.services.audit import Event, changes, record_event, record_events
 
@@ -36,6 +37,10 @@ EDITABLE_FIELDS = (
     "offers_ten_services",
     "has_campus_roads",
     "is_key_fire_unit",
+    "is_residential",
+    "opened_on",
+    "filed_on",
+    "last_penalty_on",
     "fire_acceptance",
     "food_licence_no",
     "food_licence_expiry",
@@ -146,6 +151,8 @@ def _apply_all(edits: list[tuple[Facility, dict[str, Any]]]) -> None:
         for field in EDITABLE_FIELDS:
             if field in data:
                 setattr(facility, field, data[field])
+        if data.get("is_residential") is None:  # not said: the type decides (DOMAIN §15.7)
+            facility.is_residential = residential_by_type(facility.type)
         facility.uscc = uscc
         facility.region = township
 

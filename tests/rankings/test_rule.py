@@ -16,7 +16,7 @@ from inspection.scoring.rankings import (
 )
 
 
-def row(fid, name, *, code="grade", grade=2, score="500", reviewed=True, major=0, blacklisted=False):
+def row(fid, name, *, code="grade", grade=2, score="500", reviewed=True, major=0, blacklisted=False, eligible=True):
     return RankInput(
         facility_id=fid,
         name=name,
@@ -26,6 +26,7 @@ def row(fid, name, *, code="grade", grade=2, score="500", reviewed=True, major=0
         reviewed=reviewed,
         open_major_hazards=major,
         blacklisted=blacklisted,
+        eligible=eligible,
     )
 
 
@@ -67,6 +68,8 @@ def test_ranks_are_consecutive_with_no_shared_places():
         ({"code": "withheld", "reviewed": False}, RankGroup.WITHHELD),
         ({"blacklisted": True, "grade": 5}, RankGroup.BLACKLISTED),
         ({"blacklisted": True, "code": "withheld"}, RankGroup.BLACKLISTED),
+        ({"eligible": False, "grade": 5, "score": "950"}, RankGroup.NOT_ELIGIBLE),
+        ({"eligible": False, "blacklisted": True}, RankGroup.NOT_ELIGIBLE),
     ],
 )
 def test_each_special_case_falls_in_its_group(kwargs, group):
@@ -99,6 +102,19 @@ def test_below_grade_results_are_ordered_by_score():
         "乙",
         "甲",
     ]
+
+
+def test_a_facility_outside_the_grading_has_no_rank_and_follows_every_ranked_one():
+    rows = [
+        row(1, "日间照料中心", grade=5, score="990", eligible=False),
+        row(2, "失信", blacklisted=True),
+        row(3, "未评定", code=None, score=None),
+        row(4, "村日间照料中心", code=None, score=None, eligible=False),
+    ]
+    assert [(rank, r.name) for rank, r in rank_facilities(rows)] == [
+        (1, "未评定"), (2, "失信"), (None, "日间照料中心"), (None, "村日间照料中心"),
+    ]  # fmt: skip
+    assert "不参加等级评定" in group_reason(RankGroup.NOT_ELIGIBLE)
 
 
 def test_the_reason_names_the_group_and_the_blacklist_ground():

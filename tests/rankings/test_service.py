@@ -11,6 +11,7 @@ from sqlalchemy import select, update
 from inspection.extensions import db
 from inspection.models import (
     CreditListing,
+    Facility,
     FacilityStanding,
     Hazard,
     InspectionChecklist,
@@ -27,7 +28,7 @@ from inspection.services.rankings import (
     ranking_page,
 )
 from tests.conftest import facility, user
-from tests.rankings.world import FACILITIES
+from tests.rankings.world import FACILITIES, NOT_ELIGIBLE, RANKED
 
 pytestmark = pytest.mark.usefixtures("app_ctx")
 
@@ -38,7 +39,7 @@ def table(filters=None, **kwargs):
 
 def as_input(r):
     return RankInput(r.facility_id, r.name, r.grade_code, r.grade, r.grade_score, r.reviewed, r.open_major,
-                     r.blacklisted)  # fmt: skip
+                     r.blacklisted, db.session.get(Facility, r.facility_id).is_residential)  # fmt: skip
 
 
 def assert_sql_order_is_the_rule():
@@ -58,7 +59,7 @@ def grade_standing(name):
 def test_the_county_ranks_every_active_facility_once():
     page = table()
     assert page.total == FACILITIES == len(page.rows)
-    assert [r.rank for r in page.rows] == list(range(1, FACILITIES + 1))
+    assert [r.rank for r in page.rows] == [*range(1, RANKED + 1), *[None] * NOT_ELIGIBLE]
     assert "邻县敬老院" not in {r.name for r in page.rows}  # another county's facility
 
 
@@ -66,7 +67,8 @@ def test_the_sql_order_is_the_documented_rule_on_the_county():
     assert_sql_order_is_the_rule()
     groups = [r.group for r in table().rows]
     assert groups == sorted(groups)
-    assert groups[-1] == RankGroup.BLACKLISTED and RankGroup.WITHHELD in groups and RankGroup.PENDING in groups
+    assert groups[-1] == RankGroup.NOT_ELIGIBLE and RankGroup.WITHHELD in groups and RankGroup.BLACKLISTED in groups
+    assert RankGroup.UNRATED in groups and RankGroup.PENDING in groups
 
 
 def test_the_sql_order_matches_the_rule_with_ties_and_every_special_case():
@@ -122,6 +124,7 @@ def test_counts_of_open_major_and_overdue_hazards():
         ({"grade": "unrated"}, lambda r: r.group == RankGroup.UNRATED),
         ({"grade": "withheld"}, lambda r: r.group == RankGroup.WITHHELD),
         ({"grade": "blacklisted"}, lambda r: r.blacklisted),
+        ({"grade": "not_eligible"}, lambda r: r.group == RankGroup.NOT_ELIGIBLE and r.rank is None),
         ({"overdue": "1"}, lambda r: r.overdue > 0),
         ({"type": "mutual_aid"}, lambda r: r.type == "mutual_aid"),
         ({"ownership": "private"}, lambda r: r.ownership == "private"),
@@ -159,8 +162,9 @@ def test_filters_survive_a_round_trip_through_the_url():
 
 def test_a_filtered_row_keeps_its_county_rank():
     ranks = {r.facility_id: r.rank for r in table().rows}
-    for r in table(RankingFilters(grade="unrated")).rows:
-        assert r.rank == ranks[r.facility_id]
+    for grade in ("unrated", "withheld", "not_eligible"):
+        for r in table(RankingFilters(grade=grade)).rows:
+            assert r.rank == ranks[r.facility_id]
 
 
 @pytest.mark.parametrize("sort", ["name", "township", "score", "open", "overdue", "last", "trend", "fire", "type"])
@@ -168,9 +172,12 @@ def test_a_filtered_row_keeps_its_county_rank():
 def test_sorting_by_any_column_reorders_the_same_rows(sort, direction):
     page = table(sort=sort, direction=direction)
     assert sorted(r.facility_id for r in page.rows) == sorted(r.facility_id for r in table().rows)
+    unranked = [r.rank is None for r in page.rows]
+    assert unranked == sorted(unranked), "the facilities outside the grading's scope come last whatever the sort"
     key = {"open": "open_hazards", "overdue": "overdue", "score": "grade_score", "last": "last_inspected"}.get(sort)
-    if key:
-        values = [getattr(r, key) for r in page.rows if getattr(r, key) is not None]
+    for section in (False, True):
+        rows = [r for r in page.rows if (r.rank is None) == section]
+        values = [getattr(r, key) for r in rows if key and getattr(r, key) is not None]
         assert values == sorted(values, reverse=direction == "desc")
 
 
@@ -179,7 +186,7 @@ def test_pages_split_the_table_without_gaps():
     first = ranking_page(user("reviewer"), RankingFilters(), per_page=7)
     third = ranking_page(user("reviewer"), RankingFilters(), per_page=7, page=3)
     beyond = ranking_page(user("reviewer"), RankingFilters(), per_page=7, page=9)
-    assert [r.rank for r in first.rows] == list(range(1, 8)) and [r.rank for r in third.rows] == list(range(15, 18))
+    assert [r.rank for r in first.rows] == list(range(1, 8)) and [r.rank for r in third.rows] == [None] * 3
     assert first.pages == 3 and beyond.rows == [] and beyond.total == FACILITIES
 
 
@@ -193,8 +200,8 @@ def test_every_page_either_way_matches_the_whole_table(direction, per_page):
         result = ranking_page(user("reviewer"), RankingFilters(), direction=direction, page=page, per_page=per_page)
         assert result.total == FACILITIES
         paged += [(r.rank, r.facility_id) for r in result.rows]
-    ranks = sorted(range(1, FACILITIES + 1), reverse=direction == "desc")
-    assert paged == everything and [rank for rank, _ in everything] == ranks
+    ranks = sorted(range(1, RANKED + 1), reverse=direction == "desc")  # either way, the unranked come last
+    assert paged == everything and [rank for rank, _ in everything] == [*ranks, *[None] * NOT_ELIGIBLE]
 
 
 def test_the_export_iterator_yields_every_filtered_row_in_order():

@@ -12,7 +12,7 @@ from inspection.extensions import db
 from inspection.models import AuditEvent, FacilityStanding, InspectionChecklist, StandingKind
 from inspection.services.tokens import issue_token
 from tests.conftest import facility, user
-from tests.rankings.world import FACILITIES, NURSING_HOMES, UNRATED
+from tests.rankings.world import NOT_ELIGIBLE, NURSING_HOMES, RANKED
 
 PAGES = ["/rankings/", "/rankings/charts", "/rankings/export.csv", "/rankings/export.xlsx"]
 #: The exports' headers with the shipped checklists: two columns per safety verdict, in the checklists' order.
@@ -57,10 +57,10 @@ def test_the_nav_link_follows_the_setting(app, client, login, monkeypatch):
 
 def test_the_page_shows_the_rule_and_keeps_filters_in_its_links(client, login):
     login("reviewer")
-    page = client.get("/rankings/?grade=unrated&type=mutual_aid&sort=name&dir=desc").get_data(as_text=True)
+    page = client.get("/rankings/?grade=not_eligible&type=mutual_aid&sort=name&dir=desc").get_data(as_text=True)
     assert "排名规则" in page and "暂缓评定和列入失信名单的机构排在末位" in page
     assert "农村老年人日间照料中心" in page and "清涟敬老院" not in page
-    assert "/rankings/export.xlsx?sort=name&amp;dir=desc&amp;type=mutual_aid&amp;grade=unrated" in page
+    assert "/rankings/export.xlsx?sort=name&amp;dir=desc&amp;type=mutual_aid&amp;grade=not_eligible" in page
     assert 'aria-sort="descending"' in page
 
 
@@ -72,13 +72,13 @@ def rows_of_csv(response):
 
 def test_the_csv_has_a_bom_the_headers_and_exactly_the_filtered_rows(client, login):
     login("reviewer")
-    page = client.get("/rankings/?grade=unrated").get_data(as_text=True)
-    response = client.get("/rankings/export.csv?grade=unrated")
+    page = client.get("/rankings/?grade=not_eligible").get_data(as_text=True)
+    response = client.get("/rankings/export.csv?grade=not_eligible")
     assert response.mimetype == "text/csv" and "filename*=UTF-8''" in response.headers["Content-Disposition"]
     rows = rows_of_csv(response)
     assert rows[0] == HEADERS
-    assert len(rows) - 1 == int(response.headers["X-Total-Rows"]) == UNRATED
-    assert all(r[5] == "未评定" for r in rows[1:]) and all(r[1] in page for r in rows[1:])
+    assert len(rows) - 1 == int(response.headers["X-Total-Rows"]) == NOT_ELIGIBLE
+    assert all(r[0] == "" and r[5] == "不参加等级评定" for r in rows[1:]) and all(r[1] in page for r in rows[1:])
 
 
 def test_the_excel_export_opens_with_openpyxl_and_holds_the_filtered_table(client, login):
@@ -103,7 +103,7 @@ def test_the_excel_export_of_everything_has_every_row(client, login):
     login("admin")
     workbook = load_workbook(io.BytesIO(client.get("/rankings/export.xlsx").get_data()), read_only=True)
     ranks = [row[0] for row in workbook["等级排名"].iter_rows(min_row=2, values_only=True)]
-    assert ranks == list(range(1, FACILITIES + 1))
+    assert ranks == [*range(1, RANKED + 1), *[None] * NOT_ELIGIBLE]
 
 
 def api_get(client, username, path):
@@ -114,13 +114,13 @@ def api_get(client, username, path):
 
 def test_the_api_returns_the_same_rows_as_the_page(app, client):
     with app.app_context():
-        response = api_get(client, "reviewer", "/rankings?grade=unrated&per_page=5&page=2")
+        response = api_get(client, "reviewer", "/rankings?grade=not_eligible&per_page=5&page=2")
     body = response.get_json()
-    assert UNRATED >= 10 and response.status_code == 200 and body["total"] == UNRATED and len(body["items"]) == 5
+    assert response.status_code == 200 and body["total"] == NOT_ELIGIBLE and len(body["items"]) == NOT_ELIGIBLE - 5
     item = body["items"][0]
     assert set(item) >= {"rank", "facility_id", "name", "township", "grade", "grade_score", "open_hazards",
                          "overdue_hazards", "blacklisted"}  # fmt: skip
-    assert item["rank"] == 11 and item["grade"] is None  # after 4 graded, 1 pending, 5 unrated
+    assert item["rank"] is None and item["grade"] is None and item["status"] == "not_eligible"
 
 
 @pytest.mark.parametrize(("username", "status"), [("admin", 200), ("xf1", 403), ("operator", 403)])
@@ -248,3 +248,29 @@ def test_after_photos_are_served_to_those_who_see_the_facility(app, client, logi
     client.post("/auth/logout")
     login("other_reviewer")
     assert client.get(f"/rankings/hazard-photos/{photo_id}").status_code == 404
+
+
+def test_facilities_outside_the_grading_are_never_ranked_and_come_last_in_the_api(app, client):
+    with app.app_context():
+        body = api_get(client, "reviewer", "/rankings?per_page=500").get_json()
+    items = body["items"]
+    ranked = [i for i in items if i["rank"] is not None]
+    apart = [i for i in items if i["rank"] is None]
+    assert [i["rank"] for i in ranked] == list(range(1, RANKED + 1)) and items == ranked + apart
+    assert len(apart) == NOT_ELIGIBLE and {i["status"] for i in apart} == {"not_eligible"}
+    assert "城北日间照料中心" in {i["name"] for i in apart} and "康乐养老院" in {i["name"] for i in ranked}
+    with app.app_context():  # in reverse order too, and whatever the sort
+        for query in ("sort=rank&dir=desc", "sort=name", "sort=open&dir=desc"):
+            items = api_get(client, "reviewer", f"/rankings?per_page=500&{query}").get_json()["items"]
+            assert [i["rank"] is None for i in items] == [False] * RANKED + [True] * NOT_ELIGIBLE, query
+
+
+def test_the_league_table_lists_them_apart_and_the_facility_pages_say_why(client, login):
+    login("reviewer")
+    page = client.get("/rankings/").get_data(as_text=True)
+    ranked_part, apart_part = page.split('id="apart-heading"')
+    assert "不参加等级评定的机构" in apart_part and "城北日间照料中心" in apart_part and "清涟敬老院" in ranked_part
+    assert "城北日间照料中心" not in ranked_part and "康乐养老院" not in apart_part
+    day_care = facility("城北日间照料中心")
+    assert "不参加等级评定" in client.get(f"/facilities/{day_care.id}").get_data(as_text=True)
+    assert "不参加等级评定" in client.get(f"/public/facilities/{day_care.id}").get_data(as_text=True)

@@ -12,7 +12,8 @@ facility                  group            story
 三岔镇敬老院              pending          graded 二级 6 days ago, not countersigned yet
 韩家楼敬老院 (township 2) withheld         a closed hazard, then a major fire hazard open and overdue
 颐和养老院 (private)      blacklisted      graded 一级, open hazards, listed 40 days ago
-ten others                unrated          day care, mutual aid and resettlement homes, never graded
+康乐养老院 (private)      unrated          a small residential home, never graded
+nine others               not eligible     day care, mutual aid and resettlement sites: not 养老机构, never ranked
 ========================  ===============  =================================================================
 
 Users: admin, reviewer, mz1, xf1, operator (清涟敬老院) of the county; other_reviewer of the neighbour.
@@ -37,9 +38,12 @@ from tests.factories import (
 )
 
 NURSING_HOMES = {"清涟敬老院", "北苑敬老院", "韩家楼敬老院", "三岔镇敬老院"}
-#: Facilities never graded (group UNRATED).
-UNRATED = 10
-FACILITIES = 7 + UNRATED
+#: Residential facilities never graded (group UNRATED).
+UNRATED = 1
+#: Facilities outside the grading's scope (group NOT_ELIGIBLE: no rank, after every ranked one).
+NOT_ELIGIBLE = 9
+RANKED = 7 + UNRATED
+FACILITIES = RANKED + NOT_ELIGIBLE
 
 
 def days_ago(days: int) -> date:
@@ -109,7 +113,7 @@ def build_ranking_county() -> None:
         ("城南日间照料中心", FacilityType.DAY_CARE, ["fire_safety"], 200, first),
         ("小河头村农村老年人日间照料中心", FacilityType.MUTUAL_AID, ["fire_safety"], 30, second),
         ("李家坪村农村老年人日间照料中心", FacilityType.MUTUAL_AID, ["fire_safety"], 300, first),
-        ("三岔镇安置点养老服务站", FacilityType.RESETTLEMENT, ["fire_safety"], 90, first),
+        ("康乐养老院", FacilityType.PRIVATE_HOME, ["fire_safety"], 90, first),
         ("前所乡安置点日间照料站", FacilityType.RESETTLEMENT, ["fire_safety"], 45, first),
         ("胡会乡移民集中安置点日间照料中心", FacilityType.RESETTLEMENT, ["service_safety"], 150, first),
         ("孙家坪村农村老年人日间照料中心", FacilityType.MUTUAL_AID, ["fire_safety"], 20, first),

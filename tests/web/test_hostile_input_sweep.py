@@ -37,6 +37,7 @@ from inspection.models import (
     CreditListing,
     Department,
     Facility,
+    GradingApplication,
     Hazard,
     Inspection,
     InspectionChecklist,
@@ -51,6 +52,7 @@ from inspection.models import (
 from inspection.services import Actor
 from inspection.services.briefing import issue_briefing
 from inspection.services.evidence import add_signature
+from inspection.services.grading_applications import apply_for_grading, grading_checklist
 from inspection.services.hazards import submit_evidence
 from inspection.services.notices import issue_notices
 from tests.api.conftest import token_for
@@ -106,6 +108,7 @@ TARGETS = {
     "filename": sa.select(sa.literal("css/app.css")),
     "draw_id": sa.select(sa.func.min(SpotCheckDraw.id)),
     "briefing_id": sa.select(sa.func.min(Briefing.id)),
+    "application_id": sa.select(sa.func.min(GradingApplication.id)),
 }
 #: A number no id column holds, one no integer type holds.
 HUGE_NUMBERS = (str(2**63), str(10**100))
@@ -166,6 +169,9 @@ def build_world() -> None:
     spot_check_draw(cast)
     this_year = DateRange(date.today().replace(month=1, day=1), date.today())
     issue_briefing(cast["reviewer"], this_year, date.today(), reviewer, title="测试县联席会议通报", issuer="测试县")
+    _version, grading = grading_checklist()
+    answers = {item.code: {"result": "pass"} for section in grading.sections for item in section.items}
+    apply_for_grading(cast[OWN], 2, answers, Actor(cast["operator"], "test"))
 
 
 def png() -> bytes:

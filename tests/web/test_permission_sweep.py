@@ -40,6 +40,7 @@ from inspection.models import (
     Briefing,
     ChecklistVersion,
     CreditListing,
+    GradingApplication,
     Hazard,
     HazardPhoto,
     Inspection,
@@ -54,6 +55,7 @@ from inspection.models import (
 from inspection.services import Actor
 from inspection.services.briefing import issue_briefing
 from inspection.services.evidence import add_signature
+from inspection.services.grading_applications import apply_for_grading, grading_checklist
 from inspection.services.hazards import submit_evidence
 from inspection.services.notices import issue_notices
 from tests.api.conftest import token_for
@@ -140,7 +142,12 @@ EXPECTED = {
     "api.facilities": expect("ok"),
     "api.get_inspection": expect("ok", unassigned="404", **HIDDEN_OUTSIDE),
     "api.get_notice": expect("ok", **HIDDEN_OUTSIDE),
+    "api.create_application": expect("403", operator="ok", operator_other="ok"),
+    "api.get_application": expect(
+        "403", admin="ok", reviewer="ok", operator="ok", operator_other="404", other_reviewer="404", other_admin="404"
+    ),
     "api.hazards": expect("ok"),
+    "api.list_applications": expect("ok", lead="403", other_dept="403", unassigned="403", other_inspector="403"),
     "api.list_inspections": expect("ok"),
     "api.notice_pdf": expect("ok", **HIDDEN_OUTSIDE),
     "api.openapi": expect("ok", anonymous="ok"),
@@ -156,6 +163,7 @@ EXPECTED = {
         "403", lead="ok", other_dept="ok", unassigned="404", other_inspector="404", operator_other="404"
     ),
     "api.rankings": expect("403", admin="ok", reviewer="ok", other_reviewer="ok", other_admin="ok"),
+    "api.review_grading_application": expect("403", reviewer="ok", other_reviewer="404"),
     "api.revoke_token_used": expect("ok"),
     "api.session_token": expect("ok"),
     "api.signature_file": expect("ok", unassigned="404", **HIDDEN_OUTSIDE),
@@ -195,6 +203,12 @@ EXPECTED = {
     "fieldform.form": expect("ok", unassigned="404", **HIDDEN_OUTSIDE),
     "fieldform.manifest": expect("ok", anonymous="ok"),
     "fieldform.service_worker": expect("ok", anonymous="ok"),
+    "grading.apply": expect("403", operator="ok", operator_other="ok"),
+    "grading.detail": expect(
+        "403", admin="ok", reviewer="ok", operator="ok", operator_other="404", other_reviewer="404", other_admin="404"
+    ),
+    "grading.index": expect("ok", lead="403", other_dept="403", unassigned="403", other_inspector="403"),
+    "grading.review": expect("403", reviewer="ok", other_reviewer="404"),
     "hazards.before_photo": expect("ok", **HIDDEN_OUTSIDE),
     "hazards.dashboard": expect("403", admin="ok", reviewer="ok", other_reviewer="ok", other_admin="ok"),
     # operators may set the deadline of what their own facility found itself; another facility's hazard: 404
@@ -236,6 +250,7 @@ EXPECTED = {
     "plan.export": expect("403", admin="ok", reviewer="ok", other_reviewer="ok", other_admin="ok"),
     "plan.index": expect("403", admin="ok", reviewer="ok", other_reviewer="ok", other_admin="ok"),
     "plan.new_draw": expect("403", reviewer="ok", other_reviewer="ok"),
+    "public.grading_accepted": expect("ok", anonymous="ok"),
     "rankings.charts": expect("403", admin="ok", reviewer="ok", other_reviewer="ok", other_admin="ok"),
     "rankings.compare": expect("ok", operator="403", **HIDDEN_OUTSIDE),
     "rankings.countersign": expect("403", reviewer="ok", other_reviewer="404"),
@@ -275,6 +290,9 @@ def build_world() -> None:
     this_year = DateRange(date.today().replace(month=1, day=1), date.today())
     reviewer = Actor(cast["reviewer"], "test")
     issue_briefing(cast["reviewer"], this_year, date.today(), reviewer, title="测试县联席会议通报", issuer="测试县")
+    _version, grading = grading_checklist()
+    answers = {item.code: {"result": "pass"} for section in grading.sections for item in section.items}
+    apply_for_grading(cast[OWN], 2, answers, Actor(cast["operator"], "test"))
 
 
 def verify_url(token: str) -> str:
@@ -321,6 +339,7 @@ ARGUMENTS = {
     "user_id": lambda: user("mz1").id,
     "department_id": lambda: user("mz1").department_id,
     "listing_id": lambda: first(CreditListing),
+    "application_id": lambda: first(GradingApplication),
     "checklist_id": lambda: first(InspectionChecklist, InspectionChecklist.checklist_code == GRADING_CHECKLIST),
     "code": lambda: "fire_safety",
     "version": lambda: db.session.scalar(
@@ -354,6 +373,8 @@ BODIES = {
     "rankings.countersign": lambda: {"comment": "同意（测试）", "confirmed": "1"},
     "rankings.return_result": lambda: {"reason": "扣分依据不足（测试）"},
     "briefing.issue": lambda: {name: value() for name, value in PERIOD.items()},
+    "grading.review": lambda: {"decision": "refuse", "reason": "不符合条件（测试）"},
+    "api.review_grading_application": lambda: {"decision": "refuse", "reason": "不符合条件（测试）"},
     "api.create_inspection": lambda: {
         "facility_id": facility(OWN).id,
         "checklists": ["fire_safety"],

@@ -20,6 +20,7 @@ from inspection.blueprints.api import (  # noqa: E402,F401  (routes register on 
     auth,
     briefing,
     export,
+    grading,
     inspections,
     notices,
     openapi,

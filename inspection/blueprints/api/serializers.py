@@ -63,6 +63,7 @@ def facility_json(facility: Facility, standings: Mapping[str, HeldStanding]) -> 
         "ownership": facility.ownership,
         "status": facility.status,
         "has_canteen": facility.has_canteen,
+        "is_residential": facility.is_residential,
         "grade": grade.grade if grade else None,
         "grade_verdict": grade.verdict if grade else None,
         "grade_date": grade.decided_on.isoformat() if grade else None,

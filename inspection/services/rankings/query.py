@@ -85,6 +85,7 @@ def _latest_of(dialect: str, *dates: Any) -> Any:
 def _group_expr(standing: Any, pending: Any, listing: Any) -> ColumnElement[int]:
     """The SQL form of :func:`inspection.scoring.rankings.rank_group`."""
     return case(
+        (Facility.is_residential.is_(False), int(RankGroup.NOT_ELIGIBLE)),
         (listing.c.facility_id.is_not(None), int(RankGroup.BLACKLISTED)),
         (standing.verdict_code == WITHHELD_CODE, int(RankGroup.WITHHELD)),
         (standing.id.is_(None), int(RankGroup.UNRATED)),
@@ -296,7 +297,12 @@ def _sort_columns(table: Any, sort: str, direction: str) -> list[Any]:
     else:
         column = c.rank  # "grade" sorts as the rank does: the grade comes first in the rule
     ordered = column.desc() if direction == "desc" else column.asc()
-    return [ordered.nulls_last(), c.rank.asc()]
+    return [_unranked_last(table), ordered.nulls_last(), c.rank.asc()]
+
+
+def _unranked_last(table: Any) -> Any:
+    """Facilities outside the grading's scope follow every ranked one, whatever the sort (a section of their own)."""
+    return (table.c.grp == int(RankGroup.NOT_ELIGIBLE)).asc()
 
 
 def _previous_levels() -> Any:
@@ -350,15 +356,14 @@ def _details(rows: Any, order: Callable[[Any], list[Any]]) -> Select[Any]:
     )
 
 
-def _by_position(dialect: str, direction: str, limit: int | None, offset: int, total: int | None) -> Select[Any]:
+def _by_position(dialect: str, limit: int | None, offset: int, total: int | None) -> Select[Any]:
     """The unfiltered table in rank order: the rank is the row's position, so a top-N sort of the keys gives the
     rows, and numbering them gives their ranks. A page in the back half (given the `total`) is read from the other
     end, so its top-N sort stays small."""
     keys = _keys(dialect, ())
-    descending = direction == "desc"
-    reverse = descending
+    reverse = False
     if total is not None and limit is not None and total > offset and 2 * offset + limit > total:
-        reverse = not descending
+        reverse = True
         offset, limit = max(0, total - offset - limit), min(limit, total - offset)
     top = (
         select(keys, func.count().over().label("total"))
@@ -370,11 +375,13 @@ def _by_position(dialect: str, direction: str, limit: int | None, offset: int, t
     position = func.row_number().over(order_by=_rank_order(top, reverse=reverse)) + offset
     rank = top.c.total - position + 1 if reverse else position
     rows = select(top, rank.label("rank")).subquery("page")
-    return _details(rows, lambda t: [t.c.rank.desc() if descending else t.c.rank.asc()])
+    return _details(rows, lambda t: [t.c.rank.asc()])
 
 
-def unfiltered_by_rank(filters: RankingFilters, sort: str) -> bool:
-    return sort in ("rank", "grade") and filters == RankingFilters()
+def unfiltered_by_rank(filters: RankingFilters, sort: str, direction: str = "asc") -> bool:
+    """Whether the rows are the unfiltered table in rank order, read by position (:func:`_by_position`); not in
+    reverse, where the unranked facilities still come last."""
+    return sort in ("rank", "grade") and direction != "desc" and filters == RankingFilters()
 
 
 def table_statement(
@@ -393,8 +400,8 @@ def table_statement(
     :param kinds: the safety verdicts' kinds (default: :func:`safety_kinds`).
     """
     dialect = dialect_name()
-    if unfiltered_by_rank(filters, sort):
-        return _by_position(dialect, direction, limit, offset, total)
+    if unfiltered_by_rank(filters, sort, direction):
+        return _by_position(dialect, limit, offset, total)
     kinds = safety_kinds() if kinds is None else kinds
     table = ranked(dialect, kinds, with_dates=_needs_dates(filters, sort, kinds))
     stmt = apply_filters(select(table, func.count().over().label("total")), table, filters)
@@ -402,7 +409,9 @@ def table_statement(
         previous = _previous_levels()
         change = (_level_sql(table.c.grade_code, table.c.grade) - previous.c.level).label("level_change")
         stmt = stmt.add_columns(change).outerjoin(previous, previous.c.facility_id == table.c.facility_id)
-        stmt = stmt.order_by((change.desc() if direction == "desc" else change.asc()).nulls_last(), table.c.rank)
+        stmt = stmt.order_by(
+            _unranked_last(table), (change.desc() if direction == "desc" else change.asc()).nulls_last(), table.c.rank
+        )
     else:
         stmt = stmt.order_by(*_sort_columns(table, sort, direction))
     rows = stmt.limit(limit).offset(offset).subquery("page")

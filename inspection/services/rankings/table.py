@@ -53,7 +53,8 @@ class Verdict:
 class RankingRow:
     """One line of the league table."""
 
-    rank: int
+    #: None for a facility outside the grading's scope (never ranked).
+    rank: int | None
     facility_id: int
     name: str
     township: str
@@ -148,7 +149,7 @@ def ranking_page(
     direction = "desc" if direction == "desc" else "asc"
     per_page, page = max(1, min(per_page, MAX_PER_PAGE)), max(1, page)
     # past the first page of the unfiltered table, its size (cheap to count) lets the back half be read from the end
-    total = count_rows(user, filters, today) if page > 1 and unfiltered_by_rank(filters, sort) else None
+    total = count_rows(user, filters, today) if page > 1 and unfiltered_by_rank(filters, sort, direction) else None
     stmt = page_statement(filters, sort, direction, page, per_page, total, kinds)
     allow_sort_memory()
     result = db.session.execute(stmt, query_params(user, today)).mappings().all()
@@ -206,10 +207,11 @@ def count_rows(user: User, filters: RankingFilters, today: date | None = None) -
 
 
 def _row(r: Mapping[str, Any]) -> RankingRow:
+    unranked = r["grp"] == RankGroup.NOT_ELIGIBLE
     return RankingRow(
-        rank=r["rank"], facility_id=r["facility_id"], name=r["name"], township=r["township"], type=r["type"],
-        ownership=r["ownership"], group=RankGroup(r["grp"]), grade_code=r["grade_code"], grade=r["grade"],
-        grade_label=r["grade_label"] or "", grade_score=r["grade_score"], grade_on=r["grade_on"],
+        rank=None if unranked else r["rank"], facility_id=r["facility_id"], name=r["name"], township=r["township"],
+        type=r["type"], ownership=r["ownership"], group=RankGroup(r["grp"]), grade_code=r["grade_code"],
+        grade=r["grade"], grade_label=r["grade_label"] or "", grade_score=r["grade_score"], grade_on=r["grade_on"],
         grade_ic_id=r["grade_ic_id"], reviewed=bool(r["reviewed"]), unverified=bool(r["unverified"]),
         open_hazards=int(r["open_hazards"]), open_major=int(r["open_major"]), overdue=int(r["overdue"]),
         blacklisted=bool(r["blacklisted"]), blacklist_ground=r["blacklist_ground"] or "",

@@ -1,0 +1,116 @@
+"""The grading campaign over the API (issue 14): applications with their self-assessment, and the eligibility
+review, for the phone as for the web (``inspection.blueprints.grading``)."""
+
+from datetime import date
+from typing import Any
+
+from flask import current_app, jsonify
+
+from inspection.blueprints.api import bp
+from inspection.blueprints.api.common import (
+    Fields,
+    api_actor,
+    api_error,
+    api_user,
+    json_body,
+    query_int,
+    storable,
+    token_required,
+)
+from inspection.extensions import db
+from inspection.i18n import N_
+from inspection.models import Facility, GradingApplication, Role
+from inspection.permissions import can_view_application, visible_applications
+from inspection.services.campaign import campaign_rules
+from inspection.services.grading_applications import apply_for_grading, review_application
+from inspection.transactions import run_in_transaction
+
+MAX_ITEMS = 500
+
+
+@bp.get("/grading/applications")
+@token_required(Role.REVIEWER, Role.ADMIN, Role.OPERATOR)
+def list_applications():
+    page, per_page = query_int("page", 1, 1, 100_000), query_int("per_page", 50, 1, 200)
+    stmt = visible_applications(api_user()).order_by(GradingApplication.applied_at.desc(), GradingApplication.id)
+    result = db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+    return jsonify(items=[_application(a) for a in result.items], total=result.total, page=page, per_page=per_page)
+
+
+@bp.post("/grading/applications")
+@token_required(Role.OPERATOR)
+def create_application():
+    """The operator applies for a grade with a self-assessment: ``{level, self_assessment: {code: {result,
+    deduction, note}}}``."""
+    fields = Fields(json_body())
+    level = fields.integer("level", minimum=1, maximum=5)
+    answers = _self_assessment(fields)
+    fields.done()
+    facility = db.session.get(Facility, api_user().facility_id)
+    application = run_in_transaction(lambda: apply_for_grading(facility, level or 0, answers, api_actor()))
+    return jsonify(_application(application)), 201
+
+
+@bp.get("/grading/applications/<int:application_id>")
+@token_required(Role.REVIEWER, Role.ADMIN, Role.OPERATOR)
+def get_application(application_id: int):
+    return jsonify(_application(_visible(application_id), with_answers=True))
+
+
+@bp.post("/grading/applications/<int:application_id>/review")
+@token_required(Role.REVIEWER)
+def review_grading_application(application_id: int):
+    """The eligibility decision: ``{decision: "accept" | "refuse", reason}``; a refusal needs reasons."""
+    application = _visible(application_id)
+    fields = Fields(json_body())
+    decision = fields.choice("decision", {"accept", "refuse"})
+    reason = fields.text("reason", required=False, max_length=1000)
+    fields.done()
+    rules = campaign_rules(current_app.config["GRADING_PROVINCE"])
+    run_in_transaction(
+        lambda: review_application(application, decision == "accept", reason, api_actor(), rules, date.today())
+    )
+    return jsonify(_application(application))
+
+
+def _visible(application_id: int) -> GradingApplication:
+    application = db.session.get(GradingApplication, application_id)
+    if application is None or not can_view_application(api_user(), application):
+        api_error(404, "not_found", N_("申请不存在或您无权查看"))
+    return application
+
+
+def _self_assessment(fields: Fields) -> dict[str, dict[str, Any]]:
+    """Read ``self_assessment``: an object of item codes, each ``{result, deduction?, note?}``."""
+    raw = fields.data.get("self_assessment")
+    if not isinstance(raw, dict) or not raw or len(raw) > MAX_ITEMS:
+        fields.errors["self_assessment"] = N_("应为按条目编号填写的自评对象")
+        return {}
+    answers = {}
+    for code, answer in raw.items():
+        ok = isinstance(answer, dict) and isinstance(answer.get("result"), str)
+        ok = ok and isinstance(answer.get("deduction"), int | float | str | type(None))
+        ok = ok and isinstance(answer.get("note", ""), str) and storable(answer.get("note", ""))
+        if not ok or len(code) > 20:
+            fields.errors[f"self_assessment.{code[:20]}"] = N_("应为 {result, deduction, note}")
+            continue
+        answers[code] = {"result": answer["result"], "deduction": answer.get("deduction"), "note": answer.get("note")}
+    return answers
+
+
+def _application(a: GradingApplication, *, with_answers: bool = False) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "id": a.id,
+        "facility": {"id": a.facility_id, "name": a.facility.name, "township": a.facility.region.name},
+        "level": a.level,
+        "status": a.status,
+        "self_score": str(a.self_score),
+        "self_level": a.self_level,
+        "applied_at": a.applied_at.isoformat() + "Z",
+        "reviewed_at": a.reviewed_at.isoformat() + "Z" if a.reviewed_at else None,
+        "review_reason": a.review_reason,
+        "refusals": [{"code": r["code"], "message": r["message"]} for r in a.refusals],
+    }
+    if with_answers:
+        body["self_assessment"] = a.self_assessment
+    return body

@@ -1,0 +1,138 @@
+"""The grading campaign on the web (issue 14): the operator's application with its self-assessment, the list of
+applications, and the 民政 reviewer's eligibility review.
+
+URL map (prefix /grading):
+    /                          applications the user may see (operator: their facility's)
+    /apply                     the operator's application: level, self-assessment on the grading checklist
+    /<id>                      an application: self-assessment, eligibility check, review
+    POST /<id>/review          the eligibility decision (资格审查)
+"""
+
+from datetime import date
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from forms.grading import ApplicationForm, ReviewForm
+from inspection.blueprints import paginate, translated, translated_fields, unit_of_work
+from inspection.campaign.eligibility import conditions
+from inspection.extensions import db
+from inspection.models import ApplicationStatus, Facility, GradingApplication, Role
+from inspection.permissions import can_view_application, visible_applications
+from inspection.security import current_actor, refuse, role_required
+from inspection.services import ServiceError
+from inspection.services.campaign import campaign_rules, eligibility_refusals
+from inspection.services.grading_applications import (
+    apply_for_grading,
+    grading_checklist,
+    open_application,
+    review_application,
+)
+
+bp = Blueprint("grading", __name__)
+
+
+def _rules():
+    return campaign_rules(current_app.config["GRADING_PROVINCE"])
+
+
+@bp.route("/")
+@role_required(Role.REVIEWER, Role.ADMIN, Role.OPERATOR)
+def index():
+    status = request.args.get("status", "")
+    stmt = visible_applications(current_user).order_by(GradingApplication.applied_at.desc(), GradingApplication.id)
+    if status in set(ApplicationStatus):
+        stmt = stmt.where(GradingApplication.status == status)
+    return render_template("grading/index.html", page=paginate(stmt), status=status, statuses=list(ApplicationStatus))
+
+
+@bp.route("/apply", methods=["GET", "POST"])
+@role_required(Role.OPERATOR)
+def apply():
+    facility = db.session.get(Facility, current_user.facility_id)
+    form = ApplicationForm()
+    answers = _posted_answers() if request.method == "POST" else {}
+    item_errors: dict[str, str] = {}
+    if facility.is_residential and open_application(facility) is None and form.validate_on_submit():
+        with unit_of_work() as outcome:
+            application = apply_for_grading(facility, form.level.data, answers, current_actor())
+        if outcome.ok:
+            flash(_("已提交等级评定申请，等待民政部门资格审查。"), "success")
+            return redirect(url_for("grading.detail", application_id=application.id))
+        if isinstance(outcome.error, ServiceError):
+            item_errors = translated_fields(outcome.error.fields)
+    _version, checklist = grading_checklist()
+    level = form.level.data or 1
+    return render_template(
+        "grading/apply.html",
+        form=form,
+        facility=facility,
+        checklist=checklist,
+        answers=answers,
+        item_errors=item_errors,
+        pending=open_application(facility),
+        conditions=conditions(_rules()),
+        refused={r.code: r for r in eligibility_refusals(facility, level, _rules(), date.today())},
+        rules=_rules(),
+    ), 400 if request.method == "POST" else 200
+
+
+def _posted_answers() -> dict[str, dict[str, str]]:
+    """Return the self-assessment as posted: ``r-<code>``, ``d-<code>`` and ``n-<code>`` by item code."""
+    answers: dict[str, dict[str, str]] = {}
+    for name, value in request.form.items():
+        kind, _sep, code = name.partition("-")
+        if kind in ("r", "d", "n") and code:
+            key = {"r": "result", "d": "deduction", "n": "note"}[kind]
+            answers.setdefault(code, {})[key] = value.strip()[:2000]
+    return answers
+
+
+def _get_application_or_404(application_id: int) -> GradingApplication:
+    application = db.session.get(GradingApplication, application_id)
+    if application is None or not can_view_application(current_user, application):
+        refuse(404, f"grading application {application_id} not visible")
+    return application
+
+
+@bp.route("/<int:application_id>")
+@role_required(Role.REVIEWER, Role.ADMIN, Role.OPERATOR)
+def detail(application_id: int):
+    application = _get_application_or_404(application_id)
+    return _render_detail(application, ReviewForm())
+
+
+def _render_detail(application: GradingApplication, form: ReviewForm, status: int = 200):
+    _version, checklist = grading_checklist()
+    check = []
+    if application.status == ApplicationStatus.SUBMITTED:
+        check = eligibility_refusals(application.facility, application.level, _rules(), date.today())
+    may_review = current_user.role == Role.REVIEWER and application.status == ApplicationStatus.SUBMITTED
+    return render_template(
+        "grading/detail.html",
+        application=application,
+        checklist=checklist,
+        check=check,
+        refused={r.code: r for r in check},
+        conditions=conditions(_rules()),
+        form=form,
+        may_review=may_review,
+    ), status
+
+
+@bp.post("/<int:application_id>/review")
+@role_required(Role.REVIEWER)
+def review(application_id: int):
+    application = _get_application_or_404(application_id)
+    form = ReviewForm()
+    if form.validate_on_submit():
+        accept = form.decision.data == "accept"
+        with unit_of_work() as outcome:
+            review_application(application, accept, form.reason.data or "", current_actor(), _rules(), date.today())
+        if outcome.ok:
+            flash(_("已通过资格审查。") if accept else _("已作出不予通过的决定。"), "success")
+            return redirect(url_for("grading.detail", application_id=application_id))
+        if "reason" in outcome.error.fields:
+            form.reason.errors = [*form.reason.errors, translated(outcome.error)]
+    return _render_detail(application, form, 400)

@@ -1,0 +1,41 @@
+"""Screenshots of the grading campaign on a phone (390×844): the operator's application with its self-assessment,
+the reviewer's eligibility review, and the public list of eligible facilities (issue 14)."""
+
+from playwright.sync_api import Page
+
+from tests.browser.conftest import log_in, screenshot
+from tests.browser.test_rankings_screens import _assert_readable
+
+
+def test_the_operator_applies_on_a_phone(live_server: str, phone: Page):
+    log_in(phone, live_server, "operator")
+    phone.get_by_role("link", name="等级评定").click()
+    phone.get_by_role("link", name="申请等级评定").first.click()
+    phone.wait_for_url("**/grading/apply")
+    assert phone.get_by_role("heading", name="申请条件（山西省）").is_visible()
+    phone.get_by_label("申请等级").select_option(label="2 级")
+    for radio in phone.locator("input[type=radio][value=pass]").all():
+        radio.check()
+    phone.get_by_role("group", name="1.1.1.1").get_by_label("不合格").check()
+    phone.locator("#d-1\\.1\\.1\\.1").fill("1")
+    phone.locator("#n-1\\.1\\.1\\.1").fill("救护车只能停靠机构主入口")
+    _assert_readable(phone, 390)
+    assert screenshot(phone, "grading-apply-390").stat().st_size > 10_000
+    phone.get_by_role("button", name="提交申请").click()
+    phone.wait_for_url("**/grading/*")
+    assert phone.get_by_text("待审查").first.is_visible()
+    _assert_readable(phone, 390)
+    screenshot(phone, "grading-application-390")
+
+
+def test_the_reviewer_sees_the_check_and_the_public_list(live_server: str, phone: Page):
+    log_in(phone, live_server, "reviewer")
+    phone.goto(f"{live_server}/grading/?status=refused")
+    phone.get_by_role("link", name="三岔镇敬老院").click()
+    assert phone.get_by_text("24 个月内受到行政处罚").first.is_visible()
+    _assert_readable(phone, 390)
+    screenshot(phone, "grading-refused-390")
+    phone.goto(f"{live_server}/public/grading/accepted")
+    assert phone.get_by_text("北苑敬老院").is_visible()
+    _assert_readable(phone, 390)
+    assert screenshot(phone, "grading-public-accepted-390").stat().st_size > 5_000

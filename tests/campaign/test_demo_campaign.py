@@ -1,0 +1,25 @@
+"""The demo county shows the campaign: one home accepted for grading, one refused for a recent penalty (issue 14)."""
+
+import pytest
+from sqlalchemy import select
+
+from inspection.extensions import db
+from inspection.models import ApplicationStatus, GradingApplication
+from tests.conftest import facility
+
+
+@pytest.fixture(scope="module")
+def app(demo_app):
+    """These tests read the demo county's names (see conftest `demo_app`)."""
+    return demo_app
+
+
+def test_the_demo_campaign_has_an_accepted_and_a_refused_application(app_ctx, client):
+    by_facility = {a.facility.name: a for a in db.session.scalars(select(GradingApplication))}
+    assert by_facility["北苑敬老院"].status == ApplicationStatus.ACCEPTED
+    refused = by_facility["三岔镇敬老院"]
+    assert refused.status == ApplicationStatus.REFUSED
+    assert [r["code"] for r in refused.refusals] == ["penalty_within_months"]
+    assert "清涟敬老院" not in by_facility and facility("清涟敬老院").filed_on is not None
+    page = client.get("/public/grading/accepted").get_data(as_text=True)
+    assert "北苑敬老院" in page and "三岔镇敬老院" not in page
