@@ -13,6 +13,8 @@ const findAll = (selector, root = document) => [...root.querySelectorAll(selecto
 const app = find('#app');
 const pageData = app.dataset;
 const session = { inspectionId: Number(pageData.id), userId: pageData.user, department: pageData.dept };
+// A facility's self-inspection has one part, the facility's own: no department to name.
+const selfInspection = session.department === 'self';
 const RESULT_LABELS = { pass: t('合格'), fail: t('不合格'), na: t('不适用') };
 const ROLE_LABELS = { inspector: t('检查人员'), facility: t('被检查机构代表'), witness: t('见证人') };
 // The words of the bottom bar, the bulk pass, photo failures and the preview of other departments' checklists.
@@ -20,9 +22,10 @@ const TEXT = {
   progress: (answered, total) => t('已填 %(answered)s/%(total)s', { answered, total }),
   failedCount: (count) => t('不合格 %(count)s', { count }),
   filled: (answered, total) => t('%(answered)s/%(total)s 已填', { answered, total }),
-  allAnswered: t('本部门各项均已填写'),
+  allAnswered: selfInspection ? t('各项均已填写') : t('本部门各项均已填写'),
   restTitle: (count) => t('将以下 %(count)s 项记为合格？', { count }),
-  restNone: t('本部门没有未填的项'),
+  restNone: selfInspection ? t('没有未填的项') : t('本部门没有未填的项'),
+  submittedLocked: selfInspection ? t('已提交，自查结果已锁定') : t('已提交，本部门检查部分已锁定'),
   restDone: (count) => t('已将 %(count)s 项记为合格，已保存在手机', { count }),
   compressing: (index, count) =>
     count > 1 ? t('正在压缩照片（%(index)s/%(count)s）…', { index, count }) : t('正在压缩照片…'),
@@ -615,8 +618,9 @@ function showSummary() {
   if (withoutPhoto.length) problems.push([t('以下不合格项须拍照：'), links(withoutPhoto)]);
   const stuck = myQueue().filter((entry) => entry.conflict || entry.error);
   if (stuck.length) problems.push([t('有 %(count)s 项修改与服务器冲突或未被接受，请先处理', { count: stuck.length })]);
-  if (submittedDepartments.has(session.department)) problems.push([t('本部门已提交')]);
-  box.replaceChildren(preview(results, problems));
+  if (submittedDepartments.has(session.department))
+    problems.push([selfInspection ? t('自查结果已提交') : t('本部门已提交')]);
+  box.replaceChildren(preview(results, problems, selfInspection));
   box.hidden = false;
   box.focus();
 }
@@ -648,7 +652,7 @@ async function submitDepartment() {
   box.replaceChildren(serverResult(response.body, (code) => cards[code] || {}, verdictRules));
   box.focus();
   renderAll();
-  announce(t('已提交，本部门检查部分已锁定'));
+  announce(TEXT.submittedLocked);
   sync.refresh().catch(() => {});
 }
 
@@ -736,7 +740,7 @@ sync.init({
   submissionDelivered: () => {
     submittedDepartments.add(session.department);
     renderAll();
-    announce(t('已提交，本部门检查部分已锁定'));
+    announce(TEXT.submittedLocked);
   },
 });
 

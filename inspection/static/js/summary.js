@@ -130,7 +130,7 @@ function render(heading, results) {
 }
 
 // problems: what must be done before submitting, each a list of strings and elements (e.g. links to items).
-export function preview(results, problems) {
+export function preview(results, problems, selfInspection = false) {
   const fragment = render(t('汇总（手机上计算，供核对）'), results);
   if (problems.length) {
     const rows = problems.map((problem) => element('li', {}, problem));
@@ -144,7 +144,7 @@ export function preview(results, problems) {
     );
   }
   const attributes = { type: 'button', class: 'button primary big', id: 'do-submit', disabled: problems.length > 0 };
-  fragment.append(element('button', attributes, t('确认提交本部门检查结果')));
+  fragment.append(element('button', attributes, selfInspection ? t('确认提交自查结果') : t('确认提交本部门检查结果')));
   return fragment;
 }
 
