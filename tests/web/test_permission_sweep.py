@@ -179,6 +179,8 @@ EXPECTED = {
     "fieldform.manifest": expect("ok", anonymous="ok"),
     "fieldform.service_worker": expect("ok", anonymous="ok"),
     "grading.apply": expect("403", operator="ok", operator_other="ok"),
+    "grading.coverage": expect("403", admin="ok", reviewer="ok", other_reviewer="ok", other_admin="ok"),
+    "grading.coverage_export": expect("403", admin="ok", reviewer="ok", other_reviewer="ok", other_admin="ok"),
     "grading.detail": expect(
         "403", admin="ok", reviewer="ok", operator="ok", operator_other="404", other_reviewer="404", other_admin="404"
     ),
