@@ -15,7 +15,7 @@ PAGE = "/grading/coverage"
 def listed(html):
     """Return the page's rows: (name, township, stage, level, valid until) as shown."""
     rows = re.findall(r"<tr>\s*<th scope=\"row\"><a [^>]*>(.*?)</a></th>(.*?)</tr>", html, re.S)
-    return [(name, *[re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td>(.*?)</td>", cells, re.S)])
+    return [(name, *[re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", cells, re.S)])
             for name, cells in rows]  # fmt: skip
 
 
