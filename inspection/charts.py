@@ -214,9 +214,13 @@ def line_chart(
                 f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{_fill(s.colour)}">'
                 f"<title>{escape(s.name)}{escape(colon)}{escape(str(value))}</title></circle>"
             )
-    every = max(1, len(labels) // 4)
+    every, last = max(1, len(labels) // 4), len(labels) - 1
     for i, label in enumerate(labels):
-        if i % every == 0 or i == len(labels) - 1:
-            parts.append(_text(left + 6 + i * step, bottom + 16, label, "middle"))
+        # every few labels, and the last one, unless a regular one would print over it
+        if i == last or (i % every == 0 and last - i >= every / 2):
+            if i == last > 0:  # the last point sits near the edge: its label ends there instead of running past it
+                parts.append(_text(WIDTH, bottom + 16, label, "end"))
+            else:
+                parts.append(_text(left + 6 + i * step, bottom + 16, label, "middle"))
     parts.append("</svg>")
     return Markup("".join(parts))

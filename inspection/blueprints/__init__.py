@@ -56,6 +56,43 @@ def paginate(stmt: Select[Any], per_page: int | None = None) -> Pagination:
     )
 
 
+@dataclass(frozen=True)
+class ListPage:
+    """A page of a list computed in Python, with the attributes the `pagination` macro reads."""
+
+    items: list[Any]
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+
+def paginate_list(items: list[Any], per_page: int | None = None) -> ListPage:
+    """Return the page of `items` that query parameter `page` names (a page past the end is empty), as `paginate`."""
+    size = per_page or current_app.config["PAGE_SIZE"]
+    page = max(1, query_number("page", 1) or 1)
+    return ListPage(items[(page - 1) * size : page * size], page, size, len(items))
+
+
 def query_text(name: str, max_length: int = SEARCH_LENGTH) -> str:
     """Return the text in query parameter `name`, stripped; "" when it is absent.
 

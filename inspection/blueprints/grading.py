@@ -6,29 +6,38 @@ URL map (prefix /grading):
     /apply                     the operator's application: level, self-assessment on the grading checklist
     /<id>                      an application: self-assessment, eligibility check, review
     POST /<id>/review          the eligibility decision (资格审查)
+    /coverage                  the campaign's coverage (reviewers, admins): totals, target, progress, each facility
+    /coverage.xlsx             the same rows as an Excel workbook
 """
 
-from datetime import date
+import io
+from datetime import date, datetime
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from forms.grading import ApplicationForm, ReviewForm
-from inspection.blueprints import paginate, translated, translated_fields, unit_of_work
+from inspection.blueprints import paginate, paginate_list, query_number, translated, translated_fields, unit_of_work
+from inspection.campaign.coverage import CoverageStage
 from inspection.campaign.eligibility import conditions
+from inspection.charts import Series, line_chart
+from inspection.exported_files import content_disposition
 from inspection.extensions import db
-from inspection.models import ApplicationStatus, Facility, GradingApplication, Role
-from inspection.permissions import can_view_application, visible_applications
+from inspection.models import ApplicationStatus, Facility, GradingApplication, RegionLevel, Role
+from inspection.permissions import can_view_application, visible_applications, visible_regions
 from inspection.security import current_actor, refuse, role_required
 from inspection.services import ServiceError
 from inspection.services.campaign import campaign_rules, eligibility_refusals
+from inspection.services.coverage import CoverageReport, coverage_report
+from inspection.services.exports import write_coverage_xlsx
 from inspection.services.grading_applications import (
     apply_for_grading,
     grading_checklist,
     open_application,
     review_application,
 )
+from inspection.templating import label
 
 bp = Blueprint("grading", __name__)
 
@@ -136,3 +145,79 @@ def review(application_id: int):
         if "reason" in outcome.error.fields:
             form.reason.errors = [*form.reason.errors, translated(outcome.error)]
     return _render_detail(application, form, 400)
+
+
+def _coverage() -> tuple[CoverageReport, dict[str, str], dict[int, str]]:
+    """Return the report the query's filters ask for, the filters as query parameters and the township choices."""
+    townships = {r.id: r.name for r in db.session.scalars(visible_regions(current_user, RegionLevel.TOWNSHIP))}
+    township = query_number("township")
+    township = township if township in townships else None
+    stage = request.args.get("stage", "")
+    stage = stage if stage in set(CoverageStage) else ""
+    report = coverage_report(current_user, _rules(), date.today(), township_id=township, stage=stage or None)
+    args = {k: v for k, v in (("township", str(township or "")), ("stage", stage)) if v}
+    return report, args, townships
+
+
+@bp.route("/coverage")
+@role_required(Role.REVIEWER, Role.ADMIN)
+def coverage():
+    report, args, townships = _coverage()
+    months = [(day.strftime("%Y-%m"), graded, report.totals.eligible) for day, graded in report.progress]
+    chart = line_chart(
+        "coverage-progress",
+        _("已评定机构数（按月）"),
+        _("每月末持有有效等级的机构数，与应评定机构数对比"),
+        [m for m, _graded, _eligible in months],
+        [
+            Series(_("已评定"), [g for _m, g, _e in months], "g4"),
+            Series(_("应评定"), [e for _m, _g, e in months], "pending"),
+        ],
+        y_max=max(report.totals.eligible, 1),
+    )
+    return render_template(
+        "grading/coverage.html",
+        report=report,
+        page=paginate_list(report.items),
+        args=args,
+        townships=townships,
+        stages=list(CoverageStage),
+        today=date.today(),
+        chart=chart,
+        months=months,
+        warning_days=_rules().campaign.expiry_warning_days,
+    )
+
+
+@bp.route("/coverage.xlsx")
+@role_required(Role.REVIEWER, Role.ADMIN)
+def coverage_export():
+    report, args, townships = _coverage()
+    rows = ((i.name, i.township, label(i.stage, "coverage_stage"), i.level, i.valid_until) for i in report.items)
+    filters = []
+    if "township" in args:
+        filters.append((_("乡镇"), townships[int(args["township"])]))
+    if "stage" in args:
+        filters.append((_("评定进度"), label(args["stage"], "coverage_stage")))
+    figures = report.totals
+    notes = [
+        (_("目标日期"), report.target_date.isoformat()),
+        (
+            _("合计"),
+            _(
+                "应评定 %(eligible)s 家，已评定 %(graded)s 家，评定中 %(in_progress)s 家，未启动 %(not_started)s 家",
+                eligible=figures.eligible,
+                graded=figures.graded,
+                in_progress=figures.in_progress,
+                not_started=figures.not_started,
+            ),
+        ),
+    ]
+    out = io.BytesIO()
+    write_coverage_xlsx(rows, out, filters=filters, notes=notes)
+    name = f"等级评定覆盖情况-{datetime.now():%Y%m%d-%H%M}.xlsx"
+    headers = {"Cache-Control": "no-store", "Content-Disposition": content_disposition(name, "coverage.xlsx")}
+    return Response(out.getvalue(), mimetype=XLSX, headers=headers)
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -142,7 +142,7 @@ def write_xlsx(
         values[GRADE_COLUMN] = _cell(sheet, values[GRADE_COLUMN], fill=fills[colour], font=light if dark else bold)
         _append(sheet, values)
         count += 1
-    _about_sheet(workbook, filters, count)
+    _about_sheet(workbook, filters, count, notes=(("排名规则", RULE_TEXT), ("说明", RANK_NOTE)))
     workbook.save(out)
     return count
 
@@ -163,7 +163,11 @@ def _cell(sheet: Any, value: Any, *, fill: PatternFill | None = None, font: Font
     return cell
 
 
-def _about_sheet(workbook: Workbook, filters: Sequence[tuple[str, str]], count: int) -> None:
+def _about_sheet(
+    workbook: Workbook, filters: Sequence[tuple[str, str]], count: int, notes: Sequence[tuple[str, str]]
+) -> None:
+    """Add the sheet that says when the export was made, of how many rows, with which filters, and `notes` (name,
+    text) on how to read it."""
     sheet = workbook.create_sheet("筛选条件")
     sheet.column_dimensions["A"].width = 16
     sheet.column_dimensions["B"].width = 80
@@ -171,10 +175,10 @@ def _about_sheet(workbook: Workbook, filters: Sequence[tuple[str, str]], count: 
     _append(sheet, ["行数", count])
     for name, value in filters or [("筛选条件", "无（全部运营中机构）")]:
         _append(sheet, [name, value])
-    rule = _cell(sheet, RULE_TEXT)
-    rule.alignment = Alignment(wrap_text=True, vertical="top")
-    _append(sheet, ["排名规则", rule])
-    _append(sheet, ["说明", "名次为全县（本账号管辖范围）排名；筛选后保留原名次。"])
+    for name, text in notes:
+        note = _cell(sheet, text)
+        note.alignment = Alignment(wrap_text=True, vertical="top")
+        _append(sheet, [name, note])
 
 
 RULE_TEXT = N_(
@@ -182,6 +186,44 @@ RULE_TEXT = N_(
     "再按机构名称；未达等级、待审核、未评定依次其后；暂缓评定和列入失信名单的机构排在末位并注明原因。"
     "非养老机构（日间照料中心等）不参加等级评定，不排名，列在最后。"
 )
+RANK_NOTE = "名次为全县（本账号管辖范围）排名；筛选后保留原名次。"
+#: Header and width of the coverage report's columns, in order.
+COVERAGE_COLUMNS: tuple[tuple[str, int], ...] = (
+    ("机构名称", 30),
+    ("乡镇", 12),
+    ("评定进度", 24),
+    ("等级", 8),
+    ("有效期至", 12),
+)
+
+
+def write_coverage_xlsx(
+    rows: Iterable[Sequence[Any]],
+    out: IO[bytes],
+    *,
+    filters: Sequence[tuple[str, str]],
+    notes: Sequence[tuple[str, str]],
+) -> int:
+    """Write the grading campaign's coverage (rows of COVERAGE_COLUMNS, as the page lists them) and a sheet with the
+    filters, the totals and the export time to `out`.
+
+    :param notes: (name, text) lines for the second sheet: the target date and the totals, in words.
+    :return: the number of rows written.
+    """
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("等级评定覆盖情况")
+    sheet.freeze_panes = "A2"
+    for index, (_, width) in enumerate(COVERAGE_COLUMNS, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    bold = Font(bold=True)
+    _append(sheet, [_cell(sheet, header, font=bold) for header, _ in COVERAGE_COLUMNS])
+    count = 0
+    for row in rows:
+        _append(sheet, [_cell(sheet, value) for value in row])
+        count += 1
+    _about_sheet(workbook, filters, count, notes)
+    workbook.save(out)
+    return count
 
 
 def csv_chunks(rows: Iterable[RankingRow], labels: dict[str, str], *, chunk: int = 500) -> Iterator[bytes]:

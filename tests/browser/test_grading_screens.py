@@ -39,3 +39,18 @@ def test_the_reviewer_sees_the_check_and_the_public_list(live_server: str, phone
     assert phone.get_by_text("北苑敬老院").is_visible()
     _assert_readable(phone, 390)
     assert screenshot(phone, "grading-public-accepted-390").stat().st_size > 5_000
+
+
+def test_the_reviewer_reads_the_coverage_on_a_phone(live_server: str, phone: Page):
+    log_in(phone, live_server, "reviewer")
+    phone.goto(f"{live_server}/grading/")
+    phone.get_by_role("link", name="覆盖情况").click()
+    phone.wait_for_url("**/grading/coverage")
+    assert phone.get_by_text("目标日期 2021-12-31 已过").is_visible()  # the demo county missed the plan's deadline
+    assert phone.locator("#coverage-progress").is_visible()
+    _assert_readable(phone, 390)
+    assert screenshot(phone, "grading-coverage-390").stat().st_size > 10_000
+    phone.get_by_label("评定进度", exact=True).select_option("not_started")
+    phone.get_by_role("button", name="筛选").click()
+    assert phone.get_by_role("row", name="韩家楼敬老院").is_visible()
+    screenshot(phone, "grading-coverage-filtered-390")

@@ -16,6 +16,7 @@ from inspection.models import (
     CreditListing,
     Department,
     Facility,
+    GradingApplication,
     Hazard,
     Inspection,
     InspectionChecklist,
@@ -25,6 +26,7 @@ from inspection.models import (
 )
 from inspection.models.audit import AuditChainHead
 from inspection.services import Actor
+from inspection.services.grading_applications import apply_for_grading, grading_checklist
 from inspection.services.notices import issue_notices
 from tests.conftest import Login, app_with, make_test_app, user
 from tests.factories import OWN, SAME_COUNTY, blacklist, grade, inspect, make_cast
@@ -53,6 +55,7 @@ TARGETS = {
     "notice_id": Notice,
     "listing_id": CreditListing,
     "checklist_id": InspectionChecklist,
+    "application_id": GradingApplication,
 }
 VALUES = {"action": "close"}
 
@@ -77,6 +80,9 @@ def build_world() -> None:
     issue_notices(inspection, NoticeMode.JOINT, reviewer, date.today(), lambda token: f"https://t/{token}")
     grade(cast[SAME_COUNTY], 3, countersign=False)
     blacklist(cast[SAME_COUNTY], reviewer=cast["reviewer"])
+    _version, checklist = grading_checklist()
+    answers = {item.code: {"result": "pass"} for section in checklist.sections for item in section.items}
+    apply_for_grading(cast[OWN], 2, answers, Actor(cast["operator"], "test"))
 
 
 @pytest.fixture(scope="module")

@@ -147,6 +147,7 @@ EXPECTED = {
         "403", admin="ok", reviewer="ok", operator="ok", operator_other="404", other_reviewer="404", other_admin="404"
     ),
     "api.hazards": expect("ok"),
+    "api.grading_coverage": expect("403", admin="ok", reviewer="ok", other_reviewer="ok", other_admin="ok"),
     "api.list_applications": expect("ok", lead="403", other_dept="403", unassigned="403", other_inspector="403"),
     "api.list_inspections": expect("ok"),
     "api.notice_pdf": expect("ok", **HIDDEN_OUTSIDE),
@@ -204,6 +205,8 @@ EXPECTED = {
     "fieldform.manifest": expect("ok", anonymous="ok"),
     "fieldform.service_worker": expect("ok", anonymous="ok"),
     "grading.apply": expect("403", operator="ok", operator_other="ok"),
+    "grading.coverage": expect("403", admin="ok", reviewer="ok", other_reviewer="ok", other_admin="ok"),
+    "grading.coverage_export": expect("403", admin="ok", reviewer="ok", other_reviewer="ok", other_admin="ok"),
     "grading.detail": expect(
         "403", admin="ok", reviewer="ok", operator="ok", operator_other="404", other_reviewer="404", other_admin="404"
     ),

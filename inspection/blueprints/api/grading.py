@@ -4,7 +4,7 @@ review, for the phone as for the web (``inspection.blueprints.grading``)."""
 from datetime import date
 from typing import Any
 
-from flask import current_app, jsonify
+from flask import current_app, jsonify, request
 
 from inspection.blueprints.api import bp
 from inspection.blueprints.api.common import (
@@ -17,11 +17,13 @@ from inspection.blueprints.api.common import (
     storable,
     token_required,
 )
+from inspection.campaign.coverage import CoverageStage
 from inspection.extensions import db
-from inspection.i18n import N_
+from inspection.i18n import N_, Message
 from inspection.models import Facility, GradingApplication, Role
 from inspection.permissions import can_view_application, visible_applications
 from inspection.services.campaign import campaign_rules
+from inspection.services.coverage import coverage_report
 from inspection.services.grading_applications import apply_for_grading, review_application
 from inspection.transactions import run_in_transaction
 
@@ -114,3 +116,39 @@ def _application(a: GradingApplication, *, with_answers: bool = False) -> dict[s
     if with_answers:
         body["self_assessment"] = a.self_assessment
     return body
+
+
+@bp.get("/grading/coverage")
+@token_required(Role.REVIEWER, Role.ADMIN)
+def grading_coverage():
+    """The campaign's coverage in the user's region: totals against the target date, and each eligible facility's
+    stage, filtered by ``township`` (its id; narrows the totals too) and ``stage`` (narrows the items)."""
+    stage = request.args.get("stage", "")
+    if stage and stage not in set(CoverageStage):
+        choices = ", ".join(CoverageStage)
+        api_error(
+            400, "bad_request", N_("请求参数有误"), {"stage": Message(N_("应为 %(choices)s 之一"), choices=choices)}
+        )
+    rules = campaign_rules(current_app.config["GRADING_PROVINCE"])
+    township = query_int("township", 0, 1, 2**31 - 1) if request.args.get("township") else None
+    report = coverage_report(api_user(), rules, date.today(), township_id=township, stage=stage or None)
+    figures = report.totals
+    return jsonify(
+        target_date=report.target_date.isoformat(),
+        eligible=figures.eligible,
+        graded=figures.graded,
+        in_progress=figures.in_progress,
+        not_started=figures.not_started,
+        expiring_within_90_days=figures.expiring,
+        items=[
+            {
+                "facility_id": i.facility_id,
+                "name": i.name,
+                "township": i.township,
+                "stage": i.stage,
+                "level": i.level,
+                "valid_until": i.valid_until.isoformat() if i.valid_until else None,
+            }
+            for i in report.items
+        ],
+    )
