@@ -197,6 +197,12 @@ def visible_inspectors(user: User) -> Select[tuple[User]]:
     return select(User).join(User.region).where(User.role == Role.INSPECTOR, User.active, in_region(user.region))
 
 
+def visible_field_staff(user: User) -> Select[tuple[User]]:
+    """Return a select of the active inspectors and assessors working within the user's region (those a grading
+    assessment team is made of)."""
+    return select(User).join(User.region).where(User.role.in_(FIELD_ROLES), User.active, in_region(user.region))
+
+
 def visible_departments(user: User) -> Select[tuple[Department]]:
     """Return a select of the departments of the regions within the user's region."""
     stmt = select(Department).join(Department.region).where(in_region(user.region))

@@ -183,6 +183,8 @@ EXPECTED = {
     ),
     "grading.index": expect("ok", lead="403", other_dept="403", unassigned="403", other_inspector="403"),
     "grading.review": expect("403", reviewer="ok", other_reviewer="404"),
+    "grading.assessment": expect("403", reviewer="ok", other_reviewer="404"),
+    "grading.decision": expect("403", reviewer="ok", other_reviewer="404"),
     "hazards.before_photo": expect("ok", **HIDDEN_OUTSIDE),
     "hazards.dashboard": expect("403", admin="ok", reviewer="ok", other_reviewer="ok", other_admin="ok"),
     "hazards.deadline": expect("403", other_dept="ok", other_inspector="404"),
