@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
+from sqlalchemy import select
+
 from inspection.campaign.rules import CampaignRules
 from inspection.campaign.stages import Stage
 from inspection.checklists import GRADING_CHECKLIST
@@ -71,7 +73,7 @@ def schedule_assessment(
         after_the_fact=False,
         field_roles=FIELD_ROLES,
     )
-    application.assessment_inspection_id = inspection.id
+    application.assessment = inspection
     application.assessment_scheduled_by_id = user.id
     application.assessment_scheduled_at = utcnow()
     db.session.flush()
@@ -145,6 +147,15 @@ def record_decision(
         },
     )
     return application
+
+
+def self_assessment_beside(inspection: Inspection) -> dict[str, dict]:
+    """Return the facility's self-assessment by item code when `inspection` is a grading application's on-site
+    assessment (shown beside each item of the team's form), else an empty mapping."""
+    application = db.session.scalar(
+        select(GradingApplication).where(GradingApplication.assessment_inspection_id == inspection.id)
+    )
+    return application.self_assessment if application is not None else {}
 
 
 def _audit(actor: Actor, application: GradingApplication, action: str, after: dict) -> None:

@@ -1,9 +1,11 @@
 """Screenshots of the grading campaign on a phone (390×844): the operator's application with its self-assessment,
 the reviewer's eligibility review, and the public list of eligible facilities (issue 14)."""
 
-from playwright.sync_api import Page
+import re
 
-from tests.browser.conftest import log_in, screenshot
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import ARTIFACTS, log_in, screenshot
 from tests.browser.test_rankings_screens import _assert_readable
 
 
@@ -39,3 +41,28 @@ def test_the_reviewer_sees_the_check_and_the_public_list(live_server: str, phone
     assert phone.get_by_text("北苑敬老院").is_visible()
     _assert_readable(phone, 390)
     assert screenshot(phone, "grading-public-accepted-390").stat().st_size > 5_000
+
+
+def test_the_assessor_fills_the_checklist_beside_the_self_assessment(live_server: str, phone: Page):
+    log_in(phone, live_server, "assessor1")
+    phone.get_by_role("link", name="康宁老年公寓").first.click()
+    phone.wait_for_url("**/form")
+    self_failed = phone.locator("article.item-card[data-self=fail]").first
+    self_failed.scroll_into_view_if_needed()
+    assert "机构自评：不合格" in self_failed.locator(".self-assessed").inner_text()
+    assert not self_failed.locator(".self-differs").is_visible()
+    self_failed.locator(".answer-pass").click()  # the team finds it met: differs from the self-assessment
+    expect(self_failed).to_have_class(re.compile(r"\bdiffers\b"))
+    assert self_failed.locator(".self-differs").is_visible()
+    agreeing = phone.locator("article.item-card[data-self=pass]").first
+    agreeing.locator(".answer-pass").click()
+    expect(agreeing).not_to_have_class(re.compile(r"\bdiffers\b"))
+    self_failed.scroll_into_view_if_needed()
+    phone.evaluate("window.scrollBy(0, -120)")
+    _assert_readable(phone, 390)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / "grading-assessor-form-390.png"
+    phone.screenshot(path=str(path))  # the viewport: the form is long
+    assert path.stat().st_size > 10_000
+    # nothing else of the county: another facility's record is not found
+    assert phone.goto(f"{live_server}/hazards/").status == 403

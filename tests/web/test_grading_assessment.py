@@ -59,10 +59,19 @@ def test_from_application_to_the_committees_decision(cast, client, login):
     scheduled = application(facility_id)
     assert scheduled.stage == "assessment_scheduled"
     visit = db.session.get(Inspection, scheduled.assessment_inspection_id)
+    visit_id = visit.id
     assert visit.purpose == InspectionPurpose.GRADING and visit.facility_id == facility_id
     assert {a.user_id for a in visit.assignments} == {mz1, mz2, assessor_id}
     assert [c.checklist_code for c in visit.checklists] == ["grading_gbt37276"]
     assert client.post(schedule, data={"assessed_on": day, "team": [mz1, mz2, assessor_id]}).status_code == 400
+    # the assessor opens the team's form: the self-assessment is beside each item
+    client.post("/auth/logout")
+    login("assessor1")
+    form = client.get(f"/inspections/{visit_id}/form").get_data(as_text=True)
+    assert 'data-self="fail"' in form and "机构自评：不合格，扣 1 分（自评发现（测试））" in form
+    assert form.count('class="self-assessed"') == form.count('class="item-card ')
+    client.post("/auth/logout")
+    login("reviewer")
     # the team fills in and submits the grading checklist
     visit = db.session.get(Inspection, scheduled.assessment_inspection_id)
     answer_all(visit, deductions=grading_deductions(3))
