@@ -16,6 +16,7 @@ from inspection.models import (
     CreditListing,
     Department,
     Facility,
+    GradingApplication,
     Hazard,
     Inspection,
     InspectionChecklist,
@@ -25,6 +26,7 @@ from inspection.models import (
 )
 from inspection.models.audit import AuditChainHead
 from inspection.services import Actor
+from inspection.services.grading_applications import apply_for_grading, grading_checklist
 from inspection.services.notices import issue_notices
 from tests.conftest import Login, app_with, make_test_app, user
 from tests.factories import OWN, SAME_COUNTY, blacklist, grade, inspect, make_cast
@@ -53,6 +55,7 @@ TARGETS = {
     "notice_id": Notice,
     "listing_id": CreditListing,
     "checklist_id": InspectionChecklist,
+    "application_id": GradingApplication,
 }
 VALUES = {"action": "close"}
 
@@ -70,13 +73,16 @@ RULES = state_changing_rules()
 
 def build_world() -> None:
     """One row behind every URL argument: the cast, an inspection with hazards and notices, a grading result
-    awaiting countersignature and a credit listing."""
+    awaiting countersignature, a credit listing and a grading application."""
     cast = make_cast()
     inspection = inspect(cast[OWN], fail=["F2"])
     reviewer = Actor(cast["reviewer"], "test")
     issue_notices(inspection, NoticeMode.JOINT, reviewer, date.today(), lambda token: f"https://t/{token}")
     grade(cast[SAME_COUNTY], 3, countersign=False)
     blacklist(cast[SAME_COUNTY], reviewer=cast["reviewer"])
+    _version, grading = grading_checklist()
+    answers = {item.code: {"result": "pass"} for section in grading.sections for item in section.items}
+    apply_for_grading(cast[OWN], 2, answers, Actor(cast["operator"], "test"))
 
 
 @pytest.fixture(scope="module")

@@ -35,6 +35,7 @@ from inspection.models import (
     CreditListing,
     Department,
     Facility,
+    GradingApplication,
     Hazard,
     Inspection,
     InspectionChecklist,
@@ -47,6 +48,7 @@ from inspection.models import (
 )
 from inspection.services import Actor
 from inspection.services.evidence import add_signature
+from inspection.services.grading_applications import apply_for_grading, grading_checklist
 from inspection.services.hazards import submit_evidence
 from inspection.services.notices import issue_notices
 from tests.api.conftest import token_for
@@ -61,6 +63,7 @@ from tests.factories import (
     inspect,
     jpeg,
     make_cast,
+    make_operator,
     plan_inspection,
 )
 
@@ -92,6 +95,7 @@ TARGETS = {
     "notice_id": sa.select(sa.func.min(Notice.id)),
     "listing_id": sa.select(sa.func.min(CreditListing.id)),
     "checklist_id": sa.select(sa.func.max(InspectionChecklist.id)),  # the grading result awaiting countersignature
+    "application_id": sa.select(sa.func.min(GradingApplication.id)),
     "photo_id": sa.select(Photo.id).order_by(Photo.id),
     "signature_id": sa.select(sa.func.min(Signature.id)),
     "token": sa.select(sa.func.min(Notice.public_token)),
@@ -154,6 +158,9 @@ def build_world() -> None:
     )  # fmt: skip
     grade(cast[SAME_COUNTY], 3, countersign=False)
     blacklist(cast[OWN], reviewer=cast["reviewer"])
+    _version, grading = grading_checklist()
+    answers = {item.code: {"result": "pass"} for section in grading.sections for item in section.items}
+    apply_for_grading(cast[SAME_COUNTY], 2, answers, Actor(make_operator(cast[SAME_COUNTY]), "test"))
 
 
 def png() -> bytes:

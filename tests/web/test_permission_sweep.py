@@ -147,6 +147,8 @@ EXPECTED = {
     "api.put_answers": expect("403", lead="ok", other_dept="ok", unassigned="404", other_inspector="404"),
     "api.rankings": expect("403", admin="ok", reviewer="ok", other_reviewer="ok", other_admin="ok"),
     "api.review_grading_application": expect("403", reviewer="ok", other_reviewer="404"),
+    "api.schedule_grading_assessment": expect("403", reviewer="ok", other_reviewer="404"),
+    "api.decide_grading_application": expect("403", reviewer="ok", other_reviewer="404"),
     "api.revoke_token_used": expect("ok"),
     "api.session_token": expect("ok"),
     "api.signature_file": expect("ok", unassigned="404", **HIDDEN_OUTSIDE),
