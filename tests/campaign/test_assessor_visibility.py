@@ -67,3 +67,27 @@ def test_an_assessor_over_the_api_lists_and_reads_only_their_assessments(cast, c
     assert client.get(f"/api/v1/inspections/{assessed_id}", headers=headers).status_code == 200
     assert client.get(f"/api/v1/inspections/{other_id}", headers=headers).status_code == 404
     assert client.get("/api/v1/hazards", headers=headers).get_json()["items"] == []
+
+
+def test_an_admin_creates_an_assessor_of_a_department(cast, client, login):
+    login("admin")
+    county = base_county()
+    form = {
+        "username": "expert9",
+        "display_name": "外聘评审专家九",
+        "role": "assessor",
+        "region_id": county.region.id,
+        "department_id": 0,
+        "facility_id": 0,
+        "active": "y",
+        "password": "long-enough-pass",
+    }
+    assert 'value="assessor"' in client.get("/admin/users/new").get_data(as_text=True)
+    response = client.post("/admin/users/new", data=form)
+    assert response.status_code == 400 and "评审员" in response.get_data(as_text=True)
+    form["department_id"] = county.department("mz").id
+    assert client.post("/admin/users/new", data=form).status_code == 302
+    client.post("/auth/logout")
+    login("expert9", "long-enough-pass")
+    assert "您好，外聘评审专家九" in client.get("/").get_data(as_text=True)
+    assert client.get("/grading/").status_code == 403
