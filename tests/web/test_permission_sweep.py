@@ -46,6 +46,7 @@ from inspection.models import (
     Notice,
     NoticeMode,
     Photo,
+    Role,
     Signature,
     SignerRole,
 )
@@ -71,6 +72,7 @@ from tests.factories import (
     make_cast,
     make_inspector,
     make_operator,
+    make_user,
     plan_inspection,
     submit,
 )
@@ -88,6 +90,7 @@ PERSONAS = {
     "other_reviewer": "other_reviewer",
     "other_inspector": "other_inspector",
     "other_admin": "other_admin",
+    "assessor": "assessor",  # a grading assessor of the county, assigned to nothing here
 }
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
 
@@ -230,6 +233,42 @@ EXPECTED = {
     "rankings.reviews": expect("403", reviewer="ok", other_reviewer="ok"),
     "static": expect("ok", anonymous="ok"),
 }
+#: An assessor sees only the assessments assigned to them: here, none, so every object of the county is hidden and
+#: the campaign's application lists are refused (issue 14).
+ASSESSOR_HIDDEN = (
+    "api.get_inspection",
+    "api.put_answers",
+    "api.correct",
+    "api.post_photo",
+    "api.post_signature",
+    "api.submit",
+    "api.get_notice",
+    "api.notice_pdf",
+    "api.photo_file",
+    "api.signature_file",
+    "facilities.detail",
+    "facilities.change_status",
+    "facilities.edit",
+    "hazards.detail",
+    "hazards.before_photo",
+    "hazards.photo",
+    "inspections.detail",
+    "notices.issue_food_result",
+    "fieldform.form",
+    "notices.issue",
+    "inspections.photo",
+    "inspections.signature",
+    "notices.detail",
+    "notices.pdf",
+    "notices.print_view",
+    "notices.supersede",
+    "rankings.compare",
+    "rankings.hazard_photo",
+)
+for endpoint in ASSESSOR_HIDDEN:
+    EXPECTED[endpoint] = EXPECTED[endpoint] | {"assessor": "404"}
+for endpoint in ("api.list_applications", "grading.index"):
+    EXPECTED[endpoint] = EXPECTED[endpoint] | {"assessor": "403"}
 
 
 def build_world() -> None:
@@ -240,6 +279,7 @@ def build_world() -> None:
     make_operator(cast[SAME_COUNTY], username="operator_same_county")
     make_inspector("mz", neighbour, username="other_inspector")
     make_admin(neighbour, username="other_admin")
+    make_user(Role.ASSESSOR, base_county(), username="assessor", department_id=base_county().department("mz").id)
     team = {"mz": [cast["mz1"], cast["mz2"]], "xf": [cast["xf1"], cast["xf2"]]}
     inspection = plan_inspection(cast[OWN], ["fire_safety"], team=team, lead="mz")
     answer_all(inspection, fail=["F2"])
