@@ -66,3 +66,15 @@ def test_the_assessor_fills_the_checklist_beside_the_self_assessment(live_server
     assert path.stat().st_size > 10_000
     # nothing else of the county: another facility's record is not found
     assert phone.goto(f"{live_server}/hazards/").status == 403
+
+
+def test_the_reviewer_sees_the_assessment_and_the_committees_decision(live_server: str, phone: Page):
+    log_in(phone, live_server, "reviewer")
+    phone.goto(f"{live_server}/grading/")
+    phone.get_by_role("link", name="北苑敬老院").click()
+    assert phone.get_by_text("评定委员会已评定").first.is_visible()
+    assert phone.get_by_text("评审专家一（演示）").first.is_visible()
+    _assert_readable(phone, 390)
+    phone.get_by_role("heading", name="办理记录").scroll_into_view_if_needed()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    phone.screenshot(path=str(ARTIFACTS / "grading-decided-390.png"))
