@@ -1,10 +1,15 @@
-"""The grading campaign's forms: an application with its self-assessment, and the eligibility review."""
+"""The grading campaign's forms: an application with its self-assessment, the eligibility review, the on-site
+assessment's team and date, and the 评定委员会's decision."""
+
+from datetime import date
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectChoice, SelectField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms import DateField, SelectChoice, SelectField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from forms import WebForm
+from forms.inspections import CheckboxesField
 
 MAX_REASON = 1000
 
@@ -36,3 +41,38 @@ class ReviewForm(WebForm):
         description=_l("不予通过时必填，申请机构会看到。"),
     )
     submit = SubmitField(_l("提交审查结论"))
+
+
+class AssessmentForm(WebForm):
+    """A reviewer assigns the on-site assessment team (现场评审) and its date."""
+
+    assessed_on = DateField(_l("评审日期"), validators=[InputRequired(_l("请选择日期"))], default=date.today)
+    team = CheckboxesField(_l("评审组成员"), coerce=int)
+    submit = SubmitField(_l("安排现场评审"))
+
+    def __init__(self, *args: Any, people: list[tuple[int, str]], minimum: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.team.choices = people
+        self.team.description = _l("民政检查员或评审员，至少 %(n)s 名（评定规则）", n=minimum)
+
+
+class DecisionForm(WebForm):
+    """The 评定委员会's decision, as a reviewer records it."""
+
+    met_on = DateField(_l("会议日期"), validators=[Optional()])
+    members = TextAreaField(
+        _l("参会委员"),
+        validators=[Length(max=2000, message=_l("不能超过 %(max)s 字", max=2000))],
+        description=_l("姓名和身份，每行一位"),
+    )
+    level = SelectField(
+        _l("评定等级"),
+        coerce=int,
+        choices=[SelectChoice(n, _l("%(n)s 级", n=n)) for n in range(1, 6)] + [SelectChoice(0, _l("不予评定等级"))],
+    )
+    reason = TextAreaField(
+        _l("理由"),
+        validators=[Length(max=2000, message=_l("理由不能超过 %(max)s 字", max=2000))],
+        description=_l("评定等级与申请等级或现场评审得分的等级不同时必填。"),
+    )
+    submit = SubmitField(_l("记录评定结果"))

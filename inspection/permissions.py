@@ -8,9 +8,10 @@ side (decorators, 403/404 with an audit record) lives in `security.py` and calls
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, String, bindparam, false, or_, select
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import contains_eager, object_session
 
 from inspection.models import (
+    FIELD_ROLES,
     AuditEvent,
     Briefing,
     CreditListing,
@@ -106,10 +107,30 @@ def may_inspect(user: User, facility: Facility) -> bool:
 
 
 def can_view_facility(user: User, facility: Facility) -> bool:
-    """Return True if `user` may see `facility`: staff within their region, an operator only their own."""
+    """Return True if `user` may see `facility`: staff within their region, an operator only their own, an
+    assessor only the facilities of the assessments assigned to them."""
     if user.role == Role.OPERATOR:
         return facility.id == user.facility_id
+    if user.role == Role.ASSESSOR:
+        session = object_session(facility)
+        return session is not None and facility.id in session.scalars(assigned_facility_ids(user))
     return user.region.contains(facility.region)
+
+
+def assigned_facility_ids(user: User) -> Select[tuple[int]]:
+    """Return a select of the ids of the facilities of the inspections `user` is assigned to."""
+    return (
+        select(Inspection.facility_id)
+        .join(InspectionAssignment)
+        .where(InspectionAssignment.user_id == user.id)
+        .distinct()
+    )
+
+
+def sees_register(user: User) -> bool:
+    """Return True if the rules by region apply to `user` for the register (hazards, notices, credit list,
+    departments, accounts): everyone but an assessor, who sees only their assessments."""
+    return user.role != Role.ASSESSOR
 
 
 def can_edit_facility(user: User, facility: Facility) -> bool:
@@ -132,12 +153,12 @@ def can_export(user: User) -> bool:
 def can_view_inspection(user: User, inspection: Inspection) -> bool:
     """Return True if `user` may see `inspection`.
 
-    Admins and reviewers: every inspection in their region. Inspectors: those they are assigned to.
+    Admins and reviewers: every inspection in their region. Inspectors and assessors: those they are assigned to.
     Operators: their own facility's completed inspections, and its self-inspections in progress too.
     """
     if user.role in (Role.ADMIN, Role.REVIEWER):
         return user.region.contains(inspection.facility.region)
-    if user.role == Role.INSPECTOR:
+    if user.role in FIELD_ROLES:
         return is_assigned(user, inspection)
     return inspection.facility_id == user.facility_id and (
         inspection.status == InspectionStatus.COMPLETE or is_self_inspection(inspection)
@@ -183,6 +204,8 @@ def visible_facilities(user: User) -> Select[tuple[Facility]]:
     """Return a select of the facilities `user` may see (joined with their region)."""
     if user.role == Role.OPERATOR:
         return select(Facility).join(Facility.region).where(Facility.id == user.facility_id)
+    if user.role == Role.ASSESSOR:
+        return select(Facility).join(Facility.region).where(Facility.id.in_(assigned_facility_ids(user)))
     return facilities_within(user.region)
 
 
@@ -198,7 +221,7 @@ def visible_inspections(user: User) -> Select[tuple[Inspection]]:
     """Return a select of the inspections `user` may see (joined with facility and region), by the rule of
     `can_view_inspection`."""
     stmt = select(Inspection).join(Inspection.facility).join(Facility.region)
-    if user.role == Role.INSPECTOR:
+    if user.role in FIELD_ROLES:
         return stmt.join(InspectionAssignment).where(InspectionAssignment.user_id == user.id)
     if user.role == Role.OPERATOR:
         return stmt.where(
@@ -216,9 +239,16 @@ def visible_inspectors(user: User) -> Select[tuple[User]]:
     return select(User).join(User.region).where(User.role == Role.INSPECTOR, User.active, in_region(user.region))
 
 
+def visible_field_staff(user: User) -> Select[tuple[User]]:
+    """Return a select of the active inspectors and assessors working within the user's region (those a grading
+    assessment team is made of)."""
+    return select(User).join(User.region).where(User.role.in_(FIELD_ROLES), User.active, in_region(user.region))
+
+
 def visible_departments(user: User) -> Select[tuple[Department]]:
     """Return a select of the departments of the regions within the user's region."""
-    return select(Department).join(Department.region).where(in_region(user.region))
+    stmt = select(Department).join(Department.region).where(in_region(user.region))
+    return stmt if sees_register(user) else stmt.where(false())
 
 
 def visible_notices(user: User) -> Select[tuple[Notice]]:
@@ -226,6 +256,8 @@ def visible_notices(user: User) -> Select[tuple[Notice]]:
     stmt = select(Notice).join(Notice.facility).join(Facility.region).options(contains_eager(Notice.facility))
     if user.role == Role.OPERATOR:
         return stmt.where(Notice.facility_id == user.facility_id)
+    if not sees_register(user):
+        return stmt.where(false())
     return stmt.where(in_region(user.region))
 
 
@@ -234,6 +266,8 @@ def visible_hazards(user: User) -> Select[tuple[Hazard]]:
     stmt = select(Hazard).join(Hazard.facility).join(Facility.region)
     if user.role == Role.OPERATOR:
         return stmt.where(Facility.id == user.facility_id)
+    if not sees_register(user):
+        return stmt.where(false())
     return stmt.where(in_region(user.region))
 
 
@@ -256,13 +290,14 @@ def visible_briefings(user: User) -> Select[tuple[Briefing]]:
 
 def can_view_listing(user: User, listing: CreditListing) -> bool:
     """Return True if `user` may see the credit listing `listing` (staff of the facility's region)."""
-    return user.region.contains(listing.facility.region)
+    return sees_register(user) and user.region.contains(listing.facility.region)
 
 
 def visible_listings(user: User) -> Select[tuple[CreditListing]]:
     """Return a select of the credit listings of facilities within the user's region (joined with facility and
     region)."""
-    return select(CreditListing).join(CreditListing.facility).join(Facility.region).where(in_region(user.region))
+    stmt = select(CreditListing).join(CreditListing.facility).join(Facility.region).where(in_region(user.region))
+    return stmt if sees_register(user) else stmt.where(false())
 
 
 def can_apply_for_grading(user: User, facility: Facility) -> bool:
@@ -291,7 +326,8 @@ def visible_applications(user: User) -> Select[tuple[GradingApplication]]:
 
 def visible_users(user: User) -> Select[tuple[User]]:
     """Return a select of the accounts within the user's region (joined with their region)."""
-    return select(User).join(User.region).where(in_region(user.region))
+    stmt = select(User).join(User.region).where(in_region(user.region))
+    return stmt if sees_register(user) else stmt.where(false())
 
 
 def visible_audit_events(user: User) -> Select[tuple[AuditEvent]]:

@@ -16,6 +16,7 @@ from inspection.scoring.verdicts import VERDICT_RULES
 from inspection.security import get_inspection_or_404
 from inspection.services.answers import takes_food_flag
 from inspection.services.checklists import checklist_of
+from inspection.services.grading_assessment import self_assessment_beside
 from inspection.services.inspection_lists import photo_counts, signatures_of
 from inspection.services.planning import departments_of, submitted_departments
 from inspection.services.self_inspection import SELF_PART, latest_self_results
@@ -89,6 +90,7 @@ def _form_context(inspection: Inspection) -> dict[str, Any]:
             if not item.applies_to(facts)
         },
         "answers": answers,
+        "self_assessed": self_assessment_beside(inspection),
         "photo_counts": photo_counts(inspection),
         "verdicts_json": json.dumps(verdicts, ensure_ascii=False, separators=(",", ":")),
         "signatures_json": json.dumps(

@@ -8,6 +8,8 @@ URL map (prefix /grading):
     POST /<id>/review          the eligibility decision (资格审查)
     /coverage                  the campaign's coverage (reviewers, admins): totals, target, progress, each facility
     /coverage.xlsx             the same rows as an Excel workbook
+    POST /<id>/assessment      the on-site assessment's team and date (现场评审): plans the grading inspection
+    POST /<id>/decision        the 评定委员会's decision, recorded by a reviewer
 """
 
 import io
@@ -17,15 +19,22 @@ from flask import Blueprint, Response, current_app, flash, redirect, render_temp
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from forms.grading import ApplicationForm, ReviewForm
+from forms.grading import ApplicationForm, AssessmentForm, DecisionForm, ReviewForm
 from inspection.blueprints import paginate, paginate_list, query_number, translated, translated_fields, unit_of_work
 from inspection.campaign.coverage import CoverageStage
 from inspection.campaign.eligibility import conditions
+from inspection.campaign.stages import Stage
 from inspection.charts import Series, line_chart
 from inspection.exported_files import content_disposition
 from inspection.extensions import db
-from inspection.models import ApplicationStatus, Facility, GradingApplication, RegionLevel, Role
-from inspection.permissions import can_view_application, visible_applications, visible_regions
+from inspection.models import ApplicationStatus, Facility, GradingApplication, RegionLevel, Role, User
+from inspection.permissions import (
+    can_view_application,
+    may_inspect,
+    visible_applications,
+    visible_field_staff,
+    visible_regions,
+)
 from inspection.security import current_actor, refuse, role_required
 from inspection.services import ServiceError
 from inspection.services.campaign import campaign_rules, eligibility_refusals
@@ -37,6 +46,7 @@ from inspection.services.grading_applications import (
     open_application,
     review_application,
 )
+from inspection.services.grading_assessment import record_decision, schedule_assessment
 from inspection.templating import label
 
 bp = Blueprint("grading", __name__)
@@ -112,8 +122,34 @@ def detail(application_id: int):
     return _render_detail(application, ReviewForm())
 
 
-def _render_detail(application: GradingApplication, form: ReviewForm, status: int = 200):
+def _assessment_form(application: GradingApplication) -> AssessmentForm:
+    return AssessmentForm(people=_team_choices(application), minimum=_rules().campaign.min_assessors)
+
+
+def _team_choices(application: GradingApplication) -> list[tuple[int, str]]:
+    """The 民政 inspectors and assessors of the reviewer's region who may assess the facility."""
+    people = db.session.scalars(visible_field_staff(current_user).order_by(User.role, User.display_name))
+    return [
+        (p.id, f"{p.display_name}（{_('评审员') if p.role == Role.ASSESSOR else _('民政检查员')}）")
+        for p in people
+        if p.department is not None and p.department.code == "mz" and may_inspect(p, application.facility)
+    ]
+
+
+def _render_detail(
+    application: GradingApplication,
+    form: ReviewForm,
+    status: int = 200,
+    assessment_form: AssessmentForm | None = None,
+    decision_form: DecisionForm | None = None,
+):
     _version, checklist = grading_checklist()
+    stage = application.stage
+    is_reviewer = current_user.role == Role.REVIEWER
+    if is_reviewer and stage == Stage.ACCEPTED and assessment_form is None:
+        assessment_form = _assessment_form(application)
+    if is_reviewer and stage == Stage.ASSESSED and decision_form is None:
+        decision_form = DecisionForm(level=application.level)
     check = []
     if application.status == ApplicationStatus.SUBMITTED:
         check = eligibility_refusals(application.facility, application.level, _rules(), date.today())
@@ -127,6 +163,9 @@ def _render_detail(application: GradingApplication, form: ReviewForm, status: in
         conditions=conditions(_rules()),
         form=form,
         may_review=may_review,
+        stage=stage,
+        assessment_form=assessment_form if is_reviewer and stage == Stage.ACCEPTED else None,
+        decision_form=decision_form if is_reviewer and stage == Stage.ASSESSED else None,
     ), status
 
 
@@ -221,3 +260,51 @@ def coverage_export():
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@bp.post("/<int:application_id>/assessment")
+@role_required(Role.REVIEWER)
+def assessment(application_id: int):
+    application = _get_application_or_404(application_id)
+    form = _assessment_form(application)
+    if form.validate_on_submit():
+        team = [db.session.get(User, user_id) for user_id in form.team.data]
+        with unit_of_work() as outcome:
+            schedule_assessment(application, team, form.assessed_on.data, current_actor(), _rules(), date.today())
+        if outcome.ok:
+            flash(_("已安排现场评审，评审组可在手机上填写评分表。"), "success")
+            return redirect(url_for("grading.detail", application_id=application_id))
+        fields = translated_fields(outcome.error.fields)
+        form.team.errors = [
+            *form.team.errors,
+            fields.get("team") or fields.get("inspectors") or translated(outcome.error),
+        ]
+        if "date" in fields:
+            form.assessed_on.errors = [*form.assessed_on.errors, fields["date"]]
+    return _render_detail(application, ReviewForm(), 400, assessment_form=form)
+
+
+@bp.post("/<int:application_id>/decision")
+@role_required(Role.REVIEWER)
+def decision(application_id: int):
+    application = _get_application_or_404(application_id)
+    form = DecisionForm()
+    if form.validate_on_submit():
+        with unit_of_work() as outcome:
+            record_decision(
+                application,
+                form.met_on.data,
+                form.members.data or "",
+                form.level.data or None,
+                form.reason.data or "",
+                current_actor(),
+                date.today(),
+            )
+        if outcome.ok:
+            flash(_("已记录评定委员会的评定结果。"), "success")
+            return redirect(url_for("grading.detail", application_id=application_id))
+        for name, message in translated_fields(outcome.error.fields).items():
+            field = getattr(form, name, None)
+            if field is not None:
+                field.errors = [*field.errors, message]
+    return _render_detail(application, ReviewForm(), 400, decision_form=form)

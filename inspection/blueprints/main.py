@@ -6,7 +6,7 @@ from flask import Blueprint, jsonify, render_template
 from flask_login import current_user, login_required
 
 from inspection.health import run_checks
-from inspection.models import Role
+from inspection.models import FIELD_ROLES, Role
 from inspection.services.hazard_lists import latest_evidence
 from inspection.services.hazards import MAX_EVIDENCE_PHOTOS, open_hazards
 from inspection.services.inspection_lists import active_facilities_by_township, upcoming_for
@@ -23,7 +23,7 @@ def index():
         return _operator_home()
     by_township = active_facilities_by_township(current_user)
     total = sum(count for _, _, count in by_township)
-    mine = upcoming_for(current_user, date.today()) if current_user.role == Role.INSPECTOR else None
+    mine = upcoming_for(current_user, date.today()) if current_user.role in FIELD_ROLES else None
     return render_template("main/index.html", by_township=by_township, total=total, mine=mine)
 
 

@@ -68,6 +68,9 @@ ACCOUNTS = (
     ("operator", "清涟敬老院负责人（演示）", "operator", None, "清涟敬老院"),
     ("operator_beiyuan", "北苑敬老院负责人（演示）", "operator", None, "北苑敬老院"),
     ("operator_sancha", "三岔镇敬老院负责人（演示）", "operator", None, "三岔镇敬老院"),
+    ("operator_kangning", "康宁老年公寓负责人（演示）", "operator", None, "康宁老年公寓"),
+    ("assessor1", "评审专家一（演示）", "assessor", "mz", None),
+    ("assessor2", "评审专家二（演示）", "assessor", "mz", None),
 )
 
 
@@ -98,6 +101,19 @@ DEMO_PENALTY = ("三岔镇敬老院", 150)
 DEMO_APPLICATIONS = {
     "北苑敬老院": (3, "accept", ""),
     "三岔镇敬老院": (2, "refuse", "近24个月内受到行政处罚（演示）"),
+    "康宁老年公寓": (3, "accept", ""),
+}
+#: The on-site assessments (现场评审), today: facility → its team (usernames), and the 评定委员会's decision (members,
+#: reasons) when it has met; 康宁老年公寓's team has yet to fill in the checklist (the assessors' phone form).
+DEMO_ASSESSMENTS = {
+    "北苑敬老院": (
+        ("mz1", "assessor1", "assessor2"),
+        (
+            "评定委员甲（县民政局，演示）\n评定委员乙（外聘专家，演示）\n评定委员丙（外聘专家，演示）",
+            "委员会审阅评审报告后按申请等级评定（演示）",
+        ),
+    ),
+    "康宁老年公寓": (("mz2", "assessor1", "assessor2"), None),
 }
 #: The demo facility on the credit blacklist, and how many days ago it was listed.
 DEMO_BLACKLISTED = ("颐和养老院", 40)

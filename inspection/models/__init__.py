@@ -56,10 +56,11 @@ from inspection.models.inspections import (
 )
 from inspection.models.regions import Department, Region, RegionLevel
 from inspection.models.sampling import SpotCheckDraw, SpotCheckPick
-from inspection.models.users import LoginThrottle, Role, ThrottleScope, User
+from inspection.models.users import FIELD_ROLES, LoginThrottle, Role, ThrottleScope, User
 from inspection.scoring import AnswerResult
 
 __all__ = [
+    "FIELD_ROLES",
     "LISTED_STATUSES",
     "OPEN_APPLICATION_STATUSES",
     "Answer",

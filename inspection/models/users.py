@@ -23,7 +23,13 @@ class Role(StrEnum):
     REVIEWER = "reviewer"
     INSPECTOR = "inspector"
     OPERATOR = "operator"
+    #: A member of a grading assessment team (评审员: a 民政 staff member or an outside expert) who sees only the
+    #: assessments assigned to them (DOMAIN §14.3, 组织评审).
+    ASSESSOR = "assessor"
 
+
+#: The roles that fill in an inspection's form on site for the department they belong to.
+FIELD_ROLES = (Role.INSPECTOR, Role.ASSESSOR)
 
 ROLE_LABELS = labelled(
     "role",
@@ -32,6 +38,7 @@ ROLE_LABELS = labelled(
         Role.REVIEWER: N_("民政审核人员"),
         Role.INSPECTOR: N_("检查员"),
         Role.OPERATOR: N_("机构负责人"),
+        Role.ASSESSOR: N_("评审员"),
     },
 )
 

@@ -94,14 +94,15 @@ def grade_decisions(facility_ids: Select[tuple[int]]) -> dict[int, list[GradeDec
     return found
 
 
-def latest_application_statuses(facility_ids: Select[tuple[int]]) -> dict[int, str]:
-    """Return the status of each facility's latest grading application."""
+def latest_application_stages(facility_ids: Select[tuple[int]]) -> dict[int, str]:
+    """Return the stage of each facility's latest grading application (`GradingApplication.stage`: its status, and
+    whether its on-site assessment is scheduled, scored or decided)."""
     stmt = (
-        select(GradingApplication.facility_id, GradingApplication.status)
+        select(GradingApplication)
         .where(GradingApplication.facility_id.in_(facility_ids))
         .order_by(GradingApplication.applied_at, GradingApplication.id)
     )
-    return {facility_id: status for facility_id, status in db.session.execute(stmt)}  # the latest is written last
+    return {a.facility_id: str(a.stage) for a in db.session.scalars(stmt)}  # the latest is written last
 
 
 def coverage_report(
@@ -114,7 +115,7 @@ def coverage_report(
     scope = eligible_facilities(user, township_id)
     ids = scope.with_only_columns(Facility.id)
     decisions = grade_decisions(ids)
-    statuses = latest_application_statuses(ids)
+    statuses = latest_application_stages(ids)
     rows = db.session.execute(
         scope.with_only_columns(Facility.id, Facility.name, Region.name).order_by(Region.name, Facility.name)
     )

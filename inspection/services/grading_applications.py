@@ -201,11 +201,11 @@ def _audit(actor: Actor, application: GradingApplication, action: str, after: di
 
 
 def accepted_applications() -> Select[tuple[GradingApplication]]:
-    """Return a select of the applications accepted at the eligibility review, for the public list (资格审查通过名单,
-    DOMAIN §14.3), newest decision first."""
+    """Return a select of the applications accepted at the eligibility review (also those decided since), for the
+    public list (资格审查通过名单, DOMAIN §14.3), newest decision first."""
     return (
         select(GradingApplication)
         .join(GradingApplication.facility)
-        .where(GradingApplication.status == ApplicationStatus.ACCEPTED)
+        .where(GradingApplication.status.in_((ApplicationStatus.ACCEPTED, ApplicationStatus.DECIDED)))
         .order_by(GradingApplication.reviewed_at.desc(), GradingApplication.id)
     )

@@ -9,6 +9,7 @@ from sqlalchemy.orm import contains_eager, selectinload
 from inspection import permissions
 from inspection.extensions import db
 from inspection.models import (
+    FIELD_ROLES,
     Facility,
     FacilityStatus,
     Inspection,
@@ -17,7 +18,6 @@ from inspection.models import (
     Notice,
     Photo,
     Region,
-    Role,
     Signature,
     User,
 )
@@ -40,7 +40,7 @@ def inspections_to_sync(user: User, today: date, limit: int) -> list[Inspection]
     """Return what an API client lists, oldest first: an inspector's assignments of the last 30 days, everyone
     else all they may see; at most `limit` (counted in SQL over visible rows only)."""
     stmt = permissions.visible_inspections(user).order_by(Inspection.inspected_on, Inspection.id)
-    if user.role == Role.INSPECTOR:
+    if user.role in FIELD_ROLES:
         stmt = stmt.where(Inspection.inspected_on >= today - timedelta(days=30))
     return list(db.session.scalars(stmt.limit(limit)))
 

@@ -169,11 +169,13 @@ def start_inspection(
     today: date | None = None,
     days_ahead: int = PLAN_DAYS_AHEAD,
     after_the_fact: bool | None = None,
+    field_roles: Sequence[Role] = (Role.INSPECTOR,),
 ) -> Inspection:
     """Plan an inspection with the newest version of each checklist (kept for good) and its inspectors.
 
     :param assignments: inspectors per department code; every department owning a section needs
-        MIN_INSPECTORS_PER_DEPARTMENT inspectors of that department.
+        MIN_INSPECTORS_PER_DEPARTMENT inspectors of that department, each of one of `field_roles` (inspectors; a
+        grading assessment team also takes assessors).
     :param client_id: the client's UUID stored with it (`start_inspection_once` makes a resend return it).
     :param today: the day planned from (default: the server's today).
     :param days_ahead: how many days after `today` the inspection may be planned for (the app's PLAN_DAYS_AHEAD).
@@ -183,7 +185,14 @@ def start_inspection(
         overlapping item codes, missing or wrong inspectors.
     """
     problems = plan_problems(
-        facility, checklist_codes, inspected_on, assignments, today or date.today(), days_ahead, after_the_fact
+        facility,
+        checklist_codes,
+        inspected_on,
+        assignments,
+        today or date.today(),
+        days_ahead,
+        after_the_fact,
+        field_roles,
     )
     if problems:
         raise PlanRefused(problems)
@@ -228,6 +237,7 @@ def plan_problems(
     today: date,
     days_ahead: int = PLAN_DAYS_AHEAD,
     after_the_fact: bool | None = None,
+    field_roles: Sequence[Role] = (Role.INSPECTOR,),
 ) -> dict[str, list[str]]:
     """Return every reason the plan may not be made, by field ("facility", "date", "checklists", "inspectors");
     empty when it may. `today`, `days_ahead` and `after_the_fact` as `start_inspection` takes them. A form whose
@@ -250,7 +260,9 @@ def plan_problems(
     elif overlap := _overlapping_item_code(versions):
         problems.setdefault("checklists", []).append(overlap)
     departments = dict.fromkeys(s.department.value for v in versions for s in checklist_of(v).sections)
-    team_problems = [p for code in departments for p in _team_problems(code, assignments.get(code, ()), facility)]
+    team_problems = [
+        p for code in departments for p in _team_problems(code, assignments.get(code, ()), facility, field_roles)
+    ]
     if team_problems:
         problems["inspectors"] = team_problems
     return problems
@@ -291,7 +303,9 @@ def _overlapping_item_code(versions: Sequence[ChecklistVersion]) -> str | None:
     return None
 
 
-def _team_problems(code: str, people: Sequence[User], facility: Facility | None) -> list[str]:
+def _team_problems(
+    code: str, people: Sequence[User], facility: Facility | None, field_roles: Sequence[Role]
+) -> list[str]:
     """Return what is wrong with the inspectors of department `code` for an inspection of `facility` (their region
     is not checked while no facility is chosen)."""
     people = list(dict.fromkeys(people))
@@ -305,7 +319,7 @@ def _team_problems(code: str, people: Sequence[User], facility: Facility | None)
             )
         )
     for user in people:
-        if user.role != Role.INSPECTOR or user.department is None or user.department.code != code:
+        if user.role not in field_roles or user.department is None or user.department.code != code:
             problems.append(
                 Message(
                     N_("%(name)s 不是%(department)s的检查员"), name=user.display_name, department=department_name(code)

@@ -1,4 +1,5 @@
-"""Countersigning (审核) grading results: until a reviewer countersigns, a grade shows as 待审核 and does not count in
+"""Countersigning (审核) grading results (other than a campaign application's on-site assessment, which the 评定委员会
+decides: `services.grading_assessment`): until a reviewer countersigns, a grade shows as 待审核 and does not count in
 the league table. A reviewer may instead return (退回) a result with a reason: the inspection reopens for the
 departments that graded, who correct and submit again."""
 
@@ -8,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 
 from inspection import permissions
 from inspection.checklists import GRADING_CHECKLIST
@@ -18,6 +19,7 @@ from inspection.models import (
     ChecklistStatus,
     Facility,
     FacilityStanding,
+    GradingApplication,
     Inspection,
     InspectionChecklist,
     InspectionStatus,
@@ -62,6 +64,7 @@ def pending_reviews(user: User, limit: int = 200) -> list[PendingReview]:
             InspectionChecklist.checklist_code == GRADING_CHECKLIST,
             InspectionChecklist.status == ChecklistStatus.SUBMITTED,
             InspectionChecklist.reviewed_at.is_(None),
+            ~_is_campaign_assessment(Inspection.id),
         )
         .order_by(Inspection.inspected_on, InspectionChecklist.id)
         .limit(limit)
@@ -95,6 +98,8 @@ def countersign_grading(ic: InspectionChecklist, comment: str, confirmed: bool, 
     user = actor.user
     facility = ic.inspection.facility
     _check_reviewable(ic, user)
+    if db.session.scalar(select(_is_campaign_assessment(ic.inspection_id))):
+        raise ServiceError(N_("该评定结果属于等级评定申请的现场评审，由评定委员会评定"))
     comment = comment.strip()
     if not comment:
         raise ServiceError(N_("请填写审核意见"))
@@ -157,6 +162,12 @@ def return_grading(ic: InspectionChecklist, reason: str, actor: Actor, *, today:
         before=before,
         after={"facility_id": facility.id, "reason": reason, "reopened": sorted(departments)},
     )
+
+
+def _is_campaign_assessment(inspection_id):
+    """Return the condition "the inspection is a grading application's on-site assessment": its result is decided
+    by the 评定委员会 (`services.grading_assessment.record_decision`), not countersigned."""
+    return exists().where(GradingApplication.assessment_inspection_id == inspection_id)
 
 
 def _check_reviewable(ic: InspectionChecklist, user: User | None) -> None:

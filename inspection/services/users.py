@@ -169,6 +169,10 @@ def _checked_hash(password: str) -> str:
     return hash_password(password)
 
 
+#: The roles that act for a department (an assessor fills the grading checklist's 民政 sections).
+STAFF_WITH_DEPARTMENT = (Role.INSPECTOR, Role.REVIEWER, Role.ASSESSOR)
+
+
 def _apply(user: User, data: dict[str, Any]) -> None:
     for field in USER_FIELDS:
         if field in data:
@@ -179,15 +183,15 @@ def _apply(user: User, data: dict[str, Any]) -> None:
     role = Role(user.role)
     department = db.session.get(Department, user.department_id) if user.department_id else None
     facility = db.session.get(Facility, user.facility_id) if user.facility_id else None
-    if role in (Role.INSPECTOR, Role.REVIEWER) and department is None:
-        raise ServiceError(N_("检查员和审核人员必须属于一个部门"))
+    if role in STAFF_WITH_DEPARTMENT and department is None:
+        raise ServiceError(N_("检查员、评审员和审核人员必须属于一个部门"))
     if department is not None and not permissions.regions_overlap(department.region, user.region):
         raise ServiceError(N_("部门不在该用户的区域内"))
     if role == Role.OPERATOR and facility is None:
         raise ServiceError(N_("机构负责人账户必须关联一个机构"))
     if facility is not None and not permissions.can_view_region(user, facility.region):
         raise ServiceError(N_("机构不在该用户的区域内"))
-    user.department = department if role in (Role.INSPECTOR, Role.REVIEWER) else None
+    user.department = department if role in STAFF_WITH_DEPARTMENT else None
     user.facility = facility if role == Role.OPERATOR else None
     if user.department is None:
         user.department_id = None

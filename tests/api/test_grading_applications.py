@@ -3,10 +3,11 @@
 from datetime import date, timedelta
 
 from inspection.extensions import db
+from inspection.models import Inspection, Role
 from inspection.services.grading_applications import grading_checklist
 from tests.api.conftest import assert_error
 from tests.api.test_contract import assert_documented
-from tests.factories import OWN
+from tests.factories import OWN, answer_all, base_county, grading_deductions, make_user, submit
 
 TODAY = date.today()
 
@@ -63,3 +64,57 @@ def test_bad_input_and_an_ineligible_facility_are_refused_over_the_api(as_user, 
     assert refused["status"] == "refused"
     assert [r["code"] for r in refused["refusals"]] == ["min_operating_months", "unfiled_or_licence_expired"]
     assert as_user("other_reviewer").get(f"/grading/applications/{created['id']}").status_code == 404
+
+
+def test_from_application_to_the_committees_decision_over_the_api(as_user, cast):
+    own = cast[OWN]
+    own.opened_on, own.filed_on = TODAY - timedelta(days=900), TODAY - timedelta(days=890)
+    county = base_county()
+    assessor = make_user(
+        Role.ASSESSOR,
+        county,
+        username="assessor_api",
+        display_name="评审专家（测试）",
+        department_id=county.department("mz").id,
+    )
+    team = [cast["mz1"].id, cast["mz2"].id, assessor.id]
+    db.session.commit()
+    operator, reviewer = as_user("operator"), as_user("reviewer")
+    body = {"level": 2, "self_assessment": all_pass()}
+    application = operator.post("/grading/applications", json=body).json
+    assert application["stage"] == "applied" and application["assessment"] is None
+    path = f"/grading/applications/{application['id']}"
+    assert reviewer.post(f"{path}/review", json={"decision": "accept"}).json["stage"] == "accepted"
+    day = TODAY.isoformat()
+    error = assert_error(
+        reviewer.post(f"{path}/assessment", json={"date": day, "team": team[:2]}), 422, "rule_violation"
+    )
+    assert "team" in error["fields"]
+    assert_error(reviewer.post(f"{path}/assessment", json={"date": day, "team": "mz1"}), 400, "bad_request")
+    scheduled = reviewer.post(f"{path}/assessment", json={"date": day, "team": team})
+    assert scheduled.status_code == 200, scheduled.json
+    assert_documented(scheduled, "post", f"{path}/assessment")
+    assert scheduled.json["stage"] == "assessment_scheduled"
+    assessment = scheduled.json["assessment"]
+    assert {m["id"] for m in assessment["team"]} == set(team) and assessment["points"] is None
+    # the assessor reads the grading inspection, and nothing of another's application
+    assessor_client = as_user("assessor_api")
+    assert assessor_client.get(f"/inspections/{assessment['inspection_id']}").status_code == 200
+    assert_error(assessor_client.get(path), 403, "forbidden")
+    decision = {"met_on": day, "members": "评定委员甲（测试）\n评定委员乙（测试）", "level": 2}
+    assert_error(reviewer.post(f"{path}/decision", json=decision), 422, "rule_violation")  # not assessed yet
+    visit = db.session.get(Inspection, assessment["inspection_id"])
+    answer_all(visit, deductions=grading_deductions(3))
+    submit(visit)
+    db.session.commit()
+    assessed = reviewer.get(path).json
+    assert assessed["stage"] == "assessed" and assessed["assessment"]["scored_level"] == 3
+    error = assert_error(reviewer.post(f"{path}/decision", json=decision), 422, "rule_violation")
+    assert "reason" in error["fields"]  # level 2 decided against a scored 三级
+    decided = reviewer.post(f"{path}/decision", json=decision | {"reason": "委员会认为服务记录不全（测试）"})
+    assert decided.status_code == 200, decided.json
+    assert_documented(decided, "post", f"{path}/decision")
+    assert decided.json["stage"] == "decided" and decided.json["status"] == "decided"
+    assert decided.json["decision"]["level"] == 2 and decided.json["decision"]["met_on"] == day
+    assert_error(reviewer.post(f"{path}/decision", json=decision), 422, "rule_violation")  # decided once
+    assert as_user("other_reviewer").post(f"{path}/decision", json=decision).status_code == 404

@@ -1,9 +1,11 @@
 """Screenshots of the grading campaign on a phone (390×844): the operator's application with its self-assessment,
 the reviewer's eligibility review, and the public list of eligible facilities (issue 14)."""
 
-from playwright.sync_api import Page
+import re
 
-from tests.browser.conftest import log_in, screenshot
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import ARTIFACTS, log_in, screenshot
 from tests.browser.test_rankings_screens import _assert_readable
 
 
@@ -54,3 +56,40 @@ def test_the_reviewer_reads_the_coverage_on_a_phone(live_server: str, phone: Pag
     phone.get_by_role("button", name="筛选").click()
     assert phone.get_by_role("row", name="韩家楼敬老院").is_visible()
     screenshot(phone, "grading-coverage-filtered-390")
+
+
+def test_the_assessor_fills_the_checklist_beside_the_self_assessment(live_server: str, phone: Page):
+    log_in(phone, live_server, "assessor1")
+    phone.get_by_role("link", name="康宁老年公寓").first.click()
+    phone.wait_for_url("**/form")
+    self_failed = phone.locator("article.item-card[data-self=fail]").first
+    self_failed.scroll_into_view_if_needed()
+    assert "机构自评：不合格" in self_failed.locator(".self-assessed").inner_text()
+    assert not self_failed.locator(".self-differs").is_visible()
+    self_failed.locator(".answer-pass").click()  # the team finds it met: differs from the self-assessment
+    expect(self_failed).to_have_class(re.compile(r"\bdiffers\b"))
+    assert self_failed.locator(".self-differs").is_visible()
+    agreeing = phone.locator("article.item-card[data-self=pass]").first
+    agreeing.locator(".answer-pass").click()
+    expect(agreeing).not_to_have_class(re.compile(r"\bdiffers\b"))
+    self_failed.scroll_into_view_if_needed()
+    phone.evaluate("window.scrollBy(0, -120)")
+    _assert_readable(phone, 390)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / "grading-assessor-form-390.png"
+    phone.screenshot(path=str(path))  # the viewport: the form is long
+    assert path.stat().st_size > 10_000
+    # nothing else of the county: another facility's record is not found
+    assert phone.goto(f"{live_server}/hazards/").status == 403
+
+
+def test_the_reviewer_sees_the_assessment_and_the_committees_decision(live_server: str, phone: Page):
+    log_in(phone, live_server, "reviewer")
+    phone.goto(f"{live_server}/grading/")
+    phone.get_by_role("link", name="北苑敬老院").click()
+    assert phone.get_by_text("评定委员会已评定").first.is_visible()
+    assert phone.get_by_text("评审专家一（演示）").first.is_visible()
+    _assert_readable(phone, 390)
+    phone.get_by_role("heading", name="办理记录").scroll_into_view_if_needed()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    phone.screenshot(path=str(ARTIFACTS / "grading-decided-390.png"))

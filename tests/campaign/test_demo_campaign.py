@@ -16,10 +16,21 @@ def app(demo_app):
 
 def test_the_demo_campaign_has_an_accepted_and_a_refused_application(app_ctx, client):
     by_facility = {a.facility.name: a for a in db.session.scalars(select(GradingApplication))}
-    assert by_facility["北苑敬老院"].status == ApplicationStatus.ACCEPTED
+    assert by_facility["北苑敬老院"].status == ApplicationStatus.DECIDED  # accepted, then assessed and decided
     refused = by_facility["三岔镇敬老院"]
     assert refused.status == ApplicationStatus.REFUSED
     assert [r["code"] for r in refused.refusals] == ["penalty_within_months"]
     assert "清涟敬老院" not in by_facility and facility("清涟敬老院").filed_on is not None
     page = client.get("/public/grading/accepted").get_data(as_text=True)
     assert "北苑敬老院" in page and "三岔镇敬老院" not in page
+
+
+def test_the_demo_campaign_has_a_decided_and_a_scheduled_assessment(app_ctx, client):
+    by_facility = {a.facility.name: a for a in db.session.scalars(select(GradingApplication))}
+    decided = by_facility["北苑敬老院"]
+    assert decided.stage == "decided" and decided.decided_level == decided.level
+    assert len(decided.assessment.assignments) == 3 and "评定委员乙" in decided.committee_members
+    assert {a.user.role for a in decided.assessment.assignments} == {"inspector", "assessor"}
+    scheduled = by_facility["康宁老年公寓"]
+    assert scheduled.stage == "assessment_scheduled"
+    assert "北苑敬老院" in client.get("/public/grading/accepted").get_data(as_text=True)

@@ -73,15 +73,15 @@ RULES = state_changing_rules()
 
 def build_world() -> None:
     """One row behind every URL argument: the cast, an inspection with hazards and notices, a grading result
-    awaiting countersignature and a credit listing."""
+    awaiting countersignature, a credit listing and a grading application."""
     cast = make_cast()
     inspection = inspect(cast[OWN], fail=["F2"])
     reviewer = Actor(cast["reviewer"], "test")
     issue_notices(inspection, NoticeMode.JOINT, reviewer, date.today(), lambda token: f"https://t/{token}")
     grade(cast[SAME_COUNTY], 3, countersign=False)
     blacklist(cast[SAME_COUNTY], reviewer=cast["reviewer"])
-    _version, checklist = grading_checklist()
-    answers = {item.code: {"result": "pass"} for section in checklist.sections for item in section.items}
+    _version, grading = grading_checklist()
+    answers = {item.code: {"result": "pass"} for section in grading.sections for item in section.items}
     apply_for_grading(cast[OWN], 2, answers, Actor(cast["operator"], "test"))
 
 

@@ -100,6 +100,7 @@ TARGETS = {
     "notice_id": sa.select(sa.func.min(Notice.id)),
     "listing_id": sa.select(sa.func.min(CreditListing.id)),
     "checklist_id": sa.select(sa.func.max(InspectionChecklist.id)),  # the grading result awaiting countersignature
+    "application_id": sa.select(sa.func.min(GradingApplication.id)),
     "photo_id": sa.select(Photo.id).order_by(Photo.id),
     "signature_id": sa.select(sa.func.min(Signature.id)),
     "token": sa.select(sa.func.min(Notice.public_token)),
@@ -108,7 +109,6 @@ TARGETS = {
     "filename": sa.select(sa.literal("css/app.css")),
     "draw_id": sa.select(sa.func.min(SpotCheckDraw.id)),
     "briefing_id": sa.select(sa.func.min(Briefing.id)),
-    "application_id": sa.select(sa.func.min(GradingApplication.id)),
 }
 #: A number no id column holds, one no integer type holds.
 HUGE_NUMBERS = (str(2**63), str(10**100))

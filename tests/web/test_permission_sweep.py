@@ -48,6 +48,7 @@ from inspection.models import (
     Notice,
     NoticeMode,
     Photo,
+    Role,
     Signature,
     SignerRole,
     SpotCheckDraw,
@@ -75,6 +76,7 @@ from tests.factories import (
     make_cast,
     make_inspector,
     make_operator,
+    make_user,
     plan_inspection,
     submit,
 )
@@ -93,6 +95,7 @@ PERSONAS = {
     "other_reviewer": "other_reviewer",
     "other_inspector": "other_inspector",
     "other_admin": "other_admin",
+    "assessor": "assessor",  # a grading assessor of the county, assigned to nothing here
 }
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
 
@@ -165,6 +168,8 @@ EXPECTED = {
     ),
     "api.rankings": expect("403", admin="ok", reviewer="ok", other_reviewer="ok", other_admin="ok"),
     "api.review_grading_application": expect("403", reviewer="ok", other_reviewer="404"),
+    "api.schedule_grading_assessment": expect("403", reviewer="ok", other_reviewer="404"),
+    "api.decide_grading_application": expect("403", reviewer="ok", other_reviewer="404"),
     "api.revoke_token_used": expect("ok"),
     "api.session_token": expect("ok"),
     "api.signature_file": expect("ok", unassigned="404", **HIDDEN_OUTSIDE),
@@ -212,6 +217,8 @@ EXPECTED = {
     ),
     "grading.index": expect("ok", lead="403", other_dept="403", unassigned="403", other_inspector="403"),
     "grading.review": expect("403", reviewer="ok", other_reviewer="404"),
+    "grading.assessment": expect("403", reviewer="ok", other_reviewer="404"),
+    "grading.decision": expect("403", reviewer="ok", other_reviewer="404"),
     "hazards.before_photo": expect("ok", **HIDDEN_OUTSIDE),
     "hazards.dashboard": expect("403", admin="ok", reviewer="ok", other_reviewer="ok", other_admin="ok"),
     # operators may set the deadline of what their own facility found itself; another facility's hazard: 404
@@ -264,6 +271,42 @@ EXPECTED = {
     "rankings.reviews": expect("403", reviewer="ok", other_reviewer="ok"),
     "static": expect("ok", anonymous="ok"),
 }
+#: An assessor sees only the assessments assigned to them: here, none, so every object of the county is hidden and
+#: the campaign's application lists are refused (issue 14).
+ASSESSOR_HIDDEN = (
+    "api.get_inspection",
+    "api.put_answers",
+    "api.correct",
+    "api.post_photo",
+    "api.post_signature",
+    "api.submit",
+    "api.get_notice",
+    "api.notice_pdf",
+    "api.photo_file",
+    "api.signature_file",
+    "facilities.detail",
+    "facilities.change_status",
+    "facilities.edit",
+    "hazards.detail",
+    "hazards.before_photo",
+    "hazards.photo",
+    "inspections.detail",
+    "notices.issue_food_result",
+    "fieldform.form",
+    "notices.issue",
+    "inspections.photo",
+    "inspections.signature",
+    "notices.detail",
+    "notices.pdf",
+    "notices.print_view",
+    "notices.supersede",
+    "rankings.compare",
+    "rankings.hazard_photo",
+)
+for endpoint in ASSESSOR_HIDDEN:
+    EXPECTED[endpoint] = EXPECTED[endpoint] | {"assessor": "404"}
+for endpoint in ("api.list_applications", "grading.index"):
+    EXPECTED[endpoint] = EXPECTED[endpoint] | {"assessor": "403"}
 
 
 def build_world() -> None:
@@ -274,6 +317,7 @@ def build_world() -> None:
     make_operator(cast[SAME_COUNTY], username="operator_same_county")
     make_inspector("mz", neighbour, username="other_inspector")
     make_admin(neighbour, username="other_admin")
+    make_user(Role.ASSESSOR, base_county(), username="assessor", department_id=base_county().department("mz").id)
     team = {"mz": [cast["mz1"], cast["mz2"]], "xf": [cast["xf1"], cast["xf2"]]}
     inspection = plan_inspection(cast[OWN], ["fire_safety"], team=team, lead="mz")
     answer_all(inspection, fail=["F2"])

@@ -1,5 +1,6 @@
-"""The grading campaign over the API (issue 14): applications with their self-assessment, and the eligibility
-review, for the phone as for the web (``inspection.blueprints.grading``)."""
+"""The grading campaign over the API (issue 14): applications with their self-assessment, the eligibility review,
+the on-site assessment's team and the 评定委员会's decision, for the phone as for the web
+(``inspection.blueprints.grading``)."""
 
 from datetime import date
 from typing import Any
@@ -25,6 +26,8 @@ from inspection.permissions import can_view_application, visible_applications
 from inspection.services.campaign import campaign_rules
 from inspection.services.coverage import coverage_report
 from inspection.services.grading_applications import apply_for_grading, review_application
+from inspection.services.grading_assessment import record_decision, schedule_assessment
+from inspection.services.inspection_lists import users_by_id
 from inspection.transactions import run_in_transaction
 
 MAX_ITEMS = 500
@@ -75,6 +78,44 @@ def review_grading_application(application_id: int):
     return jsonify(_application(application))
 
 
+@bp.post("/grading/applications/<int:application_id>/assessment")
+@token_required(Role.REVIEWER)
+def schedule_grading_assessment(application_id: int):
+    """The on-site assessment: ``{date, team: [user ids]}`` (民政 inspectors and assessors, at least the rules'
+    minimum); plans the grading inspection the team fills."""
+    application = _visible(application_id)
+    fields = Fields(json_body())
+    on = fields.date("date")
+    if on is None and "date" not in fields.errors:
+        fields.errors["date"] = N_("请选择日期")
+    team_ids = fields.data.get("team")
+    if not isinstance(team_ids, list) or len(team_ids) > 50 or not all(type(i) is int for i in team_ids):
+        fields.errors["team"] = N_("应为用户编号的数组")
+        team_ids = []
+    fields.done()
+    team = users_by_id(team_ids)
+    if len(team) != len(set(team_ids)):
+        api_error(400, "bad_request", N_("评审人员不存在"), {"team": N_("含有不存在的用户")})
+    rules = campaign_rules(current_app.config["GRADING_PROVINCE"])
+    run_in_transaction(lambda: schedule_assessment(application, team, on, api_actor(), rules, date.today()))
+    return jsonify(_application(application))
+
+
+@bp.post("/grading/applications/<int:application_id>/decision")
+@token_required(Role.REVIEWER)
+def decide_grading_application(application_id: int):
+    """The 评定委员会's decision: ``{met_on, members, level (null: not graded), reason}``."""
+    application = _visible(application_id)
+    fields = Fields(json_body())
+    met_on = fields.date("met_on")
+    members = fields.text("members", max_length=2000)
+    level = fields.integer("level", required=False, minimum=1, maximum=5)
+    reason = fields.text("reason", required=False, max_length=2000)
+    fields.done()
+    run_in_transaction(lambda: record_decision(application, met_on, members, level, reason, api_actor(), date.today()))
+    return jsonify(_application(application))
+
+
 def _visible(application_id: int) -> GradingApplication:
     application = db.session.get(GradingApplication, application_id)
     if application is None or not can_view_application(api_user(), application):
@@ -113,6 +154,19 @@ def _application(a: GradingApplication, *, with_answers: bool = False) -> dict[s
         "review_reason": a.review_reason,
         "refusals": [{"code": r["code"], "message": r["message"]} for r in a.refusals],
     }
+    body["stage"] = a.stage
+    body["assessment"] = _assessment(a)
+    body["decision"] = (
+        {
+            "met_on": a.committee_met_on.isoformat() if a.committee_met_on else None,
+            "members": a.committee_members,
+            "level": a.decided_level,
+            "reason": a.decision_reason,
+            "decided_at": a.decided_at.isoformat() + "Z",
+        }
+        if a.decided_at
+        else None
+    )
     if with_answers:
         body["self_assessment"] = a.self_assessment
     return body
@@ -152,3 +206,18 @@ def grading_coverage():
             for i in report.items
         ],
     )
+
+
+def _assessment(a: GradingApplication) -> dict[str, Any] | None:
+    visit = a.assessment
+    if visit is None:
+        return None
+    result = a.assessment_result
+    return {
+        "inspection_id": visit.id,
+        "date": visit.inspected_on.isoformat(),
+        "team": [{"id": x.user_id, "name": x.user.display_name, "role": x.user.role} for x in visit.assignments],
+        "scheduled_at": a.assessment_scheduled_at.isoformat() + "Z" if a.assessment_scheduled_at else None,
+        "points": str(result.points) if result else None,
+        "scored_level": result.grade if result else None,
+    }

@@ -29,6 +29,7 @@ from inspection.extensions import db
 from inspection.i18n import N_, Message
 from inspection.media import read_capture
 from inspection.models import (
+    FIELD_ROLES,
     Facility,
     Inspection,
     InspectionPurpose,
@@ -189,7 +190,7 @@ def get_inspection(inspection_id: int):
 
 
 @bp.put("/inspections/<int:inspection_id>/answers")
-@token_required(Role.INSPECTOR, Role.OPERATOR)
+@token_required(*FIELD_ROLES, Role.OPERATOR)
 def put_answers(inspection_id: int):
     inspection = _editable(inspection_id)
     raw = json_body().get("answers")
@@ -312,7 +313,7 @@ def _distinct_changes(inputs: list[AnswerInput]) -> list[AnswerInput]:
 
 
 @bp.post("/inspections/<int:inspection_id>/photos")
-@token_required(Role.INSPECTOR, Role.OPERATOR)
+@token_required(*FIELD_ROLES, Role.OPERATOR)
 def post_photo(inspection_id: int):
     inspection = _editable(inspection_id)
     fields = Fields(request.form.to_dict())
@@ -352,7 +353,7 @@ def _revisions(before: int, after: int) -> dict[str, int]:
 
 
 @bp.post("/inspections/<int:inspection_id>/signatures")
-@token_required(Role.INSPECTOR, Role.OPERATOR)
+@token_required(*FIELD_ROLES, Role.OPERATOR)
 def post_signature(inspection_id: int):
     inspection = _editable(inspection_id)
     fields = Fields(json_body())
@@ -389,7 +390,7 @@ def _png_bytes(image: str) -> bytes:
 
 
 @bp.post("/inspections/<int:inspection_id>/submit")
-@token_required(Role.INSPECTOR, Role.OPERATOR)
+@token_required(*FIELD_ROLES, Role.OPERATOR)
 def submit(inspection_id: int):
     """Submit the user's department's sections (the operator: every part of their self-inspection). The body may
     name the phone's `client_id` for the submission (a submission queued offline): sent again, it answers as the
@@ -424,7 +425,7 @@ def submit(inspection_id: int):
 
 
 @bp.post("/inspections/<int:inspection_id>/corrections")
-@token_required(Role.INSPECTOR)
+@token_required(*FIELD_ROLES)
 def correct(inspection_id: int):
     inspection = _editable(inspection_id)
     body = json_body()

@@ -158,6 +158,8 @@ function renderCard(card) {
   }
   node.classList.toggle('answered', !!value?.result || card.autoNa);
   for (const result of ['pass', 'fail', 'na']) node.classList.toggle(`is-${result}`, value?.result === result);
+  // A grading assessment shows the facility's self-assessment: highlight where the team's answer differs.
+  node.classList.toggle('differs', !!node.dataset.self && !!value?.result && value.result !== node.dataset.self);
   const failFields = find('.fail-fields', node);
   if (failFields) {
     failFields.hidden = !editable || value?.result !== 'fail';

@@ -1,0 +1,31 @@
+"""Where a grading application stands in the campaign (DOMAIN §14.3: 申请 → 审查 → 组织评审 → 评定委员会), computed
+in one place from its records; the coverage report counts facilities by these stages."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Stage(StrEnum):
+    """A step of the campaign an application has reached."""
+
+    APPLIED = "applied"  # awaiting the eligibility review
+    REFUSED = "refused"  # not eligible
+    ACCEPTED = "accepted"  # eligible, no assessment team assigned yet
+    ASSESSMENT_SCHEDULED = "assessment_scheduled"  # a team and a date, the grading inspection not submitted yet
+    ASSESSED = "assessed"  # the team's grading inspection is submitted and scored: awaits the committee
+    DECIDED = "decided"  # the committee decided the level
+
+
+def stage_of(status: str, *, assessment_scheduled: bool, assessment_scored: bool, decided: bool) -> Stage:
+    """Return the stage of an application from its stored status ("submitted", "accepted", "refused", "decided"),
+    whether an assessment was scheduled, whether its grading result is scored, and whether the committee decided."""
+    if decided or status == "decided":
+        return Stage.DECIDED
+    if status == "refused":
+        return Stage.REFUSED
+    if status == "submitted":
+        return Stage.APPLIED
+    if not assessment_scheduled:
+        return Stage.ACCEPTED
+    return Stage.ASSESSED if assessment_scored else Stage.ASSESSMENT_SCHEDULED

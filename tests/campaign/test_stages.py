@@ -1,0 +1,32 @@
+"""The stage of a grading application, from its records (the names the coverage report counts by)."""
+
+import pytest
+
+from inspection.campaign.stages import Stage, stage_of
+
+
+@pytest.mark.parametrize(
+    ("status", "scheduled", "scored", "decided", "stage"),
+    [
+        ("submitted", False, False, False, "applied"),
+        ("refused", False, False, False, "refused"),
+        ("accepted", False, False, False, "accepted"),
+        ("accepted", True, False, False, "assessment_scheduled"),
+        ("accepted", True, True, False, "assessed"),
+        ("decided", True, True, True, "decided"),
+    ],
+)
+def test_each_step_has_its_stage(status, scheduled, scored, decided, stage):
+    found = stage_of(status, assessment_scheduled=scheduled, assessment_scored=scored, decided=decided)
+    assert found == Stage(stage) and found.value == stage
+
+
+def test_the_stage_names_are_the_campaigns_contract():
+    assert [s.value for s in Stage] == [
+        "applied",
+        "refused",
+        "accepted",
+        "assessment_scheduled",
+        "assessed",
+        "decided",
+    ]
