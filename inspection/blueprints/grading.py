@@ -33,7 +33,6 @@ from inspection.permissions import (
     may_inspect,
     visible_applications,
     visible_field_staff,
-    visible_regions,
 )
 from inspection.security import current_actor, refuse, role_required
 from inspection.services import ServiceError
@@ -47,6 +46,7 @@ from inspection.services.grading_applications import (
     review_application,
 )
 from inspection.services.grading_assessment import record_decision, schedule_assessment
+from inspection.services.regions import regions_within
 from inspection.templating import label
 
 bp = Blueprint("grading", __name__)
@@ -188,7 +188,7 @@ def review(application_id: int):
 
 def _coverage() -> tuple[CoverageReport, dict[str, str], dict[int, str]]:
     """Return the report the query's filters ask for, the filters as query parameters and the township choices."""
-    townships = {r.id: r.name for r in db.session.scalars(visible_regions(current_user, RegionLevel.TOWNSHIP))}
+    townships = {r.id: r.name for r in regions_within(current_user, RegionLevel.TOWNSHIP)}
     township = query_number("township")
     township = township if township in townships else None
     stage = request.args.get("stage", "")

@@ -30,7 +30,7 @@ from inspection.models import (
     Role,
     User,
 )
-from inspection.permissions import is_self_inspection, visible_facilities
+from inspection.permissions import in_township, is_self_inspection, visible_facilities
 from inspection.self_inspection_rules import (
     SELF_CHECKED_KINDS,
     SKIPPED,
@@ -351,7 +351,7 @@ def quarter_coverage(user: User, today: date, township_id: int | None = None, st
         .order_by(done.c.last_on.is_not(None), Facility.name, Facility.id)
     )
     if township_id is not None:
-        stmt = stmt.where(Facility.region_id == township_id)
+        stmt = stmt.where(in_township(township_id))
     if status == "done":
         stmt = stmt.where(done.c.last_on.is_not(None))
     elif status == "missing":
