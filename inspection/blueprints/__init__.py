@@ -16,6 +16,7 @@ from inspection.extensions import db
 from inspection.i18n import Joined, Message
 from inspection.media import MediaError
 from inspection.models import StoredFile
+from inspection.paging import PageNumbers
 from inspection.record_ids import MAX_ID, parse_id
 from inspection.request_limits import BadParameter
 from inspection.scoring.explanations import explanation_of
@@ -57,33 +58,13 @@ def paginate(stmt: Select[Any], per_page: int | None = None) -> Pagination:
 
 
 @dataclass(frozen=True)
-class ListPage:
+class ListPage(PageNumbers):
     """A page of a list computed in Python, with the attributes the `pagination` macro reads."""
 
     items: list[Any]
     page: int
     per_page: int
     total: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def prev_num(self) -> int:
-        return self.page - 1
-
-    @property
-    def next_num(self) -> int:
-        return self.page + 1
 
 
 def paginate_list(items: list[Any], per_page: int | None = None) -> ListPage:

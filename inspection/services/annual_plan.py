@@ -29,6 +29,7 @@ from inspection.models import (
     Region,
     User,
 )
+from inspection.paging import PageNumbers
 from inspection.permissions import in_township, visible_facilities
 from inspection.plan_rules import CoverageRule, load_rules
 from inspection.plan_rules.coverage import Coverage, CoverageStatus, FacilityVisits, sort_key, year_coverage
@@ -68,7 +69,7 @@ class PlanRow:
 
 
 @dataclass(frozen=True)
-class PlanPage:
+class PlanPage(PageNumbers):
     """A page of plan rows, and the count of each status over all pages."""
 
     rows: list[PlanRow]
@@ -76,26 +77,6 @@ class PlanPage:
     page: int
     per_page: int
     counts: dict[str, int]
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def prev_num(self) -> int:
-        return self.page - 1
-
-    @property
-    def next_num(self) -> int:
-        return self.page + 1
 
 
 def plan_rows(user: User, filters: PlanFilters, today: date) -> list[PlanRow]:

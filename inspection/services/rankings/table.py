@@ -22,6 +22,7 @@ from inspection.extensions import db
 from inspection.i18n import Message
 from inspection.models import ChecklistStatus, Hazard, Inspection, InspectionChecklist, User
 from inspection.models.followup import CREDIT_GROUND_LABELS
+from inspection.paging import PageNumbers
 from inspection.scoring.explanations import explanation_of
 from inspection.scoring.rankings import GradingPoint, RankGroup, Trend, grade_trend, group_reason
 from inspection.services.rankings.filters import MAX_PER_PAGE, OPEN_HAZARD, RankingFilters, sort_keys
@@ -83,7 +84,7 @@ class RankingRow:
 
 
 @dataclass(frozen=True)
-class RankingPage:
+class RankingPage(PageNumbers):
     """A page of the league table."""
 
     rows: list[RankingRow]
@@ -94,31 +95,6 @@ class RankingPage:
     direction: str
     #: The safety verdicts' columns, in order.
     standings: tuple[Standing, ...] = ()
-
-    @property
-    def pages(self) -> int:
-        """Return the number of pages (at least 1)."""
-        return max(1, -(-self.total // self.per_page))
-
-    @property
-    def has_prev(self) -> bool:
-        """Return True when a previous page exists."""
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        """Return True when a next page exists."""
-        return self.page < self.pages
-
-    @property
-    def prev_num(self) -> int:
-        """Return the previous page's number."""
-        return self.page - 1
-
-    @property
-    def next_num(self) -> int:
-        """Return the next page's number."""
-        return self.page + 1
 
 
 def batched(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
