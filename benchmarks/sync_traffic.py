@@ -107,7 +107,7 @@ def _serve_http2(app, folder: Path) -> str:
     config.certfile, config.keyfile = _throwaway_certificate(folder)
     config.alpn_protocols = ["h2", "http/1.1"]
     config.accesslog = None
-    wsgi = AsyncioWSGIMiddleware(app, max_body_size=16 * 1024 * 1024)
+    wsgi = AsyncioWSGIMiddleware(_first_chunk_always(app), max_body_size=16 * 1024 * 1024)
     # Off the main thread no signal handler can be installed: the server stops with the process instead.
     forever = lambda: asyncio.get_running_loop().create_future()  # noqa: E731
     threading.Thread(
@@ -121,6 +121,26 @@ def _serve_http2(app, folder: Path) -> str:
         except OSError:
             time.sleep(0.1)
     return f"https://127.0.0.1:{port}"
+
+
+def _first_chunk_always(app):
+    """Hypercorn's WSGI adapter (0.18) sends the status and headers only with a first body chunk, and fails a reply
+    without one (the sync's 204, the poll's 304): give such a reply one empty chunk."""
+
+    def wsgi(environ, start_response):
+        chunks = app(environ, start_response)
+        try:
+            empty = True
+            for chunk in chunks:
+                empty = False
+                yield chunk
+            if empty:
+                yield b""
+        finally:
+            if hasattr(chunks, "close"):
+                chunks.close()
+
+    return wsgi
 
 
 def _throwaway_certificate(folder: Path) -> tuple[str, str]:

@@ -21,6 +21,8 @@ CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
     "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
+#: Statuses whose response never has a body (RFC 9110 §15.3.5, §15.4.5).
+BODILESS = frozenset({204, 304})
 #: The policy of JSON answers (OWASP's advice for APIs).
 DATA_SECURITY_POLICY = "default-src 'none'; frame-ancestors 'none'"
 
@@ -139,6 +141,9 @@ def _note_untrusted_proxy_headers() -> None:
 
 def _security_headers(response: Response) -> Response:
     response.headers["X-Content-Type-Options"] = "nosniff"
+    if response.status_code in BODILESS:
+        # Nothing to render: a 304's stored response keeps its own policies; the phone's sync pays for every byte.
+        return response
     response.headers["Referrer-Policy"] = "same-origin"
     if response.mimetype == "application/json":
         # Data is never a document: nothing may load from it or frame it. Short, since the phone's sync pays for

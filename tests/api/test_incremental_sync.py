@@ -106,3 +106,49 @@ def test_a_submission_sent_twice_under_one_client_id_is_held_once(app, as_user, 
     assert_error(xf2.post(path, json={"client_id": new_id()}), 409, "conflict")
     assert_error(mz1.post(path, json={"client_id": client_id}), 409, "conflict")
     assert mz1.post(path).status_code == 200  # without a body, as before
+
+
+def _put_minimal(api, inspection_id: int, *changes: dict[str, Any]):
+    return api.put(
+        f"/inspections/{inspection_id}/answers", json={"answers": list(changes)}, headers={"Prefer": "return=minimal"}
+    )
+
+
+def test_a_change_taken_as_sent_is_answered_without_a_body_when_the_phone_prefers_it(
+    as_user, fire_inspection: dict[str, Any]
+):
+    xf1 = as_user("xf1")
+    inspection_id = fire_inspection["id"]
+    codes = [item["code"] for item in items_of(fire_inspection, "xf")]
+    revision = _poll(xf1, inspection_id).json["revision"]
+
+    passed = _put_minimal(xf1, inspection_id, answer(codes[0]))
+    failed = _put_minimal(xf1, inspection_id, answer(codes[1], "fail", note="灭火器压力不足", location="二楼走廊"))
+    for reply, expected in ((passed, revision + 1), (failed, revision + 2)):
+        assert reply.status_code == 204 and reply.get_data() == b""
+        assert reply.headers["Revision"] == str(expected) and "Content-Type" not in reply.headers
+    # the server holds exactly what the phone sent: the next poll agrees with the phone's own copy
+    polled = {a["item_code"]: a for a in _poll(xf1, inspection_id).json["answers"]}
+    assert polled[codes[1]]["note"] == "灭火器压力不足" and polled[codes[1]]["location"] == "二楼走廊"
+    assert polled[codes[1]]["revision"] == 1  # an item's first answer
+    edited = _put_minimal(xf1, inspection_id, answer(codes[1], "pass", base_revision=1))
+    assert edited.status_code == 204 and edited.headers["Revision"] == str(revision + 3)
+    assert {a["item_code"]: a for a in _poll(xf1, inspection_id).json["answers"]}[codes[1]]["revision"] == 2
+
+
+def test_a_change_the_server_did_not_take_as_sent_gets_the_full_reply_even_when_minimal_is_preferred(
+    as_user, fire_inspection: dict[str, Any]
+):
+    xf1 = as_user("xf1")
+    inspection_id = fire_inspection["id"]
+    code = items_of(fire_inspection, "xf")[0]["code"]
+    change = answer(code)
+    assert _put_minimal(xf1, inspection_id, change).status_code == 204
+    # sent again (the reply was lost on the way): nothing changes, so the phone needs the server's answer spelt out
+    again = _put_minimal(xf1, inspection_id, change)
+    assert again.status_code == 200
+    assert again.json["previous_revision"] == again.json["revision"]
+    assert again.json["items"][0]["item_code"] == code
+    # a client that does not ask keeps today's reply
+    plain = xf1.answers(inspection_id, answer(code, "fail", note="x"))
+    assert plain.status_code == 200 and plain.json["items"][0]["result"] == "fail"

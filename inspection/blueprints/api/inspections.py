@@ -213,10 +213,40 @@ def put_answers(inspection_id: int):
         theirs = set(error.item_codes)
         error.fields = {f"answers[{n}].item_code": c.item_code for n, c in enumerate(inputs) if c.item_code in theirs}
         raise
+    if (
+        _prefers_minimal()
+        and revision != before
+        and len(answers) == len(inputs)
+        and all(map(_taken_as_sent, inputs, answers))
+    ):
+        # The phone knows what it sent: the new revision is all it lacks (the previous one is revision - 1).
+        response = current_app.response_class(status=204)
+        del response.headers["Content-Type"]
+        response.headers["Revision"] = str(revision)
+        return response
     return jsonify(
         revision=revision,
         previous_revision=_previous(before, revision),
         items=[_saved_json(answer) for answer in answers],
+    )
+
+
+def _prefers_minimal() -> bool:
+    """Whether the client asked for a bodiless reply (RFC 7240 `Prefer: return=minimal`)."""
+    return any(p.strip() == "return=minimal" for p in request.headers.get("Prefer", "").split(","))
+
+
+def _taken_as_sent(change: AnswerInput, answer: SavedAnswer) -> bool:
+    """Whether this request stored the change exactly as the client sent it, on the item's revision the client
+    named, so the client can build the server's answer from its own copy (the item's revision is base + 1)."""
+    return (
+        answer.revision == (change.base_revision or 0) + 1
+        and answer.item_code == change.item_code
+        and answer.result == change.result
+        and answer.deduction == change.deduction
+        and answer.note == change.note
+        and answer.location == change.location
+        and answer.affects_food_safety == change.affects_food_safety
     )
 
 

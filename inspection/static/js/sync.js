@@ -89,10 +89,9 @@ async function bearerToken(refresh) {
   return apiToken;
 }
 
-async function api(method, path, body, etag) {
+async function api(method, path, body, extraHeaders = {}) {
   for (let attempt = 0; attempt < 2; attempt++) {
-    const headers = { Authorization: `Bearer ${await bearerToken(attempt > 0)}` };
-    if (etag) headers['If-None-Match'] = etag;
+    const headers = { Authorization: `Bearer ${await bearerToken(attempt > 0)}`, ...extraHeaders };
     const isJson = body && !(body instanceof FormData);
     if (isJson) headers['Content-Type'] = 'application/json';
     const response = await fetch(API + path, {
@@ -124,10 +123,18 @@ async function sendAnswers() {
     const batch = pending.filter((entry) => entry.kind === 'answer' && !entry.conflict && !entry.error);
     batch.splice(batchSize);
     if (!batch.length) return;
-    const response = await api('PUT', `/inspections/${form.inspectionId}/answers`, {
-      answers: batch.map(answerToSend),
-    });
-    if (response.ok) {
+    // A bodiless 204 when the server took every change as sent: the phone already holds the rest of the reply.
+    const response = await api(
+      'PUT',
+      `/inspections/${form.inspectionId}/answers`,
+      { answers: batch.map(answerToSend) },
+      { Prefer: 'return=minimal' },
+    );
+    if (response.status === 204) {
+      const revision = Number(response.headers.get('Revision'));
+      await advance(revision - 1, revision);
+      for (const entry of batch) await acknowledge(entry, asTaken(entry));
+    } else if (response.ok) {
       const body = await response.json();
       await advance(body.previous_revision, body.revision);
       for (const entry of batch)
@@ -166,6 +173,17 @@ function answerToSend(entry) {
   sent.edited_at = new Date(entry.t).toISOString();
   return sent;
 }
+
+// The server's answer to a change it took exactly as sent (a 204 reply), as the full reply would have given it.
+const asTaken = (entry) => ({
+  item_code: entry.item,
+  revision: (entry.base || 0) + 1,
+  result: entry.result,
+  deduction: deductionToSend(entry),
+  note: entry.note || '',
+  location: locationToSend(entry),
+  affects_food_safety: foodFlagToSend(entry),
+});
 
 // A write moved the inspection from revision `previous` to `revision`. If the phone's copy was at `previous`, it
 // is current at `revision` (its own change applied); otherwise someone else changed it too: download it again.
@@ -260,7 +278,8 @@ const momentary = async (response) =>
 // page carries their texts.
 export async function refresh() {
   const held = await get('snap', form.inspectionId);
-  const response = await api('GET', `/inspections/${form.inspectionId}?checklists=ref`, undefined, held?.etag);
+  const conditional = held?.etag ? { 'If-None-Match': held.etag } : {};
+  const response = await api('GET', `/inspections/${form.inspectionId}?checklists=ref`, undefined, conditional);
   if (response.status === 304) {
     stale = false;
     quietPolls++;
