@@ -9,6 +9,7 @@ from wtforms import DateField
 from wtforms.widgets import HiddenInput
 
 from forms import WebForm
+from forms.common import SentOnce
 from inspection.blueprints import translated
 from inspection.briefing import period_problem
 from inspection.dates import DateRange
@@ -45,7 +46,7 @@ class BriefingPeriodForm(PeriodFields, FlaskForm):
     end = DateField(_l("结束日期"))
 
 
-class IssueBriefingForm(PeriodFields, WebForm):
+class IssueBriefingForm(SentOnce, PeriodFields, WebForm):
     """Issue the briefing of the period on the page as a stored PDF."""
 
     start = DateField(widget=HiddenInput())

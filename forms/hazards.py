@@ -4,7 +4,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
-from uuid import uuid4
 
 from flask_babel import lazy_gettext as _l
 from wtforms import (
@@ -17,9 +16,10 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import UUID, DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from forms import WebForm
+from forms.common import SentOnce
 from inspection.services.hazards import MAX_EVIDENCE_PHOTOS
 
 #: What a phone shows for a photo input: the camera first, several pictures allowed.
@@ -89,7 +89,7 @@ class ReinspectionEntry:
     photos: list[bytes]
 
 
-class ReinspectionForm(WebForm):
+class ReinspectionForm(SentOnce, WebForm):
     """A re-inspection of a facility's open hazards; `build_reinspection_form` adds the fields of each hazard."""
 
     reinspected_on = DateField(_l("复查日期"), validators=[InputRequired(_l("请选择日期"))], default=date.today)
@@ -99,8 +99,6 @@ class ReinspectionForm(WebForm):
         description=_l("重大事故隐患只能经现场复查销号；书面复查（只看整改材料）不能关闭重大事故隐患。"),
     )
     submit = SubmitField(_l("提交复查结论并出具复查意见书"))
-    #: Identifies this form: sent twice (a double tap, a resend), it records one re-inspection.
-    client_id = HiddenField(default=lambda: str(uuid4()), validators=[Optional(), UUID()])
 
     hazard_ids: Sequence[int] = ()
 

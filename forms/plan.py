@@ -8,11 +8,12 @@ from wtforms import BooleanField, DateField, IntegerField, SelectField, SubmitFi
 from wtforms.validators import DataRequired, InputRequired, NumberRange
 
 from forms import WebForm
+from forms.common import SentOnce
 from inspection.services.planning import MIN_INSPECTORS_PER_DEPARTMENT
 from inspection.services.sampling import MAX_FACILITIES_PER_DRAW, MAX_INSPECTORS_PER_FACILITY
 
 
-class DrawForm(WebForm):
+class DrawForm(SentOnce, WebForm):
     """A reviewer draws facilities and inspectors at random; the inspections are planned at once."""
 
     department_id = SelectField(_l("抽取检查员的部门"), coerce=int)

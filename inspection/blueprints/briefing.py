@@ -76,6 +76,7 @@ def issue():
             current_actor(),
             title=current_app.config["BRIEFING_TITLE"] % names,
             issuer=current_app.config["BRIEFING_ISSUER"] % names,
+            client_id=form.client_id.data or None,
         )
     if outcome.ok:
         flash(_("已生成通报 PDF，见下方“已生成的通报”。"), "success")

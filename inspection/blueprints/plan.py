@@ -28,7 +28,14 @@ from inspection.services.checklists import latest_version
 from inspection.services.exports import write_plan_xlsx
 from inspection.services.planning import spot_check_checklists
 from inspection.services.regions import departments_within, regions_within
-from inspection.services.sampling import DrawRequest, draw_results, inspectors_of, make_draw, matches_stored
+from inspection.services.sampling import (
+    DrawRequest,
+    draw_by_client_id,
+    draw_results,
+    inspectors_of,
+    make_draw,
+    matches_stored,
+)
 
 bp = Blueprint("plan", __name__)
 
@@ -131,6 +138,9 @@ def new_draw():
         townships=[(r.id, r.name) for r in townships.values()],
         types=[(kind.value, _(text)) for kind, text in FACILITY_TYPE_LABELS.items()],
     )
+    earlier = draw_by_client_id(form.client_id.data)
+    if earlier is not None:  # this form was sent before (a double tap): show the draw it made
+        return redirect(url_for("plan.draw", draw_id=earlier.id))
     if form.validate_on_submit():
         request_ = DrawRequest(
             department=departments[form.department_id.data],
@@ -140,6 +150,7 @@ def new_draw():
             inspectors_per_facility=form.inspectors_per_facility.data,
             township=townships.get(form.township_id.data),
             facility_type=form.facility_type.data or None,
+            client_id=form.client_id.data or None,
         )
         days_ahead = current_app.config["PLAN_DAYS_AHEAD"]
         with unit_of_work(flash_error=False) as outcome:

@@ -36,6 +36,8 @@ class Briefing(db.Model):
     #: joint meeting's office.
     signing_certificate_serial: Mapped[str] = mapped_column(String(64))
     signing_certificate_sha256: Mapped[str] = mapped_column(String(64))
+    #: The UUID of the form that asked for it: sent again, it returns this briefing instead of issuing another.
+    client_id: Mapped[str | None] = mapped_column(String(36), unique=True)
 
     region: Mapped[Region] = relationship()
     issued_by: Mapped[User | None] = relationship()

@@ -45,6 +45,8 @@ class SpotCheckDraw(db.Model):
     inspectors_per_facility: Mapped[int]
     #: 32 hexadecimal digits from a secure source, stored before it was used.
     seed: Mapped[str] = mapped_column(String(64))
+    #: The UUID of the form that asked for the draw: sent again, it shows this draw instead of drawing anew.
+    client_id: Mapped[str | None] = mapped_column(String(36), unique=True)
 
     region: Mapped[Region] = relationship()
     department: Mapped[Department] = relationship()

@@ -60,6 +60,7 @@ from inspection.services import Actor, RuleViolation
 from inspection.services.audit import record_event
 from inspection.services.files import store_bytes
 from inspection.services.signing import sign_as_department
+from inspection.transactions import insert_once
 
 #: Statuses of a listing that was decided (列入), whatever happened to it later.
 DECIDED_STATUSES = (CreditStatus.ACTIVE, CreditStatus.REMOVAL_REQUESTED, CreditStatus.REMOVED)
@@ -293,31 +294,53 @@ def repeated_major_hazards(user: User, period: DateRange) -> list[RepeatedMajor]
     return sorted(repeated, key=lambda m: (-m.inspections, -m.major_hazards, m.facility))
 
 
-def issue_briefing(user: User, period: DateRange, today: date, actor: Actor, *, title: str, issuer: str) -> Briefing:
+def issue_briefing(
+    user: User,
+    period: DateRange,
+    today: date,
+    actor: Actor,
+    *,
+    title: str,
+    issuer: str,
+    client_id: str | None = None,
+) -> Briefing:
     """Count the figures for `user`'s region, print them, sign the PDF as the joint meeting's host
     (`joint_meeting_host`) and keep it with its SHA-256 (flushed, audited).
 
     :param title: the printed title, e.g. 五寨县养老服务联席会议通报 (from configuration and the region's name).
     :param issuer: the printed issuing body.
+    :param client_id: the UUID of the form sent: the same form again (a double tap) returns the briefing it issued.
     """
+    earlier = briefing_by_client_id(client_id)
+    if earlier is not None:
+        return earlier
     host = joint_meeting_host(user)
     figures = briefing_figures(user, period)
     signed = sign_as_department(render_briefing_pdf(BriefingDocument(title, issuer, today, figures)), host)
-    stored = store_bytes(signed.pdf, "application/pdf")
-    briefing = Briefing(
-        region_id=user.region_id,
-        title=title[:100],
-        period_start=period.first,
-        period_end=period.last,
-        issued_on=today,
-        issued_by_id=actor.user_id,
-        pdf_file=stored,
-        pdf_sha256=stored.sha256,
-        signing_certificate_serial=signed.certificate_serial,
-        signing_certificate_sha256=signed.certificate_sha256,
-    )
-    db.session.add(briefing)
-    db.session.flush()
+
+    def stored_briefing() -> Briefing:
+        stored = store_bytes(signed.pdf, "application/pdf")
+        briefing = Briefing(
+            region_id=user.region_id,
+            title=title[:100],
+            period_start=period.first,
+            period_end=period.last,
+            issued_on=today,
+            issued_by_id=actor.user_id,
+            pdf_file=stored,
+            pdf_sha256=stored.sha256,
+            signing_certificate_serial=signed.certificate_serial,
+            signing_certificate_sha256=signed.certificate_sha256,
+            client_id=client_id,
+        )
+        db.session.add(briefing)
+        db.session.flush()
+        return briefing
+
+    # Sent twice at the same moment, both requests print; the one that stores second returns the first's briefing.
+    briefing, created = insert_once(stored_briefing, lambda: briefing_by_client_id(client_id))
+    if not created:
+        return briefing
     record_event(
         actor,
         "briefing.issue",
@@ -327,6 +350,11 @@ def issue_briefing(user: User, period: DateRange, today: date, actor: Actor, *, 
         after={"period": str(period), "pdf_sha256": briefing.pdf_sha256},
     )
     return briefing
+
+
+def briefing_by_client_id(client_id: str | None) -> Briefing | None:
+    """The briefing issued by the form with this UUID, if any."""
+    return db.session.scalar(select(Briefing).where(Briefing.client_id == client_id)) if client_id else None
 
 
 def joint_meeting_host(user: User) -> Department:

@@ -38,6 +38,7 @@ from inspection.services.planning import (
     check_spot_check_checklists,
     start_inspection,
 )
+from inspection.transactions import insert_once
 
 #: Most facilities one draw may plan.
 MAX_FACILITIES_PER_DRAW = 50
@@ -59,6 +60,8 @@ class DrawRequest:
     facility_type: str | None = None
     #: Given only to reproduce a draw elsewhere (tests, an auditor's rerun); a new draw takes `new_seed()`.
     seed: str | None = None
+    #: The UUID of the form sent: the same form again returns the draw it made.
+    client_id: str | None = None
 
 
 def candidates(user: User, request: DrawRequest) -> tuple[list[Facility], list[User]]:
@@ -93,6 +96,9 @@ def make_draw(
         inspectors per facility, more facilities or inspectors than candidates, a malformed seed.
     """
     assert actor.user is not None, "a draw is made by a person"
+    earlier = draw_by_client_id(request.client_id)
+    if earlier is not None:  # the form sent again after its draw was stored: the counts may no longer allow it
+        return earlier
     check_spot_check_checklists([request.checklist_code], request.department.code)
     check_planned_date(request.inspected_on, today, days_ahead, after_the_fact=False)
     facilities, pool = candidates(actor.user, request)
@@ -116,31 +122,41 @@ def make_draw(
         inspectors_per_facility=request.inspectors_per_facility,
         seed=seed,
         drawn_at=drawn_at or utcnow(),
+        client_id=request.client_id,
     )
     facilities_by_id, pool_by_id = {f.id: f for f in facilities}, {p.id: p for p in pool}
-    for position, pick in enumerate(rerun(record)):
-        inspection = start_inspection(
-            facilities_by_id[pick.facility_id],
-            [request.checklist_code],
-            request.inspected_on,
-            InspectionPurpose.ROUTINE,
-            request.department,
-            {request.department.code: [pool_by_id[i] for i in pick.inspector_ids]},
-            actor,
-            today=today,
-            days_ahead=days_ahead,
-            after_the_fact=False,
-        )
-        record.picks.append(
-            SpotCheckPick(
-                position=position,
-                facility_id=pick.facility_id,
-                inspector_ids=list(pick.inspector_ids),
-                inspection=inspection,
+
+    def planned() -> SpotCheckDraw:
+        for position, pick in enumerate(rerun(record)):
+            inspection = start_inspection(
+                facilities_by_id[pick.facility_id],
+                [request.checklist_code],
+                request.inspected_on,
+                InspectionPurpose.ROUTINE,
+                request.department,
+                {request.department.code: [pool_by_id[i] for i in pick.inspector_ids]},
+                actor,
+                today=today,
+                days_ahead=days_ahead,
+                after_the_fact=False,
             )
-        )
-    db.session.add(record)
-    db.session.flush()
+            record.picks.append(
+                SpotCheckPick(
+                    position=position,
+                    facility_id=pick.facility_id,
+                    inspector_ids=list(pick.inspector_ids),
+                    inspection=inspection,
+                )
+            )
+        db.session.add(record)
+        db.session.flush()
+        return record
+
+    # The same form sent at the same moment: the request storing second waits for the first (the form's UUID is
+    # unique), undoes its own planning and returns the first one's draw.
+    record, created = insert_once(planned, lambda: draw_by_client_id(request.client_id))
+    if not created:
+        return record
     record_event(
         actor,
         "draw.create",
@@ -158,6 +174,11 @@ def make_draw(
         },
     )
     return record
+
+
+def draw_by_client_id(client_id: str | None) -> SpotCheckDraw | None:
+    """The draw made by the form with this UUID, if any."""
+    return db.session.scalar(select(SpotCheckDraw).where(SpotCheckDraw.client_id == client_id)) if client_id else None
 
 
 def _check_counts(request: DrawRequest, facilities: int, pool: int) -> None:

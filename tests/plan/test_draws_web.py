@@ -3,6 +3,7 @@ its stored seed and candidates, nobody edits it, and the public page shows it (a
 people."""
 
 import random
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -64,6 +65,21 @@ def test_a_reviewer_draws_facilities_and_inspectors_and_the_inspections_are_plan
     assert event.after["seed"] == record.seed and event.object_id == str(record.id)
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert record.seed in page and "结果与记录一致" in page
+
+
+def test_the_same_draw_form_sent_again_shows_its_draw_and_draws_nothing_new(client, login, world):
+    data, county_id = form(world), world.county.region.id
+    login(world.reviewer)
+    page = client.get("/plan/draws/new").get_data(as_text=True)
+    sent = data | {"client_id": re.search(r'name="client_id"[^>]*value="([0-9a-f-]{36})"', page)[1]}
+    first = client.post("/plan/draws/new", data=sent)
+    again = client.post("/plan/draws/new", data=sent)  # a double tap
+    assert first.status_code == again.status_code == 302 and first.location == again.location
+    (record,) = stored_draws(county_id)
+    planned = db.session.scalar(select(func.count()).select_from(Inspection).where(Inspection.inspected_on == DAY))
+    assert len(record.picks) == planned == 2
+    other = client.post("/plan/draws/new", data=data)  # a new form is a new draw
+    assert other.status_code == 302 and other.location != first.location
 
 
 def test_the_stored_seed_and_candidates_reproduce_the_draw(client, login, world):

@@ -38,7 +38,7 @@ def issue(client, period=QUARTER):
     page = client.get("/briefing/", query_string=period).get_data(as_text=True)
     form = page.split('action="/briefing/issue"', 1)[1].split("</form>", 1)[0]
     fields = re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', form)
-    assert sorted(name for name, _ in fields) == ["end", "start"]  # the tests' app renders no CSRF token
+    assert sorted(name for name, _ in fields) == ["client_id", "end", "start"]  # the tests' app renders no CSRF token
     return client.post("/briefing/issue", data=MultiDict(fields))
 
 
