@@ -18,6 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 
 from inspection.extensions import db
 from inspection.i18n import N_, Message
@@ -40,6 +41,7 @@ from inspection.transactions import locked
 
 #: A preview waits this long for its confirmation; older uploads never confirmed are removed.
 PREVIEW_LIFETIME = timedelta(hours=24)
+CHANGED_SINCE_PREVIEW = N_("预览之后机构名录已有变动，导入结果会与预览不同：请重新预览")
 #: Codes looked up per query when matching rows to entries.
 MATCH_BATCH = 500
 
@@ -138,7 +140,13 @@ def apply_plan(plan: ImportPlan, actor: Actor) -> None:
     """
     if plan.errors:
         raise ImportRejected(Message(N_("文件中有 %(count)s 处错误，未导入任何数据"), count=len(plan.errors)))
-    create_facilities([row.data for row in plan.rows if row.action == "create"], actor)
+    try:
+        with db.session.begin_nested():
+            create_facilities([row.data for row in plan.rows if row.action == "create"], actor)
+    except IntegrityError:
+        # Another import (or an admin) created an entry with one of these codes after this plan was made: the
+        # unique code refused it, after waiting for that request to commit.
+        raise Conflict(CHANGED_SINCE_PREVIEW, conflicts=[]) from None
     updates = [row for row in plan.rows if row.action == "update"]
     entries = _by_id({row.facility_id for row in updates if row.facility_id is not None})
     update_facilities([(entries[row.facility_id], row.data) for row in updates if row.facility_id], actor)
@@ -186,7 +194,7 @@ def confirm_import(token: str, plan_sha256: str, user: User, actor: Actor, now: 
         raise ImportRejected(N_("保存的文件已损坏，请重新上传文件"))
     plan = plan_import(staged.content, user, lock=True)
     if plan.digest != staged.plan_sha256 or plan_sha256 != staged.plan_sha256:
-        raise Conflict(N_("预览之后机构名录已有变动，导入结果会与预览不同：请重新预览"), conflicts=[])
+        raise Conflict(CHANGED_SINCE_PREVIEW, conflicts=[])
     apply_plan(plan, actor)
     staged.imported_at = now
     record_event(

@@ -4,6 +4,7 @@ because the entry changed; never a deadlock or an edit lost without trace."""
 
 from collections.abc import Callable
 
+import pytest
 from sqlalchemy import select
 
 from inspection.extensions import db
@@ -19,13 +20,23 @@ from tests.factories import BASE_COUNTY, OWN, make_cast, make_county
 from tests.register_files import register_row, xlsx_bytes
 
 
-def test_an_import_and_an_edit_of_its_entry_at_once_keep_every_change_accounted_for(concurrent_app):
+@pytest.fixture(scope="module")
+def township(concurrent_app) -> str:
+    """The base county and the cast in the module's database; the name of the county's first township."""
     with concurrent_app.app_context():
         county = make_county(BASE_COUNTY)
         make_cast(county)
+        db.session.commit()
+        name = county.townships[0].name
+        db.session.remove()
+        return name
+
+
+def test_an_import_and_an_edit_of_its_entry_at_once_keep_every_change_accounted_for(concurrent_app, township):
+    with concurrent_app.app_context():
         own = db.session.scalar(select(Facility).where(Facility.name == OWN))
         admin = db.session.scalar(select(User).where(User.username == "admin"))
-        data = xlsx_bytes([register_row(1, county.townships[0].name, 统一社会信用代码=own.uscc, 床位数=80)])
+        data = xlsx_bytes([register_row(1, township, 统一社会信用代码=own.uscc, 床位数=80)])
         staged = stage_import(data, "名录.xlsx", plan_import(data, admin), admin, utcnow())
         token, digest, own_id = staged.token, staged.plan_sha256, own.id
         db.session.commit()
@@ -72,3 +83,38 @@ def test_an_import_and_an_edit_of_its_entry_at_once_keep_every_change_accounted_
         assert beds == [(60, 80), (80, 70)] and final == 70
     else:  # the edit went first: the import no longer matched its preview and changed nothing
         assert beds == [(60, 70)] and final == 70
+
+
+def test_two_imports_creating_one_new_entry_at_once_import_it_once_and_refuse_the_other(concurrent_app, township):
+    with concurrent_app.app_context():
+        admin = db.session.scalar(select(User).where(User.username == "admin"))
+        previews = []
+        for beds in (50, 60):  # two files, each creating the same new home
+            data = xlsx_bytes([register_row(901, township, 床位数=beds)])
+            staged = stage_import(data, f"名录{beds}.xlsx", plan_import(data, admin), admin, utcnow())
+            previews.append((staged.token, staged.plan_sha256))
+        code = register_row(901, "")["统一社会信用代码"]
+        db.session.commit()
+        admin_id = admin.id
+        db.session.remove()
+
+    def confirm(token: str, digest: str) -> Callable[[Callable[[], object]], str]:
+        def run(go: Callable[[], object]) -> str:
+            with concurrent_app.app_context():
+                user = db.session.get(User, admin_id)
+                go()
+                try:
+                    run_in_transaction(lambda: confirm_import(token, digest, user, Actor(user, "test"), utcnow()))
+                except Conflict:
+                    return "conflict"
+                finally:
+                    db.session.remove()
+                return "imported"
+
+        return run
+
+    outcomes = run_together([confirm(*preview) for preview in previews])
+    assert sorted(outcomes) == ["conflict", "imported"]
+    with concurrent_app.app_context():
+        assert len(db.session.scalars(select(Facility).where(Facility.uscc == code)).all()) == 1
+        assert verify_chain().intact
