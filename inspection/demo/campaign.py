@@ -88,4 +88,4 @@ def _assess(
     members, reason = decision
     scored = application.assessment_result.grade
     level = application.level
-    record_decision(application, today, members, level, reason if level != scored else "", actor, today)
+    record_decision(application, today, members, level, reason if level != scored else "", actor, rules, today)

@@ -28,7 +28,7 @@ def test_the_demo_campaign_has_an_accepted_and_a_refused_application(app_ctx, cl
 def test_the_demo_campaign_has_a_decided_and_a_scheduled_assessment(app_ctx, client):
     by_facility = {a.facility.name: a for a in db.session.scalars(select(GradingApplication))}
     decided = by_facility["北苑敬老院"]
-    assert decided.stage == "decided" and decided.decided_level == decided.level
+    assert decided.stage == "publicity" and decided.decided_level == decided.level  # decided today: in 公示
     assert len(decided.assessment.assignments) == 3 and "评定委员乙" in decided.committee_members
     assert {a.user.role for a in decided.assessment.assignments} == {"inspector", "assessor"}
     scheduled = by_facility["康宁老年公寓"]
