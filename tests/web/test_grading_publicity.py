@@ -233,3 +233,15 @@ def test_the_public_form_refuses_a_post_without_a_csrf_token(cast, client, login
     finally:
         app.config["WTF_CSRF_ENABLED"] = False
     assert response.status_code == 400 and objections(application_id) == []
+
+
+def test_coverage_shows_a_decision_in_publicity_and_not_yet_a_grade(cast, client, login):
+    facility_id, _application_id = decided(cast, client, login)
+    name = application(facility_id).facility.name
+    login("reviewer")
+    in_publicity = client.get("/grading/coverage?stage=publicity").get_data(as_text=True)
+    assert name in in_publicity and "已评定，公示中" in in_publicity
+    assert name not in client.get("/grading/coverage?stage=graded").get_data(as_text=True)
+    period_over(facility_id)
+    assert name in client.get("/grading/coverage?stage=graded").get_data(as_text=True)
+    assert name not in client.get("/grading/coverage?stage=publicity").get_data(as_text=True)
