@@ -34,3 +34,12 @@ def test_the_demo_campaign_has_a_decided_and_a_scheduled_assessment(app_ctx, cli
     scheduled = by_facility["康宁老年公寓"]
     assert scheduled.stage == "assessment_scheduled"
     assert "北苑敬老院" in client.get("/public/grading/accepted").get_data(as_text=True)
+
+
+def test_the_demo_decision_is_in_publicity_with_an_objection_awaiting_review(app_ctx, client):
+    decided = next(a for a in db.session.scalars(select(GradingApplication)) if a.facility.name == "北苑敬老院")
+    (objection,) = decided.pending_objections
+    assert objection.is_demo and "（演示）" in objection.submitter_name and objection.contact.startswith("138")
+    page = client.get("/public/grading/publicity").get_data(as_text=True)
+    assert "北苑敬老院" in page and "康宁老年公寓" not in page
+    assert objection.contact not in page and objection.submitter_name not in page
