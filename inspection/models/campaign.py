@@ -250,5 +250,5 @@ class GradingObjection(db.Model):
 
     @property
     def reference(self) -> str:
-        """Return the number the submitter is given to refer to the objection: ``YY`` + date + id."""
-        return f"YY{self.submitted_at:%Y%m%d}-{self.id}"
+        """Return the number the submitter is given to refer to the objection: ``YY`` and its id, six digits."""
+        return f"YY{self.id:06d}"

@@ -67,7 +67,8 @@ def test_the_public_page_lists_the_decisions_in_publicity_and_takes_an_objection
     assert found.stage == "publicity" and found.publicity_period == publicity_period(TODAY, 5)
     name, period = found.facility.name, found.publicity_period
     page = client.get(PUBLIC).get_data(as_text=True)
-    assert name in page and "2 级" in page and f"{period.starts_on} 至 {period.ends_on}" in page
+    shown = f'<span class="date">{period.starts_on}</span> 至 <span class="date">{period.ends_on}</span>'
+    assert name in page and "2 级" in page and shown in page
     assert "暂未扣除法定节假日" in page and "对此评定结果提出异议" in page
     # required fields: the form comes back open with what was typed
     response = object_to(client, application_id, name="", text="")
