@@ -5,7 +5,16 @@ from datetime import date
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, SelectChoice, SelectField, SubmitField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from forms import WebForm
@@ -76,3 +85,54 @@ class DecisionForm(WebForm):
         description=_l("评定等级与申请等级或现场评审得分的等级不同时必填。"),
     )
     submit = SubmitField(_l("记录评定结果"))
+
+
+class ObjectionForm(WebForm):
+    """A member of the public's objection (异议) to a decision in 公示: all three fields required. The contact's
+    form (a phone number or an e-mail address) is checked by the service, which says so at the field."""
+
+    name = StringField(
+        _l("姓名"), validators=[DataRequired(_l("请填写姓名")), Length(max=50, message=_l("姓名不能超过 50 字"))]
+    )
+    contact = StringField(
+        _l("联系方式"),
+        validators=[DataRequired(_l("请填写联系方式")), Length(max=100, message=_l("联系方式不能超过 100 字"))],
+        description=_l("手机号、带区号的固定电话或电子邮箱；只有民政审核人员能看到，用于核实和答复。"),
+        render_kw={"autocomplete": "tel", "inputmode": "text"},
+    )
+    text = TextAreaField(
+        _l("异议内容"),
+        validators=[DataRequired(_l("请填写异议内容")), Length(max=2000, message=_l("异议内容不能超过 2000 字"))],
+        description=_l("请写明异议的事实和理由，可附可以核实的线索。"),
+        render_kw={"rows": 5},
+    )
+    submit = SubmitField(_l("提交异议"))
+
+
+class ObjectionReviewForm(WebForm):
+    """A 民政 reviewer's decision on an objection: uphold (sending the case back to step 3 or 4) or dismiss, with
+    reasons and a confirmation."""
+
+    decision = RadioField(
+        _l("处理结论"),
+        choices=[
+            SelectChoice("dismiss", _l("异议不成立，维持评定结果")),
+            SelectChoice("assessment", _l("异议成立：退回重新组织现场评审")),
+            SelectChoice("committee", _l("异议成立：退回评定委员会重新评定")),
+        ],
+        validators=[InputRequired(_l("请选择处理结论"))],
+    )
+    reason = TextAreaField(
+        _l("处理理由"),
+        validators=[
+            DataRequired(_l("请填写处理理由")),
+            Length(max=2000, message=_l("理由不能超过 %(max)s 字", max=2000)),
+        ],
+        description=_l("申请机构会看到处理结论和理由。"),
+        render_kw={"rows": 3},
+    )
+    confirm = BooleanField(
+        _l("我已核实异议所述情况；异议成立时将撤销评定结果，无法恢复"),
+        validators=[DataRequired(_l("请确认已核实异议"))],
+    )
+    submit = SubmitField(_l("提交处理结论"))

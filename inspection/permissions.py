@@ -18,6 +18,7 @@ from inspection.models import (
     Department,
     Facility,
     GradingApplication,
+    GradingObjection,
     Hazard,
     Inspection,
     InspectionAssignment,
@@ -322,6 +323,25 @@ def visible_applications(user: User) -> Select[tuple[GradingApplication]]:
     if user.role in (Role.REVIEWER, Role.ADMIN):
         return stmt.where(in_region(user.region))
     return stmt.where(false())
+
+
+def can_see_objectors(user: User, application: GradingApplication) -> bool:
+    """Return True if `user` may see who objected to a decision in 公示 and how to reach them, and decide the
+    objections: the 民政 reviewers of the facility's region. The operator sees only that objections exist and their
+    outcome."""
+    return is_reviewer_for(user, application.facility)
+
+
+def visible_objections(user: User) -> Select[tuple[GradingObjection]]:
+    """Return a select of the objections `user` decides (joined with application, facility and region): those to
+    applications of facilities in a reviewer's region."""
+    stmt = (
+        select(GradingObjection)
+        .join(GradingObjection.application)
+        .join(GradingApplication.facility)
+        .join(Facility.region)
+    )
+    return stmt.where(in_region(user.region)) if user.role == Role.REVIEWER else stmt.where(false())
 
 
 def visible_users(user: User) -> Select[tuple[User]]:

@@ -36,6 +36,8 @@ from inspection.models import (
     Facility,
     FacilityType,
     FireAcceptance,
+    GradingApplication,
+    GradingObjection,
     Hazard,
     Inspection,
     InspectionChecklist,
@@ -473,3 +475,15 @@ def make_cast(county: County | None = None) -> dict[str, Any]:
     people["other_reviewer"] = make_reviewer(neighbour, username="other_reviewer")
     people["other_operator"] = make_operator(other, username="other_operator")
     return {**people, OWN: own, SAME_COUNTY: same, OTHER_COUNTY: other}
+
+
+def objection_row(application: GradingApplication) -> GradingObjection:
+    """An objection to `application` as the public form stores one (the sweeps need a row, not its path)."""
+    return GradingObjection(
+        application_id=application.id,
+        submitter_name="公众甲（测试）",
+        contact="13800000000",
+        text="异议内容（测试）",
+        client_hash="0" * 64,
+        review_reason="",
+    )

@@ -10,6 +10,7 @@ URL map (prefix /grading):
     /coverage.xlsx             the same rows as an Excel workbook
     POST /<id>/assessment      the on-site assessment's team and date (现场评审): plans the grading inspection
     POST /<id>/decision        the 评定委员会's decision, recorded by a reviewer
+    POST /<id>/objections/<oid>  a reviewer's decision on an objection (异议) to the decision in 公示
 """
 
 import io
@@ -19,7 +20,7 @@ from flask import Blueprint, Response, current_app, flash, redirect, render_temp
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from forms.grading import ApplicationForm, AssessmentForm, DecisionForm, ReviewForm
+from forms.grading import ApplicationForm, AssessmentForm, DecisionForm, ObjectionReviewForm, ReviewForm
 from inspection.blueprints import paginate, paginate_list, query_number, translated, translated_fields, unit_of_work
 from inspection.campaign.coverage import CoverageStage
 from inspection.campaign.eligibility import conditions
@@ -27,12 +28,24 @@ from inspection.campaign.stages import Stage
 from inspection.charts import Series, line_chart
 from inspection.exported_files import content_disposition
 from inspection.extensions import db
-from inspection.models import ApplicationStatus, Facility, GradingApplication, RegionLevel, Role, User
+from inspection.models import (
+    ApplicationStatus,
+    Facility,
+    GradingApplication,
+    GradingObjection,
+    ObjectionStatus,
+    RegionLevel,
+    ReturnStep,
+    Role,
+    User,
+)
 from inspection.permissions import (
+    can_see_objectors,
     can_view_application,
     may_inspect,
     visible_applications,
     visible_field_staff,
+    visible_objections,
 )
 from inspection.security import current_actor, refuse, role_required
 from inspection.services import ServiceError
@@ -46,6 +59,7 @@ from inspection.services.grading_applications import (
     review_application,
 )
 from inspection.services.grading_assessment import record_decision, schedule_assessment
+from inspection.services.grading_publicity import review_objection
 from inspection.services.regions import regions_within
 from inspection.templating import label
 
@@ -63,7 +77,14 @@ def index():
     stmt = visible_applications(current_user).order_by(GradingApplication.applied_at.desc(), GradingApplication.id)
     if status in set(ApplicationStatus):
         stmt = stmt.where(GradingApplication.status == status)
-    return render_template("grading/index.html", page=paginate(stmt), status=status, statuses=list(ApplicationStatus))
+    pending = visible_objections(current_user).where(GradingObjection.status == ObjectionStatus.PENDING)
+    return render_template(
+        "grading/index.html",
+        page=paginate(stmt),
+        status=status,
+        statuses=list(ApplicationStatus),
+        pending_objections=db.session.scalars(pending.order_by(GradingObjection.submitted_at, GradingObjection.id)),
+    )
 
 
 @bp.route("/apply", methods=["GET", "POST"])
@@ -142,6 +163,7 @@ def _render_detail(
     status: int = 200,
     assessment_form: AssessmentForm | None = None,
     decision_form: DecisionForm | None = None,
+    objection_forms: dict[int, ObjectionReviewForm] | None = None,
 ):
     _version, checklist = grading_checklist()
     stage = application.stage
@@ -154,6 +176,10 @@ def _render_detail(
     if application.status == ApplicationStatus.SUBMITTED:
         check = eligibility_refusals(application.facility, application.level, _rules(), date.today())
     may_review = current_user.role == Role.REVIEWER and application.status == ApplicationStatus.SUBMITTED
+    sees_objectors = can_see_objectors(current_user, application)
+    objection_forms = (objection_forms or {}) if sees_objectors else {}
+    for objection in application.pending_objections if sees_objectors else ():
+        objection_forms.setdefault(objection.id, ObjectionReviewForm(prefix=f"o{objection.id}"))
     return render_template(
         "grading/detail.html",
         application=application,
@@ -166,6 +192,9 @@ def _render_detail(
         stage=stage,
         assessment_form=assessment_form if is_reviewer and stage == Stage.ACCEPTED else None,
         decision_form=decision_form if is_reviewer and stage == Stage.ASSESSED else None,
+        sees_objectors=sees_objectors,
+        objection_forms=objection_forms,
+        publicity=application.publicity_state_on(date.today()),
     ), status
 
 
@@ -298,6 +327,7 @@ def decision(application_id: int):
                 form.level.data or None,
                 form.reason.data or "",
                 current_actor(),
+                _rules(),
                 date.today(),
             )
         if outcome.ok:
@@ -308,3 +338,27 @@ def decision(application_id: int):
             if field is not None:
                 field.errors = [*field.errors, message]
     return _render_detail(application, ReviewForm(), 400, decision_form=form)
+
+
+@bp.post("/<int:application_id>/objections/<int:objection_id>")
+@role_required(Role.REVIEWER)
+def objection(application_id: int, objection_id: int):
+    application = _get_application_or_404(application_id)
+    found = db.session.get(GradingObjection, objection_id)
+    if found is None or found.application_id != application.id:
+        refuse(404, f"objection {objection_id} not of grading application {application_id}")
+    form = ObjectionReviewForm(prefix=f"o{objection_id}")
+    if form.validate_on_submit():
+        choice = form.decision.data
+        returned_to = None if choice == "dismiss" else ReturnStep(choice)
+        with unit_of_work() as outcome:
+            review_objection(found, returned_to is not None, returned_to, form.reason.data, current_actor())
+        if outcome.ok:
+            flash(
+                _("已作出异议不成立的处理，评定结果维持。")
+                if returned_to is None
+                else _("异议成立，已撤销评定结果并退回：%(step)s。", step=label(returned_to, "return_step")),
+                "success",
+            )
+            return redirect(url_for("grading.detail", application_id=application_id))
+    return _render_detail(application, ReviewForm(), 400, objection_forms={objection_id: form})

@@ -28,6 +28,7 @@ class CoverageStage(StrEnum):
     ACCEPTED = "accepted"
     ASSESSMENT_SCHEDULED = "assessment_scheduled"
     ASSESSED = "assessed"
+    PUBLICITY = "publicity"
     DECIDED = "decided"
     GRADED = "graded"
 
@@ -41,7 +42,8 @@ COVERAGE_STAGE_LABELS = labelled(
         CoverageStage.ACCEPTED: N_("资格审查通过，待现场评审"),
         CoverageStage.ASSESSMENT_SCHEDULED: N_("已安排现场评审"),
         CoverageStage.ASSESSED: N_("已现场评审，待评定"),
-        CoverageStage.DECIDED: N_("已评定，待公示"),
+        CoverageStage.PUBLICITY: N_("已评定，公示中"),
+        CoverageStage.DECIDED: N_("公示期满，待发布"),
         CoverageStage.GRADED: N_("已评定等级"),
     },
 )
@@ -52,6 +54,7 @@ IN_PROGRESS_STAGES = frozenset(
         CoverageStage.ACCEPTED,
         CoverageStage.ASSESSMENT_SCHEDULED,
         CoverageStage.ASSESSED,
+        CoverageStage.PUBLICITY,
         CoverageStage.DECIDED,
     }
 )

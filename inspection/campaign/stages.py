@@ -1,5 +1,5 @@
-"""Where a grading application stands in the campaign (DOMAIN §14.3: 申请 → 审查 → 组织评审 → 评定委员会), computed
-in one place from its records; the coverage report counts facilities by these stages."""
+"""Where a grading application stands in the campaign (DOMAIN §14.3: 申请 → 审查 → 组织评审 → 评定委员会 → 公示),
+computed in one place from its records; the coverage report counts facilities by these stages."""
 
 from __future__ import annotations
 
@@ -14,14 +14,19 @@ class Stage(StrEnum):
     ACCEPTED = "accepted"  # eligible, no assessment team assigned yet
     ASSESSMENT_SCHEDULED = "assessment_scheduled"  # a team and a date, the grading inspection not submitted yet
     ASSESSED = "assessed"  # the team's grading inspection is submitted and scored: awaits the committee
-    DECIDED = "decided"  # the committee decided the level
+    PUBLICITY = "publicity"  # decided; the 公示 runs, or it is over with an objection awaiting review
+    DECIDED = "decided"  # decided, the 公示 over and cleared: awaits publication
 
 
-def stage_of(status: str, *, assessment_scheduled: bool, assessment_scored: bool, decided: bool) -> Stage:
+def stage_of(
+    status: str, *, assessment_scheduled: bool, assessment_scored: bool, decided: bool, in_publicity: bool = False
+) -> Stage:
     """Return the stage of an application from its stored status ("submitted", "accepted", "refused", "decided"),
-    whether an assessment was scheduled, whether its grading result is scored, and whether the committee decided."""
+    whether an assessment was scheduled, whether its grading result is scored, whether the committee decided, and
+    whether that decision's 公示 is not cleared yet (running, or an objection pending:
+    `inspection.campaign.publicity`)."""
     if decided or status == "decided":
-        return Stage.DECIDED
+        return Stage.PUBLICITY if in_publicity else Stage.DECIDED
     if status == "refused":
         return Stage.REFUSED
     if status == "submitted":

@@ -1,6 +1,7 @@
 """The demo county's grading campaign (issue 14): register facts eligibility reads, applications accepted at the
 eligibility review and one refused for a recent penalty, one accepted home assessed on site by a three-person team and
-decided by the 评定委员会, another awaiting its team, through the services as real use does. All invented."""
+decided by the 评定委员会 (in 公示, with an objection from the public awaiting review), another awaiting its team,
+through the services as real use does. All invented."""
 
 import uuid
 from datetime import date, timedelta
@@ -20,6 +21,7 @@ from inspection.services.campaign import campaign_rules
 from inspection.services.checklists import checklist_of, latest_version
 from inspection.services.grading_applications import apply_for_grading, grading_checklist, review_application
 from inspection.services.grading_assessment import record_decision, schedule_assessment
+from inspection.services.grading_publicity import client_hash, submit_objection
 from inspection.services.submission import facility_facts, submit_department
 
 
@@ -55,6 +57,10 @@ def seed_demo_campaign(facilities: dict[str, Facility], today: date) -> int:
         review_application(application, decision == "accept", reason, Actor(reviewer, "demo-seed"), rules, today)
         if name in county.DEMO_ASSESSMENTS:
             _assess(application, *county.DEMO_ASSESSMENTS[name], Actor(reviewer, "demo-seed"), rules, today)
+        if name in county.DEMO_OBJECTION:
+            who, contact, text = county.DEMO_OBJECTION[name]
+            address = client_hash("demo-seed", current_app.config["SECRET_KEY"])
+            submit_objection(application, who, contact, text, address, today)
     return len(county.DEMO_APPLICATIONS)
 
 
@@ -88,4 +94,4 @@ def _assess(
     members, reason = decision
     scored = application.assessment_result.grade
     level = application.level
-    record_decision(application, today, members, level, reason if level != scored else "", actor, today)
+    record_decision(application, today, members, level, reason if level != scored else "", actor, rules, today)

@@ -115,5 +115,14 @@ DEMO_ASSESSMENTS = {
     ),
     "康宁老年公寓": (("mz2", "assessor1", "assessor2"), None),
 }
+#: An objection (异议) to a decision in 公示, from an invented member of the public with a made-up number:
+#: facility → (name, contact, text).
+DEMO_OBJECTION = {
+    "北苑敬老院": (
+        "赵晓明（演示）",
+        "13800001234",
+        "家中老人在该院入住，夜间只有一名护理员值班，呼叫后等了二十多分钟才有人来，与三级的评定不符，请核实（演示）。",
+    )
+}
 #: The demo facility on the credit blacklist, and how many days ago it was listed.
 DEMO_BLACKLISTED = ("颐和养老院", 40)

@@ -6,6 +6,9 @@ from inspection.models.campaign import (
     OPEN_APPLICATION_STATUSES,
     ApplicationStatus,
     GradingApplication,
+    GradingObjection,
+    ObjectionStatus,
+    ReturnStep,
 )
 from inspection.models.checklists import ChecklistVersion
 from inspection.models.facilities import (
@@ -85,6 +88,7 @@ __all__ = [
     "FacilityType",
     "FireAcceptance",
     "GradingApplication",
+    "GradingObjection",
     "Hazard",
     "HazardPhoto",
     "HazardStatus",
@@ -101,11 +105,13 @@ __all__ = [
     "NoticeKind",
     "NoticeMode",
     "NoticeStatus",
+    "ObjectionStatus",
     "Ownership",
     "Photo",
     "Region",
     "RegionLevel",
     "Reinspection",
+    "ReturnStep",
     "Role",
     "Signature",
     "SignerRole",

@@ -1,5 +1,6 @@
-"""The grading campaign (等级评定, issue 14): a facility's application with its self-assessment, and the eligibility
-review (资格审查). Each step records who acted and when."""
+"""The grading campaign (等级评定, issue 14): a facility's application with its self-assessment, the eligibility
+review (资格审查), the on-site assessment, the committee's decision and its 公示 with the public's objections (异议).
+Each step records who acted and when."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import Any
 from sqlalchemy import JSON, Date, ForeignKey, Index, Numeric, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from inspection.campaign.publicity import NOT_CLEARED_YET, PublicityPeriod, PublicityState, publicity_state
 from inspection.campaign.stages import Stage, stage_of
 from inspection.checklists.schema import GRADING_CHECKLIST
 from inspection.extensions import db
@@ -47,7 +49,8 @@ STAGE_LABELS = labelled(
         Stage.ACCEPTED: N_("待组织现场评审"),
         Stage.ASSESSMENT_SCHEDULED: N_("现场评审中"),
         Stage.ASSESSED: N_("待评定委员会评定"),
-        Stage.DECIDED: N_("评定委员会已评定"),
+        Stage.PUBLICITY: N_("评定结果公示中"),
+        Stage.DECIDED: N_("公示期满，待发布"),
     },
 )
 #: The statuses of an application still under way: a facility has at most one (a partial unique index).
@@ -101,6 +104,10 @@ class GradingApplication(db.Model):
     decision_reason: Mapped[str] = mapped_column(Text, default="")
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     decided_at: Mapped[datetime | None]
+    #: The 公示 period of the decision (`inspection.campaign.publicity`), fixed when the decision is recorded so
+    #: that the dates published do not move if the rules' figure changes later.
+    publicity_starts_on: Mapped[date | None] = mapped_column(Date)
+    publicity_ends_on: Mapped[date | None] = mapped_column(Date)
     is_demo: Mapped[bool] = mapped_column(default=False)
 
     facility: Mapped[Facility] = relationship()
@@ -109,6 +116,9 @@ class GradingApplication(db.Model):
     decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
     applied_by: Mapped[User] = relationship(foreign_keys=[applied_by_id])
     reviewed_by: Mapped[User | None] = relationship(foreign_keys=[reviewed_by_id])
+    objections: Mapped[list[GradingObjection]] = relationship(
+        back_populates="application", order_by="GradingObjection.submitted_at, GradingObjection.id"
+    )
 
     @property
     def assessment_result(self) -> InspectionChecklist | None:
@@ -122,15 +132,123 @@ class GradingApplication(db.Model):
 
     @property
     def stage(self) -> Stage:
-        """Return where the application stands (`inspection.campaign.stages`)."""
+        """Return where the application stands today (`inspection.campaign.stages`)."""
+        return self.stage_on(date.today())
+
+    def stage_on(self, today: date) -> Stage:
+        """Return where the application stands on `today`: the 公示 of a decision runs until its last day, and
+        beyond while an objection awaits review."""
         return stage_of(
             self.status,
             assessment_scheduled=self.assessment_inspection_id is not None,
             assessment_scored=self.assessment_result is not None,
             decided=self.decided_at is not None,
+            in_publicity=self.publicity_state_on(today) in NOT_CLEARED_YET,
+        )
+
+    @property
+    def publicity_period(self) -> PublicityPeriod | None:
+        """Return the current decision's 公示 period, or None while no decision stands."""
+        if self.decided_at is None or self.publicity_starts_on is None or self.publicity_ends_on is None:
+            return None
+        return PublicityPeriod(self.publicity_starts_on, self.publicity_ends_on)
+
+    @property
+    def pending_objections(self) -> list[GradingObjection]:
+        """Return the objections awaiting a reviewer, oldest first."""
+        return [o for o in self.objections if o.status == ObjectionStatus.PENDING]
+
+    def upheld_objections(self) -> list[GradingObjection]:
+        """Return the objections upheld against the current decision, or without one against the last decision
+        (the case went back and awaits a new one)."""
+        upheld = [o for o in self.objections if o.status == ObjectionStatus.UPHELD]
+        if self.decided_at is None:
+            return upheld[-1:]
+        return [o for o in upheld if o.submitted_at >= self.decided_at]
+
+    def publicity_state_on(self, today: date) -> PublicityState | None:
+        """Return where the 公示 stands on `today` (`inspection.campaign.publicity.publicity_state`)."""
+        period = self.publicity_period
+        return publicity_state(
+            period.ends_on if period else None,
+            today,
+            pending=len(self.pending_objections),
+            upheld=len(self.upheld_objections()),
         )
 
     @property
     def refusal_messages(self) -> list[tuple[Message, bool]]:
         """Return each refusing rule's message (translatable where shown) and whether its basis is unverified."""
         return [(Message(r["msgid"], **r["params"]), bool(r["unverified"])) for r in self.refusals]
+
+
+class ObjectionStatus(StrEnum):
+    """Where an objection (异议) to a decision in 公示 stands."""
+
+    PENDING = "pending"
+    UPHELD = "upheld"  # the case goes back to the on-site assessment or to the committee
+    DISMISSED = "dismissed"
+
+
+OBJECTION_STATUS_LABELS = labelled(
+    "objection_status",
+    {
+        ObjectionStatus.PENDING: N_("待处理"),
+        ObjectionStatus.UPHELD: N_("异议成立"),
+        ObjectionStatus.DISMISSED: N_("异议不成立"),
+    },
+)
+
+
+class ReturnStep(StrEnum):
+    """Where an upheld objection sends the case back (DOMAIN §14.3 steps 3 and 4)."""
+
+    ASSESSMENT = "assessment"  # the on-site assessment is redone; its link and the decision are cleared
+    COMMITTEE = "committee"  # the committee decides again on the assessment as it stands
+
+
+RETURN_STEP_LABELS = labelled(
+    "return_step",
+    {
+        ReturnStep.ASSESSMENT: N_("退回重新组织现场评审"),
+        ReturnStep.COMMITTEE: N_("退回评定委员会重新评定"),
+    },
+)
+
+
+class GradingObjection(db.Model):
+    """An objection (异议) a member of the public submitted on the public 公示 page, and its review by a 民政
+    reviewer. The client's address is kept only as a keyed hash (for rate limiting and to tell repeated
+    submissions apart), never as typed."""
+
+    __tablename__ = "grading_objections"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("grading_applications.id"), index=True)
+    submitter_name: Mapped[str] = mapped_column(String(50))
+    #: A phone number or an e-mail address (checked by `inspection.campaign.publicity.contact_kind`); only
+    #: reviewers of the facility's region see it.
+    contact: Mapped[str] = mapped_column(String(100))
+    text: Mapped[str] = mapped_column(Text)
+    submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: HMAC-SHA256 of the client address with the app's secret key (hex).
+    client_hash: Mapped[str] = mapped_column(String(64))
+    status: Mapped[ObjectionStatus] = mapped_column(String(20), default=ObjectionStatus.PENDING, index=True)
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reviewed_at: Mapped[datetime | None]
+    #: The reviewer's reasons, required for either outcome.
+    review_reason: Mapped[str] = mapped_column(Text, default="")
+    #: For an upheld objection: where the case went back.
+    returned_to: Mapped[ReturnStep | None] = mapped_column(String(20))
+    #: For one sent back to the on-site assessment: the assessment it set aside (kept for the record; its result
+    #: counts as neither a grade nor a result to countersign).
+    superseded_assessment_id: Mapped[int | None] = mapped_column(ForeignKey("inspections.id"))
+    is_demo: Mapped[bool] = mapped_column(default=False)
+
+    application: Mapped[GradingApplication] = relationship(back_populates="objections")
+    reviewed_by: Mapped[User | None] = relationship()
+
+    @property
+    def reference(self) -> str:
+        """Return the number the submitter is given to refer to the objection: ``YY`` and its id, six digits."""
+        return f"YY{self.id:06d}"

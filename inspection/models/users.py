@@ -91,6 +91,9 @@ class ThrottleScope(StrEnum):
     ACCOUNT = "account"
     #: Public uploads of a document to verify (验真), per address.
     VERIFY_UPLOAD = "verify_upload"
+    #: Objections (异议) to a grading decision in 公示, per (hashed) address and per application.
+    OBJECTION_ADDRESS = "objection_address"
+    OBJECTION_APPLICATION = "objection_app"
 
 
 class LoginThrottle(db.Model):

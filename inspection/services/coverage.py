@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import Select, select
+from sqlalchemy.orm import selectinload
 
 from inspection.campaign.coverage import (
     CoverageItem,
@@ -24,6 +25,7 @@ from inspection.campaign.coverage import (
 )
 from inspection.campaign.eligibility import add_months
 from inspection.campaign.rules import CampaignRules
+from inspection.campaign.stages import Stage
 from inspection.checklists import GRADING_CHECKLIST
 from inspection.extensions import db
 from inspection.models import (
@@ -66,9 +68,12 @@ def eligible_facilities(user: User, township_id: int | None = None) -> Select[tu
     return stmt.where(in_township(township_id)) if township_id is not None else stmt
 
 
-def grade_decisions(facility_ids: Select[tuple[int]]) -> dict[int, list[GradeDecision]]:
+def grade_decisions(
+    facility_ids: Select[tuple[int]], in_publicity: frozenset[int] = frozenset()
+) -> dict[int, list[GradeDecision]]:
     """Return the grade decisions of the facilities `facility_ids` selects: their countersigned grading results,
-    dated by the countersignature, with the level given (None when below every level or withheld).
+    dated by the countersignature, with the level given (None when below every level or withheld), except the
+    results of the on-site assessments `in_publicity` (inspection ids) whose committee decision is in 公示.
 
     The campaign's committee decisions and certificates will take this place when they exist.
     """
@@ -85,6 +90,7 @@ def grade_decisions(facility_ids: Select[tuple[int]]) -> dict[int, list[GradeDec
             InspectionChecklist.checklist_code == GRADING_CHECKLIST,
             InspectionChecklist.status == ChecklistStatus.SUBMITTED,
             InspectionChecklist.reviewed_at.is_not(None),
+            InspectionChecklist.inspection_id.not_in(in_publicity),
         )
     )
     found: dict[int, list[GradeDecision]] = {}
@@ -94,15 +100,15 @@ def grade_decisions(facility_ids: Select[tuple[int]]) -> dict[int, list[GradeDec
     return found
 
 
-def latest_application_stages(facility_ids: Select[tuple[int]]) -> dict[int, str]:
-    """Return the stage of each facility's latest grading application (`GradingApplication.stage`: its status, and
-    whether its on-site assessment is scheduled, scored or decided)."""
+def latest_applications(facility_ids: Select[tuple[int]]) -> dict[int, GradingApplication]:
+    """Return each facility's latest grading application, with its objections (its `stage_on` a day reads them)."""
     stmt = (
         select(GradingApplication)
         .where(GradingApplication.facility_id.in_(facility_ids))
+        .options(selectinload(GradingApplication.objections))
         .order_by(GradingApplication.applied_at, GradingApplication.id)
     )
-    return {a.facility_id: str(a.stage) for a in db.session.scalars(stmt)}  # the latest is written last
+    return {a.facility_id: a for a in db.session.scalars(stmt)}  # the latest is written last
 
 
 def coverage_report(
@@ -114,8 +120,13 @@ def coverage_report(
     """
     scope = eligible_facilities(user, township_id)
     ids = scope.with_only_columns(Facility.id)
-    decisions = grade_decisions(ids)
-    statuses = latest_application_stages(ids)
+    latest = latest_applications(ids)
+    statuses = {fid: str(a.stage_on(today)) for fid, a in latest.items()}
+    # a level in 公示 is not a grade yet: the facility shows the 公示, not "graded"
+    in_publicity = frozenset(
+        a.assessment_inspection_id for a in latest.values() if statuses[a.facility_id] == Stage.PUBLICITY
+    )
+    decisions = grade_decisions(ids, in_publicity)
     rows = db.session.execute(
         scope.with_only_columns(Facility.id, Facility.name, Region.name).order_by(Region.name, Facility.name)
     )

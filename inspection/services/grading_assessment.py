@@ -13,6 +13,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from inspection.campaign.publicity import publicity_period
 from inspection.campaign.rules import CampaignRules
 from inspection.campaign.stages import Stage
 from inspection.checklists import GRADING_CHECKLIST
@@ -93,11 +94,14 @@ def record_decision(
     level: int | None,
     reason: str,
     actor: Actor,
+    rules: CampaignRules,
     today: date,
 ) -> GradingApplication:
     """Record the 评定委员会's decision on an assessed application: the meeting's date, its members (free text), the
     level decided (None: not graded) and the reasons, required when the level differs from the level applied
     for or from the assessment's scored result. The assessment's grading result counts as reviewed from then.
+    The decision goes into 公示 for the rules' `publicity_working_days` from the next working day
+    (`inspection.campaign.publicity`); a decision after an upheld objection starts a new period.
 
     :raises ServiceError: not a reviewer of the facility's region; the assessment not scored yet or already
         decided; no or a future meeting date, or one before the assessment; no members; a level outside 1–5; no
@@ -128,6 +132,8 @@ def record_decision(
     application.committee_met_on, application.committee_members = met_on, members
     application.decided_level, application.decision_reason = level, reason
     application.decided_by_id, application.decided_at = user.id, now
+    period = publicity_period(today, rules.campaign.publicity_working_days)
+    application.publicity_starts_on, application.publicity_ends_on = period.starts_on, period.ends_on
     application.status = ApplicationStatus.DECIDED
     # The committee's record is this result's review: it leaves the countersignature queue and counts as reviewed.
     result.reviewed_at, result.reviewed_by_id = now, user.id
@@ -144,6 +150,7 @@ def record_decision(
             "applied_level": application.level,
             "scored_level": result.grade,
             "reason": reason,
+            "publicity": [period.starts_on.isoformat(), period.ends_on.isoformat()],
         },
     )
     return application

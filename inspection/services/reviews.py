@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, or_, select
 
 from inspection import permissions
 from inspection.checklists import GRADING_CHECKLIST
@@ -20,6 +20,7 @@ from inspection.models import (
     Facility,
     FacilityStanding,
     GradingApplication,
+    GradingObjection,
     Inspection,
     InspectionChecklist,
     InspectionStatus,
@@ -165,9 +166,13 @@ def return_grading(ic: InspectionChecklist, reason: str, actor: Actor, *, today:
 
 
 def _is_campaign_assessment(inspection_id):
-    """Return the condition "the inspection is a grading application's on-site assessment": its result is decided
-    by the 评定委员会 (`services.grading_assessment.record_decision`), not countersigned."""
-    return exists().where(GradingApplication.assessment_inspection_id == inspection_id)
+    """Return the condition "the inspection is a grading application's on-site assessment", current or set aside by
+    an upheld objection (`services.grading_publicity`): its result is decided by the 评定委员会
+    (`services.grading_assessment.record_decision`), not countersigned."""
+    return or_(
+        exists().where(GradingApplication.assessment_inspection_id == inspection_id),
+        exists().where(GradingObjection.superseded_assessment_id == inspection_id),
+    )
 
 
 def _check_reviewable(ic: InspectionChecklist, user: User | None) -> None:

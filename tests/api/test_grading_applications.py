@@ -2,12 +2,13 @@
 
 from datetime import date, timedelta
 
+from inspection.campaign.publicity import publicity_period
 from inspection.extensions import db
-from inspection.models import Inspection, Role
+from inspection.models import GradingApplication, Inspection, Role
 from inspection.services.grading_applications import grading_checklist
 from tests.api.conftest import assert_error
 from tests.api.test_contract import assert_documented
-from tests.factories import OWN, answer_all, base_county, grading_deductions, make_user, submit
+from tests.factories import OWN, answer_all, base_county, grading_deductions, make_user, objection_row, submit
 
 TODAY = date.today()
 
@@ -114,7 +115,19 @@ def test_from_application_to_the_committees_decision_over_the_api(as_user, cast)
     decided = reviewer.post(f"{path}/decision", json=decision | {"reason": "委员会认为服务记录不全（测试）"})
     assert decided.status_code == 200, decided.json
     assert_documented(decided, "post", f"{path}/decision")
-    assert decided.json["stage"] == "decided" and decided.json["status"] == "decided"
+    assert decided.json["stage"] == "publicity" and decided.json["status"] == "decided"
+    period = publicity_period(TODAY, 5)  # from the working day after the recording
+    assert decided.json["publicity"] == {
+        "starts_on": period.starts_on.isoformat(),
+        "ends_on": period.ends_on.isoformat(),
+        "state": "in_publicity",
+    }
+    assert decided.json["objections_pending"] == 0 and assessed["publicity"] is None
+    db.session.add(objection_row(db.session.get(GradingApplication, decided.json["id"])))
+    db.session.commit()
+    objected = reviewer.get(path)
+    assert_documented(objected, "get", path)
+    assert objected.json["objections_pending"] == 1 and objected.json["publicity"]["state"] == "in_publicity"
     assert decided.json["decision"]["level"] == 2 and decided.json["decision"]["met_on"] == day
     assert_error(reviewer.post(f"{path}/decision", json=decision), 422, "rule_violation")  # decided once
     assert as_user("other_reviewer").post(f"{path}/decision", json=decision).status_code == 404

@@ -28,9 +28,18 @@ def test_the_demo_campaign_has_an_accepted_and_a_refused_application(app_ctx, cl
 def test_the_demo_campaign_has_a_decided_and_a_scheduled_assessment(app_ctx, client):
     by_facility = {a.facility.name: a for a in db.session.scalars(select(GradingApplication))}
     decided = by_facility["北苑敬老院"]
-    assert decided.stage == "decided" and decided.decided_level == decided.level
+    assert decided.stage == "publicity" and decided.decided_level == decided.level  # decided today: in 公示
     assert len(decided.assessment.assignments) == 3 and "评定委员乙" in decided.committee_members
     assert {a.user.role for a in decided.assessment.assignments} == {"inspector", "assessor"}
     scheduled = by_facility["康宁老年公寓"]
     assert scheduled.stage == "assessment_scheduled"
     assert "北苑敬老院" in client.get("/public/grading/accepted").get_data(as_text=True)
+
+
+def test_the_demo_decision_is_in_publicity_with_an_objection_awaiting_review(app_ctx, client):
+    decided = next(a for a in db.session.scalars(select(GradingApplication)) if a.facility.name == "北苑敬老院")
+    (objection,) = decided.pending_objections
+    assert objection.is_demo and "（演示）" in objection.submitter_name and objection.contact.startswith("138")
+    page = client.get("/public/grading/publicity").get_data(as_text=True)
+    assert "北苑敬老院" in page and "康宁老年公寓" not in page
+    assert objection.contact not in page and objection.submitter_name not in page

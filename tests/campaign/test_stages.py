@@ -21,6 +21,14 @@ def test_each_step_has_its_stage(status, scheduled, scored, decided, stage):
     assert found == Stage(stage) and found.value == stage
 
 
+@pytest.mark.parametrize(("in_publicity", "stage"), [(True, "publicity"), (False, "decided")])
+def test_a_decision_is_in_publicity_until_its_publicity_clears(in_publicity, stage):
+    found = stage_of(
+        "decided", assessment_scheduled=True, assessment_scored=True, decided=True, in_publicity=in_publicity
+    )
+    assert found == Stage(stage) and found.value == stage
+
+
 def test_the_stage_names_are_the_campaigns_contract():
     assert [s.value for s in Stage] == [
         "applied",
@@ -28,5 +36,6 @@ def test_the_stage_names_are_the_campaigns_contract():
         "accepted",
         "assessment_scheduled",
         "assessed",
+        "publicity",
         "decided",
     ]

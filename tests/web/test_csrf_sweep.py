@@ -17,6 +17,7 @@ from inspection.models import (
     Department,
     Facility,
     GradingApplication,
+    GradingObjection,
     Hazard,
     Inspection,
     InspectionChecklist,
@@ -29,7 +30,7 @@ from inspection.services import Actor
 from inspection.services.grading_applications import apply_for_grading, grading_checklist
 from inspection.services.notices import issue_notices
 from tests.conftest import Login, app_with, make_test_app, user
-from tests.factories import OWN, SAME_COUNTY, blacklist, grade, inspect, make_cast
+from tests.factories import OWN, SAME_COUNTY, blacklist, grade, inspect, make_cast, objection_row
 
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 #: Not swept: the token API authenticates with bearer tokens, not cookies, and is exempt as a whole
@@ -40,6 +41,7 @@ CSRF_EXEMPT_PREFIXES = ("/api/v1/",)
 SENDERS = (
     ("/auth/login", None),
     ("/verify", None),  # 验真 is for anyone holding a copy
+    ("/public/", None),  # objections to a grading decision in 公示 come from anyone
     ("/admin/", "admin"),
     ("/hazards/<int:hazard_id>/evidence", "operator"),
     ("/credit/<int:listing_id>/request-removal", "operator"),
@@ -56,6 +58,7 @@ TARGETS = {
     "listing_id": CreditListing,
     "checklist_id": InspectionChecklist,
     "application_id": GradingApplication,
+    "objection_id": GradingObjection,
 }
 VALUES = {"action": "close"}
 
@@ -73,7 +76,7 @@ RULES = state_changing_rules()
 
 def build_world() -> None:
     """One row behind every URL argument: the cast, an inspection with hazards and notices, a grading result
-    awaiting countersignature, a credit listing and a grading application."""
+    awaiting countersignature, a credit listing and a grading application with an objection."""
     cast = make_cast()
     inspection = inspect(cast[OWN], fail=["F2"])
     reviewer = Actor(cast["reviewer"], "test")
@@ -82,7 +85,8 @@ def build_world() -> None:
     blacklist(cast[SAME_COUNTY], reviewer=cast["reviewer"])
     _version, grading = grading_checklist()
     answers = {item.code: {"result": "pass"} for section in grading.sections for item in section.items}
-    apply_for_grading(cast[OWN], 2, answers, Actor(cast["operator"], "test"))
+    application = apply_for_grading(cast[OWN], 2, answers, Actor(cast["operator"], "test"))
+    db.session.add(objection_row(application))
 
 
 @pytest.fixture(scope="module")

@@ -97,11 +97,11 @@ def test_from_application_to_the_committees_decision(cast, client, login):
     response = client.post(decide, data={"met_on": day, "members": members, "level": "1", "reason": reason})
     assert response.status_code == 302
     decided = application(facility_id)
-    assert decided.stage == "decided" and decided.decided_level == 1 and decided.decision_reason == reason
+    assert decided.stage == "publicity" and decided.decided_level == 1 and decided.decision_reason == reason
     assert decided.committee_met_on == TODAY and "评定委员乙" in decided.committee_members
     assert decided.assessment_result.reviewed_at is not None and scored != 1
     page = client.get(f"/grading/{application_id}").get_data(as_text=True)
-    assert "评定委员会已评定" in page and "1 级" in page and reason in page
+    assert "评定结果公示中" in page and "1 级" in page and reason in page
     actions = set(db.session.scalars(select(AuditEvent.action).where(AuditEvent.object_type == "grading_application")))
     assert {"grading.schedule_assessment", "grading.decide"} <= actions
 

@@ -41,6 +41,7 @@ from inspection.models import (
     ChecklistVersion,
     CreditListing,
     GradingApplication,
+    GradingObjection,
     Hazard,
     HazardPhoto,
     Inspection,
@@ -77,6 +78,7 @@ from tests.factories import (
     make_inspector,
     make_operator,
     make_user,
+    objection_row,
     plan_inspection,
     submit,
 )
@@ -219,6 +221,7 @@ EXPECTED = {
     "grading.review": expect("403", reviewer="ok", other_reviewer="404"),
     "grading.assessment": expect("403", reviewer="ok", other_reviewer="404"),
     "grading.decision": expect("403", reviewer="ok", other_reviewer="404"),
+    "grading.objection": expect("403", reviewer="ok", other_reviewer="404"),
     "hazards.before_photo": expect("ok", **HIDDEN_OUTSIDE),
     "hazards.dashboard": expect("403", admin="ok", reviewer="ok", other_reviewer="ok", other_admin="ok"),
     # operators may set the deadline of what their own facility found itself; another facility's hazard: 404
@@ -261,6 +264,10 @@ EXPECTED = {
     "plan.index": expect("403", admin="ok", reviewer="ok", other_reviewer="ok", other_admin="ok"),
     "plan.new_draw": expect("403", reviewer="ok", other_reviewer="ok"),
     "public.grading_accepted": expect("ok", anonymous="ok"),
+    "public.grading_publicity": expect("ok", anonymous="ok"),
+    "public.grading_objection_received": expect("ok", anonymous="ok"),
+    # the sweep's application is not decided: there is nothing in 公示 to object to
+    "public.grading_objection": expect("404", anonymous="404"),
     "rankings.charts": expect("403", admin="ok", reviewer="ok", other_reviewer="ok", other_admin="ok"),
     "rankings.compare": expect("ok", operator="403", **HIDDEN_OUTSIDE),
     "rankings.countersign": expect("403", reviewer="ok", other_reviewer="404"),
@@ -339,7 +346,7 @@ def build_world() -> None:
     issue_briefing(cast["reviewer"], this_year, date.today(), reviewer, title="测试县联席会议通报", issuer="测试县")
     _version, grading = grading_checklist()
     answers = {item.code: {"result": "pass"} for section in grading.sections for item in section.items}
-    apply_for_grading(cast[OWN], 2, answers, Actor(cast["operator"], "test"))
+    db.session.add(objection_row(apply_for_grading(cast[OWN], 2, answers, Actor(cast["operator"], "test"))))
 
 
 def verify_url(token: str) -> str:
@@ -387,6 +394,7 @@ ARGUMENTS = {
     "department_id": lambda: user("mz1").department_id,
     "listing_id": lambda: first(CreditListing),
     "application_id": lambda: first(GradingApplication),
+    "objection_id": lambda: first(GradingObjection),
     "checklist_id": lambda: first(InspectionChecklist, InspectionChecklist.checklist_code == GRADING_CHECKLIST),
     "code": lambda: "fire_safety",
     "version": lambda: db.session.scalar(

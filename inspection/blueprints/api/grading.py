@@ -112,7 +112,10 @@ def decide_grading_application(application_id: int):
     level = fields.integer("level", required=False, minimum=1, maximum=5)
     reason = fields.text("reason", required=False, max_length=2000)
     fields.done()
-    run_in_transaction(lambda: record_decision(application, met_on, members, level, reason, api_actor(), date.today()))
+    rules = campaign_rules(current_app.config["GRADING_PROVINCE"])
+    run_in_transaction(
+        lambda: record_decision(application, met_on, members, level, reason, api_actor(), rules, date.today())
+    )
     return jsonify(_application(application))
 
 
@@ -154,7 +157,8 @@ def _application(a: GradingApplication, *, with_answers: bool = False) -> dict[s
         "review_reason": a.review_reason,
         "refusals": [{"code": r["code"], "message": r["message"]} for r in a.refusals],
     }
-    body["stage"] = a.stage
+    today = date.today()
+    body["stage"] = a.stage_on(today)
     body["assessment"] = _assessment(a)
     body["decision"] = (
         {
@@ -167,6 +171,18 @@ def _application(a: GradingApplication, *, with_answers: bool = False) -> dict[s
         if a.decided_at
         else None
     )
+    state = a.publicity_state_on(today)
+    period = a.publicity_period
+    body["publicity"] = (
+        {
+            "starts_on": period.starts_on.isoformat() if period else None,
+            "ends_on": period.ends_on.isoformat() if period else None,
+            "state": state,
+        }
+        if state
+        else None
+    )
+    body["objections_pending"] = len(a.pending_objections)
     if with_answers:
         body["self_assessment"] = a.self_assessment
     return body
