@@ -3,7 +3,7 @@ objections (异议) with their review; decisions recorded before this get the de
 working day after their recording
 
 Revision ID: i14c0e1c2008
-Revises: i14b0e1c2007
+Revises: d19a0e1c2011
 Create Date: 2026-12-04 23:30:00
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "i14c0e1c2008"
-down_revision = "i14b0e1c2007"
+down_revision = "d19a0e1c2011"
 branch_labels = None
 depends_on = None
 
