@@ -9,6 +9,7 @@ from tests.browser.test_screens import TOFU_CHECK
 
 def test_the_briefing_of_this_year_on_a_phone(live_server: str, phone: Page):
     log_in(phone, live_server, "reviewer")
+    phone.get_by_text("计划与通报").click()  # the navigation's menu
     phone.get_by_role("link", name="联席会议通报").click()
     phone.wait_for_url("**/briefing/")
     screenshot(phone, "briefing-empty-390")

@@ -118,3 +118,18 @@ def test_the_notices_list_on_a_phone(live_server: str, phone: Page):
     expect(phone.locator("[data-download-status]")).to_contain_text("下载完成：已保存为")
     _fits_the_phone(phone)
     screenshot(phone, "notices-390")
+
+
+@pytest.mark.parametrize("username", ["reviewer", "admin"])
+def test_the_navigation_keeps_to_two_lines_on_a_phone_and_its_menus_open(live_server: str, phone: Page, username):
+    log_in(phone, live_server, username)
+    nav = phone.get_by_role("navigation", name="主导航")
+    assert nav.bounding_box()["height"] <= 2 * 44 + 8, "the navigation takes more than two lines of the phone"
+    plan = nav.get_by_role("link", name="年度计划")
+    expect(plan).to_be_hidden()
+    nav.get_by_text("计划与通报").click()
+    expect(plan).to_be_visible()
+    screenshot(phone, f"navigation-menu-{username}-390")
+    _fits_the_phone(phone)
+    plan.click()
+    phone.wait_for_url("**/plan/")

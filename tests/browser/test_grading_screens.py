@@ -86,8 +86,8 @@ def test_the_assessor_fills_the_checklist_beside_the_self_assessment(live_server
 def test_the_reviewer_sees_the_assessment_and_the_committees_decision(live_server: str, phone: Page):
     log_in(phone, live_server, "reviewer")
     phone.goto(f"{live_server}/grading/")
-    phone.get_by_role("link", name="北苑敬老院").click()
-    assert phone.get_by_text("评定委员会已评定").first.is_visible()
+    phone.get_by_role("link", name="北苑敬老院").last.click()  # its application (the first: its objection in 公示)
+    assert phone.get_by_text("评定结果公示中").first.is_visible()
     assert phone.get_by_text("评审专家一（演示）").first.is_visible()
     _assert_readable(phone, 390)
     phone.get_by_role("heading", name="办理记录").scroll_into_view_if_needed()

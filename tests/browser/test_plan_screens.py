@@ -13,6 +13,7 @@ def _assert_readable(page: Page) -> None:
 
 def test_the_annual_plan_on_a_phone_shows_overdue_first(live_server: str, phone: Page):
     log_in(phone, live_server, "reviewer")
+    phone.get_by_text("计划与通报").click()  # the navigation's menu
     phone.get_by_role("link", name="年度计划").click()
     phone.wait_for_url("**/plan/")
     assert phone.get_by_role("heading", name="年度检查计划").is_visible()

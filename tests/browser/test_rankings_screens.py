@@ -29,6 +29,7 @@ def _assert_readable(page: Page, width: int) -> None:
 
 def test_the_league_table_on_a_phone(live_server: str, phone: Page):
     log_in(phone, live_server, "reviewer")
+    phone.get_by_text("等级与名单").click()  # the navigation's menu
     phone.get_by_role("link", name="等级排名").click()
     phone.wait_for_url("**/rankings/")
     assert phone.get_by_role("heading", name="等级排名").is_visible()
