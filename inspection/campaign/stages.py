@@ -15,11 +15,17 @@ class Stage(StrEnum):
     ASSESSMENT_SCHEDULED = "assessment_scheduled"  # a team and a date, the grading inspection not submitted yet
     ASSESSED = "assessed"  # the team's grading inspection is submitted and scored: awaits the committee
     DECIDED = "decided"  # the committee decided the level
+    PUBLISHED = "published"  # published: the grade is the facility's and its certificate issued
 
 
-def stage_of(status: str, *, assessment_scheduled: bool, assessment_scored: bool, decided: bool) -> Stage:
+def stage_of(
+    status: str, *, assessment_scheduled: bool, assessment_scored: bool, decided: bool, published: bool = False
+) -> Stage:
     """Return the stage of an application from its stored status ("submitted", "accepted", "refused", "decided"),
-    whether an assessment was scheduled, whether its grading result is scored, and whether the committee decided."""
+    whether an assessment was scheduled, whether its grading result is scored, whether the committee decided, and
+    whether the decision was published with a certificate."""
+    if published:
+        return Stage.PUBLISHED
     if decided or status == "decided":
         return Stage.DECIDED
     if status == "refused":

@@ -5,6 +5,8 @@ from inspection.models.briefings import Briefing
 from inspection.models.campaign import (
     OPEN_APPLICATION_STATUSES,
     ApplicationStatus,
+    CertificateStatus,
+    GradeCertificate,
     GradingApplication,
 )
 from inspection.models.checklists import ChecklistVersion
@@ -70,6 +72,7 @@ __all__ = [
     "ApplicationStatus",
     "AuditEvent",
     "Briefing",
+    "CertificateStatus",
     "ChecklistStatus",
     "ChecklistVersion",
     "CreditGround",
@@ -84,6 +87,7 @@ __all__ = [
     "FacilityStatus",
     "FacilityType",
     "FireAcceptance",
+    "GradeCertificate",
     "GradingApplication",
     "Hazard",
     "HazardPhoto",

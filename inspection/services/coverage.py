@@ -2,7 +2,7 @@
 the totals against the campaign's target date and the graded count by month. The rules are
 ``inspection.campaign.coverage``'s; this module reads their facts.
 
-What makes a facility graded is one function, :func:`grade_decisions`: today the countersigned grading results.
+What makes a facility graded is one function, :func:`grade_decisions`: its published grade certificates.
 """
 
 from __future__ import annotations
@@ -24,20 +24,16 @@ from inspection.campaign.coverage import (
 )
 from inspection.campaign.eligibility import add_months
 from inspection.campaign.rules import CampaignRules
-from inspection.checklists import GRADING_CHECKLIST
 from inspection.extensions import db
 from inspection.models import (
-    ChecklistStatus,
     Facility,
     FacilityStatus,
+    GradeCertificate,
     GradingApplication,
-    Inspection,
-    InspectionChecklist,
     Region,
     User,
 )
 from inspection.permissions import in_township, visible_facilities
-from inspection.scoring.rankings import GRADE_CODE
 
 #: How many months of progress the chart shows at most.
 CHART_MONTHS = 36
@@ -67,30 +63,15 @@ def eligible_facilities(user: User, township_id: int | None = None) -> Select[tu
 
 
 def grade_decisions(facility_ids: Select[tuple[int]]) -> dict[int, list[GradeDecision]]:
-    """Return the grade decisions of the facilities `facility_ids` selects: their countersigned grading results,
-    dated by the countersignature, with the level given (None when below every level or withheld).
-
-    The campaign's committee decisions and certificates will take this place when they exist.
-    """
-    stmt = (
-        select(
-            Inspection.facility_id,
-            InspectionChecklist.reviewed_at,
-            InspectionChecklist.verdict_code,
-            InspectionChecklist.grade,
-        )
-        .join(Inspection, Inspection.id == InspectionChecklist.inspection_id)
-        .where(
-            Inspection.facility_id.in_(facility_ids),
-            InspectionChecklist.checklist_code == GRADING_CHECKLIST,
-            InspectionChecklist.status == ChecklistStatus.SUBMITTED,
-            InspectionChecklist.reviewed_at.is_not(None),
-        )
-    )
+    """Return the grade decisions of the facilities `facility_ids` selects: their published certificates, each from
+    its first valid day to its last, at its level. A later certificate replaces an earlier one; an expired one
+    leaves the facility ungraded."""
+    stmt = select(
+        GradeCertificate.facility_id, GradeCertificate.valid_from, GradeCertificate.level, GradeCertificate.valid_until
+    ).where(GradeCertificate.facility_id.in_(facility_ids))
     found: dict[int, list[GradeDecision]] = {}
-    for facility_id, reviewed_at, code, grade in db.session.execute(stmt):
-        level = grade if code == GRADE_CODE else None
-        found.setdefault(facility_id, []).append(GradeDecision(reviewed_at.date(), level))
+    for facility_id, valid_from, level, until in db.session.execute(stmt):
+        found.setdefault(facility_id, []).append(GradeDecision(valid_from, level, until))
     return found
 
 

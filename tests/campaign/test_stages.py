@@ -21,6 +21,11 @@ def test_each_step_has_its_stage(status, scheduled, scored, decided, stage):
     assert found == Stage(stage) and found.value == stage
 
 
+def test_a_published_decision_is_published_whatever_its_status():
+    found = stage_of("decided", assessment_scheduled=True, assessment_scored=True, decided=True, published=True)
+    assert found == Stage.PUBLISHED
+
+
 def test_the_stage_names_are_the_campaigns_contract():
     assert [s.value for s in Stage] == [
         "applied",
@@ -29,4 +34,5 @@ def test_the_stage_names_are_the_campaigns_contract():
         "assessment_scheduled",
         "assessed",
         "decided",
+        "published",
     ]
