@@ -19,6 +19,7 @@ from inspection.campaign.rules import CampaignRules
 from inspection.campaign.stages import Stage
 from inspection.campaign.validity import is_downgrade, is_expired, valid_until
 from inspection.checklists import GRADE_STANDING
+from inspection.dates import replaces_standing
 from inspection.extensions import db
 from inspection.i18n import N_
 from inspection.models import (
@@ -161,7 +162,7 @@ def publish_grade(
     db.session.add(certificate)
     db.session.flush()
     replaced = _supersede(facility, certificate, today)
-    _make_standing(application, certificate)
+    _make_standing(application, certificate, today)
     record_event(
         actor,
         "grading.publish",
@@ -204,15 +205,20 @@ def _supersede(facility: Facility, certificate: GradeCertificate, today: date) -
     return list(earlier)
 
 
-def _make_standing(application: GradingApplication, certificate: GradeCertificate) -> None:
-    """Make the published level the facility's grade standing (what pages, rankings and the API read)."""
+def _make_standing(application: GradingApplication, certificate: GradeCertificate, today: date) -> None:
+    """Make the published level the facility's grade standing (what pages, rankings and the API read), unless a later
+    grading already decided it (`dates.replaces_standing`, as for inspections). A grade carried over from before the
+    system (no on-site assessment recorded here) has no result to stand on and leaves the standing as it is."""
     result = application.assessment_result
-    assert result is not None  # a decided application was scored
+    if result is None:
+        return
     standing = db.session.scalar(
         select(FacilityStanding).where(
             FacilityStanding.facility_id == certificate.facility_id, FacilityStanding.kind == GRADE_STANDING
         )
     )
+    if not replaces_standing(standing.decided_on if standing else None, certificate.valid_from, today):
+        return
     if standing is None:
         standing = FacilityStanding(facility_id=certificate.facility_id, kind=GRADE_STANDING)
         db.session.add(standing)
