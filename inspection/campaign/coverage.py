@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from inspection.campaign.eligibility import add_months
-from inspection.campaign.validity import valid_until
+from inspection.campaign.validity import expires_soon, valid_until
 from inspection.i18n import N_, labelled
 
 
@@ -159,13 +159,14 @@ def totals(items: Sequence[CoverageItem], today: date, warning_days: int) -> Cov
     """Return the figures of `items` on `today`; a grade expires soon when its last valid day is within
     `warning_days` of today."""
     graded = [i for i in items if i.stage == CoverageStage.GRADED]
-    soon = today + timedelta(days=warning_days)
     return CoverageTotals(
         eligible=len(items),
         graded=len(graded),
         in_progress=sum(1 for i in items if i.stage in IN_PROGRESS_STAGES),
         not_started=sum(1 for i in items if i.stage in NOT_STARTED_STAGES),
-        expiring=sum(1 for i in graded if i.valid_until is not None and i.valid_until <= soon),
+        expiring=sum(
+            1 for i in graded if i.valid_until is not None and expires_soon(i.valid_until, today, warning_days)
+        ),
     )
 
 

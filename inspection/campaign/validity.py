@@ -20,9 +20,9 @@ def is_expired(last_day: date, today: date) -> bool:
 
 
 def expires_soon(last_day: date, today: date, warning_days: int) -> bool:
-    """Return True while the grade still stands on `today` and lapses within `warning_days` days (the re-grading
-    window the coverage page warns of)."""
-    return not is_expired(last_day, today) and (last_day - today).days < warning_days
+    """Return True while the grade still stands on `today` and its last day is at most `warning_days` days away (the
+    re-grading window the coverage page warns of)."""
+    return not is_expired(last_day, today) and (last_day - today).days <= warning_days
 
 
 def is_downgrade(previous_level: int, new_level: int) -> bool:
