@@ -107,8 +107,9 @@ def publish_grade(
     if user is None or not is_reviewer_for(user, application.facility):
         raise ServiceError(N_("只有该辖区的民政审核人员可以公布"))
     (application,) = locked(GradingApplication, application.id)
-    if application.certificate is not None:
-        return application.certificate
+    issued = db.session.scalar(select(GradeCertificate).where(GradeCertificate.application_id == application.id))
+    if issued is not None:  # a repeated submit, or one that waited for the lock while another published
+        return issued
     refusal = publication_refusal(application)
     if refusal is not None:
         raise RuleViolation(refusal)

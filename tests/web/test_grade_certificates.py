@@ -156,7 +156,11 @@ def test_a_double_submit_issues_one_certificate(cast, client, login):
 
 def test_only_the_facilitys_reviewer_publishes_and_with_a_csrf_token(app, cast, client, login):
     application_id, facility_id = decided_application(cast, level=1)
-    for username, status in (("operator", 403), ("admin", 403), ("mz1", 403), ("other_reviewer", 404)):
+    county = base_county()
+    make_user(Role.ASSESSOR, county, username="assessor_pub", department_id=county.department("mz").id)
+    db.session.commit()
+    refusals = (("operator", 403), ("assessor_pub", 403), ("admin", 403), ("mz1", 403), ("other_reviewer", 404))
+    for username, status in refusals:
         login(username)
         assert publish(client, application_id).status_code == status, username
         client.post("/auth/logout")
