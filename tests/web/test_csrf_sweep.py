@@ -16,6 +16,7 @@ from inspection.models import (
     CreditListing,
     Department,
     Facility,
+    GradeCertificate,
     GradingApplication,
     Hazard,
     Inspection,
@@ -29,7 +30,7 @@ from inspection.services import Actor
 from inspection.services.grading_applications import apply_for_grading, grading_checklist
 from inspection.services.notices import issue_notices
 from tests.conftest import Login, app_with, make_test_app, user
-from tests.factories import OWN, SAME_COUNTY, blacklist, grade, inspect, make_cast
+from tests.factories import OWN, SAME_COUNTY, blacklist, certify, grade, inspect, make_cast
 
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 #: Not swept: the token API authenticates with bearer tokens, not cookies, and is exempt as a whole
@@ -56,6 +57,7 @@ TARGETS = {
     "listing_id": CreditListing,
     "checklist_id": InspectionChecklist,
     "application_id": GradingApplication,
+    "certificate_id": GradeCertificate,
 }
 VALUES = {"action": "close"}
 
@@ -83,6 +85,7 @@ def build_world() -> None:
     _version, grading = grading_checklist()
     answers = {item.code: {"result": "pass"} for section in grading.sections for item in section.items}
     apply_for_grading(cast[OWN], 2, answers, Actor(cast["operator"], "test"))
+    certify(cast[SAME_COUNTY], 2, date.today())
 
 
 @pytest.fixture(scope="module")
