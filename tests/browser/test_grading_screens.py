@@ -117,3 +117,13 @@ def test_the_reviewer_publishes_and_the_public_page_shows_the_certificate(live_s
     assert phone.get_by_text("五民发〔2026〕58号").is_visible() and phone.get_by_text("有效期待核实").is_visible()
     _assert_readable(phone, 390)
     assert screenshot(phone, "public-facility-certificate-390").stat().st_size > 5_000
+
+
+def test_a_lapsed_grade_shows_expired_with_its_plaque_due(live_server: str, phone: Page):
+    log_in(phone, live_server, "reviewer")
+    phone.goto(f"{live_server}/facilities/?q=颐和")
+    phone.get_by_role("link", name="颐和养老院").first.click()
+    expect(phone.get_by_text("标牌未交回").first).to_be_visible()
+    assert phone.get_by_text("已过期").first.is_visible()
+    _assert_readable(phone, 390)
+    assert screenshot(phone, "facility-certificate-expired-390").stat().st_size > 10_000
