@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import exists, select
 
 from inspection.campaign.rules import CampaignRules
 from inspection.campaign.stages import Stage
@@ -29,7 +29,6 @@ from inspection.models import (
     GradeCertificate,
     GradingApplication,
 )
-from inspection.models.campaign import PLAQUE_DUE_STATUSES
 from inspection.notices.certificate import CertificateDocument, render_certificate_pdf
 from inspection.notices.numbering import parse_number
 from inspection.permissions import is_reviewer_for
@@ -299,14 +298,7 @@ def certificates_due_back(facility_id: int, today: date) -> list[GradeCertificat
 def plaque_outstanding(facility_id: int, today: date) -> bool:
     """Return True if a plaque and certificate of the facility are due back and were not (feeds the eligibility rule
     ``plaque_not_returned``)."""
-    pending = or_(
-        GradeCertificate.status.in_(PLAQUE_DUE_STATUSES),
-        (GradeCertificate.status == CertificateStatus.ACTIVE) & (GradeCertificate.valid_until < today),
-    )
-    held = select(GradeCertificate.id).where(
-        GradeCertificate.facility_id == facility_id, GradeCertificate.plaque_returned_on.is_(None), pending
-    )
-    return bool(db.session.scalar(select(exists(held))))
+    return bool(certificates_due_back(facility_id, today))
 
 
 def has_held_certificate(facility_id: int) -> bool:
