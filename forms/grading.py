@@ -1,5 +1,6 @@
 """The grading campaign's forms: an application with its self-assessment, the eligibility review, the on-site
-assessment's team and date, and the 评定委员会's decision."""
+assessment's team and date, the 评定委员会's decision, its publication with the certificate, and the plaque's
+return."""
 
 from datetime import date
 from typing import Any
@@ -136,3 +137,26 @@ class ObjectionReviewForm(WebForm):
         validators=[DataRequired(_l("请确认已核实异议"))],
     )
     submit = SubmitField(_l("提交处理结论"))
+
+
+class PublishForm(WebForm):
+    """Publication of the committee's decision (公布): the decision's 文号 and date, confirmed."""
+
+    decision_number = StringField(
+        _l("评定文号"),
+        validators=[DataRequired(_l("请填写评定文号")), Length(max=60, message=_l("不能超过 %(max)s 字", max=60))],
+        description=_l("公布评定结果的文件文号，例如 五民发〔2026〕12号"),
+    )
+    published_on = DateField(_l("公布日期"), validators=[InputRequired(_l("请选择日期"))], default=date.today)
+    confirmed = BooleanField(
+        _l("我已核对：公布后该等级即为机构的等级，并签发等级证书，不能撤回"),
+        validators=[DataRequired(_l("请确认后再公布"))],
+    )
+    submit = SubmitField(_l("公布并签发证书"))
+
+
+class PlaqueReturnForm(WebForm):
+    """The plaque and certificate came back (标牌和证书交回)."""
+
+    returned_on = DateField(_l("交回日期"), validators=[InputRequired(_l("请选择日期"))], default=date.today)
+    submit = SubmitField(_l("登记标牌和证书已交回"))

@@ -18,7 +18,7 @@ import itertools
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -30,12 +30,14 @@ from inspection.extensions import db
 from inspection.identifiers import uscc_check_character
 from inspection.models import (
     AnswerResult,
+    ApplicationStatus,
     CreditGround,
     CreditListing,
     Department,
     Facility,
     FacilityType,
     FireAcceptance,
+    GradeCertificate,
     GradingApplication,
     GradingObjection,
     Hazard,
@@ -487,3 +489,56 @@ def objection_row(application: GradingApplication) -> GradingObjection:
         client_hash="0" * 64,
         review_reason="",
     )
+
+
+def certify(facility: Facility, level: int, published_on: date, *, years: int = 3) -> GradeCertificate:
+    """Give `facility` a grade certificate at `level` published on `published_on` and valid `years`, as rows only
+    (a decided application and the certificate with a stand-in file): for tests of what reads certificates. The
+    publication itself is tested through its route (tests/web/test_grade_certificates.py)."""
+    from inspection.campaign.validity import valid_until
+    from inspection.services.files import store_bytes
+    from inspection.services.numbering import next_sequence
+
+    reviewer = make_reviewer(_county_of(facility))
+    decided_at = datetime.combine(published_on, datetime.min.time())
+    application = GradingApplication(
+        facility_id=facility.id,
+        level=level,
+        status=ApplicationStatus.DECIDED,
+        checklist_version=1,
+        self_assessment={},
+        self_score=Decimal(0),
+        applied_by_id=reviewer.id,
+        applied_at=decided_at,
+        refusals=[],
+        committee_met_on=published_on,
+        committee_members="评定委员（测试）",
+        decided_level=level,
+        decided_by_id=reviewer.id,
+        decided_at=decided_at,
+    )
+    db.session.add(application)
+    db.session.flush()
+    sequence = next_sequence("测民证", published_on.year)
+    stored = store_bytes(b"%PDF-1.7 stand-in " + uuid.uuid4().bytes, "application/pdf")
+    certificate = GradeCertificate(
+        facility_id=facility.id,
+        application_id=application.id,
+        level=level,
+        number=f"测民证〔{published_on.year}〕{sequence}号",
+        issuer="测民证",
+        year=published_on.year,
+        sequence=sequence,
+        decision_number=f"测民发〔{published_on.year}〕{sequence}号",
+        published_on=published_on,
+        valid_from=published_on,
+        valid_until=valid_until(published_on, years),
+        pdf_file=stored,
+        pdf_sha256=stored.sha256,
+        signing_certificate_serial="00",
+        signing_certificate_sha256="0" * 64,
+        published_by_id=reviewer.id,
+    )
+    db.session.add(certificate)
+    db.session.flush()
+    return certificate

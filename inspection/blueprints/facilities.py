@@ -22,6 +22,7 @@ from inspection.services.facilities import create_facility, set_facility_status,
 from inspection.services.facility_history import facility_history
 from inspection.services.facility_import import confirm_import, plan_import, register_choices, stage_import
 from inspection.services.facility_register import register_filters, register_query
+from inspection.services.grade_certificates import certificates_due_back, current_certificate
 from inspection.services.regions import regions_within
 from inspection.services.self_inspection import gap_counts, last_self_inspection
 from inspection.services.standings import safety_standings, standings_of
@@ -63,6 +64,9 @@ def detail(facility_id: int):
             facility.id
         ],
         last_self_on=last_self_inspection(facility.id),
+        certificate=current_certificate(facility.id),
+        due_back=certificates_due_back(facility.id, date.today()),
+        today=date.today(),
     )
 
 

@@ -11,6 +11,9 @@ URL map (prefix /grading):
     POST /<id>/assessment      the on-site assessment's team and date (现场评审): plans the grading inspection
     POST /<id>/decision        the 评定委员会's decision, recorded by a reviewer
     POST /<id>/objections/<oid>  a reviewer's decision on an objection (异议) to the decision in 公示
+    POST /<id>/publish         publication (公布): the grade becomes the facility's, its certificate is issued
+    /certificates/<id>.pdf     a grade certificate's PDF as issued
+    POST /certificates/<id>/plaque   the plaque and certificate came back (标牌和证书交回)
 """
 
 import io
@@ -20,7 +23,15 @@ from flask import Blueprint, Response, current_app, flash, redirect, render_temp
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from forms.grading import ApplicationForm, AssessmentForm, DecisionForm, ObjectionReviewForm, ReviewForm
+from forms.grading import (
+    ApplicationForm,
+    AssessmentForm,
+    DecisionForm,
+    ObjectionReviewForm,
+    PlaqueReturnForm,
+    PublishForm,
+    ReviewForm,
+)
 from inspection.blueprints import paginate, paginate_list, query_number, translated, translated_fields, unit_of_work
 from inspection.campaign.coverage import CoverageStage
 from inspection.campaign.eligibility import conditions
@@ -31,6 +42,7 @@ from inspection.extensions import db
 from inspection.models import (
     ApplicationStatus,
     Facility,
+    GradeCertificate,
     GradingApplication,
     GradingObjection,
     ObjectionStatus,
@@ -42,6 +54,7 @@ from inspection.models import (
 from inspection.permissions import (
     can_see_objectors,
     can_view_application,
+    can_view_facility,
     may_inspect,
     visible_applications,
     visible_field_staff,
@@ -52,6 +65,14 @@ from inspection.services import ServiceError
 from inspection.services.campaign import campaign_rules, eligibility_refusals
 from inspection.services.coverage import CoverageReport, coverage_report
 from inspection.services.exports import write_coverage_xlsx
+from inspection.services.grade_certificates import (
+    Publication,
+    certificates_due_back,
+    public_facility_url,
+    publication_refusal,
+    publish_grade,
+    record_plaque_return,
+)
 from inspection.services.grading_applications import (
     apply_for_grading,
     grading_checklist,
@@ -164,6 +185,8 @@ def _render_detail(
     assessment_form: AssessmentForm | None = None,
     decision_form: DecisionForm | None = None,
     objection_forms: dict[int, ObjectionReviewForm] | None = None,
+    publish_form: PublishForm | None = None,
+    plaque_form: PlaqueReturnForm | None = None,
 ):
     _version, checklist = grading_checklist()
     stage = application.stage
@@ -176,10 +199,14 @@ def _render_detail(
     if application.status == ApplicationStatus.SUBMITTED:
         check = eligibility_refusals(application.facility, application.level, _rules(), date.today())
     may_review = current_user.role == Role.REVIEWER and application.status == ApplicationStatus.SUBMITTED
+    today = date.today()
     sees_objectors = can_see_objectors(current_user, application)
     objection_forms = (objection_forms or {}) if sees_objectors else {}
     for objection in application.pending_objections if sees_objectors else ():
         objection_forms.setdefault(objection.id, ObjectionReviewForm(prefix=f"o{objection.id}"))
+    may_publish = is_reviewer and publication_refusal(application, today) is None
+    if may_publish and publish_form is None:
+        publish_form = PublishForm()
     return render_template(
         "grading/detail.html",
         application=application,
@@ -194,7 +221,13 @@ def _render_detail(
         decision_form=decision_form if is_reviewer and stage == Stage.ASSESSED else None,
         sees_objectors=sees_objectors,
         objection_forms=objection_forms,
-        publicity=application.publicity_state_on(date.today()),
+        publicity=application.publicity_state_on(today),
+        publish_form=publish_form if may_publish else None,
+        certificate=application.certificate,
+        due_back=certificates_due_back(application.facility_id, today),
+        plaque_form=(plaque_form or PlaqueReturnForm()) if is_reviewer else None,
+        validity_years=_rules().campaign.validity_years,
+        today=today,
     ), status
 
 
@@ -362,3 +395,72 @@ def objection(application_id: int, objection_id: int):
             )
             return redirect(url_for("grading.detail", application_id=application_id))
     return _render_detail(application, ReviewForm(), 400, objection_forms={objection_id: form})
+
+
+def facility_url(facility_id: int) -> str:
+    """Return the facility's public page a certificate's QR code opens (PUBLIC_BASE_URL when set, else this host)."""
+    base = current_app.config.get("PUBLIC_BASE_URL")
+    if base:
+        return public_facility_url(base, facility_id)
+    return url_for("public.facility", facility_id=facility_id, _external=True)
+
+
+@bp.post("/<int:application_id>/publish")
+@role_required(Role.REVIEWER)
+def publish(application_id: int):
+    application = _get_application_or_404(application_id)
+    form = PublishForm()
+    if form.validate_on_submit():
+        publication = Publication(form.decision_number.data or "", form.published_on.data)
+        with unit_of_work() as outcome:
+            certificate = publish_grade(
+                application, publication, current_actor(), _rules(), date.today(), facility_url(application.facility_id)
+            )
+        if outcome.ok:
+            flash(_("已公布评定结果，等级证书 %(number)s 已签发。", number=certificate.number), "success")
+            return redirect(url_for("grading.detail", application_id=application_id))
+        for name, message in translated_fields(outcome.error.fields).items():
+            field = getattr(form, name, None)
+            if field is not None:
+                field.errors = [*field.errors, message]
+    return _render_detail(application, ReviewForm(), 400, publish_form=form)
+
+
+def _get_certificate_or_404(certificate_id: int) -> GradeCertificate:
+    certificate = db.session.get(GradeCertificate, certificate_id)
+    if certificate is None or not can_view_facility(current_user, certificate.facility):
+        refuse(404, f"grade certificate {certificate_id} not visible")
+    return certificate
+
+
+@bp.route("/certificates/<int:certificate_id>.pdf")
+@role_required(Role.REVIEWER, Role.ADMIN, Role.OPERATOR)
+def certificate_pdf(certificate_id: int):
+    """The certificate as issued: exactly the stored bytes, whose SHA-256 验真 checks."""
+    certificate = _get_certificate_or_404(certificate_id)
+    response = Response(certificate.pdf_file.data, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = content_disposition(
+        f"等级证书-{certificate.number}-{certificate.facility.name}.pdf",
+        f"certificate-{certificate.id}.pdf",
+        inline=True,
+    )
+    return response
+
+
+@bp.post("/certificates/<int:certificate_id>/plaque")
+@role_required(Role.REVIEWER)
+def plaque_returned(certificate_id: int):
+    certificate = _get_certificate_or_404(certificate_id)
+    form = PlaqueReturnForm()
+    back = request.form.get("application_id", type=int) or certificate.application_id
+    if form.validate_on_submit():
+        with unit_of_work() as outcome:
+            record_plaque_return(certificate, form.returned_on.data, current_actor(), date.today())
+        if outcome.ok:
+            flash(_("已登记标牌和证书交回。"), "success")
+            return redirect(url_for("grading.detail", application_id=back))
+        form.returned_on.errors = [*form.returned_on.errors, translated(outcome.error)]
+    application = db.session.get(GradingApplication, back)
+    if application is None or not can_view_application(current_user, application):
+        application = certificate.application
+    return _render_detail(application, ReviewForm(), 400, plaque_form=form)

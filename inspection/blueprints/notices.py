@@ -171,7 +171,9 @@ def verify_upload():
     except NotAPdf:
         form.file.errors = [_("上传的文件不是 PDF")]
         return render_template("notices/verify_upload.html", form=form, result=None), 400
-    return render_template("notices/verify_upload.html", form=VerifyUploadForm(formdata=None), result=result)
+    return render_template(
+        "notices/verify_upload.html", form=VerifyUploadForm(formdata=None), result=result, today=date.today()
+    )
 
 
 def _pdf_response(notice: Notice) -> Response:

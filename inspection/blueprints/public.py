@@ -1,7 +1,8 @@
 """Public pages, no login: what the QR code on a notice and the poster at a facility's door link to.
 
 They show only what the public may know: the facility's name, type and township, its current countersigned grade
-with the date, and how many hazards are open; and the results of food inspections (总局令第49号 第35条) with the
+with the date, its grade certificate (number, level, validity: what the certificate's QR code opens), and how many
+hazards are open; and the results of food inspections (总局令第49号 第35条) with the
 link that verifies their record; and the 双随机 spot-check draws (date, department, scope, seed, candidate and drawn
 facilities) with each inspection's verdict once submitted. No people, phone numbers, codes, addresses or findings:
 a draw shows how many inspectors were drawn, never who. The grading decisions in 公示 take objections (异议) from
@@ -17,6 +18,7 @@ from inspection.blueprints import paginate, translated, translated_fields, unit_
 from inspection.blueprints.notices import verify_url
 from inspection.extensions import db
 from inspection.models import Facility, GradingApplication
+from inspection.services.grade_certificates import current_certificate
 from inspection.services.grading_applications import accepted_applications
 from inspection.services.grading_publicity import client_hash, in_publicity, submit_objection
 from inspection.services.notices.food_result import food_verdict, published_food_results
@@ -38,6 +40,7 @@ def facility(facility_id: int):
         facility=row,
         standing=standing,
         reviewed=reviewed,
+        certificate=current_certificate(row.id),
         open_hazards=open_hazard_count(row.id),
         today=date.today(),
     )

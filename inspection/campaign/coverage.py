@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from inspection.campaign.eligibility import add_months
+from inspection.campaign.validity import expires_soon, valid_until
 from inspection.i18n import N_, labelled
 
 
@@ -31,6 +32,7 @@ class CoverageStage(StrEnum):
     PUBLICITY = "publicity"
     DECIDED = "decided"
     GRADED = "graded"
+    EXPIRED = "expired"  # published once, the grade lapsed and nothing is under way
 
 
 COVERAGE_STAGE_LABELS = labelled(
@@ -45,6 +47,7 @@ COVERAGE_STAGE_LABELS = labelled(
         CoverageStage.PUBLICITY: N_("已评定，公示中"),
         CoverageStage.DECIDED: N_("公示期满，待发布"),
         CoverageStage.GRADED: N_("已评定等级"),
+        CoverageStage.EXPIRED: N_("等级已过期"),
     },
 )
 #: The stages of a facility whose application is under way (the ``in_progress`` total).
@@ -59,9 +62,10 @@ IN_PROGRESS_STAGES = frozenset(
     }
 )
 #: The stages counted as not started: nothing under way and no valid grade.
-NOT_STARTED_STAGES = frozenset({CoverageStage.NOT_STARTED, CoverageStage.REFUSED})
-#: Application statuses stored under another name than their coverage stage (the eligibility review's "submitted").
-_STATUS_STAGES = {"submitted": CoverageStage.APPLIED}
+NOT_STARTED_STAGES = frozenset({CoverageStage.NOT_STARTED, CoverageStage.REFUSED, CoverageStage.EXPIRED})
+#: Application stages shown under another name in the report: the eligibility review's "submitted", and a
+#: published application whose grade lapsed (while it holds, the facility is "graded").
+_STATUS_STAGES = {"submitted": CoverageStage.APPLIED, "published": CoverageStage.EXPIRED}
 
 
 def stage_of_application(status: str | None) -> CoverageStage:
@@ -73,10 +77,12 @@ def stage_of_application(status: str | None) -> CoverageStage:
 
 @dataclass(frozen=True)
 class GradeDecision:
-    """A decision on a facility's grade: the day it was taken and the level given (None: below every level)."""
+    """A decision on a facility's grade: the day it was taken and the level given (None: below every level), and
+    the last day its certificate stands when one was issued (else the rules' validity years count from the day)."""
 
     decided_on: date
     level: int | None
+    valid_until: date | None = None
 
 
 @dataclass(frozen=True)
@@ -125,11 +131,6 @@ class CoverageTotals:
     expiring: int
 
 
-def valid_until(decided_on: date, validity_years: int) -> date:
-    """Return the last day a grade decided on `decided_on` is valid: the day before its anniversary."""
-    return add_months(decided_on, 12 * validity_years) - timedelta(days=1)
-
-
 def grade_on(decisions: Sequence[GradeDecision], day: date, validity_years: int) -> Grade | None:
     """Return the grade `decisions` give on `day`: the latest decision taken on or before it, if it gave a level and
     is still valid; None otherwise."""
@@ -139,7 +140,7 @@ def grade_on(decisions: Sequence[GradeDecision], day: date, validity_years: int)
     latest = max(taken, key=lambda d: d.decided_on)
     if latest.level is None:
         return None
-    until = valid_until(latest.decided_on, validity_years)
+    until = latest.valid_until or valid_until(latest.decided_on, validity_years)
     return Grade(latest.level, until) if day <= until else None
 
 
@@ -161,13 +162,14 @@ def totals(items: Sequence[CoverageItem], today: date, warning_days: int) -> Cov
     """Return the figures of `items` on `today`; a grade expires soon when its last valid day is within
     `warning_days` of today."""
     graded = [i for i in items if i.stage == CoverageStage.GRADED]
-    soon = today + timedelta(days=warning_days)
     return CoverageTotals(
         eligible=len(items),
         graded=len(graded),
         in_progress=sum(1 for i in items if i.stage in IN_PROGRESS_STAGES),
         not_started=sum(1 for i in items if i.stage in NOT_STARTED_STAGES),
-        expiring=sum(1 for i in graded if i.valid_until is not None and i.valid_until <= soon),
+        expiring=sum(
+            1 for i in graded if i.valid_until is not None and expires_soon(i.valid_until, today, warning_days)
+        ),
     )
 
 

@@ -124,5 +124,12 @@ DEMO_OBJECTION = {
         "家中老人在该院入住，夜间只有一名护理员值班，呼叫后等了二十多分钟才有人来，与三级的评定不符，请核实（演示）。",
     )
 }
+#: Grades published with a certificate (公布): facility → (level, days ago the committee met, days ago published, the
+#: publishing decision's 文号). 五寨县社会福利中心 from its latest grading; 颐和养老院's grade was carried over from
+#: before the system (no assessment recorded here), has lapsed and its plaque is not back yet. All invented.
+DEMO_CERTIFICATES = {
+    "五寨县社会福利中心": (4, 30, 20, "五民发〔{year}〕41号"),
+    "颐和养老院": (2, 1160, 1150, "五民发〔{year}〕17号"),
+}
 #: The demo facility on the credit blacklist, and how many days ago it was listed.
 DEMO_BLACKLISTED = ("颐和养老院", 40)

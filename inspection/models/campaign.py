@@ -9,15 +9,23 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, Numeric, String, Text, text
+from sqlalchemy import JSON, Date, ForeignKey, Index, Numeric, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from inspection.campaign.publicity import NOT_CLEARED_YET, PublicityPeriod, PublicityState, publicity_state
+from inspection.campaign.publicity import (
+    NOT_CLEARED_YET,
+    PublicityPeriod,
+    PublicityState,
+    publicity_cleared,
+    publicity_state,
+)
 from inspection.campaign.stages import Stage, stage_of
+from inspection.campaign.validity import is_expired
 from inspection.checklists.schema import GRADING_CHECKLIST
 from inspection.extensions import db
 from inspection.i18n import N_, Message, labelled
 from inspection.models.facilities import Facility
+from inspection.models.fieldwork import StoredFile
 from inspection.models.inspections import ChecklistStatus, Inspection, InspectionChecklist
 from inspection.models.users import User
 from inspection.orm import utcnow
@@ -51,6 +59,7 @@ STAGE_LABELS = labelled(
         Stage.ASSESSED: N_("待评定委员会评定"),
         Stage.PUBLICITY: N_("评定结果公示中"),
         Stage.DECIDED: N_("公示期满，待发布"),
+        Stage.PUBLISHED: N_("已公布，证书已发放"),
     },
 )
 #: The statuses of an application still under way: a facility has at most one (a partial unique index).
@@ -119,6 +128,8 @@ class GradingApplication(db.Model):
     objections: Mapped[list[GradingObjection]] = relationship(
         back_populates="application", order_by="GradingObjection.submitted_at, GradingObjection.id"
     )
+    #: The certificate its publication issued (公布), if published.
+    certificate: Mapped[GradeCertificate | None] = relationship(back_populates="application", uselist=False)
 
     @property
     def assessment_result(self) -> InspectionChecklist | None:
@@ -144,6 +155,7 @@ class GradingApplication(db.Model):
             assessment_scored=self.assessment_result is not None,
             decided=self.decided_at is not None,
             in_publicity=self.publicity_state_on(today) in NOT_CLEARED_YET,
+            published=self.certificate is not None,
         )
 
     @property
@@ -165,6 +177,17 @@ class GradingApplication(db.Model):
         if self.decided_at is None:
             return upheld[-1:]
         return [o for o in upheld if o.submitted_at >= self.decided_at]
+
+    def publicity_cleared_on(self, today: date) -> bool:
+        """Return True if the decided level may be published on `today`: its 公示 over with no objection pending and
+        none upheld against the decision (`inspection.campaign.publicity.publicity_cleared`)."""
+        period = self.publicity_period
+        return publicity_cleared(
+            period.ends_on if period else None,
+            today,
+            pending=len(self.pending_objections),
+            upheld=len(self.upheld_objections()),
+        )
 
     def publicity_state_on(self, today: date) -> PublicityState | None:
         """Return where the 公示 stands on `today` (`inspection.campaign.publicity.publicity_state`)."""
@@ -252,3 +275,82 @@ class GradingObjection(db.Model):
     def reference(self) -> str:
         """Return the number the submitter is given to refer to the objection: ``YY`` and its id, six digits."""
         return f"YY{self.id:06d}"
+
+
+class CertificateStatus(StrEnum):
+    """Whether a grade certificate (等级证书) still stands."""
+
+    ACTIVE = "active"
+    SUPERSEDED = "superseded"  # a re-grading at the same or a higher level replaced it
+    EXPIRED = "expired"  # its validity ran out (`inspection.campaign.validity`)
+    DOWNGRADED = "downgraded"  # a re-grading at a lower level revoked it
+
+
+CERTIFICATE_STATUS_LABELS = labelled(
+    "certificate_status",
+    {
+        CertificateStatus.ACTIVE: N_("有效"),
+        CertificateStatus.SUPERSEDED: N_("已被新证书取代"),
+        CertificateStatus.EXPIRED: N_("已过期"),
+        CertificateStatus.DOWNGRADED: N_("因降级撤销"),
+    },
+)
+#: The statuses after which the plaque and certificate are to be handed back (标牌和证书交回, DOMAIN §14.3).
+PLAQUE_DUE_STATUSES = (CertificateStatus.EXPIRED, CertificateStatus.DOWNGRADED)
+
+
+class GradeCertificate(db.Model):
+    """A published grade (公布) and its certificate (等级证书): the level the committee decided becomes the facility's
+    grade from `valid_from` to `valid_until`. The PDF as issued never changes; a re-grading's publication
+    supersedes it, a downgrade or expiry asks for the plaque back."""
+
+    __tablename__ = "grade_certificates"
+    __table_args__ = (UniqueConstraint("issuer", "year", "sequence"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    facility_id: Mapped[int] = mapped_column(ForeignKey("facilities.id"), index=True)
+    #: One certificate per application: a repeated publish finds it instead of issuing another.
+    application_id: Mapped[int] = mapped_column(ForeignKey("grading_applications.id"), unique=True)
+    level: Mapped[int]
+    #: The certificate's own number (五民证〔2026〕3号), from the counter of `issuer` and `year`.
+    number: Mapped[str] = mapped_column(String(60), unique=True)
+    issuer: Mapped[str] = mapped_column(String(40))
+    year: Mapped[int]
+    sequence: Mapped[int]
+    #: The 文号 of the publishing decision, as the reviewer typed it.
+    decision_number: Mapped[str] = mapped_column(String(60))
+    published_on: Mapped[date] = mapped_column(Date)
+    valid_from: Mapped[date] = mapped_column(Date)
+    valid_until: Mapped[date] = mapped_column(Date, index=True)
+    status: Mapped[CertificateStatus] = mapped_column(String(20), default=CertificateStatus.ACTIVE, index=True)
+    pdf_file_id: Mapped[int] = mapped_column(ForeignKey("stored_files.id"))
+    #: SHA-256 of the PDF as issued; downloads return exactly these bytes and 验真 looks it up.
+    pdf_sha256: Mapped[str] = mapped_column(String(64), index=True)
+    #: The certificate it is signed with (serial in hex, SHA-256 of the DER): the county 民政 department's.
+    signing_certificate_serial: Mapped[str] = mapped_column(String(64))
+    signing_certificate_sha256: Mapped[str] = mapped_column(String(64))
+    published_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    published_at: Mapped[datetime] = mapped_column(default=utcnow)
+    superseded_by_id: Mapped[int | None] = mapped_column(ForeignKey("grade_certificates.id"))
+    #: The day the plaque and certificate came back (标牌和证书交回), and who recorded it.
+    plaque_returned_on: Mapped[date | None] = mapped_column(Date)
+    plaque_recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    is_demo: Mapped[bool] = mapped_column(default=False)
+
+    facility: Mapped[Facility] = relationship()
+    application: Mapped[GradingApplication] = relationship(back_populates="certificate")
+    pdf_file: Mapped[StoredFile] = relationship()
+    published_by: Mapped[User] = relationship(foreign_keys=[published_by_id])
+    plaque_recorded_by: Mapped[User | None] = relationship(foreign_keys=[plaque_recorded_by_id])
+    superseded_by: Mapped[GradeCertificate | None] = relationship(remote_side=[id])
+
+    def status_on(self, today: date) -> CertificateStatus:
+        """Return the status on `today`: an active certificate past its last day is expired even before the daily
+        run (`flask grading expire-certificates`) marks it."""
+        if self.status == CertificateStatus.ACTIVE and is_expired(self.valid_until, today):
+            return CertificateStatus.EXPIRED
+        return CertificateStatus(self.status)
+
+    def plaque_due_on(self, today: date) -> bool:
+        """Return True if the plaque and certificate are to be handed back on `today` and were not (标牌未交回)."""
+        return self.plaque_returned_on is None and self.status_on(today) in PLAQUE_DUE_STATUSES

@@ -15,6 +15,7 @@ from inspection.extensions import db
 from inspection.models import ChecklistStatus, Facility, Inspection, InspectionChecklist
 from inspection.scoring.rankings import GRADE_CODE
 from inspection.services.credit import is_blacklisted
+from inspection.services.grade_certificates import has_held_certificate, plaque_outstanding
 
 
 @cache
@@ -27,7 +28,10 @@ def campaign_rules(province: str) -> CampaignRules:
 
 
 def graded_before(facility: Facility) -> bool:
-    """Return True if the facility has held a grade: a countersigned grading result at a level (一级 … 五级)."""
+    """Return True if the facility has held a grade: a published certificate, or a countersigned grading result at
+    a level (一级 … 五级)."""
+    if has_held_certificate(facility.id):
+        return True
     held = (
         select(InspectionChecklist.id)
         .join(Inspection, Inspection.id == InspectionChecklist.inspection_id)
@@ -42,22 +46,19 @@ def graded_before(facility: Facility) -> bool:
     return bool(db.session.scalar(select(exists(held))))
 
 
-def eligibility_facts(facility: Facility) -> EligibilityFacts:
-    """Return what the eligibility rules need to know about `facility`, as the records hold it now.
-
-    No plaque is recorded as due yet: grades with certificates and their return come with the certificates.
-    """
+def eligibility_facts(facility: Facility, today: date) -> EligibilityFacts:
+    """Return what the eligibility rules need to know about `facility` on `today`, as the records hold it now."""
     return EligibilityFacts(
         residential=facility.is_residential,
         opened_on=facility.opened_on,
         filed=facility.filed_on is not None,
         last_penalty_on=facility.last_penalty_on,
         blacklisted=is_blacklisted(facility.id),
-        plaque_outstanding=False,
+        plaque_outstanding=plaque_outstanding(facility.id, today),
         graded_before=graded_before(facility),
     )
 
 
 def eligibility_refusals(facility: Facility, level: int, rules: CampaignRules, today: date) -> list[Refusal]:
     """Return every rule that refuses `facility` an application for `level` on `today` (empty: it may apply)."""
-    return refusals(eligibility_facts(facility), level, rules, today)
+    return refusals(eligibility_facts(facility, today), level, rules, today)

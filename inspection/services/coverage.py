@@ -2,7 +2,7 @@
 the totals against the campaign's target date and the graded count by month. The rules are
 ``inspection.campaign.coverage``'s; this module reads their facts.
 
-What makes a facility graded is one function, :func:`grade_decisions`: today the countersigned grading results.
+What makes a facility graded is one function, :func:`grade_decisions`: its published grade certificates.
 """
 
 from __future__ import annotations
@@ -25,21 +25,16 @@ from inspection.campaign.coverage import (
 )
 from inspection.campaign.eligibility import add_months
 from inspection.campaign.rules import CampaignRules
-from inspection.campaign.stages import Stage
-from inspection.checklists import GRADING_CHECKLIST
 from inspection.extensions import db
 from inspection.models import (
-    ChecklistStatus,
     Facility,
     FacilityStatus,
+    GradeCertificate,
     GradingApplication,
-    Inspection,
-    InspectionChecklist,
     Region,
     User,
 )
 from inspection.permissions import in_township, visible_facilities
-from inspection.scoring.rankings import GRADE_CODE
 
 #: How many months of progress the chart shows at most.
 CHART_MONTHS = 36
@@ -68,44 +63,26 @@ def eligible_facilities(user: User, township_id: int | None = None) -> Select[tu
     return stmt.where(in_township(township_id)) if township_id is not None else stmt
 
 
-def grade_decisions(
-    facility_ids: Select[tuple[int]], in_publicity: frozenset[int] = frozenset()
-) -> dict[int, list[GradeDecision]]:
-    """Return the grade decisions of the facilities `facility_ids` selects: their countersigned grading results,
-    dated by the countersignature, with the level given (None when below every level or withheld), except the
-    results of the on-site assessments `in_publicity` (inspection ids) whose committee decision is in 公示.
-
-    The campaign's committee decisions and certificates will take this place when they exist.
-    """
-    stmt = (
-        select(
-            Inspection.facility_id,
-            InspectionChecklist.reviewed_at,
-            InspectionChecklist.verdict_code,
-            InspectionChecklist.grade,
-        )
-        .join(Inspection, Inspection.id == InspectionChecklist.inspection_id)
-        .where(
-            Inspection.facility_id.in_(facility_ids),
-            InspectionChecklist.checklist_code == GRADING_CHECKLIST,
-            InspectionChecklist.status == ChecklistStatus.SUBMITTED,
-            InspectionChecklist.reviewed_at.is_not(None),
-            InspectionChecklist.inspection_id.not_in(in_publicity),
-        )
-    )
+def grade_decisions(facility_ids: Select[tuple[int]]) -> dict[int, list[GradeDecision]]:
+    """Return the grade decisions of the facilities `facility_ids` selects: their published certificates, each from
+    its first valid day to its last, at its level. A later certificate replaces an earlier one; an expired one
+    leaves the facility ungraded."""
+    stmt = select(
+        GradeCertificate.facility_id, GradeCertificate.valid_from, GradeCertificate.level, GradeCertificate.valid_until
+    ).where(GradeCertificate.facility_id.in_(facility_ids))
     found: dict[int, list[GradeDecision]] = {}
-    for facility_id, reviewed_at, code, grade in db.session.execute(stmt):
-        level = grade if code == GRADE_CODE else None
-        found.setdefault(facility_id, []).append(GradeDecision(reviewed_at.date(), level))
+    for facility_id, valid_from, level, until in db.session.execute(stmt):
+        found.setdefault(facility_id, []).append(GradeDecision(valid_from, level, until))
     return found
 
 
 def latest_applications(facility_ids: Select[tuple[int]]) -> dict[int, GradingApplication]:
-    """Return each facility's latest grading application, with its objections (its `stage_on` a day reads them)."""
+    """Return each facility's latest grading application, with its objections and certificate (its `stage_on` a day
+    reads them)."""
     stmt = (
         select(GradingApplication)
         .where(GradingApplication.facility_id.in_(facility_ids))
-        .options(selectinload(GradingApplication.objections))
+        .options(selectinload(GradingApplication.objections), selectinload(GradingApplication.certificate))
         .order_by(GradingApplication.applied_at, GradingApplication.id)
     )
     return {a.facility_id: a for a in db.session.scalars(stmt)}  # the latest is written last
@@ -122,11 +99,7 @@ def coverage_report(
     ids = scope.with_only_columns(Facility.id)
     latest = latest_applications(ids)
     statuses = {fid: str(a.stage_on(today)) for fid, a in latest.items()}
-    # a level in 公示 is not a grade yet: the facility shows the 公示, not "graded"
-    in_publicity = frozenset(
-        a.assessment_inspection_id for a in latest.values() if statuses[a.facility_id] == Stage.PUBLICITY
-    )
-    decisions = grade_decisions(ids, in_publicity)
+    decisions = grade_decisions(ids)
     rows = db.session.execute(
         scope.with_only_columns(Facility.id, Facility.name, Region.name).order_by(Region.name, Facility.name)
     )

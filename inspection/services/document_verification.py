@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from inspection.extensions import db
 from inspection.i18n import N_, Message
-from inspection.models import Notice, NoticeStatus, ThrottleScope
+from inspection.models import GradeCertificate, Notice, NoticeStatus, ThrottleScope
 from inspection.services.login_throttle import Refusal, count_public_request
 from inspection.services.notice_lists import replacement_of
 
@@ -38,14 +38,16 @@ class UploadTooLarge(ValueError):
 
 @dataclass(frozen=True)
 class Verification:
-    """What an upload turned out to be: a document as issued (with its replacement, if superseded), or nothing."""
+    """What an upload turned out to be: a notice as issued (with its replacement, if superseded), a grade
+    certificate as issued, or nothing."""
 
     notice: Notice | None
     replaced_by: Notice | None = None
+    certificate: GradeCertificate | None = None
 
     @property
     def match(self) -> bool:
-        return self.notice is not None
+        return self.notice is not None or self.certificate is not None
 
     @property
     def superseded(self) -> bool:
@@ -53,6 +55,13 @@ class Verification:
 
     def summary(self) -> dict[str, str] | None:
         """The document as the API describes it: number, kind, status and date of issue; None without a match."""
+        if self.certificate is not None:
+            return {
+                "number": self.certificate.number,
+                "kind": "grade_certificate",
+                "status": str(self.certificate.status_on(date.today())),
+                "issued_on": _iso(self.certificate.published_on),
+            }
         if self.notice is None:
             return None
         return {
@@ -91,9 +100,12 @@ def verify_document(data: bytes) -> Verification:
         raise NotAPdf(N_("上传的文件不是 PDF"))
     digest = hashlib.sha256(data).hexdigest()
     notice = db.session.scalar(select(Notice).where(Notice.pdf_sha256 == digest).order_by(Notice.id).limit(1))
-    if notice is None:
-        return Verification(None)
-    return Verification(notice, replacement_of(notice))
+    if notice is not None:
+        return Verification(notice, replacement_of(notice))
+    certificate = db.session.scalar(
+        select(GradeCertificate).where(GradeCertificate.pdf_sha256 == digest).order_by(GradeCertificate.id).limit(1)
+    )
+    return Verification(None, certificate=certificate)
 
 
 def _iso(value: date) -> str:

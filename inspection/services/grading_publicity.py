@@ -5,7 +5,7 @@ per client address (kept only as a keyed hash) and per application, with growing
 (`login_throttle.count_public_request`). A 民政 reviewer of the facility's region upholds an objection, sending
 the case back to the on-site assessment (step 3: a new assessment; the old one is set aside) or to the committee
 (step 4: the assessment stands), or dismisses it; either needs reasons. Every change is audited, with what an
-upheld objection cleared. The publication (step 6) asks :func:`publicity_cleared_for`.
+upheld objection cleared. The publication (step 6) asks the application's ``publicity_cleared_on``.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import Select, select
 
-from inspection.campaign.publicity import normalised_contact, publicity_cleared
+from inspection.campaign.publicity import normalised_contact
 from inspection.extensions import db
 from inspection.i18n import N_
 from inspection.models import (
@@ -185,18 +185,6 @@ def _send_back(application: GradingApplication, objection: GradingObjection, ste
         application.assessment = None
         application.assessment_scheduled_by_id = application.assessment_scheduled_at = None
     return cleared
-
-
-def publicity_cleared_for(application: GradingApplication, today: date) -> bool:
-    """Return True if the application's decided level may be published on `today`: decided, its 公示 over with no
-    objection pending and none upheld against the decision (`inspection.campaign.publicity.publicity_cleared`)."""
-    period = application.publicity_period
-    return publicity_cleared(
-        period.ends_on if period else None,
-        today,
-        pending=len(application.pending_objections),
-        upheld=len(application.upheld_objections()),
-    )
 
 
 def in_publicity(today: date) -> Select[tuple[GradingApplication]]:

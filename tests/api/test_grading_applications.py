@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 from inspection.campaign.publicity import publicity_period
 from inspection.extensions import db
-from inspection.models import GradingApplication, Inspection, Role
+from inspection.models import GradingApplication, Inspection, ObjectionStatus, Role
 from inspection.services.grading_applications import grading_checklist
 from tests.api.conftest import assert_error
 from tests.api.test_contract import assert_documented
@@ -67,8 +67,9 @@ def test_bad_input_and_an_ineligible_facility_are_refused_over_the_api(as_user, 
     assert as_user("other_reviewer").get(f"/grading/applications/{created['id']}").status_code == 404
 
 
-def test_from_application_to_the_committees_decision_over_the_api(as_user, cast):
+def test_from_application_to_the_certificate_over_the_api(as_user, cast):
     own = cast[OWN]
+    own_id = own.id
     own.opened_on, own.filed_on = TODAY - timedelta(days=900), TODAY - timedelta(days=890)
     county = base_county()
     assessor = make_user(
@@ -131,3 +132,32 @@ def test_from_application_to_the_committees_decision_over_the_api(as_user, cast)
     assert decided.json["decision"]["level"] == 2 and decided.json["decision"]["met_on"] == day
     assert_error(reviewer.post(f"{path}/decision", json=decision), 422, "rule_violation")  # decided once
     assert as_user("other_reviewer").post(f"{path}/decision", json=decision).status_code == 404
+    # publication: the grade becomes the facility's, with its certificate; once only, by the facility's reviewer
+    publish = {"decision_number": "测民发〔2026〕7号", "published_on": day}
+    refused = assert_error(reviewer.post(f"{path}/publish", json=publish), 422, "rule_violation")
+    assert "公示期未满" in refused["message"]  # the 公示 runs and an objection is open
+    found = db.session.get(GradingApplication, decided.json["id"])
+    found.objections[0].status = ObjectionStatus.DISMISSED
+    past = publicity_period(TODAY - timedelta(days=14), 5)  # as if decided two weeks ago: the 公示 is over
+    found.publicity_starts_on, found.publicity_ends_on = past.starts_on, past.ends_on
+    db.session.commit()
+    assert_error(operator.post(f"{path}/publish", json=publish), 403, "forbidden")
+    assert as_user("other_reviewer").post(f"{path}/publish", json=publish).status_code == 404
+    error = assert_error(
+        reviewer.post(f"{path}/publish", json=publish | {"decision_number": "七号"}), 422, "rule_violation"
+    )
+    assert "decision_number" in error["fields"]
+    assert_error(reviewer.post(f"{path}/publish", json={"decision_number": "测民发〔2026〕7号"}), 400, "bad_request")
+    published = reviewer.post(f"{path}/publish", json=publish)
+    assert published.status_code == 200, published.json
+    assert_documented(published, "post", f"{path}/publish")
+    certificate = published.json["certificate"]
+    assert published.json["stage"] == "published" and certificate["level"] == 2 and certificate["status"] == "active"
+    assert certificate["decision_number"] == "测民发〔2026〕7号" and certificate["published_on"] == day
+    again = reviewer.post(f"{path}/publish", json=publish | {"decision_number": "测民发〔2026〕8号"})
+    assert again.status_code == 200 and again.json["certificate"] == certificate  # a repeat issues nothing new
+    facilities = reviewer.get("/facilities?per_page=500")
+    assert_documented(facilities, "get", "/facilities")
+    (mine,) = [f for f in facilities.json["items"] if f["id"] == own_id]
+    assert mine["grade"] == 2 and mine["grade_date"] == day
+    assert mine["certificate"] == {k: certificate[k] for k in ("number", "level", "valid_until", "status")}

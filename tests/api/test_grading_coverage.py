@@ -22,7 +22,7 @@ def test_the_reviewer_gets_every_eligible_home_of_the_county_with_its_stage_and_
     assert body["eligible"] == len(world.stages) == 7  # the day-care centre, the closed home and the neighbour's: out
     assert body["graded"] == stages.count("graded") == 2
     assert body["in_progress"] == stages.count("applied") + stages.count("accepted") == 2
-    assert body["not_started"] == stages.count("not_started") + stages.count("refused") == 3
+    assert body["not_started"] == stages.count("not_started") + stages.count("refused") + stages.count("expired") == 3
     assert body["expiring_within_90_days"] == 1  # 将到期敬老院, valid until 2027-01-19
     items = {i["name"]: i for i in body["items"]}
     assert {name: i["stage"] for name, i in items.items()} == world.stages

@@ -93,3 +93,37 @@ def test_the_reviewer_sees_the_assessment_and_the_committees_decision(live_serve
     phone.get_by_role("heading", name="办理记录").scroll_into_view_if_needed()
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     phone.screenshot(path=str(ARTIFACTS / "grading-decided-390.png"))
+
+
+def test_the_reviewer_publishes_and_the_public_page_shows_the_certificate(live_server: str, phone: Page):
+    """After the committee's decision above (this test changes 北苑敬老院's stage: it runs last in this file)."""
+    log_in(phone, live_server, "reviewer")
+    phone.goto(f"{live_server}/grading/")
+    phone.get_by_role("link", name="北苑敬老院").click()
+    phone.get_by_role("heading", name="公布评定结果").scroll_into_view_if_needed()
+    phone.get_by_label("评定文号").fill("五民发〔2026〕58号")
+    phone.get_by_role("button", name="公布并签发证书").click()
+    expect(phone.get_by_text("请确认后再公布")).to_be_visible()  # no confirmation: nothing published, input kept
+    assert phone.get_by_label("评定文号").input_value() == "五民发〔2026〕58号"
+    phone.get_by_label("我已核对", exact=False).check()
+    phone.get_by_role("button", name="公布并签发证书").click()
+    phone.wait_for_load_state()
+    screenshot(phone, "grading-published-390")
+    expect(phone.get_by_text("已公布，证书已发放").first).to_be_visible()
+    phone.get_by_role("heading", name="等级证书").scroll_into_view_if_needed()
+    _assert_readable(phone, 390)
+    assert screenshot(phone, "grading-published-390").stat().st_size > 10_000
+    phone.get_by_role("link", name="机构公示页面（证书二维码指向此页）").click()
+    assert phone.get_by_text("五民发〔2026〕58号").is_visible() and phone.get_by_text("有效期待核实").is_visible()
+    _assert_readable(phone, 390)
+    assert screenshot(phone, "public-facility-certificate-390").stat().st_size > 5_000
+
+
+def test_a_lapsed_grade_shows_expired_with_its_plaque_due(live_server: str, phone: Page):
+    log_in(phone, live_server, "reviewer")
+    phone.goto(f"{live_server}/facilities/?q=颐和")
+    phone.get_by_role("link", name="颐和养老院").first.click()
+    expect(phone.get_by_text("标牌未交回").first).to_be_visible()
+    assert phone.get_by_text("已过期").first.is_visible()
+    _assert_readable(phone, 390)
+    assert screenshot(phone, "facility-certificate-expired-390").stat().st_size > 10_000

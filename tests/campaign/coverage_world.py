@@ -5,7 +5,7 @@ written out here from how the world was built, not computed by the module under 
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 import pytest
 
@@ -14,7 +14,7 @@ from inspection.models import FacilityStatus, FacilityType
 from inspection.services import Actor
 from inspection.services.campaign import campaign_rules
 from inspection.services.grading_applications import apply_for_grading, grading_checklist, review_application
-from tests.factories import OTHER_COUNTY, OWN, SAME_COUNTY, base_county, grade, make_facility, make_operator
+from tests.factories import OTHER_COUNTY, OWN, SAME_COUNTY, base_county, certify, grade, make_facility, make_operator
 
 TODAY = date(2026, 12, 4)
 MODULES = ("inspection.blueprints.api.grading", "inspection.blueprints.grading")
@@ -52,10 +52,9 @@ def _apply(facility, reviewer=None, accept=None):
                            campaign_rules("shanxi"), TODAY)  # fmt: skip
 
 
-def _graded(name, level, countersigned_on, **facts):
+def _graded(name, level, published_on, **facts):
     facility = make_facility(name=name, **facts)
-    result = grade(facility, level)
-    result.reviewed_at = datetime.combine(countersigned_on, datetime.min.time()) + timedelta(hours=9)
+    certify(facility, level, published_on)
     return facility
 
 
@@ -71,13 +70,13 @@ def build_world(cast) -> World:
     _apply(refused, reviewer, accept=False)  # never filed: refused
     graded = _graded("评定敬老院", 3, date(2025, 3, 1))  # valid until 2028-02-29
     expiring = _graded("将到期敬老院", 2, date(2024, 1, 20), region_id=county.townships[1].id)  # until 2027-01-19
-    expired = _graded("过期敬老院", 4, date(2022, 6, 1))  # until 2025-05-31: not started again
+    expired = _graded("过期敬老院", 4, date(2022, 6, 1))  # until 2025-05-31: expired, counted as not started
     plain = make_facility(name="未申请敬老院", region_id=county.townships[1].id)
     day_care = make_facility(name="日间照料中心（测试）", type=FacilityType.DAY_CARE)
     closed = _graded("已关闭敬老院", 3, date(2025, 3, 1))
     closed.status = FacilityStatus.CLOSED
-    neighbour = grade(cast[OTHER_COUNTY], 3)  # another county's: never in this county's report
-    neighbour.reviewed_at = datetime(2025, 3, 1, 9)
+    certify(cast[OTHER_COUNTY], 3, date(2025, 3, 1))  # another county's: never in this county's report
+    grade(plain, 3)  # a countersigned grading result without publication does not grade a home in the campaign
     db.session.commit()
     stages = {
         own.name: "applied",
@@ -85,7 +84,7 @@ def build_world(cast) -> World:
         refused.name: "refused",
         graded.name: "graded",
         expiring.name: "graded",
-        expired.name: "not_started",
+        expired.name: "expired",
         plain.name: "not_started",
     }
     homes = (own, same, refused, graded, expiring, expired, plain, day_care, closed)

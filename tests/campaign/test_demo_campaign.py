@@ -43,3 +43,19 @@ def test_the_demo_decision_is_in_publicity_with_an_objection_awaiting_review(app
     page = client.get("/public/grading/publicity").get_data(as_text=True)
     assert "北苑敬老院" in page and "康宁老年公寓" not in page
     assert objection.contact not in page and objection.submitter_name not in page
+
+
+def test_the_demo_county_has_published_grades_and_a_lapsed_one_with_its_plaque_out(app_ctx, client):
+    from datetime import date
+
+    from inspection.models import CertificateStatus, GradeCertificate
+
+    by_facility = {c.facility.name: c for c in db.session.scalars(select(GradeCertificate))}
+    active = by_facility["五寨县社会福利中心"]
+    assert active.status == CertificateStatus.ACTIVE and active.level == 4 and active.pdf_file.data.startswith(b"%PDF")
+    assert active.application.assessment_result is not None
+    lapsed = by_facility["颐和养老院"]
+    assert lapsed.status == CertificateStatus.EXPIRED and lapsed.plaque_due_on(date.today())
+    page = client.get(f"/public/facilities/{lapsed.facility_id}").get_data(as_text=True)
+    assert "已过期" in page and lapsed.number in page
+    assert "北苑敬老院" not in by_facility  # decided, in 公示 in the demo

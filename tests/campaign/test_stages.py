@@ -29,6 +29,11 @@ def test_a_decision_is_in_publicity_until_its_publicity_clears(in_publicity, sta
     assert found == Stage(stage) and found.value == stage
 
 
+def test_a_published_decision_is_published_whatever_its_status():
+    found = stage_of("decided", assessment_scheduled=True, assessment_scored=True, decided=True, published=True)
+    assert found == Stage.PUBLISHED
+
+
 def test_the_stage_names_are_the_campaigns_contract():
     assert [s.value for s in Stage] == [
         "applied",
@@ -38,4 +43,5 @@ def test_the_stage_names_are_the_campaigns_contract():
         "assessed",
         "publicity",
         "decided",
+        "published",
     ]

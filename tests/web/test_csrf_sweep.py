@@ -16,6 +16,7 @@ from inspection.models import (
     CreditListing,
     Department,
     Facility,
+    GradeCertificate,
     GradingApplication,
     GradingObjection,
     Hazard,
@@ -30,7 +31,7 @@ from inspection.services import Actor
 from inspection.services.grading_applications import apply_for_grading, grading_checklist
 from inspection.services.notices import issue_notices
 from tests.conftest import Login, app_with, make_test_app, user
-from tests.factories import OWN, SAME_COUNTY, blacklist, grade, inspect, make_cast, objection_row
+from tests.factories import OWN, SAME_COUNTY, blacklist, certify, grade, inspect, make_cast, objection_row
 
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 #: Not swept: the token API authenticates with bearer tokens, not cookies, and is exempt as a whole
@@ -59,6 +60,7 @@ TARGETS = {
     "checklist_id": InspectionChecklist,
     "application_id": GradingApplication,
     "objection_id": GradingObjection,
+    "certificate_id": GradeCertificate,
 }
 VALUES = {"action": "close"}
 
@@ -87,6 +89,7 @@ def build_world() -> None:
     answers = {item.code: {"result": "pass"} for section in grading.sections for item in section.items}
     application = apply_for_grading(cast[OWN], 2, answers, Actor(cast["operator"], "test"))
     db.session.add(objection_row(application))
+    certify(cast[SAME_COUNTY], 2, date.today())
 
 
 @pytest.fixture(scope="module")

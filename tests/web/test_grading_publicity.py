@@ -8,7 +8,7 @@ from sqlalchemy import select
 from inspection.campaign.publicity import publicity_period
 from inspection.extensions import db
 from inspection.models import AuditEvent, GradingObjection, Inspection, InspectionChecklist, ObjectionStatus
-from inspection.services.grading_publicity import FREE_PER_ADDRESS, publicity_cleared_for
+from inspection.services.grading_publicity import FREE_PER_ADDRESS
 from tests.factories import answer_all, grading_deductions, submit
 from tests.web.test_grading_applications import TODAY
 from tests.web.test_grading_assessment import accepted_application, application, make_assessor
@@ -103,7 +103,7 @@ def test_objections_are_refused_once_the_publicity_is_over(cast, client, login):
     assert response.status_code == 422 and "不在公示期内，不再受理异议" in response.get_data(as_text=True)
     assert objections(application_id) == []
     found = application(facility_id)
-    assert found.stage == "decided" and publicity_cleared_for(found, TODAY)
+    assert found.stage == "decided" and found.publicity_cleared_on(TODAY)
 
 
 def test_too_many_objections_from_one_address_are_answered_429(cast, client, login):
@@ -179,7 +179,7 @@ def test_the_reviewer_upholds_to_the_committee_whose_new_decision_starts_a_new_p
     assert client.post(f"/grading/{application_id}/decision", data=decision).status_code == 302
     again = application(facility_id)
     assert again.stage == "publicity" and again.decided_level == 1 and again.publicity_ends_on >= TODAY
-    assert again.publicity_state_on(TODAY) == "in_publicity" and not publicity_cleared_for(again, TODAY)
+    assert again.publicity_state_on(TODAY) == "in_publicity" and not again.publicity_cleared_on(TODAY)
     page = client.get(f"/grading/{application_id}").get_data(as_text=True)
     assert "退回评定委员会重新评定" in page and "公示中" in page  # the history stays on the record
 
@@ -197,7 +197,7 @@ def test_a_dismissed_objection_leaves_the_decision_cleared_after_the_period(cast
     data = {prefix + "decision": "dismiss", prefix + "reason": "经核实值班符合要求（测试）", prefix + "confirm": "y"}
     assert client.post(f"/grading/{application_id}/objections/{oid}", data=data).status_code == 302
     found = application(facility_id)
-    assert found.stage == "decided" and found.decided_level == 2 and publicity_cleared_for(found, TODAY)
+    assert found.stage == "decided" and found.decided_level == 2 and found.publicity_cleared_on(TODAY)
     assert objections(application_id)[0].status == ObjectionStatus.DISMISSED
     assert "待处理的公示异议" not in client.get("/grading/").get_data(as_text=True)
 
@@ -243,6 +243,7 @@ def test_coverage_shows_a_decision_in_publicity_and_not_yet_a_grade(cast, client
     in_publicity = client.get("/grading/coverage?stage=publicity").get_data(as_text=True)
     assert name in in_publicity and "已评定，公示中" in in_publicity
     assert name not in client.get("/grading/coverage?stage=graded").get_data(as_text=True)
-    period_over(facility_id)
-    assert name in client.get("/grading/coverage?stage=graded").get_data(as_text=True)
+    period_over(facility_id)  # cleared: awaiting publication, graded only once its certificate is issued
+    assert name in client.get("/grading/coverage?stage=decided").get_data(as_text=True)
     assert name not in client.get("/grading/coverage?stage=publicity").get_data(as_text=True)
+    assert name not in client.get("/grading/coverage?stage=graded").get_data(as_text=True)

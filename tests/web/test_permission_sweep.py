@@ -40,6 +40,7 @@ from inspection.models import (
     Briefing,
     ChecklistVersion,
     CreditListing,
+    GradeCertificate,
     GradingApplication,
     GradingObjection,
     Hazard,
@@ -69,6 +70,7 @@ from tests.factories import (
     answer_all,
     base_county,
     blacklist,
+    certify,
     grade,
     hazards_of,
     inspect,
@@ -172,6 +174,7 @@ EXPECTED = {
     "api.review_grading_application": expect("403", reviewer="ok", other_reviewer="404"),
     "api.schedule_grading_assessment": expect("403", reviewer="ok", other_reviewer="404"),
     "api.decide_grading_application": expect("403", reviewer="ok", other_reviewer="404"),
+    "api.publish_grading_application": expect("403", reviewer="ok", other_reviewer="404"),
     "api.revoke_token_used": expect("ok"),
     "api.session_token": expect("ok"),
     "api.signature_file": expect("ok", unassigned="404", **HIDDEN_OUTSIDE),
@@ -222,6 +225,11 @@ EXPECTED = {
     "grading.assessment": expect("403", reviewer="ok", other_reviewer="404"),
     "grading.decision": expect("403", reviewer="ok", other_reviewer="404"),
     "grading.objection": expect("403", reviewer="ok", other_reviewer="404"),
+    "grading.publish": expect("403", reviewer="ok", other_reviewer="404"),
+    "grading.plaque_returned": expect("403", reviewer="ok", other_reviewer="404"),
+    "grading.certificate_pdf": expect(
+        "403", reviewer="ok", admin="ok", operator="ok", operator_other="404", other_reviewer="404", other_admin="404"
+    ),
     "hazards.before_photo": expect("ok", **HIDDEN_OUTSIDE),
     "hazards.dashboard": expect("403", admin="ok", reviewer="ok", other_reviewer="ok", other_admin="ok"),
     # operators may set the deadline of what their own facility found itself; another facility's hazard: 404
@@ -347,6 +355,7 @@ def build_world() -> None:
     _version, grading = grading_checklist()
     answers = {item.code: {"result": "pass"} for section in grading.sections for item in section.items}
     db.session.add(objection_row(apply_for_grading(cast[OWN], 2, answers, Actor(cast["operator"], "test"))))
+    certify(cast[OWN], 2, date.today())
 
 
 def verify_url(token: str) -> str:
@@ -395,6 +404,7 @@ ARGUMENTS = {
     "listing_id": lambda: first(CreditListing),
     "application_id": lambda: first(GradingApplication),
     "objection_id": lambda: first(GradingObjection),
+    "certificate_id": lambda: first(GradeCertificate),
     "checklist_id": lambda: first(InspectionChecklist, InspectionChecklist.checklist_code == GRADING_CHECKLIST),
     "code": lambda: "fire_safety",
     "version": lambda: db.session.scalar(

@@ -1,5 +1,6 @@
 """The grading campaign over the API (issue 14): applications with their self-assessment, the eligibility review,
-the on-site assessment's team and the 评定委员会's decision, for the phone as for the web
+the on-site assessment's team, the 评定委员会's decision and its publication with the certificate, for the phone as for
+the web
 (``inspection.blueprints.grading``)."""
 
 from datetime import date
@@ -18,6 +19,8 @@ from inspection.blueprints.api.common import (
     storable,
     token_required,
 )
+from inspection.blueprints.api.serializers import certificate_json
+from inspection.blueprints.grading import facility_url
 from inspection.campaign.coverage import CoverageStage
 from inspection.extensions import db
 from inspection.i18n import N_, Message
@@ -25,6 +28,7 @@ from inspection.models import Facility, GradingApplication, Role
 from inspection.permissions import can_view_application, visible_applications
 from inspection.services.campaign import campaign_rules
 from inspection.services.coverage import coverage_report
+from inspection.services.grade_certificates import Publication, publish_grade
 from inspection.services.grading_applications import apply_for_grading, review_application
 from inspection.services.grading_assessment import record_decision, schedule_assessment
 from inspection.services.inspection_lists import users_by_id
@@ -119,6 +123,24 @@ def decide_grading_application(application_id: int):
     return jsonify(_application(application))
 
 
+@bp.post("/grading/applications/<int:application_id>/publish")
+@token_required(Role.REVIEWER)
+def publish_grading_application(application_id: int):
+    """Publication (公布): ``{decision_number, published_on}``; issues the certificate, once."""
+    application = _visible(application_id)
+    fields = Fields(json_body())
+    number = fields.text("decision_number", max_length=60)
+    on = fields.date("published_on")
+    if on is None and "published_on" not in fields.errors:
+        fields.errors["published_on"] = N_("请填写公布日期")
+    fields.done()
+    rules = campaign_rules(current_app.config["GRADING_PROVINCE"])
+    url = facility_url(application.facility_id)
+    publication = Publication(number, on)
+    run_in_transaction(lambda: publish_grade(application, publication, api_actor(), rules, date.today(), url))
+    return jsonify(_application(application))
+
+
 def _visible(application_id: int) -> GradingApplication:
     application = db.session.get(GradingApplication, application_id)
     if application is None or not can_view_application(api_user(), application):
@@ -183,6 +205,13 @@ def _application(a: GradingApplication, *, with_answers: bool = False) -> dict[s
         else None
     )
     body["objections_pending"] = len(a.pending_objections)
+    certificate = a.certificate
+    body["certificate"] = (
+        certificate_json(certificate)
+        | {"published_on": certificate.published_on.isoformat(), "decision_number": certificate.decision_number}
+        if certificate
+        else None
+    )
     if with_answers:
         body["self_assessment"] = a.self_assessment
     return body

@@ -11,6 +11,7 @@ from inspection.i18n import N_
 from inspection.models import ChecklistVersion, Facility, FacilityStatus
 from inspection.permissions import visible_facilities
 from inspection.services.checklists import checklist_of, latest_versions
+from inspection.services.grade_certificates import current_certificates
 from inspection.services.standings import standings_of
 
 MAX_PER_PAGE = 500
@@ -28,9 +29,10 @@ def facilities():
         .order_by(Facility.name, Facility.id)
     )
     result = db.paginate(stmt, page=page, per_page=per_page, error_out=False)
-    standings = standings_of([f.id for f in result.items])
+    ids = [f.id for f in result.items]
+    standings, certificates = standings_of(ids), current_certificates(ids)
     return jsonify(
-        items=[facility_json(f, standings[f.id]) for f in result.items],
+        items=[facility_json(f, standings[f.id], certificates.get(f.id)) for f in result.items],
         total=result.total,
         page=page,
         per_page=per_page,

@@ -1,13 +1,14 @@
 """Plain-JSON views of models for the API (models never serialise themselves)."""
 
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from flask import current_app, url_for
 
 from inspection.blueprints import explanation_words, translated
 from inspection.checklists import GRADE_STANDING, Checklist
-from inspection.models import ChecklistVersion, Facility, Inspection, Photo, Signature
+from inspection.models import ChecklistVersion, Facility, GradeCertificate, Inspection, Photo, Signature
 from inspection.services.checklists import checklist_of
 from inspection.services.inspection_lists import photos_of, signatures_of
 from inspection.services.planning import departments_of, submitted_departments
@@ -51,9 +52,11 @@ def checklist_json(checklist: Checklist) -> dict[str, Any]:
     }
 
 
-def facility_json(facility: Facility, standings: Mapping[str, HeldStanding]) -> dict[str, Any]:
+def facility_json(
+    facility: Facility, standings: Mapping[str, HeldStanding], certificate: GradeCertificate | None = None
+) -> dict[str, Any]:
     """Return a facility with its grade and safety verdicts as they hold today (every kind the checklist data
-    declares)."""
+    declares), and its current grade certificate with its status today (an expired one no longer grades it)."""
     grade = standings.get(GRADE_STANDING)
     return {
         "id": facility.id,
@@ -68,11 +71,22 @@ def facility_json(facility: Facility, standings: Mapping[str, HeldStanding]) -> 
         "grade_verdict": grade.verdict if grade else None,
         "grade_date": grade.decided_on.isoformat() if grade else None,
         "grade_unverified": grade.unverified if grade else None,
+        "certificate": certificate_json(certificate) if certificate else None,
         "safety": {
             kind: {"verdict": s.verdict, "verdict_code": s.verdict_code, "date": s.decided_on.isoformat()}
             for kind, s in standings.items()
             if kind != GRADE_STANDING
         },
+    }
+
+
+def certificate_json(certificate: GradeCertificate) -> dict[str, Any]:
+    """Return a grade certificate as the API shows it: number, level, last valid day, status today."""
+    return {
+        "number": certificate.number,
+        "level": certificate.level,
+        "valid_until": certificate.valid_until.isoformat(),
+        "status": str(certificate.status_on(date.today())),
     }
 
 
