@@ -14,6 +14,7 @@ from inspection.cli.checklists import checklists
 from inspection.cli.demo import demo
 from inspection.cli.export import export
 from inspection.cli.facilities import facilities
+from inspection.cli.rankings import rankings
 from inspection.cli.signing import departments_by_code, signing
 from inspection.cli.users import users
 from inspection.deploy_checks import deployment_problems, deployment_warnings, signing_problems
@@ -57,3 +58,4 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(audit)
     app.cli.add_command(facilities)
     app.cli.add_command(export)
+    app.cli.add_command(rankings)

@@ -35,6 +35,7 @@ from inspection.services.rankings.query import (
     table_statement,
     unfiltered_by_rank,
 )
+from inspection.services.rankings.stored import usable_on
 from inspection.services.standings import safety_standings, standings_on
 
 #: work_mem for the ranking queries on PostgreSQL (see allow_sort_memory).
@@ -124,12 +125,14 @@ def ranking_page(
     sort = sort if sort in sort_keys(kinds) else "rank"
     direction = "desc" if direction == "desc" else "asc"
     per_page, page = max(1, min(per_page, MAX_PER_PAGE)), max(1, page)
+    stored = usable_on(today or date.today())
     # past the first page of the unfiltered table, its size (cheap to count) lets the back half be read from the end
-    total = count_rows(user, filters, today) if page > 1 and unfiltered_by_rank(filters, sort, direction) else None
-    stmt = page_statement(filters, sort, direction, page, per_page, total, kinds)
+    by_position = page > 1 and unfiltered_by_rank(filters, sort, direction)
+    total = count_rows(user, filters, today, stored=stored) if by_position else None
+    stmt = page_statement(filters, sort, direction, page, per_page, total, kinds, stored=stored)
     allow_sort_memory()
     result = db.session.execute(stmt, query_params(user, today)).mappings().all()
-    total = result[0]["total"] if result else count_rows(user, filters, today)
+    total = result[0]["total"] if result else count_rows(user, filters, today, stored=stored)
     rows = complete_rows([_row(r) for r in result], kinds, today)
     return RankingPage(rows, total, page, per_page, sort, direction, standings)
 
@@ -142,9 +145,12 @@ def page_statement(
     per_page: int,
     total: int | None = None,
     kinds: tuple[str, ...] | None = None,
+    *,
+    stored: bool = False,
 ) -> Select[Any]:
-    """Return the one query of a page (rows plus the filtered total); execute it with :func:`query_params`."""
-    return table_statement(filters, sort, direction, per_page, (page - 1) * per_page, total, kinds)
+    """Return the one query of a page (rows plus the filtered total); execute it with :func:`query_params`;
+    `stored` as for :func:`table_statement`."""
+    return table_statement(filters, sort, direction, per_page, (page - 1) * per_page, total, kinds, stored)
 
 
 def allow_sort_memory() -> None:
@@ -168,16 +174,18 @@ def iter_ranking(
     kinds = safety_kinds()
     sort = sort if sort in sort_keys(kinds) else "rank"
     direction = "desc" if direction == "desc" else "asc"
-    stmt = table_statement(filters, sort, direction, kinds=kinds)
+    stmt = table_statement(filters, sort, direction, kinds=kinds, stored=usable_on(today or date.today()))
     allow_sort_memory()
     result = db.session.execute(stmt.execution_options(yield_per=chunk), query_params(user, today)).mappings()
     for part in batched(result, chunk):
         yield from complete_rows([_row(r) for r in part], kinds, today)
 
 
-def count_rows(user: User, filters: RankingFilters, today: date | None = None) -> int:
-    """Return how many rows the filtered table has."""
-    keys = filtered_keys(filters, safety_kinds())
+def count_rows(user: User, filters: RankingFilters, today: date | None = None, *, stored: bool | None = None) -> int:
+    """Return how many rows the filtered table has (from the stored keys when `stored`, by default when they hold
+    `today`)."""
+    stored = usable_on(today or date.today()) if stored is None else stored
+    keys = filtered_keys(filters, safety_kinds(), stored=stored)
     stmt = apply_filters(select(func.count()).select_from(keys), keys, filters)
     return db.session.scalar(stmt, query_params(user, today)) or 0
 
