@@ -48,6 +48,7 @@ from inspection.services import Actor  # noqa: E402
 from inspection.services.checklists import import_shipped_checklists  # noqa: E402
 from inspection.services.exports import write_xlsx  # noqa: E402
 from inspection.services.rankings import RankingFilters, iter_ranking, page_statement, query_params  # noqa: E402
+from inspection.services.rankings.stored import usable_on  # noqa: E402
 from inspection.templating import label  # noqa: E402
 
 
@@ -123,7 +124,7 @@ def raw_select(app, username: str, filters: RankingFilters, page: int):
     trends or template), and the raw connection to close afterwards."""
     with app.app_context():
         user = db.session.scalar(select(User).where(User.username == username))
-        stmt = page_statement(filters, "rank", "asc", page, 50)
+        stmt = page_statement(filters, "rank", "asc", page, 50, stored=usable_on(date.today()))
         compiled = stmt.compile(dialect=db.engine.dialect)
         state = compiled.construct_expanded_state(query_params(user, date.today()))
         sql = state.statement

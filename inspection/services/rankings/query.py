@@ -376,8 +376,9 @@ def _level_sql(code: Any, grade: Any) -> Any:
 
 def _details(rows: Any, order: Callable[[Any], list[Any]], *, stored: bool = False) -> Select[Any]:
     """Add the wide columns to `rows` (a subquery of keys with `rank` and `total`) and order them by `order`; with
-    `stored` keys, count the overdue hazards of these rows."""
-    grade = held_standings("sg", GRADE_STANDING)
+    `stored` keys, count the overdue hazards of these rows, and read the grades as stored (they hold today when the
+    stored keys do: ``stored.usable_on``)."""
+    grade = aliased(FacilityStanding, name="sg") if stored else held_standings("sg", GRADE_STANDING)
     listings = _listings("bl", with_ground=True)
     c = rows.c
     overdue = _overdue_count(c.facility_id) if stored else c.overdue
