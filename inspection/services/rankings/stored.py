@@ -65,7 +65,7 @@ _TRACKED: dict[type, tuple[str, ...] | None] = {
 _PENDING_FACILITIES = "rank_keys_facilities"
 _PENDING_INSPECTIONS = "rank_keys_inspections"
 _PENDING_ALL = "rank_keys_all"
-_TRACKED_TABLES = frozenset(model.__tablename__ for model in _TRACKED)
+_TRACKED_TABLES = {model.__tablename__: model for model in _TRACKED}
 
 
 def computed_keys(dialect: str, facility_ids: bool = False) -> Select[Any]:
@@ -157,6 +157,8 @@ def rebuild(connection: Connection | None = None) -> int:
     connection = connection or db.session.connection()
     dialect = connection.dialect.name
     table = FacilityRankKey.__table__
+    if dialect == "postgresql":  # a concurrent refresh waits, then sees the rebuilt rows
+        connection.exec_driver_sql(f"LOCK TABLE {table.name} IN SHARE ROW EXCLUSIVE MODE")
     connection.execute(delete(table))
     connection.execute(insert(table).from_select(COLUMNS, computed_keys(dialect)), {"today": _ANY_DAY})
     return connection.execute(select(func.count()).select_from(table)).scalar_one()
@@ -242,11 +244,20 @@ def _note_changes(session: Session, _context: Any) -> None:
 
 
 def _note_bulk_statement(state: ORMExecuteState) -> None:
-    """A bulk INSERT, UPDATE or DELETE on a table the keys derive from may change any facility's keys."""
-    if state.is_insert or state.is_update or state.is_delete:
-        table = getattr(state.statement, "table", None)
-        if table is not None and table.name in _TRACKED_TABLES:
-            state.session.info[_PENDING_ALL] = True
+    """A bulk INSERT or DELETE on a table the keys derive from, or a bulk UPDATE of a column they derive from, may
+    change any facility's keys (an UPDATE of other columns, such as an inspection's revision, changes none)."""
+    if not (state.is_insert or state.is_update or state.is_delete):
+        return
+    model = _TRACKED_TABLES.get(getattr(getattr(state.statement, "table", None), "name", ""))
+    if model is None:
+        return
+    if state.is_update and _TRACKED[model] is not None:
+        names = {getattr(column, "key", column) for column in (state.statement._values or {})}
+        for row in state.parameters if isinstance(state.parameters, list) else [state.parameters or {}]:
+            names.update(row)
+        if not names & set(_TRACKED[model]):
+            return
+    state.session.info[_PENDING_ALL] = True
 
 
 def _forget_noted(session: Session, *_: Any) -> None:
