@@ -7,20 +7,21 @@ Usage::
     .venv/bin/python benchmarks/load_day.py --servers 2         # two servers on two ports, one database
     .venv/bin/python benchmarks/load_day.py --reuse             # keep the province a previous run generated
 
-It prepares a PostgreSQL database of its own (``scripts/test-postgres.sh``, database ``careinspect_load_day``):
-a synthetic province (``generate_dataset``, --facilities × --years, so the table and hazards have realistic size),
-then --inspectors inspectors of the 住建 department, each with a building-safety inspection planned for today, and
---reviewers reviewers. It starts gunicorn (--workers each) on 127.0.0.1 with one shared SECRET_KEY, so a session
-or token taken from one server is valid on the other: with two servers every simulated user sends its requests to
-both in turn.
+It prepares a PostgreSQL database of its own (``scripts/test-postgres.sh``, database ``careinspect_load_day``): a
+synthetic province (``generate_dataset``, 20,000 facilities × 2 years by default, so the table and hazards have a
+province's size), then --inspectors inspectors of the 住建 department, each with a building-safety inspection planned
+for today, and --reviewers reviewers. It starts gunicorn (--workers each) on 127.0.0.1 with one shared SECRET_KEY,
+so a session or token taken from one server is valid on the other: with two servers every simulated user sends its
+requests to both in turn.
 
-Each inspector does what the phone form does (``inspection/static/js/sync.js``): logs in, opens the form page,
-takes an API token with the page's CSRF token, reads the inspection, saves its answers in batches of --batch
-(``PUT /api/v1/inspections/<id>/answers``), uploads two JPEG photos of its two failed items and submits. Each
-reviewer logs in and pages through the league table (first, random and last pages, a filter, the trend sort) and
-the hazards list until every inspector is done. Traffic goes to 127.0.0.1 only; the run stops by itself after
---time-limit seconds at most, then prints throughput, p50/p95/p99 per request type and the errors, and stops the
-servers.
+Each inspector does what the phone form does (``inspection/static/js/sync.js``): logs in, opens the form page, takes
+an API token with the page's CSRF token, reads the inspection, saves its answers in batches of --batch (``PUT
+/api/v1/inspections/<id>/answers``), uploads two JPEG photos of its two failed items and submits, working about
+--think seconds between these requests (answering items, taking a photo); the inspectors arrive over --ramp seconds.
+Each reviewer logs in and pages through the league table (first and random pages, a filter, the trend sort) and the
+hazards list, reading each page for 2–6 s, until every inspector is done. Traffic goes to 127.0.0.1 only; the run
+stops by itself after --time-limit seconds at most, then prints throughput, p50/p95/p99 per request type and the
+errors, and stops the servers.
 """
 
 from __future__ import annotations
@@ -230,8 +231,13 @@ async def log_in(session: aiohttp.ClientSession, url: Servers, username: str, st
         stats.add("log in (page + form)", started, reply.status, (302,))
 
 
-async def inspector(bases: list[str], job: Job, n: int, stats: Stats, batch: int) -> None:
+async def inspector(bases: list[str], job: Job, n: int, stats: Stats, batch: int, think: float) -> None:
     url = Servers(bases, n)
+    rng = random.Random(n)
+
+    async def pause() -> None:  # the inspector looks, answers a few items, takes a photo
+        await asyncio.sleep(rng.uniform(0.5, 1.5) * think)
+
     async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as session:
         await log_in(session, url, job.username, stats)
         started = time.perf_counter()
@@ -250,6 +256,7 @@ async def inspector(bases: list[str], job: Job, n: int, stats: Stats, batch: int
             await reply.read()
             stats.add("read the inspection (API)", started, reply.status)
         for start in range(0, len(job.items), batch):
+            await pause()
             answers = []
             for code in job.items[start : start + batch]:
                 answer = {"item_code": code, "result": "fail" if code in job.failed else "pass"}
@@ -264,6 +271,7 @@ async def inspector(bases: list[str], job: Job, n: int, stats: Stats, batch: int
                 if reply.status != 200:
                     stats.errors[f"save answers (batch of ≤ {batch})"][-1] += f" {text[:200]}"
         for k, code in enumerate(job.failed):
+            await pause()
             form = aiohttp.FormData()
             form.add_field("file", jpeg(n * 10 + k), filename="photo.jpg", content_type="image/jpeg")
             form.add_field("item_code", code)
@@ -274,6 +282,7 @@ async def inspector(bases: list[str], job: Job, n: int, stats: Stats, batch: int
             ) as reply:
                 await reply.read()
                 stats.add("upload a photo", started, reply.status, (200, 201))
+        await pause()
         started = time.perf_counter()
         path = f"/api/v1/inspections/{job.inspection_id}/submit"
         async with session.post(url(path), json={"client_id": str(uuid.uuid4())}, headers=api) as reply:
@@ -301,7 +310,7 @@ async def reviewer(bases: list[str], username: str, n: int, stats: Stats, done: 
             async with session.get(url(path()), allow_redirects=False) as reply:
                 await reply.read()
                 stats.add(kind, started, reply.status)
-            await asyncio.sleep(rng.uniform(0.5, 2.0))  # a person reads the page before the next
+            await asyncio.sleep(rng.uniform(2.0, 6.0))  # a person reads the page before the next
 
 
 async def day(bases: list[str], jobs: list[Job], reviewers: list[str], args: argparse.Namespace, stats: Stats) -> None:
@@ -311,7 +320,7 @@ async def day(bases: list[str], jobs: list[Job], reviewers: list[str], args: arg
     async def one(n: int, job: Job) -> None:
         await asyncio.sleep(n * ramp)  # inspectors arrive over the ramp, not in the same millisecond
         try:
-            await inspector(bases, job, n, stats, args.batch)
+            await inspector(bases, job, n, stats, args.batch, args.think)
         except (TimeoutError, aiohttp.ClientError) as error:
             stats.errors["inspector"].append(type(error).__name__)
 
@@ -350,10 +359,11 @@ def main() -> None:
     parser.add_argument("--reviewers", type=int, default=20)
     parser.add_argument("--servers", type=int, default=1, choices=(1, 2))
     parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--facilities", type=int, default=2000)
+    parser.add_argument("--facilities", type=int, default=20_000)
     parser.add_argument("--years", type=int, default=2)
     parser.add_argument("--batch", type=int, default=5, help="answers per save")
-    parser.add_argument("--ramp", type=float, default=60, help="seconds over which the inspectors arrive")
+    parser.add_argument("--ramp", type=float, default=120, help="seconds over which the inspectors arrive")
+    parser.add_argument("--think", type=float, default=3, help="mean seconds an inspector works between requests")
     parser.add_argument("--time-limit", type=float, default=280, help="seconds after which the run stops")
     parser.add_argument("--reuse", action="store_true", help="keep the province a previous run generated")
     args = parser.parse_args()
