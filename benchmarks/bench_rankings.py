@@ -5,13 +5,17 @@ Usage::
     .venv/bin/python benchmarks/bench_rankings.py                      # 100 × 5 on SQLite, 20,000 × 5 on PostgreSQL
     .venv/bin/python benchmarks/bench_rankings.py --skip-postgres
     .venv/bin/python benchmarks/bench_rankings.py --database-url postgresql+psycopg://…/db   # an empty database
+    .venv/bin/python benchmarks/bench_rankings.py --skip-sqlite --reuse   # the PostgreSQL county of a previous run
 
 For each database: migrate, import the checklists, generate a synthetic county (``flask demo generate``), then
 time through the Flask test client (in process) the ranking page's first page, a filtered page and a deep page,
 and the Excel export of all rows; print medians and p95, and the ratio of the ranking page to executing the page's
 own SQL with the raw DB-API cursor (no ORM, no trends, no template). On PostgreSQL it also measures the export's
 peak Python memory (tracemalloc) for 2,000 and 20,000 rows. Without --database-url the PostgreSQL run uses
-``scripts/test-postgres.sh`` with the throw-away database ``careinspect_bench`` (dropped and re-created).
+``scripts/test-postgres.sh`` with the throw-away database ``careinspect_bench`` (dropped and re-created; the
+environment variable CAREINSPECT_BENCH_DB names another). Generating 20,000 facilities takes minutes: ``--reuse``
+keeps the PostgreSQL database a previous run generated (with the same sizes), only migrating it.
+Each run also times ``/healthz`` (the cheapest request) so figures from a busy machine can be read against it.
 """
 
 from __future__ import annotations
@@ -44,6 +48,7 @@ from inspection.services import Actor  # noqa: E402
 from inspection.services.checklists import import_shipped_checklists  # noqa: E402
 from inspection.services.exports import write_xlsx  # noqa: E402
 from inspection.services.rankings import RankingFilters, iter_ranking, page_statement, query_params  # noqa: E402
+from inspection.services.rankings.stored import usable_on  # noqa: E402
 from inspection.templating import label  # noqa: E402
 
 
@@ -59,9 +64,18 @@ def build_app(url: str):
     )
 
 
-def prepare(app, facilities: int, years: int) -> tuple[str, float]:
-    """Create the schema and a synthetic county; return the reviewer's username and the generation time."""
+def prepare(app, facilities: int, years: int, reuse: bool = False) -> tuple[str, float]:
+    """Create the schema and a synthetic county; return the reviewer's username and the generation time. With
+    `reuse`, only migrate a county generated before."""
     with app.app_context():
+        if reuse:
+            upgrade()
+            reviewer = db.session.scalar(select(User.username).where(User.username.like("synth%_reviewer")))
+            assert reviewer, "no synthetic county to reuse: run once without --reuse"
+            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+                connection.exec_driver_sql("VACUUM ANALYZE")
+            print(f"  reusing the synthetic county of {reviewer}")
+            return reviewer, 0.0
         with db.engine.begin() as connection:
             if connection.dialect.name == "postgresql":
                 connection.exec_driver_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
@@ -110,7 +124,7 @@ def raw_select(app, username: str, filters: RankingFilters, page: int):
     trends or template), and the raw connection to close afterwards."""
     with app.app_context():
         user = db.session.scalar(select(User).where(User.username == username))
-        stmt = page_statement(filters, "rank", "asc", page, 50)
+        stmt = page_statement(filters, "rank", "asc", page, 50, stored=usable_on(date.today()))
         compiled = stmt.compile(dialect=db.engine.dialect)
         state = compiled.construct_expanded_state(query_params(user, date.today()))
         sql = state.statement
@@ -126,9 +140,9 @@ def raw_select(app, username: str, filters: RankingFilters, page: int):
     return run, raw
 
 
-def bench(url: str, facilities: int, years: int, repeat: int, memory: bool) -> None:
+def bench(url: str, facilities: int, years: int, repeat: int, memory: bool, reuse: bool = False) -> None:
     app = build_app(url)
-    reviewer, _ = prepare(app, facilities, years)
+    reviewer, _ = prepare(app, facilities, years, reuse)
     client = app.test_client()
     response = client.post("/auth/login", data={"username": reviewer, "password": DEMO_PASSWORD})
     assert response.status_code == 302
@@ -137,6 +151,7 @@ def bench(url: str, facilities: int, years: int, repeat: int, memory: bool) -> N
             select(Region.id).where(Region.level == RegionLevel.TOWNSHIP, Region.name.like("合成%")).limit(1)
         )
     deep = -(-facilities // 50)  # the last page
+    report("/healthz (for scale: the machine's load)", timed(lambda: get(client, "/healthz"), repeat))
     filtered = f"?township={township}&type=nursing_home"
     first_page = report("ranking page, first page", timed(lambda: get(client, "/rankings/"), repeat))
     report(f"ranking page, filtered ({filtered})", timed(lambda: get(client, f"/rankings/{filtered}"), repeat))
@@ -181,9 +196,13 @@ def export_memory(app, username: str, rows: int) -> tuple[int, float]:
     return peak, elapsed
 
 
-def postgres_url() -> str:
-    env = {**os.environ, "CAREINSPECT_TEST_DB": "careinspect_bench"}
+def postgres_url(reuse: bool = False) -> str:
+    """Return the URL of the benchmark's PostgreSQL database: a fresh one, or with `reuse` the one left before."""
+    env = {**os.environ, "CAREINSPECT_TEST_DB": os.environ.get("CAREINSPECT_BENCH_DB", "careinspect_bench")}
     script = ROOT / "scripts" / "test-postgres.sh"
+    if reuse:
+        name = subprocess.run([str(script), "--name"], check=True, capture_output=True, text=True, env=env).stdout
+        return f"postgresql+psycopg://careinspect:careinspect@127.0.0.1:5432/{name.strip()}"
     return subprocess.run([str(script)], check=True, capture_output=True, text=True, env=env).stdout.strip()
 
 
@@ -195,27 +214,21 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--database-url", help="an empty PostgreSQL database (default: a throw-away one)")
     parser.add_argument("--skip-postgres", action="store_true")
+    parser.add_argument("--skip-sqlite", action="store_true")
+    parser.add_argument("--reuse", action="store_true", help="reuse the PostgreSQL county a previous run generated")
     args = parser.parse_args()
     use_fast_hashing()
     started = time.perf_counter()
-    with tempfile.TemporaryDirectory() as folder:
-        print(f"SQLite, {args.sqlite_facilities} facilities × {args.years} years")
-        bench(
-            f"sqlite:///{folder}/bench.sqlite",
-            args.sqlite_facilities,
-            args.years,
-            args.repeat,
-            False,
-        )
+    print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    if not args.skip_sqlite:
+        with tempfile.TemporaryDirectory() as folder:
+            print(f"SQLite, {args.sqlite_facilities} facilities × {args.years} years")
+            bench(f"sqlite:///{folder}/bench.sqlite", args.sqlite_facilities, args.years, args.repeat, False)
     if not args.skip_postgres:
         print(f"PostgreSQL, {args.pg_facilities} facilities × {args.years} years")
-        bench(
-            args.database_url or postgres_url(),
-            args.pg_facilities,
-            args.years,
-            args.repeat,
-            True,
-        )
+        url = args.database_url or postgres_url(args.reuse)
+        bench(url, args.pg_facilities, args.years, args.repeat, True, args.reuse)
+    print(f"load average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print(f"total {time.perf_counter() - started:.0f} s")
 
 

@@ -15,6 +15,7 @@ from inspection.cli.demo import demo
 from inspection.cli.export import export
 from inspection.cli.facilities import facilities
 from inspection.cli.grading import grading
+from inspection.cli.rankings import rankings
 from inspection.cli.signing import departments_by_code, signing
 from inspection.cli.users import users
 from inspection.deploy_checks import deployment_problems, deployment_warnings, signing_problems
@@ -59,3 +60,4 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(facilities)
     app.cli.add_command(grading)
     app.cli.add_command(export)
+    app.cli.add_command(rankings)

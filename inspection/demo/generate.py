@@ -27,6 +27,7 @@ from inspection.models import (
     User,
 )
 from inspection.services import Actor
+from inspection.services.rankings import stored as rank_keys
 from inspection.services.regions import create_department, create_region
 from inspection.services.users import create_user
 
@@ -85,6 +86,7 @@ def generate_dataset(facilities: int, years: int, *, seed: int = 1, today: date 
     ctx.counts["facilities"] = facilities
     ctx.counts["credit_listings"] = len(listings)
     db.session.flush()
+    rank_keys.rebuild()  # the rows went in bulk, past the session's bookkeeping
     return {"county": home.name, "reviewer": reviewer.username, "counts": ctx.counts}
 
 

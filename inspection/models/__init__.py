@@ -59,6 +59,7 @@ from inspection.models.inspections import (
     InspectionStatus,
     StandingKind,
 )
+from inspection.models.rankings import FacilityRankKey
 from inspection.models.regions import Department, Region, RegionLevel
 from inspection.models.sampling import SpotCheckDraw, SpotCheckPick
 from inspection.models.users import FIELD_ROLES, LoginThrottle, Role, ThrottleScope, User
@@ -86,6 +87,7 @@ __all__ = [
     "DocumentCounter",
     "Facility",
     "FacilityImport",
+    "FacilityRankKey",
     "FacilityStanding",
     "FacilityStatus",
     "FacilityType",

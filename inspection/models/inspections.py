@@ -227,7 +227,7 @@ class FacilityStanding(db.Model):
     kind: Mapped[str] = mapped_column(String(20))
     inspection_checklist_id: Mapped[int] = mapped_column(ForeignKey("inspection_checklists.id"))
     #: Date of the inspection the standing comes from.
-    decided_on: Mapped[date]
+    decided_on: Mapped[date] = mapped_column(index=True)
     verdict: Mapped[str] = mapped_column(String(20))
     verdict_code: Mapped[str] = mapped_column(String(30), index=True)
     #: 1–5 for a grade, None when withheld, below grade, or a safety verdict.

@@ -15,6 +15,7 @@ from inspection.models import Hazard, User
 from inspection.scoring.rankings import RankGroup
 from inspection.services.rankings.filters import RankingFilters
 from inspection.services.rankings.query import apply_filters, filtered_keys, query_params, safety_kinds
+from inspection.services.rankings.stored import usable_on
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,7 @@ class GradeCount:
 
 def grade_counts(user: User, filters: RankingFilters, today: date | None = None) -> list[GradeCount]:
     """Count the filtered facilities per township and grade, for the distribution charts."""
-    base = filtered_keys(filters, safety_kinds())
+    base = filtered_keys(filters, safety_kinds(), stored=usable_on(today or date.today()))
     stmt = apply_filters(
         select(base.c.township, base.c.grp, base.c.grade, func.count()).group_by(
             base.c.township, base.c.grp, base.c.grade
@@ -50,7 +51,7 @@ def hazards_per_month(
 
     :return: ``{month: (opened, closed)}`` for each month in `months`.
     """
-    base = filtered_keys(filters, safety_kinds())
+    base = filtered_keys(filters, safety_kinds(), stored=usable_on(today or date.today()))
     ids = apply_filters(select(base.c.facility_id), base, filters)
     first = f"{months[0]}-01"
     opened_month = _month(Hazard.created_at)

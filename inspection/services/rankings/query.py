@@ -34,6 +34,7 @@ from inspection.models import (
     ChecklistStatus,
     CreditListing,
     Facility,
+    FacilityRankKey,
     FacilityStanding,
     FacilityStatus,
     Hazard,
@@ -146,8 +147,8 @@ def query_params(user: User, today: date | None = None) -> dict[str, Any]:
     return {"region_like": region_pattern(user.region), "today": today or date.today()}
 
 
-@lru_cache(maxsize=8)
-def _keys(dialect: str, kinds: tuple[str, ...], *, with_dates: bool = False) -> Any:
+@lru_cache(maxsize=16)
+def _keys(dialect: str, kinds: tuple[str, ...], *, with_dates: bool = False, stored: bool = False) -> Any:
     """Every active facility within the region bound as ``region_like``, with what the ranking rule, the filters
     and the sorts need, and nothing more; the standings hold and overdue counts on the bound ``today``. Built once
     per dialect
@@ -156,7 +157,11 @@ def _keys(dialect: str, kinds: tuple[str, ...], *, with_dates: bool = False) -> 
     :param kinds: the kinds of the safety verdicts shown (:func:`safety_kinds`).
     :param with_dates: also the dates of the safety verdicts (``<kind>_on``) and the latest of all (for filters and
         sorts on them); otherwise ``complete_rows`` adds the verdicts for the rows shown.
+    :param stored: read the keys stored per facility (``.stored``; not with dates), where ``overdue`` is 1 for a
+        facility with overdue hazards, not their count (:func:`_details` counts them for the rows shown).
     """
+    if stored and not with_dates:
+        return _stored_keys()
     grade = held_standings("sg", GRADE_STANDING)
     hazards, pending = _aggregates()
     listings = _listings("bl", with_ground=False)
@@ -190,6 +195,37 @@ def _keys(dialect: str, kinds: tuple[str, ...], *, with_dates: bool = False) -> 
     return stmt.subquery("keys")
 
 
+def _stored_keys() -> Any:
+    """The rows of :func:`_keys` from the stored keys (``FacilityRankKey``)."""
+    k = FacilityRankKey
+    overdue = case((k.first_deadline < bindparam("today", type_=Date), 1), else_=0)
+    return (
+        select(
+            k.grp,
+            k.rank_level,
+            k.rank_score,
+            k.open_major,
+            k.name,
+            k.facility_id,
+            k.type,
+            k.ownership,
+            Region.id.label("region_id"),
+            Region.name.label("township"),
+            k.grade_code,
+            k.grade,
+            k.grade_score,
+            k.reviewed,
+            k.open_hazards,
+            overdue.label("overdue"),
+            k.blacklisted,
+            k.level_change,
+        )
+        .join(Region, Region.id == k.region_id)
+        .where(in_bound_region("region_like"))
+        .subquery("keys")
+    )
+
+
 def _with_dates(stmt: Select[Any], grade: Any, dialect: str, kinds: tuple[str, ...]) -> Select[Any]:
     verdicts = {kind: held_standings(f"s_{kind}", kind) for kind in kinds}
     latest = _latest_of(dialect, grade.decided_on, *(v.decided_on for v in verdicts.values()))
@@ -203,10 +239,10 @@ def _needs_dates(filters: RankingFilters, sort: str, kinds: Sequence[str]) -> bo
     return bool(filters.date_from or filters.date_to) or sort == "last" or sort in kinds
 
 
-def filtered_keys(filters: RankingFilters, kinds: tuple[str, ...]) -> Any:
+def filtered_keys(filters: RankingFilters, kinds: tuple[str, ...], *, stored: bool = False) -> Any:
     """Return the key rows of the table (a subquery, unranked), with what `filters` need (for counts and charts;
-    apply the filters with :func:`apply_filters`)."""
-    return _keys(dialect_name(), kinds, with_dates=_needs_dates(filters, "rank", kinds))
+    apply the filters with :func:`apply_filters`); `stored` as for :func:`table_statement`."""
+    return _keys(dialect_name(), kinds, with_dates=_needs_dates(filters, "rank", kinds), stored=stored)
 
 
 def _rank_keys(group: Any, grade: Any, open_major: Any, dialect: str) -> list[Any]:
@@ -238,14 +274,14 @@ def _rank_order(keys: Any, *, reverse: bool = False) -> list[Any]:
     return [column.asc() if up != reverse else column.desc() for column, up in ascending]
 
 
-@lru_cache(maxsize=8)
-def ranked(dialect: str, kinds: tuple[str, ...], *, with_dates: bool = False) -> Any:
+@lru_cache(maxsize=16)
+def ranked(dialect: str, kinds: tuple[str, ...], *, with_dates: bool = False, stored: bool = False) -> Any:
     """Return the keys of the league table as a subquery with their `rank` column (execute with
     :func:`query_params`).
 
     The rank is the place in the whole table of the user's region; filters applied later keep it.
     """
-    keys = _keys(dialect, kinds, with_dates=with_dates)
+    keys = _keys(dialect, kinds, with_dates=with_dates, stored=stored)
     rank = func.row_number().over(order_by=_rank_order(keys)).label("rank")
     return select(keys, rank).subquery("ranked")
 
@@ -305,8 +341,9 @@ def _unranked_last(table: Any) -> Any:
     return (table.c.grp == int(RankGroup.NOT_ELIGIBLE)).asc()
 
 
-def _previous_levels() -> Any:
-    """The level of each facility's second-newest grading result (see ``level_value``), in one pass."""
+def _previous_levels(*where: Any) -> Any:
+    """The level of each facility's second-newest grading result (see ``level_value``), in one pass; `where` limits
+    the inspections read."""
     ordinal = (
         func.row_number()
         .over(
@@ -326,6 +363,7 @@ def _previous_levels() -> Any:
             InspectionChecklist.checklist_code == GRADING_CHECKLIST,
             InspectionChecklist.status == ChecklistStatus.SUBMITTED,
             Inspection.inspected_on <= bindparam("today", type_=Date),  # as the standings: none dated later
+            *where,
         )
         .subquery("history")
     )
@@ -336,16 +374,20 @@ def _level_sql(code: Any, grade: Any) -> Any:
     return case((code == WITHHELD_CODE, 0), (and_(code == GRADE_CODE, grade.is_not(None)), grade + 1), else_=1)
 
 
-def _details(rows: Any, order: Callable[[Any], list[Any]]) -> Select[Any]:
-    """Add the wide columns to `rows` (a subquery of keys with `rank` and `total`) and order them by `order`."""
-    grade = held_standings("sg", GRADE_STANDING)
+def _details(rows: Any, order: Callable[[Any], list[Any]], *, stored: bool = False) -> Select[Any]:
+    """Add the wide columns to `rows` (a subquery of keys with `rank` and `total`) and order them by `order`; with
+    `stored` keys, count the overdue hazards of these rows, and read the grades as stored (they hold today when the
+    stored keys do: ``stored.usable_on``)."""
+    grade = aliased(FacilityStanding, name="sg") if stored else held_standings("sg", GRADE_STANDING)
     listings = _listings("bl", with_ground=True)
     c = rows.c
+    overdue = _overdue_count(c.facility_id) if stored else c.overdue
     columns = [
         c.facility_id, c.name, c.type, c.ownership, Facility.is_demo, c.region_id, c.township, c.grade_code, c.grade,
         grade.verdict.label("grade_label"), c.grade_score, grade.decided_on.label("grade_on"),
         grade.inspection_checklist_id.label("grade_ic_id"), grade.unverified, c.reviewed, c.open_hazards,
-        c.open_major, c.overdue, c.blacklisted, listings.c.ground.label("blacklist_ground"), c.grp, c.rank, c.total,
+        c.open_major, overdue.label("overdue"), c.blacklisted, listings.c.ground.label("blacklist_ground"), c.grp,
+        c.rank, c.total,
     ]  # fmt: skip
     return (
         select(*columns)
@@ -356,11 +398,28 @@ def _details(rows: Any, order: Callable[[Any], list[Any]]) -> Select[Any]:
     )
 
 
-def _by_position(dialect: str, limit: int | None, offset: int, total: int | None) -> Select[Any]:
+def _overdue_count(facility_id: Any) -> Any:
+    """The number of the facility's open hazards past their deadline on the bound ``today`` (as :func:`_aggregates`
+    counts them)."""
+    return (
+        select(func.count())
+        .where(
+            Hazard.facility_id == facility_id,
+            Hazard.status.in_(OPEN_HAZARD),
+            Hazard.self_found.is_(False),
+            Hazard.deadline < bindparam("today", type_=Date),
+        )
+        .scalar_subquery()
+    )
+
+
+def _by_position(
+    dialect: str, limit: int | None, offset: int, total: int | None, *, stored: bool = False
+) -> Select[Any]:
     """The unfiltered table in rank order: the rank is the row's position, so a top-N sort of the keys gives the
     rows, and numbering them gives their ranks. A page in the back half (given the `total`) is read from the other
     end, so its top-N sort stays small."""
-    keys = _keys(dialect, ())
+    keys = _keys(dialect, (), stored=stored)
     reverse = False
     if total is not None and limit is not None and total > offset and 2 * offset + limit > total:
         reverse = True
@@ -375,7 +434,7 @@ def _by_position(dialect: str, limit: int | None, offset: int, total: int | None
     position = func.row_number().over(order_by=_rank_order(top, reverse=reverse)) + offset
     rank = top.c.total - position + 1 if reverse else position
     rows = select(top, rank.label("rank")).subquery("page")
-    return _details(rows, lambda t: [t.c.rank.asc()])
+    return _details(rows, lambda t: [t.c.rank.asc()], stored=stored)
 
 
 def unfiltered_by_rank(filters: RankingFilters, sort: str, direction: str = "asc") -> bool:
@@ -392,20 +451,31 @@ def table_statement(
     offset: int = 0,
     total: int | None = None,
     kinds: tuple[str, ...] | None = None,
+    stored: bool = False,
 ) -> Select[Any]:
     """Return the query of the filtered, sorted table (or of `limit` rows of it from `offset`), each row with the
     filtered total; execute it with :func:`query_params`.
 
     :param total: the number of rows if known (it lets a deep page of the unfiltered table be read from its end).
     :param kinds: the safety verdicts' kinds (default: :func:`safety_kinds`).
+    :param stored: read the stored keys where they serve (``stored.usable_on`` says whether they hold today); a
+        sort or filter on dates, or a sort by the number of overdue hazards, computes them.
     """
     dialect = dialect_name()
+    stored = stored and sort != "overdue"
     if unfiltered_by_rank(filters, sort, direction):
-        return _by_position(dialect, limit, offset, total)
+        return _by_position(dialect, limit, offset, total, stored=stored)
     kinds = safety_kinds() if kinds is None else kinds
-    table = ranked(dialect, kinds, with_dates=_needs_dates(filters, sort, kinds))
+    with_dates = _needs_dates(filters, sort, kinds)
+    stored = stored and not with_dates
+    table = ranked(dialect, kinds, with_dates=with_dates, stored=stored)
     stmt = apply_filters(select(table, func.count().over().label("total")), table, filters)
-    if sort == "trend":  # join the previous gradings; the page's rows keep the change to order by
+    if sort == "trend" and stored:  # the change is stored with the keys
+        change = table.c.level_change
+        stmt = stmt.order_by(
+            _unranked_last(table), (change.desc() if direction == "desc" else change.asc()).nulls_last(), table.c.rank
+        )
+    elif sort == "trend":  # join the previous gradings; the page's rows keep the change to order by
         previous = _previous_levels()
         change = (_level_sql(table.c.grade_code, table.c.grade) - previous.c.level).label("level_change")
         stmt = stmt.add_columns(change).outerjoin(previous, previous.c.facility_id == table.c.facility_id)
@@ -415,4 +485,4 @@ def table_statement(
     else:
         stmt = stmt.order_by(*_sort_columns(table, sort, direction))
     rows = stmt.limit(limit).offset(offset).subquery("page")
-    return _details(rows, lambda t: _sort_columns(t, sort, direction))
+    return _details(rows, lambda t: _sort_columns(t, sort, direction), stored=stored)

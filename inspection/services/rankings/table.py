@@ -20,7 +20,7 @@ from sqlalchemy import Select, func, select, text
 from inspection.checklists import GRADING_CHECKLIST, Standing
 from inspection.extensions import db
 from inspection.i18n import Message
-from inspection.models import ChecklistStatus, Hazard, Inspection, InspectionChecklist, User
+from inspection.models import ChecklistStatus, FacilityStanding, Hazard, Inspection, InspectionChecklist, User
 from inspection.models.followup import CREDIT_GROUND_LABELS
 from inspection.paging import PageNumbers
 from inspection.scoring.explanations import explanation_of
@@ -35,6 +35,7 @@ from inspection.services.rankings.query import (
     table_statement,
     unfiltered_by_rank,
 )
+from inspection.services.rankings.stored import usable_on
 from inspection.services.standings import safety_standings, standings_on
 
 #: work_mem for the ranking queries on PostgreSQL (see allow_sort_memory).
@@ -124,13 +125,15 @@ def ranking_page(
     sort = sort if sort in sort_keys(kinds) else "rank"
     direction = "desc" if direction == "desc" else "asc"
     per_page, page = max(1, min(per_page, MAX_PER_PAGE)), max(1, page)
+    stored = usable_on(today or date.today())
     # past the first page of the unfiltered table, its size (cheap to count) lets the back half be read from the end
-    total = count_rows(user, filters, today) if page > 1 and unfiltered_by_rank(filters, sort, direction) else None
-    stmt = page_statement(filters, sort, direction, page, per_page, total, kinds)
+    by_position = page > 1 and unfiltered_by_rank(filters, sort, direction)
+    total = count_rows(user, filters, today, stored=stored) if by_position else None
+    stmt = page_statement(filters, sort, direction, page, per_page, total, kinds, stored=stored)
     allow_sort_memory()
     result = db.session.execute(stmt, query_params(user, today)).mappings().all()
-    total = result[0]["total"] if result else count_rows(user, filters, today)
-    rows = complete_rows([_row(r) for r in result], kinds, today)
+    total = result[0]["total"] if result else count_rows(user, filters, today, stored=stored)
+    rows = complete_rows([_row(r) for r in result], kinds, today, stored=stored)
     return RankingPage(rows, total, page, per_page, sort, direction, standings)
 
 
@@ -142,9 +145,12 @@ def page_statement(
     per_page: int,
     total: int | None = None,
     kinds: tuple[str, ...] | None = None,
+    *,
+    stored: bool = False,
 ) -> Select[Any]:
-    """Return the one query of a page (rows plus the filtered total); execute it with :func:`query_params`."""
-    return table_statement(filters, sort, direction, per_page, (page - 1) * per_page, total, kinds)
+    """Return the one query of a page (rows plus the filtered total); execute it with :func:`query_params`;
+    `stored` as for :func:`table_statement`."""
+    return table_statement(filters, sort, direction, per_page, (page - 1) * per_page, total, kinds, stored)
 
 
 def allow_sort_memory() -> None:
@@ -168,16 +174,19 @@ def iter_ranking(
     kinds = safety_kinds()
     sort = sort if sort in sort_keys(kinds) else "rank"
     direction = "desc" if direction == "desc" else "asc"
-    stmt = table_statement(filters, sort, direction, kinds=kinds)
+    stored = usable_on(today or date.today())
+    stmt = table_statement(filters, sort, direction, kinds=kinds, stored=stored)
     allow_sort_memory()
     result = db.session.execute(stmt.execution_options(yield_per=chunk), query_params(user, today)).mappings()
     for part in batched(result, chunk):
-        yield from complete_rows([_row(r) for r in part], kinds, today)
+        yield from complete_rows([_row(r) for r in part], kinds, today, stored=stored)
 
 
-def count_rows(user: User, filters: RankingFilters, today: date | None = None) -> int:
-    """Return how many rows the filtered table has."""
-    keys = filtered_keys(filters, safety_kinds())
+def count_rows(user: User, filters: RankingFilters, today: date | None = None, *, stored: bool | None = None) -> int:
+    """Return how many rows the filtered table has (from the stored keys when `stored`, by default when they hold
+    `today`)."""
+    stored = usable_on(today or date.today()) if stored is None else stored
+    keys = filtered_keys(filters, safety_kinds(), stored=stored)
     stmt = apply_filters(select(func.count()).select_from(keys), keys, filters)
     return db.session.scalar(stmt, query_params(user, today)) or 0
 
@@ -196,17 +205,19 @@ def _row(r: Mapping[str, Any]) -> RankingRow:
 
 
 def complete_rows(
-    rows: Sequence[RankingRow], kinds: Sequence[str] | None = None, today: date | None = None
+    rows: Sequence[RankingRow], kinds: Sequence[str] | None = None, today: date | None = None, *, stored: bool = False
 ) -> list[RankingRow]:
     """Add the safety verdicts, the last inspection date, the trend and the reason for the special groups (three
     small queries for the rows given), as they hold on `today` (default: the server's).
 
     :param kinds: the safety verdicts' kinds (default: those the checklist data declares).
+    :param stored: the stored standings hold on `today` (``stored.usable_on``): read them as they are.
     """
     if not rows:
         return []
     today = today or date.today()
-    verdicts = _safety_verdicts([r.facility_id for r in rows], safety_kinds() if kinds is None else kinds, today)
+    kinds = safety_kinds() if kinds is None else kinds
+    verdicts = _safety_verdicts([r.facility_id for r in rows], kinds, today, stored)
     histories = grading_histories([r.facility_id for r in rows], today)
     withheld = [r.grade_ic_id for r in rows if r.group == RankGroup.WITHHELD and r.grade_ic_id]
     reasons = _withheld_reasons(withheld)
@@ -229,10 +240,13 @@ def complete_rows(
     ]
 
 
-def _safety_verdicts(facility_ids: Sequence[int], kinds: Sequence[str], today: date) -> dict[int, dict[str, Verdict]]:
-    """Return the safety verdicts of `kinds` of each facility as they hold on `today`, by kind."""
+def _safety_verdicts(
+    facility_ids: Sequence[int], kinds: Sequence[str], today: date, stored: bool
+) -> dict[int, dict[str, Verdict]]:
+    """Return the safety verdicts of `kinds` of each facility as they hold on `today` (as stored, when `stored`),
+    by kind."""
     verdicts: dict[int, dict[str, Verdict]] = defaultdict(dict)
-    held = standings_on()
+    held = FacilityStanding.__table__ if stored else standings_on()
     stmt = select(held.c.facility_id, held.c.kind, held.c.verdict, held.c.verdict_code, held.c.decided_on).where(
         held.c.facility_id.in_(facility_ids), held.c.kind.in_(kinds)
     )
