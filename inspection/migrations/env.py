@@ -40,12 +40,21 @@ def run_migrations_online() -> None:
             # transaction, where the pragma has effect) and check the references once the migrations are done.
             connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
         context.configure(connection=connection, target_metadata=db.metadata, **conf_args)
+        migration = context.get_context()
+        before = set(migration.get_current_heads())
         with context.begin_transaction():
             context.run_migrations()
             if sqlite:
                 broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
                 if broken:
                     raise RuntimeError(f"the migrations left rows with broken references: {broken[:10]}")
+        if before != set(migration.get_current_heads()) == set(context.script.get_heads()):
+            # Stored derived data (the league table's keys) is computed by today's code, so only once the schema
+            # is the one today's code was written for: never inside a migration.
+            from inspection.services.rankings.stored import rebuild
+
+            rebuild(connection)
+            connection.commit()
         if sqlite:
             connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
 

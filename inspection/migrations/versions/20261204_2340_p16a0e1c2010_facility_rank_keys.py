@@ -1,7 +1,7 @@
 """Provincial scale (issue 16): the league table's keys stored per facility, kept current by the transactions that
 change results, so that a page of a table of 20,000 facilities reads one narrow table; standings
-indexed by date (the stored keys hold while no standing is dated after today). The keys are computed for existing
-data here.
+indexed by date (the stored keys hold while no standing is dated after today). The keys of existing data are
+computed once the upgrade reaches the head (migrations/env.py), by the code of that head.
 
 Revision ID: p16a0e1c2010
 Revises: i14d0e1c2009
@@ -11,8 +11,6 @@ Create Date: 2026-12-04 23:40:00
 
 import sqlalchemy as sa
 from alembic import op
-
-from inspection.services.rankings.stored import rebuild
 
 revision = "p16a0e1c2010"
 down_revision = "i14d0e1c2009"
@@ -46,7 +44,6 @@ def upgrade():
     )
     op.create_index("ix_facility_rank_keys_region_id", "facility_rank_keys", ["region_id"])
     op.create_index("ix_facility_standings_decided_on", "facility_standings", ["decided_on"])
-    rebuild(op.get_bind())  # the keys of the data already there
 
 
 def downgrade():
