@@ -11,7 +11,7 @@ anyone; what an objector typed is shown back to them only, and never on a public
 
 from datetime import date
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, make_response, redirect, render_template, request, session, url_for
 
 from forms.grading import ObjectionForm
 from inspection.blueprints import paginate, translated, translated_fields, unit_of_work
@@ -20,7 +20,7 @@ from inspection.extensions import db
 from inspection.models import Facility, GradingApplication
 from inspection.services.grade_certificates import current_certificate
 from inspection.services.grading_applications import accepted_applications
-from inspection.services.grading_publicity import client_hash, in_publicity, submit_objection
+from inspection.services.grading_publicity import ObjectionThrottled, client_hash, in_publicity, submit_objection
 from inspection.services.notices.food_result import food_verdict, published_food_results
 from inspection.services.rankings import open_hazard_count
 from inspection.services.sampling import draw_results, published_draws
@@ -112,7 +112,13 @@ def grading_objection(application_id: int):
     fields = translated_fields(outcome.error.fields)
     for name, message in fields.items():
         getattr(form, name).errors = [*getattr(form, name).errors, message]
-    return _publicity_page(outcome.error.status, (application_id, form), "" if fields else translated(outcome.error))
+    page, status = _publicity_page(
+        outcome.error.status, (application_id, form), "" if fields else translated(outcome.error)
+    )
+    response = make_response(page, status)
+    if isinstance(outcome.error, ObjectionThrottled):
+        response.headers["Retry-After"] = str(outcome.error.retry_after)
+    return response
 
 
 @bp.route("/grading/publicity/received")

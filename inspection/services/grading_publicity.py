@@ -47,11 +47,13 @@ WINDOW = timedelta(hours=1)
 
 
 class ObjectionThrottled(ServiceError):
-    """Too many objections lately from this address or to this application; the count itself is kept."""
+    """Too many objections lately from this address or to this application; the count itself is kept.
+    `retry_after`: the seconds to wait (the reply's Retry-After)."""
 
     status = 429
     code = "throttled"
     keep_work = True
+    retry_after = 0
 
 
 def client_hash(address: str, secret: str) -> str:
@@ -95,8 +97,10 @@ def submit_objection(
     ):
         refusal = count_public_request(scope, subject, free=free, window=WINDOW)
         if refusal is not None:
-            minutes = max(1, -(-int(refusal.wait.total_seconds()) // 60))
-            raise ObjectionThrottled(N_("提交过于频繁，请 %(minutes)s 分钟后再试"), minutes=minutes)
+            seconds = max(1, -(-int(refusal.wait.total_seconds() * 1000) // 1000))
+            throttled = ObjectionThrottled(N_("提交过于频繁，请 %(minutes)s 分钟后再试"), minutes=-(-seconds // 60))
+            throttled.retry_after = seconds
+            raise throttled
     objection = GradingObjection(
         application_id=application.id,
         submitter_name=name,

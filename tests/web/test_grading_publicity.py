@@ -113,6 +113,7 @@ def test_too_many_objections_from_one_address_are_answered_429(cast, client, log
     response = object_to(client, application_id, text="再一条（测试）")
     body = response.get_data(as_text=True)
     assert response.status_code == 429 and "提交过于频繁" in body and "分钟后再试" in body
+    assert int(response.headers["Retry-After"]) > 0
     assert "再一条（测试）" in body  # what was typed is kept for later
     assert len(objections(application_id)) == FREE_PER_ADDRESS
     # another address is let through
