@@ -2,9 +2,15 @@
 the reviewer's eligibility review, and the public list of eligible facilities (issue 14)."""
 
 import re
+from datetime import date, timedelta
 
+from flask import Flask
 from playwright.sync_api import Page, expect
+from sqlalchemy import select
 
+from inspection.campaign.publicity import publicity_period
+from inspection.extensions import db
+from inspection.models import Facility, GradingApplication, ObjectionStatus
 from tests.browser.conftest import ARTIFACTS, log_in, screenshot
 from tests.browser.test_rankings_screens import _assert_readable
 
@@ -95,11 +101,31 @@ def test_the_reviewer_sees_the_assessment_and_the_committees_decision(live_serve
     phone.screenshot(path=str(ARTIFACTS / "grading-decided-390.png"))
 
 
-def test_the_reviewer_publishes_and_the_public_page_shows_the_certificate(live_server: str, phone: Page):
+def _publicity_over(app: Flask, facility: str) -> None:
+    """Let the facility's 公示 run its course: its objections dismissed (the reviewer's form for that is driven in
+    test_grading_publicity_screens.py) and its period as if the decision had been recorded two weeks ago."""
+    with app.app_context():
+        application = db.session.scalar(
+            select(GradingApplication).join(GradingApplication.facility).where(Facility.name == facility)
+        )
+        for objection in application.pending_objections:
+            objection.status, objection.review_reason = ObjectionStatus.DISMISSED, "经核实异议不成立（测试）"
+        period = publicity_period(date.today() - timedelta(days=14), 5)
+        application.publicity_starts_on, application.publicity_ends_on = period.starts_on, period.ends_on
+        db.session.commit()
+
+
+def test_the_reviewer_publishes_and_the_public_page_shows_the_certificate(
+    live_app: Flask, live_server: str, phone: Page
+):
     """After the committee's decision above (this test changes 北苑敬老院's stage: it runs last in this file)."""
     log_in(phone, live_server, "reviewer")
     phone.goto(f"{live_server}/grading/")
-    phone.get_by_role("link", name="北苑敬老院").click()
+    phone.get_by_role("link", name="北苑敬老院").last.click()  # its application (the others: objections)
+    expect(phone.get_by_text("评定结果公示中").first).to_be_visible()
+    expect(phone.get_by_role("heading", name="公布评定结果")).to_have_count(0)  # not while the 公示 runs
+    _publicity_over(live_app, "北苑敬老院")
+    phone.reload()
     phone.get_by_role("heading", name="公布评定结果").scroll_into_view_if_needed()
     phone.get_by_label("评定文号").fill("五民发〔2026〕58号")
     phone.get_by_role("button", name="公布并签发证书").click()
