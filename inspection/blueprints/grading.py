@@ -60,6 +60,7 @@ from inspection.permissions import (
     visible_field_staff,
     visible_objections,
 )
+from inspection.record_ids import parse_id
 from inspection.security import current_actor, refuse, role_required
 from inspection.services import ServiceError
 from inspection.services.campaign import campaign_rules, eligibility_refusals
@@ -452,7 +453,7 @@ def certificate_pdf(certificate_id: int):
 def plaque_returned(certificate_id: int):
     certificate = _get_certificate_or_404(certificate_id)
     form = PlaqueReturnForm()
-    back = request.form.get("application_id", type=int) or certificate.application_id
+    back = parse_id(request.form.get("application_id", "")) or certificate.application_id
     if form.validate_on_submit():
         with unit_of_work() as outcome:
             record_plaque_return(certificate, form.returned_on.data, current_actor(), date.today())

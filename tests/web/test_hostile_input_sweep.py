@@ -37,7 +37,9 @@ from inspection.models import (
     CreditListing,
     Department,
     Facility,
+    GradeCertificate,
     GradingApplication,
+    GradingObjection,
     Hazard,
     Inspection,
     InspectionChecklist,
@@ -62,11 +64,13 @@ from tests.factories import (
     SAME_COUNTY,
     answer_all,
     blacklist,
+    certify,
     grade,
     hazards_of,
     inspect,
     jpeg,
     make_cast,
+    objection_row,
     plan_inspection,
 )
 from tests.plan.world import spot_check_draw
@@ -109,6 +113,8 @@ TARGETS = {
     "filename": sa.select(sa.literal("css/app.css")),
     "draw_id": sa.select(sa.func.min(SpotCheckDraw.id)),
     "briefing_id": sa.select(sa.func.min(Briefing.id)),
+    "objection_id": sa.select(sa.func.min(GradingObjection.id)),
+    "certificate_id": sa.select(sa.func.min(GradeCertificate.id)),
 }
 #: A number no id column holds, one no integer type holds.
 HUGE_NUMBERS = (str(2**63), str(10**100))
@@ -151,7 +157,7 @@ def build_world() -> None:
     """One row behind every URL argument, reachable by the senders: the cast; a submitted inspection of the
     operator's facility with a hazard, its photo, notices and the operator's evidence; an open inspection being
     answered and signed; a grading result awaiting countersignature; the operator's facility on the credit list; an
-    issued joint-meeting briefing."""
+    issued joint-meeting briefing; a grading application with a public objection; a grade certificate."""
     cast = make_cast()
     team = {"xf": [cast["xf1"], cast["xf2"]], "mz": [cast["mz1"], cast["mz2"]]}
     inspection = inspect(cast[OWN], fail=["F2"], team=team)
@@ -171,7 +177,8 @@ def build_world() -> None:
     issue_briefing(cast["reviewer"], this_year, date.today(), reviewer, title="测试县联席会议通报", issuer="测试县")
     _version, grading = grading_checklist()
     answers = {item.code: {"result": "pass"} for section in grading.sections for item in section.items}
-    apply_for_grading(cast[OWN], 2, answers, Actor(cast["operator"], "test"))
+    db.session.add(objection_row(apply_for_grading(cast[OWN], 2, answers, Actor(cast["operator"], "test"))))
+    certify(cast[SAME_COUNTY], 3, date.today())
 
 
 def png() -> bytes:
