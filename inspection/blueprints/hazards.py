@@ -39,6 +39,7 @@ from inspection.permissions import can_view_facility, can_view_inspection
 from inspection.security import current_actor, get_facility_or_404, refuse, role_required
 from inspection.services.credit import (
     blacklisted_ids,
+    listings_to_propose,
     propose_listings,
     proposed_listings,
     record_fire_determination,
@@ -74,8 +75,10 @@ bp = Blueprint("hazards", __name__)
 @role_required(Role.REVIEWER, Role.ADMIN)
 def dashboard():
     today = date.today()
-    # The app proposes; a reviewer decides on the credit pages. A GET writes here, hence the retrying transaction.
-    run_in_transaction(lambda: propose_listings(today, current_actor()))
+    # The app proposes; a reviewer decides on the credit pages. The proposal is due the day a deadline lapses and is
+    # stored by the first dashboard read after it (a retrying transaction); every other GET only reads.
+    if listings_to_propose(today):
+        run_in_transaction(lambda: propose_listings(today, current_actor()))
     filters = {key: request.args.get(key, "").strip() for key in FILTERS}
     stmt = dashboard_hazards(current_user, filters, today)
     page = paginate(stmt)

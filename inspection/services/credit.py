@@ -34,24 +34,12 @@ def propose_listings(today: date, actor: Actor) -> list[CreditListing]:
     """Propose (never decide) a listing for every facility with a hazard that 消防 determined a 重大火灾隐患 (GB 35181)
     and that is past its deadline uncorrected (ground 4, DOMAIN §15.5), unless it already has an open proposal or
     an active listing on that ground."""
-    stmt = select(Hazard).where(
-        Hazard.fire_determination_no != "",
-        Hazard.department_code == DepartmentCode.FIRE_RESCUE,
-        Hazard.status != HazardStatus.CLOSED,
-        Hazard.deadline < today,
-        Hazard.self_found.is_(False),
-    )
     proposals = []
-    for hazard in db.session.scalars(stmt.order_by(Hazard.facility_id, Hazard.id)):
+    for hazard in db.session.scalars(_hazards_awaiting_proposal(today).order_by(Hazard.facility_id, Hazard.id)):
         if not proposes_listing(has_fire_determination(hazard), hazard.department_code, False, hazard.deadline, today):
             continue
-        pending = select(CreditListing.id).where(
-            CreditListing.facility_id == hazard.facility_id,
-            CreditListing.ground == CreditGround.FIRE_HAZARD_UNCORRECTED,
-            CreditListing.status.in_([CreditStatus.PROPOSED, *LISTED_STATUSES]),
-        )
-        if db.session.scalar(pending.limit(1)) is not None:
-            continue
+        if db.session.scalar(_pending_listing(hazard.facility_id).limit(1)) is not None:
+            continue  # a second such hazard of a facility proposed a moment ago
         listing = CreditListing(
             facility_id=hazard.facility_id,
             ground=CreditGround.FIRE_HAZARD_UNCORRECTED,
@@ -67,6 +55,34 @@ def propose_listings(today: date, actor: Actor) -> list[CreditListing]:
         proposals.append(listing)
         _audit(actor, listing, "credit.propose")
     return proposals
+
+
+def listings_to_propose(today: date) -> bool:
+    """Return True if `propose_listings` would propose something today: one read (of the open hazards' partial
+    index), so that a page may call it on every GET and write only on the day a deadline lapses."""
+    return db.session.scalar(_hazards_awaiting_proposal(today).with_only_columns(Hazard.id).limit(1)) is not None
+
+
+def _hazards_awaiting_proposal(today: date) -> Select[tuple[Hazard]]:
+    """Open 消防 hazards with a 重大火灾隐患 determination past their deadline, of facilities without an open proposal
+    or an active listing on that ground."""
+    return select(Hazard).where(
+        Hazard.status.in_((HazardStatus.OPEN, HazardStatus.EVIDENCE_SUBMITTED)),
+        Hazard.deadline < today,
+        Hazard.fire_determination_no != "",
+        Hazard.fire_determined_on.is_not(None),
+        Hazard.department_code == DepartmentCode.FIRE_RESCUE,
+        Hazard.self_found.is_(False),
+        ~_pending_listing(Hazard.facility_id).exists(),
+    )
+
+
+def _pending_listing(facility_id: Any) -> Select[tuple[int]]:
+    return select(CreditListing.id).where(
+        CreditListing.facility_id == facility_id,
+        CreditListing.ground == CreditGround.FIRE_HAZARD_UNCORRECTED,
+        CreditListing.status.in_([CreditStatus.PROPOSED, *LISTED_STATUSES]),
+    )
 
 
 def has_fire_determination(hazard: Hazard) -> bool:

@@ -19,7 +19,6 @@ from inspection.campaign.rules import CampaignRules
 from inspection.campaign.stages import Stage
 from inspection.campaign.validity import is_downgrade, is_expired, valid_until
 from inspection.checklists import GRADE_STANDING
-from inspection.dates import replaces_standing
 from inspection.extensions import db
 from inspection.i18n import N_
 from inspection.models import (
@@ -38,6 +37,7 @@ from inspection.services.audit import record_event
 from inspection.services.files import store_bytes
 from inspection.services.notices.records import county_department, take_document_number
 from inspection.services.signing import sign_as_department
+from inspection.services.standings import replace_standing
 from inspection.transactions import locked
 
 #: The 机关代字's kind of the certificates' own numbers (五民证〔2026〕3号), a series of its own per year.
@@ -216,21 +216,14 @@ def _make_standing(application: GradingApplication, certificate: GradeCertificat
     result = application.assessment_result
     if result is None:
         return
-    standing = db.session.scalar(
-        select(FacilityStanding).where(
-            FacilityStanding.facility_id == certificate.facility_id, FacilityStanding.kind == GRADE_STANDING
-        )
-    )
-    if not replaces_standing(standing.decided_on if standing else None, certificate.valid_from, today):
-        return
-    if standing is None:
-        standing = FacilityStanding(facility_id=certificate.facility_id, kind=GRADE_STANDING)
-        db.session.add(standing)
-    standing.inspection_checklist = result
-    standing.decided_on = certificate.valid_from
-    standing.verdict, standing.verdict_code = GRADE_LABELS[certificate.level], GRADE_CODE
-    standing.grade, standing.points = certificate.level, result.points
-    standing.unverified = bool((result.result or {}).get("unverified"))
+
+    def fill(standing: FacilityStanding) -> None:
+        standing.inspection_checklist = result
+        standing.verdict, standing.verdict_code = GRADE_LABELS[certificate.level], GRADE_CODE
+        standing.grade, standing.points = certificate.level, result.points
+        standing.unverified = bool((result.result or {}).get("unverified"))
+
+    replace_standing(certificate.facility_id, GRADE_STANDING, certificate.valid_from, today, fill)
     db.session.flush()
 
 

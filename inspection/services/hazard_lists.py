@@ -6,13 +6,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from inspection import permissions
 from inspection.checklists import DEPARTMENT_NAMES, ITEM_CLASS_LABELS
 from inspection.extensions import db
-from inspection.followup_rules import is_due_this_week, is_overdue
+from inspection.followup_rules import is_overdue
 from inspection.models import (
     LISTED_STATUSES,
     CreditListing,
@@ -31,6 +31,9 @@ from inspection.record_ids import parse_id
 WEEK = timedelta(days=6)
 #: Query-string filters of the dashboard's hazard list.
 FILTERS = ("status", "item_class", "department", "township", "facility", "overdue", "due")
+#: Not closed, written as the partial index ``ix_hazards_open_facility`` is, so that the planner reads the few open
+#: hazards from it instead of scanning a province's years of closed ones.
+UNRESOLVED = Hazard.status.in_((HazardStatus.OPEN, HazardStatus.EVIDENCE_SUBMITTED))
 
 
 @dataclass
@@ -55,39 +58,53 @@ class Tally:
     overdue: int = 0
 
 
+#: Rows of the by-township and by-facility tallies shown: the worst first (a province has thousands of each).
+TALLY_ROWS = 30
+
+
 @dataclass
 class Tallies:
-    """The dashboard's counts: in all, and by township, facility and department."""
+    """The dashboard's counts: in all, and by township, facility and department (the worst `TALLY_ROWS` of each,
+    with how many there are in all)."""
 
     total: Tally = field(default_factory=lambda: Tally("", ""))
     townships: list[Tally] = field(default_factory=list)
     facilities: list[Tally] = field(default_factory=list)
     departments: list[Tally] = field(default_factory=list)
+    township_count: int = 0
+    facility_count: int = 0
 
 
 def hazard_tallies(user: User, today: date) -> Tallies:
-    """Count open, due-this-week and overdue hazards with the same rules as everywhere else (followup_rules)."""
-    stmt = (
-        permissions.visible_hazards(user)
-        .with_only_columns(Hazard.deadline, Hazard.department_code, Facility.id, Facility.name, Region.id, Region.name)
-        .where(Hazard.status != HazardStatus.CLOSED)
-    )
+    """Count open, due-this-week and overdue hazards in the database (GROUP BY), with the rules of followup_rules:
+    overdue is a deadline before today, due this week a deadline from today to today + 6 days."""
+    open_count = func.count(Hazard.id).label("open")
+    due_week = func.count(Hazard.id).filter(Hazard.deadline.between(today, today + WEEK)).label("due_week")
+    overdue = func.count(Hazard.id).filter(Hazard.deadline < today).label("overdue")
+    unresolved = permissions.visible_hazards(user).where(UNRESOLVED)
+
+    def grouped(key, name, limit: int | None = None) -> list[Tally]:
+        stmt = (
+            unresolved.with_only_columns(key, name, open_count, due_week, overdue)
+            .group_by(key, name)
+            .order_by(overdue.desc(), due_week.desc(), open_count.desc(), name)
+            .limit(limit)
+        )
+        return [Tally(k, n, o, d, late) for k, n, o, d, late in db.session.execute(stmt)]
+
     result = Tallies()
-    groups: dict[str, dict[object, Tally]] = {"townships": {}, "facilities": {}, "departments": {}}
-    for deadline, dept, facility_id, facility_name, region_id, region_name in db.session.execute(stmt):
-        keys = {
-            "townships": (region_id, region_name),
-            "facilities": (facility_id, facility_name),
-            "departments": (dept, DEPARTMENT_NAMES.get(dept, dept)),
-        }
-        counters = [result.total] + [groups[g].setdefault(k, Tally(k, n)) for g, (k, n) in keys.items()]
-        for counter in counters:
-            counter.open += 1
-            counter.due_week += is_due_this_week(False, deadline, today)
-            counter.overdue += is_overdue(False, deadline, today)
-    for name, group in groups.items():
-        ordered = sorted(group.values(), key=lambda t: (-t.overdue, -t.due_week, -t.open, t.name))
-        setattr(result, name, ordered)
+    totals = unresolved.with_only_columns(
+        open_count, due_week, overdue, func.count(Region.id.distinct()), func.count(Facility.id.distinct())
+    )
+    (result.total.open, result.total.due_week, result.total.overdue, result.township_count, result.facility_count) = (
+        db.session.execute(totals).one()
+    )
+    result.townships = grouped(Region.id, Region.name, TALLY_ROWS)
+    result.facilities = grouped(Facility.id, Facility.name, TALLY_ROWS)
+    result.departments = [
+        Tally(t.key, DEPARTMENT_NAMES.get(t.key, t.key), t.open, t.due_week, t.overdue)
+        for t in grouped(Hazard.department_code, Hazard.department_code)
+    ]
     return result
 
 
@@ -98,7 +115,7 @@ def dashboard_hazards(user: User, filters: Mapping[str, str], today: date) -> Se
     if status in set(HazardStatus):
         stmt = stmt.where(Hazard.status == status)
     elif status != "all":
-        stmt = stmt.where(Hazard.status != HazardStatus.CLOSED)
+        stmt = stmt.where(UNRESOLVED)
     if filters["item_class"] in ITEM_CLASS_LABELS:
         stmt = stmt.where(Hazard.item_class == filters["item_class"])
     if filters["department"] in DEPARTMENT_NAMES:
@@ -110,9 +127,9 @@ def dashboard_hazards(user: User, filters: Mapping[str, str], today: date) -> Se
         stmt = stmt.where(Hazard.facility_id == facility)
     if filters["overdue"]:
         # the SQL form of followup_rules.is_overdue: not closed, deadline before today
-        stmt = stmt.where(Hazard.status != HazardStatus.CLOSED, Hazard.deadline < today)
+        stmt = stmt.where(UNRESOLVED, Hazard.deadline < today)
     if filters["due"]:  # the SQL form of followup_rules.is_due_this_week
-        stmt = stmt.where(Hazard.status != HazardStatus.CLOSED, Hazard.deadline.between(today, today + WEEK))
+        stmt = stmt.where(UNRESOLVED, Hazard.deadline.between(today, today + WEEK))
     return stmt.order_by(Hazard.deadline, Hazard.id)
 
 

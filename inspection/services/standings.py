@@ -7,7 +7,7 @@ nothing in code lists the kinds. Only the grade (``GRADE_STANDING``) is treated 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
 from datetime import date
 from decimal import Decimal
@@ -17,6 +17,7 @@ from sqlalchemy import Date, RowMapping, Subquery, and_, bindparam, case, func, 
 from sqlalchemy.orm import aliased, defer
 
 from inspection.checklists import GRADE_STANDING, Standing
+from inspection.dates import replaces_standing
 from inspection.extensions import db
 from inspection.models import (
     ChecklistStatus,
@@ -27,6 +28,7 @@ from inspection.models import (
     InspectionPurpose,
 )
 from inspection.services.checklists import checklist_of, shipped
+from inspection.transactions import insert_once
 
 #: The standing each checklist content declares, by content hash (a version's content never changes).
 _declared: dict[str, Standing | None] = {}
@@ -199,3 +201,41 @@ def public_grade(facility_id: int, today: date | None = None) -> tuple[HeldStand
         )
     )
     return standing, bool(reviewed)
+
+
+def replace_standing(
+    facility_id: int, kind: str, decided_on: date, today: date, fill: Callable[[FacilityStanding], None]
+) -> bool:
+    """Make a result decided on `decided_on` the facility's standing of `kind` (`fill` writes its verdict), unless a
+    later one decided (`dates.replaces_standing`); return whether it did.
+
+    The standing row is read locked, so two submissions for one facility and kind decide one after the other. Two
+    first-ever ones at the same moment both find no row: the second's insert waits on the (facility_id, kind) key
+    until the first commits, then compares with that standing and updates it (never a conflict for the phone).
+    """
+
+    def stored() -> FacilityStanding | None:
+        stmt = select(FacilityStanding).where(
+            FacilityStanding.facility_id == facility_id, FacilityStanding.kind == kind
+        )
+        return db.session.scalar(stmt.with_for_update().execution_options(populate_existing=True))
+
+    def create() -> FacilityStanding:
+        standing = FacilityStanding(facility_id=facility_id, kind=kind, decided_on=decided_on)
+        fill(standing)
+        db.session.add(standing)
+        db.session.flush()
+        return standing
+
+    standing = stored()
+    if not replaces_standing(standing.decided_on if standing else None, decided_on, today):
+        return False
+    if standing is None:
+        standing, created = insert_once(create, stored)
+        if created:
+            return True
+        if not replaces_standing(standing.decided_on, decided_on, today):
+            return False
+    standing.decided_on = decided_on
+    fill(standing)
+    return True

@@ -4,7 +4,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from inspection.dates import recording_problem, replaces_standing
+from inspection.dates import recording_problem
 from inspection.extensions import db
 from inspection.i18n import N_, Message
 from inspection.models import (
@@ -37,7 +37,7 @@ from inspection.services.planning import (
     item_index,
     submitted_departments,
 )
-from inspection.services.standings import standing_of
+from inspection.services.standings import replace_standing, standing_of
 
 
 def facility_facts(facility: Facility) -> FacilityFacts:
@@ -198,19 +198,10 @@ def _update_standing(ic: InspectionChecklist, result: ScoreResult, today: date) 
     declared = standing_of(ic.version)
     if declared is None:
         return
-    kind = declared.kind
-    inspection = ic.inspection
-    standing = db.session.scalar(
-        select(FacilityStanding).where(
-            FacilityStanding.facility_id == inspection.facility_id, FacilityStanding.kind == kind
-        )
-    )
-    if not replaces_standing(standing.decided_on if standing else None, inspection.inspected_on, today):
-        return  # a later inspection already decided it
-    if standing is None:
-        standing = FacilityStanding(facility_id=inspection.facility_id, kind=kind)
-        db.session.add(standing)
-    standing.inspection_checklist = ic
-    standing.decided_on = inspection.inspected_on
-    standing.verdict, standing.verdict_code, standing.grade = result.verdict, result.verdict_code, result.grade
-    standing.points, standing.unverified = result.points, result.unverified
+
+    def fill(standing: FacilityStanding) -> None:
+        standing.inspection_checklist = ic
+        standing.verdict, standing.verdict_code, standing.grade = result.verdict, result.verdict_code, result.grade
+        standing.points, standing.unverified = result.points, result.unverified
+
+    replace_standing(ic.inspection.facility_id, declared.kind, ic.inspection.inspected_on, today, fill)

@@ -7,11 +7,11 @@ from datetime import date, timedelta
 
 import pytest
 from PIL import Image
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from inspection.extensions import db
 from inspection.models import CreditListing, CreditStatus, Hazard, HazardStatus, Notice, Photo
-from inspection.services import Actor
+from inspection.services import Actor, hazard_lists
 from inspection.services.credit import record_fire_determination
 from tests.conftest import facility, user
 from tests.factories import OTHER_COUNTY, OWN, SAME_COUNTY, make_facility
@@ -325,6 +325,39 @@ def test_the_dashboard_counts_open_due_this_week_and_overdue_against_today(app, 
     assert f'/hazards/{hazards["F2"]}"' in overdue and f'/hazards/{hazards["F5"]}"' not in overdue
     due = client.get(f"/hazards/?due=1&{only}").get_data(as_text=True)
     assert f'/hazards/{hazards["F5"]}"' in due and f'/hazards/{hazards["F2"]}"' not in due
+
+
+def test_the_tallies_show_the_worst_rows_and_say_how_many_there_are(app, client, login, frozen, monkeypatch):
+    with app.app_context():
+        name = make_facility(region_id=facility(SAME_COUNTY).region_id).name
+        db.session.commit()
+    _hazards(app, name)
+    _hazards(app, SAME_COUNTY)
+    monkeypatch.setattr(hazard_lists, "TALLY_ROWS", 1)  # a province has thousands of facilities with open hazards
+    login("reviewer")
+    page = client.get("/hazards/").get_data(as_text=True)
+    (shown,) = re.findall(r"逾期最多的 1 个（共 (\d+) 个）", page)  # facilities (the two share a township)
+    assert int(shown) >= 2
+    assert len(re.findall(r'href="/hazards/\?facility=\d+#list"', page)) == 1
+
+
+def test_reading_the_dashboard_writes_nothing_when_no_listing_is_due(app, client, login, same_county, frozen):
+    login("reviewer")
+    client.get("/hazards/")  # proposes what is due, if anything
+    writes = []
+
+    def note(conn, cursor, statement, *args):
+        if statement.lstrip().split()[0].upper() in ("INSERT", "UPDATE", "DELETE"):
+            writes.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        assert client.get("/hazards/?overdue=1").status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+    assert writes == []
 
 
 def test_the_list_filters_by_facility_department_class_and_status(client, login, same_county, own):
