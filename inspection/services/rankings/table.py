@@ -29,6 +29,7 @@ from inspection.services.rankings.filters import MAX_PER_PAGE, OPEN_HAZARD, Rank
 from inspection.services.rankings.query import (
     apply_filters,
     dialect_name,
+    export_statement,
     filtered_keys,
     query_params,
     safety_kinds,
@@ -169,17 +170,40 @@ def iter_ranking(
     chunk: int = 1000,
     today: date | None = None,
 ) -> Iterator[RankingRow]:
-    """Yield every row of the filtered table in order, reading `chunk` rows at a time (server-side cursor on
-    PostgreSQL), so an export never holds the whole table in memory."""
+    """Yield every row of the filtered table in order, complete as :func:`complete_rows` makes a page's, from one
+    query read `chunk` rows at a time (server-side cursor on PostgreSQL), so an export never holds the whole table
+    in memory."""
     kinds = safety_kinds()
     sort = sort if sort in sort_keys(kinds) else "rank"
     direction = "desc" if direction == "desc" else "asc"
     stored = usable_on(today or date.today())
-    stmt = table_statement(filters, sort, direction, kinds=kinds, stored=stored)
+    stmt = export_statement(filters, sort, direction, kinds, stored=stored)
     allow_sort_memory()
     result = db.session.execute(stmt.execution_options(yield_per=chunk), query_params(user, today)).mappings()
-    for part in batched(result, chunk):
-        yield from complete_rows([_row(r) for r in part], kinds, today, stored=stored)
+    for r in result:
+        yield _complete_row(r, kinds)
+
+
+def _complete_row(r: Mapping[str, Any], kinds: Sequence[str]) -> RankingRow:
+    """Return the row of :func:`.query.export_statement` as :func:`complete_rows` completes it."""
+    verdicts = {
+        kind: Verdict(r[f"{kind}_verdict"], r[f"{kind}_code"], r[f"{kind}_on"]) for kind in kinds if r[f"{kind}_found"]
+    }
+    newest = [
+        GradingPoint(r[f"{name}_code"] or "", r[f"{name}_grade"], r[f"{name}_points"])
+        for name in ("previous", "latest")
+        if r[f"{name}_found"]
+    ]
+    withheld = r["grp"] == RankGroup.WITHHELD and r["grade_ic_id"]
+    reason = group_reason(
+        RankGroup(r["grp"]),
+        withheld_reason=explanation_of(r["withheld_result"] or {}) if withheld else None,
+        blacklist_ground=CREDIT_GROUND_LABELS.get(r["blacklist_ground"] or "", ""),  # type: ignore[call-overload]
+    )
+    dates = [d for d in (r["grade_on"], *(v.decided_on for v in verdicts.values())) if d]
+    return _row(
+        r, standings=verdicts, last_inspected=max(dates, default=None), trend=grade_trend(newest), reason=reason
+    )
 
 
 def count_rows(user: User, filters: RankingFilters, today: date | None = None, *, stored: bool | None = None) -> int:
@@ -191,9 +215,10 @@ def count_rows(user: User, filters: RankingFilters, today: date | None = None, *
     return db.session.scalar(stmt, query_params(user, today)) or 0
 
 
-def _row(r: Mapping[str, Any]) -> RankingRow:
+def _row(r: Mapping[str, Any], **completed: Any) -> RankingRow:
+    """Return the row of the table's query `r`, with the `completed` fields (:func:`complete_rows`) when given."""
     unranked = r["grp"] == RankGroup.NOT_ELIGIBLE
-    return RankingRow(
+    fields = dict(
         rank=None if unranked else r["rank"], facility_id=r["facility_id"], name=r["name"], township=r["township"],
         type=r["type"], ownership=r["ownership"], group=RankGroup(r["grp"]), grade_code=r["grade_code"],
         grade=r["grade"], grade_label=r["grade_label"] or "", grade_score=r["grade_score"], grade_on=r["grade_on"],
@@ -202,6 +227,7 @@ def _row(r: Mapping[str, Any]) -> RankingRow:
         blacklisted=bool(r["blacklisted"]), blacklist_ground=r["blacklist_ground"] or "",
         last_inspected=r["grade_on"], is_demo=bool(r["is_demo"]),
     )  # fmt: skip
+    return RankingRow(**(fields | completed))
 
 
 def complete_rows(
