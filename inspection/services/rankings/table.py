@@ -179,7 +179,11 @@ def iter_ranking(
     stored = usable_on(today or date.today())
     stmt = export_statement(filters, sort, direction, kinds, stored=stored)
     allow_sort_memory()
-    result = db.session.execute(stmt.execution_options(yield_per=chunk), query_params(user, today)).mappings()
+    if dialect_name() == "postgresql":  # its estimate of the long query calls for JIT, which costs more than it saves
+        db.session.execute(text("SET LOCAL jit = off"))
+    # Core rather than the session's ORM execution: plain rows, a third less time per row
+    connection = db.session.connection()
+    result = connection.execute(stmt.execution_options(yield_per=chunk), query_params(user, today)).mappings()
     for r in result:
         yield _complete_row(r, kinds)
 
