@@ -10,22 +10,25 @@ widths, a frozen header row), several times faster. Text is written as inline st
 from __future__ import annotations
 
 import io
-import re
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax.saxutils import quoteattr
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 #: Day 0 of Excel's date serial numbers (1900 system; later than 1900-03-01 every date is right).
 _EPOCH = date(1899, 12, 30)
-#: Characters XML 1.0 cannot hold: dropped (openpyxl refuses them).
-_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+#: Text as XML in one pass: markup escaped, a carriage return kept (a parser turns a bare one into a line feed), and
+#: the characters XML 1.0 cannot hold dropped (openpyxl refuses them).
+_XML_TEXT = str.maketrans(
+    {"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"}
+    | dict.fromkeys([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0xFFFE, 0xFFFF])
+)
 #: Rows turned into XML between two hand-overs to the compressor.
 BATCH = 500
 
@@ -236,8 +239,21 @@ def _sheet_xml(sheet: Sheet, styles: _Styles) -> Iterator[str]:
             letters.append(column_letter(len(letters)))
         cells = [f'<row r="{number}">']
         for letter, value in zip(letters, values, strict=False):
+            kind = type(value)  # the commonest cells first, by exact type
+            if value is None:
+                continue
+            if kind is str:
+                if value:
+                    text = value.translate(_XML_TEXT)
+                    cells.append(
+                        f'<c r="{letter}{number}" t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
+                    )
+                continue
+            if kind is int:
+                cells.append(f'<c r="{letter}{number}"><v>{value}</v></c>')
+                continue
             style = 0
-            if isinstance(value, Styled):
+            if kind is Styled:
                 value, style = value.value, styles.index[(value.style, isinstance(value.value, date))]
             elif isinstance(value, date):
                 style = plain_date
@@ -257,6 +273,9 @@ def _sheet_xml(sheet: Sheet, styles: _Styles) -> Iterator[str]:
 
 def _cell(reference: str, value: Any, style: int) -> str:
     styled = f' s="{style}"' if style else ""
+    if isinstance(value, str):  # most cells: tested first
+        text = value.translate(_XML_TEXT)
+        return f'<c r="{reference}"{styled} t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
     if isinstance(value, bool):
         return f'<c r="{reference}"{styled} t="b"><v>{int(value)}</v></c>'
     if isinstance(value, int | float | Decimal):
@@ -265,5 +284,4 @@ def _cell(reference: str, value: Any, style: int) -> str:
         raise TypeError("datetime cells are not supported: write the date or the text")
     if isinstance(value, date):
         return f'<c r="{reference}"{styled}><v>{(value - _EPOCH).days}</v></c>'
-    text = escape(_ILLEGAL.sub("", str(value)), {"\r": "&#13;"})
-    return f'<c r="{reference}"{styled} t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
+    return _cell(reference, str(value), style)

@@ -222,16 +222,15 @@ def count_rows(user: User, filters: RankingFilters, today: date | None = None, *
 def _row(r: Mapping[str, Any], **completed: Any) -> RankingRow:
     """Return the row of the table's query `r`, with the `completed` fields (:func:`complete_rows`) when given."""
     unranked = r["grp"] == RankGroup.NOT_ELIGIBLE
-    fields = dict(
+    return RankingRow(
         rank=None if unranked else r["rank"], facility_id=r["facility_id"], name=r["name"], township=r["township"],
         type=r["type"], ownership=r["ownership"], group=RankGroup(r["grp"]), grade_code=r["grade_code"],
         grade=r["grade"], grade_label=r["grade_label"] or "", grade_score=r["grade_score"], grade_on=r["grade_on"],
         grade_ic_id=r["grade_ic_id"], reviewed=bool(r["reviewed"]), unverified=bool(r["unverified"]),
         open_hazards=int(r["open_hazards"]), open_major=int(r["open_major"]), overdue=int(r["overdue"]),
         blacklisted=bool(r["blacklisted"]), blacklist_ground=r["blacklist_ground"] or "",
-        last_inspected=r["grade_on"], is_demo=bool(r["is_demo"]),
+        last_inspected=completed.pop("last_inspected", r["grade_on"]), is_demo=bool(r["is_demo"]), **completed,
     )  # fmt: skip
-    return RankingRow(**(fields | completed))
 
 
 def complete_rows(
