@@ -181,22 +181,23 @@ def iter_ranking(
     allow_sort_memory()
     if dialect_name() == "postgresql":  # its estimate of the long query calls for JIT, which costs more than it saves
         db.session.execute(text("SET LOCAL jit = off"))
-    # Core rather than the session's ORM execution: plain rows, a third less time per row
+    # Core rather than the session's ORM execution, and each row as a plain dict: a third less time per row
     connection = db.session.connection()
-    result = connection.execute(stmt.execution_options(yield_per=chunk), query_params(user, today)).mappings()
-    for r in result:
-        yield _complete_row(r, kinds)
+    result = connection.execute(stmt.execution_options(yield_per=chunk), query_params(user, today))
+    names = tuple(result.keys())
+    columns = [(kind, f"{kind}_verdict", f"{kind}_code", f"{kind}_on", f"{kind}_found") for kind in kinds]
+    for values in result:
+        yield _complete_row(dict(zip(names, values, strict=True)), columns)
 
 
-def _complete_row(r: Mapping[str, Any], kinds: Sequence[str]) -> RankingRow:
-    """Return the row of :func:`.query.export_statement` as :func:`complete_rows` completes it."""
-    verdicts = {
-        kind: Verdict(r[f"{kind}_verdict"], r[f"{kind}_code"], r[f"{kind}_on"]) for kind in kinds if r[f"{kind}_found"]
-    }
+def _complete_row(r: Mapping[str, Any], verdict_columns: Sequence[tuple[str, str, str, str, str]]) -> RankingRow:
+    """Return the row of :func:`.query.export_statement` as :func:`complete_rows` completes it.
+
+    :param verdict_columns: for each safety verdict's kind, the kind and the names of its four columns.
+    """
+    verdicts = {kind: Verdict(r[label], r[code], r[on]) for kind, label, code, on, found in verdict_columns if r[found]}
     newest = [
-        GradingPoint(r[f"{name}_code"] or "", r[f"{name}_grade"], r[f"{name}_points"])
-        for name in ("previous", "latest")
-        if r[f"{name}_found"]
+        GradingPoint(r[code] or "", r[grade], r[points]) for found, code, grade, points in _NEWEST_GRADINGS if r[found]
     ]
     withheld = r["grp"] == RankGroup.WITHHELD and r["grade_ic_id"]
     reason = group_reason(
@@ -208,6 +209,10 @@ def _complete_row(r: Mapping[str, Any], kinds: Sequence[str]) -> RankingRow:
     return _row(
         r, standings=verdicts, last_inspected=max(dates, default=None), trend=grade_trend(newest), reason=reason
     )
+
+
+#: The columns of the newest two grading results in :func:`.query.export_statement`, the older first.
+_NEWEST_GRADINGS = tuple((f"{n}_found", f"{n}_code", f"{n}_grade", f"{n}_points") for n in ("previous", "latest"))
 
 
 def count_rows(user: User, filters: RankingFilters, today: date | None = None, *, stored: bool | None = None) -> int:
