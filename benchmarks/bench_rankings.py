@@ -1,4 +1,4 @@
-"""Benchmark the league table and its Excel export on SQLite and PostgreSQL.
+"""Benchmark the league table and its exports on SQLite and PostgreSQL.
 
 Usage::
 
@@ -7,14 +7,15 @@ Usage::
     .venv/bin/python benchmarks/bench_rankings.py --database-url postgresql+psycopg://…/db   # an empty database
     .venv/bin/python benchmarks/bench_rankings.py --skip-sqlite --reuse   # the PostgreSQL county of a previous run
 
-For each database: migrate, import the checklists, generate a synthetic county (``flask demo generate``), then
-time through the Flask test client (in process) the ranking page's first page, a filtered page and a deep page,
-and the Excel export of all rows; print medians and p95, and the ratio of the ranking page to executing the page's
-own SQL with the raw DB-API cursor (no ORM, no trends, no template). On PostgreSQL it also measures the export's
-peak Python memory (tracemalloc) for 2,000 and 20,000 rows. Without --database-url the PostgreSQL run uses
-``scripts/test-postgres.sh`` with the throw-away database ``careinspect_bench`` (dropped and re-created; the
-environment variable CAREINSPECT_BENCH_DB names another). Generating 20,000 facilities takes minutes: ``--reuse``
-keeps the PostgreSQL database a previous run generated (with the same sizes), only migrating it.
+For each database: migrate, import the checklists, generate a synthetic county (``flask demo generate``), then time
+through the Flask test client (in process) the ranking page's first page, a filtered page and a deep page, and the
+Excel and CSV exports of all rows (with the time to their first byte, beside issue 16's aims); print medians and
+p95, and the ratio of the ranking page to executing the page's own SQL with the raw DB-API cursor (no ORM, no
+trends, no template). On PostgreSQL it also measures the Excel export's peak Python memory (tracemalloc) for 2,000
+and 20,000 rows. Without --database-url the PostgreSQL run uses ``scripts/test-postgres.sh`` with the throw-away
+database ``careinspect_bench`` (dropped and re-created; the environment variable CAREINSPECT_BENCH_DB names
+another). Generating 20,000 facilities takes minutes: ``--reuse`` keeps the PostgreSQL database a previous run
+generated (with the same sizes), only migrating it.
 Each run also times ``/healthz`` (the cheapest request) so figures from a busy machine can be read against it.
 """
 
