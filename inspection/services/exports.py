@@ -1,6 +1,6 @@
 """Export the filtered league table to Excel (:mod:`inspection.streamed_xlsx`) or CSV (UTF-8 with BOM), row by
 row, and the audit log to CSV. The table's safety verdicts take two columns each, for the kinds the checklist data
-declares (:func:`inspection.services.standings.safety_standings`), as on the page. Every cell is written through
+declares (:func:`inspection.services.standings.safety_standings`), as on the page. Every text cell is written through
 :func:`inspection.exported_files.spreadsheet_cell`: facility names, typed filters, checklist labels and the usernames
 of failed logins are text anyone may choose, and must not run as formulas where the file is opened.
 
