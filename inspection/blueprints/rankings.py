@@ -11,7 +11,6 @@ URL map (prefix /rankings):
     /hazard-photos/<id>    an 'after' photo of a hazard's rectification
 """
 
-import tempfile
 from datetime import date, datetime
 
 from flask import (
@@ -40,7 +39,7 @@ from inspection.models import FacilityType, InspectionChecklist, Ownership, Regi
 from inspection.permissions import can_view_facility
 from inspection.scoring.rankings import GRADE_LABELS, GROUP_KEYS, GROUP_LABELS, RankGroup, group_key
 from inspection.security import current_actor, get_facility_or_404, may_see_rankings, refuse, role_required
-from inspection.services.exports import RULE_TEXT, csv_chunks, write_xlsx
+from inspection.services.exports import RULE_TEXT, csv_chunks, ranking_xlsx
 from inspection.services.facility_history import compare_inspections, facility_inspections, visible_hazard_photo
 from inspection.services.rankings import (
     RankingFilters,
@@ -205,15 +204,12 @@ def export(fmt: str):
     if fmt == "csv":
         body = stream_with_context(csv_chunks(rows, labels))
         return Response(body, mimetype="text/csv; charset=utf-8", headers=headers)
-    # The workbook goes to a temporary file (openpyxl writes the sheet row by row), then streams out from there.
-    spool = tempfile.TemporaryFile()  # noqa: SIM115 (closed by _read_chunks when the response is done)
-    write_xlsx(rows, spool, filters=_filter_words(filters), labels=labels)
-    headers["Content-Length"] = str(spool.tell())
-    spool.seek(0)
-    return Response(_read_chunks(spool), mimetype=XLSX, headers=headers, direct_passthrough=True)
+    body = stream_with_context(ranking_xlsx(rows, filters=_filter_words(filters), labels=labels))
+    return Response(body, mimetype=XLSX, headers=headers)
 
 
 def _read_chunks(handle):
+    """Yield an export spooled to a temporary file (the plan's), closing it when done."""
     with handle:
         while chunk := handle.read(EXPORT_CHUNK):
             yield chunk

@@ -112,6 +112,14 @@ class InspectionChecklist(db.Model):
             postgresql_where=text("checklist_code = 'grading_gbt37276' AND reviewed_at IS NULL"),
             sqlite_where=text("checklist_code = 'grading_gbt37276' AND reviewed_at IS NULL"),
         ),
+        # Submitted grading results with what a trend compares, read without the table (the exports' trends).
+        Index(
+            "ix_inspection_checklists_grading_submitted",
+            "inspection_id",
+            postgresql_include=["id", "verdict_code", "grade", "points"],
+            postgresql_where=text("checklist_code = 'grading_gbt37276' AND status = 'submitted'"),
+            sqlite_where=text("checklist_code = 'grading_gbt37276' AND status = 'submitted'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

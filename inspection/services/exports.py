@@ -1,11 +1,12 @@
-"""Export the filtered league table to Excel (openpyxl write-only) or CSV (UTF-8 with BOM), row by row, and the
-audit log to CSV. The table's safety verdicts take two columns each, for the kinds the checklist data declares
-(:func:`inspection.services.standings.safety_standings`), as on the page. Every cell is written through
+"""Export the filtered league table to Excel (:mod:`inspection.streamed_xlsx`) or CSV (UTF-8 with BOM), row by
+row, and the audit log to CSV. The table's safety verdicts take two columns each, for the kinds the checklist data
+declares (:func:`inspection.services.standings.safety_standings`), as on the page. Every text cell is written through
 :func:`inspection.exported_files.spreadsheet_cell`: facility names, typed filters, checklist labels and the usernames
 of failed logins are text anyone may choose, and must not run as formulas where the file is opened.
 
 Neither export holds the table in memory: rows come from :func:`inspection.services.rankings.iter_ranking` a chunk
-at a time; the workbook's sheet goes to openpyxl's temporary file and the CSV is written out as it is produced.
+at a time, and both files are sent as they are written. The smaller workbooks (coverage, plan, briefing) are
+written with openpyxl's write-only mode.
 The audit log's CSV is likewise produced line by line from :func:`inspection.services.audit.iter_events`.
 """
 
@@ -34,6 +35,7 @@ from inspection.scoring.rankings import GROUP_LABELS, RankGroup, group_key
 from inspection.services.annual_plan import PlanRow
 from inspection.services.rankings import RankingRow, Verdict
 from inspection.services.standings import safety_standings
+from inspection.streamed_xlsx import Sheet, Style, Styled, xlsx_chunks
 
 #: Header and width (characters) of the columns before the safety verdicts, in order.
 LEADING_COLUMNS: tuple[tuple[str, int], ...] = (
@@ -115,36 +117,50 @@ def _verdict(verdict: Verdict | None) -> tuple[str, date | None]:
     return (verdict.label, verdict.decided_on) if verdict else ("", None)
 
 
-def write_xlsx(
-    rows: Iterable[RankingRow], out: IO[bytes], *, filters: Sequence[tuple[str, str]], labels: dict[str, str]
-) -> int:
-    """Write the league table and a sheet with the filter used and the export time to `out`.
+def ranking_xlsx(
+    rows: Iterable[RankingRow], *, filters: Sequence[tuple[str, str]], labels: dict[str, str]
+) -> Iterator[bytes]:
+    """Yield, as it is written, the workbook of the league table and a sheet with the filters used, the number of
+    rows and the export time (:mod:`inspection.streamed_xlsx`: the table can have 20,000 rows and more).
 
     :param filters: (name, value) of each filter applied, in words.
-    :return: the number of table rows written.
     """
     standings = safety_standings()
     columns = export_columns(standings)
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("等级排名")
-    sheet.freeze_panes = "A2"
-    for index, (_, width) in enumerate(columns, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    bold = Font(bold=True)
-    _append(sheet, [_cell(sheet, header, font=bold) for header, _ in columns])
-    fills = {key: PatternFill("solid", fgColor="FF" + colour.lstrip("#").upper()) for key, colour in PALETTE.items()}
-    light = Font(color="FFFFFF", bold=True)
+    grade_styles = {
+        key: Style(bold=True, colour="FFFFFF" if key in DARK_GRADES else None, fill=colour.lstrip("#").upper())
+        for key, colour in PALETTE.items()
+    }
     count = 0
-    for row in rows:
-        values: list[Any] = row_values(row, labels, standings)
-        colour = grade_colour(row)
-        dark = colour in ("g5", "g4", "withheld", "blacklisted", "below")
-        values[GRADE_COLUMN] = _cell(sheet, values[GRADE_COLUMN], fill=fills[colour], font=light if dark else bold)
-        _append(sheet, values)
-        count += 1
-    _about_sheet(workbook, filters, count, notes=(("排名规则", RULE_TEXT), ("说明", RANK_NOTE)))
-    workbook.save(out)
-    return count
+
+    def table() -> Iterator[list[Any]]:
+        nonlocal count
+        yield [Styled(header, HEADER) for header, _ in columns]
+        for row in rows:
+            values = _safe_cells(row_values(row, labels, standings))
+            values[GRADE_COLUMN] = Styled(values[GRADE_COLUMN], grade_styles[grade_colour(row)])
+            count += 1
+            yield values
+
+    def about() -> Iterator[list[Any]]:  # read after the table: the count is known
+        yield ["导出时间", datetime.now().strftime("%Y-%m-%d %H:%M:%S")]
+        yield ["行数", count]
+        for name, value in filters or [("筛选条件", "无（全部运营中机构）")]:
+            yield [name, spreadsheet_cell(value)]
+        for name, text in (("排名规则", RULE_TEXT), ("说明", RANK_NOTE)):
+            yield [name, Styled(text, WRAPPED)]
+
+    sheets = [
+        Sheet("等级排名", [width for _, width in columns], table(), freeze_header=True),
+        Sheet("筛选条件", [16, 80], about()),
+    ]
+    yield from xlsx_chunks(sheets, grade_styles.values())
+
+
+#: The grades whose colour is dark enough for white text.
+DARK_GRADES = ("g5", "g4", "withheld", "blacklisted", "below")
+HEADER = Style(bold=True)
+WRAPPED = Style(wrap=True)
 
 
 def _append(sheet: Any, values: list[Any]) -> None:
@@ -276,8 +292,15 @@ def _csv_line(values: list[Any]) -> str:
 
 
 def _write_csv_row(writer: Any, values: Iterable[Any]) -> None:
-    """Write one CSV row: None as an empty cell, numbers unquoted, text that would run as a formula neutralised."""
-    writer.writerow(["" if value is None else spreadsheet_cell(value) for value in values])
+    """Write one CSV row: None as an empty cell (as the csv module does), numbers unquoted, text that would run as a
+    formula neutralised."""
+    writer.writerow(_safe_cells(values))
+
+
+def _safe_cells(values: Iterable[Any]) -> list[Any]:
+    """Return `values` through :func:`spreadsheet_cell`, called for text only (it returns anything else unchanged):
+    20,000 rows of the table are 400,000 cells."""
+    return [spreadsheet_cell(value) if isinstance(value, str) else value for value in values]
 
 
 def _json(value: object) -> str:

@@ -211,6 +211,15 @@ def test_the_export_iterator_yields_every_filtered_row_in_order():
     assert count_rows(user("reviewer"), filters) == len(rows)
 
 
+@pytest.mark.parametrize("days_back", [0, 30])  # today the stored keys hold; a month ago the keys are computed
+@pytest.mark.parametrize(("sort", "direction"), [("rank", "asc"), ("trend", "desc"), ("name", "desc")])
+def test_the_export_iterator_completes_every_row_as_the_page_does(days_back, sort, direction):
+    day = date.today() - timedelta(days=days_back)
+    page = table(sort=sort, direction=direction, today=day)
+    exported = list(iter_ranking(user("reviewer"), RankingFilters(), sort=sort, direction=direction, today=day))
+    assert exported == page.rows and len(exported) == FACILITIES
+
+
 def test_trends_come_from_the_previous_grading():
     rows = {r.name: r for r in table().rows}
     assert rows["社会福利中心"].trend.direction == "up"

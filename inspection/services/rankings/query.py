@@ -486,3 +486,59 @@ def table_statement(
         stmt = stmt.order_by(*_sort_columns(table, sort, direction))
     rows = stmt.limit(limit).offset(offset).subquery("page")
     return _details(rows, lambda t: _sort_columns(t, sort, direction), stored=stored)
+
+
+def export_statement(
+    filters: RankingFilters, sort: str, direction: str, kinds: tuple[str, ...], *, stored: bool = False
+) -> Select[Any]:
+    """Return :func:`table_statement` of every row with, in the same query, what ``table.complete_rows`` reads for
+    the rows of a page: each safety verdict (``<kind>_verdict``, ``_code``, ``_on``, ``_found``), the newest two
+    grading results (``latest_*`` and ``previous_*``, for the trend) and a withheld grade's result (for its reason).
+    An export of 20,000 rows is then one streamed query instead of three more per chunk of rows."""
+    stmt = table_statement(filters, sort, direction, kinds=kinds, stored=stored)
+    row = stmt.selected_columns
+    for kind in kinds:
+        verdict = aliased(FacilityStanding, name=f"v_{kind}") if stored else held_standings(f"v_{kind}", kind)
+        stmt = stmt.add_columns(
+            verdict.verdict.label(f"{kind}_verdict"),
+            verdict.verdict_code.label(f"{kind}_code"),
+            verdict.decided_on.label(f"{kind}_on"),
+            verdict.id.is_not(None).label(f"{kind}_found"),
+        ).outerjoin(verdict, and_(verdict.facility_id == row.facility_id, verdict.kind == kind))
+    gradings = _newest_gradings()
+    for name, ordinal in (("latest", 1), ("previous", 2)):
+        grading = gradings.alias(name)
+        stmt = stmt.add_columns(
+            grading.c.n.is_not(None).label(f"{name}_found"),
+            grading.c.verdict_code.label(f"{name}_code"),
+            grading.c.grade.label(f"{name}_grade"),
+            grading.c.points.label(f"{name}_points"),
+        ).outerjoin(grading, and_(grading.c.facility_id == row.facility_id, grading.c.n == ordinal))
+    # read for the few withheld rows only (a join would scan every checklist)
+    result = select(InspectionChecklist.result).where(InspectionChecklist.id == row.grade_ic_id).scalar_subquery()
+    return stmt.add_columns(case((row.grp == int(RankGroup.WITHHELD), result)).label("withheld_result"))
+
+
+def _newest_gradings() -> Any:
+    """Every facility's submitted grading results dated on or before the bound ``today``, numbered from the newest
+    (``n``), in the order ``table.grading_histories`` reads them."""
+    ordinal = func.row_number().over(
+        partition_by=Inspection.facility_id, order_by=(Inspection.inspected_on.desc(), InspectionChecklist.id.desc())
+    )
+    history = (
+        select(
+            Inspection.facility_id,
+            InspectionChecklist.verdict_code,
+            InspectionChecklist.grade,
+            InspectionChecklist.points,
+            ordinal.label("n"),
+        )
+        .join(Inspection, Inspection.id == InspectionChecklist.inspection_id)
+        .where(
+            InspectionChecklist.checklist_code == GRADING_CHECKLIST,
+            InspectionChecklist.status == ChecklistStatus.SUBMITTED,
+            Inspection.inspected_on <= bindparam("today", type_=Date),
+        )
+        .subquery("numbered")
+    )
+    return select(history).where(history.c.n <= 2).cte("newest_gradings")

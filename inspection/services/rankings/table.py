@@ -29,6 +29,7 @@ from inspection.services.rankings.filters import MAX_PER_PAGE, OPEN_HAZARD, Rank
 from inspection.services.rankings.query import (
     apply_filters,
     dialect_name,
+    export_statement,
     filtered_keys,
     query_params,
     safety_kinds,
@@ -169,17 +170,49 @@ def iter_ranking(
     chunk: int = 1000,
     today: date | None = None,
 ) -> Iterator[RankingRow]:
-    """Yield every row of the filtered table in order, reading `chunk` rows at a time (server-side cursor on
-    PostgreSQL), so an export never holds the whole table in memory."""
+    """Yield every row of the filtered table in order, complete as :func:`complete_rows` makes a page's, from one
+    query read `chunk` rows at a time (server-side cursor on PostgreSQL), so an export never holds the whole table
+    in memory."""
     kinds = safety_kinds()
     sort = sort if sort in sort_keys(kinds) else "rank"
     direction = "desc" if direction == "desc" else "asc"
     stored = usable_on(today or date.today())
-    stmt = table_statement(filters, sort, direction, kinds=kinds, stored=stored)
+    stmt = export_statement(filters, sort, direction, kinds, stored=stored)
     allow_sort_memory()
-    result = db.session.execute(stmt.execution_options(yield_per=chunk), query_params(user, today)).mappings()
-    for part in batched(result, chunk):
-        yield from complete_rows([_row(r) for r in part], kinds, today, stored=stored)
+    if dialect_name() == "postgresql":  # its estimate of the long query calls for JIT, which costs more than it saves
+        db.session.execute(text("SET LOCAL jit = off"))
+    # Core rather than the session's ORM execution, and each row as a plain dict: a third less time per row
+    connection = db.session.connection()
+    result = connection.execute(stmt.execution_options(yield_per=chunk), query_params(user, today))
+    names = tuple(result.keys())
+    columns = [(kind, f"{kind}_verdict", f"{kind}_code", f"{kind}_on", f"{kind}_found") for kind in kinds]
+    for values in result:
+        yield _complete_row(dict(zip(names, values, strict=True)), columns)
+
+
+def _complete_row(r: Mapping[str, Any], verdict_columns: Sequence[tuple[str, str, str, str, str]]) -> RankingRow:
+    """Return the row of :func:`.query.export_statement` as :func:`complete_rows` completes it.
+
+    :param verdict_columns: for each safety verdict's kind, the kind and the names of its four columns.
+    """
+    verdicts = {kind: Verdict(r[label], r[code], r[on]) for kind, label, code, on, found in verdict_columns if r[found]}
+    newest = [
+        GradingPoint(r[code] or "", r[grade], r[points]) for found, code, grade, points in _NEWEST_GRADINGS if r[found]
+    ]
+    withheld = r["grp"] == RankGroup.WITHHELD and r["grade_ic_id"]
+    reason = group_reason(
+        RankGroup(r["grp"]),
+        withheld_reason=explanation_of(r["withheld_result"] or {}) if withheld else None,
+        blacklist_ground=CREDIT_GROUND_LABELS.get(r["blacklist_ground"] or "", ""),  # type: ignore[call-overload]
+    )
+    dates = [d for d in (r["grade_on"], *(v.decided_on for v in verdicts.values())) if d]
+    return _row(
+        r, standings=verdicts, last_inspected=max(dates, default=None), trend=grade_trend(newest), reason=reason
+    )
+
+
+#: The columns of the newest two grading results in :func:`.query.export_statement`, the older first.
+_NEWEST_GRADINGS = tuple((f"{n}_found", f"{n}_code", f"{n}_grade", f"{n}_points") for n in ("previous", "latest"))
 
 
 def count_rows(user: User, filters: RankingFilters, today: date | None = None, *, stored: bool | None = None) -> int:
@@ -191,7 +224,8 @@ def count_rows(user: User, filters: RankingFilters, today: date | None = None, *
     return db.session.scalar(stmt, query_params(user, today)) or 0
 
 
-def _row(r: Mapping[str, Any]) -> RankingRow:
+def _row(r: Mapping[str, Any], **completed: Any) -> RankingRow:
+    """Return the row of the table's query `r`, with the `completed` fields (:func:`complete_rows`) when given."""
     unranked = r["grp"] == RankGroup.NOT_ELIGIBLE
     return RankingRow(
         rank=None if unranked else r["rank"], facility_id=r["facility_id"], name=r["name"], township=r["township"],
@@ -200,7 +234,7 @@ def _row(r: Mapping[str, Any]) -> RankingRow:
         grade_ic_id=r["grade_ic_id"], reviewed=bool(r["reviewed"]), unverified=bool(r["unverified"]),
         open_hazards=int(r["open_hazards"]), open_major=int(r["open_major"]), overdue=int(r["overdue"]),
         blacklisted=bool(r["blacklisted"]), blacklist_ground=r["blacklist_ground"] or "",
-        last_inspected=r["grade_on"], is_demo=bool(r["is_demo"]),
+        last_inspected=completed.pop("last_inspected", r["grade_on"]), is_demo=bool(r["is_demo"]), **completed,
     )  # fmt: skip
 
 
