@@ -16,12 +16,14 @@ from sqlalchemy import (
     ColumnElement,
     Date,
     Float,
+    Integer,
     Select,
     and_,
     bindparam,
     case,
     cast,
     func,
+    literal,
     select,
     type_coerce,
 )
@@ -479,8 +481,11 @@ def _by_position(
     if total is not None and limit is not None and total > offset and 2 * offset + limit > total:
         reverse = True
         offset, limit = max(0, total - offset - limit), min(limit, total - offset)
+    # a known total leaves the top-N to the rank-order index (``ix_facility_rank_keys_rank_order``): counting the
+    # rows with the window would read every key of the region
+    counted = func.count().over() if total is None else literal(total, Integer)
     top = (
-        select(keys, func.count().over().label("total"))
+        select(keys, counted.label("total"))
         .order_by(*_rank_order(keys, reverse=reverse))
         .limit(limit)
         .offset(offset)
