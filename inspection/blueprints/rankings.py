@@ -52,7 +52,7 @@ from inspection.services.rankings import (
     last_months,
     ranking_page,
 )
-from inspection.services.regions import regions_within
+from inspection.services.regions import region_names_within, regions_within
 from inspection.services.reviews import countersign_grading, pending_reviews, return_grading
 from inspection.services.self_inspection import gap_counts
 from inspection.templating import label
@@ -108,7 +108,7 @@ def _filter_choices() -> dict:
         )
     ]
     return {
-        "townships": regions_within(current_user, RegionLevel.TOWNSHIP),
+        "townships": region_names_within(current_user, RegionLevel.TOWNSHIP),
         "types": [(t.value, label(t, "facility_type")) for t in FacilityType],
         "ownerships": [(o.value, label(o, "ownership")) for o in Ownership],
         "grades": [*grades, *groups],
