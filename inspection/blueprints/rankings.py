@@ -12,6 +12,7 @@ URL map (prefix /rankings):
 """
 
 from datetime import date, datetime
+from functools import cache
 
 from flask import (
     Blueprint,
@@ -30,7 +31,7 @@ from flask_login import current_user, login_required
 
 from forms.common import ConfirmForm
 from forms.reviews import ReturnGradingForm
-from inspection.blueprints import file_response, query_number, unit_of_work
+from inspection.blueprints import file_response, query_number, translated, unit_of_work
 from inspection.charts import PALETTE, Series, bar_chart, grouped_bar_chart, stacked_bar_chart
 from inspection.exported_files import XLSX, content_disposition
 from inspection.extensions import db
@@ -50,10 +51,11 @@ from inspection.services.rankings import (
     last_months,
     ranking_page,
 )
-from inspection.services.regions import regions_within
+from inspection.services.regions import region_names_within, regions_within
 from inspection.services.reviews import countersign_grading, pending_reviews, return_grading
 from inspection.services.self_inspection import gap_counts
 from inspection.templating import label
+from inspection.wording import in_words
 
 bp = Blueprint("rankings", __name__)
 EXPORT_CHUNK = 64 * 1024
@@ -85,6 +87,9 @@ def index():
         rule=_(RULE_TEXT),
         choices=_filter_choices(),
         can_review=current_user.role == Role.REVIEWER,
+        # a page shows the same few verdicts, grades, trends and reasons on its rows: each is put in words once
+        words=cache(translated),
+        reason_words=cache(lambda reason: in_words(translated(reason), _)),
     )
 
 
@@ -102,7 +107,7 @@ def _filter_choices() -> dict:
         )
     ]
     return {
-        "townships": regions_within(current_user, RegionLevel.TOWNSHIP),
+        "townships": region_names_within(current_user, RegionLevel.TOWNSHIP),
         "types": [(t.value, label(t, "facility_type")) for t in FacilityType],
         "ownerships": [(o.value, label(o, "ownership")) for o in Ownership],
         "grades": [*grades, *groups],

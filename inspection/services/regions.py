@@ -3,7 +3,7 @@
 from dataclasses import asdict
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Row, func, select
 
 from inspection import permissions
 from inspection.extensions import db
@@ -23,6 +23,13 @@ _CHILD_LEVEL = {
 def regions_within(user: User, level: RegionLevel | None = None) -> list[Region]:
     """Return the regions within the user's region (optionally of one level), in tree order."""
     return list(db.session.scalars(permissions.visible_regions(user, level)))
+
+
+def region_names_within(user: User, level: RegionLevel) -> list[Row[tuple[int, str]]]:
+    """Return the id and name of each region of `level` within the user's region, in tree order (for a picker: a
+    province has hundreds of townships, and loading them as regions costs more than rendering them)."""
+    stmt = permissions.visible_regions(user, level).with_only_columns(Region.id, Region.name)
+    return list(db.session.execute(stmt))
 
 
 def departments_within(user: User) -> list[Department]:

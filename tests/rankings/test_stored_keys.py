@@ -46,8 +46,15 @@ pytestmark = pytest.mark.usefixtures("app_ctx")
 STEPS, SEEDS = 8, (1, 2, 3)
 
 FIRE_ITEMS = ("F2", "F3", "F4")
-FILTERS = (RankingFilters(), RankingFilters(type="nursing_home"), RankingFilters(grade="2"), RankingFilters(overdue=1))
-SORTS = (("rank", "asc"), ("rank", "desc"), ("trend", "desc"), ("open", "desc"), ("name", "asc"), ("score", "asc"))
+FILTERS = (
+    RankingFilters(),
+    RankingFilters(type="nursing_home"),
+    RankingFilters(grade="2"),
+    RankingFilters(overdue=1),
+    RankingFilters(date_from=date.today() - timedelta(days=400)),
+)
+SORTS = (("rank", "asc"), ("rank", "desc"), ("trend", "desc"), ("open", "desc"), ("name", "asc"), ("score", "asc"),
+         ("overdue", "desc"), ("last", "desc"), ("fire", "asc"))  # fmt: skip
 
 
 def county_facilities() -> list[Facility]:

@@ -16,12 +16,14 @@ from sqlalchemy import (
     ColumnElement,
     Date,
     Float,
+    Integer,
     Select,
     and_,
     bindparam,
     case,
     cast,
     func,
+    literal,
     select,
     type_coerce,
 )
@@ -148,7 +150,14 @@ def query_params(user: User, today: date | None = None) -> dict[str, Any]:
 
 
 @lru_cache(maxsize=16)
-def _keys(dialect: str, kinds: tuple[str, ...], *, with_dates: bool = False, stored: bool = False) -> Any:
+def _keys(
+    dialect: str,
+    kinds: tuple[str, ...],
+    *,
+    with_dates: bool = False,
+    stored: bool = False,
+    overdue_counted: bool = False,
+) -> Any:
     """Every active facility within the region bound as ``region_like``, with what the ranking rule, the filters
     and the sorts need, and nothing more; the standings hold and overdue counts on the bound ``today``. Built once
     per dialect
@@ -157,11 +166,12 @@ def _keys(dialect: str, kinds: tuple[str, ...], *, with_dates: bool = False, sto
     :param kinds: the kinds of the safety verdicts shown (:func:`safety_kinds`).
     :param with_dates: also the dates of the safety verdicts (``<kind>_on``) and the latest of all (for filters and
         sorts on them); otherwise ``complete_rows`` adds the verdicts for the rows shown.
-    :param stored: read the keys stored per facility (``.stored``; not with dates), where ``overdue`` is 1 for a
-        facility with overdue hazards, not their count (:func:`_details` counts them for the rows shown).
+    :param stored: read the keys stored per facility (``.stored``), where ``overdue`` is 1 for a facility with
+        overdue hazards, not their count (:func:`_details` counts them for the rows shown) unless `overdue_counted`
+        (for the sort by it).
     """
-    if stored and not with_dates:
-        return _stored_keys()
+    if stored:
+        return _stored_keys(kinds if with_dates else None, overdue_counted=overdue_counted)
     grade = held_standings("sg", GRADE_STANDING)
     hazards, pending = _aggregates()
     listings = _listings("bl", with_ground=False)
@@ -195,11 +205,17 @@ def _keys(dialect: str, kinds: tuple[str, ...], *, with_dates: bool = False, sto
     return stmt.subquery("keys")
 
 
-def _stored_keys() -> Any:
-    """The rows of :func:`_keys` from the stored keys (``FacilityRankKey``)."""
+def _stored_keys(kinds: tuple[str, ...] | None, *, overdue_counted: bool) -> Any:
+    """The rows of :func:`_keys` from the stored keys (``FacilityRankKey``); with `kinds`, the dates of the stored
+    standings (they hold when the keys do) as :func:`_with_dates` adds them; with `overdue_counted`, ``overdue``
+    counts the overdue hazards."""
     k = FacilityRankKey
-    overdue = case((k.first_deadline < bindparam("today", type_=Date), 1), else_=0)
-    return (
+    if overdue_counted:
+        counts = _overdue_counts()
+        overdue = func.coalesce(counts.c.overdue, 0)
+    else:
+        overdue = case((k.first_deadline < bindparam("today", type_=Date), 1), else_=0)
+    stmt = (
         select(
             k.grp,
             k.rank_level,
@@ -222,7 +238,41 @@ def _stored_keys() -> Any:
         )
         .join(Region, Region.id == k.region_id)
         .where(in_bound_region("region_like"))
-        .subquery("keys")
+    )
+    if overdue_counted:
+        stmt = stmt.outerjoin(counts, counts.c.facility_id == k.facility_id)
+    if kinds is not None:
+        dates = _stored_dates(kinds)
+        stmt = stmt.add_columns(*(dates.c[f"{kind}_on"] for kind in kinds), dates.c.last_inspected)
+        stmt = stmt.outerjoin(dates, dates.c.facility_id == k.facility_id)
+    return stmt.subquery("keys")
+
+
+def _overdue_counts() -> Any:
+    """The number of open hazards past their deadline on the bound ``today``, per facility that has any (as
+    :func:`_aggregates` counts them; an index-only scan of ``ix_hazards_open_facility``)."""
+    return (
+        select(Hazard.facility_id, func.count().label("overdue"))
+        .where(
+            Hazard.status.in_(OPEN_HAZARD),
+            Hazard.self_found.is_(False),
+            Hazard.deadline < bindparam("today", type_=Date),
+        )
+        .group_by(Hazard.facility_id)
+        .subquery("od")
+    )
+
+
+def _stored_dates(kinds: tuple[str, ...]) -> Any:
+    """The date of each stored safety verdict of `kinds` (``<kind>_on``) and the latest of those and the grade
+    (``last_inspected``), per facility that has any, in one pass over the stored standings."""
+    s = FacilityStanding
+    on = [func.max(case((s.kind == kind, s.decided_on))).label(f"{kind}_on") for kind in kinds]
+    return (
+        select(s.facility_id, *on, func.max(s.decided_on).label("last_inspected"))
+        .where(s.kind.in_((GRADE_STANDING, *kinds)))
+        .group_by(s.facility_id)
+        .subquery("dates")
     )
 
 
@@ -275,13 +325,20 @@ def _rank_order(keys: Any, *, reverse: bool = False) -> list[Any]:
 
 
 @lru_cache(maxsize=16)
-def ranked(dialect: str, kinds: tuple[str, ...], *, with_dates: bool = False, stored: bool = False) -> Any:
+def ranked(
+    dialect: str,
+    kinds: tuple[str, ...],
+    *,
+    with_dates: bool = False,
+    stored: bool = False,
+    overdue_counted: bool = False,
+) -> Any:
     """Return the keys of the league table as a subquery with their `rank` column (execute with
     :func:`query_params`).
 
     The rank is the place in the whole table of the user's region; filters applied later keep it.
     """
-    keys = _keys(dialect, kinds, with_dates=with_dates, stored=stored)
+    keys = _keys(dialect, kinds, with_dates=with_dates, stored=stored, overdue_counted=overdue_counted)
     rank = func.row_number().over(order_by=_rank_order(keys)).label("rank")
     return select(keys, rank).subquery("ranked")
 
@@ -424,8 +481,11 @@ def _by_position(
     if total is not None and limit is not None and total > offset and 2 * offset + limit > total:
         reverse = True
         offset, limit = max(0, total - offset - limit), min(limit, total - offset)
+    # a known total leaves the top-N to the rank-order index (``ix_facility_rank_keys_rank_order``): counting the
+    # rows with the window would read every key of the region
+    counted = func.count().over() if total is None else literal(total, Integer)
     top = (
-        select(keys, func.count().over().label("total"))
+        select(keys, counted.label("total"))
         .order_by(*_rank_order(keys, reverse=reverse))
         .limit(limit)
         .offset(offset)
@@ -458,17 +518,14 @@ def table_statement(
 
     :param total: the number of rows if known (it lets a deep page of the unfiltered table be read from its end).
     :param kinds: the safety verdicts' kinds (default: :func:`safety_kinds`).
-    :param stored: read the stored keys where they serve (``stored.usable_on`` says whether they hold today); a
-        sort or filter on dates, or a sort by the number of overdue hazards, computes them.
+    :param stored: read the stored keys (``stored.usable_on`` says whether they hold today).
     """
     dialect = dialect_name()
-    stored = stored and sort != "overdue"
     if unfiltered_by_rank(filters, sort, direction):
         return _by_position(dialect, limit, offset, total, stored=stored)
     kinds = safety_kinds() if kinds is None else kinds
     with_dates = _needs_dates(filters, sort, kinds)
-    stored = stored and not with_dates
-    table = ranked(dialect, kinds, with_dates=with_dates, stored=stored)
+    table = ranked(dialect, kinds, with_dates=with_dates, stored=stored, overdue_counted=stored and sort == "overdue")
     stmt = apply_filters(select(table, func.count().over().label("total")), table, filters)
     if sort == "trend" and stored:  # the change is stored with the keys
         change = table.c.level_change

@@ -127,8 +127,9 @@ def ranking_page(
     direction = "desc" if direction == "desc" else "asc"
     per_page, page = max(1, min(per_page, MAX_PER_PAGE)), max(1, page)
     stored = usable_on(today or date.today())
-    # past the first page of the unfiltered table, its size (cheap to count) lets the back half be read from the end
-    by_position = page > 1 and unfiltered_by_rank(filters, sort, direction)
+    # the unfiltered table in rank order is read from the rank-order index once its size is known (cheap to count),
+    # and its back half from the end
+    by_position = unfiltered_by_rank(filters, sort, direction)
     total = count_rows(user, filters, today, stored=stored) if by_position else None
     stmt = page_statement(filters, sort, direction, page, per_page, total, kinds, stored=stored)
     allow_sort_memory()
