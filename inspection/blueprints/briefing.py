@@ -20,7 +20,7 @@ from forms.briefing import BriefingPeriodForm, IssueBriefingForm
 from inspection.blueprints import BadParameter, unit_of_work
 from inspection.briefing import PRESETS, Figures, charts, preset_period, tables
 from inspection.dates import DateRange
-from inspection.exported_files import content_disposition
+from inspection.exported_files import XLSX, content_disposition
 from inspection.extensions import db
 from inspection.models import Briefing, Role
 from inspection.permissions import can_view_briefing
@@ -29,7 +29,6 @@ from inspection.services.briefing import briefing_figures, issue_briefing, issue
 from inspection.services.exports import write_briefing_xlsx
 
 bp = Blueprint("briefing", __name__)
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @bp.route("/")

@@ -37,7 +37,7 @@ from inspection.campaign.coverage import CoverageStage
 from inspection.campaign.eligibility import conditions
 from inspection.campaign.stages import Stage
 from inspection.charts import Series, line_chart
-from inspection.exported_files import content_disposition
+from inspection.exported_files import XLSX, content_disposition
 from inspection.extensions import db
 from inspection.models import (
     ApplicationStatus,
@@ -320,9 +320,6 @@ def coverage_export():
     name = f"等级评定覆盖情况-{datetime.now():%Y%m%d-%H%M}.xlsx"
     headers = {"Cache-Control": "no-store", "Content-Disposition": content_disposition(name, "coverage.xlsx")}
     return Response(out.getvalue(), mimetype=XLSX, headers=headers)
-
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @bp.post("/<int:application_id>/assessment")

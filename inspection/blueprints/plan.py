@@ -13,9 +13,8 @@ from flask_login import current_user
 
 from forms.plan import DrawForm
 from inspection.blueprints import paginate, query_number, translated, unit_of_work
-from inspection.blueprints.rankings import XLSX, _read_chunks
 from inspection.checklists import DEPARTMENT_NAMES
-from inspection.exported_files import content_disposition
+from inspection.exported_files import XLSX, content_disposition
 from inspection.extensions import db
 from inspection.models import Region, RegionLevel, Role, SpotCheckDraw
 from inspection.models.facilities import FACILITY_TYPE_LABELS
@@ -195,3 +194,14 @@ def draw(draw_id: int):
         checklist=latest_version(record.checklist_code),
         township=db.session.get(Region, township) if township else None,
     )
+
+
+#: Bytes read at a time from the spooled workbook.
+EXPORT_CHUNK = 64 * 1024
+
+
+def _read_chunks(handle):
+    """Yield the workbook spooled to a temporary file, closing it when done."""
+    with handle:
+        while chunk := handle.read(EXPORT_CHUNK):
+            yield chunk

@@ -58,7 +58,6 @@ from inspection.templating import label
 from inspection.wording import in_words
 
 bp = Blueprint("rankings", __name__)
-EXPORT_CHUNK = 64 * 1024
 
 
 def _require_rankings() -> None:
@@ -211,13 +210,6 @@ def export(fmt: str):
         return Response(body, mimetype="text/csv; charset=utf-8", headers=headers)
     body = stream_with_context(ranking_xlsx(rows, filters=_filter_words(filters), labels=labels))
     return Response(body, mimetype=XLSX, headers=headers)
-
-
-def _read_chunks(handle):
-    """Yield an export spooled to a temporary file (the plan's), closing it when done."""
-    with handle:
-        while chunk := handle.read(EXPORT_CHUNK):
-            yield chunk
 
 
 def _filter_words(filters: RankingFilters) -> list[tuple[str, str]]:
