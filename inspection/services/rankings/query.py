@@ -126,7 +126,12 @@ def _aggregates() -> tuple[Any, Any]:
         .group_by(Hazard.facility_id)
         .subquery("hz")
     )
-    pending = (
+    return hazards, _pending_gradings()
+
+
+def _pending_gradings() -> Any:
+    """The submitted grading results not countersigned yet (their facilities rank as 待审核)."""
+    return (
         select(InspectionChecklist.id)
         .where(
             InspectionChecklist.checklist_code == GRADING_CHECKLIST,
@@ -135,7 +140,6 @@ def _aggregates() -> tuple[Any, Any]:
         )
         .subquery("pending")
     )
-    return hazards, pending
 
 
 def held_standings(name: str, kind: str) -> Any:

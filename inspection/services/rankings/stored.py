@@ -26,11 +26,10 @@ from sqlalchemy import Select, and_, bindparam, case, delete, event, func, inser
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import ORMExecuteState, Session, aliased
 
-from inspection.checklists import GRADE_STANDING, GRADING_CHECKLIST
+from inspection.checklists import GRADE_STANDING
 from inspection.extensions import db
 from inspection.models import (
     LISTED_STATUSES,
-    ChecklistStatus,
     CreditListing,
     Facility,
     FacilityRankKey,
@@ -41,7 +40,14 @@ from inspection.models import (
     InspectionChecklist,
 )
 from inspection.services.rankings.filters import OPEN_HAZARD
-from inspection.services.rankings.query import _group_expr, _level_sql, _previous_levels, _rank_keys, dialect_name
+from inspection.services.rankings.query import (
+    _group_expr,
+    _level_sql,
+    _pending_gradings,
+    _previous_levels,
+    _rank_keys,
+    dialect_name,
+)
 
 #: Facilities recomputed per statement.
 BATCH = 500
@@ -88,15 +94,7 @@ def computed_keys(dialect: str, facility_ids: bool = False) -> Select[Any]:
         .group_by(Hazard.facility_id)
         .subquery("hz")
     )
-    pending = (
-        select(InspectionChecklist.id)
-        .where(
-            InspectionChecklist.checklist_code == GRADING_CHECKLIST,
-            InspectionChecklist.reviewed_at.is_(None),
-            InspectionChecklist.status == ChecklistStatus.SUBMITTED,
-        )
-        .subquery("pending")
-    )
+    pending = _pending_gradings()
     listings = (
         select(CreditListing.facility_id)
         .where(CreditListing.status.in_(LISTED_STATUSES), only(CreditListing.facility_id))
