@@ -32,6 +32,25 @@ def township(concurrent_app) -> str:
         return name
 
 
+def confirmation(app, user_id: int, token: str, digest: str) -> Callable[[Callable[[], object]], str]:
+    """A task for `run_together`: confirm the preview `token` as the user, once `go` releases it; say whether it
+    was "imported" or refused as a "conflict"."""
+
+    def confirm(go: Callable[[], object]) -> str:
+        with app.app_context():
+            user = db.session.get(User, user_id)
+            go()
+            try:
+                run_in_transaction(lambda: confirm_import(token, digest, user, Actor(user, "test"), utcnow()))
+            except Conflict:
+                return "conflict"
+            finally:
+                db.session.remove()
+            return "imported"
+
+    return confirm
+
+
 def test_an_import_and_an_edit_of_its_entry_at_once_keep_every_change_accounted_for(concurrent_app, township):
     with concurrent_app.app_context():
         own = db.session.scalar(select(Facility).where(Facility.name == OWN))
@@ -41,18 +60,6 @@ def test_an_import_and_an_edit_of_its_entry_at_once_keep_every_change_accounted_
         token, digest, own_id = staged.token, staged.plan_sha256, own.id
         db.session.commit()
         db.session.remove()
-
-    def confirm(go: Callable[[], object]) -> str:
-        with concurrent_app.app_context():
-            user = db.session.get(User, admin_id)
-            go()
-            try:
-                run_in_transaction(lambda: confirm_import(token, digest, user, Actor(user, "test"), utcnow()))
-            except Conflict:
-                return "conflict"
-            finally:
-                db.session.remove()
-            return "imported"
 
     def edit(go: Callable[[], object]) -> str:
         with concurrent_app.app_context():
@@ -66,7 +73,7 @@ def test_an_import_and_an_edit_of_its_entry_at_once_keep_every_change_accounted_
 
     with concurrent_app.app_context():
         admin_id = db.session.scalar(select(User.id).where(User.username == "admin"))
-    imported, edited = run_together([confirm, edit])
+    imported, edited = run_together([confirmation(concurrent_app, admin_id, token, digest), edit])
     with concurrent_app.app_context():
         beds = [
             (e.before.get("beds"), e.after.get("beds"))
@@ -98,22 +105,7 @@ def test_two_imports_creating_one_new_entry_at_once_import_it_once_and_refuse_th
         admin_id = admin.id
         db.session.remove()
 
-    def confirm(token: str, digest: str) -> Callable[[Callable[[], object]], str]:
-        def run(go: Callable[[], object]) -> str:
-            with concurrent_app.app_context():
-                user = db.session.get(User, admin_id)
-                go()
-                try:
-                    run_in_transaction(lambda: confirm_import(token, digest, user, Actor(user, "test"), utcnow()))
-                except Conflict:
-                    return "conflict"
-                finally:
-                    db.session.remove()
-                return "imported"
-
-        return run
-
-    outcomes = run_together([confirm(*preview) for preview in previews])
+    outcomes = run_together([confirmation(concurrent_app, admin_id, *preview) for preview in previews])
     assert sorted(outcomes) == ["conflict", "imported"]
     with concurrent_app.app_context():
         assert len(db.session.scalars(select(Facility).where(Facility.uscc == code)).all()) == 1
