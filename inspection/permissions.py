@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, String, bindparam, false, or_, select
 from sqlalchemy.orm import contains_eager, object_session
 
+from inspection.checklists import DepartmentCode
 from inspection.models import (
     FIELD_ROLES,
     AuditEvent,
@@ -105,6 +106,13 @@ def is_reviewer_for(user: User | None, facility: Facility) -> bool:
 def may_inspect(user: User, facility: Facility) -> bool:
     """Return True if `user` may be assigned to inspect `facility` (their area and the facility's overlap)."""
     return regions_overlap(user.region, facility.region)
+
+
+def may_assess(person: User, facility: Facility) -> bool:
+    """Return True if `person` may sit on the on-site assessment team (现场评审) of `facility`: a 民政 inspector or
+    assessor (the grading checklist is 民政's) whose area overlaps the facility's."""
+    department = person.department
+    return department is not None and department.code == DepartmentCode.CIVIL_AFFAIRS and may_inspect(person, facility)
 
 
 def can_view_facility(user: User, facility: Facility) -> bool:

@@ -55,7 +55,7 @@ from inspection.permissions import (
     can_see_objectors,
     can_view_application,
     can_view_facility,
-    may_inspect,
+    may_assess,
     visible_applications,
     visible_field_staff,
     visible_objections,
@@ -82,7 +82,7 @@ from inspection.services.grading_applications import (
 )
 from inspection.services.grading_assessment import record_decision, schedule_assessment
 from inspection.services.grading_publicity import review_objection
-from inspection.services.regions import regions_within
+from inspection.services.regions import region_names_within
 from inspection.templating import label
 
 bp = Blueprint("grading", __name__)
@@ -175,7 +175,7 @@ def _team_choices(application: GradingApplication) -> list[tuple[int, str]]:
     return [
         (p.id, f"{p.display_name}（{_('评审员') if p.role == Role.ASSESSOR else _('民政检查员')}）")
         for p in people
-        if p.department is not None and p.department.code == "mz" and may_inspect(p, application.facility)
+        if may_assess(p, application.facility)
     ]
 
 
@@ -251,7 +251,7 @@ def review(application_id: int):
 
 def _coverage() -> tuple[CoverageReport, dict[str, str], dict[int, str]]:
     """Return the report the query's filters ask for, the filters as query parameters and the township choices."""
-    townships = {r.id: r.name for r in regions_within(current_user, RegionLevel.TOWNSHIP)}
+    townships = {r.id: r.name for r in region_names_within(current_user, RegionLevel.TOWNSHIP)}
     township = query_number("township")
     township = township if township in townships else None
     stage = request.args.get("stage", "")

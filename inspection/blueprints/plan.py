@@ -26,7 +26,7 @@ from inspection.services.annual_plan import FIRST_YEAR, PlanFilters, coverage_ru
 from inspection.services.checklists import latest_version
 from inspection.services.exports import write_plan_xlsx
 from inspection.services.planning import spot_check_checklists
-from inspection.services.regions import departments_within, regions_within
+from inspection.services.regions import departments_within, regions_within, township_name_within
 from inspection.services.sampling import (
     DrawRequest,
     draw_by_client_id,
@@ -106,8 +106,8 @@ def _filter_words(filters: PlanFilters) -> list[tuple[str, str]]:
     """Return the filters applied, in words (Chinese, as the workbook is), for the export's 筛选条件 sheet."""
     words = [("年度", str(filters.year))]
     if filters.township:
-        names = {r.id: r.name for r in regions_within(current_user, RegionLevel.TOWNSHIP)}
-        words.append(("乡镇", names.get(filters.township, str(filters.township))))
+        name = township_name_within(current_user, filters.township)
+        words.append(("乡镇", name or str(filters.township)))
     if filters.department:
         words.append(("部门", DEPARTMENT_NAMES[filters.department]))  # type: ignore[index]
     if filters.status:

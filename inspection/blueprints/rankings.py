@@ -51,7 +51,7 @@ from inspection.services.rankings import (
     last_months,
     ranking_page,
 )
-from inspection.services.regions import region_names_within, regions_within
+from inspection.services.regions import region_names_within, township_name_within
 from inspection.services.reviews import countersign_grading, pending_reviews, return_grading
 from inspection.services.self_inspection import gap_counts
 from inspection.templating import label
@@ -216,8 +216,8 @@ def _filter_words(filters: RankingFilters) -> list[tuple[str, str]]:
     """Return the filters applied, in words, for the export's 筛选条件 sheet."""
     words = []
     if filters.township:
-        names = {r.id: r.name for r in regions_within(current_user, RegionLevel.TOWNSHIP)}
-        words.append(("乡镇", names.get(filters.township, str(filters.township))))
+        name = township_name_within(current_user, filters.township)
+        words.append(("乡镇", name or str(filters.township)))
     if filters.type:
         words.append(("类型", label(filters.type, "facility_type")))
     if filters.ownership:

@@ -32,6 +32,13 @@ def region_names_within(user: User, level: RegionLevel) -> list[Row[tuple[int, s
     return list(db.session.execute(stmt))
 
 
+def township_name_within(user: User, township_id: int) -> str | None:
+    """Return the name of township `township_id` if it lies within the user's region, else None (a filter naming
+    another region's township finds nothing)."""
+    stmt = permissions.visible_regions(user, RegionLevel.TOWNSHIP).where(Region.id == township_id)
+    return db.session.scalar(stmt.with_only_columns(Region.name))
+
+
 def departments_within(user: User) -> list[Department]:
     """Return the departments of the regions within the user's region, by code."""
     return list(db.session.scalars(permissions.visible_departments(user).order_by(Department.code)))
