@@ -100,6 +100,26 @@ def test_the_bottom_bar_shows_my_progress_and_jumps(live_app: Flask, live_server
     assert xf.evaluate("document.activeElement.id") == "section-menu-title"
 
 
+def test_a_tap_low_on_the_screen_that_leaves_a_field_is_not_taken_by_the_returning_bar(
+    live_app: Flask, live_server: str, contexts
+):
+    """The bar hidden while typing comes back only after the tap that left the field: shown at the press, it covered
+    the button under the finger, and the release (so the tap) landed on the bar (the sync fuzz lost such taps)."""
+    inspection_id = _plan(live_app, CHECKLISTS, FACILITY)
+    xf = _open_form(contexts(), live_server, "xf1", inspection_id)
+    first, second = _my_open_codes(xf)[:2]
+    xf.locator(f"#item-{first} .answer-fail").click()
+    xf.locator(f"#n-{first}").fill("灭火器压力不足")  # typing: the keyboard is up and the bar steps aside
+    bar = xf.locator("#jumpbar")
+    expect(bar).to_be_hidden()
+    button = f"#item-{second} .answer-pass"
+    # the button's lower edge 5 px above the screen's: where the bar sits when shown
+    xf.eval_on_selector(button, "(b) => scrollBy(0, b.getBoundingClientRect().bottom - innerHeight + 5)")
+    xf.locator(button).click()
+    expect(xf.locator(f"{button}[aria-pressed=true]")).to_be_visible()
+    expect(bar).to_be_visible()  # back once the finger is lifted
+
+
 def test_the_rest_passes_after_a_confirmation_through_the_offline_queue(live_app: Flask, live_server: str, contexts):
     inspection_id = _plan(live_app, CHECKLISTS, FACILITY)
     context = contexts()

@@ -464,10 +464,25 @@ find('#rest-dialog')?.addEventListener('keydown', (event) => {
   (event.shiftKey ? buttons.at(-1) : buttons[0]).focus();
 });
 
-// On a phone the keyboard covers the lower half of the screen: the bottom bar hides while a field is typed in.
+// On a phone the keyboard covers the lower half of the screen: the bottom bar hides while a field is typed in. It
+// comes back only after the tap that left the field has ended: shown at once, it would cover a button low on the
+// screen between the press and the release, and the tap would be lost (the release lands on the bar).
 const TYPED = 'input:not([type="checkbox"]):not([type="file"]), textarea, select';
-app.addEventListener('focusin', (event) => app.classList.toggle('typing', event.target.matches(TYPED)));
-app.addEventListener('focusout', () => app.classList.remove('typing'));
+let pressing = false;
+const barForFocus = () => {
+  if (!pressing) app.classList.toggle('typing', !!document.activeElement?.matches(TYPED));
+};
+app.addEventListener('focusin', (event) => {
+  if (event.target.matches(TYPED)) app.classList.add('typing');
+});
+app.addEventListener('focusout', () => setTimeout(barForFocus, 250));
+addEventListener('pointerdown', () => (pressing = true), true);
+for (const end of ['pointerup', 'pointercancel']) {
+  addEventListener(end, () => {
+    pressing = false;
+    setTimeout(barForFocus);
+  }, true);
+}
 
 app.addEventListener('input', (event) => {
   const card = event.target.closest('.item-card');
