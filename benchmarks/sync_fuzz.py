@@ -8,6 +8,7 @@ dropped and rebuilt.
 """
 
 import argparse
+import os
 import sys
 import tempfile
 import threading
@@ -37,6 +38,9 @@ def main() -> None:
     args = parser.parse_args()
     use_fast_hashing()
     folder = tempfile.mkdtemp()
+    from tests.signing.keys import make_test_keys
+
+    os.environ.update(make_test_keys(Path(folder)).environ)  # the demo county's history issues signed notices
     url = args.database_url or f"sqlite:///{folder}/fuzz.sqlite"
     app = create_app(
         {
