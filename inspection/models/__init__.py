@@ -59,7 +59,7 @@ from inspection.models.inspections import (
     InspectionStatus,
     StandingKind,
 )
-from inspection.models.rankings import FacilityRankKey
+from inspection.models.rankings import FacilityRankKey, RankKeysVersion
 from inspection.models.regions import Department, Region, RegionLevel
 from inspection.models.sampling import SpotCheckDraw, SpotCheckPick
 from inspection.models.users import FIELD_ROLES, LoginThrottle, Role, ThrottleScope, User
@@ -114,6 +114,7 @@ __all__ = [
     "ObjectionStatus",
     "Ownership",
     "Photo",
+    "RankKeysVersion",
     "Region",
     "RegionLevel",
     "Reinspection",

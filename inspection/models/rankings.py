@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, Index, Numeric, String
+from sqlalchemy import BigInteger, ForeignKey, Index, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from inspection.extensions import db
@@ -57,3 +57,14 @@ Index(
     FacilityRankKey.name,
     FacilityRankKey.facility_id,
 )
+
+
+class RankKeysVersion(db.Model):
+    """One row counting the commits that changed the stored keys, counted up by each such transaction as it commits:
+    while the count stands, a process may keep the rank numbers it computed of a region
+    (``inspection.services.rankings.positions``)."""
+
+    __tablename__ = "rank_keys_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger)

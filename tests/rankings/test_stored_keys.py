@@ -21,9 +21,11 @@ from inspection.models import (
     CreditStatus,
     Facility,
     FacilityRankKey,
+    FacilityType,
     Hazard,
     Inspection,
     InspectionChecklist,
+    RankKeysVersion,
 )
 from inspection.scoring.rankings import RankGroup
 from inspection.services import Actor, ServiceError
@@ -34,6 +36,8 @@ from inspection.services.hazards import change_deadline
 from inspection.services.planning import item_index
 from inspection.services.rankings import RankingFilters, query_params, ranking_page, table_statement
 from inspection.services.rankings.filters import OPEN_HAZARD
+from inspection.services.rankings.positions import rank_positions
+from inspection.services.rankings.query import unfiltered_by_rank
 from inspection.services.rankings.stored import drift
 from inspection.services.reviews import countersign_grading, return_grading
 from tests.conftest import facility, user
@@ -158,8 +162,14 @@ def _latest(home, code):
 
 
 def rows(stored, filters, sort, direction):
-    stmt = table_statement(filters, sort, direction, stored=stored)
-    return [tuple(r) for r in db.session.execute(stmt, query_params(user("reviewer")))]
+    """The rows of the table's query; from the stored keys with the ranks of ``rank_positions`` (kept by the process
+    between the steps' commits) where the query numbers none."""
+    params = query_params(user("reviewer"))
+    result = db.session.execute(table_statement(filters, sort, direction, stored=stored), params).mappings()
+    if not stored or unfiltered_by_rank(filters, sort, direction):
+        return [tuple(r.values()) for r in result]
+    positions = rank_positions(params["region_like"])
+    return [tuple({**r, "rank": positions[r["facility_id"]]}.values()) for r in result]
 
 
 def assert_stored_equals_computed(step):
@@ -194,6 +204,33 @@ def test_a_page_read_before_the_commit_shows_the_transactions_own_change():
     computed = db.session.execute(table_statement(RankingFilters(), "rank", "asc", 50), query_params(user("reviewer")))
     unranked = RankGroup.NOT_ELIGIBLE
     assert after == [(r.facility_id, None if r.grp == unranked else r.rank, r.grp, r.grade) for r in computed]
+
+
+def filtered_page():
+    filters = RankingFilters(type=str(FacilityType.PRIVATE_HOME))
+    return [(r.facility_id, r.rank) for r in ranking_page(user("reviewer"), filters, sort="name").rows]
+
+
+def test_a_filtered_page_numbers_its_rows_by_the_keys_committed_last():
+    """The rank numbers a process keeps stand only until a transaction that changed keys commits; one that changed
+    none leaves them (and the count) as they are."""
+    count = lambda: db.session.scalar(select(RankKeysVersion.version))  # noqa: E731
+    before, counted = filtered_page(), count()
+    home = facility("康乐养老院")  # unrated: graded, it moves up past the homes without a grade
+    grade(home, 3)  # (the factory commits its steps)
+    db.session.commit()
+    counted_after = count()
+    assert counted_after > counted
+    after = filtered_page()
+    assert after != before
+    computed = db.session.execute(
+        table_statement(RankingFilters(type=str(FacilityType.PRIVATE_HOME)), "name", "asc", 50),
+        query_params(user("reviewer")),
+    )
+    assert after == [(r.facility_id, r.rank) for r in computed]
+    user("reviewer").display_name = "另一位审核员"  # changes no key
+    db.session.commit()
+    assert count() == counted_after and filtered_page() == after
 
 
 def test_the_check_names_drift_and_the_rebuild_repairs_it(app):

@@ -24,6 +24,7 @@ from sqlalchemy import (
     cast,
     func,
     literal,
+    null,
     select,
     type_coerce,
 )
@@ -340,9 +341,13 @@ def ranked(
     """Return the keys of the league table as a subquery with their `rank` column (execute with
     :func:`query_params`).
 
-    The rank is the place in the whole table of the user's region; filters applied later keep it.
+    The rank is the place in the whole table of the user's region; filters applied later keep it. From `stored`
+    keys the column is NULL: numbering every key of the region would cost each page more than the rest of it, and
+    the caller takes the numbers of the rows it reads from ``positions.rank_positions``.
     """
     keys = _keys(dialect, kinds, with_dates=with_dates, stored=stored, overdue_counted=overdue_counted)
+    if stored:
+        return select(keys, cast(null(), Integer).label("rank")).subquery("ranked")
     rank = func.row_number().over(order_by=_rank_order(keys)).label("rank")
     return select(keys, rank).subquery("ranked")
 
@@ -391,10 +396,10 @@ def _sort_columns(table: Any, sort: str, direction: str) -> list[Any]:
         column = columns[sort]()
     elif sort != GRADE_STANDING and f"{sort}_on" in c:
         column = c[f"{sort}_on"]  # a safety verdict's column sorts by the verdict's date
-    else:
-        column = c.rank  # "grade" sorts as the rank does: the grade comes first in the rule
+    else:  # "grade" sorts as the rank does: the grade comes first in the rule
+        return [_unranked_last(table), *_rank_order(table, reverse=direction == "desc")]
     ordered = column.desc() if direction == "desc" else column.asc()
-    return [_unranked_last(table), ordered.nulls_last(), c.rank.asc()]
+    return [_unranked_last(table), ordered.nulls_last(), *_rank_order(table)]  # ties in rank order
 
 
 def _unranked_last(table: Any) -> Any:
@@ -534,14 +539,18 @@ def table_statement(
     if sort == "trend" and stored:  # the change is stored with the keys
         change = table.c.level_change
         stmt = stmt.order_by(
-            _unranked_last(table), (change.desc() if direction == "desc" else change.asc()).nulls_last(), table.c.rank
+            _unranked_last(table),
+            (change.desc() if direction == "desc" else change.asc()).nulls_last(),
+            *_rank_order(table),
         )
     elif sort == "trend":  # join the previous gradings; the page's rows keep the change to order by
         previous = _previous_levels()
         change = (_level_sql(table.c.grade_code, table.c.grade) - previous.c.level).label("level_change")
         stmt = stmt.add_columns(change).outerjoin(previous, previous.c.facility_id == table.c.facility_id)
         stmt = stmt.order_by(
-            _unranked_last(table), (change.desc() if direction == "desc" else change.asc()).nulls_last(), table.c.rank
+            _unranked_last(table),
+            (change.desc() if direction == "desc" else change.asc()).nulls_last(),
+            *_rank_order(table),
         )
     else:
         stmt = stmt.order_by(*_sort_columns(table, sort, direction))

@@ -13,6 +13,8 @@ noted, and before the transaction commits its keys are computed again from the d
 locking the facility's row: of two transactions changing one facility, the second computes after the first
 committed and so sees both changes. Bulk inserts that bypass the ORM (the synthetic data generator) call
 :func:`rebuild`; ``flask rankings check`` compares every stored row with a recomputation and names the drift.
+Each transaction that changed keys counts ``RankKeysVersion`` up as it commits (``.positions`` keeps rank numbers
+while the count stands).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, and_, bindparam, case, delete, event, func, insert, inspect, select
+from sqlalchemy import Select, and_, bindparam, case, delete, event, func, insert, inspect, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import ORMExecuteState, Session, aliased
 
@@ -38,6 +40,7 @@ from inspection.models import (
     Hazard,
     Inspection,
     InspectionChecklist,
+    RankKeysVersion,
 )
 from inspection.services.rankings.filters import OPEN_HAZARD
 from inspection.services.rankings.query import (
@@ -71,6 +74,8 @@ _TRACKED: dict[type, tuple[str, ...] | None] = {
 _PENDING_FACILITIES = "rank_keys_facilities"
 _PENDING_INSPECTIONS = "rank_keys_inspections"
 _PENDING_ALL = "rank_keys_all"
+#: The session's transaction changed stored keys: it counts ``RankKeysVersion`` up as it commits.
+_CHANGED = "rank_keys_changed"
 _TRACKED_TABLES = {model.__tablename__: model for model in _TRACKED}
 
 
@@ -147,6 +152,8 @@ def refresh(facility_ids: Iterable[int], session: Session | None = None) -> None
         session.execute(delete(FacilityRankKey.__table__).where(FacilityRankKey.facility_id.in_(part)))
         stmt = insert(FacilityRankKey.__table__).from_select(COLUMNS, computed_keys(dialect, facility_ids=True))
         session.execute(stmt, {"ids": part, "today": _ANY_DAY})
+    if ids:
+        session.info[_CHANGED] = True
 
 
 def rebuild(connection: Connection | None = None) -> int:
@@ -159,7 +166,25 @@ def rebuild(connection: Connection | None = None) -> int:
         connection.exec_driver_sql(f"LOCK TABLE {table.name} IN SHARE ROW EXCLUSIVE MODE")
     connection.execute(delete(table))
     connection.execute(insert(table).from_select(COLUMNS, computed_keys(dialect)), {"today": _ANY_DAY})
+    connection.execute(_COUNT_UP)
     return connection.execute(select(func.count()).select_from(table)).scalar_one()
+
+
+#: Count a change of the stored keys (``RankKeysVersion``); the row's lock is held from here to the commit, so this
+#: comes last in a transaction (after every facility's lock, or two transactions could wait for each other).
+_COUNT_UP = update(RankKeysVersion.__table__).values(version=RankKeysVersion.__table__.c.version + 1)
+
+
+def changed_uncommitted(session: Session | Any) -> bool:
+    """Whether the session's transaction changed stored keys that it has not committed yet (its pages must not
+    use rank numbers kept from before)."""
+    return bool(session.info.get(_CHANGED))
+
+
+def _count_change(session: Session) -> None:
+    """Before a commit, after :func:`store_noted`: count the change if the transaction changed stored keys."""
+    if session.info.pop(_CHANGED, False):
+        session.execute(_COUNT_UP)
 
 
 @dataclass(frozen=True)
@@ -259,7 +284,7 @@ def _note_bulk_statement(state: ORMExecuteState) -> None:
 
 
 def _forget_noted(session: Session, *_: Any) -> None:
-    for key in (_PENDING_FACILITIES, _PENDING_INSPECTIONS, _PENDING_ALL):
+    for key in (_PENDING_FACILITIES, _PENDING_INSPECTIONS, _PENDING_ALL, _CHANGED):
         session.info.pop(key, None)
 
 
@@ -267,4 +292,5 @@ def _forget_noted(session: Session, *_: Any) -> None:
 event.listen(Session, "after_flush", _note_changes)
 event.listen(Session, "do_orm_execute", _note_bulk_statement)
 event.listen(Session, "before_commit", store_noted)
+event.listen(Session, "before_commit", _count_change)  # after store_noted: listeners run in this order
 event.listen(Session, "after_rollback", _forget_noted)

@@ -26,6 +26,7 @@ from inspection.paging import PageNumbers
 from inspection.scoring.explanations import explanation_of
 from inspection.scoring.rankings import GradingPoint, RankGroup, Trend, grade_trend, group_reason
 from inspection.services.rankings.filters import MAX_PER_PAGE, OPEN_HAZARD, RankingFilters, sort_keys
+from inspection.services.rankings.positions import rank_positions
 from inspection.services.rankings.query import (
     apply_filters,
     dialect_name,
@@ -133,9 +134,11 @@ def ranking_page(
     total = count_rows(user, filters, today, stored=stored) if by_position else None
     stmt = page_statement(filters, sort, direction, page, per_page, total, kinds, stored=stored)
     allow_sort_memory()
-    result = db.session.execute(stmt, query_params(user, today)).mappings().all()
+    params = query_params(user, today)
+    result = db.session.execute(stmt, params).mappings().all()
     total = result[0]["total"] if result else count_rows(user, filters, today, stored=stored)
-    rows = complete_rows([_row(r) for r in result], kinds, today, stored=stored)
+    positions = rank_positions(params["region_like"]) if stored and not by_position else None
+    rows = complete_rows([_row(r, positions) for r in result], kinds, today, stored=stored)
     return RankingPage(rows, total, page, per_page, sort, direction, standings)
 
 
@@ -183,18 +186,26 @@ def iter_ranking(
     if dialect_name() == "postgresql":  # its estimate of the long query calls for JIT, which costs more than it saves
         db.session.execute(text("SET LOCAL jit = off"))
     # Core rather than the session's ORM execution, and each row as a plain dict: a third less time per row
+    params = query_params(user, today)
+    numbered = not stored or unfiltered_by_rank(filters, sort, direction)  # the query numbers the rows itself
+    positions = None if numbered else rank_positions(params["region_like"])
     connection = db.session.connection()
-    result = connection.execute(stmt.execution_options(yield_per=chunk), query_params(user, today))
+    result = connection.execute(stmt.execution_options(yield_per=chunk), params)
     names = tuple(result.keys())
     columns = [(kind, f"{kind}_verdict", f"{kind}_code", f"{kind}_on", f"{kind}_found") for kind in kinds]
     for values in result:
-        yield _complete_row(dict(zip(names, values, strict=True)), columns)
+        yield _complete_row(dict(zip(names, values, strict=True)), columns, positions)
 
 
-def _complete_row(r: Mapping[str, Any], verdict_columns: Sequence[tuple[str, str, str, str, str]]) -> RankingRow:
+def _complete_row(
+    r: Mapping[str, Any],
+    verdict_columns: Sequence[tuple[str, str, str, str, str]],
+    positions: Mapping[int, int] | None = None,
+) -> RankingRow:
     """Return the row of :func:`.query.export_statement` as :func:`complete_rows` completes it.
 
     :param verdict_columns: for each safety verdict's kind, the kind and the names of its four columns.
+    :param positions: the ranks by facility id, where the query reads none (as for :func:`_row`).
     """
     verdicts = {kind: Verdict(r[label], r[code], r[on]) for kind, label, code, on, found in verdict_columns if r[found]}
     newest = [
@@ -208,7 +219,12 @@ def _complete_row(r: Mapping[str, Any], verdict_columns: Sequence[tuple[str, str
     )
     dates = [d for d in (r["grade_on"], *(v.decided_on for v in verdicts.values())) if d]
     return _row(
-        r, standings=verdicts, last_inspected=max(dates, default=None), trend=grade_trend(newest), reason=reason
+        r,
+        positions,
+        standings=verdicts,
+        last_inspected=max(dates, default=None),
+        trend=grade_trend(newest),
+        reason=reason,
     )
 
 
@@ -225,11 +241,16 @@ def count_rows(user: User, filters: RankingFilters, today: date | None = None, *
     return db.session.scalar(stmt, query_params(user, today)) or 0
 
 
-def _row(r: Mapping[str, Any], **completed: Any) -> RankingRow:
-    """Return the row of the table's query `r`, with the `completed` fields (:func:`complete_rows`) when given."""
+def _row(r: Mapping[str, Any], positions: Mapping[int, int] | None = None, **completed: Any) -> RankingRow:
+    """Return the row of the table's query `r`, with the `completed` fields (:func:`complete_rows`) when given.
+
+    :param positions: the ranks by facility id (``positions.rank_positions``) when the query read the stored keys
+        and numbered none; a facility added since they were computed has none for this one page.
+    """
     unranked = r["grp"] == RankGroup.NOT_ELIGIBLE
+    rank = r["rank"] if positions is None else positions.get(r["facility_id"])
     return RankingRow(
-        rank=None if unranked else r["rank"], facility_id=r["facility_id"], name=r["name"], township=r["township"],
+        rank=None if unranked else rank, facility_id=r["facility_id"], name=r["name"], township=r["township"],
         type=r["type"], ownership=r["ownership"], group=RankGroup(r["grp"]), grade_code=r["grade_code"],
         grade=r["grade"], grade_label=r["grade_label"] or "", grade_score=r["grade_score"], grade_on=r["grade_on"],
         grade_ic_id=r["grade_ic_id"], reviewed=bool(r["reviewed"]), unverified=bool(r["unverified"]),
