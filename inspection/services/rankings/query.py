@@ -162,6 +162,7 @@ def _keys(
     with_dates: bool = False,
     stored: bool = False,
     overdue_counted: bool = False,
+    latest: bool = True,
 ) -> Any:
     """Every active facility within the region bound as ``region_like``, with what the ranking rule, the filters
     and the sorts need, and nothing more; the standings hold and overdue counts on the bound ``today``. Built once
@@ -174,9 +175,10 @@ def _keys(
     :param stored: read the keys stored per facility (``.stored``), where ``overdue`` is 1 for a facility with
         overdue hazards, not their count (:func:`_details` counts them for the rows shown) unless `overdue_counted`
         (for the sort by it).
+    :param latest: with `with_dates` from `stored` keys, also the latest date (otherwise only the dates of `kinds`).
     """
     if stored:
-        return _stored_keys(kinds if with_dates else None, overdue_counted=overdue_counted)
+        return _stored_keys(kinds if with_dates else None, overdue_counted=overdue_counted, latest=latest)
     grade = held_standings("sg", GRADE_STANDING)
     hazards, pending = _aggregates()
     listings = _listings("bl", with_ground=False)
@@ -210,10 +212,11 @@ def _keys(
     return stmt.subquery("keys")
 
 
-def _stored_keys(kinds: tuple[str, ...] | None, *, overdue_counted: bool) -> Any:
+def _stored_keys(kinds: tuple[str, ...] | None, *, overdue_counted: bool, latest: bool = True) -> Any:
     """The rows of :func:`_keys` from the stored keys (``FacilityRankKey``); with `kinds`, the dates of the stored
-    standings (they hold when the keys do) as :func:`_with_dates` adds them; with `overdue_counted`, ``overdue``
-    counts the overdue hazards."""
+    standings (they hold when the keys do) as :func:`_with_dates` adds them, or without `latest` only the dates of
+    `kinds` (one join each, where the latest date needs every standing); with `overdue_counted`, ``overdue`` counts
+    the overdue hazards."""
     k = FacilityRankKey
     if overdue_counted:
         counts = _overdue_counts()
@@ -246,10 +249,14 @@ def _stored_keys(kinds: tuple[str, ...] | None, *, overdue_counted: bool) -> Any
     )
     if overdue_counted:
         stmt = stmt.outerjoin(counts, counts.c.facility_id == k.facility_id)
-    if kinds is not None:
+    if kinds is not None and latest:
         dates = _stored_dates(kinds)
         stmt = stmt.add_columns(*(dates.c[f"{kind}_on"] for kind in kinds), dates.c.last_inspected)
         stmt = stmt.outerjoin(dates, dates.c.facility_id == k.facility_id)
+    for kind in kinds if kinds is not None and not latest else ():
+        held = aliased(FacilityStanding, name=f"d_{kind}")  # one per facility and kind
+        stmt = stmt.add_columns(held.decided_on.label(f"{kind}_on"))
+        stmt = stmt.outerjoin(held, and_(held.facility_id == k.facility_id, held.kind == kind))
     return stmt.subquery("keys")
 
 
@@ -337,6 +344,7 @@ def ranked(
     with_dates: bool = False,
     stored: bool = False,
     overdue_counted: bool = False,
+    latest: bool = True,
 ) -> Any:
     """Return the keys of the league table as a subquery with their `rank` column (execute with
     :func:`query_params`).
@@ -345,7 +353,7 @@ def ranked(
     keys the column is NULL: numbering every key of the region would cost each page more than the rest of it, and
     the caller takes the numbers of the rows it reads from ``positions.rank_positions``.
     """
-    keys = _keys(dialect, kinds, with_dates=with_dates, stored=stored, overdue_counted=overdue_counted)
+    keys = _keys(dialect, kinds, with_dates=with_dates, stored=stored, overdue_counted=overdue_counted, latest=latest)
     if stored:
         return select(keys, cast(null(), Integer).label("rank")).subquery("ranked")
     rank = func.row_number().over(order_by=_rank_order(keys)).label("rank")
@@ -535,7 +543,13 @@ def table_statement(
         return _by_position(dialect, limit, offset, total, stored=stored)
     kinds = safety_kinds() if kinds is None else kinds
     with_dates = _needs_dates(filters, sort, kinds)
-    table = ranked(dialect, kinds, with_dates=with_dates, stored=stored, overdue_counted=stored and sort == "overdue")
+    # sorted by a safety verdict's date, the stored keys join that verdict's standings alone
+    latest = not stored or bool(filters.date_from or filters.date_to) or sort not in kinds
+    date_kinds = kinds if latest else (sort,)
+    overdue_counted = stored and sort == "overdue"
+    table = ranked(
+        dialect, date_kinds, with_dates=with_dates, stored=stored, overdue_counted=overdue_counted, latest=latest
+    )
     # a known total spares the window that counts the rows (it holds every filtered row of the region)
     counted = func.count().over() if total is None else literal(total, Integer)
     stmt = apply_filters(select(table, counted.label("total")), table, filters)
