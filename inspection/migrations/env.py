@@ -51,9 +51,14 @@ def run_migrations_online() -> None:
         if before != set(migration.get_current_heads()) == set(context.script.get_heads()):
             # Stored derived data (the league table's keys) is computed by today's code, so only once the schema
             # is the one today's code was written for: never inside a migration.
+            from sqlalchemy.orm import Session
+
+            from inspection.services.rankings.query import safety_kinds
             from inspection.services.rankings.stored import rebuild
 
-            rebuild(connection)
+            with Session(bind=connection) as reader:  # the app's session is not on this connection
+                kinds = safety_kinds(reader)
+            rebuild(connection, kinds)
             connection.commit()
         if sqlite:
             connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")

@@ -44,6 +44,8 @@ class FacilityRankKey(db.Model):
     blacklisted: Mapped[bool]
     #: The grade's level minus that of the previous grading result (``trend`` sort), None without two results.
     level_change: Mapped[int | None]
+    #: The date of the newest of the grade and the safety verdicts (``last`` sort, the date filters).
+    last_inspected: Mapped[date | None]
 
 
 #: The ranking rule's order (``rankings.query._rank_order``): the unfiltered table's first and last pages read 50

@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Date, RowMapping, Subquery, and_, bindparam, case, func, or_, select
-from sqlalchemy.orm import aliased, defer
+from sqlalchemy.orm import Session, aliased, defer
 
 from inspection.checklists import GRADE_STANDING, Standing
 from inspection.dates import replaces_standing
@@ -48,8 +48,9 @@ def standing_of(version: ChecklistVersion) -> Standing | None:
     return declared
 
 
-def standing_kinds() -> list[Standing]:
-    """Return the standings the newest version of each checklist declares, one per kind, in their order."""
+def standing_kinds(session: Session | None = None) -> list[Standing]:
+    """Return the standings the newest version of each checklist declares, one per kind, in their order (read with
+    `session`, by default the app's)."""
     newest = (
         select(ChecklistVersion.code, func.max(ChecklistVersion.version).label("version"))
         .group_by(ChecklistVersion.code)
@@ -62,16 +63,17 @@ def standing_kinds() -> list[Standing]:
         .order_by(ChecklistVersion.code)
     )
     by_kind: dict[str, Standing] = {}
-    for version in db.session.scalars(stmt):
+    for version in (session or db.session).scalars(stmt):
         standing = standing_of(version)
         if standing is not None and standing.kind not in by_kind:
             by_kind[standing.kind] = standing
     return sorted(by_kind.values(), key=lambda s: (s.order, s.kind))
 
 
-def safety_standings() -> list[Standing]:
-    """Return the standings in use other than the grade: the safety verdicts, in their order."""
-    return [s for s in standing_kinds() if s.kind != GRADE_STANDING]
+def safety_standings(session: Session | None = None) -> list[Standing]:
+    """Return the standings in use other than the grade: the safety verdicts, in their order (read with `session`,
+    by default the app's)."""
+    return [s for s in standing_kinds(session) if s.kind != GRADE_STANDING]
 
 
 @dataclass(frozen=True)

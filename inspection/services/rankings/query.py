@@ -28,7 +28,7 @@ from sqlalchemy import (
     select,
     type_coerce,
 )
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import Session, aliased
 
 from inspection.checklists import GRADE_STANDING, GRADING_CHECKLIST
 from inspection.extensions import db
@@ -54,9 +54,10 @@ from inspection.services.standings import safety_standings, standings_on
 _NO_DATE = "0001-01-01"
 
 
-def safety_kinds() -> tuple[str, ...]:
-    """Return the kinds of the safety verdicts the table shows, in column order (from the checklist data)."""
-    return tuple(s.kind for s in safety_standings())
+def safety_kinds(session: Session | None = None) -> tuple[str, ...]:
+    """Return the kinds of the safety verdicts the table shows, in column order (from the checklist data, read with
+    `session`, by default the app's)."""
+    return tuple(s.kind for s in safety_standings(session))
 
 
 # The rank is a facility's place in its whole region, so the rule has to sort every row of the region, even for a
@@ -162,7 +163,6 @@ def _keys(
     with_dates: bool = False,
     stored: bool = False,
     overdue_counted: bool = False,
-    latest: bool = True,
 ) -> Any:
     """Every active facility within the region bound as ``region_like``, with what the ranking rule, the filters
     and the sorts need, and nothing more; the standings hold and overdue counts on the bound ``today``. Built once
@@ -175,10 +175,9 @@ def _keys(
     :param stored: read the keys stored per facility (``.stored``), where ``overdue`` is 1 for a facility with
         overdue hazards, not their count (:func:`_details` counts them for the rows shown) unless `overdue_counted`
         (for the sort by it).
-    :param latest: with `with_dates` from `stored` keys, also the latest date (otherwise only the dates of `kinds`).
     """
     if stored:
-        return _stored_keys(kinds if with_dates else None, overdue_counted=overdue_counted, latest=latest)
+        return _stored_keys(kinds if with_dates else None, overdue_counted=overdue_counted)
     grade = held_standings("sg", GRADE_STANDING)
     hazards, pending = _aggregates()
     listings = _listings("bl", with_ground=False)
@@ -212,11 +211,10 @@ def _keys(
     return stmt.subquery("keys")
 
 
-def _stored_keys(kinds: tuple[str, ...] | None, *, overdue_counted: bool, latest: bool = True) -> Any:
-    """The rows of :func:`_keys` from the stored keys (``FacilityRankKey``); with `kinds`, the dates of the stored
-    standings (they hold when the keys do) as :func:`_with_dates` adds them, or without `latest` only the dates of
-    `kinds` (one join each, where the latest date needs every standing); with `overdue_counted`, ``overdue`` counts
-    the overdue hazards."""
+def _stored_keys(kinds: tuple[str, ...] | None, *, overdue_counted: bool) -> Any:
+    """The rows of :func:`_keys` from the stored keys (``FacilityRankKey``); with `kinds`, the stored date of the
+    newest result and those of the stored standings of `kinds` (they hold when the keys do; one join each, so pass
+    only the kinds a sort needs); with `overdue_counted`, ``overdue`` counts the overdue hazards."""
     k = FacilityRankKey
     if overdue_counted:
         counts = _overdue_counts()
@@ -249,11 +247,9 @@ def _stored_keys(kinds: tuple[str, ...] | None, *, overdue_counted: bool, latest
     )
     if overdue_counted:
         stmt = stmt.outerjoin(counts, counts.c.facility_id == k.facility_id)
-    if kinds is not None and latest:
-        dates = _stored_dates(kinds)
-        stmt = stmt.add_columns(*(dates.c[f"{kind}_on"] for kind in kinds), dates.c.last_inspected)
-        stmt = stmt.outerjoin(dates, dates.c.facility_id == k.facility_id)
-    for kind in kinds if kinds is not None and not latest else ():
+    if kinds is not None:
+        stmt = stmt.add_columns(k.last_inspected)
+    for kind in kinds or ():
         held = aliased(FacilityStanding, name=f"d_{kind}")  # one per facility and kind
         stmt = stmt.add_columns(held.decided_on.label(f"{kind}_on"))
         stmt = stmt.outerjoin(held, and_(held.facility_id == k.facility_id, held.kind == kind))
@@ -275,19 +271,6 @@ def _overdue_counts() -> Any:
     )
 
 
-def _stored_dates(kinds: tuple[str, ...]) -> Any:
-    """The date of each stored safety verdict of `kinds` (``<kind>_on``) and the latest of those and the grade
-    (``last_inspected``), per facility that has any, in one pass over the stored standings."""
-    s = FacilityStanding
-    on = [func.max(case((s.kind == kind, s.decided_on))).label(f"{kind}_on") for kind in kinds]
-    return (
-        select(s.facility_id, *on, func.max(s.decided_on).label("last_inspected"))
-        .where(s.kind.in_((GRADE_STANDING, *kinds)))
-        .group_by(s.facility_id)
-        .subquery("dates")
-    )
-
-
 def _with_dates(stmt: Select[Any], grade: Any, dialect: str, kinds: tuple[str, ...]) -> Select[Any]:
     verdicts = {kind: held_standings(f"s_{kind}", kind) for kind in kinds}
     latest = _latest_of(dialect, grade.decided_on, *(v.decided_on for v in verdicts.values()))
@@ -304,7 +287,8 @@ def _needs_dates(filters: RankingFilters, sort: str, kinds: Sequence[str]) -> bo
 def filtered_keys(filters: RankingFilters, kinds: tuple[str, ...], *, stored: bool = False) -> Any:
     """Return the key rows of the table (a subquery, unranked), with what `filters` need (for counts and charts;
     apply the filters with :func:`apply_filters`); `stored` as for :func:`table_statement`."""
-    return _keys(dialect_name(), kinds, with_dates=_needs_dates(filters, "rank", kinds), stored=stored)
+    with_dates = _needs_dates(filters, "rank", kinds)
+    return _keys(dialect_name(), () if stored else kinds, with_dates=with_dates, stored=stored)
 
 
 def _rank_keys(group: Any, grade: Any, open_major: Any, dialect: str) -> list[Any]:
@@ -344,7 +328,6 @@ def ranked(
     with_dates: bool = False,
     stored: bool = False,
     overdue_counted: bool = False,
-    latest: bool = True,
 ) -> Any:
     """Return the keys of the league table as a subquery with their `rank` column (execute with
     :func:`query_params`).
@@ -353,7 +336,7 @@ def ranked(
     keys the column is NULL: numbering every key of the region would cost each page more than the rest of it, and
     the caller takes the numbers of the rows it reads from ``positions.rank_positions``.
     """
-    keys = _keys(dialect, kinds, with_dates=with_dates, stored=stored, overdue_counted=overdue_counted, latest=latest)
+    keys = _keys(dialect, kinds, with_dates=with_dates, stored=stored, overdue_counted=overdue_counted)
     if stored:
         return select(keys, cast(null(), Integer).label("rank")).subquery("ranked")
     rank = func.row_number().over(order_by=_rank_order(keys)).label("rank")
@@ -543,13 +526,10 @@ def table_statement(
         return _by_position(dialect, limit, offset, total, stored=stored)
     kinds = safety_kinds() if kinds is None else kinds
     with_dates = _needs_dates(filters, sort, kinds)
-    # sorted by a safety verdict's date, the stored keys join that verdict's standings alone
-    latest = not stored or bool(filters.date_from or filters.date_to) or sort not in kinds
-    date_kinds = kinds if latest else (sort,)
+    # the stored keys hold the latest date; sorted by a safety verdict's date, they join that verdict's standings
+    date_kinds = ((sort,) if sort in kinds else ()) if stored else kinds
     overdue_counted = stored and sort == "overdue"
-    table = ranked(
-        dialect, date_kinds, with_dates=with_dates, stored=stored, overdue_counted=overdue_counted, latest=latest
-    )
+    table = ranked(dialect, date_kinds, with_dates=with_dates, stored=stored, overdue_counted=overdue_counted)
     # a known total spares the window that counts the rows (it holds every filtered row of the region)
     counted = func.count().over() if total is None else literal(total, Integer)
     stmt = apply_filters(select(table, counted.label("total")), table, filters)

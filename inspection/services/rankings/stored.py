@@ -50,6 +50,7 @@ from inspection.services.rankings.query import (
     _previous_levels,
     _rank_keys,
     dialect_name,
+    safety_kinds,
 )
 
 #: Facilities recomputed per statement.
@@ -79,9 +80,10 @@ _CHANGED = "rank_keys_changed"
 _TRACKED_TABLES = {model.__tablename__: model for model in _TRACKED}
 
 
-def computed_keys(dialect: str, facility_ids: bool = False) -> Select[Any]:
+def computed_keys(dialect: str, kinds: tuple[str, ...], facility_ids: bool = False) -> Select[Any]:
     """Return the query computing the keys of every active facility (in the order of :data:`COLUMNS`) on the
-    database `dialect`; with `facility_ids`, of those bound as the expanding parameter ``ids`` only. Execute with
+    database `dialect`, the latest date from the grade and the safety verdicts of `kinds` (``query.safety_kinds``);
+    with `facility_ids`, of those bound as the expanding parameter ``ids`` only. Execute with
     ``{"today": _ANY_DAY}``."""
 
     def only(column: Any) -> Any:
@@ -107,6 +109,12 @@ def computed_keys(dialect: str, facility_ids: bool = False) -> Select[Any]:
         .subquery("bl")
     )
     previous = _previous_levels(only(Inspection.facility_id))
+    dates = (  # the newest of the standings the table shows (as ``query._with_dates`` takes the latest)
+        select(FacilityStanding.facility_id, func.max(FacilityStanding.decided_on).label("last_inspected"))
+        .where(FacilityStanding.kind.in_((GRADE_STANDING, *kinds)), only(FacilityStanding.facility_id))
+        .group_by(FacilityStanding.facility_id)
+        .subquery("dates")
+    )
     group = _group_expr(grade, pending, listings)
     open_major = func.coalesce(hazards.c.open_major, 0)
     keys = {c.name: c for c in _rank_keys(group, grade, open_major, dialect)}
@@ -123,6 +131,7 @@ def computed_keys(dialect: str, facility_ids: bool = False) -> Select[Any]:
         "first_deadline": hazards.c.first_deadline,
         "blacklisted": listings.c.facility_id.is_not(None),
         "level_change": _level_sql(grade.verdict_code, grade.grade) - previous.c.level,
+        "last_inspected": dates.c.last_inspected,
     }
     return (
         select(*(values[name].label(name) for name in COLUMNS))
@@ -132,6 +141,7 @@ def computed_keys(dialect: str, facility_ids: bool = False) -> Select[Any]:
         .outerjoin(hazards, hazards.c.facility_id == Facility.id)
         .outerjoin(listings, listings.c.facility_id == Facility.id)
         .outerjoin(previous, previous.c.facility_id == Facility.id)
+        .outerjoin(dates, dates.c.facility_id == Facility.id)
         .where(Facility.status == FacilityStatus.ACTIVE, only(Facility.id))
     )
 
@@ -144,28 +154,30 @@ def refresh(facility_ids: Iterable[int], session: Session | None = None) -> None
     ids = sorted(set(facility_ids))
     dialect = session.get_bind().dialect.name
     locking = dialect == "postgresql"
+    computed = computed_keys(dialect, safety_kinds(session), facility_ids=True) if ids else None
     for start in range(0, len(ids), BATCH):
         part = ids[start : start + BATCH]
         if locking:  # NO KEY UPDATE: rows referencing the facility (answers, hazards) can still be inserted meanwhile
             lock = select(Facility.id).where(Facility.id.in_(part)).order_by(Facility.id)
             session.execute(lock.with_for_update(key_share=True))
         session.execute(delete(FacilityRankKey.__table__).where(FacilityRankKey.facility_id.in_(part)))
-        stmt = insert(FacilityRankKey.__table__).from_select(COLUMNS, computed_keys(dialect, facility_ids=True))
+        stmt = insert(FacilityRankKey.__table__).from_select(COLUMNS, computed)
         session.execute(stmt, {"ids": part, "today": _ANY_DAY})
     if ids:
         session.info[_CHANGED] = True
 
 
-def rebuild(connection: Connection | None = None) -> int:
-    """Replace every stored key by a recomputation (after bulk inserts, or on a migration's `connection`); return
-    how many facilities have keys."""
+def rebuild(connection: Connection | None = None, kinds: tuple[str, ...] | None = None) -> int:
+    """Replace every stored key by a recomputation (after bulk inserts, or on a migration's `connection`, then with
+    the safety verdicts' `kinds` read on it); return how many facilities have keys."""
+    kinds = safety_kinds() if kinds is None else kinds
     connection = connection or db.session.connection()
     dialect = connection.dialect.name
     table = FacilityRankKey.__table__
     if dialect == "postgresql":  # a concurrent refresh waits, then sees the rebuilt rows
         connection.exec_driver_sql(f"LOCK TABLE {table.name} IN SHARE ROW EXCLUSIVE MODE")
     connection.execute(delete(table))
-    connection.execute(insert(table).from_select(COLUMNS, computed_keys(dialect)), {"today": _ANY_DAY})
+    connection.execute(insert(table).from_select(COLUMNS, computed_keys(dialect, kinds)), {"today": _ANY_DAY})
     connection.execute(_COUNT_UP)
     return connection.execute(select(func.count()).select_from(table)).scalar_one()
 
@@ -198,7 +210,7 @@ class Drift:
 
 def drift() -> list[Drift]:
     """Compare every stored key with a recomputation; return the facilities where they differ, by id."""
-    keys = computed_keys(dialect_name())
+    keys = computed_keys(dialect_name(), safety_kinds())
     computed = {r.facility_id: r._asdict() for r in db.session.execute(keys, {"today": _ANY_DAY})}
     stored = {r.facility_id: r._asdict() for r in db.session.execute(select(FacilityRankKey.__table__))}
     found = []
@@ -231,7 +243,7 @@ def store_noted(session: Session | Any) -> None:
     session.flush()  # the last changes may note more facilities
     facilities, inspections = info.pop(_PENDING_FACILITIES, set()), info.pop(_PENDING_INSPECTIONS, set())
     if info.pop(_PENDING_ALL, False):
-        rebuild(session.connection())
+        rebuild(session.connection(), safety_kinds(session))
         return
     ids = sorted(inspections)
     for start in range(0, len(ids), BATCH):
