@@ -45,12 +45,14 @@ class Hazard(db.Model):
     __tablename__ = "hazards"
     __table_args__ = (
         UniqueConstraint("inspection_checklist_id", "item_code"),
-        # Open/major/overdue counts per facility (rankings, dashboards) read this index alone.
+        # Open/major/overdue counts per facility (rankings, dashboards) read this index alone (self_found: the
+        # counts leave out what a facility found in its own self-inspection).
         Index(
             "ix_hazards_open_facility",
             "facility_id",
             "item_class",
             "deadline",
+            "self_found",
             postgresql_where=text("status IN ('open', 'evidence_submitted')"),
             sqlite_where=text("status IN ('open', 'evidence_submitted')"),
         ),
