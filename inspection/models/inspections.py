@@ -227,7 +227,11 @@ class FacilityStanding(db.Model):
     """A facility's current grade or safety verdict, stored when an inspection is submitted."""
 
     __tablename__ = "facility_standings"
-    __table_args__ = (UniqueConstraint("facility_id", "kind"),)
+    __table_args__ = (
+        UniqueConstraint("facility_id", "kind"),
+        # The league table sorted by a safety verdict's date reads every facility's date of that kind from here.
+        Index("ix_facility_standings_kind_dates", "kind", "facility_id", "decided_on"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     facility_id: Mapped[int] = mapped_column(ForeignKey("facilities.id"), index=True)
