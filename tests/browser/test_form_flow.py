@@ -118,6 +118,8 @@ def test_a_tap_low_on_the_screen_that_leaves_a_field_is_not_taken_by_the_returni
     xf.locator(button).click()
     expect(xf.locator(f"{button}[aria-pressed=true]")).to_be_visible()
     expect(bar).to_be_visible()  # back once the finger is lifted
+    _wait_synced(xf)
+    assert _answers(live_app, inspection_id) == {first: "fail", second: "pass"}
 
 
 def test_the_rest_passes_after_a_confirmation_through_the_offline_queue(live_app: Flask, live_server: str, contexts):

@@ -476,13 +476,13 @@ app.addEventListener('focusin', (event) => {
   if (event.target.matches(TYPED)) app.classList.add('typing');
 });
 app.addEventListener('focusout', () => setTimeout(barForFocus, 250));
+const released = () => {
+  pressing = false;
+  setTimeout(barForFocus);
+};
 addEventListener('pointerdown', () => (pressing = true), true);
-for (const end of ['pointerup', 'pointercancel']) {
-  addEventListener(end, () => {
-    pressing = false;
-    setTimeout(barForFocus);
-  }, true);
-}
+addEventListener('pointerup', released, true);
+addEventListener('pointercancel', released, true);
 
 app.addEventListener('input', (event) => {
   const card = event.target.closest('.item-card');
