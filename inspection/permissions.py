@@ -69,16 +69,20 @@ def can_answer_inspection(user: User, inspection: Inspection) -> bool:
     return is_own_self_inspection(user, inspection) or is_assigned(user, inspection)
 
 
-def in_bound_region(parameter: str, path: Any = Region.path) -> ColumnElement[bool]:
-    """Return the condition of `in_region` with the region left as the bound parameter `parameter`, for a
-    statement built once and run for many users; bind it to `region_pattern(region)`."""
-    return path.like(bindparam(parameter, type_=String))
+#: The bound parameter of :func:`in_bound_region`.
+_BOUND_REGION = "region_like"
 
 
-def region_pattern(region: Region) -> str:
-    """Return the value that makes `in_bound_region` mean "within `region`". A path holds only ids and slashes,
-    so it needs no escaping (and the league table's plan stays a plain prefix LIKE)."""
-    return f"{region.path}%"
+def in_bound_region(path: Any = Region.path) -> ColumnElement[bool]:
+    """Return the condition of `in_region` with the region left as a bound parameter, for a statement built once
+    and run for many users (the league table's); execute it with :func:`bound_region` of the user."""
+    return path.like(bindparam(_BOUND_REGION, type_=String))
+
+
+def bound_region(user: User) -> dict[str, str]:
+    """Return the parameter that makes `in_bound_region` mean "within the user's region". A path holds only ids
+    and slashes, so it needs no escaping (and the league table's plan stays a plain prefix LIKE)."""
+    return {_BOUND_REGION: f"{user.region.path}%"}
 
 
 def regions_overlap(one: Region, other: Region) -> bool:

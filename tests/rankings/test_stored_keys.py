@@ -168,7 +168,7 @@ def rows(stored, filters, sort, direction):
     result = db.session.execute(table_statement(filters, sort, direction, stored=stored), params).mappings()
     if not stored or unfiltered_by_rank(filters, sort, direction):
         return [tuple(r.values()) for r in result]
-    positions = rank_positions(params["region_like"])
+    positions = rank_positions(user("reviewer"))
     return [tuple({**r, "rank": positions[r["facility_id"]]}.values()) for r in result]
 
 

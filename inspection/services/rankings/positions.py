@@ -12,43 +12,40 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from datetime import date
 
 from sqlalchemy import select
 
 from inspection.extensions import db
-from inspection.models import RankKeysVersion
-from inspection.services.rankings.query import _keys, _rank_order, dialect_name
+from inspection.models import RankKeysVersion, User
+from inspection.services.rankings.query import _keys, _rank_order, dialect_name, query_params
 from inspection.services.rankings.stored import changed_uncommitted
 
 #: Regions whose numbers a process keeps at once (a 20,000-facility region's take about 2 MB).
 KEPT_REGIONS = 8
 
-_kept: OrderedDict[str, tuple[int, dict[int, int]]] = OrderedDict()
+#: By region id: the count of key changes the numbers were computed after, and the numbers.
+_kept: OrderedDict[int, tuple[int, dict[int, int]]] = OrderedDict()
 _lock = threading.Lock()
 
 
-def rank_positions(region_like: str) -> dict[int, int]:
-    """Return the rank of every facility of the region bound as ``region_like`` (``query.query_params``) in the
-    whole table of that region, by facility id, from the stored keys (use it only when they hold:
-    ``stored.usable_on``)."""
+def rank_positions(user: User) -> dict[int, int]:
+    """Return the rank of every facility of `user`'s region in the whole table of that region, by facility id,
+    from the stored keys (use it only when they hold: ``stored.usable_on``)."""
     session = db.session
     version = None if changed_uncommitted(session) else session.scalar(select(RankKeysVersion.version))
     if version is not None:
         with _lock:
-            held = _kept.get(region_like)
+            held = _kept.get(user.region_id)
             if held and held[0] == version:
-                _kept.move_to_end(region_like)
+                _kept.move_to_end(user.region_id)
                 return held[1]
     keys = _keys(dialect_name(), (), stored=True)
-    ordered = session.scalars(
-        select(keys.c.facility_id).order_by(*_rank_order(keys)), {"region_like": region_like, "today": date.today()}
-    )
+    ordered = session.scalars(select(keys.c.facility_id).order_by(*_rank_order(keys)), query_params(user))
     positions = {facility_id: place for place, facility_id in enumerate(ordered, 1)}
     if version is not None:
         with _lock:
-            _kept[region_like] = (version, positions)
-            _kept.move_to_end(region_like)
+            _kept[user.region_id] = (version, positions)
+            _kept.move_to_end(user.region_id)
             while len(_kept) > KEPT_REGIONS:
                 _kept.popitem(last=False)
     return positions

@@ -46,7 +46,7 @@ from inspection.models import (
     Region,
     User,
 )
-from inspection.permissions import in_bound_region, in_township, region_pattern
+from inspection.permissions import bound_region, in_bound_region, in_township
 from inspection.scoring.rankings import GRADE_CODE, WITHHELD_CODE, RankGroup
 from inspection.services.rankings.filters import GROUP_FILTERS, OPEN_HAZARD, RankingFilters
 from inspection.services.standings import safety_standings, standings_on
@@ -152,7 +152,7 @@ def held_standings(name: str, kind: str) -> Any:
 
 def query_params(user: User, today: date | None = None) -> dict[str, Any]:
     """Return the values of the bound parameters of the cached table queries: the user's region and today."""
-    return {"region_like": region_pattern(user.region), "today": today or date.today()}
+    return {**bound_region(user), "today": today or date.today()}
 
 
 @lru_cache(maxsize=16)
@@ -164,7 +164,7 @@ def _keys(
     stored: bool = False,
     overdue_counted: bool = False,
 ) -> Any:
-    """Every active facility within the region bound as ``region_like``, with what the ranking rule, the filters
+    """Every active facility within the region bound by :func:`query_params`, with what the ranking rule, the filters
     and the sorts need, and nothing more; the standings hold and overdue counts on the bound ``today``. Built once
     per dialect
     (building the construct costs more than running it), then executed with :func:`query_params`.
@@ -204,7 +204,7 @@ def _keys(
         .outerjoin(pending, pending.c.id == grade.inspection_checklist_id)
         .outerjoin(hazards, hazards.c.facility_id == Facility.id)
         .outerjoin(listings, listings.c.facility_id == Facility.id)
-        .where(Facility.status == FacilityStatus.ACTIVE, in_bound_region("region_like"))
+        .where(Facility.status == FacilityStatus.ACTIVE, in_bound_region())
     )
     if with_dates:
         stmt = _with_dates(stmt, grade, dialect, kinds)
@@ -243,7 +243,7 @@ def _stored_keys(kinds: tuple[str, ...] | None, *, overdue_counted: bool) -> Any
             k.level_change,
         )
         .join(Region, Region.id == k.region_id)
-        .where(in_bound_region("region_like"))
+        .where(in_bound_region())
     )
     if overdue_counted:
         stmt = stmt.outerjoin(counts, counts.c.facility_id == k.facility_id)

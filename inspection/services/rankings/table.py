@@ -136,10 +136,9 @@ def ranking_page(
     total = count_rows(user, filters, today, stored=stored) if counted_apart else None
     stmt = page_statement(filters, sort, direction, page, per_page, total, kinds, stored=stored)
     allow_sort_memory()
-    params = query_params(user, today)
-    result = db.session.execute(stmt, params).mappings().all()
+    result = db.session.execute(stmt, query_params(user, today)).mappings().all()
     total = result[0]["total"] if result else count_rows(user, filters, today, stored=stored)
-    positions = rank_positions(params["region_like"]) if stored and not by_position else None
+    positions = _kept_ranks(user, filters, sort, direction, stored=stored)
     rows = complete_rows([_row(r, positions) for r in result], kinds, today, stored=stored)
     return RankingPage(rows, total, page, per_page, sort, direction, standings)
 
@@ -188,15 +187,22 @@ def iter_ranking(
     if dialect_name() == "postgresql":  # its estimate of the long query calls for JIT, which costs more than it saves
         db.session.execute(text("SET LOCAL jit = off"))
     # Core rather than the session's ORM execution, and each row as a plain dict: a third less time per row
-    params = query_params(user, today)
-    numbered = not stored or unfiltered_by_rank(filters, sort, direction)  # the query numbers the rows itself
-    positions = None if numbered else rank_positions(params["region_like"])
+    positions = _kept_ranks(user, filters, sort, direction, stored=stored)
     connection = db.session.connection()
-    result = connection.execute(stmt.execution_options(yield_per=chunk), params)
+    result = connection.execute(stmt.execution_options(yield_per=chunk), query_params(user, today))
     names = tuple(result.keys())
     columns = [(kind, f"{kind}_verdict", f"{kind}_code", f"{kind}_on", f"{kind}_found") for kind in kinds]
     for values in result:
         yield _complete_row(dict(zip(names, values, strict=True)), columns, positions)
+
+
+def _kept_ranks(
+    user: User, filters: RankingFilters, sort: str, direction: str, *, stored: bool
+) -> dict[int, int] | None:
+    """Return the ranks the process keeps (``positions.rank_positions``) where the table's query numbers no row:
+    from the stored keys, unless it is the unfiltered table in rank order (read by position)."""
+    numbered = not stored or unfiltered_by_rank(filters, sort, direction)
+    return None if numbered else rank_positions(user)
 
 
 def _complete_row(
