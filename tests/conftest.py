@@ -4,6 +4,7 @@ The suite runs on SQLite by default and on PostgreSQL when TEST_DATABASE_URL is 
 """
 
 import os
+import tempfile
 import threading
 import traceback
 import uuid
@@ -63,8 +64,13 @@ def signing_keys(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestKeys]
             os.environ[name] = value
 
 
+#: The tests' instance folder, not the checkout's: a developer's instance/config.py (which `make run` writes, with
+#: demo signing keys) must not change what the tests see. Inherited by the server processes the tests start.
+TEST_INSTANCE = os.environ.setdefault("CAREINSPECT_TEST_INSTANCE", tempfile.mkdtemp(prefix="careinspect-tests-"))
+
+
 def make_test_app(**overrides: object) -> Flask:
-    """Build an app configured for tests; `overrides` replace single settings."""
+    """Build an app configured for tests, on :data:`TEST_INSTANCE`; `overrides` replace single settings."""
     config = {
         "TESTING": True,
         "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
@@ -74,7 +80,7 @@ def make_test_app(**overrides: object) -> Flask:
         "REMEMBER_COOKIE_SECURE": False,
     }
     config.update(overrides)
-    return create_app(config)
+    return create_app(config, instance_path=TEST_INSTANCE)
 
 
 def _reset_schema() -> None:
